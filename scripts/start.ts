@@ -1,0 +1,32 @@
+/** `npm start`: builds the web client if needed, then runs Sillage and prints its URL. */
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { startServer } from '../server/server.js';
+import { loadConfig } from '../server/config.js';
+import { webDirectory } from '../server/routes/web.js';
+import { progressReporter } from './progress.js';
+
+const config = loadConfig();
+const progress = progressReporter();
+const started = performance.now();
+if (!existsSync(`${webDirectory}/index.html`) && existsSync('web/index.html')) {
+  progress.step('building the web client (first start only)');
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+}
+console.log(config.databaseUrl ? 'Sillage: PostgreSQL from DATABASE_URL' : `Sillage: embedded PostGIS in ${config.dataDirectory}`);
+try {
+  const running = await startServer({
+    config, onProgress: progress.step, onReferenceProgress: progress.count,
+    logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+  });
+  progress.stop();
+  console.log(`\nSillage is ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${running.url}`);
+  console.log(`API documentation: ${running.url}/api/docs`);
+  const shutdown = async () => { await running.close(); process.exit(0); };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+} catch (error) {
+  progress.stop();
+  console.error(`Sillage could not start: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,91 @@
+/**
+ * buildApp: the whole HTTP application as a Fastify instance over an opened database.
+ * server.ts only opens the database and listens; tests build the app and call inject().
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Database, DatabaseVersions } from './database.js';
+import type { Config } from './config.js';
+import { registerErrorHandler } from './plugins/error-handler.js';
+import { healthRoutes } from './routes/health.js';
+import { dealPointRoutes } from './routes/deal-points.js';
+import { observationRoutes } from './routes/observations.js';
+import { operationRoutes } from './routes/operations.js';
+import { networkRoutes } from './routes/networks.js';
+import { geographyRoutes } from './routes/geography.js';
+import { tileRoutes } from './routes/tiles.js';
+import { importRoutes } from './routes/imports.js';
+import { webRoutes } from './routes/web.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Database;
+    databaseVersions: DatabaseVersions;
+    config: Config;
+  }
+}
+
+export interface AppOptions {
+  database: Database;
+  databaseVersions: DatabaseVersions;
+  config: Config;
+  logger?: FastifyServerOptions['logger'];
+  /** Serve the built web client from dist/web (off in API tests). */
+  serveWeb?: boolean;
+}
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+// Bodies are validated strictly (a string is not a number); query strings and params are coerced.
+function makeAjv(coerce: boolean): Ajv {
+  const ajv = new Ajv({ allErrors: true, coerceTypes: coerce ? 'array' : false, useDefaults: true, removeAdditional: false, strict: false });
+  addFormats(ajv);
+  return ajv;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.config.bodyLimitBytes,
+    ajv: { customOptions: { strict: false } },
+  });
+  const bodyAjv = makeAjv(false);
+  const requestAjv = makeAjv(true);
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : requestAjv).compile(schema));
+
+  app.decorate('db', options.database);
+  app.decorate('databaseVersions', options.databaseVersions);
+  app.decorate('config', options.config);
+  registerErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Sillage API',
+        description: 'Unified map of drug deal points and their displacement. Places, never persons.',
+        version: '0.1.0',
+      },
+      tags: [
+        { name: 'deal points' }, { name: 'observations' }, { name: 'operations' }, { name: 'networks' },
+        { name: 'geography' }, { name: 'tiles' }, { name: 'imports' }, { name: 'system' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes);
+  await app.register(dealPointRoutes);
+  await app.register(observationRoutes);
+  await app.register(operationRoutes);
+  await app.register(networkRoutes);
+  await app.register(geographyRoutes);
+  await app.register(tileRoutes);
+  await app.register(importRoutes);
+  if (options.serveWeb !== false) await app.register(webRoutes);
+  return app;
+}

@@ -1,0 +1,34 @@
+import { resolve } from 'node:path';
+
+export interface Config {
+  /** Real PostgreSQL + PostGIS; when absent, Sillage runs on the embedded PGlite database. */
+  databaseUrl: string | null;
+  /** Folder holding the embedded database's files (embedded mode only). */
+  dataDirectory: string;
+  host: string;
+  port: number;
+  logLevel: string;
+  /** Largest accepted JSON body, in bytes; imports have their own, larger limit. */
+  bodyLimitBytes: number;
+  importBodyLimitBytes: number;
+}
+
+function integerFromEnvironment(name: string, fallback: number, environment: NodeJS.ProcessEnv): number {
+  const raw = environment[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    databaseUrl: environment.DATABASE_URL || null,
+    dataDirectory: resolve(environment.SILLAGE_DATA_DIR || 'data/pglite'),
+    host: environment.HOST || '127.0.0.1',
+    port: integerFromEnvironment('PORT', 3000, environment),
+    logLevel: environment.LOG_LEVEL || 'info',
+    bodyLimitBytes: integerFromEnvironment('SILLAGE_BODY_LIMIT_BYTES', 1024 * 1024, environment),
+    importBodyLimitBytes: integerFromEnvironment('SILLAGE_IMPORT_LIMIT_BYTES', 64 * 1024 * 1024, environment),
+  };
+}

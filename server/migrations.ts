@@ -1,0 +1,35 @@
+/** Roll-forward SQL migrations from db/migrations, applied by node-pg-migrate in one transaction under an advisory lock. */
+import { runner } from 'node-pg-migrate';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+
+export const migrationsDirectory = fileURLToPath(new URL('../db/migrations', import.meta.url));
+const migrationsTable = 'schema_migrations';
+
+export async function migrate(pool: pg.Pool, log: (message: string) => void = () => {}): Promise<string[]> {
+  const client = await pool.connect();
+  try {
+    const applied = await runner({
+      dbClient: client as unknown as pg.Client,
+      dir: migrationsDirectory,
+      direction: 'up',
+      migrationsTable,
+      singleTransaction: true,
+      advisoryLockMode: 'wait',
+      checkOrder: true,
+      log: () => {},
+    } as Parameters<typeof runner>[0]);
+    for (const migration of applied) log(`applied migration ${migration.name}`);
+    return applied.map((migration) => migration.name);
+  } finally {
+    client.release();
+  }
+}
+
+/** Name of the latest applied migration, or null on an empty database. */
+export async function migrationLevel(pool: pg.Pool): Promise<string | null> {
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT name FROM ${migrationsTable} ORDER BY run_on DESC, id DESC LIMIT 1`,
+  ).catch(() => ({ rows: [] as { name: string }[] }));
+  return rows[0]?.name ?? null;
+}

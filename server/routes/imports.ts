@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { StringEnum, errorResponses } from '../schemas/common.js';
+import { importKinds } from '../domain/import-rows.js';
+import { importFile } from '../services/imports.js';
+import { InvalidInputError } from '../errors.js';
+
+const ImportReport = Type.Object({
+  kind: Type.String(), format: Type.String(), rows: Type.Integer(),
+  inserted: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), elapsed_ms: Type.Integer(),
+});
+
+export async function importRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  // The file arrives as the raw body; the import parses it (CSV or GeoJSON) and reports by line.
+  for (const type of ['text/csv', 'text/plain', 'application/geo+json']) {
+    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: app.config.importBodyLimitBytes }, (_request, body, done) => done(null, body));
+  }
+  app.post('/api/imports', {
+    bodyLimit: app.config.importBodyLimitBytes,
+    // A JSON body is taken as text too, so a GeoJSON syntax error is reported like any other row problem.
+    preParsing: async (request, _reply, payload) => {
+      if ((request.headers['content-type'] ?? '').startsWith('application/json')) request.headers['content-type'] = 'application/geo+json';
+      return payload;
+    },
+    schema: {
+      tags: ['imports'],
+      summary: 'Import a CSV or GeoJSON file of deal points, observations or operations (all-or-nothing, idempotent)',
+      description: 'Send the file as the body (text/csv or application/geo+json). A rejected file stores nothing and answers 422 with every rejected row (line, field, reason).',
+      querystring: Type.Object({
+        kind: Type.Optional(StringEnum(importKinds, { description: 'What the file holds; inferred from its columns when omitted' })),
+      }, { additionalProperties: false }),
+      response: { 200: ImportReport, ...errorResponses },
+    },
+  }, async (request) => {
+    if (typeof request.body !== 'string' || request.body.trim() === '') {
+      throw new InvalidInputError([{ field: 'body', reason: 'send the file as the request body (text/csv or application/geo+json)' }]);
+    }
+    return importFile(app.db.pool, request.body, { kind: request.query.kind });
+  });
+}

@@ -1,0 +1,77 @@
+import { Type, type Static, type TSchema } from 'typebox';
+
+/** A string enum rendered as JSON Schema `enum` (clear validation messages listing allowed values). */
+export function StringEnum<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+export const CalendarDate = Type.String({ format: 'date', description: 'Date, YYYY-MM-DD' });
+export const Id = Type.Integer({ minimum: 1, maximum: 9007199254740991 });
+export const IdParams = Type.Object({ id: Id });
+export const VersionQuery = Type.Object({ version: Type.Integer({ minimum: 1, description: 'Version read before deleting (optimistic concurrency)' }) }, { additionalProperties: false });
+
+export const datasets = ['real', 'synthetic'] as const;
+export const Dataset = StringEnum(datasets, { description: 'real data, or the synthetic demo scenario' });
+
+export const serviceCodes = ['police_nationale', 'gendarmerie', 'police_municipale', 'douane', 'bailleur_social', 'transport', 'signalement_public'] as const;
+export const ServiceCode = StringEnum(serviceCodes, { description: 'Service that reported the record' });
+
+export const ExternalId = Type.String({ minLength: 1, maxLength: 100, pattern: '^\\S(.*\\S)?$', description: "Identifier in the source service's own system" });
+
+/** `minLon,minLat,maxLon,maxLat` in degrees. */
+export const Bbox = Type.String({
+  pattern: '^-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?$',
+  description: 'minLon,minLat,maxLon,maxLat (WGS84 degrees)',
+  examples: ['5.2,43.2,5.6,43.4'],
+});
+export const Limit = Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Page size' });
+export const After = Type.Integer({ minimum: 0, description: 'Keyset cursor: the `next` value of the previous page' });
+export const DepartmentCode = Type.String({ pattern: '^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$' });
+export const InseeCode = Type.String({ pattern: '^[0-9][0-9AB][0-9]{3}$' });
+
+export const ErrorResponse = Type.Object({
+  error: Type.String(),
+  message: Type.String(),
+  details: Type.Array(Type.Object({ field: Type.String(), reason: Type.String(), line: Type.Optional(Type.Integer()) })),
+});
+export const errorResponses = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse };
+
+export const PointGeometry = Type.Object({
+  type: Type.Literal('Point'),
+  coordinates: Type.Array(Type.Number(), { minItems: 2, maxItems: 3, description: '[longitude, latitude]' }),
+}, { additionalProperties: false });
+
+const Position = Type.Array(Type.Number(), { minItems: 2, maxItems: 3 });
+const Ring = Type.Array(Position, { minItems: 4, maxItems: 100000 });
+export const AreaGeometry = Type.Unsafe<GeoJSON.Polygon | GeoJSON.MultiPolygon>({
+  type: 'object',
+  required: ['type', 'coordinates'],
+  properties: {
+    type: { type: 'string', enum: ['Polygon', 'MultiPolygon'] },
+    coordinates: { type: 'array', minItems: 1, maxItems: 10000, items: { type: 'array', items: Type.Union([Position, Ring]) } },
+  },
+  description: 'GeoJSON Polygon or MultiPolygon, WGS84',
+});
+
+export function FeatureOf(geometry: TSchema, properties: TSchema) {
+  return Type.Object({ type: Type.Literal('Feature'), id: Type.Integer(), geometry, properties });
+}
+export function FeatureCollectionOf(feature: TSchema) {
+  return Type.Object({
+    type: Type.Literal('FeatureCollection'),
+    features: Type.Array(feature),
+    next: Type.Union([Type.Integer(), Type.Null()], { description: 'Cursor for the next page (pass as `after`), null on the last page' }),
+  });
+}
+
+export type IdParamsType = Static<typeof IdParams>;
+
+/** Lists of plain records, keyset-paginated. */
+export function ListOf(item: TSchema) {
+  return Type.Object({ items: Type.Array(item), next: Type.Union([Type.Integer(), Type.Null()]) });
+}
+/** A record whose properties the route documents in its summary (serialised as is). */
+export const AnyRecord = Type.Record(Type.String(), Type.Unknown());
+export const AreaFeature = Type.Object({ type: Type.Literal('Feature'), id: Type.Union([Type.Integer(), Type.String()]), geometry: Type.Unknown(), properties: AnyRecord });
+export const AreaFeatureCollection = FeatureCollectionOf(AreaFeature);
+export const NoContent = Type.Null({ description: 'No content' });

@@ -1,0 +1,153 @@
+/** Deal points: reads and writes over the queries in queries/deal-points.ts. */
+import type pg from 'pg';
+import { h3CellsAt } from '../domain/h3-cells.js';
+import { statusHistoryProblems, type StatusEvent } from '../domain/status-history.js';
+import { pointProblems } from '../domain/geojson-checks.js';
+import { NotFoundError, UnprocessableError, InvalidInputError, type FieldProblem } from '../errors.js';
+import * as sql from '../queries/deal-points.js';
+import type { DealPointCreateInput, DealPointQueryInput, DealPointUpdateInput, StatusChangeInput } from '../schemas/deal-points.js';
+import { withTransaction } from './transactions.js';
+import { updateVersionedRow, deleteVersionedRow, throwMissingOrStale, type Assignment } from './versioned-rows.js';
+import { parseBbox } from './filters.js';
+
+export interface DealPointRow {
+  id: number; longitude: number; latitude: number; commune_insee: string; commune_name: string; department_code: string;
+  size_class: string; h3_r7: string; h3_r8: string; h3_r9: string; products: string[]; source: string;
+  external_id: string | null; network_id: number | null; dataset: string; version: number; created_at: Date; updated_at: Date;
+  status: string | null; status_history: { status: string; effective_on: string; operation_id: number | null }[];
+}
+
+export function dealPointFeature(row: DealPointRow) {
+  const { id, longitude, latitude, ...properties } = row;
+  return {
+    type: 'Feature' as const,
+    id,
+    geometry: { type: 'Point' as const, coordinates: [longitude, latitude] },
+    properties: { ...properties, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() },
+  };
+}
+
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export async function getDealPoint(db: pg.Pool | pg.PoolClient, id: number, at = today()) {
+  const { rows } = await db.query<DealPointRow>(sql.selectDealPointById, [at, id]);
+  if (rows.length === 0) throw new NotFoundError('deal point', id);
+  return dealPointFeature(rows[0]);
+}
+
+export async function listDealPoints(db: pg.Pool, query: DealPointQueryInput) {
+  const at = query.at ?? today();
+  const params: unknown[] = [at];
+  const where: string[] = [];
+  const add = (value: unknown) => { params.push(value); return `$${params.length}`; };
+  if (query.bbox) {
+    const [west, south, east, north] = parseBbox(query.bbox, 'bbox');
+    where.push(`d.geom && ST_MakeEnvelope(${add(west)}, ${add(south)}, ${add(east)}, ${add(north)}, 4326)`);
+  }
+  if (query.commune) where.push(`(d.commune_insee = ${add(query.commune)} OR c.parent_insee = $${params.length})`);
+  if (query.department) where.push(`c.department_code = ${add(query.department)}`);
+  if (query.source) where.push(`d.source_code = ${add(query.source)}`);
+  if (query.dataset) where.push(`d.dataset = ${add(query.dataset)}`);
+  if (query.network_id) where.push(`d.network_id = ${add(query.network_id)}`);
+  if (query.from || query.to) {
+    if (query.from && query.to && query.from > query.to) throw new InvalidInputError([{ field: 'querystring.to', reason: `must not be before from (${query.from})` }]);
+    where.push(`EXISTS (SELECT 1 FROM deal_point_active_periods p WHERE p.deal_point_id = d.id
+      AND p.active_from <= ${add(query.to ?? '9999-12-31')}::date AND (p.active_until IS NULL OR p.active_until > ${add(query.from ?? '0001-01-01')}::date))`);
+  }
+  where.push(`EXISTS (SELECT 1 FROM deal_point_status_events e WHERE e.deal_point_id = d.id AND e.effective_on <= $1::date)`);
+  if (query.after) where.push(`d.id > ${add(query.after)}`);
+  const limit = query.limit ?? 100;
+  const statusFilter = query.status?.length ? `WHERE status = ANY(${add(query.status)}::text[])` : '';
+  const text = `SELECT * FROM (${sql.dealPointSelect} WHERE ${where.join(' AND ')} ORDER BY d.id) listed ${statusFilter}
+                ORDER BY id LIMIT ${add(limit + 1)}`;
+  const { rows } = await db.query<DealPointRow>(text, params);
+  const page = rows.slice(0, limit);
+  return {
+    type: 'FeatureCollection' as const,
+    features: page.map(dealPointFeature),
+    next: rows.length > limit ? page[page.length - 1].id : null,
+  };
+}
+
+function locationOf(location: { coordinates: number[] }, field: string): { longitude: number; latitude: number } {
+  const problems = pointProblems(location, field);
+  if (problems.length) throw new UnprocessableError(problems);
+  return { longitude: location.coordinates[0], latitude: location.coordinates[1] };
+}
+
+function checkedHistory(history: StatusEvent[], field: string): StatusEvent[] {
+  const problems: FieldProblem[] = statusHistoryProblems(history, field);
+  if (problems.length) throw new UnprocessableError(problems);
+  return history;
+}
+
+async function writeHistory(client: pg.PoolClient, id: number, history: StatusEvent[]): Promise<void> {
+  await client.query(sql.insertStatusEvents, [
+    id, history.map((e) => e.status), history.map((e) => e.effective_on), history.map((e) => e.operation_id ?? null),
+  ]);
+}
+
+export async function createDealPoint(pool: pg.Pool, input: DealPointCreateInput) {
+  const { longitude, latitude } = locationOf(input.location, 'body.location');
+  const history = checkedHistory(input.status_history, 'body.status_history');
+  const cells = h3CellsAt(longitude, latitude);
+  const id = await withTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ id: number }>(sql.insertDealPoint, [
+      longitude, latitude, cells.h3_r7, cells.h3_r8, cells.h3_r9, input.products ?? [], input.source,
+      input.external_id ?? null, input.network_id ?? null, input.dataset ?? 'real',
+    ]);
+    await writeHistory(client, rows[0].id, history);
+    return rows[0].id;
+  });
+  return getDealPoint(pool, id);
+}
+
+export async function updateDealPoint(pool: pg.Pool, id: number, input: DealPointUpdateInput) {
+  const assignments: Assignment[] = [];
+  if (input.location) {
+    const { longitude, latitude } = locationOf(input.location, 'body.location');
+    const cells = h3CellsAt(longitude, latitude);
+    assignments.push(
+      { column: 'geom', sql: `ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)`, value: JSON.stringify({ type: 'Point', coordinates: [longitude, latitude] }) },
+      { column: 'h3_r7', sql: '?', value: cells.h3_r7 }, { column: 'h3_r8', sql: '?', value: cells.h3_r8 }, { column: 'h3_r9', sql: '?', value: cells.h3_r9 },
+    );
+  }
+  if (input.source !== undefined) assignments.push({ column: 'source_code', sql: '?', value: input.source });
+  if (input.external_id !== undefined) assignments.push({ column: 'external_id', sql: '?', value: input.external_id });
+  if (input.products !== undefined) assignments.push({ column: 'products', sql: '?::text[]', value: input.products });
+  if (input.network_id !== undefined) assignments.push({ column: 'network_id', sql: '?', value: input.network_id });
+  if (input.dataset !== undefined) assignments.push({ column: 'dataset', sql: '?', value: input.dataset });
+  const history = input.status_history ? checkedHistory(input.status_history, 'body.status_history') : null;
+  await withTransaction(pool, async (client) => {
+    await updateVersionedRow(client, 'deal_points', id, input.version, assignments);
+    if (history) {
+      await client.query(sql.deleteStatusEvents, [id]);
+      await writeHistory(client, id, history);
+    }
+  });
+  return getDealPoint(pool, id);
+}
+
+/** Appends one dated status (dismantled, reopened...) after checking it against the history. */
+export async function changeDealPointStatus(pool: pg.Pool, id: number, input: StatusChangeInput) {
+  await withTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ version: number; status: StatusEvent['status']; effective_on: string; operation_id: number | null }>(
+      sql.selectStatusHistoryForUpdate, [id],
+    );
+    if (rows.length === 0) throw new NotFoundError('deal point', id);
+    if (rows[0].version !== input.version) await throwMissingOrStale(client, 'deal_points', id, input.version);
+    const history = rows.filter((r) => r.status !== null).map((r) => ({ status: r.status, effective_on: r.effective_on, operation_id: r.operation_id }));
+    const next = { status: input.status, effective_on: input.effective_on, operation_id: input.operation_id ?? null };
+    const problems = statusHistoryProblems([...history, next]).filter((p) => p.field.startsWith(`status_history.${history.length}`));
+    if (problems.length) throw new UnprocessableError(problems.map((p) => ({ ...p, field: `body.${p.field.split('.').pop()}` })));
+    await writeHistory(client, id, [next]);
+    await updateVersionedRow(client, 'deal_points', id, input.version, []);
+  });
+  return getDealPoint(pool, id);
+}
+
+export async function deleteDealPoint(pool: pg.Pool, id: number, version: number): Promise<void> {
+  await deleteVersionedRow(pool, 'deal_points', id, version);
+}

@@ -1,0 +1,246 @@
+/**
+ * Imports a file all-or-nothing: parse and validate every row (domain/import-rows), then, in one
+ * transaction, check what only the database knows (commune of each point, referenced records),
+ * and upsert on (source, external id) in batches. Any rejected row rolls the whole file back and
+ * the report lists every rejected row. Re-running the same file changes nothing (idempotent).
+ */
+import type pg from 'pg';
+import { h3CellsAt } from '../domain/h3-cells.js';
+import {
+  parseImport, type DealPointRecord, type ImportFormat, type ImportKind, type ObservationRecord, type OperationRecord,
+} from '../domain/import-rows.js';
+import { UnprocessableError, describeProblems, type FieldProblem } from '../errors.js';
+import { withTransaction } from './transactions.js';
+
+export interface ImportReport {
+  kind: ImportKind;
+  format: ImportFormat;
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  elapsed_ms: number;
+}
+
+export type ImportProgress = (phase: string, done: number, total: number) => void;
+
+export class ImportRejectedError extends UnprocessableError {
+  constructor(readonly problems: FieldProblem[], rows: number) {
+    const rejectedRows = new Set(problems.map((p) => p.line)).size;
+    super(problems, `import rejected, nothing stored: ${rejectedRows} of ${rows} row${rows > 1 ? 's' : ''} rejected (${problems.length} problem${problems.length > 1 ? 's' : ''}); first: ${describeProblems(problems.slice(0, 1))}`, 'import_rejected');
+  }
+}
+
+const batchSize = 5000;
+
+function batches<T>(items: T[], size = batchSize): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+interface Counts { inserted: number; updated: number; unchanged: number }
+
+async function importDealPoints(client: pg.PoolClient, records: DealPointRecord[], progress: ImportProgress): Promise<Counts> {
+  // 1. What only the database can check: the commune of each location, the networks named.
+  const problems: FieldProblem[] = [];
+  let checked = 0;
+  for (const batch of batches(records)) {
+    const { rows } = await client.query<{ i: number }>(
+      `SELECT i FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(longitude, latitude, i)
+       WHERE commune_at(ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)) IS NULL`,
+      [batch.map((r) => r.longitude), batch.map((r) => r.latitude)],
+    );
+    for (const { i } of rows) {
+      const r = batch[i - 1];
+      problems.push({ line: r.line, field: 'location', reason: `(${r.longitude}, ${r.latitude}) is not inside any French commune (at sea, abroad?)` });
+    }
+    checked += batch.length;
+    progress('checking locations', checked, records.length);
+  }
+  const networkKeys = [...new Set(records.filter((r) => r.network_external_id).map((r) => `${r.source}\u0000${r.network_external_id}`))];
+  const networkIds = new Map<string, number>();
+  if (networkKeys.length) {
+    const { rows } = await client.query<{ source_code: string; external_id: string; id: number }>(
+      `SELECT source_code, external_id, id FROM networks n
+       JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) ON n.source_code = k.source AND n.external_id = k.external_id`,
+      [networkKeys.map((k) => k.split('\u0000')[0]), networkKeys.map((k) => k.split('\u0000')[1])],
+    );
+    for (const row of rows) networkIds.set(`${row.source_code}\u0000${row.external_id}`, row.id);
+    for (const r of records) {
+      if (r.network_external_id && !networkIds.has(`${r.source}\u0000${r.network_external_id}`)) {
+        problems.push({ line: r.line, field: 'network_external_id', reason: `no network "${r.network_external_id}" from source ${r.source}` });
+      }
+    }
+  }
+  if (problems.length) throw new ImportRejectedError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), records.length);
+
+  // 2. Upsert points; a point whose fields are unchanged is left alone (version kept).
+  const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 };
+  let written = 0;
+  for (const batch of batches(records)) {
+    const cells = batch.map((r) => h3CellsAt(r.longitude, r.latitude));
+    const { rows } = await client.query<{ id: number; external_id: string; source_code: string; inserted: boolean }>(
+      `INSERT INTO deal_points AS d (geom, h3_r7, h3_r8, h3_r9, products, source_code, external_id, network_id, dataset)
+       SELECT ST_SetSRID(ST_MakePoint(longitude, latitude), 4326), h3_r7, h3_r8, h3_r9,
+              CASE WHEN products = '' THEN '{}'::text[] ELSE string_to_array(products, '|') END,
+              source_code, external_id, network_id, dataset
+       FROM unnest($1::float8[], $2::float8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[])
+         AS t(longitude, latitude, h3_r7, h3_r8, h3_r9, products, source_code, external_id, network_id, dataset)
+       ON CONFLICT (source_code, external_id) DO UPDATE
+         SET geom = EXCLUDED.geom, h3_r7 = EXCLUDED.h3_r7, h3_r8 = EXCLUDED.h3_r8, h3_r9 = EXCLUDED.h3_r9,
+             products = EXCLUDED.products, network_id = EXCLUDED.network_id, dataset = EXCLUDED.dataset,
+             version = d.version + 1, updated_at = now()
+         WHERE (ST_AsBinary(d.geom), d.products, d.network_id, d.dataset)
+               IS DISTINCT FROM (ST_AsBinary(EXCLUDED.geom), EXCLUDED.products, EXCLUDED.network_id, EXCLUDED.dataset)
+       RETURNING d.id, d.external_id, d.source_code, (d.xmax = 0) AS inserted`,
+      [
+        batch.map((r) => r.longitude), batch.map((r) => r.latitude),
+        cells.map((c) => c.h3_r7), cells.map((c) => c.h3_r8), cells.map((c) => c.h3_r9),
+        batch.map((r) => r.products.join('|')), batch.map((r) => r.source), batch.map((r) => r.external_id),
+        batch.map((r) => (r.network_external_id ? networkIds.get(`${r.source}\u0000${r.network_external_id}`) : null)),
+        batch.map((r) => r.dataset),
+      ],
+    );
+    const touched = new Map(rows.map((row) => [`${row.source_code}\u0000${row.external_id}`, row]));
+    // 3. Status histories: replace those that differ from the file.
+    const { rows: current } = await client.query<{ id: number; source_code: string; external_id: string; history: string | null }>(
+      `SELECT d.id, d.source_code, d.external_id,
+              (SELECT string_agg(e.status || ':' || e.effective_on, '|' ORDER BY e.effective_on)
+                 FROM deal_point_status_events e WHERE e.deal_point_id = d.id) AS history
+       FROM deal_points d JOIN unnest($1::text[], $2::text[]) AS k(source_code, external_id)
+         ON d.source_code = k.source_code AND d.external_id = k.external_id`,
+      [batch.map((r) => r.source), batch.map((r) => r.external_id)],
+    );
+    const byKey = new Map(current.map((row) => [`${row.source_code}\u0000${row.external_id}`, row]));
+    const changedHistories: { id: number; record: DealPointRecord }[] = [];
+    for (const record of batch) {
+      const key = `${record.source}\u0000${record.external_id}`;
+      const row = byKey.get(key)!;
+      const wanted = record.status_history.map((e) => `${e.status}:${e.effective_on}`).join('|');
+      const historyChanged = row.history !== wanted;
+      if (historyChanged) changedHistories.push({ id: row.id, record });
+      const upserted = touched.get(key);
+      if (upserted?.inserted) counts.inserted++;
+      else if (upserted || historyChanged) counts.updated++;
+      else counts.unchanged++;
+    }
+    if (changedHistories.length) {
+      const ids = changedHistories.map((c) => c.id);
+      await client.query('DELETE FROM deal_point_status_events WHERE deal_point_id = ANY($1::bigint[])', [ids]);
+      const events = changedHistories.flatMap(({ id, record }) => record.status_history.map((e) => ({ id, ...e })));
+      await client.query(
+        `INSERT INTO deal_point_status_events (deal_point_id, status, effective_on)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::date[])`,
+        [events.map((e) => e.id), events.map((e) => e.status), events.map((e) => e.effective_on)],
+      );
+      // A history change on an otherwise unchanged point is still a new version.
+      const untouched = changedHistories.filter(({ record }) => !touched.has(`${record.source}\u0000${record.external_id}`)).map((c) => c.id);
+      if (untouched.length) {
+        await client.query('UPDATE deal_points SET version = version + 1, updated_at = now() WHERE id = ANY($1::bigint[])', [untouched]);
+      }
+    }
+    written += batch.length;
+    progress('writing deal points', written, records.length);
+  }
+  return counts;
+}
+
+async function importObservations(client: pg.PoolClient, records: ObservationRecord[], progress: ImportProgress): Promise<Counts> {
+  const keys = [...new Set(records.map((r) => `${r.deal_point_source}\u0000${r.deal_point_external_id}`))];
+  const { rows: points } = await client.query<{ source_code: string; external_id: string; id: number }>(
+    `SELECT d.source_code, d.external_id, d.id FROM deal_points d
+     JOIN unnest($1::text[], $2::text[]) AS k(source_code, external_id) ON d.source_code = k.source_code AND d.external_id = k.external_id`,
+    [keys.map((k) => k.split('\u0000')[0]), keys.map((k) => k.split('\u0000')[1])],
+  );
+  const pointIds = new Map(points.map((p) => [`${p.source_code}\u0000${p.external_id}`, p.id]));
+  const problems: FieldProblem[] = records
+    .filter((r) => !pointIds.has(`${r.deal_point_source}\u0000${r.deal_point_external_id}`))
+    .map((r) => ({ line: r.line, field: 'deal_point_external_id', reason: `no deal point "${r.deal_point_external_id}" from source ${r.deal_point_source}` }));
+  if (problems.length) throw new ImportRejectedError(problems, records.length);
+  const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 };
+  let written = 0;
+  for (const batch of batches(records)) {
+    const { rows } = await client.query<{ inserted: boolean }>(
+      `INSERT INTO deal_point_observations AS o (deal_point_id, observed_on, activity_level, estimated_daily_transactions, source_code)
+       SELECT * FROM unnest($1::bigint[], $2::date[], $3::smallint[], $4::int[], $5::text[])
+       ON CONFLICT (deal_point_id, observed_on, source_code) DO UPDATE
+         SET activity_level = EXCLUDED.activity_level, estimated_daily_transactions = EXCLUDED.estimated_daily_transactions,
+             version = o.version + 1, updated_at = now()
+         WHERE (o.activity_level, o.estimated_daily_transactions) IS DISTINCT FROM (EXCLUDED.activity_level, EXCLUDED.estimated_daily_transactions)
+       RETURNING (o.xmax = 0) AS inserted`,
+      [
+        batch.map((r) => pointIds.get(`${r.deal_point_source}\u0000${r.deal_point_external_id}`)), batch.map((r) => r.observed_on),
+        batch.map((r) => r.activity_level), batch.map((r) => r.estimated_daily_transactions), batch.map((r) => r.source),
+      ],
+    );
+    const inserted = rows.filter((r) => r.inserted).length;
+    counts.inserted += inserted;
+    counts.updated += rows.length - inserted;
+    counts.unchanged += batch.length - rows.length;
+    written += batch.length;
+    progress('writing observations', written, records.length);
+  }
+  return counts;
+}
+
+async function importOperations(client: pg.PoolClient, records: OperationRecord[], progress: ImportProgress): Promise<Counts> {
+  const { rows: validity } = await client.query<{ i: number; reason: string }>(
+    `SELECT i, ST_IsValidReason(g) AS reason
+     FROM (SELECT i, ST_SetSRID(ST_GeomFromGeoJSON(geojson), 4326) AS g FROM unnest($1::text[]) WITH ORDINALITY AS t(geojson, i)) s
+     WHERE NOT ST_IsValid(g)`,
+    [records.map((r) => JSON.stringify(r.target))],
+  );
+  const problems: FieldProblem[] = validity.map(({ i, reason }) => ({ line: records[i - 1].line, field: 'target', reason: `invalid geometry: ${reason}` }));
+  if (problems.length) throw new ImportRejectedError(problems, records.length);
+  const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 };
+  const { rows } = await client.query<{ inserted: boolean }>(
+    `INSERT INTO operations AS o (name, kind, started_on, ended_on, target, arrests, officers_mobilised, cannabis_seized_kg,
+                                 cocaine_seized_kg, cash_seized_eur, weapons_seized, source_code, external_id, dataset)
+     SELECT name, kind, started_on, ended_on, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(target), 4326)), arrests, officers_mobilised,
+            cannabis_seized_kg, cocaine_seized_kg, cash_seized_eur, weapons_seized, source_code, external_id, dataset
+     FROM unnest($1::text[], $2::text[], $3::date[], $4::date[], $5::text[], $6::int[], $7::int[], $8::numeric[], $9::numeric[],
+                 $10::numeric[], $11::int[], $12::text[], $13::text[], $14::text[])
+       AS t(name, kind, started_on, ended_on, target, arrests, officers_mobilised, cannabis_seized_kg, cocaine_seized_kg,
+            cash_seized_eur, weapons_seized, source_code, external_id, dataset)
+     ON CONFLICT (source_code, external_id) DO UPDATE
+       SET name = EXCLUDED.name, kind = EXCLUDED.kind, started_on = EXCLUDED.started_on, ended_on = EXCLUDED.ended_on,
+           target = EXCLUDED.target, arrests = EXCLUDED.arrests, officers_mobilised = EXCLUDED.officers_mobilised,
+           cannabis_seized_kg = EXCLUDED.cannabis_seized_kg, cocaine_seized_kg = EXCLUDED.cocaine_seized_kg,
+           cash_seized_eur = EXCLUDED.cash_seized_eur, weapons_seized = EXCLUDED.weapons_seized, dataset = EXCLUDED.dataset,
+           version = o.version + 1, updated_at = now()
+       WHERE (o.name, o.kind, o.started_on, o.ended_on, ST_AsBinary(o.target), o.arrests, o.officers_mobilised, o.cannabis_seized_kg,
+              o.cocaine_seized_kg, o.cash_seized_eur, o.weapons_seized, o.dataset)
+             IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.started_on, EXCLUDED.ended_on, ST_AsBinary(EXCLUDED.target),
+              EXCLUDED.arrests, EXCLUDED.officers_mobilised, EXCLUDED.cannabis_seized_kg, EXCLUDED.cocaine_seized_kg,
+              EXCLUDED.cash_seized_eur, EXCLUDED.weapons_seized, EXCLUDED.dataset)
+     RETURNING (o.xmax = 0) AS inserted`,
+    [
+      records.map((r) => r.name), records.map((r) => r.kind), records.map((r) => r.started_on), records.map((r) => r.ended_on),
+      records.map((r) => JSON.stringify(r.target)), records.map((r) => r.arrests), records.map((r) => r.officers_mobilised),
+      records.map((r) => r.cannabis_seized_kg), records.map((r) => r.cocaine_seized_kg), records.map((r) => r.cash_seized_eur),
+      records.map((r) => r.weapons_seized), records.map((r) => r.source), records.map((r) => r.external_id), records.map((r) => r.dataset),
+    ],
+  );
+  counts.inserted = rows.filter((r) => r.inserted).length;
+  counts.updated = rows.length - counts.inserted;
+  counts.unchanged = records.length - rows.length;
+  progress('writing operations', records.length, records.length);
+  return counts;
+}
+
+export async function importFile(
+  pool: pg.Pool, text: string, options: { kind?: ImportKind; format?: ImportFormat; onProgress?: ImportProgress } = {},
+): Promise<ImportReport> {
+  const started = performance.now();
+  const progress = options.onProgress ?? (() => {});
+  const parsed = parseImport(text, options);
+  progress('reading rows', parsed.records.length, parsed.records.length);
+  if (parsed.problems.length) throw new ImportRejectedError(parsed.problems, parsed.rowCount);
+  const counts = await withTransaction(pool, async (client) => {
+    if (parsed.kind === 'deal-points') return importDealPoints(client, parsed.records as DealPointRecord[], progress);
+    if (parsed.kind === 'observations') return importObservations(client, parsed.records as ObservationRecord[], progress);
+    return importOperations(client, parsed.records as OperationRecord[], progress);
+  });
+  return { kind: parsed.kind, format: parsed.format, rows: parsed.records.length, ...counts, elapsed_ms: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,86 @@
+import type pg from 'pg';
+import { NotFoundError, UnprocessableError, InvalidInputError } from '../errors.js';
+import { areaProblems } from '../domain/geojson-checks.js';
+import { outcomeColumns, type OperationCreateInput, type OperationQueryInput, type OperationUpdateInput } from '../schemas/records.js';
+import { updateVersionedRow, deleteVersionedRow, type Assignment } from './versioned-rows.js';
+import { parseBbox } from './filters.js';
+
+const operationColumns = `id, name, kind, started_on, ended_on, department_code, ${outcomeColumns.join(', ')},
+  source_code AS source, external_id, dataset, version, created_at, updated_at,
+  ST_AsGeoJSON(target, 6)::json AS target`;
+
+function operationFeature(row: Record<string, unknown> & { id: number; target: unknown }) {
+  const { id, target, ...properties } = row;
+  return { type: 'Feature' as const, id, geometry: target, properties };
+}
+
+export async function getOperation(db: pg.Pool | pg.PoolClient, id: number) {
+  const { rows } = await db.query(`SELECT ${operationColumns} FROM operations WHERE id = $1`, [id]);
+  if (rows.length === 0) throw new NotFoundError('operation', id);
+  return operationFeature(rows[0]);
+}
+
+export async function listOperations(db: pg.Pool, query: OperationQueryInput) {
+  if (query.from && query.to && query.from > query.to) throw new InvalidInputError([{ field: 'querystring.to', reason: `must not be before from (${query.from})` }]);
+  const bbox = query.bbox ? parseBbox(query.bbox, 'bbox') : null;
+  const limit = query.limit ?? 100;
+  const { rows } = await db.query(
+    `SELECT ${operationColumns} FROM operations
+     WHERE ($1::float8 IS NULL OR target && ST_MakeEnvelope($1, $2, $3, $4, 4326))
+       AND ($5::text IS NULL OR department_code = $5) AND ($6::text IS NULL OR kind = $6)
+       AND ($7::date IS NULL OR coalesce(ended_on, DATE '9999-12-31') >= $7) AND ($8::date IS NULL OR started_on <= $8)
+       AND ($9::text IS NULL OR dataset = $9) AND id > $10
+     ORDER BY id LIMIT $11`,
+    [bbox?.[0] ?? null, bbox?.[1] ?? null, bbox?.[2] ?? null, bbox?.[3] ?? null, query.department ?? null, query.kind ?? null,
+      query.from ?? null, query.to ?? null, query.dataset ?? null, query.after ?? 0, limit + 1],
+  );
+  const page = rows.slice(0, limit);
+  return { type: 'FeatureCollection' as const, features: page.map(operationFeature), next: rows.length > limit ? page[page.length - 1].id : null };
+}
+
+/** Structural checks here, geometric validity by PostGIS (ST_IsValidReason), so both databases agree. */
+export async function checkedTarget(db: pg.Pool | pg.PoolClient, target: unknown, field: string): Promise<string> {
+  const problems = areaProblems(target, field);
+  if (problems.length) throw new UnprocessableError(problems);
+  const geojson = JSON.stringify(target);
+  const { rows } = await db.query<{ valid: boolean; reason: string }>(
+    `SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS g) s`, [geojson],
+  );
+  if (!rows[0].valid) throw new UnprocessableError([{ field, reason: `invalid geometry: ${rows[0].reason}` }]);
+  return geojson;
+}
+
+const targetSql = 'ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))';
+
+function checkDates(started: string | undefined, ended: string | null | undefined) {
+  if (started && ended && ended < started) throw new UnprocessableError([{ field: 'body.ended_on', reason: `must not be before started_on (${started})` }]);
+}
+
+export async function createOperation(pool: pg.Pool, input: OperationCreateInput) {
+  checkDates(input.started_on, input.ended_on);
+  const geojson = await checkedTarget(pool, input.target, 'body.target');
+  const { rows } = await pool.query<{ id: number }>(
+    `INSERT INTO operations (name, kind, started_on, ended_on, target, ${outcomeColumns.join(', ')}, source_code, external_id, dataset)
+     VALUES ($1, $2, $3, $4, ${targetSql.replace('?', '$5')}, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+     RETURNING id`,
+    [input.name, input.kind, input.started_on, input.ended_on ?? null, geojson, ...outcomeColumns.map((c) => input[c] ?? null),
+      input.source ?? null, input.external_id ?? null, input.dataset ?? 'real'],
+  );
+  return getOperation(pool, rows[0].id);
+}
+
+export async function updateOperation(pool: pg.Pool, id: number, input: OperationUpdateInput) {
+  const current = (await getOperation(pool, id)).properties as { started_on: string; ended_on: string | null };
+  checkDates(input.started_on ?? current.started_on, input.ended_on === undefined ? current.ended_on : input.ended_on);
+  const assignments: Assignment[] = [];
+  for (const column of ['name', 'kind', 'started_on', 'ended_on', 'dataset', ...outcomeColumns] as const) {
+    if (input[column] !== undefined) assignments.push({ column, sql: '?', value: input[column] });
+  }
+  if (input.target !== undefined) assignments.push({ column: 'target', sql: targetSql, value: await checkedTarget(pool, input.target, 'body.target') });
+  await updateVersionedRow(pool, 'operations', id, input.version, assignments);
+  return getOperation(pool, id);
+}
+
+export async function deleteOperation(pool: pg.Pool, id: number, version: number) {
+  await deleteVersionedRow(pool, 'operations', id, version);
+}

@@ -1,0 +1,11 @@
+import { openEmbeddedDatabase } from './server/database.js';
+import { migrate } from './server/migrations.js';
+import { loadReferenceData } from './server/reference-data.js';
+const t0 = Date.now();
+const db = await openEmbeddedDatabase({ dataDirectory: process.argv[2] || null, onProgress: (m) => console.log(Date.now() - t0, m) });
+console.log(await migrate(db.pool), Date.now() - t0);
+console.log(await loadReferenceData(db.pool, (s, d, t) => console.log(Date.now() - t0, s, d, t)), Date.now() - t0);
+console.log((await db.pool.query(`select count(*) filter (where geom is null) nogeom, count(*) from communes`)).rows);
+console.log((await db.pool.query(`select commune_at(ST_SetSRID(ST_MakePoint(5.5345,43.6931),4326)) pertuis, commune_at(ST_SetSRID(ST_MakePoint(5.3806,43.2803),4326)) marseille, commune_at(ST_SetSRID(ST_MakePoint(5.0,43.0),4326)) sea`)).rows);
+console.log((await db.pool.query(`select * from commune_size_classes where insee in ('84089','13055','13201','75056')`)).rows);
+await db.close();

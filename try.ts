@@ -1,0 +1,28 @@
+import { startServer } from './server/server.js';
+import { loadConfig } from './server/config.js';
+const config = { ...loadConfig(), dataDirectory: '/tmp/pgl2', port: 0 };
+const r = await startServer({ config, onProgress: console.log, logger: false });
+const j = async (method: string, url: string, body?: unknown, ct = 'application/json') => {
+  const res = await r.app.inject({ method: method as any, url, payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), headers: body === undefined ? {} : { 'content-type': ct } });
+  console.log(method, url, res.statusCode, res.body.slice(0, 400));
+  return res.json?.() ;
+};
+await j('GET', '/api/health');
+const p = await j('POST', '/api/deal-points', { location: { type: 'Point', coordinates: [5.5345, 43.6931] }, source: 'gendarmerie', external_id: 'T1', products: ['cocaine'], status_history: [{ status: 'active', effective_on: '2023-01-01' }] });
+await j('POST', '/api/deal-points', { location: { type: 'Point', coordinates: [5.0, 43.0] }, source: 'gendarmerie', status_history: [{ status: 'active', effective_on: '2023-01-01' }] });
+await j('POST', '/api/deal-points', { location: { type: 'Point', coordinates: [5.5345, 43.6931] }, source: 'gendarmerie', external_id: 'T1', status_history: [{ status: 'active', effective_on: '2023-01-01' }] });
+await j('POST', '/api/deal-points', { location: { type: 'Point', coordinates: ["5", 43.6931] }, source: 'nope', status_history: [] });
+await j('POST', `/api/deal-points/${p.id}/status-changes`, { version: 1, status: 'dismantled', effective_on: '2024-03-19' });
+await j('POST', `/api/deal-points/${p.id}/status-changes`, { version: 1, status: 'dismantled', effective_on: '2024-03-19' });
+await j('GET', '/api/deal-points?bbox=5,43,6,44&at=2024-01-01');
+await j('GET', '/api/deal-points?status=dismantled');
+await j('POST', '/api/operations', { name: 'Place nette Pertuis', kind: 'place_nette', started_on: '2024-03-18', ended_on: '2024-03-20', target: { type: 'Polygon', coordinates: [[[5.52,43.68],[5.55,43.68],[5.55,43.70],[5.52,43.70],[5.52,43.68]]] } });
+await j('POST', '/api/operations', { name: 'bowtie', kind: 'place_nette', started_on: '2024-03-18', target: { type: 'Polygon', coordinates: [[[5.52,43.68],[5.55,43.70],[5.55,43.68],[5.52,43.70],[5.52,43.68]]] } });
+await j('GET', '/api/communes?q=pertuis');
+await j('GET', '/api/communes?q=13055');
+const t = await r.app.inject({ url: '/tiles/deal-points/10/527/373.mvt?at=2023-06-01' }); console.log('tile', t.statusCode, t.rawPayload.length);
+await j('POST', '/api/imports', 'external_id;source;lat;lon;first_seen_on;dismantled_on\nA1;gendarmerie;43,69;5,53;2024-01-05;\nA2;gendarmerie;43,70;5,54;2023-01-05;2024-03-19\n', 'text/csv');
+await j('POST', '/api/imports', 'external_id;source;lat;lon;first_seen_on;dismantled_on\nA1;gendarmerie;43,69;5,53;2024-01-05;\nA2;gendarmerie;43,70;5,54;2023-01-05;2024-03-19\n', 'text/csv');
+await j('POST', '/api/imports', 'external_id;source;x;y;first_seen_on\nB1;police_nationale;893000;6280000;2024-01-05\nB2;bad;1;2;2024-13-01\n', 'text/csv');
+await j('GET', '/api/openapi.json');
+await r.close();
