@@ -54,7 +54,7 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Da
     mode: 'embedded',
     pool,
     async close() {
-      await pool.end();
+      if (!pool.ended) await pool.end();
       await socketServer.stop();
       await pglite.close();
     },
