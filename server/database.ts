@@ -1,7 +1,7 @@
 /**
  * The one way Sillage reaches PostgreSQL: a `pg` pool. In external mode it points at DATABASE_URL;
  * in embedded mode it points at an in-process PGlite (PostgreSQL + PostGIS compiled to WASM)
- * exposed on a loopback socket, so the same SQL and the same driver serve both.
+ * served on a loopback port by embedded-wire.ts, so the same SQL and the same driver serve both.
  */
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
@@ -34,28 +34,26 @@ export interface EmbeddedOptions {
 export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Database> {
   const progress = options.onProgress ?? (() => {});
   // Loaded lazily: external mode never pays for the WASM build.
-  const [{ PGlite }, { postgis }, { PGLiteSocketServer }] = await Promise.all([
+  const [{ PGlite }, { postgis }, { serveOverWire }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-postgis'),
-    import('@electric-sql/pglite-socket'),
+    import('./embedded-wire.js'),
   ]);
   if (options.dataDirectory) mkdirSync(options.dataDirectory, { recursive: true });
   progress('starting the embedded PostgreSQL');
   const pglite = await PGlite.create({ dataDir: options.dataDirectory ?? undefined, extensions: { postgis } });
   progress('loading PostGIS');
   await pglite.exec('CREATE EXTENSION IF NOT EXISTS postgis');
-  const socketServer = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 });
-  await socketServer.start();
-  const address = (socketServer as unknown as { server: { address(): { port: number } } }).server.address();
-  // PGlite is single-connection: one pooled connection, requests queue behind it.
-  const pool = new pg.Pool({ host: '127.0.0.1', port: address.port, user: 'postgres', database: 'postgres', max: 1 });
+  const wire = await serveOverWire(pglite);
+  // PGlite is a single session: one pooled connection, requests queue behind it.
+  const pool = new pg.Pool({ host: '127.0.0.1', port: wire.port, user: 'postgres', database: 'postgres', max: 1 });
   await pool.query('SELECT 1');
   return {
     mode: 'embedded',
     pool,
     async close() {
       if (!pool.ended) await pool.end();
-      await socketServer.stop();
+      await wire.close();
       await pglite.close();
     },
   };

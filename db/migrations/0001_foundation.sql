@@ -139,7 +139,7 @@ CREATE TABLE networks (
   version integer NOT NULL DEFAULT 1 CHECK (version >= 1),
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (source_code, external_id),
+  CONSTRAINT networks_source_external_id_key UNIQUE (source_code, external_id),
   CHECK ((external_id IS NULL) OR (source_code IS NOT NULL))
 );
 
@@ -166,7 +166,7 @@ CREATE TABLE operations (
   CONSTRAINT operations_end_after_start CHECK (ended_on IS NULL OR ended_on >= started_on),
   CONSTRAINT operations_target_valid CHECK (ST_IsValid(target) AND NOT ST_IsEmpty(target)),
   CONSTRAINT operations_target_in_france CHECK (in_france_extent(target)),
-  UNIQUE (source_code, external_id),
+  CONSTRAINT operations_source_external_id_key UNIQUE (source_code, external_id),
   CHECK ((external_id IS NULL) OR (source_code IS NOT NULL))
 );
 CREATE INDEX operations_target_idx ON operations USING gist (target);
@@ -190,7 +190,7 @@ CREATE TABLE deal_points (
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT deal_points_location_in_france CHECK (in_france_extent(geom)),
-  UNIQUE (source_code, external_id)
+  CONSTRAINT deal_points_source_external_id_key UNIQUE (source_code, external_id)
 );
 CREATE INDEX deal_points_geom_idx ON deal_points USING gist (geom);
 CREATE INDEX deal_points_commune_insee_idx ON deal_points (commune_insee);
@@ -246,7 +246,7 @@ CREATE TABLE deal_point_status_events (
   effective_on date NOT NULL CHECK (effective_on >= DATE '2000-01-01'),
   operation_id bigint REFERENCES operations (id) ON DELETE SET NULL,
   recorded_at timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (deal_point_id, effective_on)
+  CONSTRAINT deal_point_status_events_one_per_day UNIQUE (deal_point_id, effective_on)
 );
 CREATE INDEX deal_point_status_events_operation_id_idx ON deal_point_status_events (operation_id);
 
@@ -273,7 +273,7 @@ CREATE TABLE deal_point_observations (
   updated_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT deal_point_observations_has_measure
     CHECK (activity_level IS NOT NULL OR estimated_daily_transactions IS NOT NULL),
-  UNIQUE (deal_point_id, observed_on, source_code)
+  CONSTRAINT deal_point_observations_one_per_source_day UNIQUE (deal_point_id, observed_on, source_code)
 );
 CREATE INDEX deal_point_observations_observed_on_idx ON deal_point_observations (observed_on);
 

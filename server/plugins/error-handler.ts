@@ -12,17 +12,17 @@ interface DatabaseError { code?: string; constraint?: string; column?: string; d
 const constraintFields: Record<string, FieldProblem> = {
   deal_points_location_in_commune: { field: 'location', reason: 'is not inside any French commune (at sea, abroad, or not in the reference data)' },
   deal_points_location_in_france: { field: 'location', reason: "is outside France's extents" },
-  deal_points_source_code_external_id_key: { field: 'external_id', reason: 'is already used by another deal point from this source' },
+  deal_points_source_external_id_key: { field: 'external_id', reason: 'is already used by another deal point from this source' },
   deal_points_network_id_fkey: { field: 'network_id', reason: 'unknown network' },
   deal_point_status_events_operation_id_fkey: { field: 'status_history.operation_id', reason: 'unknown operation' },
   deal_point_observations_deal_point_id_fkey: { field: 'deal_point_id', reason: 'unknown deal point' },
-  deal_point_observations_deal_point_id_observed_on_source_code_key: { field: 'observed_on', reason: 'this source already has an observation of this deal point on this date' },
+  deal_point_observations_one_per_source_day: { field: 'observed_on', reason: 'this source already has an observation of this deal point on this date' },
   operations_end_after_start: { field: 'ended_on', reason: 'must not be before started_on' },
   operations_target_valid: { field: 'target', reason: 'is not a valid, non-empty area' },
   operations_target_in_france: { field: 'target', reason: "is outside France's extents" },
   operations_target_in_department: { field: 'target', reason: 'is not inside any French department' },
-  operations_source_code_external_id_key: { field: 'external_id', reason: 'is already used by another operation from this source' },
-  networks_source_code_external_id_key: { field: 'external_id', reason: 'is already used by another network from this source' },
+  operations_source_external_id_key: { field: 'external_id', reason: 'is already used by another operation from this source' },
+  networks_source_external_id_key: { field: 'external_id', reason: 'is already used by another network from this source' },
 };
 
 function fromDatabaseError(error: DatabaseError): DomainError | null {
