@@ -199,10 +199,18 @@ CREATE INDEX deal_points_h3_r8_idx ON deal_points (h3_r8);
 CREATE INDEX deal_points_h3_r9_idx ON deal_points (h3_r9);
 CREATE INDEX deal_points_network_id_idx ON deal_points (network_id);
 
--- The commune is derived from the location, never trusted from input.
+-- The commune is derived from the location, never trusted from input: a commune supplied with
+-- the row (bulk imports compute it beforehand) is kept only if its polygon holds the point,
+-- which is cheaper than searching; otherwise it is searched for.
 CREATE FUNCTION deal_points_derive_commune() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  IF NEW.commune_insee IS NOT NULL AND EXISTS (
+    SELECT 1 FROM communes c
+    WHERE c.insee = NEW.commune_insee AND c.kind = 'COM' AND c.geom && NEW.geom AND ST_Intersects(c.geom, NEW.geom)
+  ) THEN
+    RETURN NEW;
+  END IF;
   NEW.commune_insee := commune_at(NEW.geom);
   IF NEW.commune_insee IS NULL THEN
     RAISE EXCEPTION 'location is not inside any French commune'

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeTestApp, openTestApp, tableCounts, targets, type TestContext } from '../helpers/databases.js';
+import { send } from '../helpers/requests.js';
+
+const pointsCsv = [
+  'external_id;source;lat;lon;first_seen_on;dismantled_on;reopened_on;products',
+  'IMP-1;gendarmerie;43,6931;5,5345;2021-03-01;2024-03-19;2024-06-01;cannabis_resine|cocaine',
+  'IMP-2;gendarmerie;43,8369;5,0413;2022-01-10;;;crack',
+  'IMP-3;gendarmerie;44,0556;5,0478;2023-05-05;;;',
+].join('\n');
+
+describe.each(targets())('imports on the %s database', (target) => {
+  let context: TestContext;
+  beforeAll(async () => { context = await openTestApp(target); });
+  afterAll(async () => closeTestApp(context));
+
+  it('imports deal points from a semicolon CSV with decimal commas, then re-runs idempotently', async () => {
+    const first = await send(context.app, 'POST', '/api/imports', pointsCsv, 'text/csv');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ kind: 'deal-points', format: 'csv', rows: 3, inserted: 3, updated: 0, unchanged: 0 });
+    const counts = await tableCounts(context.database.pool);
+    expect(counts).toMatchObject({ deal_points: 3, status_events: 5, deal_point_versions: 3 });
+
+    const again = await send(context.app, 'POST', '/api/imports', pointsCsv, 'text/csv');
+    expect(again.body).toMatchObject({ rows: 3, inserted: 0, updated: 0, unchanged: 3 });
+    expect(await tableCounts(context.database.pool)).toEqual(counts);
+
+    const listed = await send(context.app, 'GET', '/api/deal-points?source=gendarmerie');
+    const byId = Object.fromEntries(listed.body.features.map((f: any) => [f.properties.external_id, f.properties]));
+    expect(byId['IMP-1']).toMatchObject({ commune_insee: '84089', status: 'reopened', products: ['cannabis_resine', 'cocaine'] });
+    expect(byId['IMP-2']).toMatchObject({ commune_insee: '84035', status: 'active' });
+    expect(byId['IMP-3'].commune_insee).toBe('84031'); // Carpentras
+  });
+
+  it('updates what changed, bumping only those versions', async () => {
+    const changed = pointsCsv.replace('IMP-2;gendarmerie;43,8369;5,0413;2022-01-10;;;crack', 'IMP-2;gendarmerie;43,8369;5,0413;2022-01-10;2025-01-15;;crack');
+    const report = await send(context.app, 'POST', '/api/imports', changed, 'text/csv');
+    expect(report.body).toMatchObject({ inserted: 0, updated: 1, unchanged: 2 });
+    const point = (await send(context.app, 'GET', '/api/deal-points?source=gendarmerie')).body.features.find((f: any) => f.properties.external_id === 'IMP-2');
+    expect(point.properties).toMatchObject({ status: 'dismantled', version: 2 });
+  });
+
+  it('rejects a whole file for one bad row and lists every bad row', async () => {
+    const before = await tableCounts(context.database.pool);
+    const csv = [
+      'external_id,source,lat,lon,first_seen_on',
+      'NEW-1,police_nationale,43.2965,5.3698,2024-01-01',
+      'NEW-2,police_nationale,43.0,5.2,2024-01-01', // at sea
+      'NEW-3,police_nationale,43.2965,5.3698,2024-99-01', // bad date
+    ].join('\n');
+    const response = await send(context.app, 'POST', '/api/imports', csv, 'text/csv');
+    expect(response.status).toBe(422);
+    expect(response.body.error).toBe('import_rejected');
+    expect(response.body.message).toMatch(/nothing stored/);
+    expect(response.body.details).toEqual([{ line: 4, field: 'first_seen_on', reason: '"2024-99-01" is not a date YYYY-MM-DD' }]);
+    // With the date fixed, the database check finds the point at sea.
+    const fixed = await send(context.app, 'POST', '/api/imports', csv.replace('2024-99-01', '2024-09-01'), 'text/csv');
+    expect(fixed.status).toBe(422);
+    expect(fixed.body.details).toEqual([{ line: 3, field: 'location', reason: '(5.2, 43) is not inside any French commune (at sea, abroad?)' }]);
+    expect(await tableCounts(context.database.pool)).toEqual(before);
+  });
+
+  it('imports Lambert-93 coordinates and GeoJSON points', async () => {
+    const lambert = 'external_id;source;x;y;first_seen_on\nL93-1;douane;893000;6247000;2024-01-01\n';
+    const report = await send(context.app, 'POST', '/api/imports', lambert, 'text/csv');
+    expect(report.status).toBe(200);
+    const point = (await send(context.app, 'GET', '/api/deal-points?source=douane')).body.features[0];
+    expect(point.properties.commune_insee).toBe('13055');
+    const geojson = JSON.stringify({
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [2.5264, 48.9362] }, properties: { external_id: 'GJ-1', source: 'transport', first_seen_on: '2022-02-02' } }],
+    });
+    const fromGeojson = await send(context.app, 'POST', '/api/imports', geojson, 'application/geo+json');
+    expect(fromGeojson.body).toMatchObject({ format: 'geojson', inserted: 1 });
+    expect((await send(context.app, 'GET', '/api/deal-points?source=transport')).body.features[0].properties.commune_insee).toBe('93071'); // Sevran
+  });
+
+  it('imports observations against imported points, idempotently', async () => {
+    const csv = 'deal_point_external_id,source,observed_on,activity_level,estimated_daily_transactions\nIMP-1,gendarmerie,2024-01-15,3,\nIMP-1,gendarmerie,2024-02-15,,80\nIMP-2,gendarmerie,2024-02-15,1,\n';
+    expect((await send(context.app, 'POST', '/api/imports', csv, 'text/csv')).body).toMatchObject({ kind: 'observations', inserted: 3 });
+    expect((await send(context.app, 'POST', '/api/imports', csv, 'text/csv')).body).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
+    const unknown = await send(context.app, 'POST', '/api/imports', csv.replace('IMP-2', 'NOPE'), 'text/csv');
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.details).toEqual([{ line: 4, field: 'deal_point_external_id', reason: 'no deal point "NOPE" from source gendarmerie' }]);
+  });
+
+  it('imports operations from GeoJSON and refuses a self-intersecting target', async () => {
+    const target = { type: 'Polygon', coordinates: [[[5.36, 43.34], [5.40, 43.34], [5.40, 43.37], [5.36, 43.37], [5.36, 43.34]]] };
+    const collection = (geometry: object) => JSON.stringify({
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', geometry, properties: { external_id: 'XXL-1', source: 'police_nationale', name: 'Place nette XXL', kind: 'place_nette', started_on: '2024-03-18', ended_on: '2024-03-20', arrests: 82 } }],
+    });
+    const ok = await send(context.app, 'POST', '/api/imports', collection(target), 'application/json');
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ kind: 'operations', inserted: 1 });
+    expect((await send(context.app, 'POST', '/api/imports', collection(target), 'application/json')).body.unchanged).toBe(1);
+    const bowtie = { type: 'Polygon', coordinates: [[[5.36, 43.34], [5.40, 43.37], [5.40, 43.34], [5.36, 43.37], [5.36, 43.34]]] };
+    const bad = await send(context.app, 'POST', '/api/imports', collection(bowtie), 'application/json');
+    expect(bad.status).toBe(422);
+    expect(bad.body.details[0]).toMatchObject({ line: 1, field: 'target' });
+    expect(bad.body.details[0].reason).toMatch(/Self-intersection/);
+  });
+});

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import { closeTestApp, openTestApp, targets, type TestContext } from '../helpers/databases.js';
+import { dealPointBody, send } from '../helpers/requests.js';
+import { dealPointTile } from '../../server/services/tiles.js';
+import { tilePosition } from '../../server/domain/tile-coordinates.js';
+
+interface DecodedPoint { id: number; status: string; source: string; x: number; y: number }
+
+function decode(bytes: Uint8Array): DecodedPoint[] {
+  if (bytes.length === 0) return [];
+  const layer = new VectorTile(new PbfReader(bytes)).layers.deal_points;
+  if (!layer) return [];
+  const points: DecodedPoint[] = [];
+  for (let i = 0; i < layer.length; i++) {
+    const feature = layer.feature(i);
+    const [[point]] = feature.loadGeometry();
+    points.push({ id: Number(feature.id), status: String(feature.properties.status), source: String(feature.properties.source), x: point.x, y: point.y });
+  }
+  return points.sort((a, b) => a.id - b.id);
+}
+
+// Tile 9/263/186 holds Pertuis and Cavaillon (x = floor((lon + 180) / 360 * 2^9), y by Mercator).
+const tile = { z: 9, x: 263, y: 186 };
+
+function tileAt(longitude: number, latitude: number, z: number) {
+  const size = 2 ** z;
+  const sin = Math.sin((latitude * Math.PI) / 180);
+  return { z, x: Math.floor(((longitude + 180) / 360) * size), y: Math.floor((0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * size) };
+}
+
+describe.each(targets())('deal-point vector tiles on the %s database', (target) => {
+  let context: TestContext;
+  const ids: number[] = [];
+  beforeAll(async () => {
+    context = await openTestApp(target);
+    const bodies = [
+      dealPointBody({ external_id: 'T1', status_history: [{ status: 'active', effective_on: '2021-01-01' }] }),
+      dealPointBody({ external_id: 'T2', location: { type: 'Point', coordinates: [5.0413, 43.8369] }, status_history: [{ status: 'active', effective_on: '2021-01-01' }, { status: 'dismantled', effective_on: '2023-01-01' }] }),
+      dealPointBody({ external_id: 'T3', location: { type: 'Point', coordinates: [5.54, 43.70] }, status_history: [{ status: 'active', effective_on: '2024-01-01' }] }),
+      dealPointBody({ external_id: 'FAR', location: { type: 'Point', coordinates: [2.35, 48.85] } }),
+    ];
+    for (const body of bodies) ids.push((await send(context.app, 'POST', '/api/deal-points', body)).body.id);
+  });
+  afterAll(async () => closeTestApp(context));
+
+  it('serves the points of the tile with their status on the requested date', async () => {
+    const response = await context.app.inject({ url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2022-06-01` });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
+    const points = decode(response.rawPayload);
+    expect(points.map((p) => [p.id, p.status])).toEqual([[ids[0], 'active'], [ids[1], 'active']]);
+    // Pixel positions match the Web Mercator maths done by hand (tests/unit).
+    expect([points[0].x, points[0].y]).toEqual(tilePosition(5.5345, 43.6931, tile));
+
+    const later = decode((await context.app.inject({ url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2024-06-01` })).rawPayload);
+    expect(later.map((p) => [p.id, p.status])).toEqual([[ids[0], 'active'], [ids[1], 'dismantled'], [ids[2], 'active']]);
+    const activeOnly = decode((await context.app.inject({ url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2024-06-01&status=active` })).rawPayload);
+    expect(activeOnly.map((p) => p.id)).toEqual([ids[0], ids[2]]);
+  });
+
+  it('agrees with the list endpoint', async () => {
+    const listed = await send(context.app, 'GET', '/api/deal-points?bbox=4.5,43.5,5.7,44.0&at=2024-06-01');
+    const tiled = decode((await context.app.inject({ url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2024-06-01` })).rawPayload);
+    expect(tiled.map((p) => p.id)).toEqual(listed.body.features.map((f: { id: number }) => f.id));
+  });
+
+  it('answers an empty tile where there is nothing', async () => {
+    const response = await context.app.inject({ url: '/tiles/deal-points/9/0/0.mvt' });
+    expect(response.statusCode).toBe(200);
+    expect(decode(response.rawPayload)).toEqual([]);
+  });
+
+});
+
+// Only where PostGIS can encode tiles (a real PostgreSQL): the JS encoder used on the embedded
+// database must give the same features and positions as ST_AsMVT.
+describe.each(targets().filter((t) => t === 'external'))('tile encoders on the %s database', (target) => {
+  let context: TestContext;
+  beforeAll(async () => {
+    context = await openTestApp(target);
+    for (const [i, coordinates] of [[5.5345, 43.6931], [5.0413, 43.8369], [5.54, 43.70], [5.5351, 43.6939]].entries()) {
+      await send(context.app, 'POST', '/api/deal-points', dealPointBody({ external_id: `E${i}`, location: { type: 'Point', coordinates } }));
+    }
+  });
+  afterAll(async () => closeTestApp(context));
+
+  it('builds the same tile in JS as PostGIS ST_AsMVT does', async () => {
+    const filter = { at: '2024-06-01', statuses: null, dataset: null };
+    for (const address of [tile, tileAt(5.5345, 43.6931, 5), tileAt(5.5345, 43.6931, 12), tileAt(5.5345, 43.6931, 16)]) {
+      const fromPostgis = decode(await dealPointTile(context.database.pool, address, filter, 'postgis'));
+      const fromJs = decode(await dealPointTile(context.database.pool, address, filter, 'js'));
+      expect(fromJs).toEqual(fromPostgis);
+      expect(fromJs.length).toBeGreaterThan(0);
+    }
+  });
+});
