@@ -19,6 +19,7 @@ import { geographyRoutes } from './routes/geography.js';
 import { tileRoutes } from './routes/tiles.js';
 import { importRoutes } from './routes/imports.js';
 import { webRoutes } from './routes/web.js';
+import { statisticsRoutes } from './routes/statistics.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,6 +61,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('databaseVersions', options.databaseVersions);
   app.decorate('config', options.config);
   registerErrorHandler(app);
+  // Imported files arrive as raw text; their importers parse them and report problems by line.
+  for (const type of ['text/csv', 'text/plain', 'application/geo+json']) {
+    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: options.config.importBodyLimitBytes }, (_request, body, done) => done(null, body));
+  }
 
   await app.register(swagger, {
     openapi: {
@@ -71,7 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
       tags: [
         { name: 'deal points' }, { name: 'observations' }, { name: 'operations' }, { name: 'networks' },
-        { name: 'geography' }, { name: 'tiles' }, { name: 'imports' }, { name: 'system' },
+        { name: 'geography' }, { name: 'statistics' }, { name: 'tiles' }, { name: 'imports' }, { name: 'system' },
       ],
     },
   });
@@ -86,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(geographyRoutes);
   await app.register(tileRoutes);
   await app.register(importRoutes);
+  await app.register(statisticsRoutes);
   if (options.serveWeb !== false) await app.register(webRoutes);
   return app;
 }

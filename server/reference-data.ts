@@ -13,6 +13,7 @@ import type { Topology, GeometryCollection } from 'topojson-specification';
 import type pg from 'pg';
 import { normalizeSearchText } from './domain/text-search.js';
 import { withTransaction } from './services/transactions.js';
+import { importCrimeStatisticsWith } from './services/crime-statistics.js';
 
 export const referenceDirectory = fileURLToPath(new URL('../db/reference', import.meta.url));
 
@@ -123,6 +124,7 @@ const referenceFiles: ReferenceFile[] = [
   { name: 'communes.csv.gz', load: loadCommunes },
   { name: 'commune-polygons.topojson.gz', load: loadCommunePolygons },
   { name: 'size-class-overrides.csv', load: loadSizeClassOverrides },
+  { name: 'ssmsi-departements-2016-2025.csv.gz', load: async (client, text) => (await importCrimeStatisticsWith(client, text, 'departments')).rows },
 ];
 
 function decode(name: string, bytes: Buffer): string {

@@ -13,10 +13,6 @@ const ImportReport = Type.Object({
 
 export async function importRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  // The file arrives as the raw body; the import parses it (CSV or GeoJSON) and reports by line.
-  for (const type of ['text/csv', 'text/plain', 'application/geo+json']) {
-    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: app.config.importBodyLimitBytes }, (_request, body, done) => done(null, body));
-  }
   app.post('/api/imports', {
     bodyLimit: app.config.importBodyLimitBytes,
     // A JSON body is taken as text too, so a GeoJSON syntax error is reported like any other row problem.

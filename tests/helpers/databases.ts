@@ -8,6 +8,11 @@ import type { FastifyInstance } from 'fastify';
 import { readVersions, type Database } from '../../server/database.js';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
+import { readdirSync } from 'node:fs';
+import { migrationsDirectory } from '../../server/migrations.js';
+
+/** Name of the newest migration file: the level a fully migrated database reports. */
+export const latestMigration = readdirSync(migrationsDirectory).filter((f) => f.endsWith('.sql')).sort().at(-1)!.replace(/\.sql$/, '');
 
 export type Target = 'embedded' | 'external';
 

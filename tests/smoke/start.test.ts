@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { latestMigration } from '../helpers/databases.js';
 
 const dataDirectory = mkdtempSync(join(tmpdir(), 'sillage-smoke-'));
 const children: ChildProcess[] = [];
@@ -54,7 +55,7 @@ describe('npm start on the embedded database', () => {
     expect(first.output()).toMatch(/starting the embedded PostgreSQL/);
     expect(first.output()).toMatch(/applying migrations/);
     const health = await (await fetch(`${first.url}/api/health`)).json();
-    expect(health).toMatchObject({ status: 'ok', database: { mode: 'embedded', postgis: '3.6.2', migration: '0001_foundation' } });
+    expect(health).toMatchObject({ status: 'ok', database: { mode: 'embedded', postgis: '3.6.2', migration: latestMigration } });
     const created = await fetch(`${first.url}/api/deal-points`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ location: { type: 'Point', coordinates: [5.5345, 43.6931] }, source: 'gendarmerie', external_id: 'SMOKE-1', status_history: [{ status: 'active', effective_on: '2024-01-01' }] }),

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { AnyRecord, DepartmentCode, InseeCode, StringEnum, errorResponses } from '../schemas/common.js';
+import * as statistics from '../services/crime-statistics.js';
+import { InvalidInputError } from '../errors.js';
+
+const Items = Type.Object({ items: Type.Array(AnyRecord) });
+const Indicator = Type.String({ pattern: '^[a-z0-9_]+$', description: 'Indicator code, e.g. trafic_de_stupefiants (see /api/statistics/indicators)' });
+const Year = Type.Integer({ minimum: 1990, maximum: 2100 });
+const ImportReport = Type.Object({
+  level: Type.String(), rows: Type.Integer(), inserted: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(),
+  withheld: Type.Integer({ description: 'cells withheld by the SSMSI (est_diffuse = ndiff), stored as unknown' }),
+});
+
+export async function statisticsRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['statistics'];
+  const pool = () => app.db.pool;
+
+  app.get('/api/statistics/indicators', { schema: { tags, summary: 'SSMSI indicators and their counting unit', response: { 200: Items } } },
+    async () => ({ items: await statistics.listIndicators(pool()) }));
+
+  app.get('/api/statistics/departments', {
+    schema: {
+      tags, summary: 'SSMSI recorded crime by department, indicator and year (count and rate per 1,000 inhabitants)',
+      querystring: Type.Object({ indicator: Type.Optional(Indicator), year: Type.Optional(Year), department: Type.Optional(DepartmentCode) }, { additionalProperties: false }),
+      response: { 200: Items, ...errorResponses },
+    },
+  }, async (request) => ({ items: await statistics.departmentStatistics(pool(), request.query) }));
+
+  app.get('/api/statistics/communes', {
+    schema: {
+      tags, summary: 'SSMSI recorded crime by commune; withheld cells (est_diffuse = ndiff) have is_published false and a null count',
+      querystring: Type.Object({
+        indicator: Type.Optional(Indicator), year: Type.Optional(Year), insee: Type.Optional(InseeCode), department: Type.Optional(DepartmentCode),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000 })),
+      }, { additionalProperties: false }),
+      response: { 200: Items, ...errorResponses },
+    },
+  }, async (request) => ({ items: await statistics.communeStatistics(pool(), { ...request.query, limit: request.query.limit ?? 1000 }) }));
+
+  app.get('/api/statistics/national', {
+    schema: {
+      tags, summary: 'National totals (France entière, metropole, DROM) by indicator and year',
+      querystring: Type.Object({ indicator: Type.Optional(Indicator), year: Type.Optional(Year) }, { additionalProperties: false }),
+      response: { 200: Items, ...errorResponses },
+    },
+  }, async (request) => ({ items: await statistics.nationalStatistics(pool(), request.query) }));
+
+  app.post('/api/statistics/imports', {
+    bodyLimit: app.config.importBodyLimitBytes,
+    schema: {
+      tags, summary: 'Import an SSMSI base (departmental or communal; official `;` format with decimal commas and NA accepted), all-or-nothing and idempotent',
+      querystring: Type.Object({ level: StringEnum(['departments', 'communes'] as const) }, { additionalProperties: false }),
+      response: { 200: ImportReport, ...errorResponses },
+    },
+  }, async (request) => {
+    if (typeof request.body !== 'string' || request.body.trim() === '') {
+      throw new InvalidInputError([{ field: 'body', reason: 'send the CSV file as the request body (text/csv)' }]);
+    }
+    return statistics.importCrimeStatistics(pool(), request.body, request.query.level);
+  });
+}
