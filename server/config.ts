@@ -11,6 +11,10 @@ export interface Config {
   /** Largest accepted JSON body, in bytes; imports have their own, larger limit. */
   bodyLimitBytes: number;
   importBodyLimitBytes: number;
+  /** Load the synthetic demo scenario on first start (embedded mode: on by default; external: off). */
+  loadDemo: boolean;
+  /** Where scenario files and their ground truth are written. */
+  scenarioDirectory: string;
 }
 
 function integerFromEnvironment(name: string, fallback: number, environment: NodeJS.ProcessEnv): number {
@@ -30,5 +34,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     logLevel: environment.LOG_LEVEL || 'info',
     bodyLimitBytes: integerFromEnvironment('SILLAGE_BODY_LIMIT_BYTES', 1024 * 1024, environment),
     importBodyLimitBytes: integerFromEnvironment('SILLAGE_IMPORT_LIMIT_BYTES', 64 * 1024 * 1024, environment),
+    loadDemo: environment.SILLAGE_DEMO ? environment.SILLAGE_DEMO === 'on' : !environment.DATABASE_URL,
+    scenarioDirectory: resolve(environment.SILLAGE_SCENARIO_DIR || 'data/scenario'),
   };
 }

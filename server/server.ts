@@ -8,6 +8,8 @@ import { openEmbeddedDatabase, openExternalDatabase, readVersions, type Database
 import { migrate } from './migrations.js';
 import { loadReferenceData, type ReferenceProgress } from './reference-data.js';
 import { buildApp } from './app.js';
+import { join } from 'node:path';
+import { buildScenarioFiles, defaultScenarioSeed, loadScenario, writeScenarioFiles } from './services/scenario.js';
 
 export interface StartOptions {
   config?: Config;
@@ -35,13 +37,29 @@ export async function prepareDatabase(config: Config, options: Pick<StartOptions
   try {
     progress('applying migrations');
     await migrate(database.pool, progress);
-    progress('loading reference data (communes, departments)');
+    progress('loading reference data (communes, departments, SSMSI statistics)');
     await loadReferenceData(database.pool, options.onReferenceProgress);
+    if (config.loadDemo) await loadDemoOnce(database, config, progress, options.onReferenceProgress);
     return database;
   } catch (error) {
     await database.close();
     throw error;
   }
+}
+
+/** First start only: the synthetic demo scenario, recorded so that it is never loaded twice. */
+async function loadDemoOnce(database: Database, config: Config, progress: (message: string) => void, counts?: ReferenceProgress): Promise<void> {
+  const marker = `scenario:planted:${defaultScenarioSeed}`;
+  const { rows } = await database.pool.query(`SELECT 1 FROM reference_loads WHERE name LIKE 'scenario:%' UNION ALL SELECT 1 FROM deal_points LIMIT 1`);
+  if (rows.length) return;
+  progress('first start: generating the synthetic demo scenario (2019-2025)');
+  const files = buildScenarioFiles(defaultScenarioSeed, 'planted');
+  const directory = join(config.scenarioDirectory, `planted-${defaultScenarioSeed}`);
+  writeScenarioFiles(directory, files);
+  progress(`loading the demo scenario (files and ground truth in ${directory})`);
+  const report = await loadScenario(database.pool, files, counts);
+  await database.pool.query(`INSERT INTO reference_loads (name, checksum, rows) VALUES ($1, $2, $3)`, [marker, String(defaultScenarioSeed), report.dealPoints]);
+  progress(`demo scenario loaded: ${report.dealPoints} synthetic deal points, ${report.operations} operations, ${report.observations} observations`);
 }
 
 export async function startServer(options: StartOptions = {}): Promise<Running> {

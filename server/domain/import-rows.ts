@@ -24,9 +24,12 @@ export const serviceCodes = ['police_nationale', 'gendarmerie', 'police_municipa
 export const operationKindCodes = ['place_nette', 'operation_ampleur', 'operation_ciblee', 'autre'] as const;
 const datasetCodes = ['real', 'synthetic'] as const;
 
+/** A dated status; `operation` is the external id of the operation that caused it, if any. */
+export interface ImportedStatus extends StatusEvent { operation?: string }
+
 export interface DealPointRecord {
   line: number; source: string; external_id: string; longitude: number; latitude: number;
-  products: string[]; network_external_id: string | null; dataset: string; status_history: StatusEvent[];
+  products: string[]; network_external_id: string | null; network_source: string | null; dataset: string; status_history: ImportedStatus[];
 }
 export interface ObservationRecord {
   line: number; source: string; deal_point_source: string; deal_point_external_id: string; observed_on: string;
@@ -209,18 +212,18 @@ class RowReader {
     return { longitude, latitude };
   }
 
-  statusHistory(): StatusEvent[] {
+  statusHistory(): ImportedStatus[] {
     const written = this.raw('status_history');
-    let history: StatusEvent[];
+    let history: ImportedStatus[];
     if (written !== undefined) {
       history = [];
       for (const part of written.split('|').map((s) => s.trim()).filter(Boolean)) {
-        const [status, date] = part.split(/[:@]/).map((s) => s.trim());
-        if (!dealPointStatuses.includes(status as DealPointStatus) || !date || !isCalendarDate(date)) {
-          this.problem('status_history', `"${part}" is not status:YYYY-MM-DD with status one of ${dealPointStatuses.join(', ')}`);
+        const [status, date, operation, ...rest] = part.split(':').map((s) => s.trim());
+        if (!dealPointStatuses.includes(status as DealPointStatus) || !date || !isCalendarDate(date) || rest.length || operation === '') {
+          this.problem('status_history', `"${part}" is not status:YYYY-MM-DD[:operation external id] with status one of ${dealPointStatuses.join(', ')}`);
           return [];
         }
-        history.push({ status: status as DealPointStatus, effective_on: date });
+        history.push(operation ? { status: status as DealPointStatus, effective_on: date, operation } : { status: status as DealPointStatus, effective_on: date });
       }
     } else {
       const first = this.date('first_seen_on', true);
@@ -261,11 +264,12 @@ function readDealPoint(row: RawRow): { record: DealPointRecord | null; problems:
   const location = r.location(row.geometry);
   const products = r.list('products', productCodes);
   const network = r.text('network_external_id', { max: 100 });
+  const networkSource = r.raw('network_source') !== undefined ? r.oneOf('network_source', serviceCodes) : null;
   const dataset = r.oneOf('dataset', datasetCodes, 'real');
   const history = r.statusHistory();
   if (r.problems.length || !source || !externalId || !location || !dataset) return { record: null, problems: r.problems };
   return {
-    record: { line: row.line, source, external_id: externalId, ...location, products, network_external_id: network, dataset, status_history: history },
+    record: { line: row.line, source, external_id: externalId, ...location, products, network_external_id: network, network_source: network ? networkSource ?? source : null, dataset, status_history: history },
     problems: [],
   };
 }

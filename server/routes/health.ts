@@ -14,10 +14,18 @@ export async function healthRoutes(app: FastifyInstance) {
             mode: Type.String(), postgresql: Type.String(), postgis: Type.String(),
             migration: Type.Union([Type.String(), Type.Null()]), vector_tiles: Type.String(),
           }),
+          data: Type.Object({
+            real_deal_points: Type.Integer(), synthetic_deal_points: Type.Integer(),
+            synthetic: Type.Boolean({ description: 'true when any synthetic (demo) data is loaded: the UI and exports must say so' }),
+          }),
         }),
       },
     },
-  }, async () => ({
+  }, async () => {
+    const { rows: [counts] } = await app.db.pool.query<{ real: number; synthetic: number }>(
+      `SELECT count(*) FILTER (WHERE dataset = 'real')::int AS real, count(*) FILTER (WHERE dataset = 'synthetic')::int AS synthetic FROM deal_points`,
+    );
+    return {
     status: 'ok' as const,
     database: {
       mode: app.db.mode,
@@ -26,5 +34,7 @@ export async function healthRoutes(app: FastifyInstance) {
       migration: await migrationLevel(app.db.pool),
       vector_tiles: app.databaseVersions.hasMvt ? 'PostGIS ST_AsMVT' : 'built in JS (PostGIS without protobuf)',
     },
-  }));
+    data: { real_deal_points: counts.real, synthetic_deal_points: counts.synthetic, synthetic: counts.synthetic > 0 },
+  };
+  });
 }

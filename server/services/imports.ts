@@ -65,18 +65,35 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
     checked += batch.length;
     progress('checking locations', checked, records.length);
   }
-  const networkKeys = [...new Set(records.filter((r) => r.network_external_id).map((r) => `${r.source}\u0000${r.network_external_id}`))];
+  const networkKeys = [...new Set(records.filter((r) => r.network_external_id).map((r) => `${r.network_source}\u0000${r.network_external_id}`))];
   const networkIds = new Map<string, number>();
   if (networkKeys.length) {
     const { rows } = await client.query<{ source_code: string; external_id: string; id: number }>(
-      `SELECT source_code, external_id, id FROM networks n
+      `SELECT n.source_code, n.external_id, n.id FROM networks n
        JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) ON n.source_code = k.source AND n.external_id = k.external_id`,
       [networkKeys.map((k) => k.split('\u0000')[0]), networkKeys.map((k) => k.split('\u0000')[1])],
     );
     for (const row of rows) networkIds.set(`${row.source_code}\u0000${row.external_id}`, row.id);
     for (const r of records) {
-      if (r.network_external_id && !networkIds.has(`${r.source}\u0000${r.network_external_id}`)) {
-        problems.push({ line: r.line, field: 'network_external_id', reason: `no network "${r.network_external_id}" from source ${r.source}` });
+      if (r.network_external_id && !networkIds.has(`${r.network_source}\u0000${r.network_external_id}`)) {
+        problems.push({ line: r.line, field: 'network_external_id', reason: `no network "${r.network_external_id}" from source ${r.network_source}` });
+      }
+    }
+  }
+  // Operations named in status histories, by external id.
+  const operationNames = [...new Set(records.flatMap((r) => r.status_history.map((e) => e.operation).filter((o): o is string => !!o)))];
+  const operationIds = new Map<string, number>();
+  if (operationNames.length) {
+    const { rows } = await client.query<{ external_id: string; ids: number[] }>(
+      `SELECT external_id, array_agg(id ORDER BY id) AS ids FROM operations WHERE external_id = ANY($1::text[]) GROUP BY external_id`, [operationNames],
+    );
+    for (const row of rows) if (row.ids.length === 1) operationIds.set(row.external_id, Number(row.ids[0]));
+    for (const r of records) {
+      for (const e of r.status_history) {
+        if (e.operation && !operationIds.has(e.operation)) {
+          const ambiguous = rows.some((row) => row.external_id === e.operation);
+          problems.push({ line: r.line, field: 'status_history', reason: ambiguous ? `operation "${e.operation}" is ambiguous (several sources use it)` : `no operation "${e.operation}"` });
+        }
       }
     }
   }
@@ -106,7 +123,7 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
         batch.map((r) => r.longitude), batch.map((r) => r.latitude),
         cells.map((c) => c.h3_r7), cells.map((c) => c.h3_r8), cells.map((c) => c.h3_r9),
         batch.map((r) => r.products.join('|')), batch.map((r) => r.source), batch.map((r) => r.external_id),
-        batch.map((r) => (r.network_external_id ? networkIds.get(`${r.source}\u0000${r.network_external_id}`) : null)),
+        batch.map((r) => (r.network_external_id ? networkIds.get(`${r.network_source}\u0000${r.network_external_id}`) : null)),
         batch.map((r) => r.dataset), batchCommunes,
       ],
     );
@@ -114,7 +131,7 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
     // 3. Status histories: replace those that differ from the file.
     const { rows: current } = await client.query<{ id: number; source_code: string; external_id: string; history: string | null }>(
       `SELECT d.id, d.source_code, d.external_id,
-              (SELECT string_agg(e.status || ':' || e.effective_on, '|' ORDER BY e.effective_on)
+              (SELECT string_agg(e.status || ':' || e.effective_on || coalesce(':' || e.operation_id, ''), '|' ORDER BY e.effective_on)
                  FROM deal_point_status_events e WHERE e.deal_point_id = d.id) AS history
        FROM deal_points d JOIN unnest($1::text[], $2::text[]) AS k(source_code, external_id)
          ON d.source_code = k.source_code AND d.external_id = k.external_id`,
@@ -125,7 +142,7 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
     for (const record of batch) {
       const key = `${record.source}\u0000${record.external_id}`;
       const row = byKey.get(key)!;
-      const wanted = record.status_history.map((e) => `${e.status}:${e.effective_on}`).join('|');
+      const wanted = record.status_history.map((e) => `${e.status}:${e.effective_on}${e.operation ? `:${operationIds.get(e.operation)}` : ''}`).join('|');
       const historyChanged = row.history !== wanted;
       if (historyChanged) changedHistories.push({ id: row.id, record });
       const upserted = touched.get(key);
@@ -138,9 +155,9 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
       await client.query('DELETE FROM deal_point_status_events WHERE deal_point_id = ANY($1::bigint[])', [ids]);
       const events = changedHistories.flatMap(({ id, record }) => record.status_history.map((e) => ({ id, ...e })));
       await client.query(
-        `INSERT INTO deal_point_status_events (deal_point_id, status, effective_on)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::date[])`,
-        [events.map((e) => e.id), events.map((e) => e.status), events.map((e) => e.effective_on)],
+        `INSERT INTO deal_point_status_events (deal_point_id, status, effective_on, operation_id)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::date[], $4::bigint[])`,
+        [events.map((e) => e.id), events.map((e) => e.status), events.map((e) => e.effective_on), events.map((e) => (e.operation ? operationIds.get(e.operation) : null))],
       );
       // A history change on an otherwise unchanged point is still a new version.
       const untouched = changedHistories.filter(({ record }) => !touched.has(`${record.source}\u0000${record.external_id}`)).map((c) => c.id);
