@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { latestMigration } from '../helpers/databases.js';
@@ -15,7 +15,7 @@ const children: ChildProcess[] = [];
 function start(): Promise<{ url: string; child: ChildProcess; output: () => string; seconds: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    env: { ...process.env, DATABASE_URL: '', SILLAGE_DATA_DIR: dataDirectory, PORT: '0', NO_COLOR: '1' },
+    env: { ...process.env, DATABASE_URL: '', SILLAGE_DATA_DIR: join(dataDirectory, 'pglite'), SILLAGE_SCENARIO_DIR: join(dataDirectory, 'scenario'), SILLAGE_DEMO: '', PORT: '0', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -55,7 +55,11 @@ describe('npm start on the embedded database', () => {
     expect(first.output()).toMatch(/starting the embedded PostgreSQL/);
     expect(first.output()).toMatch(/applying migrations/);
     const health = await (await fetch(`${first.url}/api/health`)).json();
-    expect(health).toMatchObject({ status: 'ok', database: { mode: 'embedded', postgis: '3.6.2', migration: latestMigration } });
+    expect(health).toMatchObject({ status: 'ok', database: { mode: 'embedded', postgis: '3.6.2', migration: latestMigration }, data: { synthetic: true, real_deal_points: 0 } });
+    // The demo scenario is loaded on first start, its ground truth written beside the data.
+    expect(first.output()).toMatch(/demo scenario loaded: \d+ synthetic deal points/);
+    expect(health.data.synthetic_deal_points).toBeGreaterThan(5000);
+    expect(existsSync(join(dataDirectory, 'scenario', 'planted-20190101', 'ground-truth.json'))).toBe(true);
     const created = await fetch(`${first.url}/api/deal-points`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ location: { type: 'Point', coordinates: [5.5345, 43.6931] }, source: 'gendarmerie', external_id: 'SMOKE-1', status_history: [{ status: 'active', effective_on: '2024-01-01' }] }),
@@ -64,7 +68,9 @@ describe('npm start on the embedded database', () => {
     await stop(first.child);
 
     const second = await start();
-    const listed = await (await fetch(`${second.url}/api/deal-points?source=gendarmerie`)).json();
+    const listed = await (await fetch(`${second.url}/api/deal-points?dataset=real`)).json();
+    const again = await (await fetch(`${second.url}/api/health`)).json();
+    expect(again.data.synthetic_deal_points).toBe(health.data.synthetic_deal_points); // not loaded twice
     expect(listed.features.map((f: { properties: { external_id: string } }) => f.properties.external_id)).toEqual(['SMOKE-1']);
     // The restart skips what the first start did (no reference data reload).
     expect(second.seconds).toBeLessThan(first.seconds);

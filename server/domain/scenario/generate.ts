@@ -126,7 +126,7 @@ export function generateScenario(input: ScenarioInput): Scenario {
     const list = clusters.get(commune.insee) ?? [];
     clusters.set(commune.insee, list);
     for (let attempt = 0; attempt < 10; attempt++) {
-      let cluster = list.length && rng.chance(Math.min(0.85, 0.4 + list.length * 0.05)) ? rng.pick(list) : null;
+      let cluster = list.length && rng.chance(Math.min(0.9, 0.55 + list.length * 0.08)) ? rng.pick(list) : null;
       if (!cluster) {
         const spreadKm = Math.min(4, 0.6 + Math.sqrt(commune.population) / 120);
         const centre = randomPointIn(commune, rng, [commune.longitude, commune.latitude], spreadKm);

@@ -75,7 +75,9 @@ export const operationPlans: readonly OperationPlan[] = Object.freeze([
 
 /** Planted effect sizes. */
 export const effectParameters = {
-  displacement: { dismantledShare: 0.85, localShare: 0.3, midsizeShare: 0.45, localLagMonths: [1, 3], midsizeLagMonths: [1, 6] },
+  // Lags count calendar months after the operation's month; arrivals fall on a random day of that
+  // month, so [1, 2] arrives within 3 months of the operation and [1, 5] within 6.
+  displacement: { dismantledShare: 0.85, localShare: 0.3, midsizeShare: 0.45, localLagMonths: [1, 2], midsizeLagMonths: [1, 5] },
   diffusion: { dismantledShare: 0.8, bufferDismantledShare: 0.5, bufferLagMonths: [0, 2] },
   no_effect: { dismantledShare: 0.1, reopenLagMonths: [1, 2] },
   /** Points seeded in each operation's buffer rings (so the buffer's change can be measured). */
