@@ -16,7 +16,7 @@ describe('SSMSI files', () => {
   it('reads the official departmental format: semicolons, decimal commas, NA', () => {
     const { rows, problems } = parseCrimeStatistics(fixture('ssmsi-departements-officiel.csv'), 'departments');
     expect(problems).toEqual([]);
-    expect(rows[0]).toMatchObject({ area: '84', year: 2024, indicatorCode: 'trafic_de_stupefiants', unit: 'persons_implicated', count: 929, ratePer1000: 1.6361, population: 567817 });
+    expect(rows[0]).toMatchObject({ area: '84', year: 2015, indicatorCode: 'trafic_de_stupefiants', unit: 'persons_implicated', count: 929, ratePer1000: 1.6361, population: 567817 });
     expect(rows[2]).toMatchObject({ area: '2A', count: null, ratePer1000: null });
   });
 
