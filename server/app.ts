@@ -20,6 +20,10 @@ import { tileRoutes } from './routes/tiles.js';
 import { importRoutes } from './routes/imports.js';
 import { webRoutes } from './routes/web.js';
 import { statisticsRoutes } from './routes/statistics.js';
+import { registerAccess } from './plugins/access.js';
+import rateLimit from '@fastify/rate-limit';
+import { authRoutes } from './routes/auth.js';
+import { adminRoutes } from './routes/admin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -61,6 +65,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('databaseVersions', options.databaseVersions);
   app.decorate('config', options.config);
   registerErrorHandler(app);
+  await registerAccess(app, { secureCookies: options.config.secureCookies });
+  await app.register(rateLimit, {
+    global: false, hook: 'preHandler',
+    errorResponseBuilder: (_request, context) => ({ statusCode: 429, code: 'rate_limited', message: `too many requests, retry in ${context.after}` }),
+  });
   // Imported files arrive as raw text; their importers parse them and report problems by line.
   for (const type of ['text/csv', 'text/plain', 'application/geo+json']) {
     app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: options.config.importBodyLimitBytes }, (_request, body, done) => done(null, body));
@@ -76,14 +85,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
       tags: [
         { name: 'deal points' }, { name: 'observations' }, { name: 'operations' }, { name: 'networks' },
-        { name: 'geography' }, { name: 'statistics' }, { name: 'tiles' }, { name: 'imports' }, { name: 'system' },
+        { name: 'geography' }, { name: 'statistics' }, { name: 'tiles' }, { name: 'imports' }, { name: 'auth' },
+        { name: 'public reports' }, { name: 'moderation' }, { name: 'admin' }, { name: 'system' },
       ],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(adminRoutes);
   await app.register(dealPointRoutes);
   await app.register(observationRoutes);
   await app.register(operationRoutes);

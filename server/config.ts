@@ -15,6 +15,13 @@ export interface Config {
   loadDemo: boolean;
   /** Where scenario files and their ground truth are written. */
   scenarioDirectory: string;
+  /** Session cookies marked Secure (on by default; browsers accept them on localhost too). */
+  secureCookies: boolean;
+  signInRateLimitPerMinute: number;
+  /** Public reports accepted per client address and minute (the address is never stored). */
+  reportRateLimitPerMinute: number;
+  /** Secret signing the public form tokens; generated at start when not set. */
+  secret: string | null;
 }
 
 function integerFromEnvironment(name: string, fallback: number, environment: NodeJS.ProcessEnv): number {
@@ -36,5 +43,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     importBodyLimitBytes: integerFromEnvironment('SILLAGE_IMPORT_LIMIT_BYTES', 64 * 1024 * 1024, environment),
     loadDemo: environment.SILLAGE_DEMO ? environment.SILLAGE_DEMO === 'on' : !environment.DATABASE_URL,
     scenarioDirectory: resolve(environment.SILLAGE_SCENARIO_DIR || 'data/scenario'),
+    secureCookies: environment.SILLAGE_SECURE_COOKIES !== 'off',
+    signInRateLimitPerMinute: integerFromEnvironment('SILLAGE_SIGN_IN_RATE_LIMIT', 10, environment),
+    reportRateLimitPerMinute: integerFromEnvironment('SILLAGE_REPORT_RATE_LIMIT', 10, environment),
+    secret: environment.SILLAGE_SECRET || null,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Deal-point vector tiles. Both queries take $1 z, $2 x, $3 y, $4 the date statuses are evaluated
- * on, $5 statuses to keep (NULL: all), $6 dataset (NULL: all). The tile envelope is widened by 64
+ * on, $5 statuses to keep (NULL: all), $6 dataset (NULL: all), $7 departments (NULL: all). The tile envelope is widened by 64
  * of 4096 units so symbols on tile edges are not cut.
  */
 const pointsInTile = `
@@ -12,11 +12,12 @@ const pointsInTile = `
   ) s
   WHERE d.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326)
     AND ($5::text[] IS NULL OR s.status = ANY($5::text[]))
-    AND ($6::text IS NULL OR d.dataset = $6)`;
+    AND ($6::text IS NULL OR d.dataset = $6)
+    AND ($7::text[] IS NULL OR EXISTS (SELECT 1 FROM communes c WHERE c.insee = d.commune_insee AND c.department_code = ANY($7::text[])))`;
 
 /** PostGIS encodes the tile (real PostgreSQL with protobuf support). */
 export const dealPointTileMvt = `
-SELECT ST_AsMVT(t, 'deal_points', 4096, 'geom', 'id') AS tile
+SELECT ST_AsMVT(t, 'deal_points', 4096, 'geom', 'id') AS tile, count(*)::int AS count
 FROM (
   SELECT d.id, s.status, d.source_code AS source, d.dataset,
          ST_AsMVTGeom(ST_Transform(d.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom

@@ -13,6 +13,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
   const pool = () => app.db.pool;
 
   app.get('/api/communes', {
+    config: { access: 'public' },
     schema: {
       tags, summary: 'Search communes by name or INSEE code',
       querystring: Type.Object({
@@ -42,6 +43,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
   });
 
   app.get('/api/communes/:insee', {
+    config: { access: 'public' },
     schema: { tags, summary: 'A commune with its outline, population and size class', params: Type.Object({ insee: InseeCode }), response: { 200: AreaFeature, ...errorResponses } },
   }, async (request, reply) => {
     const { rows } = await pool().query(
@@ -56,7 +58,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
     return { type: 'Feature' as const, id: insee, geometry, properties: { insee, ...properties } };
   });
 
-  app.get('/api/departments', { schema: { tags, summary: 'Departments (without outlines)' } }, async () => {
+  app.get('/api/departments', { config: { access: 'public' }, schema: { tags, summary: 'Departments (without outlines)' } }, async () => {
     const { rows } = await pool().query(
       `SELECT d.code, d.name, d.region_code, r.name AS region_name FROM departments d LEFT JOIN regions r ON r.code = d.region_code ORDER BY d.code`,
     );
@@ -64,6 +66,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
   });
 
   app.get('/api/departments/:code', {
+    config: { access: 'public' },
     schema: { tags, summary: 'A department with its outline', params: Type.Object({ code: DepartmentCode }), response: { 200: AreaFeature, ...errorResponses } },
   }, async (request, reply) => {
     const { rows } = await pool().query(
@@ -75,12 +78,12 @@ export async function geographyRoutes(instance: FastifyInstance) {
     return { type: 'Feature' as const, id: properties.code, geometry, properties };
   });
 
-  app.get('/api/size-classes', { schema: { tags, summary: 'Commune size classes and their thresholds' } }, async () => {
+  app.get('/api/size-classes', { config: { access: 'public' }, schema: { tags, summary: 'Commune size classes and their thresholds' } }, async () => {
     const { rows } = await pool().query(`SELECT code, label, min_population, max_population, rank FROM size_classes ORDER BY rank`);
     return { items: rows };
   });
 
-  app.get('/api/services', { schema: { tags, summary: 'Services that report deal points' } }, async () => {
+  app.get('/api/services', { config: { access: 'public' }, schema: { tags, summary: 'Services that report deal points' } }, async () => {
     const { rows } = await pool().query(`SELECT code, label FROM services ORDER BY code`);
     return { items: rows };
   });

@@ -4,6 +4,7 @@ import { migrationLevel } from '../migrations.js';
 
 export async function healthRoutes(app: FastifyInstance) {
   app.get('/api/health', {
+    config: { access: 'public' },
     schema: {
       tags: ['system'],
       summary: 'Database mode, versions and migration level',

@@ -5,6 +5,7 @@ import { StringEnum, errorResponses } from '../schemas/common.js';
 import { importKinds } from '../domain/import-rows.js';
 import { importFile } from '../services/imports.js';
 import { InvalidInputError } from '../errors.js';
+import { analysts, preciseScope } from '../domain/access.js';
 
 const ImportReport = Type.Object({
   kind: Type.String(), format: Type.String(), rows: Type.Integer(),
@@ -14,6 +15,7 @@ const ImportReport = Type.Object({
 export async function importRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.post('/api/imports', {
+    config: { access: analysts, audit: 'write' },
     bodyLimit: app.config.importBodyLimitBytes,
     // A JSON body is taken as text too, so a GeoJSON syntax error is reported like any other row problem.
     preParsing: async (request, _reply, payload) => {
@@ -33,6 +35,7 @@ export async function importRoutes(instance: FastifyInstance) {
     if (typeof request.body !== 'string' || request.body.trim() === '') {
       throw new InvalidInputError([{ field: 'body', reason: 'send the file as the request body (text/csv or application/geo+json)' }]);
     }
-    return importFile(app.db.pool, request.body, { kind: request.query.kind });
+    const scope = preciseScope(request.principal);
+    return importFile(app.db.pool, request.body, { kind: request.query.kind, allowedDepartments: scope === 'all' ? null : scope });
   });
 }

@@ -4,19 +4,34 @@ import { Type } from 'typebox';
 import { AnyRecord, IdParams, ListOf, VersionQuery, errorResponses } from '../schemas/common.js';
 import { ObservationCreate, ObservationQuery, ObservationUpdate } from '../schemas/records.js';
 import * as observations from '../services/observations.js';
+import { getDealPoint } from '../services/deal-points.js';
+import { analysts, preciseReaders } from '../domain/access.js';
+import { assertInScope, departmentFilter } from './scope.js';
 
 export async function observationRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['observations'];
   const pool = () => app.db.pool;
-  app.get('/api/observations', { schema: { tags, summary: 'Activity observations, filtered, keyset-paginated', querystring: ObservationQuery, response: { 200: ListOf(AnyRecord), ...errorResponses } } },
-    async (request) => observations.listObservations(pool(), request.query));
-  app.get('/api/observations/:id', { schema: { tags, params: IdParams, response: { 200: AnyRecord, ...errorResponses } } },
-    async (request) => observations.getObservation(pool(), request.params.id));
-  app.post('/api/observations', { schema: { tags, summary: 'Record activity observed at a deal point', body: ObservationCreate, response: { 201: AnyRecord, ...errorResponses } } },
-    async (request, reply) => { reply.status(201); return observations.createObservation(pool(), request.body); });
-  app.patch('/api/observations/:id', { schema: { tags, params: IdParams, body: ObservationUpdate, response: { 200: AnyRecord, ...errorResponses } } },
-    async (request) => observations.updateObservation(pool(), request.params.id, request.body));
-  app.delete('/api/observations/:id', { schema: { tags, params: IdParams, querystring: VersionQuery, response: { 204: Type.Null(), ...errorResponses } } },
-    async (request, reply) => { await observations.deleteObservation(pool(), request.params.id, request.query.version); return reply.status(204).send(null); });
+  const read = { access: preciseReaders, audit: 'read_precise' as const };
+  const write = { access: analysts, audit: 'write' as const };
+  const scoped = async <T extends { department_code: string }>(request: Parameters<typeof assertInScope>[0], observation: Promise<T>) => {
+    const value = await observation;
+    assertInScope(request, value.department_code);
+    return value;
+  };
+  app.get('/api/observations', { config: read, schema: { tags, summary: 'Activity observations, filtered, keyset-paginated', querystring: ObservationQuery, response: { 200: ListOf(AnyRecord), ...errorResponses } } },
+    async (request) => observations.listObservations(pool(), request.query, departmentFilter(request)));
+  app.get('/api/observations/:id', { config: read, schema: { tags, params: IdParams, response: { 200: AnyRecord, ...errorResponses } } },
+    async (request) => scoped(request, observations.getObservation(pool(), request.params.id)));
+  app.post('/api/observations', { config: write, schema: { tags, summary: 'Record activity observed at a deal point', body: ObservationCreate, response: { 201: AnyRecord, ...errorResponses } } },
+    async (request, reply) => {
+      const point = await getDealPoint(pool(), request.body.deal_point_id).catch(() => null);
+      if (point) assertInScope(request, point.properties.department_code);
+      reply.status(201);
+      return observations.createObservation(pool(), request.body);
+    });
+  app.patch('/api/observations/:id', { config: write, schema: { tags, params: IdParams, body: ObservationUpdate, response: { 200: AnyRecord, ...errorResponses } } },
+    async (request) => { await scoped(request, observations.getObservation(pool(), request.params.id)); return observations.updateObservation(pool(), request.params.id, request.body); });
+  app.delete('/api/observations/:id', { config: write, schema: { tags, params: IdParams, querystring: VersionQuery, response: { 204: Type.Null(), ...errorResponses } } },
+    async (request, reply) => { await scoped(request, observations.getObservation(pool(), request.params.id)); await observations.deleteObservation(pool(), request.params.id, request.query.version); return reply.status(204).send(null); });
 }

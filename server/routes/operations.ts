@@ -4,19 +4,48 @@ import { Type } from 'typebox';
 import { AreaFeature, AreaFeatureCollection, IdParams, VersionQuery, errorResponses } from '../schemas/common.js';
 import { OperationCreate, OperationQuery, OperationUpdate } from '../schemas/records.js';
 import * as operations from '../services/operations.js';
+import { aggregateReaders, analysts, preciseScope } from '../domain/access.js';
+import { assertInScope } from './scope.js';
+import { DomainError } from '../errors.js';
+import type { FastifyRequest } from 'fastify';
+
+/** Deputies see ended operations everywhere; analysts and prefects those of their departments. */
+function operationScope(request: FastifyRequest): { departments: string[] | null; endedOnly: boolean } {
+  if (request.principal?.role === 'deputy') return { departments: null, endedOnly: true };
+  const scope = preciseScope(request.principal);
+  return { departments: scope === 'all' ? null : scope, endedOnly: false };
+}
 
 export async function operationRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['operations'];
   const pool = () => app.db.pool;
-  app.get('/api/operations', { schema: { tags, summary: 'Operations as a GeoJSON FeatureCollection of target areas', querystring: OperationQuery, response: { 200: AreaFeatureCollection, ...errorResponses } } },
-    async (request, reply) => { reply.type('application/geo+json'); return operations.listOperations(pool(), request.query); });
-  app.get('/api/operations/:id', { schema: { tags, params: IdParams, response: { 200: AreaFeature, ...errorResponses } } },
-    async (request, reply) => { reply.type('application/geo+json'); return operations.getOperation(pool(), request.params.id); });
-  app.post('/api/operations', { schema: { tags, summary: 'Register an operation (target area, dates, outcomes)', body: OperationCreate, response: { 201: AreaFeature, ...errorResponses } } },
-    async (request, reply) => { reply.status(201).type('application/geo+json'); return operations.createOperation(pool(), request.body); });
-  app.patch('/api/operations/:id', { schema: { tags, params: IdParams, body: OperationUpdate, response: { 200: AreaFeature, ...errorResponses } } },
-    async (request, reply) => { reply.type('application/geo+json'); return operations.updateOperation(pool(), request.params.id, request.body); });
-  app.delete('/api/operations/:id', { schema: { tags, params: IdParams, querystring: VersionQuery, response: { 204: Type.Null(), ...errorResponses } } },
-    async (request, reply) => { await operations.deleteOperation(pool(), request.params.id, request.query.version); return reply.status(204).send(null); });
+  const read = { access: aggregateReaders, audit: 'read_precise' as const };
+  const write = { access: analysts, audit: 'write' as const };
+  const inScope = (request: FastifyRequest) => (department: string) => assertInScope(request, department);
+  const readable = async (request: FastifyRequest, id: number) => {
+    const feature = await operations.getOperation(pool(), id);
+    const properties = feature.properties as { department_code: string; ended_on: string | null };
+    const { departments, endedOnly } = operationScope(request);
+    if (departments && !departments.includes(properties.department_code)) assertInScope(request, properties.department_code);
+    if (endedOnly && (!properties.ended_on || properties.ended_on >= new Date().toISOString().slice(0, 10))) {
+      throw new DomainError(403, 'under_way', 'this operation is still under way: it is not shown to your role', [{ field: 'id', reason: 'operation under way' }]);
+    }
+    return feature;
+  };
+  app.get('/api/operations', { config: read, schema: { tags, summary: 'Operations as a GeoJSON FeatureCollection of target areas (deputies: ended operations only)', querystring: OperationQuery, response: { 200: AreaFeatureCollection, ...errorResponses } } },
+    async (request, reply) => {
+      const { departments, endedOnly } = operationScope(request);
+      if (request.query.department && departments && !departments.includes(request.query.department)) assertInScope(request, request.query.department);
+      reply.type('application/geo+json');
+      return operations.listOperations(pool(), request.query, departments, endedOnly);
+    });
+  app.get('/api/operations/:id', { config: read, schema: { tags, params: IdParams, response: { 200: AreaFeature, ...errorResponses } } },
+    async (request, reply) => { const feature = await readable(request, request.params.id); reply.type('application/geo+json'); return feature; });
+  app.post('/api/operations', { config: write, schema: { tags, summary: 'Register an operation (target area, dates, outcomes)', body: OperationCreate, response: { 201: AreaFeature, ...errorResponses } } },
+    async (request, reply) => { const created = await operations.createOperation(pool(), request.body, inScope(request)); reply.status(201).type('application/geo+json'); return created; });
+  app.patch('/api/operations/:id', { config: write, schema: { tags, params: IdParams, body: OperationUpdate, response: { 200: AreaFeature, ...errorResponses } } },
+    async (request, reply) => { await readable(request, request.params.id); reply.type('application/geo+json'); return operations.updateOperation(pool(), request.params.id, request.body, inScope(request)); });
+  app.delete('/api/operations/:id', { config: write, schema: { tags, params: IdParams, querystring: VersionQuery, response: { 204: Type.Null(), ...errorResponses } } },
+    async (request, reply) => { await readable(request, request.params.id); await operations.deleteOperation(pool(), request.params.id, request.query.version); return reply.status(204).send(null); });
 }

@@ -18,10 +18,11 @@ export async function statisticsRoutes(instance: FastifyInstance) {
   const tags = ['statistics'];
   const pool = () => app.db.pool;
 
-  app.get('/api/statistics/indicators', { schema: { tags, summary: 'SSMSI indicators and their counting unit', response: { 200: Items } } },
+  app.get('/api/statistics/indicators', { config: { access: 'public' }, schema: { tags, summary: 'SSMSI indicators and their counting unit', response: { 200: Items } } },
     async () => ({ items: await statistics.listIndicators(pool()) }));
 
   app.get('/api/statistics/departments', {
+    config: { access: 'public' },
     schema: {
       tags, summary: 'SSMSI recorded crime by department, indicator and year (count and rate per 1,000 inhabitants)',
       querystring: Type.Object({ indicator: Type.Optional(Indicator), year: Type.Optional(Year), department: Type.Optional(DepartmentCode) }, { additionalProperties: false }),
@@ -30,6 +31,7 @@ export async function statisticsRoutes(instance: FastifyInstance) {
   }, async (request) => ({ items: await statistics.departmentStatistics(pool(), request.query) }));
 
   app.get('/api/statistics/communes', {
+    config: { access: 'public' },
     schema: {
       tags, summary: 'SSMSI recorded crime by commune; withheld cells (est_diffuse = ndiff) have is_published false and a null count',
       querystring: Type.Object({
@@ -41,6 +43,7 @@ export async function statisticsRoutes(instance: FastifyInstance) {
   }, async (request) => ({ items: await statistics.communeStatistics(pool(), { ...request.query, limit: request.query.limit ?? 1000 }) }));
 
   app.get('/api/statistics/national', {
+    config: { access: 'public' },
     schema: {
       tags, summary: 'National totals (France entière, metropole, DROM) by indicator and year',
       querystring: Type.Object({ indicator: Type.Optional(Indicator), year: Type.Optional(Year) }, { additionalProperties: false }),
@@ -49,6 +52,7 @@ export async function statisticsRoutes(instance: FastifyInstance) {
   }, async (request) => ({ items: await statistics.nationalStatistics(pool(), request.query) }));
 
   app.post('/api/statistics/imports', {
+    config: { access: ['national_analyst'], audit: 'write' },
     bodyLimit: app.config.importBodyLimitBytes,
     schema: {
       tags, summary: 'Import an SSMSI base (departmental or communal; official `;` format with decimal commas and NA accepted), all-or-nothing and idempotent',

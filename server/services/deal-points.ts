@@ -37,7 +37,15 @@ export async function getDealPoint(db: pg.Pool | pg.PoolClient, id: number, at =
   return dealPointFeature(rows[0]);
 }
 
-export async function listDealPoints(db: pg.Pool, query: DealPointQueryInput) {
+/** Department of the commune holding a location, or null outside France. */
+export async function departmentAt(db: pg.Pool, longitude: number, latitude: number): Promise<string | null> {
+  const { rows } = await db.query<{ department_code: string }>(
+    `SELECT c.department_code FROM communes c WHERE c.insee = commune_at(ST_SetSRID(ST_MakePoint($1, $2), 4326))`, [longitude, latitude],
+  );
+  return rows[0]?.department_code ?? null;
+}
+
+export async function listDealPoints(db: pg.Pool, query: DealPointQueryInput, departmentCodes: string[] | null = null) {
   const at = query.at ?? today();
   const params: unknown[] = [at];
   const where: string[] = [];
@@ -48,6 +56,7 @@ export async function listDealPoints(db: pg.Pool, query: DealPointQueryInput) {
   }
   if (query.commune) where.push(`(d.commune_insee = ${add(query.commune)} OR c.parent_insee = $${params.length})`);
   if (query.department) where.push(`c.department_code = ${add(query.department)}`);
+  if (departmentCodes) where.push(`c.department_code = ANY(${add(departmentCodes)}::text[])`);
   if (query.source) where.push(`d.source_code = ${add(query.source)}`);
   if (query.dataset) where.push(`d.dataset = ${add(query.dataset)}`);
   if (query.network_id) where.push(`d.network_id = ${add(query.network_id)}`);

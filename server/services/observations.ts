@@ -3,24 +3,26 @@ import { NotFoundError, InvalidInputError } from '../errors.js';
 import type { ObservationCreateInput, ObservationQueryInput, ObservationUpdateInput } from '../schemas/records.js';
 import { updateVersionedRow, deleteVersionedRow, type Assignment } from './versioned-rows.js';
 
-const observationColumns = `id, deal_point_id, observed_on, activity_level, estimated_daily_transactions,
-  source_code AS source, version, created_at, updated_at`;
+const observationColumns = `o.id, o.deal_point_id, o.observed_on, o.activity_level, o.estimated_daily_transactions,
+  o.source_code AS source, o.version, o.created_at, o.updated_at, c.department_code`;
+const observationFrom = `deal_point_observations o JOIN deal_points d ON d.id = o.deal_point_id JOIN communes c ON c.insee = d.commune_insee`;
 
 export async function getObservation(db: pg.Pool | pg.PoolClient, id: number) {
-  const { rows } = await db.query(`SELECT ${observationColumns} FROM deal_point_observations WHERE id = $1`, [id]);
+  const { rows } = await db.query(`SELECT ${observationColumns} FROM ${observationFrom} WHERE o.id = $1`, [id]);
   if (rows.length === 0) throw new NotFoundError('observation', id);
   return rows[0];
 }
 
-export async function listObservations(db: pg.Pool, query: ObservationQueryInput) {
+export async function listObservations(db: pg.Pool, query: ObservationQueryInput, departmentCodes: string[] | null = null) {
   if (query.from && query.to && query.from > query.to) throw new InvalidInputError([{ field: 'querystring.to', reason: `must not be before from (${query.from})` }]);
   const limit = query.limit ?? 100;
   const { rows } = await db.query(
-    `SELECT ${observationColumns} FROM deal_point_observations
-     WHERE ($1::bigint IS NULL OR deal_point_id = $1) AND ($2::date IS NULL OR observed_on >= $2)
-       AND ($3::date IS NULL OR observed_on <= $3) AND ($4::text IS NULL OR source_code = $4) AND id > $5
-     ORDER BY id LIMIT $6`,
-    [query.deal_point_id ?? null, query.from ?? null, query.to ?? null, query.source ?? null, query.after ?? 0, limit + 1],
+    `SELECT ${observationColumns} FROM ${observationFrom}
+     WHERE ($1::bigint IS NULL OR o.deal_point_id = $1) AND ($2::date IS NULL OR o.observed_on >= $2)
+       AND ($3::date IS NULL OR o.observed_on <= $3) AND ($4::text IS NULL OR o.source_code = $4) AND o.id > $5
+       AND ($7::text[] IS NULL OR c.department_code = ANY($7::text[]))
+     ORDER BY o.id LIMIT $6`,
+    [query.deal_point_id ?? null, query.from ?? null, query.to ?? null, query.source ?? null, query.after ?? 0, limit + 1, departmentCodes],
   );
   const page = rows.slice(0, limit);
   return { items: page, next: rows.length > limit ? page[page.length - 1].id : null };

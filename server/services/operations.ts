@@ -20,7 +20,11 @@ export async function getOperation(db: pg.Pool | pg.PoolClient, id: number) {
   return operationFeature(rows[0]);
 }
 
-export async function listOperations(db: pg.Pool, query: OperationQueryInput) {
+/**
+ * `departmentCodes`: restrict to these departments (null: all); `endedOnly`: leave out operations
+ * still under way (for deputies).
+ */
+export async function listOperations(db: pg.Pool, query: OperationQueryInput, departmentCodes: string[] | null = null, endedOnly = false) {
   if (query.from && query.to && query.from > query.to) throw new InvalidInputError([{ field: 'querystring.to', reason: `must not be before from (${query.from})` }]);
   const bbox = query.bbox ? parseBbox(query.bbox, 'bbox') : null;
   const limit = query.limit ?? 100;
@@ -30,9 +34,10 @@ export async function listOperations(db: pg.Pool, query: OperationQueryInput) {
        AND ($5::text IS NULL OR department_code = $5) AND ($6::text IS NULL OR kind = $6)
        AND ($7::date IS NULL OR coalesce(ended_on, DATE '9999-12-31') >= $7) AND ($8::date IS NULL OR started_on <= $8)
        AND ($9::text IS NULL OR dataset = $9) AND id > $10
+       AND ($12::text[] IS NULL OR department_code = ANY($12::text[])) AND (NOT $13 OR ended_on < current_date)
      ORDER BY id LIMIT $11`,
     [bbox?.[0] ?? null, bbox?.[1] ?? null, bbox?.[2] ?? null, bbox?.[3] ?? null, query.department ?? null, query.kind ?? null,
-      query.from ?? null, query.to ?? null, query.dataset ?? null, query.after ?? 0, limit + 1],
+      query.from ?? null, query.to ?? null, query.dataset ?? null, query.after ?? 0, limit + 1, departmentCodes, endedOnly],
   );
   const page = rows.slice(0, limit);
   return { type: 'FeatureCollection' as const, features: page.map(operationFeature), next: rows.length > limit ? page[page.length - 1].id : null };
@@ -56,9 +61,20 @@ function checkDates(started: string | undefined, ended: string | null | undefine
   if (started && ended && ended < started) throw new UnprocessableError([{ field: 'body.ended_on', reason: `must not be before started_on (${started})` }]);
 }
 
-export async function createOperation(pool: pg.Pool, input: OperationCreateInput) {
+/** Department an operation's target would be attributed to (as the database trigger does). */
+export async function departmentOfTarget(db: pg.Pool, geojson: string): Promise<string | null> {
+  const { rows } = await db.query<{ code: string }>(
+    `SELECT d.code FROM departments d, (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS g) t
+     WHERE d.geom && t.g AND ST_Intersects(d.geom, ST_PointOnSurface(t.g)) ORDER BY d.code LIMIT 1`, [geojson],
+  );
+  return rows[0]?.code ?? null;
+}
+
+export async function createOperation(pool: pg.Pool, input: OperationCreateInput, assertDepartment: (code: string) => void = () => {}) {
   checkDates(input.started_on, input.ended_on);
   const geojson = await checkedTarget(pool, input.target, 'body.target');
+  const department = await departmentOfTarget(pool, geojson);
+  if (department) assertDepartment(department);
   const { rows } = await pool.query<{ id: number }>(
     `INSERT INTO operations (name, kind, started_on, ended_on, target, ${outcomeColumns.join(', ')}, source_code, external_id, dataset)
      VALUES ($1, $2, $3, $4, ${targetSql.replace('?', '$5')}, $6, $7, $8, $9, $10, $11, $12, $13, $14)
@@ -69,14 +85,19 @@ export async function createOperation(pool: pg.Pool, input: OperationCreateInput
   return getOperation(pool, rows[0].id);
 }
 
-export async function updateOperation(pool: pg.Pool, id: number, input: OperationUpdateInput) {
+export async function updateOperation(pool: pg.Pool, id: number, input: OperationUpdateInput, assertDepartment: (code: string) => void = () => {}) {
   const current = (await getOperation(pool, id)).properties as { started_on: string; ended_on: string | null };
   checkDates(input.started_on ?? current.started_on, input.ended_on === undefined ? current.ended_on : input.ended_on);
   const assignments: Assignment[] = [];
   for (const column of ['name', 'kind', 'started_on', 'ended_on', 'dataset', ...outcomeColumns] as const) {
     if (input[column] !== undefined) assignments.push({ column, sql: '?', value: input[column] });
   }
-  if (input.target !== undefined) assignments.push({ column: 'target', sql: targetSql, value: await checkedTarget(pool, input.target, 'body.target') });
+  if (input.target !== undefined) {
+    const geojson = await checkedTarget(pool, input.target, 'body.target');
+    const department = await departmentOfTarget(pool, geojson);
+    if (department) assertDepartment(department);
+    assignments.push({ column: 'target', sql: targetSql, value: geojson });
+  }
   await updateVersionedRow(pool, 'operations', id, input.version, assignments);
   return getOperation(pool, id);
 }

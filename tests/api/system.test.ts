@@ -26,7 +26,7 @@ describe.each(targets())('system and schema on the %s database', (target) => {
       expect(Object.keys(openapi.body.paths)).toContain(path);
     }
     expect(openapi.body.paths['/api/deal-points'].post.requestBody.content['application/json'].schema.required).toContain('location');
-    const page = await context.app.inject({ url: '/api/docs' });
+    const page = await context.app.inject({ url: '/api/docs' }); // public
     expect([200, 302]).toContain(page.statusCode);
   });
 

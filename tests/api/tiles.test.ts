@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
-import { closeTestApp, openTestApp, targets, type TestContext } from '../helpers/databases.js';
+import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { dealPointBody, send } from '../helpers/requests.js';
+
+const sessions = new WeakMap<object, { cookie: string }>();
+async function tileRequest(context: TestContext, options: { url: string }) {
+  if (!sessions.has(context)) sessions.set(context, await signInAs(context, 'national_analyst'));
+  return context.app.inject({ url: options.url, headers: { cookie: sessions.get(context)!.cookie } });
+}
 import { dealPointTile } from '../../server/services/tiles.js';
 import { tilePosition } from '../../server/domain/tile-coordinates.js';
 
@@ -46,7 +52,7 @@ describe.each(targets())('deal-point vector tiles on the %s database', (target) 
   afterAll(async () => closeTestApp(context));
 
   it('serves the points of the tile with their status on the requested date', async () => {
-    const response = await context.app.inject({ url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2022-06-01` });
+    const response = await tileRequest(context, {url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2022-06-01` });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
     const points = decode(response.rawPayload);
@@ -54,20 +60,20 @@ describe.each(targets())('deal-point vector tiles on the %s database', (target) 
     // Pixel positions match the Web Mercator maths done by hand (tests/unit).
     expect([points[0].x, points[0].y]).toEqual(tilePosition(5.5345, 43.6931, tile));
 
-    const later = decode((await context.app.inject({ url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2024-06-01` })).rawPayload);
+    const later = decode((await tileRequest(context, {url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2024-06-01` })).rawPayload);
     expect(later.map((p) => [p.id, p.status])).toEqual([[ids[0], 'active'], [ids[1], 'dismantled'], [ids[2], 'active']]);
-    const activeOnly = decode((await context.app.inject({ url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2024-06-01&status=active` })).rawPayload);
+    const activeOnly = decode((await tileRequest(context, {url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2024-06-01&status=active` })).rawPayload);
     expect(activeOnly.map((p) => p.id)).toEqual([ids[0], ids[2]]);
   });
 
   it('agrees with the list endpoint', async () => {
     const listed = await send(context.app, 'GET', '/api/deal-points?bbox=4.5,43.5,5.7,44.0&at=2024-06-01');
-    const tiled = decode((await context.app.inject({ url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2024-06-01` })).rawPayload);
+    const tiled = decode((await tileRequest(context, {url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2024-06-01` })).rawPayload);
     expect(tiled.map((p) => p.id)).toEqual(listed.body.features.map((f: { id: number }) => f.id));
   });
 
   it('answers an empty tile where there is nothing', async () => {
-    const response = await context.app.inject({ url: '/tiles/deal-points/9/0/0.mvt' });
+    const response = await tileRequest(context, {url: '/tiles/deal-points/9/0/0.mvt' });
     expect(response.statusCode).toBe(200);
     expect(decode(response.rawPayload)).toEqual([]);
   });
@@ -89,8 +95,8 @@ describe.each(targets().filter((t) => t === 'external'))('tile encoders on the %
   it('builds the same tile in JS as PostGIS ST_AsMVT does', async () => {
     const filter = { at: '2024-06-01', statuses: null, dataset: null };
     for (const address of [tile, tileAt(5.5345, 43.6931, 5), tileAt(5.5345, 43.6931, 12), tileAt(5.5345, 43.6931, 16)]) {
-      const fromPostgis = decode(await dealPointTile(context.database.pool, address, filter, 'postgis'));
-      const fromJs = decode(await dealPointTile(context.database.pool, address, filter, 'js'));
+      const fromPostgis = decode((await dealPointTile(context.database.pool, address, filter, 'postgis')).bytes);
+      const fromJs = decode((await dealPointTile(context.database.pool, address, filter, 'js')).bytes);
       expect(fromJs).toEqual(fromPostgis);
       expect(fromJs.length).toBeGreaterThan(0);
     }

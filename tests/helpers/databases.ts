@@ -9,6 +9,9 @@ import { readVersions, type Database } from '../../server/database.js';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { readdirSync } from 'node:fs';
+import type { Role } from '../../server/domain/access.js';
+import { createUser } from '../../server/services/auth.js';
+import { setDefaultSession, type TestSession } from './requests.js';
 import { migrationsDirectory } from '../../server/migrations.js';
 
 /** Name of the newest migration file: the level a fully migrated database reports. */
@@ -28,20 +31,44 @@ export function connect(target: Target): Database {
 }
 
 export async function emptyBusinessTables(pool: pg.Pool): Promise<void> {
-  await pool.query('TRUNCATE deal_point_observations, deal_point_status_events, deal_points, operations, networks RESTART IDENTITY CASCADE');
+  await pool.query('TRUNCATE public_reports, deal_point_observations, deal_point_status_events, deal_points, operations, networks RESTART IDENTITY CASCADE');
 }
 
 export interface TestContext { app: FastifyInstance; database: Database }
 
-/** Builds the real app over `target`, with empty business tables. */
-export async function openTestApp(target: Target, configOverrides: Partial<ReturnType<typeof loadConfig>> = {}): Promise<TestContext> {
+export const testPassword = 'mot-de-passe-de-test-2026';
+
+/** The test account of a role (created once, idempotently: the external database persists). */
+export async function ensureUser(pool: pg.Pool, role: Role, departments: string[] = []): Promise<string> {
+  const username = `test.${role}${departments.length ? `.${departments.join('-')}` : ''}`.toLowerCase();
+  const { rows } = await pool.query('SELECT 1 FROM users WHERE username = $1', [username]);
+  if (rows.length === 0) await createUser(pool, { username, password: testPassword, role, departments });
+  return username;
+}
+
+/** Signs a role in and returns its session; `send` uses it when given. */
+export async function signInAs(context: TestContext, role: Role, departments: string[] = []): Promise<TestSession> {
+  const username = await ensureUser(context.database.pool, role, departments);
+  const response = await context.app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { username, password: testPassword } });
+  if (response.statusCode !== 200) throw new Error(`sign-in of ${username} failed: ${response.body}`);
+  const cookie = response.cookies.find((c) => c.name === 'sillage_session')!;
+  return { cookie: `sillage_session=${cookie.value}`, csrf: response.json().csrf_token, username };
+}
+
+/**
+ * Builds the real app over `target`, with empty business tables, signed in as a national analyst
+ * by default (requests through `send` carry that session unless told otherwise).
+ */
+export async function openTestApp(target: Target, configOverrides: Partial<ReturnType<typeof loadConfig>> = {}, role: Role | null = 'national_analyst'): Promise<TestContext> {
   const database = connect(target);
   await emptyBusinessTables(database.pool);
   const app = await buildApp({
     database, databaseVersions: await readVersions(database.pool),
     config: { ...loadConfig({}), ...configOverrides }, serveWeb: false,
   });
-  return { app, database };
+  const context = { app, database };
+  if (role) setDefaultSession(app, await signInAs(context, role, role === 'departmental_analyst' || role === 'prefect' ? ['84'] : []));
+  return context;
 }
 
 export async function closeTestApp(context: TestContext | undefined): Promise<void> {

@@ -1,14 +1,23 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 
 export interface JsonResponse<T = any> { status: number; body: T; headers: Record<string, unknown> }
+export interface TestSession { cookie: string; csrf: string; username: string }
 
-/** Sends JSON (or raw text with a content type) through app.inject and parses the answer. */
-export async function send<T = any>(app: FastifyInstance, method: InjectOptions['method'], url: string, body?: unknown, contentType?: string): Promise<JsonResponse<T>> {
+const defaultSessions = new WeakMap<FastifyInstance, TestSession>();
+export function setDefaultSession(app: FastifyInstance, session: TestSession): void { defaultSessions.set(app, session); }
+
+/**
+ * Sends JSON (or raw text with a content type) through app.inject and parses the answer, with the
+ * app's default session unless `as` says otherwise (`null`: signed out).
+ */
+export async function send<T = any>(
+  app: FastifyInstance, method: InjectOptions['method'], url: string, body?: unknown, contentType?: string, as?: TestSession | null,
+): Promise<JsonResponse<T>> {
   const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-  const response = await app.inject({
-    method, url, payload,
-    headers: payload === undefined ? {} : { 'content-type': contentType ?? 'application/json' },
-  });
+  const session = as === undefined ? defaultSessions.get(app) : as;
+  const headers: Record<string, string> = payload === undefined ? {} : { 'content-type': contentType ?? 'application/json' };
+  if (session) { headers.cookie = session.cookie; headers['x-csrf-token'] = session.csrf; }
+  const response = await app.inject({ method, url, payload, headers });
   let parsed: unknown = response.body;
   try { parsed = response.body ? JSON.parse(response.body) : null; } catch { /* not JSON */ }
   return { status: response.statusCode, body: parsed as T, headers: response.headers };

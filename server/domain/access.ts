@@ -1,0 +1,61 @@
+/**
+ * Who may see what. Pure rules; the access plugin applies them to every route.
+ * - national analyst (OFAST): all data;
+ * - departmental analyst (CROSS): precise data of its departments, aggregated elsewhere;
+ * - prefect: precise data of its department (read), analyses, sector ranking;
+ * - deputy: aggregated data only (H3 no finer than resolution 7, or communes), counts below 5
+ *   suppressed, no point coordinates, no operation still under way;
+ * - admin: users and audit, no operational data;
+ * - public (signed out): submit a report, read public statistics.
+ */
+export const roles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+export interface Principal { userId: number; username: string; role: Role; departments: string[] }
+
+/** Who may call a route: anyone, any signed-in user, or the listed roles. */
+export type Access = 'public' | 'signed_in' | readonly Role[];
+
+export const analysts: readonly Role[] = ['national_analyst', 'departmental_analyst'];
+export const preciseReaders: readonly Role[] = ['national_analyst', 'departmental_analyst', 'prefect'];
+export const aggregateReaders: readonly Role[] = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
+
+export function isAllowed(access: Access, principal: Principal | null): boolean {
+  if (access === 'public') return true;
+  if (!principal) return false;
+  if (access === 'signed_in') return true;
+  return access.includes(principal.role);
+}
+
+/** Departments whose precise data the principal may read: 'all', a list, or none. */
+export function preciseScope(principal: Principal | null): 'all' | string[] {
+  if (!principal) return [];
+  if (principal.role === 'national_analyst') return 'all';
+  if (principal.role === 'departmental_analyst' || principal.role === 'prefect') return principal.departments;
+  return [];
+}
+
+export function inPreciseScope(principal: Principal | null, department: string): boolean {
+  const scope = preciseScope(principal);
+  return scope === 'all' || scope.includes(department);
+}
+
+/** Counts below this are shown as "< 5" to deputies. */
+export const suppressionThreshold = 5;
+
+/** Finest H3 resolution the principal may receive for an area (in or out of its departments). */
+export function finestAggregateResolution(principal: Principal | null, inScope: boolean): number {
+  if (!principal || principal.role === 'admin') return -1;
+  if (principal.role === 'deputy') return 7;
+  return inScope || principal.role === 'national_analyst' ? 9 : 8;
+}
+
+export function suppressesSmallCounts(principal: Principal | null): boolean {
+  return principal?.role === 'deputy';
+}
+
+/** A count as served: deputies get null and "< 5" below the threshold, never the value. */
+export function servedCount(count: number, principal: Principal | null): { count: number | null; count_label: string } {
+  if (suppressesSmallCounts(principal) && count > 0 && count < suppressionThreshold) return { count: null, count_label: `< ${suppressionThreshold}` };
+  return { count, count_label: String(count) };
+}

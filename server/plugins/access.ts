@@ -1,0 +1,107 @@
+/**
+ * Access control and audit for every route. Each route declares `config.access` (who may call it)
+ * and, when it reads precise data, exports or writes, `config.audit`; a route without an access
+ * declaration stops the server at start-up, so no endpoint can skip this layer.
+ * Sessions: an HTTP-only, SameSite=Strict cookie; unsafe methods also need the session's CSRF token
+ * in the `x-csrf-token` header.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import { isAllowed, type Access, type Principal } from '../domain/access.js';
+import { sessionFor } from '../services/auth.js';
+import { recordAudit, type AuditAction } from '../services/audit.js';
+import { DomainError } from '../errors.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+    audit?: AuditAction;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+    csrfToken: string | null;
+    /** Records a response carried, for the audit trail (set by handlers whose payload is not JSON). */
+    auditCount?: number;
+  }
+}
+
+export const sessionCookie = 'sillage_session';
+const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Area and time window of a request, as the audit trail records them. */
+function describeRequest(request: FastifyRequest): { area: string | null; timeWindow: string | null } {
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  const area = ['bbox', 'department', 'commune', 'insee'].filter((k) => query[k] !== undefined).map((k) => `${k}=${query[k]}`);
+  for (const [k, v] of Object.entries(params)) area.push(`${k}=${v}`);
+  const time = ['at', 'from', 'to', 'year'].filter((k) => query[k] !== undefined).map((k) => `${k}=${query[k]}`);
+  return { area: area.length ? area.join('&') : null, timeWindow: time.length ? time.join('&') : null };
+}
+
+function countRecords(payload: unknown): number | null {
+  if (!payload || typeof payload !== 'object') return null;
+  const p = payload as { features?: unknown[]; items?: unknown[]; type?: string; rows?: number };
+  if (Array.isArray(p.features)) return p.features.length;
+  if (Array.isArray(p.items)) return p.items.length;
+  if (typeof p.rows === 'number') return p.rows;
+  return 1;
+}
+
+export async function registerAccess(app: FastifyInstance, options: { secureCookies: boolean }): Promise<void> {
+  await app.register(cookie);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('csrfToken', null);
+
+  app.addHook('onRoute', (route) => {
+    const url = route.url ?? route.path;
+    // Routes added by plugins: the documentation pages and the web client's static files are public.
+    if (!route.config?.access && (url.startsWith('/api/docs') || url === '/' || url === '/*' || route.method === 'HEAD')) {
+      route.config = { ...route.config, access: 'public' };
+    }
+    if (!route.config?.access) throw new Error(`route ${route.method} ${url} declares no access rule (config.access)`);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const token = request.cookies[sessionCookie];
+    if (token) {
+      const session = await sessionFor(app.db.pool, token);
+      if (session) {
+        request.principal = session.principal;
+        request.csrfToken = session.csrfToken;
+      } else {
+        reply.clearCookie(sessionCookie, { path: '/' });
+      }
+    }
+    const access = request.routeOptions.config.access ?? 'public';
+    if (!isAllowed(access, request.principal)) {
+      if (!request.principal) throw new DomainError(401, 'unauthenticated', 'sign in first: this route needs an account', [{ field: 'session', reason: 'missing or expired' }]);
+      throw new DomainError(403, 'forbidden', `the role ${request.principal.role} may not call ${request.method} ${request.routeOptions.url}`, [{ field: 'role', reason: `not allowed for ${request.principal.role}` }]);
+    }
+    if (request.principal && unsafeMethods.has(request.method) && request.headers['x-csrf-token'] !== request.csrfToken) {
+      throw new DomainError(403, 'csrf', 'missing or wrong x-csrf-token header: reload the page and retry', [{ field: 'x-csrf-token', reason: 'does not match the session' }]);
+    }
+  });
+
+  app.addHook('preSerialization', async (request, _reply, payload) => {
+    if (request.routeOptions.config.audit && request.auditCount === undefined) request.auditCount = countRecords(payload) ?? undefined;
+    return payload;
+  });
+
+  // Before the answer leaves, so that nothing is served without its audit row.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const action = request.routeOptions.config.audit;
+    if (!action || reply.statusCode === 404 && !request.routeOptions.url) return payload;
+    const { area, timeWindow } = describeRequest(request);
+    await recordAudit(app.db.pool, {
+      principal: request.principal, action, method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0],
+      statusCode: reply.statusCode, area, timeWindow, recordCount: reply.statusCode < 400 ? request.auditCount ?? null : 0,
+    });
+    return payload;
+  });
+
+  void options;
+}
+
+export function cookieOptions(secure: boolean, expires: Date) {
+  return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure, expires };
+}

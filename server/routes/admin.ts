@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { AnyRecord, DepartmentCode, IdParams, StringEnum, errorResponses } from '../schemas/common.js';
+import { roles } from '../domain/access.js';
+import { createUser, setUserActive } from '../services/auth.js';
+import { listAudit } from '../services/audit.js';
+
+const auditActions = ['read_precise', 'export', 'write', 'sign_in', 'sign_in_failed', 'sign_out', 'moderate', 'admin'] as const;
+
+function csvCell(value: unknown): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[;"\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export async function adminRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['admin'];
+  const admin = { access: ['admin'] as const, audit: 'admin' as const };
+
+  app.get('/api/admin/users', { config: admin, schema: { tags, summary: 'Accounts (no passwords)', response: { 200: Type.Object({ items: Type.Array(AnyRecord) }) } } }, async () => {
+    const { rows } = await app.db.pool.query(`SELECT id, username, role, department_codes AS departments, active, created_at FROM users ORDER BY username`);
+    return { items: rows.map((r) => ({ ...r, created_at: (r.created_at as Date).toISOString() })) };
+  });
+
+  app.post('/api/admin/users', {
+    config: admin,
+    schema: {
+      tags, summary: 'Create an account',
+      body: Type.Object({
+        username: Type.String({ minLength: 3, maxLength: 64 }), password: Type.String({ minLength: 12, maxLength: 200 }),
+        role: StringEnum(roles), departments: Type.Optional(Type.Array(DepartmentCode, { maxItems: 20, uniqueItems: true })),
+      }, { additionalProperties: false }),
+      response: { 201: AnyRecord, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const { id } = await createUser(app.db.pool, request.body);
+    reply.status(201);
+    return { id, username: request.body.username, role: request.body.role, departments: request.body.departments ?? [] };
+  });
+
+  app.patch('/api/admin/users/:id', {
+    config: admin,
+    schema: { tags, summary: 'Activate or deactivate an account (deactivating ends its sessions)', params: IdParams, body: Type.Object({ active: Type.Boolean() }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses } },
+  }, async (request) => {
+    await setUserActive(app.db.pool, request.params.id, request.body.active);
+    return { id: request.params.id, active: request.body.active };
+  });
+
+  app.get('/api/admin/audit', {
+    config: admin,
+    schema: {
+      tags, summary: 'The audit trail, newest first; format=csv exports it',
+      querystring: Type.Object({
+        from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })),
+        username: Type.Optional(Type.String({ maxLength: 64 })), action: Type.Optional(StringEnum(auditActions)),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 200 })), after: Type.Optional(Type.Integer({ minimum: 1 })),
+        format: Type.Optional(StringEnum(['json', 'csv'] as const)),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Unsafe<unknown>({ description: 'JSON {items, next} or CSV' }), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const limit = request.query.limit ?? 200;
+    const items = await listAudit(app.db.pool, { ...request.query, limit });
+    if (request.query.format === 'csv') {
+      const columns = ['id', 'occurred_at', 'username', 'role', 'action', 'method', 'route', 'status_code', 'area', 'time_window', 'record_count'] as const;
+      const lines = [columns.join(';'), ...items.map((row) => columns.map((c) => csvCell((row as Record<string, unknown>)[c])).join(';'))];
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="sillage-audit.csv"').send(lines.join('\n') + '\n');
+    }
+    return { items, next: items.length === limit ? items[items.length - 1].id : null };
+  });
+}
