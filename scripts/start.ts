@@ -22,6 +22,11 @@ try {
   progress.stop();
   console.log(`\nSillage is ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${running.url}`);
   console.log(`API documentation: ${running.url}/api/docs`);
+  console.log(`Public report page: ${running.url}/signaler`);
+  if (running.demoAccounts.length) {
+    console.log('\nDemo accounts (embedded database only; passwords kept in data/demo-accounts.json):');
+    for (const a of running.demoAccounts) console.log(`  ${a.username.padEnd(18)} ${a.password.padEnd(20)} ${a.label}`);
+  }
   const shutdown = async () => { await running.close(); process.exit(0); };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

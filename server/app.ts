@@ -24,6 +24,8 @@ import { registerAccess } from './plugins/access.js';
 import rateLimit from '@fastify/rate-limit';
 import { authRoutes } from './routes/auth.js';
 import { adminRoutes } from './routes/admin.js';
+import { moderationRoutes, publicReportRoutes } from './routes/public-reports.js';
+import { aggregateRoutes } from './routes/aggregates.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -86,7 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       tags: [
         { name: 'deal points' }, { name: 'observations' }, { name: 'operations' }, { name: 'networks' },
         { name: 'geography' }, { name: 'statistics' }, { name: 'tiles' }, { name: 'imports' }, { name: 'auth' },
-        { name: 'public reports' }, { name: 'moderation' }, { name: 'admin' }, { name: 'system' },
+        { name: 'aggregates' }, { name: 'public reports' }, { name: 'moderation' }, { name: 'admin' }, { name: 'system' },
       ],
     },
   });
@@ -96,6 +98,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(adminRoutes);
+  await app.register(publicReportRoutes);
+  await app.register(moderationRoutes);
+  await app.register(aggregateRoutes);
   await app.register(dealPointRoutes);
   await app.register(observationRoutes);
   await app.register(operationRoutes);

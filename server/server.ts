@@ -10,6 +10,7 @@ import { loadReferenceData, type ReferenceProgress } from './reference-data.js';
 import { buildApp } from './app.js';
 import { join } from 'node:path';
 import { buildScenarioFiles, defaultScenarioSeed, loadScenario, writeScenarioFiles } from './services/scenario.js';
+import { ensureDemoAccounts, type DemoAccount } from './services/demo-accounts.js';
 
 export interface StartOptions {
   config?: Config;
@@ -20,7 +21,7 @@ export interface StartOptions {
   serveWeb?: boolean;
 }
 
-export interface Running { app: FastifyInstance; database: Database; url: string; close(): Promise<void> }
+export interface Running { app: FastifyInstance; database: Database; url: string; demoAccounts: DemoAccount[]; close(): Promise<void> }
 
 export async function openDatabase(config: Config, onProgress: (message: string) => void): Promise<Database> {
   if (config.databaseUrl) {
@@ -70,8 +71,10 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     logger: options.logger ?? { level: config.logLevel }, serveWeb: options.serveWeb,
   });
   const url = await app.listen({ host: config.host, port: config.port });
+  // Demo accounts exist only on the embedded database, never on a real PostgreSQL.
+  const demoAccounts = database.mode === 'embedded' ? await ensureDemoAccounts(database.pool, config.dataDirectory) : [];
   return {
-    app, database, url,
+    app, database, url, demoAccounts,
     async close() {
       await app.close();
       await database.close();

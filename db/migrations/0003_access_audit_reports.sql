@@ -65,6 +65,8 @@ CREATE TABLE public_reports (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   receipt text NOT NULL UNIQUE CHECK (receipt ~ '^SIG-[0-9A-HJ-NP-Z]{10}$'),
   geom geometry(Point, 4326) NOT NULL CHECK (in_france_extent(geom)),
+  -- 'pin': placed on the map; 'commune': only the commune was given (geom = its centre).
+  location_precision text NOT NULL CHECK (location_precision IN ('pin', 'commune')),
   commune_insee text NOT NULL REFERENCES communes (insee),
   department_code text NOT NULL REFERENCES departments (code),
   seen text[] NOT NULL CHECK (cardinality(seen) >= 1 AND seen <@ ARRAY[

@@ -23,6 +23,7 @@ const constraintFields: Record<string, FieldProblem> = {
   operations_target_in_department: { field: 'target', reason: 'is not inside any French department' },
   operations_source_external_id_key: { field: 'external_id', reason: 'is already used by another operation from this source' },
   networks_source_external_id_key: { field: 'external_id', reason: 'is already used by another network from this source' },
+  public_reports_location_in_commune: { field: 'location', reason: 'is not inside any French commune' },
 };
 
 function fromDatabaseError(error: DatabaseError): DomainError | null {

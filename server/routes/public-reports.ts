@@ -1,0 +1,127 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { randomBytes } from 'node:crypto';
+import { AnyRecord, IdParams, InseeCode, PointGeometry, StringEnum, errorResponses, DepartmentCode } from '../schemas/common.js';
+import { analysts } from '../domain/access.js';
+import { checkFormToken, issueFormToken, minimumAgeSeconds, UsedTokens } from '../domain/form-tokens.js';
+import { pointProblems } from '../domain/geojson-checks.js';
+import { InvalidInputError, UnprocessableError } from '../errors.js';
+import * as reports from '../services/public-reports.js';
+import { assertInScope, departmentFilter } from './scope.js';
+
+export const seenKinds = ['vente', 'guetteurs', 'file_acheteurs', 'consommation', 'vente_vehicule', 'rassemblement', 'autre'] as const;
+export const timesOfDay = ['matin', 'apres_midi', 'soiree', 'nuit'] as const;
+
+const ReportBody = Type.Object({
+  location: Type.Optional(PointGeometry),
+  commune: Type.Optional(InseeCode),
+  seen: Type.Array(StringEnum(seenKinds), { minItems: 1, maxItems: seenKinds.length, uniqueItems: true }),
+  times_of_day: Type.Optional(Type.Array(StringEnum(timesOfDay), { maxItems: timesOfDay.length, uniqueItems: true })),
+  description: Type.Optional(Type.String({ maxLength: 1000 })),
+  form_token: Type.String({ minLength: 10, maxLength: 200 }),
+  /** Left empty by people; bots fill every field. */
+  website: Type.Optional(Type.String({ maxLength: 200 })),
+}, { additionalProperties: false });
+
+export async function publicReportRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const secret = app.config.secret ?? randomBytes(32).toString('hex');
+  const usedTokens = new UsedTokens();
+
+  app.get('/api/public/form-token', {
+    config: { access: 'public' },
+    schema: { tags: ['public reports'], summary: `A signed token for the report form, usable once, from ${minimumAgeSeconds} s after it is issued`, response: { 200: Type.Object({ token: Type.String(), usable_after_seconds: Type.Integer() }) } },
+  }, async () => ({ token: issueFormToken(secret, Date.now()), usable_after_seconds: minimumAgeSeconds }));
+
+  app.post('/api/public/reports', {
+    bodyLimit: 8 * 1024,
+    config: {
+      access: 'public', audit: 'write',
+      // The client address counts requests in memory only; it is never stored.
+      rateLimit: { max: app.config.reportRateLimitPerMinute, timeWindow: '1 minute' },
+    },
+    schema: {
+      tags: ['public reports'],
+      summary: 'Report a suspected deal point (no account; no IP address, identity or device data is stored). Answers a receipt number.',
+      body: ReportBody,
+      response: { 201: Type.Object({ receipt: Type.String(), message: Type.String() }), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const body = request.body;
+    if (body.website) throw new InvalidInputError([{ field: 'body.website', reason: 'must stay empty' }]);
+    const check = checkFormToken(body.form_token, secret, Date.now());
+    if (!check.ok) throw new InvalidInputError([{ field: 'body.form_token', reason: check.reason }]);
+    let position: [number, number];
+    let precision: 'pin' | 'commune';
+    if (body.location) {
+      const problems = pointProblems(body.location, 'body.location');
+      if (problems.length) throw new UnprocessableError(problems);
+      position = [body.location.coordinates[0], body.location.coordinates[1]];
+      precision = 'pin';
+    } else if (body.commune) {
+      position = await reports.communeCentre(app.db.pool, body.commune);
+      precision = 'commune';
+    } else {
+      throw new InvalidInputError([{ field: 'body.location', reason: 'place a pin on the map or give the commune' }]);
+    }
+    if (!usedTokens.claim(body.form_token, Date.now())) throw new InvalidInputError([{ field: 'body.form_token', reason: 'was already used: reload the page' }]);
+    const { receipt } = await reports.createReport(app.db.pool, {
+      longitude: position[0], latitude: position[1], precision, seen: body.seen, timesOfDay: body.times_of_day ?? [],
+      description: body.description?.trim() || null,
+    });
+    reply.status(201);
+    return { receipt, message: 'Signalement reçu. Il sera examiné par la cellule de renseignement (CROSS) de votre département.' };
+  });
+}
+
+export async function moderationRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['moderation'];
+  const moderate = { access: analysts, audit: 'moderate' as const };
+  const inScope = async (request: FastifyRequest, id: number) => {
+    const report = await reports.getReport(app.db.pool, id);
+    assertInScope(request, report.department_code);
+  };
+
+  app.get('/api/moderation/reports', {
+    config: { access: analysts, audit: 'read_precise' },
+    schema: {
+      tags, summary: "The moderation queue of the analyst's departments, reports grouped by spot (within 75 m)",
+      querystring: Type.Object({
+        department: Type.Optional(DepartmentCode), status: Type.Optional(StringEnum(['pending', 'accepted', 'merged', 'rejected'] as const)),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(AnyRecord) }), ...errorResponses },
+    },
+  }, async (request) => {
+    const departments = departmentFilter(request, request.query.department);
+    const items = await reports.moderationQueue(app.db.pool, { departments, department: request.query.department, status: request.query.status ?? 'pending', limit: request.query.limit ?? 200 });
+    request.auditCount = items.reduce((sum, cluster) => sum + cluster.count, 0);
+    return { items };
+  });
+
+  app.post('/api/moderation/reports/:id/accept', {
+    config: moderate,
+    schema: { tags, summary: 'Accept: link to a deal point within 75 m (given, or the nearest), else create a candidate point', params: IdParams, body: Type.Object({ deal_point_id: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])) }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses } },
+  }, async (request) => {
+    await inScope(request, request.params.id);
+    return reports.acceptReport(app.db.pool, request.params.id, request.principal!.userId, request.body.deal_point_id ?? null);
+  });
+
+  app.post('/api/moderation/reports/:id/merge', {
+    config: moderate,
+    schema: { tags, summary: 'Merge a duplicate into another report', params: IdParams, body: Type.Object({ into: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses } },
+  }, async (request) => {
+    await inScope(request, request.params.id);
+    return reports.mergeReport(app.db.pool, request.params.id, request.body.into, request.principal!.userId);
+  });
+
+  app.post('/api/moderation/reports/:id/reject', {
+    config: moderate,
+    schema: { tags, summary: 'Reject with a reason', params: IdParams, body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses } },
+  }, async (request) => {
+    await inScope(request, request.params.id);
+    return reports.rejectReport(app.db.pool, request.params.id, request.body.reason, request.principal!.userId);
+  });
+}

@@ -1,0 +1,135 @@
+/** Public reports (measure 16) and their moderation by the department's CROSS. */
+import type pg from 'pg';
+import { newReceipt } from '../domain/form-tokens.js';
+import { NotFoundError, UnprocessableError, DomainError } from '../errors.js';
+import { h3CellsAt } from '../domain/h3-cells.js';
+import { withTransaction } from './transactions.js';
+
+export const linkDistanceMeters = 75;
+
+export interface NewReport {
+  longitude: number; latitude: number; precision: 'pin' | 'commune'; seen: string[]; timesOfDay: string[]; description: string | null;
+}
+
+export async function createReport(db: pg.Pool, report: NewReport): Promise<{ receipt: string }> {
+  const receipt = newReceipt();
+  await db.query(
+    `INSERT INTO public_reports (receipt, geom, location_precision, seen, times_of_day, description)
+     VALUES ($1, ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $5::text[], $6::text[], $7)`,
+    [receipt, report.longitude, report.latitude, report.precision, report.seen, report.timesOfDay, report.description],
+  );
+  return { receipt };
+}
+
+export async function communeCentre(db: pg.Pool, insee: string): Promise<[number, number]> {
+  const { rows } = await db.query<{ longitude: number; latitude: number }>(`SELECT ST_X(centroid) AS longitude, ST_Y(centroid) AS latitude FROM communes WHERE insee = $1`, [insee]);
+  if (!rows[0]) throw new UnprocessableError([{ field: 'body.commune', reason: `unknown commune ${insee}` }]);
+  return [rows[0].longitude, rows[0].latitude];
+}
+
+const reportColumns = `r.id, r.receipt, ST_X(r.geom) AS longitude, ST_Y(r.geom) AS latitude, r.location_precision, r.commune_insee,
+  c.name AS commune_name, r.department_code, r.seen, r.times_of_day, r.description, r.reported_on, r.cluster_id, r.status,
+  r.deal_point_id, r.merged_into, r.rejection_reason, r.moderated_at`;
+
+/** The queue, grouped by cluster (reports within 75 m of each other), with the nearest deal point within 75 m. */
+export async function moderationQueue(db: pg.Pool, filter: { departments: string[] | null; department?: string; status: string; limit: number }) {
+  const { rows } = await db.query(
+    `SELECT ${reportColumns},
+            (SELECT json_build_object('id', d.id, 'distance_m', round(ST_Distance(d.geom::geography, r.geom::geography)))
+               FROM deal_points d WHERE d.geom && ST_Expand(r.geom, 0.002) AND ST_DWithin(d.geom::geography, r.geom::geography, $5)
+               ORDER BY ST_Distance(d.geom::geography, r.geom::geography) LIMIT 1) AS nearest_deal_point
+     FROM public_reports r JOIN communes c ON c.insee = r.commune_insee
+     WHERE r.status = $1 AND ($2::text[] IS NULL OR r.department_code = ANY($2::text[])) AND ($3::text IS NULL OR r.department_code = $3)
+     ORDER BY r.cluster_id, r.id LIMIT $4`,
+    [filter.status, filter.departments, filter.department ?? null, filter.limit, linkDistanceMeters],
+  );
+  type Cluster = { cluster_id: number; count: number; reports: Record<string, unknown>[] };
+  const clusters = new Map<number, Cluster>();
+  for (const row of rows) {
+    const cluster: Cluster = clusters.get(row.cluster_id) ?? { cluster_id: row.cluster_id, count: 0, reports: [] };
+    cluster.reports.push({ ...row, moderated_at: row.moderated_at?.toISOString() ?? null });
+    cluster.count++;
+    clusters.set(row.cluster_id, cluster);
+  }
+  return [...clusters.values()].sort((a, b) => b.count - a.count || a.cluster_id - b.cluster_id);
+}
+
+export async function getReport(db: pg.Pool | pg.PoolClient, id: number) {
+  const { rows } = await db.query(`SELECT ${reportColumns} FROM public_reports r JOIN communes c ON c.insee = r.commune_insee WHERE r.id = $1`, [id]);
+  if (!rows[0]) throw new NotFoundError('report', id);
+  return { ...rows[0], moderated_at: rows[0].moderated_at?.toISOString() ?? null };
+}
+
+function assertPending(report: { status: string; id: number }) {
+  if (report.status !== 'pending') throw new DomainError(409, 'already_moderated', `report ${report.id} is already ${report.status}`, [{ field: 'id', reason: `already ${report.status}` }]);
+}
+
+/**
+ * Accepts a report: links it to the given deal point (which must lie within 75 m), or to the
+ * nearest one within 75 m, or else creates a candidate deal point at the report's location.
+ */
+export async function acceptReport(pool: pg.Pool, id: number, moderatorId: number, dealPointId: number | null) {
+  return withTransaction(pool, async (client) => {
+    const { rows: [report] } = await client.query(`SELECT id, status, reported_on, location_precision, ST_X(geom) AS longitude, ST_Y(geom) AS latitude FROM public_reports WHERE id = $1 FOR UPDATE`, [id]);
+    if (!report) throw new NotFoundError('report', id);
+    assertPending(report);
+    let linked: number | null = null;
+    let created = false;
+    if (dealPointId !== null) {
+      const { rows } = await client.query(
+        `SELECT d.id, round(ST_Distance(d.geom::geography, r.geom::geography)) AS distance FROM deal_points d, public_reports r WHERE d.id = $1 AND r.id = $2`, [dealPointId, id],
+      );
+      if (!rows[0]) throw new UnprocessableError([{ field: 'body.deal_point_id', reason: `no deal point ${dealPointId}` }]);
+      if (rows[0].distance > linkDistanceMeters) throw new UnprocessableError([{ field: 'body.deal_point_id', reason: `deal point ${dealPointId} is ${rows[0].distance} m away, more than ${linkDistanceMeters} m` }]);
+      linked = dealPointId;
+    } else {
+      const { rows } = await client.query(
+        `SELECT d.id FROM deal_points d, public_reports r WHERE r.id = $1 AND d.geom && ST_Expand(r.geom, 0.002)
+           AND ST_DWithin(d.geom::geography, r.geom::geography, $2) ORDER BY ST_Distance(d.geom::geography, r.geom::geography) LIMIT 1`, [id, linkDistanceMeters],
+      );
+      linked = rows[0]?.id ?? null;
+    }
+    if (linked === null) {
+      if (report.location_precision !== 'pin') {
+        throw new UnprocessableError([{ field: 'body.deal_point_id', reason: 'the report only names a commune: link it to an existing deal point, or reject it' }]);
+      }
+      const cells = h3CellsAt(report.longitude, report.latitude);
+      const { rows } = await client.query(
+        `INSERT INTO deal_points (geom, h3_r7, h3_r8, h3_r9, source_code, verification)
+         VALUES (ST_SetSRID(ST_MakePoint($1, $2), 4326), $3, $4, $5, 'signalement_public', 'candidate') RETURNING id`,
+        [report.longitude, report.latitude, cells.h3_r7, cells.h3_r8, cells.h3_r9],
+      );
+      linked = rows[0].id;
+      created = true;
+      await client.query(`INSERT INTO deal_point_status_events (deal_point_id, status, effective_on) VALUES ($1, 'active', $2)`, [linked, report.reported_on]);
+    }
+    await client.query(`UPDATE public_reports SET status = 'accepted', deal_point_id = $2, moderated_by = $3, moderated_at = now() WHERE id = $1`, [id, linked, moderatorId]);
+    return { ...(await getReport(client, id)), created_candidate: created };
+  });
+}
+
+export async function mergeReport(pool: pg.Pool, id: number, into: number, moderatorId: number) {
+  if (id === into) throw new UnprocessableError([{ field: 'body.into', reason: 'a report cannot be merged into itself' }]);
+  return withTransaction(pool, async (client) => {
+    const { rows } = await client.query(`SELECT id, status, department_code, geom FROM public_reports WHERE id = ANY($1::bigint[]) FOR UPDATE`, [[id, into]]);
+    const report = rows.find((r) => Number(r.id) === id);
+    const target = rows.find((r) => Number(r.id) === into);
+    if (!report) throw new NotFoundError('report', id);
+    if (!target) throw new UnprocessableError([{ field: 'body.into', reason: `no report ${into}` }]);
+    assertPending(report);
+    if (target.status === 'merged' || target.status === 'rejected') throw new UnprocessableError([{ field: 'body.into', reason: `report ${into} is ${target.status}` }]);
+    if (target.department_code !== report.department_code) throw new UnprocessableError([{ field: 'body.into', reason: 'reports of different departments are not merged' }]);
+    await client.query(`UPDATE public_reports SET status = 'merged', merged_into = $2, deal_point_id = (SELECT deal_point_id FROM public_reports WHERE id = $2), moderated_by = $3, moderated_at = now() WHERE id = $1`, [id, into, moderatorId]);
+    return getReport(client, id);
+  });
+}
+
+export async function rejectReport(pool: pg.Pool, id: number, reason: string, moderatorId: number) {
+  return withTransaction(pool, async (client) => {
+    const { rows: [report] } = await client.query(`SELECT id, status FROM public_reports WHERE id = $1 FOR UPDATE`, [id]);
+    if (!report) throw new NotFoundError('report', id);
+    assertPending(report);
+    await client.query(`UPDATE public_reports SET status = 'rejected', rejection_reason = $2, moderated_by = $3, moderated_at = now() WHERE id = $1`, [id, reason, moderatorId]);
+    return getReport(client, id);
+  });
+}
