@@ -13,6 +13,10 @@ import { recordAudit, type AuditAction } from '../services/audit.js';
 import { DomainError } from '../errors.js';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route's access rule, "METHOD /url" -> rule (for the access matrix test and the docs). */
+    routeAccess: Map<string, Access>;
+  }
   interface FastifyContextConfig {
     access?: Access;
     audit?: AuditAction;
@@ -51,14 +55,17 @@ export async function registerAccess(app: FastifyInstance, options: { secureCook
   await app.register(cookie);
   app.decorateRequest('principal', null);
   app.decorateRequest('csrfToken', null);
+  const routeAccess = new Map<string, Access>();
+  app.decorate('routeAccess', routeAccess);
 
   app.addHook('onRoute', (route) => {
     const url = route.url ?? route.path;
     // Routes added by plugins: the documentation pages and the web client's static files are public.
-    if (!route.config?.access && (url.startsWith('/api/docs') || url === '/' || url === '/*' || route.method === 'HEAD')) {
+    if (!route.config?.access && (url.startsWith('/api/docs') || url === '/' || url === '/*')) {
       route.config = { ...route.config, access: 'public' };
     }
     if (!route.config?.access) throw new Error(`route ${route.method} ${url} declares no access rule (config.access)`);
+    for (const method of [route.method].flat()) routeAccess.set(`${method} ${url}`, route.config.access);
   });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -1,0 +1,127 @@
+/**
+ * Every route x every role (and signed out): allowed or refused as the brief says. The table
+ * below is written independently of the code; a route missing from it fails the test.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
+import { dealPointBody, send, squareAround, type TestSession } from '../helpers/requests.js';
+import type { Role } from '../../server/domain/access.js';
+
+type Who = Role | 'signed_out';
+const everyone: Who[] = ['signed_out', 'national_analyst', 'departmental_analyst', 'prefect', 'deputy', 'admin'];
+const signedIn: Who[] = everyone.filter((w) => w !== 'signed_out');
+const analysts: Who[] = ['national_analyst', 'departmental_analyst'];
+const precise: Who[] = ['national_analyst', 'departmental_analyst', 'prefect'];
+const aggregated: Who[] = [...precise, 'deputy'];
+
+const expected: Record<string, Who[]> = {
+  'GET /api/health': everyone,
+  'GET /api/openapi.json': everyone,
+  'POST /api/auth/sign-in': everyone,
+  'POST /api/auth/sign-out': signedIn,
+  'GET /api/auth/me': everyone,
+  'GET /api/admin/users': ['admin'],
+  'POST /api/admin/users': ['admin'],
+  'PATCH /api/admin/users/:id': ['admin'],
+  'GET /api/admin/audit': ['admin'],
+  'GET /api/public/form-token': everyone,
+  'POST /api/public/reports': everyone,
+  'GET /api/moderation/reports': analysts,
+  'POST /api/moderation/reports/:id/accept': analysts,
+  'POST /api/moderation/reports/:id/merge': analysts,
+  'POST /api/moderation/reports/:id/reject': analysts,
+  'GET /api/aggregates/deal-points': aggregated,
+  'GET /api/deal-points': precise,
+  'GET /api/deal-points/:id': precise,
+  'POST /api/deal-points': analysts,
+  'PATCH /api/deal-points/:id': analysts,
+  'POST /api/deal-points/:id/status-changes': analysts,
+  'DELETE /api/deal-points/:id': analysts,
+  'GET /api/observations': precise,
+  'GET /api/observations/:id': precise,
+  'POST /api/observations': analysts,
+  'PATCH /api/observations/:id': analysts,
+  'DELETE /api/observations/:id': analysts,
+  'GET /api/operations': aggregated,
+  'GET /api/operations/:id': aggregated,
+  'POST /api/operations': analysts,
+  'PATCH /api/operations/:id': analysts,
+  'DELETE /api/operations/:id': analysts,
+  'GET /api/networks': precise,
+  'GET /api/networks/:id': precise,
+  'POST /api/networks': analysts,
+  'PATCH /api/networks/:id': analysts,
+  'DELETE /api/networks/:id': analysts,
+  'GET /api/communes': everyone,
+  'GET /api/communes/:insee': everyone,
+  'GET /api/departments': everyone,
+  'GET /api/departments/:code': everyone,
+  'GET /api/size-classes': everyone,
+  'GET /api/services': everyone,
+  'GET /tiles/deal-points/:z/:x/:y.mvt': precise,
+  'POST /api/imports': analysts,
+  'GET /api/statistics/indicators': everyone,
+  'GET /api/statistics/departments': everyone,
+  'GET /api/statistics/communes': everyone,
+  'GET /api/statistics/national': everyone,
+  'POST /api/statistics/imports': ['national_analyst'],
+};
+
+describe.each(targets())('access matrix on the %s database', (target) => {
+  let context: TestContext;
+  const sessions = new Map<Who, TestSession | null>();
+  let ids: { point: number; observation: number; operation: number; network: number };
+
+  beforeAll(async () => {
+    context = await openTestApp(target);
+    sessions.set('signed_out', null);
+    for (const role of signedIn as Role[]) {
+      sessions.set(role, await signInAs(context, role, role === 'departmental_analyst' || role === 'prefect' ? ['84'] : []));
+    }
+    const network = await send(context.app, 'POST', '/api/networks', { name: 'Réseau test' });
+    const point = await send(context.app, 'POST', '/api/deal-points', dealPointBody({ network_id: network.body.id }));
+    const observation = await send(context.app, 'POST', '/api/observations', { deal_point_id: point.body.id, observed_on: '2024-01-01', activity_level: 2, source: 'gendarmerie' });
+    const operation = await send(context.app, 'POST', '/api/operations', { name: 'Op', kind: 'place_nette', started_on: '2024-01-01', ended_on: '2024-01-02', target: squareAround(5.5345, 43.6931) });
+    ids = { point: point.body.id, observation: observation.body.id, operation: operation.body.id, network: network.body.id };
+  });
+  afterAll(async () => closeTestApp(context));
+
+  it('has a rule for every route, and the table covers every route', () => {
+    const routes = [...context.app.routeAccess.keys()].filter((key) => !key.includes('/api/docs') && !key.startsWith('HEAD '));
+    expect(routes.filter((key) => !(key in expected))).toEqual([]);
+    expect(Object.keys(expected).filter((key) => !routes.includes(key))).toEqual([]);
+  });
+
+  const sample = (key: string) => {
+    const [method, path] = key.split(' ');
+    const url = path
+      .replace('/api/deal-points/:id', () => `/api/deal-points/${ids.point}`)
+      .replace('/api/observations/:id', () => `/api/observations/${ids.observation}`)
+      .replace('/api/operations/:id', () => `/api/operations/${ids.operation}`)
+      .replace('/api/networks/:id', () => `/api/networks/${ids.network}`)
+      .replace(':insee', '84089').replace(':code', '84').replace(':z/:x/:y.mvt', '9/263/186.mvt').replace(':id', '999999');
+    const query = key === 'GET /api/aggregates/deal-points' ? '?group=department' : key === 'POST /api/statistics/imports' ? '?level=departments' : '';
+    // Bodies are deliberately incomplete: access is decided before validation.
+    return { method: method as 'GET', url: url + query, body: method === 'GET' || method === 'DELETE' ? undefined : {} };
+  };
+
+  for (const key of Object.keys(expected)) {
+    for (const who of everyone) {
+      const allowed = expected[key].includes(who);
+      it(`${key} as ${who}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+        const { method, url, body } = sample(key);
+        // Signing out ends the session: use a throwaway one for that route.
+        const session = key === 'POST /api/auth/sign-out' && who !== 'signed_out'
+          ? await signInAs(context, who, who === 'departmental_analyst' || who === 'prefect' ? ['84'] : []) : sessions.get(who)!;
+        const response = await send(context.app, method, url, body, undefined, session);
+        const code = response.body?.error;
+        if (allowed) {
+          expect(['unauthenticated', 'forbidden', 'csrf'], `${response.status} ${JSON.stringify(response.body)}`).not.toContain(code);
+        } else {
+          expect(response.status).toBe(who === 'signed_out' ? 401 : 403);
+          expect(code).toBe(who === 'signed_out' ? 'unauthenticated' : 'forbidden');
+        }
+      });
+    }
+  }
+});
