@@ -61,7 +61,9 @@ export async function registerAccess(app: FastifyInstance, options: { secureCook
   app.addHook('onRoute', (route) => {
     const url = route.url ?? route.path;
     // Routes added by plugins: the documentation pages and the web client's static files are public.
-    if (!route.config?.access && (url.startsWith('/api/docs') || url === '/' || url === '/*')) {
+    // Data only ever lives under /api and /tiles, whose routes must all declare their rule.
+    const isData = url.startsWith('/api/') || url.startsWith('/tiles/');
+    if (!route.config?.access && (url.startsWith('/api/docs') || !isData)) {
       route.config = { ...route.config, access: 'public' };
     }
     if (!route.config?.access) throw new Error(`route ${route.method} ${url} declares no access rule (config.access)`);

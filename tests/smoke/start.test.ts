@@ -25,7 +25,8 @@ function start(): Promise<{ url: string; child: ChildProcess; output: () => stri
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Sillage is ready in [\d.]+ s: (http:\/\/\S+)/.exec(output);
-      if (match) {
+      // Embedded mode prints the demo accounts after the URL: wait for the last one.
+      if (match && /\n {2}admin +\S+/.test(output)) {
         clearTimeout(timer);
         resolve({ url: match[1], child, output: () => output, seconds: (performance.now() - started) / 1000 });
       }
@@ -60,15 +61,27 @@ describe('npm start on the embedded database', () => {
     expect(first.output()).toMatch(/demo scenario loaded: \d+ synthetic deal points/);
     expect(health.data.synthetic_deal_points).toBeGreaterThan(5000);
     expect(existsSync(join(dataDirectory, 'scenario', 'planted-20190101', 'ground-truth.json'))).toBe(true);
+    // Demo accounts are printed at start (embedded mode only); sign in as the national analyst.
+    const password = /ofast\.analyste\s+(\S+)/.exec(first.output())?.[1];
+    expect(password).toBeDefined();
+    const signIn = await fetch(`${first.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ofast.analyste', password }) });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+    const { csrf_token } = await signIn.json();
+    expect((await fetch(`${first.url}/api/deal-points`)).status).toBe(401);
     const created = await fetch(`${first.url}/api/deal-points`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf_token },
       body: JSON.stringify({ location: { type: 'Point', coordinates: [5.5345, 43.6931] }, source: 'gendarmerie', external_id: 'SMOKE-1', status_history: [{ status: 'active', effective_on: '2024-01-01' }] }),
     });
     expect(created.status).toBe(201);
     await stop(first.child);
 
     const second = await start();
-    const listed = await (await fetch(`${second.url}/api/deal-points?dataset=real`)).json();
+    // The same demo password still works after a restart (kept beside the data).
+    expect(/ofast\.analyste\s+(\S+)/.exec(second.output())?.[1]).toBe(password);
+    const again2 = await fetch(`${second.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ofast.analyste', password }) });
+    const cookie2 = again2.headers.get('set-cookie')!.split(';')[0];
+    const listed = await (await fetch(`${second.url}/api/deal-points?dataset=real`, { headers: { cookie: cookie2 } })).json();
     const again = await (await fetch(`${second.url}/api/health`)).json();
     expect(again.data.synthetic_deal_points).toBe(health.data.synthetic_deal_points); // not loaded twice
     expect(listed.features.map((f: { properties: { external_id: string } }) => f.properties.external_id)).toEqual(['SMOKE-1']);
