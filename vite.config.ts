@@ -9,6 +9,8 @@ export default defineConfig({
   root: 'web',
   plugins: [react()],
   build: { outDir: '../dist/web', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
+  // The DSFR stylesheet still carries old IE media hacks; LightningCSS drops them instead of failing.
+  css: { lightningcss: { errorRecovery: true } },
   server: { proxy: { '/api': 'http://127.0.0.1:3000', '/tiles': 'http://127.0.0.1:3000' } },
   test: {
     root: projectRoot,

@@ -1,31 +1,37 @@
-import { StrictMode, useEffect, useState } from 'react';
+import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import '@gouvfr/dsfr/dist/dsfr.min.css';
+import { api, setCsrfToken, type Health, type Me } from './api/client';
+import { Layout } from './components/layout';
+import { HomePage } from './pages/home-page';
+import { ReportPage } from './pages/report-page';
+import { SignInPage } from './pages/sign-in-page';
+import { AuditPage } from './pages/audit-page';
 
-interface Health { status: string; database: { mode: string; postgresql: string; postgis: string; migration: string | null } }
-
-/** Placeholder home until the analysts' map lands: says what is running and where the API is. */
-function Home() {
+function App() {
+  const [me, setMe] = useState<Me | null>(null);
   const [health, setHealth] = useState<Health | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    fetch('/api/health').then(async (response) => {
-      if (!response.ok) throw new Error((await response.json()).message);
-      setHealth(await response.json());
-    }).catch((e: Error) => setError(e.message));
+  const refresh = useCallback(() => {
+    api<Me>('/api/auth/me').then((m) => { setCsrfToken(m.csrf_token); setMe(m); }).catch((e: Error) => setError(e.message));
   }, []);
+  useEffect(() => {
+    refresh();
+    api<Health>('/api/health').then(setHealth).catch((e: Error) => setError(e.message));
+  }, [refresh]);
+
+  const path = location.pathname;
+  let page;
+  if (path.startsWith('/signaler')) page = <ReportPage />;
+  else if (path.startsWith('/connexion')) page = <SignInPage me={me} onChange={refresh} />;
+  else if (path.startsWith('/admin/journal')) page = me?.user?.role === 'admin' ? <AuditPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else page = <HomePage me={me} health={health} />;
   return (
-    <main style={{ fontFamily: 'Marianne, Arial, sans-serif', maxWidth: 720, margin: '3rem auto', lineHeight: 1.5 }}>
-      <h1>Sillage</h1>
-      <p>Cartographie unifiée des points de deal et de leurs déplacements.</p>
-      {error && <p role="alert">Erreur : {error}</p>}
-      {health && (
-        <p>
-          Base de données : {health.database.mode === 'embedded' ? 'PostGIS embarqué' : 'PostgreSQL'} (PostgreSQL {health.database.postgresql}, PostGIS {health.database.postgis}), migration {health.database.migration}.
-        </p>
-      )}
-      <p><a href="/api/docs">Documentation de l’API</a></p>
-    </main>
+    <Layout me={me} health={health}>
+      {error && <div className="fr-alert fr-alert--error fr-mb-2w" role="alert"><p>{error}</p></div>}
+      {page}
+    </Layout>
   );
 }
 
-createRoot(document.getElementById('root')!).render(<StrictMode><Home /></StrictMode>);
+createRoot(document.getElementById('root')!).render(<StrictMode><App /></StrictMode>);

@@ -58,6 +58,38 @@ export async function geographyRoutes(instance: FastifyInstance) {
     return { type: 'Feature' as const, id: insee, geometry, properties: { insee, ...properties } };
   });
 
+  // Outlines for the base map (about 500 m precision), built once per process.
+  let outlines: Promise<Record<string, unknown>> | null = null;
+  app.get('/api/departments/outlines', {
+    config: { access: 'public' },
+    schema: { tags, summary: 'All department outlines, simplified, as a GeoJSON FeatureCollection (the offline base map)', response: { 200: AnyRecord } },
+  }, async (_request, reply) => {
+    outlines ??= pool().query(
+      `SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
+         'type', 'Feature', 'id', code, 'properties', json_build_object('code', code, 'name', name),
+         'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.004), 4)::json) ORDER BY code)) AS collection
+       FROM departments`,
+    ).then((r) => r.rows[0].collection);
+    reply.type('application/geo+json').header('cache-control', 'public, max-age=86400');
+    return outlines;
+  });
+
+  app.get('/api/communes/at', {
+    config: { access: 'public' },
+    schema: {
+      tags, summary: 'The commune at a location (for the report form: which commune the pin is in)',
+      querystring: Type.Object({ longitude: Type.Number({ minimum: -180, maximum: 180 }), latitude: Type.Number({ minimum: -90, maximum: 90 }) }, { additionalProperties: false }),
+      response: { 200: AnyRecord, ...errorResponses },
+    },
+  }, async (request) => {
+    const { rows } = await pool().query(
+      `SELECT c.insee, c.name, c.department_code FROM communes c WHERE c.insee = commune_at(ST_SetSRID(ST_MakePoint($1, $2), 4326))`,
+      [request.query.longitude, request.query.latitude],
+    );
+    if (!rows[0]) throw new NotFoundError('commune at', `${request.query.longitude},${request.query.latitude}`);
+    return rows[0];
+  });
+
   app.get('/api/departments', { config: { access: 'public' }, schema: { tags, summary: 'Departments (without outlines)' } }, async () => {
     const { rows } = await pool().query(
       `SELECT d.code, d.name, d.region_code, r.name AS region_name FROM departments d LEFT JOIN regions r ON r.code = d.region_code ORDER BY d.code`,

@@ -55,6 +55,8 @@ const expected: Record<string, Who[]> = {
   'GET /api/communes': everyone,
   'GET /api/communes/:insee': everyone,
   'GET /api/departments': everyone,
+  'GET /api/departments/outlines': everyone,
+  'GET /api/communes/at': everyone,
   'GET /api/departments/:code': everyone,
   'GET /api/size-classes': everyone,
   'GET /api/services': everyone,
@@ -101,7 +103,8 @@ describe.each(targets())('access matrix on the %s database', (target) => {
       .replace('/api/operations/:id', () => `/api/operations/${ids.operation}`)
       .replace('/api/networks/:id', () => `/api/networks/${ids.network}`)
       .replace(':insee', '84089').replace(':code', '84').replace(':z/:x/:y.mvt', '9/263/186.mvt').replace(':id', '999999');
-    const query = key === 'GET /api/aggregates/deal-points' ? '?group=department' : key === 'POST /api/statistics/imports' ? '?level=departments' : '';
+    const query = key === 'GET /api/aggregates/deal-points' ? '?group=department' : key === 'POST /api/statistics/imports' ? '?level=departments'
+      : key === 'GET /api/communes/at' ? '?longitude=5.5345&latitude=43.6931' : '';
     // Bodies are deliberately incomplete: access is decided before validation.
     return { method: method as 'GET', url: url + query, body: method === 'GET' || method === 'DELETE' ? undefined : {} };
   };

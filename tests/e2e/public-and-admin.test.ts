@@ -1,0 +1,116 @@
+/**
+ * In a real Chromium: a member of the public reports a deal point from the map (no account) and
+ * gets a receipt; an admin signs in and reads the audit trail, which has recorded it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { readVersions, type Database } from '../../server/database.js';
+import { connect, emptyBusinessTables, ensureUser, testPassword } from '../helpers/databases.js';
+import { buildWeb, launchChromium, screenshotDirectory } from '../helpers/browser.js';
+import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+
+let database: Database;
+let app: FastifyInstance;
+let url: string;
+let browser: Browser;
+const problems: string[] = [];
+
+async function openPage(path: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+  page.on('pageerror', (error) => problems.push(`${path}: ${error.message}`));
+  page.on('console', (message) => { if (message.type() === 'error') problems.push(`${path}: ${message.text()}`); });
+  await page.goto(url + path);
+  return page;
+}
+
+beforeAll(async () => {
+  buildWeb();
+  database = connect('embedded');
+  await emptyBusinessTables(database.pool);
+  await loadScenario(database.pool, buildScenarioFiles(20190101, 'planted'));
+  app = await buildApp({ database, databaseVersions: await readVersions(database.pool), config: { ...loadConfig({}), reportRateLimitPerMinute: 100 }, serveWeb: true });
+  url = await app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchChromium();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await database?.close();
+});
+
+describe('the public report page', () => {
+  it('places a pin in Pertuis from the commune search, sends the report and shows the receipt', async () => {
+    const page = await openPage('/signaler');
+    await page.waitForSelector('[data-testid="synthetic-banner"]');
+    await page.waitForSelector('[data-map-idle="true"]', { timeout: 30_000 });
+    await page.fill('#commune', 'Pertuis');
+    await page.click('button:has-text("Pertuis (84)")');
+    await page.waitForTimeout(900);
+    await page.waitForSelector('[data-map-idle="true"]');
+    const box = (await page.locator('[data-testid="report-map"]').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction(() => document.querySelector('[data-testid="pin-status"]')?.textContent?.includes('Pertuis (84)'));
+    await page.check('#seen-vente', { force: true });
+    await page.check('#seen-guetteurs', { force: true });
+    await page.check('#time-soiree', { force: true });
+    await page.fill('#description', 'Vente chaque soir près de la place, guetteurs à l’entrée de la rue.');
+    await page.waitForSelector('button[type="submit"]:not([disabled])', { timeout: 10_000 });
+    await page.screenshot({ path: `${screenshotDirectory}/signaler.png`, fullPage: true });
+    await page.click('button[type="submit"]');
+    const receipt = await page.waitForSelector('[data-testid="receipt"]');
+    const text = (await receipt.textContent())!;
+    const number = /SIG-[0-9A-HJ-NP-Z]{10}/.exec(text)?.[0];
+    expect(number).toBeDefined();
+    await page.screenshot({ path: `${screenshotDirectory}/signaler-recepisse.png` });
+    const { rows } = await database.pool.query('SELECT commune_insee, seen, times_of_day, location_precision FROM public_reports WHERE receipt = $1', [number]);
+    expect(rows[0]).toEqual({ commune_insee: '84089', seen: ['vente', 'guetteurs'], times_of_day: ['soiree'], location_precision: 'pin' });
+    await page.close();
+  }, 60_000);
+
+  it('shows the API error when the form is incomplete', async () => {
+    const page = await openPage('/signaler');
+    await page.waitForSelector('button[type="submit"]:not([disabled])', { timeout: 10_000 });
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('.fr-alert--error');
+    expect(await page.textContent('.fr-alert--error')).toContain('Placez un repère');
+    await page.close();
+  }, 30_000);
+});
+
+describe('the admin screens', () => {
+  it('signs in and lists the audit trail, with a CSV export', async () => {
+    const username = await ensureUser(database.pool, 'admin');
+    const page = await openPage('/connexion');
+    await page.fill('#username', username);
+    await page.fill('#password', 'not the password');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('.fr-alert--error');
+    expect(await page.textContent('.fr-alert--error')).toContain('Identifiant inconnu ou mot de passe erroné');
+    await page.fill('#password', testPassword);
+    await page.click('button[type="submit"]');
+    await page.waitForURL('**/admin/journal');
+    await page.waitForSelector('[data-testid="audit-table"] tbody tr');
+    const rows = await page.locator('[data-testid="audit-table"] tbody tr').count();
+    expect(rows).toBeGreaterThan(1);
+    expect(await page.textContent('[data-testid="audit-table"]')).toContain('POST /api/public/reports');
+    await page.selectOption('#filter-action', 'sign_in_failed');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="audit-table"] tbody tr')].every((r) => r.textContent?.includes('Échec de connexion')));
+    await page.selectOption('#filter-action', '');
+    await page.waitForSelector('[data-testid="audit-table"] tbody tr');
+    await page.screenshot({ path: `${screenshotDirectory}/journal.png`, fullPage: false });
+    const href = await page.getAttribute('[data-testid="csv-export"]', 'href');
+    const csv = await page.request.get(url + href);
+    expect(csv.headers()['content-type']).toMatch(/text\/csv/);
+    expect((await csv.text()).split('\n')[0]).toBe('id;occurred_at;username;role;action;method;route;status_code;area;time_window;record_count');
+    await page.close();
+  }, 60_000);
+
+  it('raised no error in the browser console', () => {
+    // The wrong-password answer (401) is an expected console error of the sign-in test.
+    expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
+  });
+});

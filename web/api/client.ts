@@ -1,0 +1,47 @@
+/** Typed calls to the Sillage API. Errors carry the API's own message, never swallowed. */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string, readonly details: { field: string; reason: string }[] = []) {
+    super(message);
+  }
+}
+
+// The API speaks English (its contract); the interface says it in French, keeping the API's detail.
+const frenchMessages: Record<string, string> = {
+  bad_credentials: 'Identifiant inconnu ou mot de passe erroné.',
+  rate_limited: 'Trop de tentatives : réessayez dans une minute.',
+  unauthenticated: 'Session absente ou expirée : reconnectez-vous.',
+  forbidden: 'Votre rôle ne permet pas cette action.',
+  out_of_scope: 'Ce département est hors de votre périmètre : seules des données agrégées y sont disponibles.',
+  csrf: 'Jeton de sécurité manquant : rechargez la page.',
+};
+
+function frenchMessage(code: string | undefined, status: number, message: string): string {
+  if (code && frenchMessages[code]) return frenchMessages[code];
+  if (status === 429) return frenchMessages.rate_limited;
+  if (status >= 500) return `Erreur du serveur (${status}) : ${message}`;
+  return `Demande refusée (${status}) : ${message}`;
+}
+
+let csrfToken: string | null = null;
+export function setCsrfToken(token: string | null): void { csrfToken = token; }
+
+export async function api<T>(path: string, options: { method?: string; body?: unknown } = {}): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (csrfToken && options.method && options.method !== 'GET') headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(path, { method: options.method ?? 'GET', headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), credentials: 'same-origin' });
+  const text = await response.text();
+  const payload = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new ApiError(response.status, frenchMessage(payload?.error, response.status, payload?.message ?? `erreur ${response.status}`), payload?.details ?? []);
+  return payload as T;
+}
+
+export interface Health { database: { mode: string; postgresql: string; postgis: string; migration: string | null }; data: { synthetic: boolean; synthetic_deal_points: number; real_deal_points: number } }
+export interface Me { user: { username: string; role: string; departments: string[] } | null; csrf_token: string | null }
+export interface CommuneHit { insee: string; name: string; department_code: string; population: number; longitude: number; latitude: number }
+export interface AuditRow { id: number; occurred_at: string; username: string | null; role: string | null; action: string; method: string; route: string; status_code: number; area: string | null; time_window: string | null; record_count: number | null }
+
+export const roleLabels: Record<string, string> = {
+  national_analyst: 'Analyste national (OFAST)', departmental_analyst: 'Analyste départemental (CROSS)', prefect: 'Préfecture',
+  deputy: 'Député', admin: 'Administrateur',
+};

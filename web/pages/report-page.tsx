@@ -1,0 +1,156 @@
+/**
+ * Public report (measure 16): place a pin or name a commune, say what was seen and when. No
+ * account; nothing about the person is kept. The form token must be at least 3 s old.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, ApiError, type CommuneHit } from '../api/client';
+import { SillageMap } from '../map/map-adapter';
+
+const seenOptions: [string, string][] = [
+  ['vente', 'Vente de produits'], ['guetteurs', 'Guetteurs (« chouffes »)'], ['file_acheteurs', 'File ou passage d’acheteurs'],
+  ['consommation', 'Consommation sur place'], ['vente_vehicule', 'Vente depuis un véhicule'], ['rassemblement', 'Rassemblement régulier'], ['autre', 'Autre'],
+];
+const timeOptions: [string, string][] = [['matin', 'Matin'], ['apres_midi', 'Après-midi'], ['soiree', 'Soirée'], ['nuit', 'Nuit']];
+
+export function ReportPage() {
+  const mapContainer = useRef<HTMLDivElement>(null);
+  const map = useRef<SillageMap | null>(null);
+  const [pin, setPin] = useState<[number, number] | null>(null);
+  const [pinCommune, setPinCommune] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<CommuneHit[]>([]);
+  const [commune, setCommune] = useState<CommuneHit | null>(null);
+  const [seen, setSeen] = useState<string[]>([]);
+  const [times, setTimes] = useState<string[]>([]);
+  const [description, setDescription] = useState('');
+  const [website, setWebsite] = useState('');
+  const [token, setToken] = useState<string | null>(null);
+  const [tokenReady, setTokenReady] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [receipt, setReceipt] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const instance = new SillageMap(mapContainer.current!);
+    map.current = instance;
+    api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((c) => instance.setDepartments(c)).catch((e: Error) => setError(e.message));
+    instance.onPick((position) => {
+      setPin(position);
+      void instance.setPin(position);
+      api<{ name: string; department_code: string }>(`/api/communes/at?longitude=${position[0]}&latitude=${position[1]}`)
+        .then((c) => setPinCommune(`${c.name} (${c.department_code})`))
+        .catch(() => setPinCommune('hors de France : placez le repère sur une commune'));
+    });
+    api<{ token: string; usable_after_seconds: number }>('/api/public/form-token').then((t) => {
+      setToken(t.token);
+      setTimeout(() => setTokenReady(true), t.usable_after_seconds * 1000 + 200);
+    }).catch((e: Error) => setError(e.message));
+    return () => instance.destroy();
+  }, []);
+
+  useEffect(() => {
+    if (query.trim().length < 2) { setHits([]); return; }
+    const timer = setTimeout(() => {
+      api<{ items: CommuneHit[] }>(`/api/communes?limit=8&q=${encodeURIComponent(query)}`).then((r) => setHits(r.items)).catch((e: Error) => setError(e.message));
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [query]);
+
+  const chooseCommune = async (hit: CommuneHit) => {
+    setCommune(hit);
+    setQuery(`${hit.name} (${hit.department_code})`);
+    setHits([]);
+    const feature = await api<GeoJSON.Feature>(`/api/communes/${hit.insee}`);
+    await map.current?.showCommune(feature);
+  };
+
+  const toggle = (list: string[], value: string) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    if (!pin && !commune) { setError('Placez un repère sur la carte ou choisissez une commune.'); return; }
+    if (seen.length === 0) { setError('Indiquez ce que vous avez constaté.'); return; }
+    setSending(true);
+    try {
+      const answer = await api<{ receipt: string }>('/api/public/reports', {
+        method: 'POST',
+        body: {
+          ...(pin ? { location: { type: 'Point', coordinates: pin } } : { commune: commune!.insee }),
+          seen, times_of_day: times, description: description.trim() || undefined, form_token: token, website: website || undefined,
+        },
+      });
+      setReceipt(answer.receipt);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : (e as Error).message);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  if (receipt) {
+    return (
+      <div className="fr-alert fr-alert--success" data-testid="receipt">
+        <h1 className="fr-alert__title">Signalement reçu</h1>
+        <p>Numéro de récépissé : <strong>{receipt}</strong>. Il sera examiné par la cellule de renseignement (CROSS) de votre département.</p>
+        <p>Aucune donnée vous concernant n’a été conservée (ni adresse IP, ni identité, ni appareil).</p>
+      </div>
+    );
+  }
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <h1>Signaler un point de deal</h1>
+      <p>Sans compte. Indiquez un lieu, jamais une personne. Aucune donnée vous concernant n’est conservée. En cas d’urgence, appelez le 17.</p>
+      <div className="fr-grid-row fr-grid-row--gutters">
+        <div className="fr-col-12 fr-col-md-7">
+          <div className="fr-input-group">
+            <label className="fr-label" htmlFor="commune">Commune <span className="fr-hint-text">Nom ou code INSEE, puis cliquez sur la carte pour préciser le lieu</span></label>
+            <input className="fr-input" id="commune" autoComplete="off" value={query} onChange={(e) => { setQuery(e.target.value); setCommune(null); }} />
+            {hits.length > 0 && (
+              <ul className="fr-raw-list" role="listbox" style={{ border: '1px solid #ddd', background: '#fff' }}>
+                {hits.map((hit) => (
+                  <li key={hit.insee} role="option" aria-selected={false}>
+                    <button type="button" className="fr-btn fr-btn--tertiary-no-outline" onClick={() => chooseCommune(hit)}>{hit.name} ({hit.department_code}) — {hit.insee}</button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+          <div ref={mapContainer} data-testid="report-map" style={{ height: 420, border: '1px solid #ddd' }} aria-label="Carte : cliquez pour placer le repère" />
+          <p className="fr-text--sm" data-testid="pin-status">{pin ? `Repère placé : ${pinCommune ?? '…'}` : 'Aucun repère placé : cliquez sur la carte.'}</p>
+        </div>
+        <div className="fr-col-12 fr-col-md-5">
+          <fieldset className="fr-fieldset">
+            <legend className="fr-fieldset__legend">Ce que vous avez constaté</legend>
+            {seenOptions.map(([value, label]) => (
+              <div className="fr-fieldset__element" key={value}><div className="fr-checkbox-group">
+                <input type="checkbox" id={`seen-${value}`} checked={seen.includes(value)} onChange={() => setSeen(toggle(seen, value))} />
+                <label className="fr-label" htmlFor={`seen-${value}`}>{label}</label>
+              </div></div>
+            ))}
+          </fieldset>
+          <fieldset className="fr-fieldset">
+            <legend className="fr-fieldset__legend">Moments de la journée</legend>
+            {timeOptions.map(([value, label]) => (
+              <div className="fr-fieldset__element fr-fieldset__element--inline" key={value}><div className="fr-checkbox-group">
+                <input type="checkbox" id={`time-${value}`} checked={times.includes(value)} onChange={() => setTimes(toggle(times, value))} />
+                <label className="fr-label" htmlFor={`time-${value}`}>{label}</label>
+              </div></div>
+            ))}
+          </fieldset>
+          <div className="fr-input-group">
+            <label className="fr-label" htmlFor="description">Précisions (facultatif) <span className="fr-hint-text">Lieu, fréquence… Ne citez personne. {1000 - description.length} caractères restants.</span></label>
+            <textarea className="fr-input" id="description" maxLength={1000} rows={4} value={description} onChange={(e) => setDescription(e.target.value)} />
+          </div>
+          <div aria-hidden="true" style={{ position: 'absolute', left: '-10000px' }}>
+            <label htmlFor="website">Site web</label>
+            <input id="website" tabIndex={-1} autoComplete="off" value={website} onChange={(e) => setWebsite(e.target.value)} />
+          </div>
+          {error && <div className="fr-alert fr-alert--error fr-alert--sm fr-mb-2w" role="alert"><p>{error}</p></div>}
+          <button className="fr-btn" type="submit" disabled={!tokenReady || sending}>{sending ? 'Envoi…' : tokenReady ? 'Envoyer le signalement' : 'Préparation du formulaire…'}</button>
+        </div>
+      </div>
+    </form>
+  );
+}

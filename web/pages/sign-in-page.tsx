@@ -1,0 +1,41 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, ApiError, setCsrfToken, type Me } from '../api/client';
+
+export function SignInPage({ me, onChange }: { me: Me | null; onChange: () => void }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const leaving = new URLSearchParams(location.search).has('sortie');
+
+  useEffect(() => {
+    if (leaving && me?.user) {
+      api('/api/auth/sign-out', { method: 'POST' }).then(() => { setCsrfToken(null); onChange(); }).catch((e: Error) => setError(e.message));
+    }
+  }, [leaving, me, onChange]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      const answer = await api<Me>('/api/auth/sign-in', { method: 'POST', body: { username, password } });
+      setCsrfToken(answer.csrf_token);
+      location.assign(answer.user?.role === 'admin' ? '/admin/journal' : '/');
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : (e as Error).message);
+    }
+  };
+
+  if (leaving && !me?.user) return <div className="fr-alert fr-alert--info"><p>Vous êtes déconnecté.</p></div>;
+  return (
+    <form onSubmit={submit} style={{ maxWidth: 480 }}>
+      <h1>Connexion</h1>
+      <p>Réservée aux agents habilités (OFAST, CROSS, préfectures, parlementaires, administrateurs).</p>
+      <div className="fr-input-group"><label className="fr-label" htmlFor="username">Identifiant</label>
+        <input className="fr-input" id="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} /></div>
+      <div className="fr-input-group"><label className="fr-label" htmlFor="password">Mot de passe</label>
+        <input className="fr-input" id="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} /></div>
+      {error && <div className="fr-alert fr-alert--error fr-alert--sm fr-mb-2w" role="alert"><p>{error}</p></div>}
+      <button className="fr-btn" type="submit">Se connecter</button>
+    </form>
+  );
+}
