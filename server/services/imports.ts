@@ -296,12 +296,27 @@ export async function importFile(
   const progress = options.onProgress ?? (() => {});
   const parsed = parseImport(text, options);
   progress('reading rows', parsed.records.length, parsed.records.length);
-  if (parsed.problems.length) throw new ImportRejectedError(parsed.problems, parsed.rowCount);
+  const rowCount = parsed.problems.length ? parsed.rowCount : parsed.records.length;
+  // The rows that parsed still go through the database checks, so that the report lists every
+  // rejected row at once; with any problem the transaction is rolled back.
   const counts = await withTransaction(pool, async (client) => {
-    const allowed = options.allowedDepartments ?? null;
-    if (parsed.kind === 'deal-points') return importDealPoints(client, parsed.records as DealPointRecord[], progress, allowed);
-    if (parsed.kind === 'observations') return importObservations(client, parsed.records as ObservationRecord[], progress, allowed);
-    return importOperations(client, parsed.records as OperationRecord[], progress, allowed);
+    let written: Counts | null = null;
+    const problems = [...parsed.problems];
+    if (parsed.records.length) {
+      try {
+        const allowed = options.allowedDepartments ?? null;
+        if (parsed.kind === 'deal-points') written = await importDealPoints(client, parsed.records as DealPointRecord[], progress, allowed);
+        else if (parsed.kind === 'observations') written = await importObservations(client, parsed.records as ObservationRecord[], progress, allowed);
+        else written = await importOperations(client, parsed.records as OperationRecord[], progress, allowed);
+      } catch (error) {
+        if (!(error instanceof ImportRejectedError)) throw error;
+        problems.push(...error.problems);
+      }
+    }
+    if (problems.length || !written) {
+      throw new ImportRejectedError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), rowCount);
+    }
+    return written;
   });
   return { kind: parsed.kind, format: parsed.format, rows: parsed.records.length, ...counts, elapsed_ms: Math.round(performance.now() - started) };
 }

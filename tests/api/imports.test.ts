@@ -52,11 +52,12 @@ describe.each(targets())('imports on the %s database', (target) => {
     expect(response.status).toBe(422);
     expect(response.body.error).toBe('import_rejected');
     expect(response.body.message).toMatch(/nothing stored/);
-    expect(response.body.details).toEqual([{ line: 4, field: 'first_seen_on', reason: '"2024-99-01" is not a date YYYY-MM-DD' }]);
-    // With the date fixed, the database check finds the point at sea.
-    const fixed = await send(context.app, 'POST', '/api/imports', csv.replace('2024-99-01', '2024-09-01'), 'text/csv');
-    expect(fixed.status).toBe(422);
-    expect(fixed.body.details).toEqual([{ line: 3, field: 'location', reason: '(5.2, 43) is not inside any French commune (at sea, abroad?)' }]);
+    // Every rejected row at once: the bad date, and the point at sea found by the database check.
+    expect(response.body.details).toEqual([
+      { line: 3, field: 'location', reason: '(5.2, 43) is not inside any French commune (at sea, abroad?)' },
+      { line: 4, field: 'first_seen_on', reason: '"2024-99-01" is not a date YYYY-MM-DD' },
+    ]);
+    expect(response.body.message).toMatch(/2 of 3 rows rejected/);
     expect(await tableCounts(context.database.pool)).toEqual(before);
   });
 
