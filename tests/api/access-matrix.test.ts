@@ -104,7 +104,8 @@ describe.each(targets())('access matrix on the %s database', (target) => {
       .replace('/api/networks/:id', () => `/api/networks/${ids.network}`)
       .replace(':insee', '84089').replace(':code', '84').replace(':z/:x/:y.mvt', '9/263/186.mvt').replace(':id', '999999');
     const query = key === 'GET /api/aggregates/deal-points' ? '?group=department' : key === 'POST /api/statistics/imports' ? '?level=departments'
-      : key === 'GET /api/communes/at' ? '?longitude=5.5345&latitude=43.6931' : '';
+      : key === 'GET /api/communes/at' ? '?longitude=5.5345&latitude=43.6931'
+      : key.startsWith('GET /api/statistics/') && !key.endsWith('indicators') ? '?year=2024&indicator=trafic_de_stupefiants' : '';
     // Bodies are deliberately incomplete: access is decided before validation.
     return { method: method as 'GET', url: url + query, body: method === 'GET' || method === 'DELETE' ? undefined : {} };
   };

@@ -42,6 +42,18 @@ afterAll(async () => {
   await database?.close();
 });
 
+describe('the home page', () => {
+  it('says the data are synthetic and leads to the report page and the sign-in', async () => {
+    const page = await openPage('/');
+    await page.waitForSelector('[data-testid="synthetic-banner"]');
+    expect(await page.textContent('[data-testid="synthetic-banner"]')).toMatch(/Données de démonstration synthétiques : 6\s?685 points/);
+    expect(await page.getAttribute('a:has-text("Signaler un point de deal suspecté")', 'href')).toBe('/signaler');
+    await page.waitForSelector('text=embarqué (PGlite)');
+    await page.screenshot({ path: `${screenshotDirectory}/accueil.png` });
+    await page.close();
+  }, 30_000);
+});
+
 describe('the public report page', () => {
   it('places a pin in Pertuis from the commune search, sends the report and shows the receipt', async () => {
     const page = await openPage('/signaler');
@@ -106,6 +118,25 @@ describe('the admin screens', () => {
     const csv = await page.request.get(url + href);
     expect(csv.headers()['content-type']).toMatch(/text\/csv/);
     expect((await csv.text()).split('\n')[0]).toBe('id;occurred_at;username;role;action;method;route;status_code;area;time_window;record_count');
+    await page.close();
+  }, 60_000);
+
+  it('lets the Vaucluse CROSS accept the report sent from the public page', async () => {
+    const username = await ensureUser(database.pool, 'departmental_analyst', ['84']);
+    const page = await openPage('/connexion');
+    await page.fill('#username', username);
+    await page.fill('#password', testPassword);
+    await page.click('button[type="submit"]');
+    await page.waitForURL('**/moderation');
+    const cluster = page.locator('[data-testid="report-cluster"]', { hasText: 'Pertuis (84)' });
+    await cluster.waitFor();
+    await page.screenshot({ path: `${screenshotDirectory}/moderation.png`, fullPage: true });
+    const receipt = (await cluster.locator('strong').first().textContent())!;
+    await cluster.locator('button', { hasText: /Créer un point candidat|Rattacher au point/ }).first().click();
+    await page.waitForSelector(`.fr-alert--success:has-text("${receipt} accepté")`);
+    const { rows } = await database.pool.query(`SELECT r.status, d.verification, d.source_code FROM public_reports r JOIN deal_points d ON d.id = r.deal_point_id WHERE r.receipt = $1`, [receipt]);
+    expect(rows[0]).toMatchObject({ status: 'accepted' });
+    expect(await page.locator('[data-testid="report"]', { hasText: receipt }).count()).toBe(0);
     await page.close();
   }, 60_000);
 

@@ -25,8 +25,9 @@ export function Layout({ me, health, children }: { me: Me | null; health: Health
                   <ul className="fr-btns-group">
                     <li><a className="fr-btn" href="/signaler">Signaler un point de deal</a></li>
                     {user?.role === 'admin' && <li><a className="fr-btn" href="/admin/journal">Journal des accès</a></li>}
+                    {(user?.role === 'national_analyst' || user?.role === 'departmental_analyst') && <li><a className="fr-btn" href="/moderation">Signalements à examiner</a></li>}
                     {user
-                      ? <li><a className="fr-btn" href="/connexion?sortie=1" title={roleLabels[user.role]}>Se déconnecter ({user.username})</a></li>
+                      ? <li><a className="fr-btn" href="/connexion?sortie=1" title={`${user.username} — ${roleLabels[user.role]}`}>Se déconnecter</a></li>
                       : <li><a className="fr-btn" href="/connexion">Se connecter</a></li>}
                   </ul>
                 </div>

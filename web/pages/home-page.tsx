@@ -11,7 +11,7 @@ export function HomePage({ me, health }: { me: Me | null; health: Health | null 
         <li><a href="/signaler">Signaler un point de deal suspecté</a> (sans compte, mesure 16)</li>
         <li><a href="/api/docs">Documentation de l’API</a></li>
       </ul>
-      {health && <p className="fr-text--sm">Base de données : {health.database.mode === 'embedded' ? 'PostGIS embarqué' : 'PostgreSQL'} {health.database.postgresql}, PostGIS {health.database.postgis}, migration {health.database.migration}.</p>}
+      {health && <p className="fr-text--sm">Base de données : PostgreSQL {health.database.postgresql}{health.database.mode === 'embedded' ? ' embarqué (PGlite)' : ''}, PostGIS {health.database.postgis}, migration {health.database.migration}.</p>}
     </div>
   );
 }

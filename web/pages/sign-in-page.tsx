@@ -19,7 +19,8 @@ export function SignInPage({ me, onChange }: { me: Me | null; onChange: () => vo
     try {
       const answer = await api<Me>('/api/auth/sign-in', { method: 'POST', body: { username, password } });
       setCsrfToken(answer.csrf_token);
-      location.assign(answer.user?.role === 'admin' ? '/admin/journal' : '/');
+      const role = answer.user?.role;
+      location.assign(role === 'admin' ? '/admin/journal' : role === 'national_analyst' || role === 'departmental_analyst' ? '/moderation' : '/');
     } catch (e) {
       setError(e instanceof ApiError ? e.message : (e as Error).message);
     }
