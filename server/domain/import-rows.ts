@@ -19,10 +19,7 @@ export const importKinds = ['deal-points', 'observations', 'operations'] as cons
 export type ImportKind = (typeof importKinds)[number];
 export type ImportFormat = 'csv' | 'geojson';
 
-export const productCodes = ['cannabis_resine', 'cannabis_herbe', 'cocaine', 'crack', 'heroine', 'drogues_synthetiques', 'medicaments_detournes', 'autre'] as const;
-export const serviceCodes = ['police_nationale', 'gendarmerie', 'police_municipale', 'douane', 'bailleur_social', 'transport', 'signalement_public'] as const;
-export const operationKindCodes = ['place_nette', 'operation_ampleur', 'operation_ciblee', 'autre'] as const;
-const datasetCodes = ['real', 'synthetic'] as const;
+import { datasetCodes, operationKindCodes, productCodes, serviceCodes } from './vocabulary.js';
 
 /** A dated status; `operation` is the external id of the operation that caused it, if any. */
 export interface ImportedStatus extends StatusEvent { operation?: string }

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { datasetCodes, serviceCodes } from '../domain/vocabulary.js';
 
 /** A string enum rendered as JSON Schema `enum` (clear validation messages listing allowed values). */
 export function StringEnum<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
@@ -10,10 +11,7 @@ export const Id = Type.Integer({ minimum: 1, maximum: 9007199254740991 });
 export const IdParams = Type.Object({ id: Id });
 export const VersionQuery = Type.Object({ version: Type.Integer({ minimum: 1, description: 'Version read before deleting (optimistic concurrency)' }) }, { additionalProperties: false });
 
-export const datasets = ['real', 'synthetic'] as const;
-export const Dataset = StringEnum(datasets, { description: 'real data, or the synthetic demo scenario' });
-
-export const serviceCodes = ['police_nationale', 'gendarmerie', 'police_municipale', 'douane', 'bailleur_social', 'transport', 'signalement_public'] as const;
+export const Dataset = StringEnum(datasetCodes, { description: 'real data, or the synthetic demo scenario' });
 export const ServiceCode = StringEnum(serviceCodes, { description: 'Service that reported the record' });
 
 export const ExternalId = Type.String({ minLength: 1, maxLength: 100, pattern: '^\\S(.*\\S)?$', description: "Identifier in the source service's own system" });

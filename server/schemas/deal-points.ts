@@ -1,12 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { dealPointStatuses } from '../domain/status-history.js';
+import { productCodes } from '../domain/vocabulary.js';
 import {
   After, Bbox, CalendarDate, Dataset, DepartmentCode, ExternalId, FeatureCollectionOf, FeatureOf, Id, InseeCode, Limit,
   PointGeometry, ServiceCode, StringEnum,
 } from './common.js';
 
-export const products = ['cannabis_resine', 'cannabis_herbe', 'cocaine', 'crack', 'heroine', 'drogues_synthetiques', 'medicaments_detournes', 'autre'] as const;
-export const Product = StringEnum(products);
+export const Product = StringEnum(productCodes);
 export const Status = StringEnum(dealPointStatuses);
 
 export const StatusEventInput = Type.Object({
@@ -19,7 +19,7 @@ export const DealPointCreate = Type.Object({
   location: PointGeometry,
   source: ServiceCode,
   external_id: Type.Optional(ExternalId),
-  products: Type.Optional(Type.Array(Product, { maxItems: products.length, uniqueItems: true })),
+  products: Type.Optional(Type.Array(Product, { maxItems: productCodes.length, uniqueItems: true })),
   network_id: Type.Optional(Type.Union([Id, Type.Null()])),
   dataset: Type.Optional(Dataset),
   status_history: Type.Array(StatusEventInput, { minItems: 1, maxItems: 200, description: 'Dated statuses, oldest first; the first is "active"' }),
@@ -31,7 +31,7 @@ export const DealPointUpdate = Type.Object({
   location: Type.Optional(PointGeometry),
   source: Type.Optional(ServiceCode),
   external_id: Type.Optional(Type.Union([ExternalId, Type.Null()])),
-  products: Type.Optional(Type.Array(Product, { maxItems: products.length, uniqueItems: true })),
+  products: Type.Optional(Type.Array(Product, { maxItems: productCodes.length, uniqueItems: true })),
   network_id: Type.Optional(Type.Union([Id, Type.Null()])),
   dataset: Type.Optional(Dataset),
   status_history: Type.Optional(Type.Array(StatusEventInput, { minItems: 1, maxItems: 200 })),

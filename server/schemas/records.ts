@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { operationKindCodes as operationKinds } from '../domain/vocabulary.js';
 import {
   After, AreaGeometry, Bbox, CalendarDate, Dataset, DepartmentCode, ExternalId, Id, Limit, ServiceCode, StringEnum,
 } from './common.js';
@@ -33,7 +34,6 @@ export const ObservationQuery = Type.Object({
 export type ObservationQueryInput = Static<typeof ObservationQuery>;
 
 // Operations ("place nette", operations of scale...).
-export const operationKinds = ['place_nette', 'operation_ampleur', 'operation_ciblee', 'autre'] as const;
 const Count = Type.Union([Type.Integer({ minimum: 0, maximum: 1000000 }), Type.Null()]);
 const Amount = Type.Union([Type.Number({ minimum: 0, maximum: 1e12 }), Type.Null()]);
 const outcomeFields = {

@@ -12,6 +12,23 @@ const seenOptions: [string, string][] = [
 ];
 const timeOptions: [string, string][] = [['matin', 'Matin'], ['apres_midi', 'Après-midi'], ['soiree', 'Soirée'], ['nuit', 'Nuit']];
 
+function Checkboxes({ legend, name, options, selected, onChange, inline = false }: {
+  legend: string; name: string; options: [string, string][]; selected: string[]; onChange: (values: string[]) => void; inline?: boolean;
+}) {
+  const toggle = (value: string) => onChange(selected.includes(value) ? selected.filter((v) => v !== value) : [...selected, value]);
+  return (
+    <fieldset className="fr-fieldset">
+      <legend className="fr-fieldset__legend">{legend}</legend>
+      {options.map(([value, label]) => (
+        <div className={`fr-fieldset__element${inline ? ' fr-fieldset__element--inline' : ''}`} key={value}><div className="fr-checkbox-group">
+          <input type="checkbox" id={`${name}-${value}`} checked={selected.includes(value)} onChange={() => toggle(value)} />
+          <label className="fr-label" htmlFor={`${name}-${value}`}>{label}</label>
+        </div></div>
+      ))}
+    </fieldset>
+  );
+}
+
 export function ReportPage() {
   const mapContainer = useRef<HTMLDivElement>(null);
   const map = useRef<SillageMap | null>(null);
@@ -64,7 +81,6 @@ export function ReportPage() {
     await map.current?.showCommune(feature);
   };
 
-  const toggle = (list: string[], value: string) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -121,24 +137,8 @@ export function ReportPage() {
           <p className="fr-text--sm" data-testid="pin-status">{pin ? `Repère placé : ${pinCommune ?? '…'}` : 'Aucun repère placé : cliquez sur la carte.'}</p>
         </div>
         <div className="fr-col-12 fr-col-md-5">
-          <fieldset className="fr-fieldset">
-            <legend className="fr-fieldset__legend">Ce que vous avez constaté</legend>
-            {seenOptions.map(([value, label]) => (
-              <div className="fr-fieldset__element" key={value}><div className="fr-checkbox-group">
-                <input type="checkbox" id={`seen-${value}`} checked={seen.includes(value)} onChange={() => setSeen(toggle(seen, value))} />
-                <label className="fr-label" htmlFor={`seen-${value}`}>{label}</label>
-              </div></div>
-            ))}
-          </fieldset>
-          <fieldset className="fr-fieldset">
-            <legend className="fr-fieldset__legend">Moments de la journée</legend>
-            {timeOptions.map(([value, label]) => (
-              <div className="fr-fieldset__element fr-fieldset__element--inline" key={value}><div className="fr-checkbox-group">
-                <input type="checkbox" id={`time-${value}`} checked={times.includes(value)} onChange={() => setTimes(toggle(times, value))} />
-                <label className="fr-label" htmlFor={`time-${value}`}>{label}</label>
-              </div></div>
-            ))}
-          </fieldset>
+          <Checkboxes legend="Ce que vous avez constaté" name="seen" options={seenOptions} selected={seen} onChange={setSeen} />
+          <Checkboxes legend="Moments de la journée" name="time" options={timeOptions} selected={times} onChange={setTimes} inline />
           <div className="fr-input-group">
             <label className="fr-label" htmlFor="description">Précisions (facultatif) <span className="fr-hint-text">Lieu, fréquence… Ne citez personne. {1000 - description.length} caractères restants.</span></label>
             <textarea className="fr-input" id="description" maxLength={1000} rows={4} value={description} onChange={(e) => setDescription(e.target.value)} />
