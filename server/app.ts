@@ -67,7 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('databaseVersions', options.databaseVersions);
   app.decorate('config', options.config);
   registerErrorHandler(app);
-  await registerAccess(app, { secureCookies: options.config.secureCookies });
+  await registerAccess(app);
   await app.register(rateLimit, {
     global: false, hook: 'preHandler',
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, code: 'rate_limited', message: `too many requests, retry in ${context.after}` }),

@@ -115,6 +115,20 @@ BEGIN
 END
 $$;
 
+-- The commune at a location, or a check violation naming `constraint_name` (for triggers).
+CREATE FUNCTION commune_at_or_raise(p geometry, constraint_name text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  found text := commune_at(p);
+BEGIN
+  IF found IS NULL THEN
+    RAISE EXCEPTION 'location is not inside any French commune'
+      USING ERRCODE = 'check_violation', CONSTRAINT = constraint_name, COLUMN = 'geom';
+  END IF;
+  RETURN found;
+END
+$$;
+
 -- Services that report deal points (measure 15 and 16 sources included).
 CREATE TABLE services (
   code text PRIMARY KEY CHECK (code ~ '^[a-z_]+$'),
@@ -211,12 +225,7 @@ BEGIN
   ) THEN
     RETURN NEW;
   END IF;
-  NEW.commune_insee := commune_at(NEW.geom);
-  IF NEW.commune_insee IS NULL THEN
-    RAISE EXCEPTION 'location is not inside any French commune'
-      USING ERRCODE = 'check_violation', CONSTRAINT = 'deal_points_location_in_commune',
-            TABLE = 'deal_points', COLUMN = 'geom';
-  END IF;
+  NEW.commune_insee := commune_at_or_raise(NEW.geom, 'deal_points_location_in_commune');
   RETURN NEW;
 END
 $$;

@@ -94,11 +94,7 @@ CREATE INDEX public_reports_department_status_idx ON public_reports (department_
 CREATE FUNCTION public_reports_place() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.commune_insee := commune_at(NEW.geom);
-  IF NEW.commune_insee IS NULL THEN
-    RAISE EXCEPTION 'location is not inside any French commune'
-      USING ERRCODE = 'check_violation', CONSTRAINT = 'public_reports_location_in_commune', COLUMN = 'geom';
-  END IF;
+  NEW.commune_insee := commune_at_or_raise(NEW.geom, 'public_reports_location_in_commune');
   SELECT department_code INTO NEW.department_code FROM communes WHERE insee = NEW.commune_insee;
   IF TG_OP = 'INSERT' THEN
     SELECT r.cluster_id INTO NEW.cluster_id FROM public_reports r

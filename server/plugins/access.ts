@@ -44,14 +44,14 @@ function describeRequest(request: FastifyRequest): { area: string | null; timeWi
 
 function countRecords(payload: unknown): number | null {
   if (!payload || typeof payload !== 'object') return null;
-  const p = payload as { features?: unknown[]; items?: unknown[]; type?: string; rows?: number };
+  const p = payload as { features?: unknown[]; items?: unknown[]; rows?: number };
   if (Array.isArray(p.features)) return p.features.length;
   if (Array.isArray(p.items)) return p.items.length;
   if (typeof p.rows === 'number') return p.rows;
   return 1;
 }
 
-export async function registerAccess(app: FastifyInstance, options: { secureCookies: boolean }): Promise<void> {
+export async function registerAccess(app: FastifyInstance): Promise<void> {
   await app.register(cookie);
   app.decorateRequest('principal', null);
   app.decorateRequest('csrfToken', null);
@@ -99,7 +99,7 @@ export async function registerAccess(app: FastifyInstance, options: { secureCook
   // Before the answer leaves, so that nothing is served without its audit row.
   app.addHook('onSend', async (request, reply, payload) => {
     const action = request.routeOptions.config.audit;
-    if (!action || reply.statusCode === 404 && !request.routeOptions.url) return payload;
+    if (!action) return payload;
     const { area, timeWindow } = describeRequest(request);
     await recordAudit(app.db.pool, {
       principal: request.principal, action, method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0],
@@ -108,7 +108,6 @@ export async function registerAccess(app: FastifyInstance, options: { secureCook
     return payload;
   });
 
-  void options;
 }
 
 export function cookieOptions(secure: boolean, expires: Date) {

@@ -11,7 +11,7 @@ export const sessionIdleMinutes = 60;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 let dummyHashPromise: Promise<string> | null = null;
-const dummyHash = { then: (resolve: (h: string) => void, reject: (e: unknown) => void) => (dummyHashPromise ??= hash(randomBytes(16).toString('hex'))).then(resolve, reject) };
+const dummyHash = () => (dummyHashPromise ??= hash(randomBytes(16).toString('hex')));
 
 export interface NewUser { username: string; password: string; role: Role; departments?: string[] }
 
@@ -59,7 +59,7 @@ export async function signIn(db: pg.Pool, username: string, password: string): P
     'SELECT id, username, role, department_codes, password_hash FROM users WHERE username = $1 AND active', [username],
   );
   // Verify against a dummy hash when the user is unknown, so timing does not tell which usernames exist.
-  const stored = rows[0]?.password_hash ?? (await dummyHash);
+  const stored = rows[0]?.password_hash ?? (await dummyHash());
   const valid = await verify(stored, password).catch(() => false);
   if (!rows[0] || !valid) return null;
   const token = randomBytes(32).toString('base64url');
