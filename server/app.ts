@@ -25,7 +25,7 @@ import rateLimit from '@fastify/rate-limit';
 import { authRoutes } from './routes/auth.js';
 import { adminRoutes } from './routes/admin.js';
 import { moderationRoutes, publicReportRoutes } from './routes/public-reports.js';
-import { aggregateRoutes } from './routes/aggregates.js';
+import { aggregateRoutes, timeSeriesRoutes } from './routes/aggregates.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -101,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(publicReportRoutes);
   await app.register(moderationRoutes);
   await app.register(aggregateRoutes);
+  await app.register(timeSeriesRoutes);
   await app.register(dealPointRoutes);
   await app.register(observationRoutes);
   await app.register(operationRoutes);

@@ -1,12 +1,14 @@
 import type pg from 'pg';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
-import { tileExtent, tilePosition, type TileAddress } from '../domain/tile-coordinates.js';
-import { dealPointTileMvt, dealPointTileRows } from '../queries/tiles.js';
+import { geoJSONToTile } from '@maplibre/geojson-vt';
+import { tileBounds, tileExtent, tilePosition, type TileAddress } from '../domain/tile-coordinates.js';
+import { labelMinPopulation, outlineMinPopulation } from '../domain/commune-tiles.js';
+import { communeTileMvt, communeTileRows, dealPointTileMvt, dealPointTileRows } from '../queries/tiles.js';
 
-export interface TileFilter { at: string; statuses: string[] | null; dataset: string | null; departments?: string[] | null }
+export interface TileFilter { at: string; statuses: string[] | null; dataset: string | null; departments?: string[] | null; window?: { from: string; to: string } | null }
 export type TileEncoder = 'postgis' | 'js';
 
-interface TileRow { id: number; status: string; source: string; dataset: string; longitude: number; latitude: number }
+interface TileRow { id: number; status: string; source: string; dataset: string; f0: number; l0: number; f1: number; l1: number; longitude: number; latitude: number }
 
 /** Encodes points as an MVT layer `deal_points` with vt-pbf, the way ST_AsMVT would. */
 export function encodePointTile(rows: TileRow[], tile: TileAddress): Uint8Array {
@@ -14,17 +16,40 @@ export function encodePointTile(rows: TileRow[], tile: TileAddress): Uint8Array 
     id: row.id,
     type: 1 as const,
     geometry: [tilePosition(row.longitude, row.latitude, tile)],
-    tags: { status: row.status, source: row.source, dataset: row.dataset },
+    tags: { status: row.status, source: row.source, dataset: row.dataset, f0: row.f0, l0: row.l0, f1: row.f1, l1: row.l1 },
   }));
   return fromGeojsonVt({ deal_points: { features } as never }, { version: 2, extent: tileExtent });
 }
 
 export async function dealPointTile(db: pg.Pool, tile: TileAddress, filter: TileFilter, encoder: TileEncoder): Promise<{ bytes: Uint8Array; count: number }> {
-  const params = [tile.z, tile.x, tile.y, filter.at, filter.statuses, filter.dataset, filter.departments ?? null];
+  const params = [tile.z, tile.x, tile.y, filter.at, filter.statuses, filter.dataset, filter.departments ?? null, filter.window?.from ?? null, filter.window?.to ?? null];
   if (encoder === 'postgis') {
     const { rows } = await db.query<{ tile: Buffer; count: number }>(dealPointTileMvt, params);
     return { bytes: rows[0].tile, count: rows[0].count };
   }
   const { rows } = await db.query<TileRow>(dealPointTileRows, params);
   return { bytes: rows.length ? encodePointTile(rows, tile) : new Uint8Array(0), count: rows.length };
+}
+
+interface CommuneTileRow { insee: string; name: string; size_class: string; population: number; outline: string | null; longitude: number; latitude: number; labelled: boolean }
+
+/** Commune outlines (layer `communes`) and names (layer `commune_labels`), fewer at low zooms. */
+export async function communeTile(db: pg.Pool, tile: TileAddress, encoder: TileEncoder): Promise<Uint8Array> {
+  const outlines = outlineMinPopulation(tile.z);
+  const labels = Math.min(labelMinPopulation(tile.z), 100_000_000);
+  if (encoder === 'postgis') {
+    const { rows } = await db.query<{ tile: Buffer }>(communeTileMvt, [tile.z, tile.x, tile.y, outlines, labels]);
+    return rows[0].tile;
+  }
+  const [west, , east] = tileBounds(tile);
+  const { rows } = await db.query<CommuneTileRow>(communeTileRows, [tile.z, tile.x, tile.y, outlines, labels, (east - west) / tileExtent]);
+  const properties = (row: CommuneTileRow) => ({ insee: row.insee, name: row.name, size_class: row.size_class, population: row.population });
+  const outlineFeatures = rows.filter((row) => row.outline).map((row) => ({ type: 'Feature' as const, properties: properties(row), geometry: JSON.parse(row.outline!) }));
+  const labelFeatures = rows.filter((row) => row.labelled).map((row) => ({ type: 'Feature' as const, properties: properties(row), geometry: { type: 'Point' as const, coordinates: [row.longitude, row.latitude] } }));
+  if (!outlineFeatures.length && !labelFeatures.length) return new Uint8Array(0);
+  const options = { extent: tileExtent, buffer: 64, clip: true, tolerance: 1 };
+  const layers: Record<string, unknown> = {};
+  if (outlineFeatures.length) layers.communes = geoJSONToTile({ type: 'FeatureCollection', features: outlineFeatures }, tile.z, tile.x, tile.y, options);
+  if (labelFeatures.length) layers.commune_labels = geoJSONToTile({ type: 'FeatureCollection', features: labelFeatures }, tile.z, tile.x, tile.y, options);
+  return fromGeojsonVt(layers as never, { version: 2, extent: tileExtent });
 }

@@ -31,6 +31,8 @@ const expected: Record<string, Who[]> = {
   'POST /api/moderation/reports/:id/merge': analysts,
   'POST /api/moderation/reports/:id/reject': analysts,
   'GET /api/aggregates/deal-points': aggregated,
+  'GET /api/aggregates/deal-points/cube': aggregated,
+  'GET /api/aggregates/deal-points/series': aggregated,
   'GET /api/deal-points': precise,
   'GET /api/deal-points/:id': precise,
   'POST /api/deal-points': analysts,
@@ -61,6 +63,7 @@ const expected: Record<string, Who[]> = {
   'GET /api/size-classes': everyone,
   'GET /api/services': everyone,
   'GET /tiles/deal-points/:z/:x/:y.mvt': precise,
+  'GET /tiles/communes/:z/:x/:y.mvt': everyone,
   'POST /api/imports': analysts,
   'GET /api/statistics/indicators': everyone,
   'GET /api/statistics/departments': everyone,
@@ -103,7 +106,9 @@ describe.each(targets())('access matrix on the %s database', (target) => {
       .replace('/api/operations/:id', () => `/api/operations/${ids.operation}`)
       .replace('/api/networks/:id', () => `/api/networks/${ids.network}`)
       .replace(':insee', '84089').replace(':code', '84').replace(':z/:x/:y.mvt', '9/263/186.mvt').replace(':id', '999999');
-    const query = key === 'GET /api/aggregates/deal-points' ? '?group=department' : key === 'POST /api/statistics/imports' ? '?level=departments'
+    const query = key === 'GET /api/aggregates/deal-points' ? '?group=department'
+      : key === 'GET /api/aggregates/deal-points/cube' ? '?resolution=7&from=2024-01&to=2024-02'
+      : key === 'GET /api/aggregates/deal-points/series' ? '?from=2024-01&to=2024-02' : key === 'POST /api/statistics/imports' ? '?level=departments'
       : key === 'GET /api/communes/at' ? '?longitude=5.5345&latitude=43.6931'
       : key.startsWith('GET /api/statistics/') && !key.endsWith('indicators') ? '?year=2024&indicator=trafic_de_stupefiants' : '';
     // Bodies are deliberately incomplete: access is decided before validation.

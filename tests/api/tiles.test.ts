@@ -12,7 +12,7 @@ async function tileRequest(context: TestContext, options: { url: string }) {
 import { dealPointTile } from '../../server/services/tiles.js';
 import { tilePosition } from '../../server/domain/tile-coordinates.js';
 
-interface DecodedPoint { id: number; status: string; source: string; x: number; y: number }
+interface DecodedPoint { id: number; status: string; source: string; periods: number[]; x: number; y: number }
 
 function decode(bytes: Uint8Array): DecodedPoint[] {
   if (bytes.length === 0) return [];
@@ -22,7 +22,8 @@ function decode(bytes: Uint8Array): DecodedPoint[] {
   for (let i = 0; i < layer.length; i++) {
     const feature = layer.feature(i);
     const [[point]] = feature.loadGeometry();
-    points.push({ id: Number(feature.id), status: String(feature.properties.status), source: String(feature.properties.source), x: point.x, y: point.y });
+    const { f0, l0, f1, l1 } = feature.properties as Record<string, number>;
+    points.push({ id: Number(feature.id), status: String(feature.properties.status), source: String(feature.properties.source), periods: [f0, l0, f1, l1], x: point.x, y: point.y });
   }
   return points.sort((a, b) => a.id - b.id);
 }
@@ -70,6 +71,40 @@ describe.each(targets())('deal-point vector tiles on the %s database', (target) 
     const listed = await send(context.app, 'GET', '/api/deal-points?bbox=4.5,43.5,5.7,44.0&at=2024-06-01');
     const tiled = decode((await tileRequest(context, {url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2024-06-01` })).rawPayload);
     expect(tiled.map((p) => p.id)).toEqual(listed.body.features.map((f: { id: number }) => f.id));
+  });
+
+  it('carries each point\'s active periods as month indices, and keeps only the points active in a window', async () => {
+    const points = decode((await tileRequest(context, { url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2024-06-01` })).rawPayload);
+    // T1 active from January 2021 (month 252), still open; T2 from January 2021 to December 2022 (275).
+    expect(points.find((p) => p.id === ids[0])!.periods).toEqual([252, 99999, 99999, -1]);
+    expect(points.find((p) => p.id === ids[1])!.periods).toEqual([252, 275, 99999, -1]);
+    expect(points.find((p) => p.id === ids[2])!.periods).toEqual([288, 99999, 99999, -1]);
+    const window2023 = decode((await tileRequest(context, { url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2023-12-31&from=2023-01&to=2023-12` })).rawPayload);
+    expect(window2023.map((p) => p.id)).toEqual([ids[0]]);
+    const window2022 = decode((await tileRequest(context, { url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?at=2022-12-31&from=2022-12&to=2022-12` })).rawPayload);
+    expect(window2022.map((p) => p.id)).toEqual([ids[0], ids[1]]);
+    const bad = await tileRequest(context, { url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?from=2023-05&to=2023-01` });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details[0].field).toBe('querystring.to');
+    const alone = await tileRequest(context, { url: `/tiles/deal-points/${tile.z}/${tile.x}/${tile.y}.mvt?from=2023-05` });
+    expect(alone.statusCode).toBe(400);
+    expect(alone.json().details[0].field).toBe('querystring.to');
+  });
+
+  it('serves commune outlines with their size class and names, fewer at low zoom', async () => {
+    const response = await context.app.inject({ url: `/tiles/communes/${tile.z}/${tile.x}/${tile.y}.mvt` });
+    expect(response.statusCode).toBe(200);
+    const layers = new VectorTile(new PbfReader(response.rawPayload)).layers;
+    const outlines = Array.from({ length: layers.communes.length }, (_, i) => layers.communes.feature(i));
+    const pertuis = outlines.find((f) => f.properties.insee === '84089')!;
+    expect(pertuis.properties).toMatchObject({ name: 'Pertuis', size_class: 'ville_moyenne' });
+    expect(pertuis.type).toBe(3);
+    const labels = Array.from({ length: layers.commune_labels.length }, (_, i) => layers.commune_labels.feature(i).properties.name);
+    expect(labels).toContain('Pertuis');
+    expect(labels).toContain('Cavaillon');
+    const national = new VectorTile(new PbfReader((await context.app.inject({ url: '/tiles/communes/5/16/11.mvt' })).rawPayload)).layers;
+    expect(national.communes.length).toBeLessThan(layers.communes.length * 4);
+    expect((await context.app.inject({ url: '/tiles/communes/4/8/5.mvt' })).statusCode).toBe(400);
   });
 
   it('answers an empty tile where there is nothing', async () => {

@@ -1,0 +1,77 @@
+/**
+ * Month arithmetic and monthly counting (pure). A month is an integer index counted from
+ * January 2000 (0), the same as the SQL function month_index(date).
+ */
+export const monthPattern = '^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$';
+
+export function monthIndex(month: string): number {
+  const [year, number] = month.split('-').map(Number);
+  return (year - 2000) * 12 + number - 1;
+}
+
+export function monthLabel(index: number): string {
+  const year = 2000 + Math.floor(index / 12);
+  return `${year}-${String((((index % 12) + 12) % 12) + 1).padStart(2, '0')}`;
+}
+
+/** First day of the month, YYYY-MM-01. */
+export function monthStart(index: number): string {
+  return `${monthLabel(index)}-01`;
+}
+
+export function monthRange(from: number, to: number): string[] {
+  const months: string[] = [];
+  for (let index = from; index <= to; index += 1) months.push(monthLabel(index));
+  return months;
+}
+
+/** One active period of a deal point, clipped to months: active in every month first..last (inclusive). */
+export interface ActiveSpan { pointId: number; key: string; first: number; last: number }
+
+export interface MonthlyCounts {
+  /** Points active at some time during each month. */
+  active: number[];
+  /** Distinct points active at some time from the window's first month to each month. */
+  cumulative: number[];
+}
+
+/**
+ * Counts active points per key (an H3 cell, a size class...) and month over the window from..to.
+ * A point counts once per month even when it was dismantled and reopened within that month, and
+ * once in the cumulative count from the first month it is active in the window.
+ */
+export function monthlyCounts(spans: readonly ActiveSpan[], from: number, to: number): Map<string, MonthlyCounts> {
+  const length = to - from + 1;
+  const perPoint = new Map<string, { key: string; months: Set<number> }>();
+  for (const span of spans) {
+    const first = Math.max(span.first, from);
+    const last = Math.min(span.last, to);
+    if (first > last) continue;
+    const id = `${span.pointId}\u0000${span.key}`;
+    let entry = perPoint.get(id);
+    if (!entry) perPoint.set(id, (entry = { key: span.key, months: new Set() }));
+    for (let month = first; month <= last; month += 1) entry.months.add(month - from);
+  }
+  const result = new Map<string, MonthlyCounts>();
+  const firstSeen = new Map<string, number[]>();
+  for (const { key, months } of perPoint.values()) {
+    let counts = result.get(key);
+    if (!counts) {
+      counts = { active: new Array<number>(length).fill(0), cumulative: new Array<number>(length).fill(0) };
+      result.set(key, counts);
+      firstSeen.set(key, new Array<number>(length).fill(0));
+    }
+    let earliest = length;
+    for (const offset of months) {
+      counts.active[offset] += 1;
+      if (offset < earliest) earliest = offset;
+    }
+    firstSeen.get(key)![earliest] += 1;
+  }
+  for (const [key, counts] of result) {
+    const arrivals = firstSeen.get(key)!;
+    let running = 0;
+    for (let offset = 0; offset < length; offset += 1) counts.cumulative[offset] = running += arrivals[offset];
+  }
+  return result;
+}

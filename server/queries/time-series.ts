@@ -1,0 +1,23 @@
+/**
+ * Active periods of deal points, clipped to a window of months, each with the key it is counted
+ * under. $1 first month (date), $2 last month (date), $3-$6 bbox (NULL: all), $7 departments,
+ * $8 dataset, $9 region, $10 commune, $11 operation (points inside its target area).
+ * `last` is the last month the point is active in (the day before it stops), capped at $2.
+ */
+export function activeSpans(keyExpression: string): string {
+  return `
+SELECT d.id AS point_id, ${keyExpression} AS key,
+       month_index(p.active_from) AS first,
+       CASE WHEN p.active_until IS NULL THEN month_index($2::date) ELSE month_index(p.active_until - 1) END AS last
+FROM deal_points d
+JOIN deal_point_active_periods p ON p.deal_point_id = d.id
+JOIN communes c ON c.insee = d.commune_insee
+JOIN commune_size_classes s ON s.insee = c.insee
+WHERE p.active_from < ($2::date + interval '1 month') AND (p.active_until IS NULL OR p.active_until > $1::date)
+  AND ($3::float8 IS NULL OR d.geom && ST_MakeEnvelope($3, $4, $5, $6, 4326))
+  AND ($7::text[] IS NULL OR c.department_code = ANY($7::text[]))
+  AND ($8::text IS NULL OR d.dataset = $8)
+  AND ($9::text IS NULL OR c.region_code = $9)
+  AND ($10::text IS NULL OR c.insee = $10)
+  AND ($11::bigint IS NULL OR EXISTS (SELECT 1 FROM operations o WHERE o.id = $11 AND o.target && d.geom AND ST_Intersects(o.target, d.geom)))`;
+}

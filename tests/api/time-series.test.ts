@@ -1,0 +1,114 @@
+/**
+ * The H3 x month cube and the monthly series, checked against the scenario's own files (counted
+ * here independently), on both databases; deputies' suppression; bad windows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cellToParent, getResolution } from 'h3-js';
+import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
+import { send, type TestSession } from '../helpers/requests.js';
+import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import { readPoints, type FilePoint } from '../helpers/scenario-counts.js';
+
+const files = buildScenarioFiles(20190101, 'planted');
+const points = readPoints(files['deal-points.csv']);
+
+/** Active at some time during the month (YYYY-MM): a period [from, next event) overlaps it. */
+function activeDuring(point: FilePoint, month: string): boolean {
+  const start = `${month}-01`;
+  const [year, m] = month.split('-').map(Number);
+  const end = m === 12 ? `${year + 1}-01-01` : `${year}-${String(m + 1).padStart(2, '0')}-01`;
+  return point.history.some((event, i) => (event.status === 'active' || event.status === 'reopened')
+    && event.on < end && (i + 1 >= point.history.length || point.history[i + 1].on > start));
+}
+
+describe.each(targets())('monthly cube and series on the %s database', (target) => {
+  let context: TestContext;
+  let deputy: TestSession;
+  let analyst84: TestSession;
+  beforeAll(async () => {
+    context = await openTestApp(target);
+    await loadScenario(context.database.pool, files);
+    deputy = await signInAs(context, 'deputy');
+    analyst84 = await signInAs(context, 'departmental_analyst', ['84']);
+  }, 300_000);
+  afterAll(async () => closeTestApp(context));
+
+  it('counts, per month, the points active during it, as the scenario files say', async () => {
+    const response = await send(context.app, 'GET', '/api/aggregates/deal-points/cube?resolution=7&from=2019-01&to=2025-12');
+    expect(response.status).toBe(200);
+    const { months, cells } = response.body as { months: string[]; cells: { h3: string; active: number[]; cumulative: number[] }[] };
+    expect(months).toHaveLength(84);
+    for (const month of ['2019-01', '2020-12', '2022-10', '2024-03', '2025-12']) {
+      const index = months.indexOf(month);
+      const expected = points.filter((p) => activeDuring(p, month)).length;
+      expect(cells.reduce((sum, c) => sum + c.active[index], 0), month).toBe(expected);
+    }
+    const everActive = points.filter((p) => months.some((m) => activeDuring(p, m))).length;
+    expect(cells.reduce((sum, c) => sum + c.cumulative[83], 0)).toBe(everActive);
+    expect(cells.every((c) => getResolution(c.h3) === 7)).toBe(true);
+  });
+
+  it('rolls cells up to coarser resolutions and restricts to a window, a department and a box', async () => {
+    const fine = (await send(context.app, 'GET', '/api/aggregates/deal-points/cube?resolution=7&from=2024-01&to=2024-06&department=84')).body;
+    const coarse = (await send(context.app, 'GET', '/api/aggregates/deal-points/cube?resolution=5&from=2024-01&to=2024-06&department=84')).body;
+    expect(coarse.months).toEqual(['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06']);
+    const rolled = new Map<string, number>();
+    for (const cell of fine.cells) rolled.set(cellToParent(cell.h3, 5), (rolled.get(cellToParent(cell.h3, 5)) ?? 0) + cell.active[5]);
+    for (const cell of coarse.cells) expect(cell.active[5], cell.h3).toBe(rolled.get(cell.h3));
+    const vaucluse = points.filter((p) => p.department === '84' && activeDuring(p, '2024-06')).length;
+    expect(fine.cells.reduce((s: number, c: { active: number[] }) => s + c.active[5], 0)).toBe(vaucluse);
+    const boxed = (await send(context.app, 'GET', '/api/aggregates/deal-points/cube?resolution=8&from=2024-06&to=2024-06&bbox=5.45,43.65,5.60,43.75')).body;
+    const inBox = points.filter((p) => p.longitude >= 5.45 && p.longitude <= 5.60 && p.latitude >= 43.65 && p.latitude <= 43.75 && activeDuring(p, '2024-06')).length;
+    expect(boxed.cells.reduce((s: number, c: { active: number[] }) => s + c.active[0], 0)).toBe(inBox);
+  });
+
+  it('gives series by size class that add up to the total, and the Pertuis rise after Marseille XXL', async () => {
+    const bySize = (await send(context.app, 'GET', '/api/aggregates/deal-points/series?by=size_class&from=2019-01&to=2025-12')).body;
+    const total = (await send(context.app, 'GET', '/api/aggregates/deal-points/series?from=2019-01&to=2025-12')).body;
+    expect(bySize.series.map((s: { key: string }) => s.key)).toEqual(['metropole', 'grande_ville', 'ville_moyenne', 'petite_ville', 'rural']);
+    expect(bySize.series[2].label).toContain('Ville moyenne');
+    for (let i = 0; i < 84; i += 7) {
+      expect(bySize.series.reduce((s: number, c: { active: number[] }) => s + c.active[i], 0)).toBe(total.series[0].active[i]);
+    }
+    const pertuis = (await send(context.app, 'GET', '/api/aggregates/deal-points/series?commune=84089&from=2023-09&to=2024-12')).body.series[0].active as number[];
+    const { rows } = await context.database.pool.query<{ external_id: string }>("SELECT external_id FROM deal_points WHERE commune_insee = '84089'");
+    const inPertuis = points.filter((p) => rows.some((r) => r.external_id === p.externalId));
+    expect(pertuis[0]).toBe(inPertuis.filter((p) => activeDuring(p, '2023-09')).length);
+    expect(pertuis[15]).toBe(inPertuis.filter((p) => activeDuring(p, '2024-12')).length);
+    const truth = JSON.parse(files['ground-truth.json']);
+    const planted = truth.operations.find((o: { name: string }) => o.name.includes('Marseille')).destinationTowns.find((t: { insee: string }) => t.insee === '84089').planted;
+    expect(pertuis[15] - pertuis[0]).toBeGreaterThanOrEqual(planted);
+  });
+
+  it('suppresses counts below 5 for deputies and keeps them to resolution 7', async () => {
+    const refused = await send(context.app, 'GET', '/api/aggregates/deal-points/cube?resolution=8&from=2024-01&to=2024-02', undefined, undefined, deputy);
+    expect(refused.status).toBe(403);
+    expect(refused.body.details[0].field).toBe('querystring.resolution');
+    const cube = (await send(context.app, 'GET', '/api/aggregates/deal-points/cube?resolution=7&from=2024-01&to=2024-12', undefined, undefined, deputy)).body;
+    expect(cube.suppressed_below).toBe(5);
+    const values = cube.cells.flatMap((c: { active: (number | null)[] }) => c.active);
+    expect(values).toContain(null);
+    expect(values.filter((v: number | null) => v !== null && v > 0 && v < 5)).toEqual([]);
+    const fine = await send(context.app, 'GET', '/api/aggregates/deal-points/cube?resolution=9&from=2024-01&to=2024-02&department=84', undefined, undefined, analyst84);
+    expect(fine.status).toBe(200);
+    const outside = await send(context.app, 'GET', '/api/aggregates/deal-points/cube?resolution=9&from=2024-01&to=2024-02&department=13', undefined, undefined, analyst84);
+    expect(outside.status).toBe(403);
+  });
+
+  it('refuses bad windows with the field named', async () => {
+    const cases: [string, string][] = [
+      ['/api/aggregates/deal-points/cube?resolution=7&from=2024-06&to=2024-01', 'querystring.to'],
+      ['/api/aggregates/deal-points/cube?resolution=7&from=2024-13&to=2024-12', 'querystring.from'],
+      ['/api/aggregates/deal-points/cube?resolution=7&from=2000-01&to=2024-12', 'querystring.to'],
+      ['/api/aggregates/deal-points/cube?from=2024-01&to=2024-12', 'querystring.resolution'],
+      ['/api/aggregates/deal-points/cube?resolution=10&from=2024-01&to=2024-12', 'querystring.resolution'],
+      ['/api/aggregates/deal-points/series?by=street&from=2024-01&to=2024-12', 'querystring.by'],
+      ['/api/aggregates/deal-points/series?from=2024-01&to=2024-12&bbox=6,44,5,43', 'querystring.bbox'],
+    ];
+    for (const [url, field] of cases) {
+      const response = await send(context.app, 'GET', url);
+      expect(response.status, url).toBe(400);
+      expect(response.body.details.map((d: { field: string }) => d.field), url).toContain(field);
+    }
+  });
+});

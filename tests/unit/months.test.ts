@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { monthIndex, monthLabel, monthlyCounts, monthRange, monthStart } from '../../server/domain/months.js';
+import { labelMinPopulation, outlineMinPopulation } from '../../server/domain/commune-tiles.js';
+
+describe('months', () => {
+  it('counts months from January 2000 and back', () => {
+    expect(monthIndex('2000-01')).toBe(0);
+    expect(monthIndex('2019-01')).toBe(228);
+    expect(monthIndex('1999-12')).toBe(-1);
+    expect(monthLabel(228)).toBe('2019-01');
+    expect(monthLabel(-1)).toBe('1999-12');
+    expect(monthStart(311)).toBe('2025-12-01');
+    expect(monthRange(238, 241)).toEqual(['2019-11', '2019-12', '2020-01', '2020-02']);
+  });
+});
+
+describe('monthlyCounts (hand-computed)', () => {
+  // Window: months 10..15 (6 months).
+  const spans = [
+    { pointId: 1, key: 'A', first: 8, last: 11 },   // active 10, 11
+    { pointId: 1, key: 'A', first: 14, last: 99 },  // reopened: 14, 15
+    { pointId: 2, key: 'A', first: 12, last: 12 },  // only 12
+    { pointId: 3, key: 'B', first: 13, last: 13 },  // dismantled and reopened within month 13:
+    { pointId: 3, key: 'B', first: 13, last: 15 },  // counts once in 13
+    { pointId: 4, key: 'B', first: 20, last: 30 },  // after the window: absent
+    { pointId: 5, key: 'A', first: 2, last: 9 },    // before the window: absent
+  ];
+  const counts = monthlyCounts(spans, 10, 15);
+
+  it('counts points active during each month, once per point', () => {
+    expect(counts.get('A')!.active).toEqual([1, 1, 1, 0, 1, 1]);
+    expect(counts.get('B')!.active).toEqual([0, 0, 0, 1, 1, 1]);
+  });
+  it('counts distinct points since the window start', () => {
+    expect(counts.get('A')!.cumulative).toEqual([1, 1, 2, 2, 2, 2]);
+    expect(counts.get('B')!.cumulative).toEqual([0, 0, 0, 1, 1, 1]);
+  });
+  it('leaves out keys with no activity in the window', () => {
+    expect([...counts.keys()].sort()).toEqual(['A', 'B']);
+  });
+});
+
+describe('commune tile thresholds', () => {
+  it('shows fewer communes at lower zooms, all of them from zoom 8 (outlines) and 11 (names)', () => {
+    expect(outlineMinPopulation(5)).toBeGreaterThan(outlineMinPopulation(7));
+    expect(outlineMinPopulation(8)).toBe(0);
+    expect(labelMinPopulation(4)).toBe(Infinity);
+    expect(labelMinPopulation(10)).toBeGreaterThan(0);
+    expect(labelMinPopulation(11)).toBe(0);
+  });
+});
