@@ -1,6 +1,8 @@
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@gouvfr/dsfr/dist/dsfr.min.css';
+import '@gouvfr/dsfr/dist/utility/icons/icons.min.css';
+import './sillage.css';
 import { api, setCsrfToken, type Health, type Me } from './api/client';
 import { Layout } from './components/layout';
 import { HomePage } from './pages/home-page';
@@ -8,6 +10,9 @@ import { ReportPage } from './pages/report-page';
 import { SignInPage } from './pages/sign-in-page';
 import { AuditPage } from './pages/audit-page';
 import { ModerationPage } from './pages/moderation-page';
+import { MapPage } from './pages/map-page';
+
+const mapRoles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
 
 function App() {
   const [me, setMe] = useState<Me | null>(null);
@@ -27,9 +32,13 @@ function App() {
   else if (path.startsWith('/connexion')) page = <SignInPage me={me} onChange={refresh} />;
   else if (path.startsWith('/moderation')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ModerationPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/admin/journal')) page = me?.user?.role === 'admin' ? <AuditPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if ((path === '/' || path.startsWith('/carte')) && me?.user && mapRoles.includes(me.user.role)) page = <MapPage me={me} />;
+  else if (path.startsWith('/carte')) page = me ? <p role="alert">Réservé aux analystes, préfectures et députés : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if (path === '/' && !me) page = <p role="status">Chargement…</p>;
   else page = <HomePage me={me} health={health} />;
+  const wide = page.type === MapPage;
   return (
-    <Layout me={me} health={health}>
+    <Layout me={me} health={health} wide={wide}>
       {error && <div className="fr-alert fr-alert--error fr-mb-2w" role="alert"><p>{error}</p></div>}
       {page}
     </Layout>

@@ -10,10 +10,14 @@ SELECT d.id AS point_id, ${keyExpression} AS key,
        month_index(p.active_from) AS first,
        CASE WHEN p.active_until IS NULL THEN month_index($2::date) ELSE month_index(p.active_until - 1) END AS last
 FROM deal_points d
-JOIN deal_point_active_periods p ON p.deal_point_id = d.id
+-- Periods computed per point (not from the whole view), so a small area stays a small query.
+CROSS JOIN LATERAL (
+  SELECT e.status, e.effective_on AS active_from, lead(e.effective_on) OVER (ORDER BY e.effective_on) AS active_until
+  FROM deal_point_status_events e WHERE e.deal_point_id = d.id
+) p
 JOIN communes c ON c.insee = d.commune_insee
 JOIN commune_size_classes s ON s.insee = c.insee
-WHERE p.active_from < ($2::date + interval '1 month') AND (p.active_until IS NULL OR p.active_until > $1::date)
+WHERE p.status IN ('active', 'reopened') AND p.active_from < ($2::date + interval '1 month') AND (p.active_until IS NULL OR p.active_until > $1::date)
   AND ($3::float8 IS NULL OR d.geom && ST_MakeEnvelope($3, $4, $5, $6, 4326))
   AND ($7::text[] IS NULL OR c.department_code = ANY($7::text[]))
   AND ($8::text IS NULL OR d.dataset = $8)

@@ -95,7 +95,7 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     schema: {
       tags: ['aggregates'],
       summary: 'H3 cell x month cube of active deal points: per cell, points active during each month and distinct points active since the first month of the window (the map\'s time slider reads it once per view)',
-      querystring: Type.Object({ ...windowQuery, resolution: Type.Integer({ minimum: 5, maximum: 9, description: 'H3 resolution' }) }, { additionalProperties: false }),
+      querystring: Type.Object({ ...windowQuery, resolution: Type.Integer({ minimum: 4, maximum: 9, description: 'H3 resolution (4: about 1,770 km2 ... 9: about 0.1 km2)' }) }, { additionalProperties: false }),
       response: { 200: AnyRecord, ...errorResponses },
     },
   }, async (request) => {

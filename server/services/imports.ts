@@ -318,5 +318,7 @@ export async function importFile(
     }
     return written;
   });
+  // Large imports refresh the planner's statistics (PGlite has no autovacuum to do it).
+  if (parsed.records.length >= 1000) await pool.query('ANALYZE deal_points, deal_point_status_events, deal_point_observations, operations');
   return { kind: parsed.kind, format: parsed.format, rows: parsed.records.length, ...counts, elapsed_ms: Math.round(performance.now() - started) };
 }

@@ -76,6 +76,8 @@ export async function loadScenario(pool: pg.Pool, files: ScenarioFiles, progress
   const operations = await importFile(pool, files['operations.geojson'], { kind: 'operations', onProgress: progress });
   const dealPoints = await importFile(pool, files['deal-points.csv'], { kind: 'deal-points', onProgress: progress });
   const observations = await importFile(pool, files['observations.csv'], { kind: 'observations', onProgress: progress });
+  // Fresh planner statistics: without them a freshly loaded table looks empty and joins go quadratic.
+  await pool.query('ANALYZE deal_points, deal_point_status_events, deal_point_observations, operations');
   return { networks: networks.length, operations: operations.rows, dealPoints: dealPoints.rows, observations: observations.rows, elapsedMs: Math.round(performance.now() - started) };
 }
 

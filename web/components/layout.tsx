@@ -3,7 +3,7 @@ import type { Health, Me } from '../api/client';
 import { roleLabels } from '../api/client';
 
 /** DSFR header and footer, with a notice whenever synthetic data is loaded. */
-export function Layout({ me, health, children }: { me: Me | null; health: Health | null; children: ReactNode }) {
+export function Layout({ me, health, children, wide = false }: { me: Me | null; health: Health | null; children: ReactNode; wide?: boolean }) {
   const user = me?.user;
   return (
     <>
@@ -43,7 +43,7 @@ export function Layout({ me, health, children }: { me: Me | null; health: Health
           </p></div></div>
         </div>
       )}
-      <main role="main" id="contenu" className="fr-container fr-py-4w">{children}</main>
+      <main role="main" id="contenu" className={wide ? 'fr-container--fluid fr-px-2w fr-py-1w' : 'fr-container fr-py-4w'}>{children}</main>
       <footer className="fr-footer" role="contentinfo">
         <div className="fr-container"><div className="fr-footer__body"><div className="fr-footer__content">
           <p className="fr-footer__content-desc">

@@ -1,52 +1,106 @@
 /**
  * The only module that imports maplibre-gl: an imperative adapter the pages drive with verbs.
- * The base map is Sillage's own reference data (department outlines), so it works offline.
+ * The base map is Sillage's own reference data (department and commune outlines, commune names
+ * drawn with the DSFR's Marianne font), so it works offline; an online raster basemap is optional.
+ *
+ * Time playback never rebuilds a source: hexbin counts change through feature-state, points and
+ * operations through the style's global state (`month`, `start`, `cumulative`), which filters the
+ * tiles already loaded.
  */
 import * as maplibregl from 'maplibre-gl';
-import type { Map as MapLibreMap, GeoJSONSource, MapMouseEvent } from 'maplibre-gl';
+import type { ExpressionSpecification, FilterSpecification, GeoJSONSource, Map as MapLibreMap, MapMouseEvent, StyleSpecification, VectorTileSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import marianneUrl from '@gouvfr/dsfr/dist/fonts/Marianne-Regular.woff2?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import { cellToBoundary } from 'h3-js';
+import type { LayerName } from './view-state';
 
 maplibregl.setWorkerUrl(workerUrl);
 
 const empty: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
 
+/** Colours of the legend (DSFR palette). */
+export const colours = {
+  active: '#e1000f', reopened: '#fc5d00', dismantled: '#666666',
+  hexRamp: ['#fee9e6', '#fcbfb7', '#f95c5e', '#ce0500', '#6e0500'],
+  sizeClasses: { metropole: '#000091', grande_ville: '#6a6af4', ville_moyenne: '#fc5d00', petite_ville: '#b8fec9', rural: '#f5f5fe' } as Record<string, string>,
+  rateRamp: ['#f5f5fe', '#cacafb', '#8585f6', '#313178', '#1b1b35'],
+  operation: '#009081',
+};
+
+export type Selection =
+  | { kind: 'point'; id: number }
+  | { kind: 'hex'; h3: string }
+  | { kind: 'commune'; insee: string; name: string }
+  | { kind: 'operation'; id: number };
+
+export interface MapView { center: [number, number]; zoom: number; bounds: [number, number, number, number] }
+
+/** Month test on a point's periods (f0..l0, f1..l1), read against the global state. */
+function inPeriod(period: 0 | 1, mode: 'month' | 'window'): ExpressionSpecification {
+  const month: ExpressionSpecification = ['global-state', 'month'];
+  const start: ExpressionSpecification = mode === 'month' ? month : ['global-state', 'start'];
+  return ['all', ['<=', ['get', `f${period}`], month], ['>=', ['get', `l${period}`], start]];
+}
+const activeNow: ExpressionSpecification = ['any', inPeriod(0, 'month'), inPeriod(1, 'month')];
+const pointFilter: FilterSpecification = ['case', ['global-state', 'cumulative'], ['any', inPeriod(0, 'window'), inPeriod(1, 'window')], activeNow];
+
+const layerIds: Record<LayerName, string[]> = {
+  hexagones: ['hex-fill', 'hex-line'],
+  points: ['points'],
+  communes: ['communes-fill'],
+  departements: ['departments-choropleth'],
+  operations: ['operations-fill', 'operations-line', 'operations-label'],
+};
+
 export class SillageMap {
   private readonly map: MapLibreMap;
   private readonly ready: Promise<void>;
+  private hexStates = new Map<string, number | null>();
+  private departments: GeoJSON.FeatureCollection = empty;
 
-  constructor(container: HTMLElement, options: { center?: [number, number]; zoom?: number } = {}) {
-    this.map = new maplibregl.Map({
-      container,
-      style: {
-        version: 8,
-        sources: {
-          departments: { type: 'geojson', data: empty },
-          commune: { type: 'geojson', data: empty },
-          pin: { type: 'geojson', data: empty },
-        },
-        layers: [
-          { id: 'background', type: 'background', paint: { 'background-color': '#dfe9f5' } },
-          { id: 'departments-fill', type: 'fill', source: 'departments', paint: { 'fill-color': '#f6f6f6' } },
-          { id: 'departments-line', type: 'line', source: 'departments', paint: { 'line-color': '#929292', 'line-width': 0.8 } },
-          { id: 'commune-fill', type: 'fill', source: 'commune', paint: { 'fill-color': '#000091', 'fill-opacity': 0.08 } },
-          { id: 'commune-line', type: 'line', source: 'commune', paint: { 'line-color': '#000091', 'line-width': 2 } },
-          { id: 'pin', type: 'circle', source: 'pin', paint: { 'circle-radius': 9, 'circle-color': '#e1000f', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 } },
-        ],
+  constructor(container: HTMLElement, options: { center?: [number, number]; zoom?: number; basemapUrl?: string | null; analyst?: boolean; pointTiles?: string | null } = {}) {
+    const style: StyleSpecification = {
+      version: 8,
+      'font-faces': { Marianne: [{ url: marianneUrl, 'unicode-range': ['U+0000-024F', 'U+2000-206F'] }] },
+      state: { month: { default: 311 }, start: { default: 228 }, cumulative: { default: false } },
+      sources: {
+        departments: { type: 'geojson', data: empty },
+        commune: { type: 'geojson', data: empty },
+        pin: { type: 'geojson', data: empty },
+        ...(options.basemapUrl ? { basemap: { type: 'raster' as const, tiles: [options.basemapUrl], tileSize: 256, attribution: 'Fond de carte externe (configuration)' } } : {}),
       },
+      layers: [
+        { id: 'background', type: 'background', paint: { 'background-color': '#dfe9f5' } },
+        { id: 'departments-fill', type: 'fill', source: 'departments', paint: { 'fill-color': '#f6f6f6' } },
+        ...(options.basemapUrl ? [{ id: 'basemap', type: 'raster' as const, source: 'basemap', paint: { 'raster-opacity': 0.6 } }] : []),
+        { id: 'departments-line', type: 'line', source: 'departments', paint: { 'line-color': '#929292', 'line-width': 0.8 } },
+        { id: 'commune-fill', type: 'fill', source: 'commune', paint: { 'fill-color': '#000091', 'fill-opacity': 0.08 } },
+        { id: 'commune-line', type: 'line', source: 'commune', paint: { 'line-color': '#000091', 'line-width': 2 } },
+        { id: 'pin', type: 'circle', source: 'pin', paint: { 'circle-radius': 9, 'circle-color': '#e1000f', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 } },
+      ],
+    };
+    if (options.analyst) addAnalystLayers(style, options.pointTiles ?? null);
+    this.map = new maplibregl.Map({
+      container, style,
       center: options.center ?? [2.5, 46.6],
       zoom: options.zoom ?? 4.6,
       attributionControl: { compact: true, customAttribution: 'Contours : IGN Admin Express, Licence Ouverte' },
     });
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
     this.ready = new Promise((resolve) => this.map.once('load', () => resolve()));
     // Tests and screenshots wait on this attribute.
     this.map.on('idle', () => { container.dataset.mapIdle = 'true'; });
     this.map.on('movestart', () => { container.dataset.mapIdle = 'false'; });
+    this.map.on('dataloading', () => { container.dataset.mapIdle = 'false'; });
   }
+
+  whenReady(): Promise<void> { return this.ready; }
 
   async setDepartments(collection: GeoJSON.FeatureCollection): Promise<void> {
     await this.ready;
+    this.departments = collection;
     (this.map.getSource('departments') as GeoJSONSource).setData(collection);
   }
 
@@ -59,7 +113,7 @@ export class SillageMap {
       else if (Array.isArray(value)) value.forEach(add);
     };
     add((feature.geometry as GeoJSON.Polygon).coordinates);
-    this.map.fitBounds(bounds, { padding: 40, duration: 600, maxZoom: 15 });
+    this.map.fitBounds(bounds, { padding: 40, duration: 600, maxZoom: 13 });
   }
 
   async setPin(position: [number, number] | null): Promise<void> {
@@ -77,7 +131,188 @@ export class SillageMap {
     return this.map.project(position);
   }
 
+  // ---- Analyst map ----
+
+  view(): MapView {
+    const center = this.map.getCenter();
+    const b = this.map.getBounds();
+    return { center: [center.lng, center.lat], zoom: this.map.getZoom(), bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] };
+  }
+
+  onViewChange(handler: (view: MapView) => void): void {
+    this.map.on('moveend', () => handler(this.view()));
+  }
+
+  async setLayers(visible: readonly LayerName[]): Promise<void> {
+    await this.ready;
+    for (const [name, ids] of Object.entries(layerIds) as [LayerName, string[]][]) {
+      for (const id of ids) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', visible.includes(name) ? 'visible' : 'none');
+    }
+  }
+
+  /** Tiles of the deal points active in the window (changes with the window, not with the month). */
+  async setPointWindow(template: string | null): Promise<void> {
+    await this.ready;
+    const source = this.map.getSource('points') as VectorTileSource | undefined;
+    if (source && template) source.setTiles([template]);
+  }
+
+  /**
+   * The hexbins of one cube: built once (a GeoJSON polygon per cell), coloured per month through
+   * feature-state.
+   */
+  async setHexCells(cells: readonly string[]): Promise<void> {
+    await this.ready;
+    this.hexStates.clear();
+    this.map.removeFeatureState({ source: 'hexes' });
+    (this.map.getSource('hexes') as GeoJSONSource).setData({
+      type: 'FeatureCollection',
+      features: cells.map((h3) => ({ type: 'Feature', properties: { h3 }, geometry: { type: 'Polygon', coordinates: [closeRing(cellToBoundary(h3, true))] } })),
+    });
+  }
+
+  /** Colour classes of the hexbins (upper bounds), fixed for a cube so playback compares months. */
+  async setHexBreaks(breaks: readonly number[]): Promise<void> {
+    await this.ready;
+    this.map.setPaintProperty('hex-fill', 'fill-color', hexColour(breaks));
+  }
+
+  /** One playback tick: the month for points and operations, the counts for the hexbins (only those that changed). */
+  showMonth(month: number, start: number, cumulative: boolean, counts: ReadonlyMap<string, number | null>): void {
+    this.map.setGlobalStateProperty('month', month);
+    this.map.setGlobalStateProperty('start', start);
+    this.map.setGlobalStateProperty('cumulative', cumulative);
+    for (const [h3, count] of counts) {
+      if (this.hexStates.get(h3) === count) continue;
+      this.hexStates.set(h3, count);
+      this.map.setFeatureState({ source: 'hexes', id: h3 }, { count: count ?? 0, suppressed: count === null });
+    }
+  }
+
+  /** Baseline for the benchmark: the same tick done by rebuilding the hexbin FeatureCollection. */
+  showMonthBySetData(counts: ReadonlyMap<string, number | null>): void {
+    (this.map.getSource('hexes') as GeoJSONSource).setData({
+      type: 'FeatureCollection',
+      features: [...counts].map(([h3, count]) => ({ type: 'Feature', properties: { h3, count: count ?? 0 }, geometry: { type: 'Polygon', coordinates: [closeRing(cellToBoundary(h3, true))] } })),
+    });
+  }
+
+  async setOperations(collection: GeoJSON.FeatureCollection): Promise<void> {
+    await this.ready;
+    (this.map.getSource('operations') as GeoJSONSource).setData(collection);
+  }
+
+  /** Departments coloured by a rate (per 1,000 inhabitants); `breaks` upper bounds of the classes. */
+  async setDepartmentRates(rates: ReadonlyMap<string, number>, breaks: readonly number[]): Promise<void> {
+    await this.ready;
+    (this.map.getSource('departments-rates') as GeoJSONSource).setData({
+      ...this.departments,
+      features: this.departments.features.map((f) => ({ ...f, properties: { ...f.properties, rate: rates.get(String(f.properties?.code)) ?? null } })),
+    });
+    const stops: (number | string)[] = [];
+    breaks.slice(0, -1).forEach((value, i) => stops.push(colours.rateRamp[i], value));
+    const ramp: ExpressionSpecification = stops.length ? ['step', ['get', 'rate'], ...stops, colours.rateRamp[Math.min(breaks.length - 1, colours.rateRamp.length - 1)]] as unknown as ExpressionSpecification : ['literal', colours.rateRamp[2]];
+    this.map.setPaintProperty('departments-choropleth', 'fill-color', ['case', ['==', ['get', 'rate'], null], '#ffffff', ramp]);
+  }
+
+  onSelect(handler: (selection: Selection) => void): void {
+    const order = ['points', 'operations-fill', 'hex-fill', 'communes-fill'];
+    this.map.on('click', (event: MapMouseEvent) => {
+      const layers = order.filter((id) => this.map.getLayer(id) && this.map.getLayoutProperty(id, 'visibility') !== 'none');
+      const box: [[number, number], [number, number]] = [[event.point.x - 4, event.point.y - 4], [event.point.x + 4, event.point.y + 4]];
+      const features = this.map.queryRenderedFeatures(box, { layers });
+      features.sort((a, b) => order.indexOf(a.layer.id) - order.indexOf(b.layer.id));
+      const hit = features.find((f) => f.layer.id !== 'hex-fill' || Number(f.state?.count ?? 0) > 0 || f.state?.suppressed);
+      if (!hit) return;
+      if (hit.layer.id === 'points') handler({ kind: 'point', id: Number(hit.id) });
+      else if (hit.layer.id === 'operations-fill') handler({ kind: 'operation', id: Number(hit.id ?? hit.properties.id) });
+      else if (hit.layer.id === 'hex-fill') handler({ kind: 'hex', h3: String(hit.properties.h3) });
+      else handler({ kind: 'commune', insee: String(hit.properties.insee), name: String(hit.properties.name) });
+    });
+    for (const id of order) {
+      this.map.on('mouseenter', id, () => { this.map.getCanvas().style.cursor = 'pointer'; });
+      this.map.on('mouseleave', id, () => { this.map.getCanvas().style.cursor = ''; });
+    }
+  }
+
+  flyTo(center: [number, number], zoom: number): void {
+    this.map.flyTo({ center, zoom, duration: 800 });
+  }
+
+  fitBounds(bounds: [number, number, number, number]): void {
+    this.map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]], { padding: 40, duration: 600, maxZoom: 13 });
+  }
+
+  /** Hexbins drawn on screen with the count they show (for tests). */
+  renderedHexes(): { h3: string; count: number; suppressed: boolean }[] {
+    return this.map.queryRenderedFeatures({ layers: ['hex-fill'] })
+      .map((f) => ({ h3: String(f.properties.h3), count: Number(f.state?.count ?? 0), suppressed: Boolean(f.state?.suppressed) }))
+      .filter((hex, i, all) => all.findIndex((other) => other.h3 === hex.h3) === i);
+  }
+
+  /** Deal points drawn on screen (for tests). */
+  renderedPointIds(): number[] {
+    return [...new Set(this.map.queryRenderedFeatures({ layers: ['points'] }).map((f) => Number(f.id)))].sort((a, b) => a - b);
+  }
+
   destroy(): void {
     this.map.remove();
   }
+}
+
+function closeRing(ring: number[][]): number[][] {
+  return ring.length && (ring[0][0] !== ring.at(-1)![0] || ring[0][1] !== ring.at(-1)![1]) ? [...ring, ring[0]] : ring;
+}
+
+function hexColour(breaks: readonly number[]): ExpressionSpecification {
+  const count: ExpressionSpecification = ['coalesce', ['feature-state', 'count'], 0];
+  const stops: (number | string)[] = [];
+  breaks.slice(0, -1).forEach((value, i) => stops.push(colours.hexRamp[i], value + 0.5));
+  const ramp: ExpressionSpecification = stops.length ? ['step', count, ...stops, colours.hexRamp[Math.min(breaks.length - 1, colours.hexRamp.length - 1)]] as unknown as ExpressionSpecification : ['literal', colours.hexRamp[2]];
+  return ['case', ['boolean', ['feature-state', 'suppressed'], false], '#b7b7b7', ramp];
+}
+
+function addAnalystLayers(style: StyleSpecification, pointTiles: string | null): void {
+  Object.assign(style.sources, {
+    'departments-rates': { type: 'geojson', data: empty },
+    communes: { type: 'vector', tiles: [`${location.origin}/tiles/communes/{z}/{x}/{y}.mvt`], minzoom: 5, maxzoom: 12 },
+    hexes: { type: 'geojson', data: empty, promoteId: 'h3' },
+    operations: { type: 'geojson', data: empty },
+    ...(pointTiles ? { points: { type: 'vector', tiles: [pointTiles], minzoom: 7, maxzoom: 14 } } : {}),
+  });
+  const text = { 'text-font': ['Marianne'], 'text-size': 12 };
+  const under = style.layers.findIndex((l) => l.id === 'departments-line');
+  style.layers.splice(under, 0,
+    { id: 'departments-choropleth', type: 'fill', source: 'departments-rates', layout: { visibility: 'none' }, paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.85 } },
+    { id: 'communes-fill', type: 'fill', source: 'communes', 'source-layer': 'communes', layout: { visibility: 'none' },
+      paint: { 'fill-color': ['match', ['get', 'size_class'], ...Object.entries(colours.sizeClasses).flat(), '#ffffff'] as unknown as ExpressionSpecification, 'fill-opacity': 0.55 } },
+    { id: 'communes-outline', type: 'line', source: 'communes', 'source-layer': 'communes', minzoom: 8, paint: { 'line-color': '#b0b0b0', 'line-width': 0.5 } },
+  );
+  const top = style.layers.findIndex((l) => l.id === 'commune-fill');
+  style.layers.splice(top, 0,
+    { id: 'hex-fill', type: 'fill', source: 'hexes', paint: {
+      'fill-color': colours.hexRamp[2],
+      'fill-opacity': ['case', ['boolean', ['feature-state', 'suppressed'], false], 0.6, ['>', ['coalesce', ['feature-state', 'count'], 0], 0], 0.72, 0],
+    } },
+    { id: 'hex-line', type: 'line', source: 'hexes', paint: {
+      'line-color': '#ffffff', 'line-width': 0.6,
+      'line-opacity': ['case', ['>', ['coalesce', ['feature-state', 'count'], 0], 0], 0.9, 0],
+    } },
+    { id: 'operations-fill', type: 'fill', source: 'operations', paint: { 'fill-color': colours.operation, 'fill-opacity': 0.08 } },
+    { id: 'operations-line', type: 'line', source: 'operations', paint: {
+      'line-color': colours.operation, 'line-width': 2.5, 'line-dasharray': [2, 1],
+      'line-opacity': ['case', ['<=', ['get', 'start_month'], ['global-state', 'month']], 1, 0.35],
+    } },
+    ...(pointTiles ? [{ id: 'points', type: 'circle' as const, source: 'points', 'source-layer': 'deal_points', minzoom: 7, filter: pointFilter, paint: {
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 7, 2.5, 12, 5, 16, 8] as ExpressionSpecification,
+      'circle-color': ['case', activeNow, ['case', inPeriod(1, 'month'), colours.reopened, colours.active], colours.dismantled] as ExpressionSpecification,
+      'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1,
+    } }] : []),
+    { id: 'commune-labels', type: 'symbol', source: 'communes', 'source-layer': 'commune_labels', layout: {
+      ...text, 'text-field': ['get', 'name'], 'symbol-sort-key': ['-', 0, ['get', 'population']], 'text-padding': 4,
+    }, paint: { 'text-color': '#3a3a3a', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } },
+    { id: 'operations-label', type: 'symbol', source: 'operations', minzoom: 8, layout: {
+      ...text, 'text-field': ['concat', ['get', 'name'], '\n', ['get', 'period']], 'text-anchor': 'top', 'text-offset': [0, 1],
+    }, paint: { 'text-color': '#006a60', 'text-halo-color': '#ffffff', 'text-halo-width': 2 } },
+  );
 }

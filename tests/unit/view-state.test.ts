@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { defaultView, finestResolutionFor, parseView, quantileBreaks, resolutionForZoom, serializeView } from '../../web/map/view-state.js';
+
+describe('map view in the URL', () => {
+  it('round-trips a view', () => {
+    const view = { ...defaultView, center: [5.3698, 43.2965] as [number, number], zoom: 10.5, layers: ['points' as const, 'communes' as const], from: '2023-01', to: '2024-12', month: '2024-03', cumulative: true, resolution: 8, year: 2023, selection: 'hex:881f9000fffffff' };
+    expect(parseView(serializeView(view))).toEqual(view);
+  });
+  it('falls back to defaults on malformed values and keeps the month inside the window', () => {
+    const view = parseView('?c=abc&z=99&l=points,bogus&du=2024-13&au=2020-06&m=2030-01&res=12&ind=DROP%20TABLE&an=1900&sel=x');
+    expect(view.center).toEqual(defaultView.center);
+    expect(view.zoom).toBe(defaultView.zoom);
+    expect(view.layers).toEqual(['points']);
+    expect([view.from, view.to, view.month]).toEqual(['2019-01', '2020-06', '2020-06']);
+    expect(view.resolution).toBe('auto');
+    expect(view.indicator).toBe(defaultView.indicator);
+    expect(view.year).toBe(defaultView.year);
+    expect(view.selection).toBeNull();
+  });
+  it('swaps an inverted window', () => {
+    expect(parseView('?du=2024-06&au=2021-01')).toMatchObject({ from: '2021-01', to: '2024-06', month: '2024-06' });
+  });
+});
+
+describe('resolution and colour classes', () => {
+  it('follows the zoom, capped by the role', () => {
+    expect([4, 6, 7, 8, 10, 12].map((z) => resolutionForZoom(z, 9))).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(resolutionForZoom(12, finestResolutionFor('deputy'))).toBe(7);
+    expect(resolutionForZoom(12, finestResolutionFor('departmental_analyst'))).toBe(8);
+  });
+  it('computes distinct quantile breaks of positive values', () => {
+    expect(quantileBreaks([0, 1, 1, 1, 2, 3, 5, 8, 13, 21])).toEqual([1, 2, 5, 13, 21]);
+    expect(quantileBreaks([0, 0])).toEqual([1]);
+    expect(quantileBreaks([4, 4, 4])).toEqual([4]);
+  });
+});

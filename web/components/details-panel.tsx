@@ -1,0 +1,128 @@
+/** Side panel for a clicked hexbin, deal point, commune or operation, with a monthly chart. */
+import { useEffect, useState } from 'react';
+import { api } from '../api/client';
+import type { Selection } from '../map/map-adapter';
+import type { Cube } from '../map/cube';
+import type { ViewState } from '../map/view-state';
+import { monthIndex, monthRange } from '../../server/domain/months';
+import { LineChart, type Series } from './chart';
+
+const statusLabels: Record<string, string> = { active: 'actif', dismantled: 'démantelé', reopened: 'rouvert' };
+const sizeClassLabels: Record<string, string> = { metropole: 'métropole', grande_ville: 'grande ville', ville_moyenne: 'ville moyenne', petite_ville: 'petite ville', rural: 'commune rurale' };
+const productLabels: Record<string, string> = {
+  cannabis_resine: 'résine de cannabis', cannabis_herbe: 'herbe de cannabis', cocaine: 'cocaïne', crack: 'crack', heroine: 'héroïne',
+  drogues_synthetiques: 'drogues de synthèse', medicaments_detournes: 'médicaments détournés', autre: 'autre',
+};
+const operationKinds: Record<string, string> = { place_nette: 'Place nette', operation_ampleur: 'Opération d’ampleur', operation_ciblee: 'Opération ciblée', autre: 'Autre' };
+
+interface SeriesResponse { months: string[]; series: { active: (number | null)[] }[] }
+interface Panel { title: string; facts: [string, string][]; chart: { title: string; months: string[]; series: Series[]; marker?: number | null } | null; history?: { status: string; effective_on: string }[] }
+
+export function DetailsPanel({ selection, cube, view, precise, operations, onClose }: {
+  selection: Selection; cube: Cube | null; view: ViewState; precise: boolean; operations: GeoJSON.FeatureCollection | null; onClose: () => void;
+}) {
+  const [panel, setPanel] = useState<Panel | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const monthOffset = monthIndex(view.month) - monthIndex(view.from);
+
+  useEffect(() => {
+    let cancelled = false;
+    setPanel(null);
+    setError(null);
+    load(selection, cube, view, precise, operations)
+      .then((p) => { if (!cancelled) setPanel(p); })
+      .catch((e: Error) => { if (!cancelled) setError(e.message); });
+    return () => { cancelled = true; };
+  }, [selection, cube, view.from, view.to, precise, operations]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  return (
+    <aside className="sillage-details" aria-label="Détails" data-testid="details-panel">
+      <button type="button" className="fr-btn--close fr-btn" title="Fermer le panneau" onClick={onClose}>Fermer</button>
+      {error && <div className="fr-alert fr-alert--error fr-alert--sm" role="alert"><p>{error}</p></div>}
+      {!panel && !error && <p role="status">Chargement…</p>}
+      {panel && (
+        <>
+          <h2 className="fr-h6 fr-mb-1w">{panel.title}</h2>
+          <dl className="sillage-facts">
+            {panel.facts.map(([label, value]) => <div key={label}><dt>{label}</dt><dd>{value}</dd></div>)}
+          </dl>
+          {panel.history && (
+            <ol className="fr-text--xs sillage-history" aria-label="Historique des statuts">
+              {panel.history.map((h) => <li key={`${h.status}${h.effective_on}`}>{new Date(`${h.effective_on}T00:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'UTC' })} : {statusLabels[h.status] ?? h.status}</li>)}
+            </ol>
+          )}
+          {panel.chart && <LineChart title={panel.chart.title} months={panel.chart.months} series={panel.chart.series} markerIndex={panel.chart.marker ?? monthOffset} height={160} />}
+        </>
+      )}
+    </aside>
+  );
+}
+
+async function series(query: string, view: ViewState): Promise<SeriesResponse> {
+  return api<SeriesResponse>(`/api/aggregates/deal-points/series?from=${view.from}&to=${view.to}&${query}`);
+}
+
+async function load(selection: Selection, cube: Cube | null, view: ViewState, precise: boolean, operations: GeoJSON.FeatureCollection | null): Promise<Panel> {
+  if (selection.kind === 'hex') {
+    const cell = cube?.cells.find((c) => c.h3 === selection.h3);
+    const offset = cube ? monthIndex(view.month) - monthIndex(cube.from) : -1;
+    const count = cell ? cell.active[offset] : 0;
+    return {
+      title: `Hexagone H3 (résolution ${cube?.resolution ?? '?'})`,
+      facts: [['Cellule', selection.h3], [`Points actifs en ${view.month}`, count === null ? `< ${cube?.suppressed_below}` : String(count ?? 0)],
+        ['Points distincts sur la fenêtre', cell ? String(cell.cumulative.at(-1) ?? '< 5') : '0']],
+      chart: cell && cube ? { title: 'Points actifs par mois dans l’hexagone', months: cube.months, series: [{ label: 'Actifs', values: cell.active, colour: '#e1000f' }, { label: 'Cumulé', values: cell.cumulative, colour: '#000091', dashed: true }] } : null,
+    };
+  }
+  if (selection.kind === 'point') {
+    if (!precise) throw new Error('Les points précis ne sont pas accessibles à votre rôle.');
+    const point = await api<{ properties: Record<string, unknown> & { status_history: { status: string; effective_on: string }[] } }>(`/api/deal-points/${selection.id}`);
+    const p = point.properties;
+    const observations = await api<{ items: { observed_on: string; activity_level: number | null }[] }>(`/api/observations?deal_point_id=${selection.id}&limit=1000`);
+    const months = monthRange(monthIndex(view.from), monthIndex(view.to));
+    const sums = new Map<string, { total: number; n: number }>();
+    for (const o of observations.items) {
+      if (o.activity_level === null) continue;
+      const key = o.observed_on.slice(0, 7);
+      const entry = sums.get(key) ?? { total: 0, n: 0 };
+      sums.set(key, { total: entry.total + o.activity_level, n: entry.n + 1 });
+    }
+    return {
+      title: `Point de deal n° ${selection.id}`,
+      facts: [
+        ['Commune', `${p.commune_name} (${p.commune_insee}), ${sizeClassLabels[String(p.size_class)] ?? p.size_class}`],
+        ['Statut actuel', statusLabels[String(p.status)] ?? String(p.status)],
+        ['Produits', (p.products as string[]).map((code) => productLabels[code] ?? code).join(', ') || '—'],
+        ['Source', `${p.source}${p.external_id ? ` (réf. ${p.external_id})` : ''}`],
+        ['Observations', String(observations.items.length)],
+        ...(p.dataset === 'synthetic' ? [['Jeu de données', 'synthétique (démonstration)'] as [string, string]] : []),
+      ],
+      history: p.status_history,
+      chart: { title: 'Niveau d’activité observé (moyenne mensuelle, 0 à 4)', months, series: [{ label: 'Activité', values: months.map((m) => { const s = sums.get(m); return s ? Number((s.total / s.n).toFixed(2)) : null; }), colour: '#e1000f' }] },
+    };
+  }
+  if (selection.kind === 'commune') {
+    const commune = await api<{ properties: { name: string; insee: string; population: number; size_class: string; department_code: string } }>(`/api/communes/${selection.insee}`);
+    const c = commune.properties;
+    const monthly = await series(`commune=${c.insee}`, view);
+    return {
+      title: `${c.name} (${c.department_code})`,
+      facts: [['Code INSEE', c.insee], ['Population', c.population.toLocaleString('fr-FR')], ['Taille', sizeClassLabels[c.size_class] ?? c.size_class]],
+      chart: { title: 'Points de deal actifs par mois dans la commune', months: monthly.months, series: [{ label: 'Actifs', values: monthly.series[0].active, colour: '#e1000f' }] },
+    };
+  }
+  const feature = operations?.features.find((f) => Number(f.id) === selection.id);
+  if (!feature) throw new Error(`Opération ${selection.id} introuvable.`);
+  const o = feature.properties as Record<string, unknown> & { name: string; kind: string; started_on: string; ended_on: string | null };
+  const monthly = await series(`operation=${selection.id}`, view);
+  const start = monthIndex(o.started_on.slice(0, 7)) - monthIndex(view.from);
+  const number = (key: string, unit = '') => (o[key] === null || o[key] === undefined ? null : `${Number(o[key]).toLocaleString('fr-FR')}${unit}`);
+  return {
+    title: o.name,
+    facts: ([
+      ['Type', operationKinds[o.kind] ?? o.kind], ['Début', o.started_on], ['Fin', o.ended_on ?? 'en cours'], ['Département', String(o.department_code)],
+      ['Interpellations', number('arrests')], ['Cannabis saisi', number('cannabis_seized_kg', ' kg')], ['Cocaïne saisie', number('cocaine_seized_kg', ' kg')],
+    ] as [string, string | null][]).filter((f): f is [string, string] => f[1] !== null),
+    chart: { title: 'Points actifs par mois dans la zone ciblée (trait : début de l’opération)', months: monthly.months, series: [{ label: 'Actifs dans la zone', values: monthly.series[0].active, colour: '#009081' }], marker: start >= 0 && start < monthly.months.length ? start : null },
+  };
+}

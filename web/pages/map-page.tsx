@@ -1,0 +1,344 @@
+/**
+ * The analysts' map: deal points (tiles), H3 hexbins over time, communes by size class,
+ * departments by an SSMSI rate, operations; a month window with playback; click panels.
+ * The view lives in the URL.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, ApiError, type CommuneHit, type Me } from '../api/client';
+import { SillageMap, colours, type Selection } from '../map/map-adapter';
+import { finestResolutionFor, layerNames, parseView, quantileBreaks, resolutionForZoom, serializeView, type LayerName, type ViewState } from '../map/view-state';
+import { countsAt, cubeValues, totalAt, type Cube } from '../map/cube';
+import { monthIndex, monthLabel } from '../../server/domain/months';
+import { LineChart } from '../components/chart';
+import { DetailsPanel } from '../components/details-panel';
+
+interface SeriesResponse { months: string[]; series: { key: string; label: string; active: (number | null)[]; cumulative: (number | null)[] }[] }
+interface Indicator { code: string; label: string }
+
+const layerLabels: Record<LayerName, string> = {
+  hexagones: 'Hexagones H3 (points actifs)', points: 'Points de deal', communes: 'Communes par taille',
+  departements: 'Départements : indicateur SSMSI', operations: 'Opérations',
+};
+const sizeClassLabels: Record<string, string> = {
+  metropole: 'Métropole', grande_ville: 'Grande ville', ville_moyenne: 'Ville moyenne', petite_ville: 'Petite ville', rural: 'Rurale',
+};
+const speeds = [1, 2, 4, 8];
+
+export function frenchMonth(month: string): string {
+  const [year, number] = month.split('-').map(Number);
+  return new Date(Date.UTC(year, number - 1, 1)).toLocaleDateString('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+export function MapPage({ me }: { me: Me }) {
+  const role = me.user!.role;
+  const precise = role !== 'deputy';
+  const finest = finestResolutionFor(role);
+  const container = useRef<HTMLDivElement>(null);
+  const map = useRef<SillageMap | null>(null);
+  const [view, setView] = useState<ViewState>(() => parseView(location.search));
+  const [mapView, setMapView] = useState<{ zoom: number; bounds: [number, number, number, number] }>({ zoom: view.zoom, bounds: [-5, 41, 10, 51] });
+  const [cube, setCube] = useState<Cube | null>(null);
+  const [cubeStatus, setCubeStatus] = useState<string>('');
+  const [error, setError] = useState<string | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState(2);
+  const [sizeSeries, setSizeSeries] = useState<SeriesResponse | null>(null);
+  const [indicators, setIndicators] = useState<Indicator[]>([]);
+  const [operations, setOperations] = useState<GeoJSON.FeatureCollection | null>(null);
+  const [selection, setSelection] = useState<Selection | null>(() => parseSelection(view.selection));
+
+  const resolution = view.resolution === 'auto' ? resolutionForZoom(mapView.zoom, finest) : Math.min(view.resolution, finest);
+  // Cubes finer than 7 cover the view (padded), coarser ones all of France: refetched only when needed.
+  const cubeArea = useMemo(() => (resolution <= 7 ? null : padBounds(mapView.bounds)), [resolution, resolution <= 7 ? '' : mapView.bounds.map((v) => v.toFixed(1)).join()]); // eslint-disable-line react-hooks/exhaustive-deps
+  const from = monthIndex(view.from);
+  const to = monthIndex(view.to);
+  const month = monthIndex(view.month);
+
+  const update = useCallback((patch: Partial<ViewState>) => setView((current) => ({ ...current, ...patch })), []);
+  const fail = useCallback((e: unknown) => setError(e instanceof ApiError || e instanceof Error ? e.message : String(e)), []);
+
+  // The map, once.
+  useEffect(() => {
+    const pointTiles = precise ? pointTileTemplate(view.from, view.to) : null;
+    const instance = new SillageMap(container.current!, { center: view.center, zoom: view.zoom, analyst: true, pointTiles });
+    map.current = instance;
+    (window as unknown as { sillageMap: SillageMap }).sillageMap = instance;
+    instance.onViewChange((v) => {
+      setMapView({ zoom: v.zoom, bounds: v.bounds });
+      setView((current) => ({ ...current, center: v.center, zoom: Number(v.zoom.toFixed(2)) }));
+    });
+    instance.onSelect((s) => setSelection(s));
+    instance.whenReady().then(() => setMapView({ zoom: instance.view().zoom, bounds: instance.view().bounds }));
+    api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((outlines) => instance.setDepartments(outlines)).catch(fail);
+    api<GeoJSON.FeatureCollection>('/api/operations').then(setOperations).catch(fail);
+    api<{ items: Indicator[] }>('/api/statistics/indicators').then((r) => setIndicators(r.items)).catch(fail);
+    return () => instance.destroy();
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // The URL follows the view.
+  useEffect(() => {
+    const next = serializeView({ ...view, selection: selectionKey(selection) });
+    if (next !== location.search) history.replaceState(null, '', `${location.pathname}${next}`);
+  }, [view, selection]);
+
+  useEffect(() => { map.current?.setLayers(view.layers); }, [view.layers]);
+  useEffect(() => { if (precise) map.current?.setPointWindow(pointTileTemplate(view.from, view.to)); }, [view.from, view.to, precise]);
+
+  useEffect(() => {
+    if (!operations) return;
+    map.current?.setOperations({
+      ...operations,
+      features: operations.features.map((f) => {
+        const p = f.properties as { started_on: string; ended_on: string | null };
+        return { ...f, properties: { ...p, start_month: monthIndex(p.started_on.slice(0, 7)), period: `${frenchDate(p.started_on)}${p.ended_on ? ` → ${frenchDate(p.ended_on)}` : ' (en cours)'}` } };
+      }),
+    });
+  }, [operations]);
+
+  // The cube for the view: fetched when the window, the resolution or the area changes, never per tick.
+  useEffect(() => {
+    let cancelled = false;
+    const started = performance.now();
+    setCubeStatus(`Chargement des hexagones (résolution ${resolution}, ${to - from + 1} mois)…`);
+    const area = cubeArea ? `&bbox=${cubeArea.map((v) => v.toFixed(4)).join(',')}` : '';
+    api<Cube>(`/api/aggregates/deal-points/cube?resolution=${resolution}&from=${view.from}&to=${view.to}${area}`)
+      .then(async (loaded) => {
+        if (cancelled) return;
+        await map.current?.setHexCells(loaded.cells.map((c) => c.h3));
+        setCube(loaded);
+        setError(null);
+        setCubeStatus(`${loaded.cells.length.toLocaleString('fr-FR')} hexagones × ${loaded.months.length} mois chargés en ${Math.round(performance.now() - started)} ms`);
+      })
+      .catch((e) => { if (!cancelled) { setCubeStatus(''); fail(e); } });
+    return () => { cancelled = true; };
+  }, [resolution, view.from, view.to, cubeArea, fail]);
+
+  // Each tick: a lookup in the cube, feature-state and global state on the map.
+  useEffect(() => {
+    if (!cube || !map.current) return;
+    const offset = month - monthIndex(cube.from);
+    if (offset < 0 || offset >= cube.months.length) return;
+    map.current.showMonth(month, from, view.cumulative, countsAt(cube, offset, view.cumulative));
+  }, [cube, month, from, view.cumulative]);
+
+  // Playback, month by month.
+  useEffect(() => {
+    if (!playing) return;
+    const timer = setInterval(() => {
+      setView((current) => {
+        const next = monthIndex(current.month) + 1;
+        if (next > monthIndex(current.to)) { setPlaying(false); return current; }
+        return { ...current, month: monthLabel(next) };
+      });
+    }, 1000 / speed);
+    return () => clearInterval(timer);
+  }, [playing, speed]);
+
+  // The national chart by commune size class.
+  useEffect(() => {
+    api<SeriesResponse>(`/api/aggregates/deal-points/series?by=size_class&from=${view.from}&to=${view.to}`).then(setSizeSeries).catch(fail);
+  }, [view.from, view.to, fail]);
+
+  // Departments by the chosen SSMSI indicator (rate per 1,000 inhabitants).
+  useEffect(() => {
+    if (!view.layers.includes('departements')) return;
+    api<{ items: { department_code: string; rate_per_1000: string | number | null }[] }>(`/api/statistics/departments?indicator=${view.indicator}&year=${view.year}`)
+      .then((r) => {
+        const rates = new Map(r.items.filter((i) => i.rate_per_1000 !== null).map((i) => [i.department_code, Number(i.rate_per_1000)]));
+        map.current?.setDepartmentRates(rates, quantileBreaks(rates.values()));
+      }).catch(fail);
+  }, [view.layers, view.indicator, view.year, fail]);
+
+  const offset = cube ? month - monthIndex(cube.from) : -1;
+  const shown = cube && offset >= 0 && offset < cube.months.length ? totalAt(cube, offset, view.cumulative) : null;
+  const breaks = useMemo(() => (cube ? quantileBreaks(cubeValues(cube, view.cumulative)) : []), [cube, view.cumulative]);
+  useEffect(() => { if (breaks.length) map.current?.setHexBreaks(breaks); }, [breaks]);
+  const sizeChart = useMemo(() => sizeSeries && sizeSeries.series.map((s) => ({
+    label: sizeClassLabels[s.key] ?? s.label, values: view.cumulative ? s.cumulative : s.active, colour: s.key === 'petite_ville' ? '#18753c' : s.key === 'rural' ? '#929292' : colours.sizeClasses[s.key],
+  })), [sizeSeries, view.cumulative]);
+
+  const toggleLayer = (name: LayerName) => update({ layers: view.layers.includes(name) ? view.layers.filter((l) => l !== name) : [...view.layers, name] });
+  const setWindow = (patch: { from?: string; to?: string }) => {
+    const next = { from: patch.from ?? view.from, to: patch.to ?? view.to };
+    if (next.from > next.to) return;
+    update({ ...next, month: view.month < next.from ? next.from : view.month > next.to ? next.to : view.month });
+  };
+
+  return (
+    <div className="sillage-map-page">
+      <aside className="sillage-sidebar" aria-label="Commandes de la carte">
+        <CommuneSearch onFound={(hit, feature) => { if (feature) map.current?.showCommune(feature); else map.current?.flyTo([hit.longitude, hit.latitude], 11); setSelection({ kind: 'commune', insee: hit.insee, name: hit.name }); }} onError={fail} />
+
+        <section className="sillage-time" aria-label="Période">
+          <h2 className="fr-text--md fr-text--bold fr-mb-1w">Période</h2>
+          <div className="sillage-row">
+            <label className="fr-label" htmlFor="window-from">Début
+              <input id="window-from" className="fr-input" type="month" min="2016-01" max={view.to} value={view.from} onChange={(e) => e.target.value && setWindow({ from: e.target.value })} />
+            </label>
+            <label className="fr-label" htmlFor="window-to">Fin
+              <input id="window-to" className="fr-input" type="month" min={view.from} max="2030-12" value={view.to} onChange={(e) => e.target.value && setWindow({ to: e.target.value })} />
+            </label>
+          </div>
+          <div className="sillage-window-range" aria-label="Fenêtre glissable">
+            <input aria-label="Début de la fenêtre (glisser)" type="range" min={monthIndex('2019-01')} max={monthIndex('2025-12')} value={from} onChange={(e) => setWindow({ from: monthLabel(Math.min(Number(e.target.value), to)) })} />
+            <input aria-label="Fin de la fenêtre (glisser)" type="range" min={monthIndex('2019-01')} max={monthIndex('2025-12')} value={to} onChange={(e) => setWindow({ to: monthLabel(Math.max(Number(e.target.value), from)) })} />
+          </div>
+          <label className="fr-label fr-mt-1w" htmlFor="month-slider">Mois affiché : <strong data-testid="current-month">{frenchMonth(view.month)}</strong></label>
+          <input id="month-slider" className="sillage-slider" type="range" min={from} max={to} value={month} onChange={(e) => update({ month: monthLabel(Number(e.target.value)) })} />
+          <div className="sillage-row">
+            <button type="button" className={`fr-btn fr-btn--sm ${playing ? 'fr-icon-pause-circle-line' : 'fr-icon-play-circle-line'} fr-btn--icon-left`} onClick={() => {
+              if (!playing && month >= to) update({ month: view.from });
+              setPlaying(!playing);
+            }}>{playing ? 'Pause' : 'Lecture'}</button>
+            <label className="fr-label" htmlFor="speed">Vitesse
+              <select id="speed" className="fr-select" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
+                {speeds.map((s) => <option key={s} value={s}>{s} mois/s</option>)}
+              </select>
+            </label>
+          </div>
+          <div className="fr-checkbox-group fr-checkbox-group--sm fr-mt-1w">
+            <input type="checkbox" id="cumulative" checked={view.cumulative} onChange={(e) => update({ cumulative: e.target.checked })} />
+            <label className="fr-label" htmlFor="cumulative">Cumulé depuis le début de la fenêtre</label>
+          </div>
+        </section>
+
+        <section aria-label="Couches" className="fr-mt-2w">
+          <h2 className="fr-text--md fr-text--bold fr-mb-1w">Couches</h2>
+          {layerNames.filter((name) => precise || name !== 'points').map((name) => (
+            <div key={name} className="fr-checkbox-group fr-checkbox-group--sm">
+              <input type="checkbox" id={`layer-${name}`} checked={view.layers.includes(name)} onChange={() => toggleLayer(name)} />
+              <label className="fr-label" htmlFor={`layer-${name}`}>{layerLabels[name]}</label>
+            </div>
+          ))}
+          <Legend view={view} breaks={breaks} resolution={resolution} finest={finest} suppressed={cube?.suppressed_below ?? null}
+            indicators={indicators} onChange={update} mapZoom={mapView.zoom} />
+        </section>
+      </aside>
+
+      <section className="sillage-map-area" aria-label="Carte">
+        <div className="sillage-status" role="status" aria-live="polite">
+          {shown && <span data-testid="shown-total">{view.cumulative ? 'Points actifs depuis ' + frenchMonth(view.from) : 'Points actifs en ' + frenchMonth(view.month)} : <strong>{shown.total.toLocaleString('fr-FR')}</strong>{shown.suppressedCells ? ` (+ ${shown.suppressedCells} hexagones < 5 masqués)` : ''} · </span>}
+          <span data-testid="cube-status">{cubeStatus}</span>
+        </div>
+        {error && <div className="fr-alert fr-alert--error fr-alert--sm sillage-error" role="alert"><p>{error}</p><button type="button" className="fr-link--close fr-link" onClick={() => setError(null)}>Masquer</button></div>}
+        <div ref={container} className="sillage-map" data-testid="analyst-map" />
+        {selection && <DetailsPanel selection={selection} cube={cube} view={view} precise={precise} operations={operations} onClose={() => setSelection(null)} />}
+      </section>
+
+      <section className="sillage-bottom" aria-label="Évolution nationale par taille de commune">
+        {sizeChart && sizeSeries && <LineChart title={`Points actifs en France par taille de commune, ${frenchMonth(view.from)} – ${frenchMonth(view.to)}${view.cumulative ? ' (cumulé)' : ''}`} months={sizeSeries.months} series={sizeChart} markerIndex={month - from} height={150} />}
+      </section>
+    </div>
+  );
+}
+
+function Legend({ view, breaks, resolution, finest, suppressed, indicators, onChange, mapZoom }: {
+  view: ViewState; breaks: number[]; resolution: number; finest: number; suppressed: number | null; indicators: Indicator[];
+  onChange: (patch: Partial<ViewState>) => void; mapZoom: number;
+}) {
+  return (
+    <div className="sillage-legend fr-text--xs">
+      {view.layers.includes('hexagones') && (
+        <div>
+          <p className="fr-text--xs fr-mb-1v"><strong>Points actifs par hexagone</strong></p>
+          <ul className="sillage-swatches">
+            {breaks.map((upper, i) => <li key={upper}><span style={{ background: colours.hexRamp[i] }} />{i === 0 ? 1 : breaks[i - 1] + 1}{upper > (i === 0 ? 1 : breaks[i - 1] + 1) ? `–${upper}` : ''}</li>)}
+            {suppressed && <li><span style={{ background: '#b7b7b7' }} />&lt; {suppressed} (masqué)</li>}
+          </ul>
+          <label className="fr-label fr-text--xs" htmlFor="resolution">Résolution H3
+            <select id="resolution" className="fr-select" value={String(view.resolution)} onChange={(e) => onChange({ resolution: e.target.value === 'auto' ? 'auto' : Number(e.target.value) })}>
+              <option value="auto">Selon le zoom (actuellement {resolution})</option>
+              {[4, 5, 6, 7, 8, 9].filter((r) => r <= finest).map((r) => <option key={r} value={r}>{r} ({['≈ 1 770 km²', '≈ 250 km²', '≈ 36 km²', '≈ 5 km²', '≈ 0,7 km²', '≈ 0,1 km²'][r - 4]})</option>)}
+            </select>
+          </label>
+        </div>
+      )}
+      {view.layers.includes('points') && (
+        <ul className="sillage-swatches">
+          <li><span className="dot" style={{ background: colours.active }} />actif</li>
+          <li><span className="dot" style={{ background: colours.reopened }} />rouvert</li>
+          {view.cumulative && <li><span className="dot" style={{ background: colours.dismantled }} />démantelé depuis</li>}
+          {mapZoom < 7 && <li>visibles à partir du zoom 7</li>}
+        </ul>
+      )}
+      {view.layers.includes('communes') && (
+        <ul className="sillage-swatches">
+          {Object.entries(colours.sizeClasses).map(([code, colour]) => <li key={code}><span style={{ background: colour, border: '1px solid #ccc' }} />{sizeClassLabels[code]}</li>)}
+        </ul>
+      )}
+      {view.layers.includes('departements') && (
+        <div className="sillage-row">
+          <label className="fr-label fr-text--xs" htmlFor="indicator">Indicateur (pour 1 000 hab.)
+            <select id="indicator" className="fr-select" value={view.indicator} onChange={(e) => onChange({ indicator: e.target.value })}>
+              {indicators.map((i) => <option key={i.code} value={i.code}>{i.label}</option>)}
+            </select>
+          </label>
+          <label className="fr-label fr-text--xs" htmlFor="year">Année
+            <select id="year" className="fr-select" value={view.year} onChange={(e) => onChange({ year: Number(e.target.value) })}>
+              {Array.from({ length: 10 }, (_, i) => 2016 + i).map((y) => <option key={y} value={y}>{y}</option>)}
+            </select>
+          </label>
+        </div>
+      )}
+      {view.layers.includes('operations') && <ul className="sillage-swatches"><li><span style={{ border: `2px dashed ${colours.operation}` }} />zone ciblée d’une opération (pâle : pas encore commencée)</li></ul>}
+    </div>
+  );
+}
+
+function CommuneSearch({ onFound, onError }: { onFound: (hit: CommuneHit, feature: GeoJSON.Feature | null) => void; onError: (e: unknown) => void }) {
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<CommuneHit[]>([]);
+  useEffect(() => {
+    if (query.trim().length < 2) { setHits([]); return; }
+    const timer = setTimeout(() => {
+      api<{ items: CommuneHit[] }>(`/api/communes?q=${encodeURIComponent(query.trim())}&limit=8`).then((r) => setHits(r.items)).catch(onError);
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [query, onError]);
+  const choose = async (hit: CommuneHit) => {
+    setHits([]);
+    setQuery(hit.name);
+    const feature = await api<GeoJSON.Feature>(`/api/communes/${hit.insee}`).catch(() => null);
+    onFound(hit, feature && feature.geometry ? feature : null);
+  };
+  return (
+    <div className="fr-search-bar sillage-search" role="search">
+      <label className="fr-label" htmlFor="commune-search">Aller à une commune (nom ou code INSEE)</label>
+      <input id="commune-search" className="fr-input" type="search" placeholder="Pertuis, 84089…" value={query} autoComplete="off"
+        onChange={(e) => setQuery(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter' && hits[0]) choose(hits[0]); }} />
+      {hits.length > 0 && (
+        <ul className="sillage-hits" role="listbox" aria-label="Communes trouvées">
+          {hits.map((hit) => <li key={hit.insee} role="option" aria-selected="false"><button type="button" onClick={() => choose(hit)}>{hit.name} ({hit.department_code}) — {hit.insee}</button></li>)}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function pointTileTemplate(from: string, to: string): string {
+  return `${location.origin}/tiles/deal-points/{z}/{x}/{y}.mvt?from=${from}&to=${to}`;
+}
+
+function padBounds([west, south, east, north]: [number, number, number, number]): [number, number, number, number] {
+  const dx = (east - west) / 2;
+  const dy = (north - south) / 2;
+  return [Math.max(-180, west - dx), Math.max(-90, south - dy), Math.min(180, east + dx), Math.min(90, north + dy)];
+}
+
+function frenchDate(date: string): string {
+  return new Date(`${date.slice(0, 10)}T00:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'UTC' });
+}
+
+function selectionKey(selection: Selection | null): string | null {
+  if (!selection) return null;
+  return selection.kind === 'hex' ? `hex:${selection.h3}` : selection.kind === 'commune' ? `commune:${selection.insee}` : `${selection.kind}:${selection.id}`;
+}
+
+function parseSelection(key: string | null): Selection | null {
+  if (!key) return null;
+  const [kind, id] = key.split(':');
+  if (kind === 'hex') return { kind, h3: id };
+  if (kind === 'commune') return { kind, insee: id, name: id };
+  if (kind === 'point' || kind === 'operation') return { kind, id: Number(id) };
+  return null;
+}
