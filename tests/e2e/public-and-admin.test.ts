@@ -123,7 +123,7 @@ describe('the admin screens', () => {
 
   it('lets the Vaucluse CROSS accept the report sent from the public page', async () => {
     const username = await ensureUser(database.pool, 'departmental_analyst', ['84']);
-    const page = await openPage('/connexion');
+    const page = await openPage('/connexion?suite=/moderation');
     await page.fill('#username', username);
     await page.fill('#password', testPassword);
     await page.click('button[type="submit"]');

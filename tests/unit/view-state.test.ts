@@ -34,3 +34,16 @@ describe('resolution and colour classes', () => {
     expect(quantileBreaks([4, 4, 4])).toEqual([4]);
   });
 });
+
+describe('cube lookups', async () => {
+  const { countsAt, totalAt } = await import('../../web/map/cube.js');
+  const cube = { resolution: 7, from: '2024-01', to: '2024-02', months: ['2024-01', '2024-02'], suppressed_below: 5, cells: [
+    { h3: 'a', active: [3, null], cumulative: [3, 7] },
+    { h3: 'b', active: [0, 6], cumulative: [0, 6] },
+  ] };
+  it('keeps suppressed counts unknown (null), never zero', () => {
+    expect([...countsAt(cube, 1, false)]).toEqual([['a', null], ['b', 6]]);
+    expect(totalAt(cube, 1, false)).toEqual({ total: 6, suppressedCells: 1 });
+    expect(totalAt(cube, 1, true)).toEqual({ total: 13, suppressedCells: 0 });
+  });
+});

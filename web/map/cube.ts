@@ -5,7 +5,10 @@ export interface Cube { resolution: number; from: string; to: string; months: st
 /** Counts of every cell for the month at `offset` in the cube (null: suppressed, fewer than 5). */
 export function countsAt(cube: Cube, offset: number, cumulative: boolean): Map<string, number | null> {
   const counts = new Map<string, number | null>();
-  for (const cell of cube.cells) counts.set(cell.h3, (cumulative ? cell.cumulative : cell.active)[offset] ?? 0);
+  for (const cell of cube.cells) {
+    const value = (cumulative ? cell.cumulative : cell.active)[offset];
+    counts.set(cell.h3, value === undefined ? 0 : value);
+  }
   return counts;
 }
 

@@ -243,6 +243,14 @@ export class SillageMap {
     this.map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]], { padding: 40, duration: 600, maxZoom: 13 });
   }
 
+  /** Resolves at the map's next idle (benchmarks). */
+  nextIdle(): Promise<void> {
+    const idle = new Promise<void>((resolve) => this.map.once('idle', () => resolve()));
+    // A tick that changes nothing visible would otherwise never render, and never idle.
+    this.map.triggerRepaint();
+    return idle;
+  }
+
   /** Hexbins drawn on screen with the count they show (for tests). */
   renderedHexes(): { h3: string; count: number; suppressed: boolean }[] {
     return this.map.queryRenderedFeatures({ layers: ['hex-fill'] })

@@ -242,7 +242,7 @@ function Legend({ view, breaks, resolution, finest, suppressed, indicators, onCh
         <div>
           <p className="fr-text--xs fr-mb-1v"><strong>Points actifs par hexagone</strong></p>
           <ul className="sillage-swatches">
-            {breaks.map((upper, i) => <li key={upper}><span style={{ background: colours.hexRamp[i] }} />{i === 0 ? 1 : breaks[i - 1] + 1}{upper > (i === 0 ? 1 : breaks[i - 1] + 1) ? `–${upper}` : ''}</li>)}
+            {breaks.map((upper, i) => { const lower = i === 0 ? Math.min(upper, suppressed ?? 1) : breaks[i - 1] + 1; return <li key={upper}><span style={{ background: colours.hexRamp[i] }} />{lower}{upper > lower ? `–${upper}` : ''}</li>; })}
             {suppressed && <li><span style={{ background: '#b7b7b7' }} />&lt; {suppressed} (masqué)</li>}
           </ul>
           <label className="fr-label fr-text--xs" htmlFor="resolution">Résolution H3

@@ -20,7 +20,8 @@ export function SignInPage({ me, onChange }: { me: Me | null; onChange: () => vo
       const answer = await api<Me>('/api/auth/sign-in', { method: 'POST', body: { username, password } });
       setCsrfToken(answer.csrf_token);
       const role = answer.user?.role;
-      location.assign(role === 'admin' ? '/admin/journal' : role === 'national_analyst' || role === 'departmental_analyst' ? '/moderation' : '/');
+      const next = new URLSearchParams(location.search).get('suite');
+      location.assign(next && /^\/[a-z/]*$/.test(next) ? next : role === 'admin' ? '/admin/journal' : '/');
     } catch (e) {
       setError(e instanceof ApiError ? e.message : (e as Error).message);
     }

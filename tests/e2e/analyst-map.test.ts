@@ -1,0 +1,215 @@
+/**
+ * The analysts' map in a real Chromium, on the demo scenario: the map idles, hexbins render with
+ * the counts the API gives for the month shown, moving the window or playing changes them,
+ * clicking opens panels, a shared URL restores the view, deputies see suppressed aggregates only,
+ * and API errors are shown.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { cellToLatLng } from 'h3-js';
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { readVersions, type Database } from '../../server/database.js';
+import { connect, emptyBusinessTables, ensureUser, testPassword } from '../helpers/databases.js';
+import { buildWeb, launchChromium, screenshotDirectory } from '../helpers/browser.js';
+import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import type { Role } from '../../server/domain/access.js';
+
+let database: Database;
+let app: FastifyInstance;
+let url: string;
+let browser: Browser;
+const problems: string[] = [];
+
+interface Hex { h3: string; count: number; suppressed: boolean }
+interface CubeBody { from: string; months: string[]; cells: { h3: string; active: (number | null)[]; cumulative: (number | null)[] }[] }
+
+async function signedInPage(role: Role, path: string, departments: string[] = []): Promise<Page> {
+  const username = await ensureUser(database.pool, role, departments);
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'fr-FR' });
+  page.on('pageerror', (error) => problems.push(`${path}: ${error.message}`));
+  page.on('console', (message) => { if (message.type() === 'error' && !message.text().includes('status of 422')) problems.push(`${path}: ${message.text()}`); });
+  await page.goto(`${url}/connexion`);
+  await page.fill('#username', username);
+  await page.fill('#password', testPassword);
+  await page.click('button[type="submit"]');
+  await page.waitForURL(`${url}/`);
+  await page.goto(url + path);
+  return page;
+}
+
+/** Waits until the map is idle with the hexbins of the month shown. */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => !document.querySelector('[data-testid="cube-status"]')?.textContent?.includes('Chargement'));
+  await page.waitForSelector('[data-testid="analyst-map"][data-map-idle="true"]', { timeout: 30_000 });
+  await page.waitForTimeout(300);
+  await page.waitForSelector('[data-testid="analyst-map"][data-map-idle="true"]', { timeout: 30_000 });
+}
+
+const renderedHexes = (page: Page) => page.evaluate(() => (window as unknown as { sillageMap: { renderedHexes(): Hex[] } }).sillageMap.renderedHexes());
+const fetchJson = <T,>(page: Page, path: string) => page.evaluate(async (p) => (await fetch(p)).json(), path) as Promise<T>;
+
+/** The rendered counts equal the cube's values for `month` (cells with no point are not drawn). */
+async function expectRenderedCountsMatchApi(page: Page, resolution: number, from: string, to: string, month: string, cumulative = false) {
+  const cube = await fetchJson<CubeBody>(page, `/api/aggregates/deal-points/cube?resolution=${resolution}&from=${from}&to=${to}`);
+  const offset = cube.months.indexOf(month);
+  expect(offset).toBeGreaterThanOrEqual(0);
+  const expected = new Map(cube.cells.map((c) => [c.h3, (cumulative ? c.cumulative : c.active)[offset]]));
+  const rendered = await renderedHexes(page);
+  const drawn = rendered.filter((h) => h.count > 0 || h.suppressed);
+  expect(drawn.length).toBeGreaterThan(20);
+  for (const hex of drawn) expect(hex.suppressed ? null : hex.count, hex.h3).toBe(expected.get(hex.h3));
+  return { drawn, expected };
+}
+
+beforeAll(async () => {
+  buildWeb();
+  database = connect('embedded');
+  await emptyBusinessTables(database.pool);
+  await loadScenario(database.pool, buildScenarioFiles(20190101, 'planted'));
+  app = await buildApp({ database, databaseVersions: await readVersions(database.pool), config: loadConfig({}), serveWeb: true });
+  url = await app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchChromium();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await database?.close();
+});
+
+describe('the analysts\' map', () => {
+  it('idles with hexbins whose counts are the API\'s, and follows the time window', async () => {
+    const page = await signedInPage('national_analyst', '/');
+    await settled(page);
+    // National zoom: resolution 4 over all of France.
+    const december = await expectRenderedCountsMatchApi(page, 4, '2019-01', '2025-12', '2025-12');
+    const total = Number((await page.textContent('[data-testid="shown-total"] strong'))!.replace(/\s/g, ''));
+    expect(total).toBe([...december.expected.values()].reduce((s: number, v) => s + (v ?? 0), 0));
+    await page.screenshot({ path: `${screenshotDirectory}/carte-nationale.png` });
+
+    // Typing a new window end moves the month shown; the counts become those of December 2020.
+    await page.fill('#window-to', '2020-12');
+    await settled(page);
+    expect(await page.textContent('[data-testid="current-month"]')).toBe('décembre 2020');
+    const counts2020 = await expectRenderedCountsMatchApi(page, 4, '2019-01', '2020-12', '2020-12');
+    expect(counts2020.drawn.map((h) => h.count)).not.toEqual(december.drawn.map((h) => h.count));
+    expect(page.url()).toContain('au=2020-12');
+
+    // Cumulative mode counts distinct points since the window start.
+    await page.click('label[for="cumulative"]');
+    await settled(page);
+    await expectRenderedCountsMatchApi(page, 4, '2019-01', '2020-12', '2020-12', true);
+    await page.click('label[for="cumulative"]');
+    await page.close();
+  }, 120_000);
+
+  it('plays month by month, without fetching the cube again', async () => {
+    const page = await signedInPage('national_analyst', '/?du=2023-01&au=2024-12&m=2023-01');
+    await settled(page);
+    const cubeRequests: string[] = [];
+    page.on('request', (request) => { if (request.url().includes('/deal-points/cube')) cubeRequests.push(request.url()); });
+    expect(await page.textContent('[data-testid="current-month"]')).toBe('janvier 2023');
+    await page.selectOption('#speed', '8');
+    await page.click('button:has-text("Lecture")');
+    await page.waitForFunction(() => document.querySelector('[data-testid="current-month"]')?.textContent !== 'janvier 2023');
+    await page.waitForTimeout(600);
+    await page.click('button:has-text("Pause")');
+    const month = new URL(page.url()).searchParams.get('m')!;
+    expect(month > '2023-01').toBe(true);
+    await settled(page);
+    expect(cubeRequests).toEqual([]);
+    await expectRenderedCountsMatchApi(page, 4, '2023-01', '2024-12', month);
+    await page.close();
+  }, 60_000);
+
+  it('opens the panel of a clicked hexbin, with its monthly chart', async () => {
+    const page = await signedInPage('national_analyst', '/?c=5.40,43.32&z=9.5&l=hexagones,operations&m=2024-06');
+    await settled(page);
+    const hexes = (await renderedHexes(page)).filter((h) => h.count > 0).sort((a, b) => b.count - a.count);
+    const target = hexes[0];
+    const [lat, lng] = cellToLatLng(target.h3);
+    const position = await page.evaluate(([x, y]) => (window as unknown as { sillageMap: { project(p: [number, number]): { x: number; y: number } } }).sillageMap.project([x, y]), [lng, lat]);
+    const box = (await page.locator('[data-testid="analyst-map"]').boundingBox())!;
+    await page.mouse.click(box.x + position.x, box.y + position.y);
+    const panel = page.locator('[data-testid="details-panel"]');
+    await panel.locator('h2').waitFor();
+    expect(await panel.locator('h2').textContent()).toContain('Hexagone H3 (résolution 8)');
+    expect(await panel.textContent()).toContain(target.h3);
+    expect(await panel.textContent()).toContain(`Points actifs en 2024-06${target.count}`);
+    expect(await panel.locator('canvas').count()).toBe(1);
+    expect(page.url()).toContain(`sel=hex:${target.h3}`);
+    await page.screenshot({ path: `${screenshotDirectory}/carte-panneau-hexagone.png` });
+    await page.close();
+  }, 60_000);
+
+  it('restores a shared view from its URL, with points, communes by size class and the panel', async () => {
+    const shared = '/?c=5.5000,43.7000&z=11.00&l=points,communes,operations&du=2022-01&au=2025-06&m=2024-12&sel=commune:84089';
+    const page = await signedInPage('national_analyst', shared);
+    await settled(page);
+    const view = await page.evaluate(() => (window as unknown as { sillageMap: { view(): { center: [number, number]; zoom: number } } }).sillageMap.view());
+    expect(view.zoom).toBeCloseTo(11, 1);
+    expect(view.center[0]).toBeCloseTo(5.5, 2);
+    expect(view.center[1]).toBeCloseTo(43.7, 2);
+    expect(await page.inputValue('#window-from')).toBe('2022-01');
+    expect(await page.inputValue('#window-to')).toBe('2025-06');
+    expect(await page.textContent('[data-testid="current-month"]')).toBe('décembre 2024');
+    expect(await page.isChecked('#layer-points')).toBe(true);
+    expect(await page.isChecked('#layer-hexagones')).toBe(false);
+    expect(await page.isChecked('#layer-communes')).toBe(true);
+    const panel = page.locator('[data-testid="details-panel"]');
+    await panel.locator('h2:has-text("Pertuis")').waitFor();
+    expect(await panel.textContent()).toContain('ville moyenne');
+    // The points drawn are those active in December 2024, as the list endpoint says.
+    const ids = await page.evaluate(() => (window as unknown as { sillageMap: { renderedPointIds(): number[] } }).sillageMap.renderedPointIds());
+    expect(ids.length).toBeGreaterThan(3);
+    const listed = await fetchJson<{ features: { id: number }[] }>(page, '/api/deal-points?commune=84089&at=2024-12-15&status=active&status=reopened&limit=1000');
+    for (const id of listed.features.map((f) => f.id)) expect(ids).toContain(id);
+    await page.screenshot({ path: `${screenshotDirectory}/carte-pertuis-partagee.png` });
+    await page.close();
+  }, 60_000);
+
+  it('finds a commune by name and flies to it; shows departments by an SSMSI rate', async () => {
+    const page = await signedInPage('national_analyst', '/?l=hexagones,departements');
+    await settled(page);
+    await page.fill('#commune-search', 'Carpentras');
+    await page.click('.sillage-hits button:has-text("Carpentras")');
+    await page.locator('[data-testid="details-panel"] h2:has-text("Carpentras")').waitFor();
+    await settled(page);
+    const view = await page.evaluate(() => (window as unknown as { sillageMap: { view(): { center: [number, number]; zoom: number } } }).sillageMap.view());
+    expect(view.zoom).toBeGreaterThan(10);
+    expect(Math.abs(view.center[0] - 5.05)).toBeLessThan(0.1);
+    expect(Math.abs(view.center[1] - 44.05)).toBeLessThan(0.1);
+    await page.goto(`${url}/?l=departements&ind=trafic_de_stupefiants&an=2024`);
+    await settled(page);
+    expect(await page.inputValue('#indicator')).toBe('trafic_de_stupefiants');
+    await page.screenshot({ path: `${screenshotDirectory}/carte-departements-ssmsi.png` });
+    await page.close();
+  }, 60_000);
+
+  it('gives deputies aggregated hexbins only, small counts masked', async () => {
+    const page = await signedInPage('deputy', '/?c=5.2,43.8&z=8&l=hexagones');
+    await settled(page);
+    expect(await page.locator('#layer-points').count()).toBe(0);
+    const hexes = await renderedHexes(page);
+    expect(hexes.some((h) => h.suppressed)).toBe(true);
+    expect(hexes.filter((h) => !h.suppressed && h.count > 0 && h.count < 5)).toEqual([]);
+    expect(await page.textContent('.sillage-legend')).toContain('< 5 (masqué)');
+    await page.screenshot({ path: `${screenshotDirectory}/carte-depute.png` });
+    await page.close();
+  }, 60_000);
+
+  it('shows the API\'s error message instead of swallowing it', async () => {
+    const page = await signedInPage('national_analyst', '/');
+    await page.route('**/api/aggregates/deal-points/cube**', (route) => route.fulfill({ status: 422, contentType: 'application/json', body: JSON.stringify({ error: 'invalid_input', message: 'querystring.to: the window may span at most 240 months', details: [] }) }));
+    await page.fill('#window-from', '2020-01');
+    await page.waitForSelector('.sillage-error');
+    expect(await page.textContent('.sillage-error')).toContain('the window may span at most 240 months');
+    await page.close();
+  }, 60_000);
+
+  it('raised no page error', () => {
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * The generated scenario (in memory, no database) as the analyses read it: points with their
+ * active periods and the operation that dismantled them, communes and size classes.
+ */
+import { latLngToCell } from 'h3-js';
+import { generateScenario, type Scenario, type ScenarioVariant } from '../../server/domain/scenario/generate.js';
+import { readScenarioGeography } from '../../server/services/scenario.js';
+import type { PointHistory } from '../../server/domain/analytics/history.js';
+
+let geography: ReturnType<typeof readScenarioGeography> | null = null;
+
+export function sizeClassOf(insee: string, population: number): string {
+  if (insee === '84089') return 'ville_moyenne'; // the documented override (db/reference/size-class-overrides.csv)
+  return population >= 200000 ? 'metropole' : population >= 100000 ? 'grande_ville' : population >= 20000 ? 'ville_moyenne' : population >= 5000 ? 'petite_ville' : 'rural';
+}
+
+export function scenarioHistories(seed: number, variant: ScenarioVariant): { scenario: Scenario; points: PointHistory[]; operationIds: Map<string, number>; centroids: Map<string, [number, number]> } {
+  geography ??= readScenarioGeography();
+  const scenario = generateScenario({ seed, variant, communes: geography.communes, trafficking: geography.trafficking });
+  const communes = new Map(geography.communes.map((c) => [c.insee, c]));
+  const operationIds = new Map(scenario.operations.map((o, i) => [o.plan.externalId, i + 1]));
+  const points = scenario.points.map((p, index): PointHistory => {
+    const periods: PointHistory['periods'] = [];
+    p.history.forEach((entry, i) => {
+      if (entry.status === 'active' || entry.status === 'reopened') periods.push({ from: entry.on, until: p.history[i + 1]?.on ?? null });
+    });
+    const commune = communes.get(p.commune)!;
+    return {
+      id: index + 1, longitude: p.longitude, latitude: p.latitude, cell: latLngToCell(p.latitude, p.longitude, 8),
+      commune: p.commune, communeName: commune.name, sizeClass: sizeClassOf(p.commune, commune.population), department: p.department, periods,
+      dismantledBy: p.history.filter((e) => e.status === 'dismantled' && e.operation).map((e) => ({ operationId: operationIds.get(e.operation!)!, on: e.on })),
+    };
+  });
+  const centroids = new Map(geography.communes.map((c) => [c.insee, [c.longitude, c.latitude] as [number, number]]));
+  return { scenario, points, operationIds, centroids };
+}
