@@ -26,6 +26,7 @@ import { authRoutes } from './routes/auth.js';
 import { adminRoutes } from './routes/admin.js';
 import { moderationRoutes, publicReportRoutes } from './routes/public-reports.js';
 import { aggregateRoutes, timeSeriesRoutes } from './routes/aggregates.js';
+import { analysisRoutes } from './routes/analyses.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -102,6 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(moderationRoutes);
   await app.register(aggregateRoutes);
   await app.register(timeSeriesRoutes);
+  await app.register(analysisRoutes);
   await app.register(dealPointRoutes);
   await app.register(observationRoutes);
   await app.register(operationRoutes);

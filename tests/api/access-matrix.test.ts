@@ -64,6 +64,13 @@ const expected: Record<string, Who[]> = {
   'GET /api/services': everyone,
   'GET /tiles/deal-points/:z/:x/:y.mvt': precise,
   'GET /tiles/communes/:z/:x/:y.mvt': everyone,
+  'GET /api/analyses/operations/:id': precise,
+  'GET /api/analyses/operations/:id/effect': precise,
+  'GET /api/analyses/operations/:id/wake': precise,
+  'GET /api/analyses/size-class-shift': precise,
+  'GET /api/analyses/watchlist': precise,
+  'POST /api/analyses/emerging-hot-spots': precise,
+  'GET /api/analyses/jobs/:id': precise,
   'POST /api/imports': analysts,
   'GET /api/statistics/indicators': everyone,
   'GET /api/statistics/departments': everyone,
@@ -104,11 +111,14 @@ describe.each(targets())('access matrix on the %s database', (target) => {
       .replace('/api/deal-points/:id', () => `/api/deal-points/${ids.point}`)
       .replace('/api/observations/:id', () => `/api/observations/${ids.observation}`)
       .replace('/api/operations/:id', () => `/api/operations/${ids.operation}`)
+      .replace('/api/analyses/operations/:id', () => `/api/analyses/operations/${ids.operation}`)
+      .replace('/api/analyses/jobs/:id', '/api/analyses/jobs/00000000-0000-4000-8000-000000000000')
       .replace('/api/networks/:id', () => `/api/networks/${ids.network}`)
       .replace(':insee', '84089').replace(':code', '84').replace(':z/:x/:y.mvt', '9/263/186.mvt').replace(':id', '999999');
     const query = key === 'GET /api/aggregates/deal-points' ? '?group=department'
       : key === 'GET /api/aggregates/deal-points/cube' ? '?resolution=7&from=2024-01&to=2024-02'
-      : key === 'GET /api/aggregates/deal-points/series' ? '?from=2024-01&to=2024-02' : key === 'POST /api/statistics/imports' ? '?level=departments'
+      : key === 'GET /api/aggregates/deal-points/series' ? '?from=2024-01&to=2024-02'
+      : key === 'GET /api/analyses/size-class-shift' ? '?region=93&month=2024-03' : key === 'POST /api/statistics/imports' ? '?level=departments'
       : key === 'GET /api/communes/at' ? '?longitude=5.5345&latitude=43.6931'
       : key.startsWith('GET /api/statistics/') && !key.endsWith('indicators') ? '?year=2024&indicator=trafic_de_stupefiants' : '';
     // Bodies are deliberately incomplete: access is decided before validation.

@@ -167,3 +167,37 @@ describe('the scenario\'s planted truth', () => {
     expect(displaced.length / readings.length, displaced.map((r) => r.truth.name).join(', ')).toBeLessThanOrEqual(0.05);
   }, 180_000);
 });
+
+describe('resurgence watch and size-class shift (hand-computed)', async () => {
+  const { resurgences, townWatchlist, sizeClassShift } = await import('../../server/domain/analytics/watch.js');
+  const at = (id: number, lon: number, lat: number, periods: PointHistory['periods'], sizeClass = 'metropole', commune = '13055'): PointHistory => ({
+    id, longitude: lon, latitude: lat, cell: latLngToCell(lat, lon, 8), commune, communeName: commune, sizeClass, department: commune.slice(0, 2), periods, dismantledBy: [],
+  });
+  it('finds new activity within the radius and months after a dismantling', () => {
+    const points = [
+      at(1, 5.4000, 43.3000, [{ from: '2022-01-01', until: '2024-03-01' }, { from: '2024-05-01', until: null }]), // reopens after 2 months
+      at(2, 5.4020, 43.3000, [{ from: '2024-04-01', until: null }]),  // 162 m away, 1 month after
+      at(3, 5.4100, 43.3000, [{ from: '2024-04-01', until: null }]),  // 810 m away: too far
+      at(4, 5.4010, 43.3000, [{ from: '2025-01-01', until: null }]),  // 10 months after: too late
+    ];
+    const found = resurgences(points, { radiusM: 300, months: 6, from: '2024-01-01', to: '2024-12-31' });
+    expect(found).toHaveLength(1);
+    expect(found[0].point).toBe(1);
+    expect(found[0].activity.map((a) => [a.point, a.distance_m, a.reopening])).toEqual([[2, 162, false], [1, 0, true]]);
+  });
+  it('lists mid-sized towns near a recent operation whose activity rose', () => {
+    const town = (id: number, from: string) => at(id, 5.5, 43.69, [{ from, until: null }], 'ville_moyenne', '84089');
+    const points = [town(1, '2020-01-01'), town(2, '2024-05-01'), town(3, '2024-06-01'), town(4, '2024-07-01'), town(5, '2024-08-01')];
+    const operations = [{ id: 9, name: 'Marseille XXL', startedOn: '2024-03-18', longitude: 5.37, latitude: 43.35 }];
+    const list = townWatchlist(points, operations, { asOf: '2024-09-01', recentMonths: 12, reachKm: 100, months: 6, sizeClasses: ['ville_moyenne'] });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ commune: '84089', active_before: 1, active_now: 5, change: 4, operation: 9 });
+    expect(list[0].p_value).toBeCloseTo(poissonUpperTail(5, 1), 4);
+    expect(townWatchlist(points, operations, { asOf: '2026-06-01', recentMonths: 12, reachKm: 100, months: 6, sizeClasses: ['ville_moyenne'] })).toEqual([]);
+  });
+  it('measures a size class\'s change against the national trend', () => {
+    const area = new Map([['ville_moyenne', [10, 10, 10, 99, 15, 15, 15]]]);
+    const national = new Map([['ville_moyenne', [100, 100, 100, 0, 110, 110, 110]]]);
+    expect(sizeClassShift(area, national, 3, 3)).toEqual([{ size_class: 'ville_moyenne', before: 10, after: 15, change_pct: 50, national_change_pct: 10, excess_points: 4 }]);
+  });
+});

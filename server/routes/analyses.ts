@@ -1,0 +1,160 @@
+/**
+ * Displacement analyses: an operation's effect (WDQ, TNE, WDD), its wake (Knox test, destination
+ * towns, arcs), the shift between size classes, emerging hot spots (a job with progress) and the
+ * resurgence watchlist. Analysts and prefects; departmental roles for their departments' operations.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { AnyRecord, Bbox, DepartmentCode, Id, IdParams, errorResponses } from '../schemas/common.js';
+import { preciseReaders, preciseScope } from '../domain/access.js';
+import { defaultEffectOptions } from '../domain/analytics/displacement.js';
+import { defaultWakeOptions } from '../domain/analytics/wake.js';
+import { monthIndex, monthPattern } from '../domain/months.js';
+import * as analyses from '../services/analyses.js';
+import { getOperation } from '../services/operations.js';
+import { assertInScope, departmentFilter } from './scope.js';
+import { parseBbox } from '../services/filters.js';
+import { DomainError, InvalidInputError, NotFoundError } from '../errors.js';
+import { today } from '../services/deal-points.js';
+
+const EffectQuery = {
+  buffer_rings: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: defaultEffectOptions.bufferRings, description: 'Buffer width in rings of H3 resolution-8 cells (about 0.92 km each; default 3, about 2.8 km)' })),
+  before_months: Type.Optional(Type.Integer({ minimum: 1, maximum: 24, default: defaultEffectOptions.beforeMonths })),
+  after_months: Type.Optional(Type.Integer({ minimum: 1, maximum: 24, default: defaultEffectOptions.afterMonths })),
+};
+const WakeQuery = {
+  distance_km: Type.Optional(Type.Number({ minimum: 1, maximum: 300, default: defaultWakeOptions.distanceKm })),
+  lag_months: Type.Optional(Type.Integer({ minimum: 1, maximum: 24, default: defaultWakeOptions.lagMonths })),
+  permutations: Type.Optional(Type.Integer({ minimum: 19, maximum: 9999, default: 999, description: 'Monte Carlo permutations of the Knox test' })),
+};
+
+export async function analysisRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['analyses'];
+  const pool = () => app.db.pool;
+  const config = { access: preciseReaders, audit: 'read_precise' as const };
+
+  const checkOperation = async (request: FastifyRequest, id: number) => {
+    const feature = await getOperation(pool(), id);
+    assertInScope(request, (feature.properties as { department_code: string }).department_code);
+  };
+  const effectOptions = (q: { buffer_rings?: number; before_months?: number; after_months?: number }) => ({
+    bufferRings: q.buffer_rings ?? defaultEffectOptions.bufferRings, beforeMonths: q.before_months ?? defaultEffectOptions.beforeMonths, afterMonths: q.after_months ?? defaultEffectOptions.afterMonths,
+  });
+  const wakeOptions = (q: { distance_km?: number; lag_months?: number; permutations?: number }, id: number) => ({
+    ...defaultWakeOptions, distanceKm: q.distance_km ?? defaultWakeOptions.distanceKm, lagMonths: q.lag_months ?? defaultWakeOptions.lagMonths,
+    permutations: q.permutations ?? 999, seed: id,
+  });
+
+  app.get('/api/analyses/operations/:id', {
+    config,
+    schema: {
+      tags, summary: 'What an operation did: effect (WDQ, TNE, WDD), wake (Knox test, destination towns) and the reading in plain French',
+      params: IdParams, querystring: Type.Object({ ...EffectQuery, ...WakeQuery }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses },
+    },
+  }, async (request) => {
+    await checkOperation(request, request.params.id);
+    return analyses.operationSummary(pool(), request.params.id, effectOptions(request.query), wakeOptions(request.query, request.params.id));
+  });
+
+  app.get('/api/analyses/operations/:id/effect', {
+    config,
+    schema: {
+      tags, summary: 'Effect of an operation: counts in target (A), buffer (B) and control (C) before and after, WDQ, TNE, WDD with its standard error, interpretation; target and buffer cells as GeoJSON',
+      params: IdParams, querystring: Type.Object(EffectQuery, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses },
+    },
+  }, async (request) => {
+    await checkOperation(request, request.params.id);
+    return analyses.operationEffectAnalysis(pool(), request.params.id, effectOptions(request.query));
+  });
+
+  app.get('/api/analyses/operations/:id/wake', {
+    config,
+    schema: {
+      tags, summary: 'Wake of an operation: dismantled points linked to points appearing within D km and L months, Knox Monte Carlo test, destination towns by commune and size class, arcs as GeoJSON',
+      params: IdParams, querystring: Type.Object({ ...WakeQuery, buffer_rings: EffectQuery.buffer_rings }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses },
+    },
+  }, async (request) => {
+    await checkOperation(request, request.params.id);
+    return analyses.operationWakeAnalysis(pool(), request.params.id, wakeOptions(request.query, request.params.id), request.query.buffer_rings ?? defaultEffectOptions.bufferRings);
+  });
+
+  app.get('/api/analyses/size-class-shift', {
+    config,
+    schema: {
+      tags, summary: 'Active points by commune size class in a region before and after a month (or an operation\'s start), against the national change',
+      querystring: Type.Object({
+        operation: Type.Optional(Id), region: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })), month: Type.Optional(Type.String({ pattern: monthPattern })),
+        window_months: Type.Optional(Type.Integer({ minimum: 1, maximum: 24, default: 6 })),
+      }, { additionalProperties: false }),
+      response: { 200: AnyRecord, ...errorResponses },
+    },
+  }, async (request) => {
+    const q = request.query;
+    if (q.operation === undefined && (q.region === undefined || q.month === undefined)) {
+      throw new InvalidInputError([{ field: 'querystring.operation', reason: 'give an operation, or a region and a month' }]);
+    }
+    if (q.operation !== undefined) await checkOperation(request, q.operation);
+    return analyses.sizeClassShiftAnalysis(pool(), { operation: q.operation ?? null, region: q.region ?? null, month: q.month ?? null, windowMonths: q.window_months ?? 6 });
+  });
+
+  app.get('/api/analyses/watchlist', {
+    config,
+    schema: {
+      tags, summary: 'Resurgence watch (measure 22): dismantled points with new activity within R metres within N months; mid-sized towns near a recent operation whose activity rose',
+      querystring: Type.Object({
+        as_of: Type.Optional(Type.String({ format: 'date' })),
+        radius_m: Type.Optional(Type.Integer({ minimum: 50, maximum: 5000, default: 300 })),
+        months: Type.Optional(Type.Integer({ minimum: 1, maximum: 24, default: 6 })),
+        reach_km: Type.Optional(Type.Number({ minimum: 5, maximum: 300, default: 100 })),
+      }, { additionalProperties: false }),
+      response: { 200: AnyRecord, ...errorResponses },
+    },
+  }, async (request) => {
+    const q = request.query;
+    return analyses.watchlist(pool(), { asOf: q.as_of ?? today(), radiusM: q.radius_m ?? 300, months: q.months ?? 6, reachKm: q.reach_km ?? 100, departments: departmentFilter(request) });
+  });
+
+  app.post('/api/analyses/emerging-hot-spots', {
+    config: { access: preciseReaders },
+    schema: {
+      tags, summary: 'Start an emerging hot spot analysis (H3 cells x months, Gi* with permutations, FDR, Mann-Kendall); answers 202 with a job to poll',
+      body: Type.Object({
+        resolution: Type.Integer({ minimum: 5, maximum: 8 }),
+        from: Type.String({ pattern: monthPattern }), to: Type.String({ pattern: monthPattern }),
+        department: Type.Optional(DepartmentCode), bbox: Type.Optional(Bbox),
+        permutations: Type.Optional(Type.Integer({ minimum: 0, maximum: 999, default: 99, description: '0: normal approximation' })),
+      }, { additionalProperties: false }),
+      response: { 202: AnyRecord, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const body = request.body;
+    const from = monthIndex(body.from);
+    const to = monthIndex(body.to);
+    if (to - from < 5) throw new InvalidInputError([{ field: 'body.to', reason: 'the analysis needs at least 6 months' }]);
+    if (to - from >= 240) throw new InvalidInputError([{ field: 'body.to', reason: 'at most 240 months' }]);
+    const scope = preciseScope(request.principal);
+    if (body.resolution > 7 && scope !== 'all' && (!body.department || !scope.includes(body.department))) {
+      throw new DomainError(403, 'too_fine', 'resolution 8 is for your departments only (give department=)', [{ field: 'body.resolution', reason: 'at most 7 outside your departments' }]);
+    }
+    const job = analyses.startHotSpotJob(pool(), request.principal!.userId, {
+      resolution: body.resolution, from, to, departments: body.department ? [body.department] : null, bbox: body.bbox ? parseBbox(body.bbox, 'bbox') : null,
+      permutations: body.permutations ?? 99, seed: 20190101,
+    });
+    reply.status(202);
+    return { id: job.id, status: job.status, done: job.done, total: job.total, poll: `/api/analyses/jobs/${job.id}` };
+  });
+
+  app.get('/api/analyses/jobs/:id', {
+    config: { access: preciseReaders },
+    schema: {
+      tags, summary: 'Progress and, once done, the result of an analysis job (only for the user who started it)',
+      params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { 200: AnyRecord, ...errorResponses },
+    },
+  }, async (request) => {
+    const job = analyses.getJob(request.params.id);
+    if (!job || job.owner !== request.principal!.userId) throw new NotFoundError('job', request.params.id);
+    return { id: job.id, status: job.status, done: job.done, total: job.total, parameters: job.parameters, error: job.error, result: job.status === 'done' ? job.result : null };
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * The analyses through HTTP on both databases, on the planted scenario: Marseille XXL read as a
+ * displacement with its planted destination towns, diffusion and no-effect operations read as
+ * such, size-class shift, watchlist, emerging hot spots as a job with progress; bad parameters.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
+import { send, type TestSession } from '../helpers/requests.js';
+import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+
+const files = buildScenarioFiles(20190101, 'planted');
+const truth = JSON.parse(files['ground-truth.json']).operations as { name: string; plantedEffect: string; destinationTowns: { insee: string }[]; targetCells: string[] }[];
+
+describe.each(targets())('analyses on the %s database', (target) => {
+  let context: TestContext;
+  let analyst84: TestSession;
+  const ids = new Map<string, number>();
+  beforeAll(async () => {
+    context = await openTestApp(target);
+    await loadScenario(context.database.pool, files);
+    analyst84 = await signInAs(context, 'departmental_analyst', ['84']);
+    const { rows } = await context.database.pool.query<{ id: string; name: string }>('SELECT id, name FROM operations');
+    for (const row of rows) ids.set(row.name, Number(row.id));
+  }, 300_000);
+  afterAll(async () => closeTestApp(context));
+
+  const idOf = (fragment: string) => [...ids.entries()].find(([name]) => name.includes(fragment))![1];
+
+  it('reads Marseille XXL as a displacement and finds its planted destination towns', async () => {
+    const response = await send(context.app, 'GET', `/api/analyses/operations/${idOf('Marseille')}?permutations=199`);
+    expect(response.status).toBe(200);
+    const body = response.body;
+    expect(body.reading).toBe('deplacement');
+    expect(body.text).toContain('Pertuis');
+    const planted = truth.find((t) => t.name.includes('Marseille'))!;
+    // The target cells derived from the stored polygon are the planted ones.
+    expect(body.effect.areas.features.filter((f: { properties: { role: string } }) => f.properties.role === 'target').map((f: { properties: { h3: string } }) => f.properties.h3).sort()).toEqual([...planted.targetCells].sort());
+    const flagged = body.wake.destinations.filter((d: { flagged: boolean }) => d.flagged).map((d: { commune: string }) => d.commune);
+    const found = planted.destinationTowns.filter((t) => flagged.includes(t.insee)).length;
+    expect(found / planted.destinationTowns.length).toBeGreaterThanOrEqual(0.9);
+    expect(found / flagged.length).toBeGreaterThanOrEqual(0.9);
+    expect(body.effect.verdict).toMatch(/^deplacement/);
+    expect(body.effect.wdq.value).toBeLessThan(0);
+    expect(body.effect.wdd.standard_error).toBeGreaterThan(0);
+    expect(body.wake.arcs.features.length).toBe(body.wake.destinations.length);
+    expect(body.wake.midsize_share).toBeGreaterThan(0.5);
+  });
+
+  it('reads the diffusion and no-effect operations as such', async () => {
+    for (const t of truth.filter((o) => o.plantedEffect !== 'displacement')) {
+      const body = (await send(context.app, 'GET', `/api/analyses/operations/${ids.get(t.name)}?permutations=99`)).body;
+      expect(body.reading, `${t.name}: ${body.text}`).toBe(t.plantedEffect === 'diffusion' ? 'diffusion' : 'pas_d_effet');
+    }
+  });
+
+  it('measures the shift between size classes and lists the watch', async () => {
+    const shift = (await send(context.app, 'GET', `/api/analyses/size-class-shift?operation=${idOf('Marseille')}`)).body;
+    expect(shift.region_name).toContain('Provence');
+    const midsize = shift.classes.find((c: { size_class: string }) => c.size_class === 'ville_moyenne');
+    expect(midsize.excess_points).toBeGreaterThan(5);
+    const watch = (await send(context.app, 'GET', '/api/analyses/watchlist?as_of=2024-09-30')).body;
+    expect(watch.towns.map((t: { commune: string }) => t.commune)).toContain('84089');
+    expect(watch.resurgences.length).toBeGreaterThan(0);
+    // Departmental analysts see resurgences of their departments only.
+    const scoped = (await send(context.app, 'GET', '/api/analyses/watchlist?as_of=2024-09-30', undefined, undefined, analyst84)).body;
+    expect(scoped.resurgences.every((r: { commune: string }) => r.commune.startsWith('84'))).toBe(true);
+  });
+
+  it('runs emerging hot spots as a job with progress, readable by its owner only', async () => {
+    const started = await send(context.app, 'POST', '/api/analyses/emerging-hot-spots', { resolution: 7, from: '2023-01', to: '2024-12', department: '13', permutations: 49 });
+    expect(started.status).toBe(202);
+    expect(started.body.total).toBe(24);
+    let job = started.body;
+    for (let i = 0; i < 200 && job.status === 'running'; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (await send(context.app, 'GET', started.body.poll)).body;
+      expect(job.done).toBeLessThanOrEqual(24);
+    }
+    expect(job.status).toBe('done');
+    expect(job.result.type).toBe('FeatureCollection');
+    expect(Object.values(job.result.patterns as Record<string, number>).reduce((s, n) => s + n, 0)).toBe(job.result.cells);
+    expect(job.result.features.every((f: { properties: { label: string } }) => f.properties.label.length > 0)).toBe(true);
+    expect((await send(context.app, 'GET', started.body.poll, undefined, undefined, analyst84)).status).toBe(404);
+  });
+
+  it('refuses bad parameters and operations outside a departmental scope', async () => {
+    const id = idOf('Marseille');
+    const cases: [string, string, unknown, string][] = [
+      ['GET', `/api/analyses/operations/${id}/wake?distance_km=0`, undefined, 'querystring.distance_km'],
+      ['GET', `/api/analyses/operations/${id}/wake?permutations=5`, undefined, 'querystring.permutations'],
+      ['GET', `/api/analyses/operations/${id}/effect?buffer_rings=50`, undefined, 'querystring.buffer_rings'],
+      ['GET', '/api/analyses/size-class-shift', undefined, 'querystring.operation'],
+      ['POST', '/api/analyses/emerging-hot-spots', { resolution: 7, from: '2024-01', to: '2024-03' }, 'body.to'],
+      ['POST', '/api/analyses/emerging-hot-spots', { resolution: 9, from: '2023-01', to: '2024-03' }, 'body.resolution'],
+    ];
+    for (const [method, url, body, field] of cases) {
+      const response = await send(context.app, method as 'GET', url, body);
+      expect(response.status, url).toBe(400);
+      expect(response.body.details.map((d: { field: string }) => d.field), url).toContain(field);
+    }
+    expect((await send(context.app, 'GET', '/api/analyses/operations/999999')).status).toBe(404);
+    expect((await send(context.app, 'GET', `/api/analyses/operations/${id}`, undefined, undefined, analyst84)).status).toBe(403);
+  });
+});
