@@ -11,6 +11,7 @@ import { SignInPage } from './pages/sign-in-page';
 import { AuditPage } from './pages/audit-page';
 import { ModerationPage } from './pages/moderation-page';
 import { MapPage } from './pages/map-page';
+import { OperationPage } from './pages/operation-page';
 
 const mapRoles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
 
@@ -32,11 +33,12 @@ function App() {
   else if (path.startsWith('/connexion')) page = <SignInPage me={me} onChange={refresh} />;
   else if (path.startsWith('/moderation')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ModerationPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/admin/journal')) page = me?.user?.role === 'admin' ? <AuditPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if (/^\/operations\/\d+$/.test(path)) page = me?.user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(me.user.role) ? <OperationPage id={Number(path.split('/')[2])} /> : me ? <p role="alert">Réservé aux analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if ((path === '/' || path.startsWith('/carte')) && me?.user && mapRoles.includes(me.user.role)) page = <MapPage me={me} />;
   else if (path.startsWith('/carte')) page = me ? <p role="alert">Réservé aux analystes, préfectures et députés : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path === '/' && !me) page = <p role="status">Chargement…</p>;
   else page = <HomePage me={me} health={health} />;
-  const wide = page.type === MapPage;
+  const wide = page.type === MapPage || page.type === OperationPage;
   return (
     <Layout me={me} health={health} wide={wide}>
       {error && <div className="fr-alert fr-alert--error fr-mb-2w" role="alert"><p>{error}</p></div>}

@@ -209,6 +209,48 @@ describe('the analysts\' map', () => {
     await page.close();
   }, 60_000);
 
+  it('opens an operation\'s analysis from its panel: reading, before/after hexbins, WDQ card, wake, size-class shift', async () => {
+    const { rows } = await database.pool.query<{ id: string }>("SELECT id FROM operations WHERE name LIKE '%Marseille%'");
+    const id = Number(rows[0].id);
+    const page = await signedInPage('national_analyst', `/?c=5.37,43.35&z=11&l=operations&sel=operation:${id}`);
+    await page.locator('[data-testid="details-panel"] a:has-text("Analyser l’opération")').click();
+    await page.waitForURL(`${url}/operations/${id}`);
+    await page.waitForSelector('[data-testid="analysis-progress"]', { state: 'detached', timeout: 60_000 });
+    expect(await page.textContent('[data-testid="reading"] h2')).toBe('Déplacement');
+    expect(await page.textContent('[data-testid="reading"]')).toContain('Pertuis');
+    expect(await page.textContent('[data-testid="wdq-card"]')).toContain('déplacement partiel, bénéfice net conservé');
+    const flagged = await page.locator('[data-testid="destinations"] tr.sillage-flagged td:first-child').allTextContents();
+    expect(flagged).toContain('Pertuis (84089)');
+    expect(flagged.length).toBeGreaterThanOrEqual(7);
+    expect(await page.locator('[data-testid="before-after-map"]').count()).toBe(2);
+    expect(await page.textContent('[data-testid="shift"]')).toContain('Ville moyenne');
+    await page.waitForFunction(() => [...document.querySelectorAll('.sillage-map')].every((m) => (m as HTMLElement).dataset.mapIdle === 'true'), undefined, { timeout: 30_000 });
+    await page.screenshot({ path: `${screenshotDirectory}/operation-marseille.png`, fullPage: true });
+    // Changing a parameter recomputes.
+    await page.fill('#lag_months', '2');
+    await page.click('button:has-text("Recalculer")');
+    await page.waitForSelector('[data-testid="analysis-progress"]');
+    await page.waitForSelector('[data-testid="analysis-progress"]', { state: 'detached', timeout: 60_000 });
+    expect(await page.textContent('[data-testid="wake-card"]')).toContain('dans les 2 mois');
+    await page.close();
+  }, 120_000);
+
+  it('runs emerging hot spots with progress and draws them with their legend; lists the watch', async () => {
+    const page = await signedInPage('national_analyst', '/?l=tendances&du=2022-01&au=2024-12');
+    await page.waitForSelector('[data-testid="hotspot-progress"]');
+    await page.waitForSelector('[data-testid="hotspot-legend"]', { timeout: 120_000 });
+    await settled(page);
+    expect(await page.textContent('[data-testid="hotspot-legend"]')).toMatch(/chaud|froid|aucune tendance/);
+    await page.screenshot({ path: `${screenshotDirectory}/carte-tendances.png` });
+    await page.click('button:has-text("Veille des résurgences")');
+    await page.fill('#window-to', '2024-09');
+    const panel = page.locator('[data-testid="watch-panel"]');
+    await panel.locator('h3').first().waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="watch-panel"]')?.textContent?.includes('Pertuis'), undefined, { timeout: 30_000 });
+    await page.screenshot({ path: `${screenshotDirectory}/carte-veille.png` });
+    await page.close();
+  }, 180_000);
+
   it('raised no page error', () => {
     expect(problems).toEqual([]);
   });

@@ -16,7 +16,7 @@ const productLabels: Record<string, string> = {
 const operationKinds: Record<string, string> = { place_nette: 'Place nette', operation_ampleur: 'Opération d’ampleur', operation_ciblee: 'Opération ciblée', autre: 'Autre' };
 
 interface SeriesResponse { months: string[]; series: { active: (number | null)[] }[] }
-interface Panel { title: string; facts: [string, string][]; chart: { title: string; months: string[]; series: Series[]; marker?: number | null } | null; history?: { status: string; effective_on: string }[] }
+interface Panel { title: string; link?: { href: string; label: string }; facts: [string, string][]; chart: { title: string; months: string[]; series: Series[]; marker?: number | null } | null; history?: { status: string; effective_on: string }[] }
 
 export function DetailsPanel({ selection, cube, view, precise, operations, onClose }: {
   selection: Selection; cube: Cube | null; view: ViewState; precise: boolean; operations: GeoJSON.FeatureCollection | null; onClose: () => void;
@@ -43,6 +43,7 @@ export function DetailsPanel({ selection, cube, view, precise, operations, onClo
       {panel && (
         <>
           <h2 className="fr-h6 fr-mb-1w">{panel.title}</h2>
+          {panel.link && precise && <p className="fr-mb-1w"><a className="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={panel.link.href}>{panel.link.label}</a></p>}
           <dl className="sillage-facts">
             {panel.facts.map(([label, value]) => <div key={label}><dt>{label}</dt><dd>{value}</dd></div>)}
           </dl>
@@ -119,6 +120,7 @@ async function load(selection: Selection, cube: Cube | null, view: ViewState, pr
   const number = (key: string, unit = '') => (o[key] === null || o[key] === undefined ? null : `${Number(o[key]).toLocaleString('fr-FR')}${unit}`);
   return {
     title: o.name,
+    link: { href: `/operations/${selection.id}`, label: 'Analyser l’opération (effet, sillage, déplacements)' },
     facts: ([
       ['Type', operationKinds[o.kind] ?? o.kind], ['Début', o.started_on], ['Fin', o.ended_on ?? 'en cours'], ['Département', String(o.department_code)],
       ['Interpellations', number('arrests')], ['Cannabis saisi', number('cannabis_seized_kg', ' kg')], ['Cocaïne saisie', number('cocaine_seized_kg', ' kg')],

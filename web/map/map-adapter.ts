@@ -51,6 +51,15 @@ const layerIds: Record<LayerName, string[]> = {
   communes: ['communes-fill'],
   departements: ['departments-choropleth'],
   operations: ['operations-fill', 'operations-line', 'operations-label'],
+  tendances: ['hotspots-fill'],
+};
+
+/** Colours of the emerging hot spot patterns (hot: reds, cold: blues). */
+export const patternColours: Record<string, string> = {
+  new_hot: '#ffb7a5', consecutive_hot: '#ff8d7e', intensifying_hot: '#ce0500', persistent_hot: '#e1000f', diminishing_hot: '#f95c5e',
+  sporadic_hot: '#fcc0b4', oscillating_hot: '#b34000', historical_hot: '#a94645',
+  new_cold: '#bccdff', consecutive_cold: '#9a9aff', intensifying_cold: '#000091', persistent_cold: '#313178', diminishing_cold: '#6a6af4',
+  sporadic_cold: '#cacafb', oscillating_cold: '#518fff', historical_cold: '#7f7fc8',
 };
 
 export class SillageMap {
@@ -243,6 +252,25 @@ export class SillageMap {
     this.map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]], { padding: 40, duration: 600, maxZoom: 13 });
   }
 
+  /** Emerging hot spot cells, coloured by pattern. */
+  async setHotSpots(collection: GeoJSON.FeatureCollection): Promise<void> {
+    await this.ready;
+    (this.map.getSource('hotspots') as GeoJSONSource).setData(collection);
+  }
+
+  /** An operation's target and buffer cells (property role = target | buffer). */
+  async setAreas(collection: GeoJSON.FeatureCollection): Promise<void> {
+    await this.ready;
+    (this.map.getSource('areas') as GeoJSONSource).setData(collection);
+  }
+
+  /** Arcs from an operation to its destination towns (properties linked, flagged, name), labelled at the town. */
+  async setArcs(collection: GeoJSON.FeatureCollection): Promise<void> {
+    await this.ready;
+    const towns = collection.features.map((f) => ({ ...f, geometry: { type: 'Point' as const, coordinates: (f.geometry as GeoJSON.LineString).coordinates.at(-1)! } }));
+    (this.map.getSource('arcs') as GeoJSONSource).setData({ type: 'FeatureCollection', features: [...collection.features, ...towns] });
+  }
+
   /** Resolves at the map's next idle (benchmarks). */
   nextIdle(): Promise<void> {
     const idle = new Promise<void>((resolve) => this.map.once('idle', () => resolve()));
@@ -286,6 +314,9 @@ function addAnalystLayers(style: StyleSpecification, pointTiles: string | null):
     communes: { type: 'vector', tiles: [`${location.origin}/tiles/communes/{z}/{x}/{y}.mvt`], minzoom: 5, maxzoom: 12 },
     hexes: { type: 'geojson', data: empty, promoteId: 'h3' },
     operations: { type: 'geojson', data: empty },
+    hotspots: { type: 'geojson', data: empty },
+    areas: { type: 'geojson', data: empty },
+    arcs: { type: 'geojson', data: empty },
     ...(pointTiles ? { points: { type: 'vector', tiles: [pointTiles], minzoom: 7, maxzoom: 14 } } : {}),
   });
   const text = { 'text-font': ['Marianne'], 'text-size': 12 };
@@ -306,6 +337,17 @@ function addAnalystLayers(style: StyleSpecification, pointTiles: string | null):
       'line-color': '#ffffff', 'line-width': 0.6,
       'line-opacity': ['case', ['>', ['coalesce', ['feature-state', 'count'], 0], 0], 0.9, 0],
     } },
+    { id: 'hotspots-fill', type: 'fill', source: 'hotspots', layout: { visibility: 'none' }, paint: {
+      'fill-color': ['match', ['get', 'pattern'], ...Object.entries(patternColours).flat(), '#ffffff'] as unknown as ExpressionSpecification,
+      'fill-opacity': 0.75, 'fill-outline-color': '#ffffff',
+    } },
+    { id: 'areas-fill', type: 'fill', source: 'areas', paint: { 'fill-color': ['match', ['get', 'role'], 'target', '#009081', '#fc5d00'] as unknown as ExpressionSpecification, 'fill-opacity': 0.15 } },
+    { id: 'areas-line', type: 'line', source: 'areas', paint: { 'line-color': ['match', ['get', 'role'], 'target', '#006a60', '#fc5d00'] as unknown as ExpressionSpecification, 'line-width': 0.8 } },
+    { id: 'arcs-line', type: 'line', source: 'arcs', filter: ['==', ['geometry-type'], 'LineString'], layout: { 'line-cap': 'round' }, paint: {
+      'line-color': ['case', ['get', 'flagged'], '#e1000f', '#929292'] as unknown as ExpressionSpecification,
+      'line-width': ['interpolate', ['linear'], ['get', 'linked'], 1, 1, 8, 6] as unknown as ExpressionSpecification,
+      'line-opacity': ['case', ['get', 'flagged'], 0.9, 0.35] as unknown as ExpressionSpecification,
+    } },
     { id: 'operations-fill', type: 'fill', source: 'operations', paint: { 'fill-color': colours.operation, 'fill-opacity': 0.08 } },
     { id: 'operations-line', type: 'line', source: 'operations', paint: {
       'line-color': colours.operation, 'line-width': 2.5, 'line-dasharray': [2, 1],
@@ -319,6 +361,9 @@ function addAnalystLayers(style: StyleSpecification, pointTiles: string | null):
     { id: 'commune-labels', type: 'symbol', source: 'communes', 'source-layer': 'commune_labels', layout: {
       ...text, 'text-field': ['get', 'name'], 'symbol-sort-key': ['-', 0, ['get', 'population']], 'text-padding': 4,
     }, paint: { 'text-color': '#3a3a3a', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } },
+    { id: 'arcs-label', type: 'symbol', source: 'arcs', filter: ['all', ['==', ['geometry-type'], 'Point'], ['get', 'flagged']], layout: {
+      ...text, 'text-field': ['concat', ['get', 'name'], ' (', ['to-string', ['get', 'linked']], ')'], 'text-anchor': 'left', 'text-offset': [0.6, 0],
+    }, paint: { 'text-color': '#ce0500', 'text-halo-color': '#ffffff', 'text-halo-width': 2 } },
     { id: 'operations-label', type: 'symbol', source: 'operations', minzoom: 8, layout: {
       ...text, 'text-field': ['concat', ['get', 'name'], '\n', ['get', 'period']], 'text-anchor': 'top', 'text-offset': [0, 1],
     }, paint: { 'text-color': '#006a60', 'text-halo-color': '#ffffff', 'text-halo-width': 2 } },

@@ -2,7 +2,7 @@
  * The map's view as held in the URL, so a view can be shared and reloaded (pure; no DOM).
  * ?c=lng,lat&z=zoom&l=layers&du=YYYY-MM&au=YYYY-MM&m=YYYY-MM&cumul=1&res=auto|5..9&ind=code&an=year&sel=kind:id
  */
-export const layerNames = ['hexagones', 'points', 'communes', 'departements', 'operations'] as const;
+export const layerNames = ['hexagones', 'points', 'communes', 'departements', 'operations', 'tendances'] as const;
 export type LayerName = (typeof layerNames)[number];
 
 export interface ViewState {

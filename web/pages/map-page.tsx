@@ -5,19 +5,20 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, type CommuneHit, type Me } from '../api/client';
-import { SillageMap, colours, type Selection } from '../map/map-adapter';
+import { SillageMap, colours, patternColours, type Selection } from '../map/map-adapter';
 import { finestResolutionFor, layerNames, parseView, quantileBreaks, resolutionForZoom, serializeView, type LayerName, type ViewState } from '../map/view-state';
 import { countsAt, cubeValues, totalAt, type Cube } from '../map/cube';
 import { monthIndex, monthLabel } from '../../server/domain/months';
 import { LineChart } from '../components/chart';
 import { DetailsPanel } from '../components/details-panel';
+import { WatchPanel } from '../components/watch-panel';
 
 interface SeriesResponse { months: string[]; series: { key: string; label: string; active: (number | null)[]; cumulative: (number | null)[] }[] }
 interface Indicator { code: string; label: string }
 
 const layerLabels: Record<LayerName, string> = {
   hexagones: 'Hexagones H3 (points actifs)', points: 'Points de deal', communes: 'Communes par taille',
-  departements: 'Départements : indicateur SSMSI', operations: 'Opérations',
+  departements: 'Départements : indicateur SSMSI', operations: 'Opérations', tendances: 'Tendances émergentes (points chauds et froids)',
 };
 const sizeClassLabels: Record<string, string> = {
   metropole: 'Métropole', grande_ville: 'Grande ville', ville_moyenne: 'Ville moyenne', petite_ville: 'Petite ville', rural: 'Rurale',
@@ -46,6 +47,8 @@ export function MapPage({ me }: { me: Me }) {
   const [indicators, setIndicators] = useState<Indicator[]>([]);
   const [operations, setOperations] = useState<GeoJSON.FeatureCollection | null>(null);
   const [selection, setSelection] = useState<Selection | null>(() => parseSelection(view.selection));
+  const [hotSpots, setHotSpots] = useState<{ status: string; done: number; total: number; patterns?: Record<string, number>; key: string } | null>(null);
+  const [watchOpen, setWatchOpen] = useState(false);
 
   const resolution = view.resolution === 'auto' ? resolutionForZoom(mapView.zoom, finest) : Math.min(view.resolution, finest);
   // Cubes finer than 7 cover the view (padded), coarser ones all of France: refetched only when needed.
@@ -134,6 +137,27 @@ export function MapPage({ me }: { me: Me }) {
     return () => clearInterval(timer);
   }, [playing, speed]);
 
+  // Emerging hot spots: a server job (Gi* with permutations over the cube), polled with progress.
+  const hotSpotKey = `${Math.min(resolution, precise ? 7 : 6)}|${view.from}|${view.to}`;
+  useEffect(() => {
+    if (!view.layers.includes('tendances') || !precise || hotSpots?.key === hotSpotKey) return;
+    let cancelled = false;
+    const [r, from, to] = hotSpotKey.split('|');
+    setHotSpots({ status: 'running', done: 0, total: monthIndex(to) - monthIndex(from) + 1, key: hotSpotKey });
+    (async () => {
+      const job = await api<{ poll: string }>('/api/analyses/emerging-hot-spots', { method: 'POST', body: { resolution: Math.max(5, Number(r)), from, to, permutations: 99 } });
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        if (cancelled) return;
+        const state = await api<{ status: string; done: number; total: number; error: string | null; result: GeoJSON.FeatureCollection & { patterns: Record<string, number> } | null }>(job.poll);
+        setHotSpots({ status: state.status, done: state.done, total: state.total, patterns: state.result?.patterns, key: hotSpotKey });
+        if (state.status === 'failed') throw new Error(state.error ?? 'échec de l’analyse');
+        if (state.status === 'done' && state.result) { await map.current?.setHotSpots(state.result); return; }
+      }
+    })().catch((e) => { if (!cancelled) { setHotSpots(null); fail(e); } });
+    return () => { cancelled = true; };
+  }, [view.layers, hotSpotKey, precise]); // eslint-disable-line react-hooks/exhaustive-deps
+
   // The national chart by commune size class.
   useEffect(() => {
     api<SeriesResponse>(`/api/aggregates/deal-points/series?by=size_class&from=${view.from}&to=${view.to}`).then(setSizeSeries).catch(fail);
@@ -204,7 +228,7 @@ export function MapPage({ me }: { me: Me }) {
 
         <section aria-label="Couches" className="fr-mt-2w">
           <h2 className="fr-text--md fr-text--bold fr-mb-1w">Couches</h2>
-          {layerNames.filter((name) => precise || name !== 'points').map((name) => (
+          {layerNames.filter((name) => precise || (name !== 'points' && name !== 'tendances')).map((name) => (
             <div key={name} className="fr-checkbox-group fr-checkbox-group--sm">
               <input type="checkbox" id={`layer-${name}`} checked={view.layers.includes(name)} onChange={() => toggleLayer(name)} />
               <label className="fr-label" htmlFor={`layer-${name}`}>{layerLabels[name]}</label>
@@ -212,7 +236,9 @@ export function MapPage({ me }: { me: Me }) {
           ))}
           <Legend view={view} breaks={breaks} resolution={resolution} finest={finest} suppressed={cube?.suppressed_below ?? null}
             indicators={indicators} onChange={update} mapZoom={mapView.zoom} />
+          {view.layers.includes('tendances') && hotSpots && <HotSpotLegend state={hotSpots} />}
         </section>
+        {precise && <button type="button" className="fr-btn fr-btn--secondary fr-btn--sm fr-mt-2w" onClick={() => setWatchOpen(!watchOpen)}>Veille des résurgences (mesure 22)</button>}
       </aside>
 
       <section className="sillage-map-area" aria-label="Carte">
@@ -222,6 +248,7 @@ export function MapPage({ me }: { me: Me }) {
         </div>
         {error && <div className="fr-alert fr-alert--error fr-alert--sm sillage-error" role="alert"><p>{error}</p><button type="button" className="fr-link--close fr-link" onClick={() => setError(null)}>Masquer</button></div>}
         <div ref={container} className="sillage-map" data-testid="analyst-map" />
+        {watchOpen && !selection && <WatchPanel asOf={`${view.month}-28`} onClose={() => setWatchOpen(false)} onTown={(insee, name) => setSelection({ kind: 'commune', insee, name })} />}
         {selection && <DetailsPanel selection={selection} cube={cube} view={view} precise={precise} operations={operations} onClose={() => setSelection(null)} />}
       </section>
 
@@ -284,6 +311,34 @@ function Legend({ view, breaks, resolution, finest, suppressed, indicators, onCh
     </div>
   );
 }
+
+function HotSpotLegend({ state }: { state: { status: string; done: number; total: number; patterns?: Record<string, number> } }) {
+  if (state.status !== 'done') {
+    return (
+      <div className="fr-text--xs" role="status" data-testid="hotspot-progress">
+        Analyse des tendances : {state.done} / {state.total} mois
+        <progress max={state.total} value={state.done} style={{ width: '100%' }} />
+      </div>
+    );
+  }
+  const entries = Object.entries(state.patterns ?? {}).filter(([p]) => p !== 'no_pattern').sort((a, b) => b[1] - a[1]);
+  return (
+    <div className="sillage-legend fr-text--xs" data-testid="hotspot-legend">
+      <p className="fr-text--xs fr-mb-1v"><strong>Tendances émergentes</strong> (Gi*, 99 permutations, FDR 5 %, Mann-Kendall)</p>
+      <ul className="sillage-swatches">
+        {entries.map(([pattern, count]) => <li key={pattern}><span style={{ background: patternColours[pattern] }} />{patternNames[pattern] ?? pattern} ({count})</li>)}
+        {entries.length === 0 && <li>aucune tendance significative</li>}
+      </ul>
+    </div>
+  );
+}
+
+const patternNames: Record<string, string> = {
+  new_hot: 'nouveau chaud', consecutive_hot: 'chaud consécutif', intensifying_hot: 'chaud en intensification', persistent_hot: 'chaud persistant', diminishing_hot: 'chaud en diminution',
+  sporadic_hot: 'chaud sporadique', oscillating_hot: 'chaud oscillant', historical_hot: 'chaud historique', new_cold: 'nouveau froid', consecutive_cold: 'froid consécutif',
+  intensifying_cold: 'froid en intensification', persistent_cold: 'froid persistant', diminishing_cold: 'froid en diminution', sporadic_cold: 'froid sporadique',
+  oscillating_cold: 'froid oscillant', historical_cold: 'froid historique',
+};
 
 function CommuneSearch({ onFound, onError }: { onFound: (hit: CommuneHit, feature: GeoJSON.Feature | null) => void; onError: (e: unknown) => void }) {
   const [query, setQuery] = useState('');

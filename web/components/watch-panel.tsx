@@ -1,0 +1,43 @@
+/** The resurgence watch (measure 22): mid-sized towns near a recent operation whose activity rose, and resurgences. */
+import { useEffect, useState } from 'react';
+import { api } from '../api/client';
+
+interface Watch {
+  towns: { commune: string; name: string; department: string; operation_name: string; distance_km: number; active_before: number; active_now: number; change: number; p_value: number }[];
+  resurgences: { point: number; commune_name: string; dismantled_on: string; activity: { point: number; on: string; distance_m: number; reopening: boolean }[] }[];
+}
+
+export function WatchPanel({ asOf, onClose, onTown }: { asOf: string; onClose: () => void; onTown: (insee: string, name: string) => void }) {
+  const [watch, setWatch] = useState<Watch | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setWatch(null);
+    api<Watch>(`/api/analyses/watchlist?as_of=${asOf}`).then(setWatch).catch((e: Error) => setError(e.message));
+  }, [asOf]);
+  return (
+    <aside className="sillage-details" aria-label="Veille" data-testid="watch-panel">
+      <button type="button" className="fr-btn--close fr-btn" title="Fermer le panneau" onClick={onClose}>Fermer</button>
+      <h2 className="fr-h6 fr-mb-1w">Veille au {new Date(`${asOf}T00:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'UTC' })}</h2>
+      {error && <div className="fr-alert fr-alert--error fr-alert--sm" role="alert"><p>{error}</p></div>}
+      {!watch && !error && <p role="status">Chargement…</p>}
+      {watch && (
+        <>
+          <h3 className="fr-text--sm fr-text--bold fr-mb-1v">Villes moyennes et petites en hausse près d’une opération récente</h3>
+          {watch.towns.length === 0 && <p className="fr-text--xs">Aucune sur les 6 derniers mois.</p>}
+          <ul className="fr-text--xs sillage-history">
+            {watch.towns.map((t) => (
+              <li key={t.commune}><button type="button" className="fr-link fr-text--xs" onClick={() => onTown(t.commune, t.name)}>{t.name} ({t.department})</button> : {t.active_before} → {t.active_now} points actifs (p = {t.p_value.toLocaleString('fr-FR')}), à {t.distance_km.toLocaleString('fr-FR')} km de « {t.operation_name} »</li>
+            ))}
+          </ul>
+          <h3 className="fr-text--sm fr-text--bold fr-mb-1v">Résurgences (300 m, 6 mois) après démantèlement</h3>
+          <p className="fr-text--xs fr-mb-1v">{watch.resurgences.length} point(s) démantelé(s) dans l’année avec une activité nouvelle à proximité.</p>
+          <ul className="fr-text--xs sillage-history">
+            {watch.resurgences.slice(0, 15).map((r) => (
+              <li key={`${r.point}-${r.dismantled_on}`}>n° {r.point}, {r.commune_name}, démantelé le {r.dismantled_on} : {r.activity.map((a) => (a.reopening ? `réouverture le ${a.on}` : `n° ${a.point} à ${a.distance_m} m le ${a.on}`)).join(' ; ')}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </aside>
+  );
+}

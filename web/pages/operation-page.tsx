@@ -1,0 +1,213 @@
+/**
+ * What an operation did: hexbins before and after side by side with target and buffer drawn, the
+ * WDQ card with its reading, the wake as arcs to destination towns, the size-class shift.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../api/client';
+import { SillageMap } from '../map/map-adapter';
+import { countsAt, type Cube } from '../map/cube';
+import { quantileBreaks } from '../map/view-state';
+import { monthIndex, monthLabel } from '../../server/domain/months';
+import { LineChart } from '../components/chart';
+import { frenchMonth } from './map-page';
+
+interface Summary {
+  reading: string; text: string;
+  effect: {
+    operation: { id: number; name: string; started_on: string; department: string };
+    parameters: { buffer_rings: number; buffer_km: number; before_months: number; after_months: number };
+    control: string; counts: Record<'a0' | 'a1' | 'b0' | 'b1' | 'c0' | 'c1', number>;
+    wdq: { value: number | null; undefined_reason: string | null }; tne: { value: number | null };
+    wdd: { value: number | null; standard_error: number | null; z: number | null; p_value: number | null };
+    direct: { z: number | null; significant: boolean }; buffer: { z: number | null; significant: boolean };
+    reading: string; areas: GeoJSON.FeatureCollection;
+  };
+  wake: {
+    dismantled: number; observed_pairs: number; expected_pairs: number; ratio: number | null; p_value: number; significant: boolean;
+    linked_appearances: number; local_appearances: number; by_size_class: Record<string, number>; midsize_share: number | null;
+    destinations: { commune: string; name: string; size_class: string; linked: number; expected: number; p_value: number; flagged: boolean }[];
+    arcs: GeoJSON.FeatureCollection; origin: [number, number] | null;
+    parameters: { distance_km: number; lag_months: number; permutations: number };
+  };
+}
+interface Shift { region_name: string; months: string[]; classes: { size_class: string; label: string; before: number; after: number; change_pct: number | null; national_change_pct: number | null; excess_points: number | null }[]; series: { key: string; label: string; region: number[]; national: number[] }[] }
+
+const readings: Record<string, { label: string; tone: string }> = {
+  deplacement: { label: 'Déplacement', tone: 'fr-callout--orange-terre-battue' },
+  diffusion: { label: 'Diffusion des bénéfices', tone: 'fr-callout--green-emeraude' },
+  effet_local: { label: 'Effet local', tone: 'fr-callout--blue-ecume' },
+  pas_d_effet: { label: 'Pas d’effet mesurable', tone: 'fr-callout--beige-gris-galet' },
+  indefini: { label: 'Indéfini', tone: 'fr-callout--beige-gris-galet' },
+};
+const sizeLabels: Record<string, string> = { metropole: 'métropole', grande_ville: 'grande ville', ville_moyenne: 'ville moyenne', petite_ville: 'petite ville', rural: 'rurale' };
+const number = (v: number | null | undefined, digits = 2) => (v === null || v === undefined ? '—' : v.toLocaleString('fr-FR', { maximumFractionDigits: digits }));
+
+export function OperationPage({ id }: { id: number }) {
+  const [params, setParams] = useState({ buffer_rings: 3, before_months: 6, after_months: 6, distance_km: 100, lag_months: 6 });
+  const [summary, setSummary] = useState<Summary | null>(null);
+  const [shift, setShift] = useState<Shift | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    setLoading(true);
+    setError(null);
+    const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+    Promise.all([api<Summary>(`/api/analyses/operations/${id}?${query}`), api<Shift>(`/api/analyses/size-class-shift?operation=${id}&window_months=${params.after_months}`)])
+      .then(([s, sh]) => { if (!cancelled) { setSummary(s); setShift(sh); } })
+      .catch((e: Error) => { if (!cancelled) setError(e.message); })
+      .finally(() => { if (!cancelled) setLoading(false); });
+    return () => { cancelled = true; };
+  }, [id, params]);
+
+  const e = summary?.effect;
+  const w = summary?.wake;
+  return (
+    <div className="sillage-operation">
+      <p className="fr-mb-1w"><a className="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={`/?sel=operation:${id}`}>Retour à la carte</a></p>
+      <h1 className="fr-h3 fr-mb-1w">{e ? e.operation.name : `Opération n° ${id}`}</h1>
+      {e && <p className="fr-text--sm">Début le {new Date(`${e.operation.started_on}T00:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'UTC' })}, département {e.operation.department}. Fenêtres : {e.parameters.before_months} mois avant, {e.parameters.after_months} mois après ; zone tampon de {e.parameters.buffer_rings} anneaux H3 (≈ {number(e.parameters.buffer_km, 1)} km) ; contrôle : {e.control}.</p>}
+
+      <form className="sillage-row fr-mb-2w" onSubmit={(event) => { event.preventDefault(); const f = new FormData(event.currentTarget); setParams(Object.fromEntries([...f.entries()].map(([k, v]) => [k, Number(v)])) as typeof params); }}>
+        {([['buffer_rings', 'Zone tampon (anneaux)', 1, 10], ['before_months', 'Mois avant', 1, 24], ['after_months', 'Mois après', 1, 24], ['distance_km', 'Sillage : distance (km)', 1, 300], ['lag_months', 'Sillage : délai (mois)', 1, 24]] as const).map(([name, label, min, max]) => (
+          <label key={name} className="fr-label fr-text--xs" htmlFor={name}>{label}
+            <input id={name} name={name} className="fr-input" type="number" min={min} max={max} defaultValue={params[name]} />
+          </label>
+        ))}
+        <button type="submit" className="fr-btn fr-btn--sm">Recalculer</button>
+      </form>
+
+      {error && <div className="fr-alert fr-alert--error fr-mb-2w" role="alert"><p>{error}</p></div>}
+      {loading && <div role="status" className="fr-mb-2w" data-testid="analysis-progress">Analyse en cours : effet, puis sillage ({params.distance_km} km, {params.lag_months} mois, 999 permutations)… <progress /></div>}
+
+      {summary && e && w && (
+        <>
+          <div className={`fr-callout ${readings[summary.reading]?.tone ?? ''} fr-mb-2w`} data-testid="reading">
+            <h2 className="fr-callout__title fr-h5">{readings[summary.reading]?.label ?? summary.reading}</h2>
+            <p className="fr-callout__text fr-text--md">{summary.text}</p>
+          </div>
+
+          <div className="sillage-before-after">
+            <BeforeAfterMap title={`Avant : ${frenchMonth(monthLabel(monthIndex(e.operation.started_on.slice(0, 7)) - 1))}`} operation={e} offset={-1} />
+            <BeforeAfterMap title={`Après : ${frenchMonth(monthLabel(monthIndex(e.operation.started_on.slice(0, 7)) + e.parameters.after_months))}`} operation={e} offset={e.parameters.after_months} />
+          </div>
+          <p className="fr-text--xs">Hexagones H3 (résolution 8) des points actifs ; zone ciblée en vert, zone tampon en orange.</p>
+
+          <div className="sillage-cards">
+            <section className="fr-card fr-p-2w" data-testid="wdq-card">
+              <h2 className="fr-h6">Quotient de déplacement pondéré</h2>
+              <table className="sillage-table fr-text--sm">
+                <thead><tr><th>Zone</th><th>Avant</th><th>Après</th></tr></thead>
+                <tbody>
+                  <tr><td>A — ciblée</td><td>{number(e.counts.a0)}</td><td>{number(e.counts.a1)}</td></tr>
+                  <tr><td>B — tampon</td><td>{number(e.counts.b0)}</td><td>{number(e.counts.b1)}</td></tr>
+                  <tr><td>C — contrôle</td><td>{number(e.counts.c0)}</td><td>{number(e.counts.c1)}</td></tr>
+                </tbody>
+              </table>
+              <p className="fr-text--xs fr-mb-1w">Moyenne des points actifs aux dates mensuelles de chaque fenêtre.</p>
+              <dl className="sillage-facts">
+                <div><dt>WDQ</dt><dd>{e.wdq.value === null ? e.wdq.undefined_reason : number(e.wdq.value)}</dd></div>
+                <div><dt>Effet net total (TNE)</dt><dd>{number(e.tne.value)}</dd></div>
+                <div><dt>WDD ± erreur type</dt><dd>{number(e.wdd.value)} ± {number(e.wdd.standard_error)} (z = {number(e.wdd.z)}, p = {number(e.wdd.p_value, 4)})</dd></div>
+                <div><dt>Effet direct (z)</dt><dd>{number(e.direct.z)} {e.direct.significant ? '— significatif' : '— non significatif'}</dd></div>
+                <div><dt>Zone tampon (z)</dt><dd>{number(e.buffer.z)} {e.buffer.significant ? '— significatif' : '— non significatif'}</dd></div>
+              </dl>
+              <p className="fr-text--sm">{e.reading}</p>
+            </section>
+
+            <section className="fr-card fr-p-2w" data-testid="wake-card">
+              <h2 className="fr-h6">Sillage : où sont allés les points ?</h2>
+              <p className="fr-text--sm">{w.dismantled} points démantelés ; {w.linked_appearances} apparitions liées à moins de {w.parameters.distance_km} km dans les {w.parameters.lag_months} mois (hors zones ciblée et tampon : {w.local_appearances} de plus).
+                Test de Knox ({w.parameters.permutations} permutations) : {w.observed_pairs} paires observées pour {number(w.expected_pairs, 1)} attendues, p = {number(w.p_value, 4)}.
+                {w.midsize_share !== null && <> Part vers les villes moyennes : <strong>{Math.round(w.midsize_share * 100)} %</strong>.</>}</p>
+              <table className="sillage-table fr-text--xs" data-testid="destinations">
+                <thead><tr><th>Commune</th><th>Taille</th><th>Liées</th><th>Attendues</th><th>p</th><th>Destination</th></tr></thead>
+                <tbody>
+                  {w.destinations.slice(0, 14).map((d) => (
+                    <tr key={d.commune} className={d.flagged ? 'sillage-flagged' : ''}><td>{d.name} ({d.commune})</td><td>{sizeLabels[d.size_class] ?? d.size_class}</td><td>{d.linked}</td><td>{number(d.expected)}</td><td>{number(d.p_value, 4)}</td><td>{d.flagged ? 'oui' : ''}</td></tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          </div>
+
+          <h2 className="fr-h5 fr-mt-2w">Le sillage sur la carte</h2>
+          <WakeMap wake={w} areas={e.areas} />
+
+          {shift && (
+            <section className="fr-mt-2w" data-testid="shift">
+              <h2 className="fr-h5">Glissement entre tailles de communes — {shift.region_name}</h2>
+              <table className="sillage-table fr-text--sm">
+                <thead><tr><th>Taille</th><th>Avant</th><th>Après</th><th>Évolution</th><th>Évolution nationale</th><th>Écart à la tendance nationale</th></tr></thead>
+                <tbody>{shift.classes.map((c) => (
+                  <tr key={c.size_class}><td>{c.label}</td><td>{number(c.before, 1)}</td><td>{number(c.after, 1)}</td><td>{c.change_pct === null ? '—' : `${number(c.change_pct, 1)} %`}</td><td>{c.national_change_pct === null ? '—' : `${number(c.national_change_pct, 1)} %`}</td><td><strong>{c.excess_points === null ? '—' : `${c.excess_points > 0 ? '+' : ''}${number(c.excess_points, 1)} points`}</strong></td></tr>
+                ))}</tbody>
+              </table>
+              <LineChart title={`Points actifs en villes moyennes : ${shift.region_name} (trait plein) et France (pointillés, échelle ÷ 10) ; trait vertical : début de l’opération`}
+                months={shift.months} markerIndex={shift.months.indexOf(e.operation.started_on.slice(0, 7))} height={200}
+                series={[
+                  { label: `Villes moyennes, ${shift.region_name}`, values: shift.series.find((s) => s.key === 'ville_moyenne')!.region, colour: '#fc5d00' },
+                  { label: 'Villes moyennes, France ÷ 10', values: shift.series.find((s) => s.key === 'ville_moyenne')!.national.map((v) => Math.round(v / 10)), colour: '#929292', dashed: true },
+                  { label: `Métropoles, ${shift.region_name}`, values: shift.series.find((s) => s.key === 'metropole')!.region, colour: '#000091' },
+                ]} />
+            </section>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function areaBounds(collection: GeoJSON.FeatureCollection): [number, number, number, number] {
+  const bounds: [number, number, number, number] = [180, 90, -180, -90];
+  for (const f of collection.features) for (const [x, y] of (f.geometry as GeoJSON.Polygon).coordinates[0]) {
+    bounds[0] = Math.min(bounds[0], x); bounds[1] = Math.min(bounds[1], y); bounds[2] = Math.max(bounds[2], x); bounds[3] = Math.max(bounds[3], y);
+  }
+  return bounds;
+}
+
+function BeforeAfterMap({ title, operation, offset }: { title: string; operation: Summary['effect']; offset: number }) {
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const bounds = areaBounds(operation.areas);
+    const pad = 0.03;
+    const box = [bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad];
+    const map = new SillageMap(container.current!, { center: [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2], zoom: 11, analyst: true });
+    const month = monthLabel(monthIndex(operation.operation.started_on.slice(0, 7)) + offset);
+    api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((o) => map.setDepartments(o)).catch(() => {});
+    map.setLayers(['hexagones']);
+    map.setAreas(operation.areas);
+    map.fitBounds(box as [number, number, number, number]);
+    api<Cube>(`/api/aggregates/deal-points/cube?resolution=8&from=${month}&to=${month}&bbox=${box.map((v) => v.toFixed(4)).join(',')}`).then(async (cube) => {
+      await map.setHexCells(cube.cells.map((c) => c.h3));
+      await map.setHexBreaks(quantileBreaks([1, 2, 3, 5, 8]));
+      map.showMonth(monthIndex(month), monthIndex(month), false, countsAt(cube, 0, false));
+    }).catch(() => {});
+    return () => map.destroy();
+  }, [operation, offset]);
+  return (
+    <figure className="sillage-small-map">
+      <figcaption className="fr-text--sm fr-text--bold">{title}</figcaption>
+      <div ref={container} className="sillage-map" data-testid="before-after-map" style={{ height: 320 }} />
+    </figure>
+  );
+}
+
+function WakeMap({ wake, areas }: { wake: Summary['wake']; areas: GeoJSON.FeatureCollection }) {
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const map = new SillageMap(container.current!, { center: wake.origin ?? [2.5, 46.6], zoom: 7, analyst: true });
+    api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((o) => map.setDepartments(o)).catch(() => {});
+    map.setLayers([]);
+    map.setAreas(areas);
+    map.setArcs(wake.arcs);
+    if (wake.origin && wake.arcs.features.length) {
+      const xs = wake.arcs.features.flatMap((f) => (f.geometry as GeoJSON.LineString).coordinates.map((c) => c[0]));
+      const ys = wake.arcs.features.flatMap((f) => (f.geometry as GeoJSON.LineString).coordinates.map((c) => c[1]));
+      map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)]);
+    }
+    return () => map.destroy();
+  }, [wake, areas]);
+  return <div ref={container} className="sillage-map" data-testid="wake-map" style={{ height: 420 }} />;
+}
