@@ -324,7 +324,7 @@ function HotSpotLegend({ state }: { state: { status: string; done: number; total
   const entries = Object.entries(state.patterns ?? {}).filter(([p]) => p !== 'no_pattern').sort((a, b) => b[1] - a[1]);
   return (
     <div className="sillage-legend fr-text--xs" data-testid="hotspot-legend">
-      <p className="fr-text--xs fr-mb-1v"><strong>Tendances émergentes</strong> (Gi*, 99 permutations, FDR 5 %, Mann-Kendall)</p>
+      <p className="fr-text--xs fr-mb-1v"><strong>Tendances émergentes</strong> (Gi* et 99 permutations, FDR 5 %, tendance de Mann-Kendall)</p>
       <ul className="sillage-swatches">
         {entries.map(([pattern, count]) => <li key={pattern}><span style={{ background: patternColours[pattern] }} />{patternNames[pattern] ?? pattern} ({count})</li>)}
         {entries.length === 0 && <li>aucune tendance significative</li>}

@@ -1,7 +1,7 @@
 /**
  * Emerging hot spot analysis (pure), after Esri's and sfdep's: an H3 space-time cube (cells x
  * months), Getis-Ord Gi* per cell and month with the H3 ring-1 neighbours (the cell included),
- * pseudo p-values by conditional permutation (or the normal approximation when permutations = 0),
+ * p-values by conditional permutation (or the normal approximation when permutations = 0),
  * Benjamini-Hochberg per month, a Mann-Kendall trend on each cell's Gi* z-scores, and the 8 hot
  * and 8 cold patterns plus "no pattern".
  */
@@ -90,8 +90,8 @@ export function* emergingHotSpots(input: HotSpotInput, options: HotSpotOptions =
       z[i * T + t] = gi;
       if (options.permutations <= 0) { p[i] = twoSidedP(gi); continue; }
       // Conditional permutation: the cell keeps its value, its neighbours are drawn from the others.
-      let extreme = 0;
-      const observed = Math.abs(gi);
+      let sumSim = 0;
+      let squaresSim = 0;
       for (let r = 0; r < options.permutations; r += 1) {
         let drawn = column[i];
         for (let k = 1; k < w; k += 1) {
@@ -99,9 +99,13 @@ export function* emergingHotSpots(input: HotSpotInput, options: HotSpotOptions =
           if (j >= i) j += 1;
           drawn += column[j];
         }
-        if (Math.abs((drawn - mean * w) / denominator) >= observed) extreme += 1;
+        const simulated = (drawn - mean * w) / denominator;
+        sumSim += simulated;
+        squaresSim += simulated * simulated;
       }
-      p[i] = (1 + extreme) / (1 + options.permutations);
+      const meanSim = sumSim / options.permutations;
+      const sdSim = Math.sqrt(Math.max(0, squaresSim / options.permutations - meanSim * meanSim));
+      p[i] = sdSim > 0 ? twoSidedP((gi - meanSim) / sdSim) : 1;
     }
     const significant = benjaminiHochberg(p, options.fdr);
     for (let i = 0; i < n; i += 1) {
