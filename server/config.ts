@@ -22,6 +22,17 @@ export interface Config {
   reportRateLimitPerMinute: number;
   /** Secret signing the public form tokens; generated at start when not set. */
   secret: string | null;
+  /** Optional online raster basemap under the map ({z}/{x}/{y} template); the map never needs it. */
+  basemapUrl: string | null;
+}
+
+function basemapFromEnvironment(environment: NodeJS.ProcessEnv): string | null {
+  const raw = environment.SILLAGE_BASEMAP_URL;
+  if (!raw) return null;
+  if (!/^https?:\/\/\S+$/.test(raw) || !['{z}', '{x}', '{y}'].every((part) => raw.includes(part))) {
+    throw new Error(`SILLAGE_BASEMAP_URL must be an http(s) tile template with {z}, {x} and {y}, got "${raw}"`);
+  }
+  return raw;
 }
 
 function integerFromEnvironment(name: string, fallback: number, environment: NodeJS.ProcessEnv): number {
@@ -47,5 +58,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     signInRateLimitPerMinute: integerFromEnvironment('SILLAGE_SIGN_IN_RATE_LIMIT', 10, environment),
     reportRateLimitPerMinute: integerFromEnvironment('SILLAGE_REPORT_RATE_LIMIT', 10, environment),
     secret: environment.SILLAGE_SECRET || null,
+    basemapUrl: basemapFromEnvironment(environment),
   };
 }

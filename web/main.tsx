@@ -34,7 +34,7 @@ function App() {
   else if (path.startsWith('/moderation')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ModerationPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/admin/journal')) page = me?.user?.role === 'admin' ? <AuditPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (/^\/operations\/\d+$/.test(path)) page = me?.user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(me.user.role) ? <OperationPage id={Number(path.split('/')[2])} /> : me ? <p role="alert">Réservé aux analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
-  else if ((path === '/' || path.startsWith('/carte')) && me?.user && mapRoles.includes(me.user.role)) page = <MapPage me={me} />;
+  else if ((path === '/' || path.startsWith('/carte')) && me?.user && mapRoles.includes(me.user.role)) page = health ? <MapPage me={me} basemapUrl={health.map?.basemap_url ?? null} /> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/carte')) page = me ? <p role="alert">Réservé aux analystes, préfectures et députés : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path === '/' && !me) page = <p role="status">Chargement…</p>;
   else page = <HomePage me={me} health={health} />;

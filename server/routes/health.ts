@@ -19,6 +19,7 @@ export async function healthRoutes(app: FastifyInstance) {
             real_deal_points: Type.Integer(), synthetic_deal_points: Type.Integer(),
             synthetic: Type.Boolean({ description: 'true when any synthetic (demo) data is loaded: the UI and exports must say so' }),
           }),
+          map: Type.Object({ basemap_url: Type.Union([Type.String(), Type.Null()], { description: 'optional online basemap (SILLAGE_BASEMAP_URL); the map works without it' }) }),
         }),
       },
     },
@@ -36,6 +37,7 @@ export async function healthRoutes(app: FastifyInstance) {
       vector_tiles: app.databaseVersions.hasMvt ? 'PostGIS ST_AsMVT' : 'built in JS (PostGIS without protobuf)',
     },
     data: { real_deal_points: counts.real, synthetic_deal_points: counts.synthetic, synthetic: counts.synthetic > 0 },
+    map: { basemap_url: app.config.basemapUrl },
   };
   });
 }

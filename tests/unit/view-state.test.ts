@@ -47,3 +47,12 @@ describe('cube lookups', async () => {
     expect(totalAt(cube, 1, true)).toEqual({ total: 13, suppressedCells: 0 });
   });
 });
+
+describe('basemap configuration', async () => {
+  const { loadConfig } = await import('../../server/config.js');
+  it('is optional, and refused when it is not a tile template', () => {
+    expect(loadConfig({}).basemapUrl).toBeNull();
+    expect(loadConfig({ SILLAGE_BASEMAP_URL: 'https://tiles.example.fr/{z}/{x}/{y}.png' }).basemapUrl).toBe('https://tiles.example.fr/{z}/{x}/{y}.png');
+    expect(() => loadConfig({ SILLAGE_BASEMAP_URL: 'https://tiles.example.fr/tile.png' })).toThrow(/SILLAGE_BASEMAP_URL/);
+  });
+});

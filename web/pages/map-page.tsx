@@ -30,7 +30,7 @@ export function frenchMonth(month: string): string {
   return new Date(Date.UTC(year, number - 1, 1)).toLocaleDateString('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
-export function MapPage({ me }: { me: Me }) {
+export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string | null }) {
   const role = me.user!.role;
   const precise = role !== 'deputy';
   const finest = finestResolutionFor(role);
@@ -63,7 +63,7 @@ export function MapPage({ me }: { me: Me }) {
   // The map, once.
   useEffect(() => {
     const pointTiles = precise ? pointTileTemplate(view.from, view.to) : null;
-    const instance = new SillageMap(container.current!, { center: view.center, zoom: view.zoom, analyst: true, pointTiles });
+    const instance = new SillageMap(container.current!, { center: view.center, zoom: view.zoom, analyst: true, pointTiles, basemapUrl });
     map.current = instance;
     (window as unknown as { sillageMap: SillageMap }).sillageMap = instance;
     instance.onViewChange((v) => {
