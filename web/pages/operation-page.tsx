@@ -92,7 +92,7 @@ export function OperationPage({ id }: { id: number }) {
             <BeforeAfterMap title={`Avant : ${frenchMonth(monthLabel(monthIndex(e.operation.started_on.slice(0, 7)) - 1))}`} operation={e} offset={-1} />
             <BeforeAfterMap title={`Après : ${frenchMonth(monthLabel(monthIndex(e.operation.started_on.slice(0, 7)) + e.parameters.after_months))}`} operation={e} offset={e.parameters.after_months} />
           </div>
-          <p className="fr-text--xs">Hexagones H3 (résolution 8) des points actifs ; zone ciblée en vert, zone tampon en orange.</p>
+          <p className="fr-text--xs">Hexagones H3 (résolution 8) des points actifs ; zone ciblée (A) en vert, zone tampon (B) en orange ; zone de contrôle (C) : {e.control}.</p>
 
           <div className="sillage-cards">
             <section className="fr-card fr-p-2w" data-testid="wdq-card">
