@@ -26,7 +26,7 @@ export function WatchPanel({ asOf, onClose, onTown }: { asOf: string; onClose: (
           {watch.towns.length === 0 && <p className="fr-text--xs">Aucune sur les 6 derniers mois.</p>}
           <ul className="fr-text--xs sillage-history">
             {watch.towns.map((t) => (
-              <li key={t.commune}><button type="button" className="fr-link fr-text--xs" onClick={() => onTown(t.commune, t.name)}>{t.name} ({t.department})</button> : {t.active_before} → {t.active_now} points actifs (p = {t.p_value.toLocaleString('fr-FR')}), à {t.distance_km.toLocaleString('fr-FR')} km de « {t.operation_name} »</li>
+              <li key={t.commune}><button type="button" className="fr-link fr-text--xs" onClick={() => onTown(t.commune, t.name)}>{t.name} ({t.department})</button> : {t.active_before} → {t.active_now} points actifs (p {t.p_value < 0.001 ? '< 0,001' : `= ${t.p_value.toLocaleString('fr-FR')}`}), à {t.distance_km.toLocaleString('fr-FR')} km de « {t.operation_name} »</li>
             ))}
           </ul>
           <h3 className="fr-text--sm fr-text--bold fr-mb-1v">Résurgences (300 m, 6 mois) après démantèlement</h3>

@@ -41,6 +41,7 @@ const readings: Record<string, { label: string; tone: string }> = {
 };
 const sizeLabels: Record<string, string> = { metropole: 'métropole', grande_ville: 'grande ville', ville_moyenne: 'ville moyenne', petite_ville: 'petite ville', rural: 'rurale' };
 const number = (v: number | null | undefined, digits = 2) => (v === null || v === undefined ? '—' : v.toLocaleString('fr-FR', { maximumFractionDigits: digits }));
+const pValue = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v < 0.001 ? '< 0,001' : v.toLocaleString('fr-FR', { maximumFractionDigits: 4 }));
 
 export function OperationPage({ id }: { id: number }) {
   const [params, setParams] = useState({ buffer_rings: 3, before_months: 6, after_months: 6, distance_km: 100, lag_months: 6 });
@@ -109,7 +110,7 @@ export function OperationPage({ id }: { id: number }) {
               <dl className="sillage-facts">
                 <div><dt>WDQ</dt><dd>{e.wdq.value === null ? e.wdq.undefined_reason : number(e.wdq.value)}</dd></div>
                 <div><dt>Effet net total (TNE)</dt><dd>{number(e.tne.value)}</dd></div>
-                <div><dt>WDD ± erreur type</dt><dd>{number(e.wdd.value)} ± {number(e.wdd.standard_error)} (z = {number(e.wdd.z)}, p = {number(e.wdd.p_value, 4)})</dd></div>
+                <div><dt>WDD ± erreur type</dt><dd>{number(e.wdd.value)} ± {number(e.wdd.standard_error)} (z = {number(e.wdd.z)}, p = {pValue(e.wdd.p_value)})</dd></div>
                 <div><dt>Effet direct (z)</dt><dd>{number(e.direct.z)} {e.direct.significant ? '— significatif' : '— non significatif'}</dd></div>
                 <div><dt>Zone tampon (z)</dt><dd>{number(e.buffer.z)} {e.buffer.significant ? '— significatif' : '— non significatif'}</dd></div>
               </dl>
@@ -119,13 +120,13 @@ export function OperationPage({ id }: { id: number }) {
             <section className="fr-card fr-p-2w" data-testid="wake-card">
               <h2 className="fr-h6">Sillage : où sont allés les points ?</h2>
               <p className="fr-text--sm">{w.dismantled} points démantelés ; {w.linked_appearances} apparitions liées à moins de {w.parameters.distance_km} km dans les {w.parameters.lag_months} mois (hors zones ciblée et tampon : {w.local_appearances} de plus).
-                Test de Knox ({w.parameters.permutations} permutations) : {w.observed_pairs} paires observées pour {number(w.expected_pairs, 1)} attendues, p = {number(w.p_value, 4)}.
+                Test de Knox ({w.parameters.permutations} permutations) : {w.observed_pairs} paires observées pour {number(w.expected_pairs, 1)} attendues, p = {pValue(w.p_value)}.
                 {w.midsize_share !== null && <> Part vers les villes moyennes : <strong>{Math.round(w.midsize_share * 100)} %</strong>.</>}</p>
               <table className="sillage-table fr-text--xs" data-testid="destinations">
                 <thead><tr><th>Commune</th><th>Taille</th><th>Liées</th><th>Attendues</th><th>p</th><th>Destination</th></tr></thead>
                 <tbody>
                   {w.destinations.slice(0, 14).map((d) => (
-                    <tr key={d.commune} className={d.flagged ? 'sillage-flagged' : ''}><td>{d.name} ({d.commune})</td><td>{sizeLabels[d.size_class] ?? d.size_class}</td><td>{d.linked}</td><td>{number(d.expected)}</td><td>{number(d.p_value, 4)}</td><td>{d.flagged ? 'oui' : ''}</td></tr>
+                    <tr key={d.commune} className={d.flagged ? 'sillage-flagged' : ''}><td>{d.name} ({d.commune})</td><td>{sizeLabels[d.size_class] ?? d.size_class}</td><td>{d.linked}</td><td>{number(d.expected)}</td><td>{pValue(d.p_value)}</td><td>{d.flagged ? 'oui' : ''}</td></tr>
                   ))}
                 </tbody>
               </table>
