@@ -184,6 +184,8 @@ describe('the analysts\' map', () => {
     await page.goto(`${url}/?l=departements&ind=trafic_de_stupefiants&an=2024`);
     await settled(page);
     expect(await page.inputValue('#indicator')).toBe('trafic_de_stupefiants');
+    await page.waitForSelector('[data-testid="rate-legend"] li');
+    expect(await page.locator('[data-testid="rate-legend"] li').count()).toBeGreaterThanOrEqual(3);
     await page.screenshot({ path: `${screenshotDirectory}/carte-departements-ssmsi.png` });
     await page.close();
   }, 60_000);

@@ -219,7 +219,8 @@ export class SillageMap {
       features: this.departments.features.map((f) => ({ ...f, properties: { ...f.properties, rate: rates.get(String(f.properties?.code)) ?? null } })),
     });
     const stops: (number | string)[] = [];
-    breaks.slice(0, -1).forEach((value, i) => stops.push(colours.rateRamp[i], value));
+    // Breaks are upper bounds (inclusive): a class starts just above the previous bound.
+    breaks.slice(0, -1).forEach((value, i) => stops.push(colours.rateRamp[i], value + 1e-9));
     const ramp: ExpressionSpecification = stops.length ? ['step', ['get', 'rate'], ...stops, colours.rateRamp[Math.min(breaks.length - 1, colours.rateRamp.length - 1)]] as unknown as ExpressionSpecification : ['literal', colours.rateRamp[2]];
     this.map.setPaintProperty('departments-choropleth', 'fill-color', ['case', ['==', ['get', 'rate'], null], '#ffffff', ramp]);
   }

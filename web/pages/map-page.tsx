@@ -49,6 +49,7 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
   const [selection, setSelection] = useState<Selection | null>(() => parseSelection(view.selection));
   const [hotSpots, setHotSpots] = useState<{ status: string; done: number; total: number; patterns?: Record<string, number>; key: string } | null>(null);
   const [watchOpen, setWatchOpen] = useState(false);
+  const [rateBreaks, setRateBreaks] = useState<number[]>([]);
 
   const resolution = view.resolution === 'auto' ? resolutionForZoom(mapView.zoom, finest) : Math.min(view.resolution, finest);
   // Cubes finer than 7 cover the view (padded), coarser ones all of France: refetched only when needed.
@@ -169,7 +170,9 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
     api<{ items: { department_code: string; rate_per_1000: string | number | null }[] }>(`/api/statistics/departments?indicator=${view.indicator}&year=${view.year}`)
       .then((r) => {
         const rates = new Map(r.items.filter((i) => i.rate_per_1000 !== null).map((i) => [i.department_code, Number(i.rate_per_1000)]));
-        map.current?.setDepartmentRates(rates, quantileBreaks(rates.values()));
+        const classes = quantileBreaks(rates.values());
+        setRateBreaks(classes);
+        map.current?.setDepartmentRates(rates, classes);
       }).catch(fail);
   }, [view.layers, view.indicator, view.year, fail]);
 
@@ -235,7 +238,7 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
             </div>
           ))}
           <Legend view={view} breaks={breaks} resolution={resolution} finest={finest} suppressed={cube?.suppressed_below ?? null}
-            indicators={indicators} onChange={update} mapZoom={mapView.zoom} />
+            indicators={indicators} onChange={update} mapZoom={mapView.zoom} rateBreaks={rateBreaks} />
           {view.layers.includes('tendances') && hotSpots && <HotSpotLegend state={hotSpots} />}
         </section>
         {precise && <button type="button" className="fr-btn fr-btn--secondary fr-btn--sm fr-mt-2w" onClick={() => setWatchOpen(!watchOpen)}>Veille des résurgences (mesure 22)</button>}
@@ -259,9 +262,9 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
   );
 }
 
-function Legend({ view, breaks, resolution, finest, suppressed, indicators, onChange, mapZoom }: {
+function Legend({ view, breaks, resolution, finest, suppressed, indicators, onChange, mapZoom, rateBreaks }: {
   view: ViewState; breaks: number[]; resolution: number; finest: number; suppressed: number | null; indicators: Indicator[];
-  onChange: (patch: Partial<ViewState>) => void; mapZoom: number;
+  onChange: (patch: Partial<ViewState>) => void; mapZoom: number; rateBreaks: number[];
 }) {
   return (
     <div className="sillage-legend fr-text--xs">
@@ -306,6 +309,11 @@ function Legend({ view, breaks, resolution, finest, suppressed, indicators, onCh
             </select>
           </label>
         </div>
+      )}
+      {view.layers.includes('departements') && rateBreaks.length > 0 && (
+        <ul className="sillage-swatches" data-testid="rate-legend">
+          {rateBreaks.map((upper, i) => <li key={upper}><span style={{ background: colours.rateRamp[i], border: '1px solid #ccc' }} />{i === 0 ? '≤ ' : `${rateBreaks[i - 1].toLocaleString('fr-FR', { maximumFractionDigits: 2 })} – `}{upper.toLocaleString('fr-FR', { maximumFractionDigits: 2 })} ‰</li>)}
+        </ul>
       )}
       {view.layers.includes('operations') && <ul className="sillage-swatches"><li><span style={{ border: `2px dashed ${colours.operation}` }} />zone ciblée d’une opération (pâle : pas encore commencée)</li></ul>}
     </div>
