@@ -7,10 +7,10 @@
  */
 import { gridDisk, latLngToCell } from 'h3-js';
 import { emergingHotSpots, runToEnd } from '../server/domain/analytics/hot-spots.js';
-import { operationWake, defaultWakeOptions, readOperation } from '../server/domain/analytics/wake.js';
-import { operationAreas, operationEffect, defaultEffectOptions } from '../server/domain/analytics/displacement.js';
-import { haversineKm, seededRandom } from '../server/domain/analytics/statistics.js';
-import { scenarioHistories } from '../tests/helpers/scenario-histories.js';
+import { operationWake, defaultWakeOptions } from '../server/domain/analytics/wake.js';
+import { operationAreas } from '../server/domain/analytics/displacement.js';
+import { seededRandom } from '../server/domain/analytics/statistics.js';
+import { analyseScenarioOperations, plantedReading, scenarioHistories } from '../tests/helpers/scenario-histories.js';
 import { progressReporter } from './progress.js';
 
 const lines: string[] = [];
@@ -65,32 +65,14 @@ lines.push(`  19 permutations (baseline)       : ${largest.quick.ms.toFixed(0)} 
 // Robustness beyond the demo seed (the tests hold the demo seed and three null seeds): readings
 // and destination towns on other planted seeds, false displacement on other null seeds.
 for (const [seed, variant] of [[5, 'planted'], [12, 'planted'], [13, 'null'], [17, 'null']] as const) {
-  const run = scenarioHistories(seed, variant);
-  let readAsPlanted = 0;
-  const towns: string[] = [];
-  let displaced = 0;
-  for (const truth of run.scenario.truth) {
-    const id = run.operationIds.get(truth.operation)!;
-    const plan = run.scenario.operations[id - 1].plan;
-    const areas = operationAreas(truth.targetCells, 3);
-    const inside = run.points.find((p) => areas.target.has(p.cell))!;
-    const outside = (p: { cell: string }) => !areas.target.has(p.cell) && !areas.buffer.has(p.cell);
-    const effect = operationEffect(run.points, areas, truth.startedOn, defaultEffectOptions, [
-      { label: 'département', contains: (p) => p.department === plan.department && outside(p) },
-      { label: '60 km', contains: (p) => outside(p) && haversineKm(inside.longitude, inside.latitude, p.longitude, p.latitude) <= 60 },
-    ]);
-    const wake = operationWake(run.points, id, truth.startedOn, { from: '2019-01-01', to: '2025-12-31' }, { ...defaultWakeOptions, permutations: 199 }, run.centroids, new Set([...areas.target, ...areas.buffer]));
-    const reading = readOperation(effect.measures, wake).reading;
-    if (reading === 'deplacement') displaced += 1;
-    const expected = truth.plantedEffect === 'displacement' ? 'deplacement' : truth.plantedEffect === 'diffusion' ? 'diffusion' : 'pas_d_effet';
-    if (reading === expected) readAsPlanted += 1;
-    if (truth.plantedEffect === 'displacement') {
-      const flagged = wake.destinations.filter((d) => d.flagged).map((d) => d.commune);
-      const planted = truth.destinationTowns.map((t) => t.insee);
-      const found = planted.filter((t) => flagged.includes(t)).length;
-      towns.push(`${truth.name.replace(/^Place nette (XXL )?/, '').split(' (')[0]} recall ${(found / planted.length).toFixed(2)} precision ${flagged.length ? (found / flagged.length).toFixed(2) : '-'}`);
-    }
-  }
+  const results = analyseScenarioOperations(seed, variant);
+  const readAsPlanted = results.filter((r) => r.reading.reading === plantedReading(r.truth.plantedEffect)).length;
+  const displaced = results.filter((r) => r.reading.reading === 'deplacement').length;
+  const towns = results.filter((r) => r.truth.plantedEffect === 'displacement').map(({ truth, wake }) => {
+    const flagged = wake.destinations.filter((d) => d.flagged).map((d) => d.commune);
+    const found = truth.destinationTowns.filter((t) => flagged.includes(t.insee)).length;
+    return `${truth.name.replace(/^Place nette (XXL )?/, '').split(' (')[0]} recall ${(found / truth.destinationTowns.length).toFixed(2)} precision ${flagged.length ? (found / flagged.length).toFixed(2) : '-'}`;
+  });
   lines.push(variant === 'planted'
     ? `planted seed ${seed}: ${readAsPlanted}/9 operations read as planted; destination towns: ${towns.join('; ')}`
     : `null seed ${seed}: ${displaced}/9 operations read as displacement`);

@@ -1,4 +1,4 @@
-import { latLngToCell } from 'h3-js';
+import { cellToBoundary, latLngToCell } from 'h3-js';
 
 /** H3 resolutions stored on each deal point at write time: res 7 ~ 5 km², 8 ~ 0.74 km², 9 ~ 0.1 km². */
 export const storedH3Resolutions = [7, 8, 9] as const;
@@ -12,4 +12,10 @@ export function h3CellsAt(longitude: number, latitude: number): H3Cells {
     h3_r8: latLngToCell(latitude, longitude, 8),
     h3_r9: latLngToCell(latitude, longitude, 9),
   };
+}
+
+/** A cell's outline as a GeoJSON polygon ([lng, lat] order, ring closed as GeoJSON requires). */
+export function cellPolygon(cell: string): GeoJSON.Polygon {
+  const ring = cellToBoundary(cell, true);
+  return { type: 'Polygon', coordinates: [[...ring, ring[0]]] };
 }

@@ -60,7 +60,7 @@ function assertResolutionAllowed(principal: Principal | null, resolution: number
 }
 
 const Month = (description: string) => Type.String({ pattern: monthPattern, description: `${description}, YYYY-MM` });
-export const maxWindowMonths = 240;
+const maxWindowMonths = 240;
 
 /** Reads and checks the month window (from <= to, at most 20 years). */
 function monthWindow(query: { from: string; to: string }): { from: number; to: number } {

@@ -1,6 +1,7 @@
 /** Active deal points counted per H3 cell, commune or department on a date: never coordinates. */
 import type pg from 'pg';
-import { cellToBoundary, cellToParent } from 'h3-js';
+import { cellToParent } from 'h3-js';
+import { cellPolygon } from '../domain/h3-cells.js';
 
 export interface AggregateFilter { at: string; bbox: [number, number, number, number] | null; departments: string[] | null; dataset: string | null }
 
@@ -29,7 +30,7 @@ export async function countByCell(db: pg.Pool, resolution: number, filter: Aggre
 }
 
 export function cellFeature(cell: string, properties: Record<string, unknown>) {
-  return { type: 'Feature' as const, id: cell, geometry: { type: 'Polygon' as const, coordinates: [cellToBoundary(cell, true)] }, properties: { h3: cell, ...properties } };
+  return { type: 'Feature' as const, id: cell, geometry: cellPolygon(cell), properties: { h3: cell, ...properties } };
 }
 
 export async function countByCommune(db: pg.Pool, filter: AggregateFilter) {

@@ -6,13 +6,13 @@
 import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { cellToBoundary, cellToLatLng, gridDisk, polygonToCells } from 'h3-js';
+import { cellToLatLng, gridDisk, latLngToCell, polygonToCells } from 'h3-js';
+import { cellFeature } from './aggregates.js';
 import type { PointHistory } from '../domain/analytics/history.js';
-import { operationAreas, operationEffect, type EffectOptions, type ControlArea } from '../domain/analytics/displacement.js';
+import { defaultControls, operationAreas, operationEffect, type EffectOptions } from '../domain/analytics/displacement.js';
 import { operationWake, readOperation, type WakeOptions } from '../domain/analytics/wake.js';
 import { emergingHotSpots, patternLabels, type CellResult } from '../domain/analytics/hot-spots.js';
 import { resurgences, sizeClassShift, townWatchlist } from '../domain/analytics/watch.js';
-import { haversineKm } from '../domain/analytics/statistics.js';
 import { monthIndex, monthLabel } from '../domain/months.js';
 import { getOperation } from './operations.js';
 import { cellMonthCube, monthlySeries } from './time-series.js';
@@ -56,40 +56,29 @@ async function communeCentroids(db: pg.Pool): Promise<Map<string, [number, numbe
 export function targetCells(target: GeoJSON.MultiPolygon | GeoJSON.Polygon): string[] {
   const polygons = target.type === 'Polygon' ? [target.coordinates] : target.coordinates;
   const cells = new Set(polygons.flatMap((rings) => polygonToCells(rings, 8, true)));
-  if (cells.size === 0) {
-    const ring = polygons[0][0];
-    const [lon, lat] = [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
-    return gridDisk(polygonToCells([[[lon - 0.001, lat - 0.001], [lon + 0.001, lat - 0.001], [lon + 0.001, lat + 0.001], [lon - 0.001, lat + 0.001], [lon - 0.001, lat - 0.001]]], 8, true)[0] ?? '', 0);
-  }
-  return [...cells];
+  if (cells.size > 0) return [...cells];
+  const ring = polygons[0][0];
+  return [latLngToCell(ring.reduce((s, p) => s + p[1], 0) / ring.length, ring.reduce((s, p) => s + p[0], 0) / ring.length, 8)];
 }
 
 function cellsCollection(cells: Iterable<string>, role: string) {
-  return [...cells].map((cell) => ({ type: 'Feature' as const, properties: { h3: cell, role }, geometry: { type: 'Polygon' as const, coordinates: [[...cellToBoundary(cell, true), cellToBoundary(cell, true)[0]]] } }));
+  return [...cells].map((cell) => cellFeature(cell, { role }));
 }
 
 interface Operation { id: number; name: string; started_on: string; department_code: string; target: GeoJSON.MultiPolygon }
 
-async function operationContext(db: pg.Pool, id: number, bufferRings: number) {
+/** What every operation analysis reads, loaded once per request. */
+async function operationInputs(db: pg.Pool, id: number, bufferRings: number) {
   const feature = await getOperation(db, id);
   const operation = { id: Number(feature.id), ...(feature.properties as Omit<Operation, 'id' | 'target'>), target: feature.geometry as GeoJSON.MultiPolygon };
   const areas = operationAreas(targetCells(operation.target), bufferRings);
   const [lat, lon] = cellToLatLng([...areas.target][0]);
-  return { operation, areas, centre: [lon, lat] as [number, number] };
+  return { operation, areas, centre: [lon, lat] as [number, number], points: await loadHistories(db) };
 }
+type OperationInputs = Awaited<ReturnType<typeof operationInputs>>;
 
-function controls(operation: { department_code: string }, areas: ReturnType<typeof operationAreas>, centre: [number, number]): ControlArea[] {
-  const outside = (p: PointHistory) => !areas.target.has(p.cell) && !areas.buffer.has(p.cell);
-  return [
-    { label: `reste du département ${operation.department_code}`, contains: (p) => p.department === operation.department_code && outside(p) },
-    { label: 'points à moins de 60 km (le département compte trop peu de points hors zones)', contains: (p) => outside(p) && haversineKm(centre[0], centre[1], p.longitude, p.latitude) <= 60 },
-  ];
-}
-
-export async function operationEffectAnalysis(db: pg.Pool, id: number, options: EffectOptions) {
-  const { operation, areas, centre } = await operationContext(db, id, options.bufferRings);
-  const points = await loadHistories(db);
-  const effect = operationEffect(points, areas, operation.started_on, options, controls(operation, areas, centre));
+function effectOf({ operation, areas, centre, points }: OperationInputs, options: EffectOptions) {
+  const effect = operationEffect(points, areas, operation.started_on, options, defaultControls(operation.department_code, areas, centre));
   return {
     operation: { id: operation.id, name: operation.name, started_on: operation.started_on, department: operation.department_code },
     parameters: { buffer_rings: options.bufferRings, buffer_km: Math.round(options.bufferRings * 0.92 * 10) / 10, before_months: options.beforeMonths, after_months: options.afterMonths },
@@ -98,9 +87,8 @@ export async function operationEffectAnalysis(db: pg.Pool, id: number, options: 
   };
 }
 
-export async function operationWakeAnalysis(db: pg.Pool, id: number, options: WakeOptions, bufferRings: number) {
-  const { operation, areas } = await operationContext(db, id, bufferRings);
-  const [points, period, centroids] = await Promise.all([loadHistories(db), dataPeriod(db), communeCentroids(db)]);
+async function wakeOf(db: pg.Pool, { operation, areas, points }: OperationInputs, options: WakeOptions) {
+  const [period, centroids] = [await dataPeriod(db), await communeCentroids(db)];
   const wake = operationWake(points, operation.id, operation.started_on, period, options, centroids, new Set([...areas.target, ...areas.buffer]));
   return {
     operation: { id: operation.id, name: operation.name, started_on: operation.started_on },
@@ -116,10 +104,19 @@ export async function operationWakeAnalysis(db: pg.Pool, id: number, options: Wa
   };
 }
 
-/** Effect, wake and the reading together (the operation page). */
+export async function operationEffectAnalysis(db: pg.Pool, id: number, options: EffectOptions) {
+  return effectOf(await operationInputs(db, id, options.bufferRings), options);
+}
+
+export async function operationWakeAnalysis(db: pg.Pool, id: number, options: WakeOptions, bufferRings: number) {
+  return wakeOf(db, await operationInputs(db, id, bufferRings), options);
+}
+
+/** Effect, wake and the reading together (the operation page), from one load of the data. */
 export async function operationSummary(db: pg.Pool, id: number, effectOptions: EffectOptions, wakeOptions: WakeOptions) {
-  const effect = await operationEffectAnalysis(db, id, effectOptions);
-  const wake = await operationWakeAnalysis(db, id, wakeOptions, effectOptions.bufferRings);
+  const inputs = await operationInputs(db, id, effectOptions.bufferRings);
+  const effect = effectOf(inputs, effectOptions);
+  const wake = await wakeOf(db, inputs, wakeOptions);
   return { effect, wake, ...readOperation(effect, wake) };
 }
 
@@ -147,11 +144,13 @@ export async function sizeClassShiftAnalysis(db: pg.Pool, options: { operation: 
   const { rows: classes } = await db.query<{ code: string; label: string }>('SELECT code, label FROM size_classes ORDER BY rank');
   const zero = regional.months.map(() => 0);
   const series = (m: Map<string, { active: number[] }>) => new Map(classes.map((c) => [c.code, m.get(c.code)?.active ?? zero]));
+  const regionalSeries = series(regional.series);
+  const nationalSeries = series(national.series);
   const { rows: regionRows } = await db.query<{ name: string }>('SELECT name FROM regions WHERE code = $1', [region]);
   return {
     region, region_name: regionRows[0]?.name ?? region, month, operation: operationName, window_months: options.windowMonths, months: regional.months,
-    classes: sizeClassShift(series(regional.series), series(national.series), pivot - from, options.windowMonths).map((c) => ({ ...c, label: classes.find((k) => k.code === c.size_class)?.label })),
-    series: classes.map((c) => ({ key: c.code, label: c.label, region: series(regional.series).get(c.code), national: series(national.series).get(c.code) })),
+    classes: sizeClassShift(regionalSeries, nationalSeries, pivot - from, options.windowMonths).map((c) => ({ ...c, label: classes.find((k) => k.code === c.size_class)?.label })),
+    series: classes.map((c) => ({ key: c.code, label: c.label, region: regionalSeries.get(c.code), national: nationalSeries.get(c.code) })),
   };
 }
 
@@ -209,10 +208,7 @@ export function startHotSpotJob(db: pg.Pool, owner: number, parameters: { resolu
       for (const r of results) counts[r.pattern] = (counts[r.pattern] ?? 0) + 1;
       job.result = {
         type: 'FeatureCollection', months: [months[0], months[T - 1]], cells: list.length, patterns: counts,
-        features: results.filter((r) => r.pattern !== 'no_pattern').map((r) => ({
-          type: 'Feature', id: r.cell, properties: { ...r, h3: r.cell, label: patternLabels[r.pattern] },
-          geometry: { type: 'Polygon', coordinates: [[...cellToBoundary(r.cell, true), cellToBoundary(r.cell, true)[0]]] },
-        })),
+        features: results.filter((r) => r.pattern !== 'no_pattern').map((r) => cellFeature(r.cell, { ...r, label: patternLabels[r.pattern] })),
       };
       job.status = 'done';
     } catch (error) {

@@ -10,11 +10,11 @@ export interface SeriesFilter {
   region: string | null; commune: string | null; operation?: number | null;
 }
 
-export type SeriesKey = 'total' | 'size_class' | 'department' | 'region' | 'commune' | 'h3_7' | 'h3_8' | 'h3_9';
+export type SeriesKey = 'total' | 'size_class' | 'department' | 'region' | 'h3_7' | 'h3_8' | 'h3_9';
 
 const keyExpressions: Record<SeriesKey, string> = {
   total: `'total'`, size_class: 's.size_class', department: 'c.department_code', region: 'c.region_code',
-  commune: 'c.insee', h3_7: 'd.h3_r7', h3_8: 'd.h3_r8', h3_9: 'd.h3_r9',
+  h3_7: 'd.h3_r7', h3_8: 'd.h3_r8', h3_9: 'd.h3_r9',
 };
 
 export async function fetchSpans(db: pg.Pool, key: SeriesKey, filter: SeriesFilter): Promise<ActiveSpan[]> {

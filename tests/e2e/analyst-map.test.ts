@@ -6,18 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
 import { cellToLatLng } from 'h3-js';
-import { buildApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
-import { readVersions, type Database } from '../../server/database.js';
-import { connect, emptyBusinessTables, ensureUser, testPassword } from '../helpers/databases.js';
-import { buildWeb, launchChromium, screenshotDirectory } from '../helpers/browser.js';
-import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import type { Database } from '../../server/database.js';
+import { ensureUser, testPassword } from '../helpers/databases.js';
+import { openScenarioSite, screenshotDirectory, type ScenarioSite } from '../helpers/browser.js';
 import type { Role } from '../../server/domain/access.js';
 
+let site: ScenarioSite;
 let database: Database;
-let app: FastifyInstance;
 let url: string;
 let browser: Browser;
 const problems: string[] = [];
@@ -64,20 +60,11 @@ async function expectRenderedCountsMatchApi(page: Page, resolution: number, from
 }
 
 beforeAll(async () => {
-  buildWeb();
-  database = connect('embedded');
-  await emptyBusinessTables(database.pool);
-  await loadScenario(database.pool, buildScenarioFiles(20190101, 'planted'));
-  app = await buildApp({ database, databaseVersions: await readVersions(database.pool), config: loadConfig({}), serveWeb: true });
-  url = await app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchChromium();
+  site = await openScenarioSite();
+  ({ database, url, browser } = site);
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await database?.close();
-});
+afterAll(async () => site?.close());
 
 describe('the analysts\' map', () => {
   it('idles with hexbins whose counts are the API\'s, and follows the time window', async () => {

@@ -4,16 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
-import { readVersions, type Database } from '../../server/database.js';
-import { connect, emptyBusinessTables, ensureUser, testPassword } from '../helpers/databases.js';
-import { buildWeb, launchChromium, screenshotDirectory } from '../helpers/browser.js';
-import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import type { Database } from '../../server/database.js';
+import { ensureUser, testPassword } from '../helpers/databases.js';
+import { openScenarioSite, screenshotDirectory, type ScenarioSite } from '../helpers/browser.js';
 
+let site: ScenarioSite;
 let database: Database;
-let app: FastifyInstance;
 let url: string;
 let browser: Browser;
 const problems: string[] = [];
@@ -27,20 +23,11 @@ async function openPage(path: string): Promise<Page> {
 }
 
 beforeAll(async () => {
-  buildWeb();
-  database = connect('embedded');
-  await emptyBusinessTables(database.pool);
-  await loadScenario(database.pool, buildScenarioFiles(20190101, 'planted'));
-  app = await buildApp({ database, databaseVersions: await readVersions(database.pool), config: { ...loadConfig({}), reportRateLimitPerMinute: 100 }, serveWeb: true });
-  url = await app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchChromium();
+  site = await openScenarioSite({ reportRateLimitPerMinute: 100 });
+  ({ database, url, browser } = site);
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await database?.close();
-});
+afterAll(async () => site?.close());
 
 describe('the home page', () => {
   it('says the data are synthetic and leads to the report page and the sign-in', async () => {

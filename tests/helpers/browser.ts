@@ -2,6 +2,12 @@
 import { chromium, type Browser } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { readVersions, type Database } from '../../server/database.js';
+import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import { connect, emptyBusinessTables } from './databases.js';
 
 export const screenshotDirectory = new URL('../e2e/screenshots/', import.meta.url).pathname;
 
@@ -16,4 +22,28 @@ export function launchChromium(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
   });
+}
+
+export interface ScenarioSite { database: Database; app: FastifyInstance; url: string; browser: Browser; close(): Promise<void> }
+
+/**
+ * The built web client served by the real app on the embedded database, loaded with the planted
+ * demo scenario, and a Chromium to drive it (the end-to-end test files share this set-up).
+ */
+export async function openScenarioSite(configOverrides: Partial<Config> = {}): Promise<ScenarioSite> {
+  buildWeb();
+  const database = connect('embedded');
+  await emptyBusinessTables(database.pool);
+  await loadScenario(database.pool, buildScenarioFiles(20190101, 'planted'));
+  const app = await buildApp({ database, databaseVersions: await readVersions(database.pool), config: { ...loadConfig({}), ...configOverrides }, serveWeb: true });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const browser = await launchChromium();
+  return {
+    database, app, url, browser,
+    async close() {
+      await browser.close();
+      await app.close();
+      await database.close();
+    },
+  };
 }

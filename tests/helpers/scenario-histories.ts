@@ -2,10 +2,12 @@
  * The generated scenario (in memory, no database) as the analyses read it: points with their
  * active periods and the operation that dismantled them, communes and size classes.
  */
-import { latLngToCell } from 'h3-js';
+import { cellToLatLng, latLngToCell } from 'h3-js';
 import { generateScenario, type Scenario, type ScenarioVariant } from '../../server/domain/scenario/generate.js';
 import { readScenarioGeography } from '../../server/services/scenario.js';
 import type { PointHistory } from '../../server/domain/analytics/history.js';
+import { defaultControls, defaultEffectOptions, operationAreas, operationEffect } from '../../server/domain/analytics/displacement.js';
+import { defaultWakeOptions, operationWake, readOperation, type Reading } from '../../server/domain/analytics/wake.js';
 
 let geography: ReturnType<typeof readScenarioGeography> | null = null;
 
@@ -33,4 +35,25 @@ export function scenarioHistories(seed: number, variant: ScenarioVariant): { sce
   });
   const centroids = new Map(geography.communes.map((c) => [c.insee, [c.longitude, c.latitude] as [number, number]]));
   return { scenario, points, operationIds, centroids };
+}
+
+/** The reading each planted effect should get. */
+export function plantedReading(effect: string): Reading {
+  return effect === 'displacement' ? 'deplacement' : effect === 'diffusion' ? 'diffusion' : 'pas_d_effet';
+}
+
+/**
+ * Every operation of a generated scenario analysed as the server does (same areas, controls and
+ * reading): the effect, the wake and the reading, with the planted truth.
+ */
+export function analyseScenarioOperations(seed: number, variant: ScenarioVariant, permutations = 199) {
+  const { scenario, points, operationIds, centroids } = scenarioHistories(seed, variant);
+  return scenario.truth.map((truth) => {
+    const id = operationIds.get(truth.operation)!;
+    const areas = operationAreas(truth.targetCells, defaultEffectOptions.bufferRings);
+    const [lat, lon] = cellToLatLng([...areas.target][0]);
+    const effect = operationEffect(points, areas, truth.startedOn, defaultEffectOptions, defaultControls(scenario.operations[id - 1].plan.department, areas, [lon, lat]));
+    const wake = operationWake(points, id, truth.startedOn, { from: '2019-01-01', to: '2025-12-31' }, { ...defaultWakeOptions, permutations }, centroids, new Set([...areas.target, ...areas.buffer]));
+    return { truth, effect, wake, reading: readOperation(effect.measures, wake) };
+  });
 }

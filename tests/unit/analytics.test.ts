@@ -5,12 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { latLngToCell, gridDisk } from 'h3-js';
-import { effectMeasures, operationAreas, operationEffect, areaCounts, defaultEffectOptions } from '../../server/domain/analytics/displacement.js';
-import { operationWake, readOperation, defaultWakeOptions } from '../../server/domain/analytics/wake.js';
+import { effectMeasures, operationAreas, areaCounts, defaultEffectOptions } from '../../server/domain/analytics/displacement.js';
 import { classifyPattern, emergingHotSpots, runToEnd } from '../../server/domain/analytics/hot-spots.js';
 import { benjaminiHochberg, mannKendall, poissonUpperTail, haversineKm } from '../../server/domain/analytics/statistics.js';
 import { addMonths, type PointHistory } from '../../server/domain/analytics/history.js';
-import { scenarioHistories } from '../helpers/scenario-histories.js';
+import { analyseScenarioOperations, plantedReading } from '../helpers/scenario-histories.js';
 
 describe('Weighted Displacement Quotient, Total Net Effect, WDD (hand-computed)', () => {
   it('reads partial displacement with the net benefit kept', () => {
@@ -124,44 +123,22 @@ describe('emerging hot spot patterns', () => {
 });
 
 describe('the scenario\'s planted truth', () => {
-  const period = { from: '2019-01-01', to: '2025-12-31' };
-  const analyse = (seed: number, variant: 'planted' | 'null') => {
-    const { scenario, points, operationIds, centroids } = scenarioHistories(seed, variant);
-    return scenario.truth.map((truth) => {
-      const id = operationIds.get(truth.operation)!;
-      const plan = scenario.operations[id - 1].plan;
-      const areas = operationAreas(truth.targetCells, defaultEffectOptions.bufferRings);
-      const [lon, lat] = [points.find((p) => areas.target.has(p.cell))?.longitude ?? 0, points.find((p) => areas.target.has(p.cell))?.latitude ?? 0];
-      const outside = (p: PointHistory) => !areas.target.has(p.cell) && !areas.buffer.has(p.cell);
-      const effect = operationEffect(points, areas, truth.startedOn, defaultEffectOptions, [
-        { label: 'département', contains: (p) => p.department === plan.department && outside(p) },
-        { label: 'à moins de 60 km', contains: (p) => outside(p) && haversineKm(lon, lat, p.longitude, p.latitude) <= 60 },
-      ]);
-      const wake = operationWake(points, id, truth.startedOn, period, { ...defaultWakeOptions, permutations: 199 }, centroids, new Set([...areas.target, ...areas.buffer]));
-      return { truth, effect, wake, reading: readOperation(effect.measures, wake) };
-    });
-  };
-
   it('recovers the planted destination towns (recall and precision >= 0.9) and reads every operation as planted', () => {
-    for (const { truth, wake, reading } of analyse(20190101, 'planted')) {
+    for (const { truth, wake, reading } of analyseScenarioOperations(20190101, 'planted')) {
       const flagged = new Set(wake.destinations.filter((d) => d.flagged).map((d) => d.commune));
       if (truth.plantedEffect === 'displacement') {
         const planted = truth.destinationTowns.map((t) => t.insee);
         const found = planted.filter((insee) => flagged.has(insee)).length;
         expect(found / planted.length, `${truth.name} recall`).toBeGreaterThanOrEqual(0.9);
         expect(found / flagged.size, `${truth.name} precision: ${[...flagged]}`).toBeGreaterThanOrEqual(0.9);
-        expect(reading.reading, truth.name).toBe('deplacement');
         expect(wake.midsize_share!, truth.name).toBeGreaterThan(0.5);
-      } else if (truth.plantedEffect === 'diffusion') {
-        expect(reading.reading, `${truth.name}: ${reading.text}`).toBe('diffusion');
-      } else {
-        expect(reading.reading, `${truth.name}: ${reading.text}`).toBe('pas_d_effet');
       }
+      expect(reading.reading, `${truth.name}: ${reading.text}`).toBe(plantedReading(truth.plantedEffect));
     }
   }, 120_000);
 
   it('shows significant displacement in no more than 5% of operations on null scenarios', () => {
-    const readings = [20190101, 7, 11].flatMap((seed) => analyse(seed, 'null'));
+    const readings = [20190101, 7, 11].flatMap((seed) => analyseScenarioOperations(seed, 'null'));
     const displaced = readings.filter((r) => r.reading.reading === 'deplacement');
     expect(displaced.length / readings.length, displaced.map((r) => r.truth.name).join(', ')).toBeLessThanOrEqual(0.05);
   }, 180_000);

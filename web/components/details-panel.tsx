@@ -6,9 +6,9 @@ import type { Cube } from '../map/cube';
 import type { ViewState } from '../map/view-state';
 import { monthIndex, monthRange } from '../../server/domain/months';
 import { LineChart, type Series } from './chart';
+import { frenchDate, sizeClassNames } from '../format';
 
 const statusLabels: Record<string, string> = { active: 'actif', dismantled: 'démantelé', reopened: 'rouvert' };
-const sizeClassLabels: Record<string, string> = { metropole: 'métropole', grande_ville: 'grande ville', ville_moyenne: 'ville moyenne', petite_ville: 'petite ville', rural: 'commune rurale' };
 const productLabels: Record<string, string> = {
   cannabis_resine: 'résine de cannabis', cannabis_herbe: 'herbe de cannabis', cocaine: 'cocaïne', crack: 'crack', heroine: 'héroïne',
   drogues_synthetiques: 'drogues de synthèse', medicaments_detournes: 'médicaments détournés', autre: 'autre',
@@ -49,7 +49,7 @@ export function DetailsPanel({ selection, cube, view, precise, operations, onClo
           </dl>
           {panel.history && (
             <ol className="fr-text--xs sillage-history" aria-label="Historique des statuts">
-              {panel.history.map((h) => <li key={`${h.status}${h.effective_on}`}>{new Date(`${h.effective_on}T00:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'UTC' })} : {statusLabels[h.status] ?? h.status}</li>)}
+              {panel.history.map((h) => <li key={`${h.status}${h.effective_on}`}>{frenchDate(h.effective_on)} : {statusLabels[h.status] ?? h.status}</li>)}
             </ol>
           )}
           {panel.chart && <LineChart title={panel.chart.title} months={panel.chart.months} series={panel.chart.series} markerIndex={panel.chart.marker ?? monthOffset} height={160} />}
@@ -91,7 +91,7 @@ async function load(selection: Selection, cube: Cube | null, view: ViewState, pr
     return {
       title: `Point de deal n° ${selection.id}`,
       facts: [
-        ['Commune', `${p.commune_name} (${p.commune_insee}), ${sizeClassLabels[String(p.size_class)] ?? p.size_class}`],
+        ['Commune', `${p.commune_name} (${p.commune_insee}), ${sizeClassNames[String(p.size_class)] ?? p.size_class}`],
         ['Statut actuel', statusLabels[String(p.status)] ?? String(p.status)],
         ['Produits', (p.products as string[]).map((code) => productLabels[code] ?? code).join(', ') || '—'],
         ['Source', `${p.source}${p.external_id ? ` (réf. ${p.external_id})` : ''}`],
@@ -108,7 +108,7 @@ async function load(selection: Selection, cube: Cube | null, view: ViewState, pr
     const monthly = await series(`commune=${c.insee}`, view);
     return {
       title: `${c.name} (${c.department_code})`,
-      facts: [['Code INSEE', c.insee], ['Population', c.population.toLocaleString('fr-FR')], ['Taille', sizeClassLabels[c.size_class] ?? c.size_class]],
+      facts: [['Code INSEE', c.insee], ['Population', c.population.toLocaleString('fr-FR')], ['Taille', sizeClassNames[c.size_class] ?? c.size_class]],
       chart: { title: 'Points de deal actifs par mois dans la commune', months: monthly.months, series: [{ label: 'Actifs', values: monthly.series[0].active, colour: '#e1000f' }] },
     };
   }

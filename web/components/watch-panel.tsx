@@ -1,6 +1,7 @@
 /** The resurgence watch (measure 22): mid-sized towns near a recent operation whose activity rose, and resurgences. */
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
+import { frenchDate } from '../format';
 
 interface Watch {
   towns: { commune: string; name: string; department: string; operation_name: string; distance_km: number; active_before: number; active_now: number; change: number; p_value: number }[];
@@ -17,7 +18,7 @@ export function WatchPanel({ asOf, onClose, onTown }: { asOf: string; onClose: (
   return (
     <aside className="sillage-details" aria-label="Veille" data-testid="watch-panel">
       <button type="button" className="fr-btn--close fr-btn" title="Fermer le panneau" onClick={onClose}>Fermer</button>
-      <h2 className="fr-h6 fr-mb-1w">Veille au {new Date(`${asOf}T00:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'UTC' })}</h2>
+      <h2 className="fr-h6 fr-mb-1w">Veille au {frenchDate(asOf)}</h2>
       {error && <div className="fr-alert fr-alert--error fr-alert--sm" role="alert"><p>{error}</p></div>}
       {!watch && !error && <p role="status">Chargement…</p>}
       {watch && (

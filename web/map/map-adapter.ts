@@ -12,7 +12,7 @@ import type { ExpressionSpecification, FilterSpecification, GeoJSONSource, Map a
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import marianneUrl from '@gouvfr/dsfr/dist/fonts/Marianne-Regular.woff2?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { cellToBoundary } from 'h3-js';
+import { cellPolygon } from '../../server/domain/h3-cells';
 import type { LayerName } from './view-state';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -176,7 +176,7 @@ export class SillageMap {
     this.map.removeFeatureState({ source: 'hexes' });
     (this.map.getSource('hexes') as GeoJSONSource).setData({
       type: 'FeatureCollection',
-      features: cells.map((h3) => ({ type: 'Feature', properties: { h3 }, geometry: { type: 'Polygon', coordinates: [closeRing(cellToBoundary(h3, true))] } })),
+      features: cells.map((h3) => ({ type: 'Feature', properties: { h3 }, geometry: cellPolygon(h3) })),
     });
   }
 
@@ -202,7 +202,7 @@ export class SillageMap {
   showMonthBySetData(counts: ReadonlyMap<string, number | null>): void {
     (this.map.getSource('hexes') as GeoJSONSource).setData({
       type: 'FeatureCollection',
-      features: [...counts].map(([h3, count]) => ({ type: 'Feature', properties: { h3, count: count ?? 0 }, geometry: { type: 'Polygon', coordinates: [closeRing(cellToBoundary(h3, true))] } })),
+      features: [...counts].map(([h3, count]) => ({ type: 'Feature', properties: { h3, count: count ?? 0 }, geometry: cellPolygon(h3) })),
     });
   }
 
@@ -295,10 +295,6 @@ export class SillageMap {
   destroy(): void {
     this.map.remove();
   }
-}
-
-function closeRing(ring: number[][]): number[][] {
-  return ring.length && (ring[0][0] !== ring.at(-1)![0] || ring[0][1] !== ring.at(-1)![1]) ? [...ring, ring[0]] : ring;
 }
 
 function hexColour(breaks: readonly number[]): ExpressionSpecification {

@@ -10,6 +10,8 @@ import { finestResolutionFor, layerNames, parseView, quantileBreaks, resolutionF
 import { countsAt, cubeValues, totalAt, type Cube } from '../map/cube';
 import { monthIndex, monthLabel } from '../../server/domain/months';
 import { LineChart } from '../components/chart';
+import { capitalised, frenchDate, frenchMonth, sizeClassNames } from '../format';
+import { patternLabels, type Pattern } from '../../server/domain/analytics/hot-spots';
 import { DetailsPanel } from '../components/details-panel';
 import { WatchPanel } from '../components/watch-panel';
 
@@ -20,15 +22,7 @@ const layerLabels: Record<LayerName, string> = {
   hexagones: 'Hexagones H3 (points actifs)', points: 'Points de deal', communes: 'Communes par taille',
   departements: 'Départements : indicateur SSMSI', operations: 'Opérations', tendances: 'Tendances émergentes (points chauds et froids)',
 };
-const sizeClassLabels: Record<string, string> = {
-  metropole: 'Métropole', grande_ville: 'Grande ville', ville_moyenne: 'Ville moyenne', petite_ville: 'Petite ville', rural: 'Rurale',
-};
 const speeds = [1, 2, 4, 8];
-
-export function frenchMonth(month: string): string {
-  const [year, number] = month.split('-').map(Number);
-  return new Date(Date.UTC(year, number - 1, 1)).toLocaleDateString('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-}
 
 export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string | null }) {
   const role = me.user!.role;
@@ -181,7 +175,7 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
   const breaks = useMemo(() => (cube ? quantileBreaks(cubeValues(cube, view.cumulative)) : []), [cube, view.cumulative]);
   useEffect(() => { if (breaks.length) map.current?.setHexBreaks(breaks); }, [breaks]);
   const sizeChart = useMemo(() => sizeSeries && sizeSeries.series.map((s) => ({
-    label: sizeClassLabels[s.key] ?? s.label, values: view.cumulative ? s.cumulative : s.active, colour: s.key === 'petite_ville' ? '#18753c' : s.key === 'rural' ? '#929292' : colours.sizeClasses[s.key],
+    label: capitalised(sizeClassNames[s.key] ?? s.label), values: view.cumulative ? s.cumulative : s.active, colour: s.key === 'petite_ville' ? '#18753c' : s.key === 'rural' ? '#929292' : colours.sizeClasses[s.key],
   })), [sizeSeries, view.cumulative]);
 
   const toggleLayer = (name: LayerName) => update({ layers: view.layers.includes(name) ? view.layers.filter((l) => l !== name) : [...view.layers, name] });
@@ -293,7 +287,7 @@ function Legend({ view, breaks, resolution, finest, suppressed, indicators, onCh
       )}
       {view.layers.includes('communes') && (
         <ul className="sillage-swatches">
-          {Object.entries(colours.sizeClasses).map(([code, colour]) => <li key={code}><span style={{ background: colour, border: '1px solid #ccc' }} />{sizeClassLabels[code]}</li>)}
+          {Object.entries(colours.sizeClasses).map(([code, colour]) => <li key={code}><span style={{ background: colour, border: '1px solid #ccc' }} />{capitalised(sizeClassNames[code])}</li>)}
         </ul>
       )}
       {view.layers.includes('departements') && (
@@ -334,19 +328,13 @@ function HotSpotLegend({ state }: { state: { status: string; done: number; total
     <div className="sillage-legend fr-text--xs" data-testid="hotspot-legend">
       <p className="fr-text--xs fr-mb-1v"><strong>Tendances émergentes</strong> (Gi* et 99 permutations, FDR 5 %, tendance de Mann-Kendall)</p>
       <ul className="sillage-swatches">
-        {entries.map(([pattern, count]) => <li key={pattern}><span style={{ background: patternColours[pattern] }} />{patternNames[pattern] ?? pattern} ({count})</li>)}
+        {entries.map(([pattern, count]) => <li key={pattern}><span style={{ background: patternColours[pattern] }} />{patternLabels[pattern as Pattern] ?? pattern} ({count})</li>)}
         {entries.length === 0 && <li>aucune tendance significative</li>}
       </ul>
     </div>
   );
 }
 
-const patternNames: Record<string, string> = {
-  new_hot: 'nouveau chaud', consecutive_hot: 'chaud consécutif', intensifying_hot: 'chaud en intensification', persistent_hot: 'chaud persistant', diminishing_hot: 'chaud en diminution',
-  sporadic_hot: 'chaud sporadique', oscillating_hot: 'chaud oscillant', historical_hot: 'chaud historique', new_cold: 'nouveau froid', consecutive_cold: 'froid consécutif',
-  intensifying_cold: 'froid en intensification', persistent_cold: 'froid persistant', diminishing_cold: 'froid en diminution', sporadic_cold: 'froid sporadique',
-  oscillating_cold: 'froid oscillant', historical_cold: 'froid historique',
-};
 
 function CommuneSearch({ onFound, onError }: { onFound: (hit: CommuneHit, feature: GeoJSON.Feature | null) => void; onError: (e: unknown) => void }) {
   const [query, setQuery] = useState('');
@@ -386,10 +374,6 @@ function padBounds([west, south, east, north]: [number, number, number, number])
   const dx = (east - west) / 2;
   const dy = (north - south) / 2;
   return [Math.max(-180, west - dx), Math.max(-90, south - dy), Math.min(180, east + dx), Math.min(90, north + dy)];
-}
-
-function frenchDate(date: string): string {
-  return new Date(`${date.slice(0, 10)}T00:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'UTC' });
 }
 
 function selectionKey(selection: Selection | null): string | null {

@@ -9,7 +9,7 @@ import { countsAt, type Cube } from '../map/cube';
 import { quantileBreaks } from '../map/view-state';
 import { monthIndex, monthLabel } from '../../server/domain/months';
 import { LineChart } from '../components/chart';
-import { frenchMonth } from './map-page';
+import { frenchDate, frenchMonth, sizeClassNames } from '../format';
 
 interface Summary {
   reading: string; text: string;
@@ -39,7 +39,6 @@ const readings: Record<string, { label: string; tone: string }> = {
   pas_d_effet: { label: 'Pas d’effet mesurable', tone: 'fr-callout--beige-gris-galet' },
   indefini: { label: 'Indéfini', tone: 'fr-callout--beige-gris-galet' },
 };
-const sizeLabels: Record<string, string> = { metropole: 'métropole', grande_ville: 'grande ville', ville_moyenne: 'ville moyenne', petite_ville: 'petite ville', rural: 'rurale' };
 const number = (v: number | null | undefined, digits = 2) => (v === null || v === undefined ? '—' : v.toLocaleString('fr-FR', { maximumFractionDigits: digits }));
 const pValue = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v < 0.001 ? '< 0,001' : v.toLocaleString('fr-FR', { maximumFractionDigits: 4 }));
 
@@ -68,7 +67,7 @@ export function OperationPage({ id }: { id: number }) {
     <div className="sillage-operation">
       <p className="fr-mb-1w"><a className="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={`/?sel=operation:${id}`}>Retour à la carte</a></p>
       <h1 className="fr-h3 fr-mb-1w">{e ? e.operation.name : `Opération n° ${id}`}</h1>
-      {e && <p className="fr-text--sm">Début le {new Date(`${e.operation.started_on}T00:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'UTC' })}, département {e.operation.department}. Fenêtres : {e.parameters.before_months} mois avant, {e.parameters.after_months} mois après ; zone tampon de {e.parameters.buffer_rings} anneaux H3 (≈ {number(e.parameters.buffer_km, 1)} km) ; contrôle : {e.control}.</p>}
+      {e && <p className="fr-text--sm">Début le {frenchDate(e.operation.started_on)}, département {e.operation.department}. Fenêtres : {e.parameters.before_months} mois avant, {e.parameters.after_months} mois après ; zone tampon de {e.parameters.buffer_rings} anneaux H3 (≈ {number(e.parameters.buffer_km, 1)} km) ; contrôle : {e.control}.</p>}
 
       <form className="sillage-row fr-mb-2w" onSubmit={(event) => { event.preventDefault(); const f = new FormData(event.currentTarget); setParams(Object.fromEntries([...f.entries()].map(([k, v]) => [k, Number(v)])) as typeof params); }}>
         {([['buffer_rings', 'Zone tampon (anneaux)', 1, 10], ['before_months', 'Mois avant', 1, 24], ['after_months', 'Mois après', 1, 24], ['distance_km', 'Sillage : distance (km)', 1, 300], ['lag_months', 'Sillage : délai (mois)', 1, 24]] as const).map(([name, label, min, max]) => (
@@ -126,7 +125,7 @@ export function OperationPage({ id }: { id: number }) {
                 <thead><tr><th>Commune</th><th>Taille</th><th>Liées</th><th>Attendues</th><th>p</th><th>Destination</th></tr></thead>
                 <tbody>
                   {w.destinations.slice(0, 14).map((d) => (
-                    <tr key={d.commune} className={d.flagged ? 'sillage-flagged' : ''}><td>{d.name} ({d.commune})</td><td>{sizeLabels[d.size_class] ?? d.size_class}</td><td>{d.linked}</td><td>{number(d.expected)}</td><td>{pValue(d.p_value)}</td><td>{d.flagged ? 'oui' : ''}</td></tr>
+                    <tr key={d.commune} className={d.flagged ? 'sillage-flagged' : ''}><td>{d.name} ({d.commune})</td><td>{sizeClassNames[d.size_class] ?? d.size_class}</td><td>{d.linked}</td><td>{number(d.expected)}</td><td>{pValue(d.p_value)}</td><td>{d.flagged ? 'oui' : ''}</td></tr>
                   ))}
                 </tbody>
               </table>

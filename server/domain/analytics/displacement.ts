@@ -6,7 +6,7 @@
  */
 import { gridDisk } from 'h3-js';
 import { addMonths, isActiveOn, type PointHistory } from './history.js';
-import { twoSidedP } from './statistics.js';
+import { haversineKm, twoSidedP } from './statistics.js';
 
 export interface EffectOptions {
   /** Width of the buffer in rings of resolution-8 cells (about 0.92 km each). */
@@ -133,6 +133,18 @@ export function effectMeasures(c: AreaCounts): EffectMeasures {
 }
 
 export interface ControlArea { label: string; contains: (point: PointHistory) => boolean }
+
+/**
+ * The default controls, in order: the rest of the operation's department, then (when that holds
+ * too few points) the points within `nearbyKm` of the target's `centre`, outside target and buffer.
+ */
+export function defaultControls(department: string, areas: Areas, centre: [number, number], nearbyKm = 60): ControlArea[] {
+  const outside = (p: PointHistory) => !areas.target.has(p.cell) && !areas.buffer.has(p.cell);
+  return [
+    { label: `reste du département ${department}`, contains: (p) => p.department === department && outside(p) },
+    { label: `points à moins de ${nearbyKm} km (le département compte trop peu de points hors zones)`, contains: (p) => outside(p) && haversineKm(centre[0], centre[1], p.longitude, p.latitude) <= nearbyKm },
+  ];
+}
 
 /**
  * The effect with the first control area holding at least `minimumControl` active points before

@@ -12,9 +12,6 @@ import { benjaminiHochberg, haversineKm, poissonUpperTail, seededRandom } from '
 export interface WakeOptions { distanceKm: number; lagMonths: number; permutations: number; seed: number; fdr: number; minLinked: number }
 export const defaultWakeOptions: WakeOptions = { distanceKm: 100, lagMonths: 6, permutations: 999, seed: 20190101, fdr: 0.05, minLinked: 3 };
 
-/** Another operation's dismantled points, which may explain an appearance better (nearer in space-time). */
-export interface OtherOrigin { on: string; longitude: number; latitude: number }
-
 export interface Destination {
   commune: string; name: string; size_class: string; linked: number; expected: number; p_value: number; flagged: boolean;
   longitude: number; latitude: number;
@@ -45,17 +42,22 @@ const daysPerMonth = 30.4375;
  * `communeCentroids` places the arcs (default: mean of the linked appearances).
  */
 export function operationWake(points: readonly PointHistory[], operationId: number, startedOn: string, period: { from: string; to: string }, options: WakeOptions = defaultWakeOptions,
-  communeCentroids: ReadonlyMap<string, [number, number]> = new Map(), localCells: ReadonlySet<string> = new Set(), otherOrigins: readonly OtherOrigin[] = []): Wake {
+  communeCentroids: ReadonlyMap<string, [number, number]> = new Map(), localCells: ReadonlySet<string> = new Set()): Wake {
   const origins = points.flatMap((p) => p.dismantledBy.filter((d) => d.operationId === operationId).map((d) => ({ id: p.id, on: d.on, longitude: p.longitude, latitude: p.latitude })));
   const dismantledIds = new Set(origins.map((o) => o.id));
   const lagDays = options.lagMonths * daysPerMonth;
-  // Appearances near any dismantled point, other than the dismantled points themselves.
-  const near = appearances(points).filter((a) => !dismantledIds.has(a.pointId) && origins.some((o) => haversineKm(o.longitude, o.latitude, a.longitude, a.latitude) <= options.distanceKm));
+  // Appearances near any dismantled point (other than the dismantled points themselves), each with
+  // the dismantled points it is close to: pairs close in space are fixed, only dates are permuted.
+  const near: Appearance[] = [];
+  const closeTo: number[][] = [];
+  for (const a of appearances(points)) {
+    if (dismantledIds.has(a.pointId)) continue;
+    const close = origins.flatMap((o, i) => (haversineKm(o.longitude, o.latitude, a.longitude, a.latitude) <= options.distanceKm ? [i] : []));
+    if (close.length) { near.push(a); closeTo.push(close); }
+  }
   const empty: Wake = { dismantled: origins.length, candidates: near.length, observed_pairs: 0, expected_pairs: 0, ratio: null, p_value: 1, significant: false, linked_appearances: 0, local_appearances: 0, by_size_class: {}, midsize_share: null, destinations: [], origin: null };
   if (origins.length === 0 || near.length === 0) return empty;
 
-  // Pairs close in space are fixed; only the dates are permuted.
-  const closeTo: number[][] = near.map((a) => origins.flatMap((o, i) => (haversineKm(o.longitude, o.latitude, a.longitude, a.latitude) <= options.distanceKm ? [i] : [])));
   const originDays = origins.map((o) => daysBetween(period.from, o.on));
   const appearanceDays = near.map((a) => daysBetween(period.from, a.on));
   const countPairs = (days: readonly number[]) => {
@@ -86,23 +88,15 @@ export function operationWake(points: readonly PointHistory[], operationId: numb
   const pValue = (1 + atLeast) / (1 + options.permutations);
 
   // Appearances linked to the operation, and each town's usual rate outside the wake window.
-  const start = startedOn;
   const allLinked = near.filter((a, j) => closeTo[j].some((i) => { const lag = appearanceDays[j] - originDays[i]; return lag > 0 && lag <= lagDays; }));
-  // An appearance goes to the operation nearest in space-time (distance / D + lag / L).
-  const score = (o: { on: string; longitude: number; latitude: number }, a: Appearance) => {
-    const lag = daysBetween(o.on, a.on);
-    const km = haversineKm(o.longitude, o.latitude, a.longitude, a.latitude);
-    return lag > 0 && lag <= lagDays && km <= options.distanceKm ? km / options.distanceKm + lag / lagDays : Infinity;
-  };
-  const ours = (a: Appearance) => Math.min(...origins.map((o) => score(o, a)));
-  const linked = allLinked.filter((a) => !localCells.has(a.cell) && otherOrigins.every((o) => score(o, a) >= ours(a)));
+  const linked = allLinked.filter((a) => !localCells.has(a.cell));
   const months = Math.max(1, daysBetween(period.from, period.to) / daysPerMonth - options.lagMonths);
   const byCommune = new Map<string, Appearance[]>();
   for (const a of linked) byCommune.set(a.commune, [...(byCommune.get(a.commune) ?? []), a]);
   const outsideWindow = new Map<string, number>();
   for (const a of near) {
     if (localCells.has(a.cell)) continue;
-    const lag = daysBetween(start, a.on);
+    const lag = daysBetween(startedOn, a.on);
     if (!(lag > 0 && lag <= lagDays)) outsideWindow.set(a.commune, (outsideWindow.get(a.commune) ?? 0) + 1);
   }
   const candidates = [...byCommune.entries()].map(([commune, list]) => {
