@@ -3,6 +3,7 @@
  * Imports a CSV or GeoJSON file all-or-nothing; prints a summary, or every rejected row and exits 1.
  */
 import { readFileSync } from 'node:fs';
+import { decodeUtf8 } from '../server/plugins/strict-input.js';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.js';
 import { prepareDatabase } from '../server/server.js';
@@ -22,7 +23,7 @@ if (values.kind && !importKinds.includes(values.kind as ImportKind)) {
 const progress = progressReporter();
 let text: string;
 try {
-  text = readFileSync(positionals[0], 'utf8');
+  text = decodeUtf8(readFileSync(positionals[0]), positionals[0]);
 } catch (error) {
   console.error(`cannot read ${positionals[0]}: ${(error as Error).message}`);
   process.exit(1);

@@ -5,6 +5,8 @@ import { startServer } from '../server/server.js';
 import { loadConfig } from '../server/config.js';
 import { webDirectory } from '../server/routes/web.js';
 import { progressReporter } from './progress.js';
+import { relative } from 'node:path';
+import { demoAccountsFile } from '../server/services/demo-accounts.js';
 
 const config = loadConfig();
 const progress = progressReporter();
@@ -24,7 +26,7 @@ try {
   console.log(`API documentation: ${running.url}/api/docs`);
   console.log(`Public report page: ${running.url}/signaler`);
   if (running.demoAccounts.length) {
-    console.log('\nDemo accounts (embedded database only; passwords kept in data/demo-accounts.json):');
+    console.log(`\nDemo accounts (embedded database only; passwords kept in ${relative(process.cwd(), demoAccountsFile(config.dataDirectory))}):`);
     for (const a of running.demoAccounts) console.log(`  ${a.username.padEnd(18)} ${a.password.padEnd(20)} ${a.label}`);
   }
   const shutdown = async () => { await running.close(); process.exit(0); };

@@ -27,6 +27,9 @@ import { adminRoutes } from './routes/admin.js';
 import { moderationRoutes, publicReportRoutes } from './routes/public-reports.js';
 import { aggregateRoutes, timeSeriesRoutes } from './routes/aggregates.js';
 import { analysisRoutes } from './routes/analyses.js';
+import helmet from '@fastify/helmet';
+import { registerStrictInput } from './plugins/strict-input.js';
+import { isCalendarDate, addDays, today, earliestEventDate, eventDateMarginDays, earliestQueryDate, latestQueryDate } from './domain/dates.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -48,10 +51,20 @@ export interface AppOptions {
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 // Bodies are validated strictly (a string is not a number); query strings and params are coerced.
+// Query strings and params are coerced only after the strict-input hook has checked their text.
 function makeAjv(coerce: boolean): Ajv {
   const ajv = new Ajv({ allErrors: true, coerceTypes: coerce ? 'array' : false, useDefaults: true, removeAdditional: false, strict: false });
   addFormats(ajv);
+  // Dates: real calendar dates in a plausible range; event dates not after today plus a margin.
+  ajv.addFormat('date', { type: 'string', validate: (text: string) => isCalendarDate(text) && text >= earliestQueryDate && text <= latestQueryDate });
+  ajv.addFormat('event-date', { type: 'string', validate: (text: string) => isCalendarDate(text) && text >= earliestEventDate && text <= addDays(today(), eventDateMarginDays) });
   return ajv;
+}
+
+/** The Content-Security-Policy origins an optional basemap template needs. */
+function basemapOrigin(url: string | null): string[] {
+  if (!url) return [];
+  try { return [new URL(url.replace(/[{}]/g, '')).origin]; } catch { return []; }
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -59,6 +72,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     bodyLimit: options.config.bodyLimitBytes,
     ajv: { customOptions: { strict: false } },
+    // Malformed URLs (invalid percent-encoding in a path) get the API's own 400.
+    frameworkErrors: (error, _request, reply: import("fastify").FastifyReply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      reply.status(status >= 400 && status < 500 ? status : 400).send({ error: 'bad_url', message: 'url: is not a valid URL (malformed percent-encoding?)', details: [{ field: 'url', reason: 'malformed' }] });
+    },
   });
   const bodyAjv = makeAjv(false);
   const requestAjv = makeAjv(true);
@@ -68,15 +86,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('databaseVersions', options.databaseVersions);
   app.decorate('config', options.config);
   registerErrorHandler(app);
+  const external = basemapOrigin(options.config.basemapUrl);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:', ...external], fontSrc: ["'self'", 'data:'], connectSrc: ["'self'", ...external],
+        workerSrc: ["'self'", 'blob:'], childSrc: ["'self'", 'blob:'], objectSrc: ["'none'"], baseUri: ["'self'"],
+        formAction: ["'self'"], frameAncestors: ["'none'"], upgradeInsecureRequests: null,
+      },
+    },
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+    hsts: options.config.secureCookies ? { maxAge: 31536000 } : false,
+  });
+  registerStrictInput(app, ['text/csv', 'text/plain', 'application/geo+json'], options.config.importBodyLimitBytes);
   await registerAccess(app);
   await app.register(rateLimit, {
     global: false, hook: 'preHandler',
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, code: 'rate_limited', message: `too many requests, retry in ${context.after}` }),
   });
-  // Imported files arrive as raw text; their importers parse them and report problems by line.
-  for (const type of ['text/csv', 'text/plain', 'application/geo+json']) {
-    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: options.config.importBodyLimitBytes }, (_request, body, done) => done(null, body));
-  }
 
   await app.register(swagger, {
     openapi: {

@@ -17,13 +17,18 @@ export interface Config {
   scenarioDirectory: string;
   /** Session cookies marked Secure (on by default; browsers accept them on localhost too). */
   secureCookies: boolean;
+  /** Distinct usernames failing sign-in per minute from one client address (spraying). */
   signInRateLimitPerMinute: number;
+  /** Failed sign-ins per username in 15 minutes (all addresses) before untrusted browsers wait. */
+  signInFailuresPerUsername: number;
   /** Public reports accepted per client address and minute (the address is never stored). */
   reportRateLimitPerMinute: number;
   /** Secret signing the public form tokens; generated at start when not set. */
   secret: string | null;
   /** Optional online raster basemap under the map ({z}/{x}/{y} template); the map never needs it. */
   basemapUrl: string | null;
+  /** Database role the server runs as after start-up on a real PostgreSQL (null: the login role). */
+  applicationRole: string | null;
 }
 
 function basemapFromEnvironment(environment: NodeJS.ProcessEnv): string | null {
@@ -56,8 +61,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     scenarioDirectory: resolve(environment.SILLAGE_SCENARIO_DIR || 'data/scenario'),
     secureCookies: environment.SILLAGE_SECURE_COOKIES !== 'off',
     signInRateLimitPerMinute: integerFromEnvironment('SILLAGE_SIGN_IN_RATE_LIMIT', 10, environment),
+    signInFailuresPerUsername: integerFromEnvironment('SILLAGE_SIGN_IN_FAILURES_PER_USERNAME', 10, environment),
     reportRateLimitPerMinute: integerFromEnvironment('SILLAGE_REPORT_RATE_LIMIT', 10, environment),
     secret: environment.SILLAGE_SECRET || null,
     basemapUrl: basemapFromEnvironment(environment),
+    applicationRole: environment.SILLAGE_DB_ROLE === 'none' ? null : environment.SILLAGE_DB_ROLE || 'sillage_app',
   };
 }

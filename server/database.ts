@@ -19,10 +19,49 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
-export async function openExternalDatabase(connectionString: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+/**
+ * A pool that survives the database: an idle connection closed by PostgreSQL (restart, idle
+ * timeout, failover) is dropped and replaced on the next query instead of killing the process.
+ */
+function resilientPool(config: pg.PoolConfig, onError: (error: Error) => void = () => {}): pg.Pool {
+  const pool = new pg.Pool({ connectionTimeoutMillis: 5000, ...config });
+  pool.on('error', onError);
+  // A checked-out client that loses its connection emits on itself too.
+  pool.on('connect', (client) => client.on('error', onError));
+  return pool;
+}
+
+export interface ExternalOptions {
+  /**
+   * Role to run as after start-up (SET ROLE on each connection): the application role created by the
+   * migrations, which cannot alter the audit trail. Used when the login role is a member of it.
+   */
+  applicationRole?: string | null;
+  onError?: (error: Error) => void;
+}
+
+export async function openExternalDatabase(connectionString: string, options: ExternalOptions = {}): Promise<Database> {
+  const pool = resilientPool({ connectionString, max: 10 }, options.onError);
+  const role = options.applicationRole ?? null;
+  if (role) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`application role "${role}" is not a plain identifier`);
+    pool.on('connect', (client) => { client.query(`SET ROLE ${role}`).catch(() => {}); });
+  }
   await pool.query('SELECT 1');
   return { mode: 'external', pool, close: () => pool.end() };
+}
+
+/**
+ * True when `role` exists and the login role may SET ROLE to it. Never on PGlite (reached over its
+ * wire by a command with DATABASE_URL): its one session is shared, a role set there would stay.
+ */
+export async function canUseRole(pool: pg.Pool, role: string): Promise<boolean> {
+  const { rows: [server] } = await pool.query<{ version: string }>('SELECT version()');
+  if (/emscripten|wasm|pglite/i.test(server.version)) return false;
+  const { rows } = await pool.query<{ ok: boolean }>(
+    `SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) THEN pg_has_role(current_user, $1::name, 'MEMBER') ELSE false END AS ok`, [role],
+  ).catch(() => ({ rows: [{ ok: false }] }));
+  return rows[0]?.ok === true;
 }
 
 export interface EmbeddedOptions {
@@ -46,7 +85,7 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Da
   await pglite.exec('CREATE EXTENSION IF NOT EXISTS postgis');
   const wire = await serveOverWire(pglite);
   // PGlite is a single session: one pooled connection, requests queue behind it.
-  const pool = new pg.Pool({ host: '127.0.0.1', port: wire.port, user: 'postgres', database: 'postgres', max: 1 });
+  const pool = resilientPool({ host: '127.0.0.1', port: wire.port, user: 'postgres', database: 'postgres', max: 1 });
   await pool.query('SELECT 1');
   return {
     mode: 'embedded',

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from './config.js';
-import { openEmbeddedDatabase, openExternalDatabase, readVersions, type Database } from './database.js';
+import { canUseRole, openEmbeddedDatabase, openExternalDatabase, readVersions, type Database } from './database.js';
 import { migrate } from './migrations.js';
 import { loadReferenceData, type ReferenceProgress } from './reference-data.js';
 import { buildApp } from './app.js';
@@ -41,6 +41,12 @@ export async function prepareDatabase(config: Config, options: Pick<StartOptions
     progress('loading reference data (communes, departments, SSMSI statistics)');
     await loadReferenceData(database.pool, options.onReferenceProgress);
     if (config.loadDemo) await loadDemoOnce(database, config, progress, options.onReferenceProgress);
+    // Production: from now on run as the application role (no ALTER, no UPDATE/DELETE of the journal).
+    if (database.mode === 'external' && config.applicationRole && await canUseRole(database.pool, config.applicationRole)) {
+      await database.close();
+      progress(`running as the database role ${config.applicationRole}`);
+      return await openExternalDatabase(config.databaseUrl!, { applicationRole: config.applicationRole });
+    }
     return database;
   } catch (error) {
     await database.close();

@@ -40,22 +40,9 @@ export function inPreciseScope(principal: Principal | null, department: string):
   return scope === 'all' || scope.includes(department);
 }
 
-/** Counts below this are shown as "< 5" to deputies. */
-export const suppressionThreshold = 5;
-
 /** Finest H3 resolution the principal may receive for an area (in or out of its departments). */
 export function finestAggregateResolution(principal: Principal | null, inScope: boolean): number {
   if (!principal || principal.role === 'admin') return -1;
   if (principal.role === 'deputy') return 7;
   return inScope || principal.role === 'national_analyst' ? 9 : 8;
-}
-
-export function suppressesSmallCounts(principal: Principal | null): boolean {
-  return principal?.role === 'deputy';
-}
-
-/** A count as served: deputies get null and "< 5" below the threshold, never the value. */
-export function servedCount(count: number, principal: Principal | null): { count: number | null; count_label: string } {
-  if (suppressesSmallCounts(principal) && count > 0 && count < suppressionThreshold) return { count: null, count_label: `< ${suppressionThreshold}` };
-  return { count, count_label: String(count) };
 }

@@ -41,6 +41,8 @@ function polygonProblems(rings: unknown, field: string): FieldProblem[] {
 export function areaProblems(geometry: unknown, field: string): FieldProblem[] {
   const g = geometry as { type?: unknown; coordinates?: unknown } | null;
   if (!g || typeof g !== 'object') return [{ field, reason: 'must be a GeoJSON Polygon or MultiPolygon' }];
+  const crs = crsOf((g as { crs?: unknown }).crs);
+  if (crs) return [{ field: `${field}.crs`, reason: crs }];
   if (g.type === 'Polygon') return polygonProblems(g.coordinates, `${field}.coordinates`);
   if (g.type === 'MultiPolygon') {
     if (!Array.isArray(g.coordinates) || g.coordinates.length === 0) return [{ field: `${field}.coordinates`, reason: 'a MultiPolygon needs at least one polygon' }];
@@ -48,3 +50,15 @@ export function areaProblems(geometry: unknown, field: string): FieldProblem[] {
   }
   return [{ field: `${field}.type`, reason: `must be "Polygon" or "MultiPolygon", not ${JSON.stringify(g.type)}` }];
 }
+
+const wgs84Names = new Set(['urn:ogc:def:crs:OGC:1.3:CRS84', 'urn:ogc:def:crs:OGC::CRS84', 'EPSG:4326', 'urn:ogc:def:crs:EPSG::4326', 'http://www.opengis.net/def/crs/OGC/1.3/CRS84']);
+
+/** RFC 7946 GeoJSON is WGS 84 (CRS84); an old-style `crs` member naming anything else is refused. */
+export function crsOf(crs: unknown): string | null {
+  if (crs === undefined || crs === null) return null;
+  const name = (crs as { properties?: { name?: unknown } })?.properties?.name;
+  if (typeof name === 'string' && wgs84Names.has(name)) return null;
+  const shown = typeof name === 'string' ? name : JSON.stringify(crs).slice(0, 80);
+  return `coordinates in ${shown} are not supported: GeoJSON must be in WGS 84 longitude/latitude (RFC 7946). Reproject the file (ogr2ogr -t_srs EPSG:4326), or import Lambert-93 as CSV with x and y columns`;
+}
+

@@ -11,9 +11,9 @@ import { parse } from 'csv-parse/sync';
 import type { FieldProblem } from '../errors.js';
 import { coordinateProblem } from './france-extent.js';
 import { lambert93ToLongitudeLatitude, parseDecimal } from './coordinates.js';
-import { isCalendarDate } from './dates.js';
+import { eventDateProblem, isCalendarDate } from './dates.js';
 import { statusHistoryProblems, dealPointStatuses, type StatusEvent, type DealPointStatus } from './status-history.js';
-import { areaProblems, pointProblems } from './geojson-checks.js';
+import { areaProblems, crsOf, pointProblems } from './geojson-checks.js';
 
 export const importKinds = ['deal-points', 'observations', 'operations'] as const;
 export type ImportKind = (typeof importKinds)[number];
@@ -74,6 +74,9 @@ function readCsv(text: string): { rows: RawRow[]; problems: FieldProblem[]; colu
   }
 }
 
+/** Properties that may be given as a list of strings in GeoJSON. */
+const listProperties = new Set(['products']);
+
 function readGeoJson(text: string): { rows: RawRow[]; problems: FieldProblem[]; columns: string[] } {
   let document: unknown;
   try {
@@ -85,17 +88,26 @@ function readGeoJson(text: string): { rows: RawRow[]; problems: FieldProblem[]; 
   if (collection?.type !== 'FeatureCollection' || !Array.isArray(collection.features)) {
     return { rows: [], problems: [{ line: 1, field: 'type', reason: 'a GeoJSON import must be a FeatureCollection' }], columns: [] };
   }
+  const crsProblem = crsOf((document as { crs?: unknown }).crs);
+  if (crsProblem) return { rows: [], problems: [{ line: 1, field: 'crs', reason: crsProblem }], columns: [] };
   const columns = new Set<string>();
+  const problems: FieldProblem[] = [];
   const rows = (collection.features as { type?: unknown; properties?: Record<string, unknown> | null; geometry?: unknown }[]).map((feature, index) => {
     const values: Record<string, string> = {};
+    const line = index + 1;
     for (const [key, value] of Object.entries(feature?.properties ?? {})) {
       if (value === null || value === undefined) continue;
-      columns.add(key.toLowerCase());
-      values[key.toLowerCase()] = Array.isArray(value) ? value.join('|') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+      const name = key.toLowerCase();
+      columns.add(name);
+      // No coercion: text and numbers as given, lists only of strings (products).
+      if (typeof value === 'string') values[name] = value;
+      else if (typeof value === 'number' && Number.isFinite(value)) values[name] = String(value);
+      else if (Array.isArray(value) && listProperties.has(name) && value.every((v) => typeof v === 'string')) values[name] = value.join('|');
+      else problems.push({ line, field: name, reason: `must be ${listProperties.has(name) ? 'a list of strings or ' : ''}a string or a number, not ${Array.isArray(value) ? 'a list' : typeof value}` });
     }
-    return { line: index + 1, values, geometry: feature?.geometry, fieldPrefix: '' };
+    return { line, values, geometry: feature?.geometry, fieldPrefix: '' };
   });
-  return { rows, problems: [], columns: [...columns] };
+  return { rows, problems, columns: [...columns] };
 }
 
 /** The kind a file holds, from its columns, when the caller does not say. */
@@ -139,7 +151,8 @@ class RowReader {
   date(name: string, required: boolean): string | null {
     const value = this.raw(name);
     if (value === undefined) { if (required) this.problem(name, 'is required'); return null; }
-    if (!isCalendarDate(value)) { this.problem(name, `"${value}" is not a date YYYY-MM-DD`); return null; }
+    const reason = eventDateProblem(value);
+    if (reason) { this.problem(name, reason); return null; }
     return value;
   }
 
@@ -220,6 +233,8 @@ class RowReader {
           this.problem('status_history', `"${part}" is not status:YYYY-MM-DD[:operation external id] with status one of ${dealPointStatuses.join(', ')}`);
           return [];
         }
+        const dateReason = eventDateProblem(date);
+        if (dateReason) { this.problem('status_history', `"${part}": the date ${dateReason}`); return []; }
         history.push(operation ? { status: status as DealPointStatus, effective_on: date, operation } : { status: status as DealPointStatus, effective_on: date });
       }
     } else {

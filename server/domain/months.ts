@@ -26,14 +26,19 @@ export function monthRange(from: number, to: number): string[] {
 }
 
 /** One active period of a deal point, clipped to months: active in every month first..last (inclusive). */
-export interface ActiveSpan { pointId: number; key: string; first: number; last: number }
+export interface ActiveSpan { pointId: number; key: string; first: number; last: number; recordKey?: number }
 
 export interface MonthlyCounts {
   /** Points active at some time during each month. */
   active: number[];
   /** Distinct points active at some time from the window's first month to each month. */
   cumulative: number[];
+  /** Sums modulo 2^31 of the record keys of the points counted in `active` and `cumulative` (cell keys for disclosure control). */
+  activeKeys: number[];
+  cumulativeKeys: number[];
 }
+
+const keyModulus = 2 ** 31;
 
 /**
  * Counts active points per key (an H3 cell, a size class...) and month over the window from..to.
@@ -42,36 +47,44 @@ export interface MonthlyCounts {
  */
 export function monthlyCounts(spans: readonly ActiveSpan[], from: number, to: number): Map<string, MonthlyCounts> {
   const length = to - from + 1;
-  const perPoint = new Map<string, { key: string; months: Set<number> }>();
+  const perPoint = new Map<string, { key: string; recordKey: number; months: Set<number> }>();
   for (const span of spans) {
     const first = Math.max(span.first, from);
     const last = Math.min(span.last, to);
     if (first > last) continue;
     const id = `${span.pointId}\u0000${span.key}`;
     let entry = perPoint.get(id);
-    if (!entry) perPoint.set(id, (entry = { key: span.key, months: new Set() }));
+    if (!entry) perPoint.set(id, (entry = { key: span.key, recordKey: span.recordKey ?? 0, months: new Set() }));
     for (let month = first; month <= last; month += 1) entry.months.add(month - from);
   }
   const result = new Map<string, MonthlyCounts>();
-  const firstSeen = new Map<string, number[]>();
-  for (const { key, months } of perPoint.values()) {
+  const firstSeen = new Map<string, { count: number[]; keys: number[] }>();
+  const zeros = () => new Array<number>(length).fill(0);
+  for (const { key, recordKey, months } of perPoint.values()) {
     let counts = result.get(key);
     if (!counts) {
-      counts = { active: new Array<number>(length).fill(0), cumulative: new Array<number>(length).fill(0) };
+      counts = { active: zeros(), cumulative: zeros(), activeKeys: zeros(), cumulativeKeys: zeros() };
       result.set(key, counts);
-      firstSeen.set(key, new Array<number>(length).fill(0));
+      firstSeen.set(key, { count: zeros(), keys: zeros() });
     }
     let earliest = length;
     for (const offset of months) {
       counts.active[offset] += 1;
+      counts.activeKeys[offset] = (counts.activeKeys[offset] + recordKey) % keyModulus;
       if (offset < earliest) earliest = offset;
     }
-    firstSeen.get(key)![earliest] += 1;
+    const arrivals = firstSeen.get(key)!;
+    arrivals.count[earliest] += 1;
+    arrivals.keys[earliest] = (arrivals.keys[earliest] + recordKey) % keyModulus;
   }
   for (const [key, counts] of result) {
     const arrivals = firstSeen.get(key)!;
     let running = 0;
-    for (let offset = 0; offset < length; offset += 1) counts.cumulative[offset] = running += arrivals[offset];
+    let runningKeys = 0;
+    for (let offset = 0; offset < length; offset += 1) {
+      counts.cumulative[offset] = running += arrivals.count[offset];
+      counts.cumulativeKeys[offset] = runningKeys = (runningKeys + arrivals.keys[offset]) % keyModulus;
+    }
   }
   return result;
 }

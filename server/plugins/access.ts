@@ -11,6 +11,7 @@ import { isAllowed, type Access, type Principal } from '../domain/access.js';
 import { sessionFor } from '../services/auth.js';
 import { recordAudit, type AuditAction } from '../services/audit.js';
 import { DomainError } from '../errors.js';
+import { DatabaseUnavailableError } from './error-handler.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +27,8 @@ declare module 'fastify' {
     csrfToken: string | null;
     /** Records a response carried, for the audit trail (set by handlers whose payload is not JSON). */
     auditCount?: number;
+    /** What the request touched beyond its URL (an account, a probed deal point), for the audit trail. */
+    auditDetail?: string;
   }
 }
 
@@ -38,6 +41,7 @@ function describeRequest(request: FastifyRequest): { area: string | null; timeWi
   const params = (request.params ?? {}) as Record<string, unknown>;
   const area = ['bbox', 'department', 'commune', 'insee'].filter((k) => query[k] !== undefined).map((k) => `${k}=${query[k]}`);
   for (const [k, v] of Object.entries(params)) area.push(`${k}=${v}`);
+  if (request.auditDetail) area.push(request.auditDetail);
   const time = ['at', 'from', 'to', 'year'].filter((k) => query[k] !== undefined).map((k) => `${k}=${query[k]}`);
   return { area: area.length ? area.join('&') : null, timeWindow: time.length ? time.join('&') : null };
 }
@@ -96,15 +100,25 @@ export async function registerAccess(app: FastifyInstance): Promise<void> {
     return payload;
   });
 
-  // Before the answer leaves, so that nothing is served without its audit row.
+  // Before the answer leaves, so that nothing is served without its audit row. The hook never turns
+  // a refusal into a 5xx; data whose audit row cannot be written is not served (503).
   app.addHook('onSend', async (request, reply, payload) => {
     const action = request.routeOptions.config.audit;
     if (!action) return payload;
     const { area, timeWindow } = describeRequest(request);
-    await recordAudit(app.db.pool, {
-      principal: request.principal, action, method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0],
-      statusCode: reply.statusCode, area, timeWindow, recordCount: reply.statusCode < 400 ? request.auditCount ?? null : 0,
-    });
+    try {
+      await recordAudit(app.db.pool, {
+        principal: request.principal, action, method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0],
+        statusCode: reply.statusCode, area, timeWindow, recordCount: reply.statusCode < 400 ? request.auditCount ?? null : 0,
+      });
+    } catch (error) {
+      request.log.error({ code: (error as { code?: string }).code }, 'audit row not written');
+      if (reply.statusCode >= 400) return payload;
+      const unavailable = new DatabaseUnavailableError();
+      reply.code(503).header('retry-after', '5').type('application/json; charset=utf-8');
+      reply.removeHeader('content-disposition');
+      return JSON.stringify({ error: unavailable.code, message: unavailable.message, details: unavailable.details });
+    }
     return payload;
   });
 

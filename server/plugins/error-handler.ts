@@ -1,7 +1,8 @@
 /**
  * The one error handler: validation, domain and database-constraint errors become 4xx answers
- * `{error, message, details}` naming the field; anything else is logged and answered 500 without
- * internals.
+ * `{error, message, details}` naming the field; an unreachable database becomes 503 with
+ * Retry-After; anything else is logged and answered 500. No answer ever carries a PostgreSQL
+ * message, code, constraint name, host or port.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError, describeProblems, type FieldProblem } from '../errors.js';
@@ -26,23 +27,39 @@ const constraintFields: Record<string, FieldProblem> = {
   public_reports_location_in_commune: { field: 'location', reason: 'is not inside any French commune' },
 };
 
+/** Errors of a database that cannot be reached or went away (not of the request). */
+export function isDatabaseUnavailable(error: { code?: unknown; message?: unknown }): boolean {
+  const code = typeof error.code === 'string' ? error.code : '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true;
+  if (/^(08|57P0|53)/.test(code)) return true; // connection exceptions, admin/crash shutdown, cannot connect now, out of resources
+  const message = typeof error.message === 'string' ? error.message : '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|terminating connection/i.test(message);
+}
+
+export class DatabaseUnavailableError extends DomainError {
+  constructor() {
+    super(503, 'database_unavailable', 'La base de données est momentanément indisponible : réessayez dans quelques secondes. (database unavailable, retry shortly)', [{ field: 'database', reason: 'unreachable' }]);
+  }
+}
+
 function fromDatabaseError(error: DatabaseError): DomainError | null {
   const code = error.code;
   if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return null;
   const known = error.constraint ? constraintFields[error.constraint] : undefined;
   const keyColumn = /Key \(([^)]+)\)/.exec(error.detail ?? '')?.[1];
-  const field = known?.field ?? error.column ?? keyColumn ?? error.constraint ?? 'body';
+  // Only API field names reach the answer, never a constraint or table name.
+  const field = known?.field ?? (keyColumn && /^[a-z_]+$/.test(keyColumn) ? keyColumn : undefined) ?? (error.column && /^[a-z_]+$/.test(error.column) ? error.column : 'body');
   if (code === '23505') return new DomainError(409, 'duplicate', `${field}: ${known?.reason ?? 'already exists'}`, [{ field, reason: known?.reason ?? 'already exists' }]);
   if (code === '23503') {
     // Deleting a row still referenced is a conflict; writing a reference to nothing is bad input.
-    if (/is still referenced/.test(error.detail ?? '')) return new DomainError(409, 'still_referenced', `${error.table ?? 'record'} is still referenced: ${error.detail}`, [{ field: 'id', reason: 'still referenced' }]);
+    if (/is still referenced/.test(error.detail ?? '')) return new DomainError(409, 'still_referenced', 'the record is still referenced by other records', [{ field: 'id', reason: 'still referenced' }]);
     return new DomainError(422, 'unknown_reference', `${field}: ${known?.reason ?? 'refers to a record that does not exist'}`, [{ field, reason: known?.reason ?? 'refers to a record that does not exist' }]);
   }
   if (code === '23514' || code === '23502' || code === '23P01') {
-    const reason = known?.reason ?? error.message;
+    const reason = known?.reason ?? (code === '23502' ? 'is required' : 'is not an accepted value');
     return new DomainError(422, 'constraint_violation', `${field}: ${reason}`, [{ field, reason }]);
   }
-  if (code.startsWith('22')) return new DomainError(400, 'invalid_value', error.message, [{ field, reason: error.message }]);
+  if (code.startsWith('22')) return new DomainError(400, 'invalid_value', `${field}: is not an accepted value (out of range or malformed)`, [{ field, reason: 'is not an accepted value (out of range or malformed)' }]);
   return null;
 }
 
@@ -67,7 +84,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(400).send({ error: 'validation_error', message: describeProblems(unique), details: unique });
     }
     if (error instanceof DomainError) {
+      if (error.statusCode === 503) reply.header('retry-after', '5');
       return reply.status(error.statusCode).send({ error: error.code, message: error.message, details: error.details });
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ code: error.code }, 'database unavailable');
+      const unavailable = new DatabaseUnavailableError();
+      return reply.status(503).header('retry-after', '5').send({ error: unavailable.code, message: unavailable.message, details: unavailable.details });
     }
     const fromDatabase = fromDatabaseError(error);
     if (fromDatabase) {
@@ -76,7 +99,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       const field = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body' : error.code?.startsWith('FST_ERR_CTP') ? 'content-type' : 'request';
-      const reason = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `is larger than the ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes allowed` : error.message;
+      const reason = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `is larger than the ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes allowed` : String(error.message).slice(0, 200);
       return reply.status(error.statusCode).send({ error: error.code ?? 'bad_request', message: `${field}: ${reason}`, details: [{ field, reason }] });
     }
     request.log.error(error);

@@ -43,3 +43,6 @@ FOR UPDATE OF d`;
 export const selectVersion = `SELECT version FROM deal_points WHERE id = $1`;
 
 export const deleteDealPoint = `DELETE FROM deal_points WHERE id = $1 AND version = $2`;
+
+/** Of the operation ids $1, those in the departments $2. */
+export const scopedOperationIds = `SELECT id FROM operations WHERE id = ANY($1::bigint[]) AND department_code = ANY($2::text[])`;

@@ -6,7 +6,7 @@
  */
 export function activeSpans(keyExpression: string): string {
   return `
-SELECT d.id AS point_id, ${keyExpression} AS key,
+SELECT d.id AS point_id, ${keyExpression} AS key, d.record_key, d.h3_r7 AS cell7, d.h3_r8 AS cell8,
        month_index(p.active_from) AS first,
        CASE WHEN p.active_until IS NULL THEN month_index($2::date) ELSE month_index(p.active_until - 1) END AS last
 FROM deal_points d

@@ -1,16 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AnyRecord, DepartmentCode, IdParams, StringEnum, errorResponses } from '../schemas/common.js';
+import { AnyRecord, DepartmentCode, IdParams, QueryDate, StringEnum, errorResponses } from '../schemas/common.js';
 import { roles } from '../domain/access.js';
-import { createUser, setUserActive } from '../services/auth.js';
-import { listAudit } from '../services/audit.js';
+import { inviteUser, resetActivation, setUserActive } from '../services/auth.js';
+import { auditActions, listAudit } from '../services/audit.js';
+import { stringify } from 'csv-stringify/sync';
 
-const auditActions = ['read_precise', 'export', 'write', 'sign_in', 'sign_in_failed', 'sign_out', 'moderate', 'admin'] as const;
-
-function csvCell(value: unknown): string {
+/**
+ * A journal cell for a spreadsheet: a value that would start a formula (=, +, -, @, tab, carriage
+ * return) is prefixed with an apostrophe (OWASP CSV injection); quoting is csv-stringify's.
+ */
+export function neutralised(value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value);
-  return /[;"\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
 export async function adminRoutes(instance: FastifyInstance) {
@@ -26,23 +29,30 @@ export async function adminRoutes(instance: FastifyInstance) {
   app.post('/api/admin/users', {
     config: admin,
     schema: {
-      tags, summary: 'Create an account',
+      tags, summary: 'Create an account without a password: answers a one-time activation code (valid 72 h) to hand to its user, who sets their own password at /activer',
       body: Type.Object({
-        username: Type.String({ minLength: 3, maxLength: 64 }), password: Type.String({ minLength: 12, maxLength: 200 }),
+        username: Type.String({ minLength: 3, maxLength: 64 }),
         role: StringEnum(roles), departments: Type.Optional(Type.Array(DepartmentCode, { maxItems: 20, uniqueItems: true })),
       }, { additionalProperties: false }),
       response: { 201: AnyRecord, ...errorResponses },
     },
   }, async (request, reply) => {
-    const { id } = await createUser(app.db.pool, request.body);
+    request.auditDetail = `user=${request.body.username}&role=${request.body.role}&departments=${(request.body.departments ?? []).join(',')}`;
+    const invited = await inviteUser(app.db.pool, request.body);
     reply.status(201);
-    return { id, username: request.body.username, role: request.body.role, departments: request.body.departments ?? [] };
+    return { ...invited, username: request.body.username, role: request.body.role, departments: request.body.departments ?? [] };
   });
+
+  app.post('/api/admin/users/:id/activation', {
+    config: admin,
+    schema: { tags, summary: 'Revoke an account\'s password and sessions and issue a new one-time activation code', params: IdParams, response: { 200: AnyRecord, ...errorResponses } },
+  }, async (request) => resetActivation(app.db.pool, request.params.id));
 
   app.patch('/api/admin/users/:id', {
     config: admin,
     schema: { tags, summary: 'Activate or deactivate an account (deactivating ends its sessions)', params: IdParams, body: Type.Object({ active: Type.Boolean() }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses } },
   }, async (request) => {
+    request.auditDetail = `active=${request.body.active}`;
     await setUserActive(app.db.pool, request.params.id, request.body.active);
     return { id: request.params.id, active: request.body.active };
   });
@@ -52,7 +62,7 @@ export async function adminRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'The audit trail, newest first; format=csv exports it',
       querystring: Type.Object({
-        from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })),
+        from: Type.Optional(QueryDate), to: Type.Optional(QueryDate),
         username: Type.Optional(Type.String({ maxLength: 64 })), action: Type.Optional(StringEnum(auditActions)),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 200 })), after: Type.Optional(Type.Integer({ minimum: 1 })),
         format: Type.Optional(StringEnum(['json', 'csv'] as const)),
@@ -64,8 +74,11 @@ export async function adminRoutes(instance: FastifyInstance) {
     const items = await listAudit(app.db.pool, { ...request.query, limit });
     if (request.query.format === 'csv') {
       const columns = ['id', 'occurred_at', 'username', 'role', 'action', 'method', 'route', 'status_code', 'area', 'time_window', 'record_count'] as const;
-      const lines = [columns.join(';'), ...items.map((row) => columns.map((c) => csvCell((row as Record<string, unknown>)[c])).join(';'))];
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="sillage-audit.csv"').send(lines.join('\n') + '\n');
+      const csv = stringify(items.map((row) => columns.map((c) => neutralised((row as Record<string, unknown>)[c]))), {
+        header: true, columns: [...columns], delimiter: ';', quoted_match: /[\r\n;"]/, record_delimiter: '\n', bom: true,
+      });
+      request.auditCount = items.length;
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="sillage-audit.csv"').send(csv);
     }
     return { items, next: items.length === limit ? items[items.length - 1].id : null };
   });

@@ -1,53 +1,38 @@
-import type { FastifyInstance } from 'fastify';
+/**
+ * Aggregated counts of active deal points (deputies, and analysts outside their departments).
+ * Every answer goes through disclosure control (domain/disclosure.ts): whole units only, and for
+ * deputies cell-key perturbation with "< 5". Every read is audited.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AnyRecord, Bbox, Dataset, DepartmentCode, Id, InseeCode, StringEnum, errorResponses } from '../schemas/common.js';
-import { aggregateReaders, finestAggregateResolution, inPreciseScope, servedCount, suppressesSmallCounts, suppressionThreshold, type Principal } from '../domain/access.js';
-import { monthIndex, monthPattern } from '../domain/months.js';
+import { aggregateReaders, finestAggregateResolution, inPreciseScope, preciseScope, type Principal } from '../domain/access.js';
+import { bboxCellArea, cellSetArea, disclosureFor, polygonCells, publishedCount, suppressionThreshold, type CellArea, type Disclosure } from '../domain/disclosure.js';
+import { monthIndex, monthPattern, type MonthlyCounts } from '../domain/months.js';
 import { cellMonthCube, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
-import { InvalidInputError } from '../errors.js';
 import { countByCell, countByCommune, countByDepartment, cellFeature } from '../services/aggregates.js';
-import { today } from '../services/deal-points.js';
+import { today } from '../domain/dates.js';
 import { parseBbox } from '../services/filters.js';
-import { DomainError } from '../errors.js';
+import { DomainError, InvalidInputError, NotFoundError } from '../errors.js';
+import { operationVisible } from './scope.js';
+import * as sql from '../queries/aggregates.js';
 
-export async function aggregateRoutes(instance: FastifyInstance) {
-  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  app.get('/api/aggregates/deal-points', {
-    config: { access: aggregateReaders },
-    schema: {
-      tags: ['aggregates'],
-      summary: 'Active deal points counted per H3 cell, commune or department on a date (deputies: H3 no finer than 7, counts below 5 shown as "< 5")',
-      querystring: Type.Object({
-        group: StringEnum(['h3', 'commune', 'department'] as const),
-        resolution: Type.Optional(Type.Integer({ minimum: 5, maximum: 9, default: 7, description: 'H3 resolution (group=h3)' })),
-        at: Type.Optional(Type.String({ format: 'date' })),
-        bbox: Type.Optional(Bbox),
-        department: Type.Optional(DepartmentCode),
-        dataset: Type.Optional(Dataset),
-      }, { additionalProperties: false }),
-      response: { 200: AnyRecord, ...errorResponses },
-    },
-  }, async (request) => {
-    const query = request.query;
-    const principal = request.principal;
-    const filter = {
-      at: query.at ?? today(), bbox: query.bbox ? parseBbox(query.bbox, 'bbox') : null,
-      departments: query.department ? [query.department] : null, dataset: query.dataset ?? null,
-    };
-    const serve = <T extends { count: number }>(row: T) => ({ ...row, ...servedCount(row.count, principal) });
-    if (query.group === 'h3') {
-      const resolution = query.resolution ?? 7;
-      assertResolutionAllowed(principal, resolution, query.department);
-      const counts = await countByCell(app.db.pool, resolution, filter);
-      return {
-        type: 'FeatureCollection', resolution, at: filter.at,
-        features: [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([cell, count]) => cellFeature(cell, servedCount(count, principal))),
-      };
-    }
-    if (query.group === 'commune') return { at: filter.at, items: (await countByCommune(app.db.pool, filter)).map(serve) };
-    return { at: filter.at, items: (await countByDepartment(app.db.pool, filter)).map(serve) };
-  });
+/** A count as served, with its label ("< 5" when suppressed). */
+function served(count: number, keySum: number, disclosure: Disclosure): { count: number | null; count_label: string } {
+  if (!disclosure.perturb) return { count, count_label: String(count) };
+  const value = publishedCount(count, keySum);
+  return value === null ? { count: null, count_label: `< ${suppressionThreshold}` } : { count: value, count_label: String(value) };
+}
+
+/** Monthly counts as served: perturbed and suppressed for deputies. */
+function servedMonths(values: number[], keys: number[], disclosure: Disclosure): (number | null)[] {
+  if (!disclosure.perturb) return values;
+  return values.map((value, i) => publishedCount(value, keys[i]));
+}
+
+function servedCounts(counts: MonthlyCounts, disclosure: Disclosure) {
+  return { active: servedMonths(counts.active, counts.activeKeys, disclosure), cumulative: servedMonths(counts.cumulative, counts.cumulativeKeys, disclosure) };
 }
 
 /** Refuses an H3 resolution finer than the role may see for the area (403 naming the limit). */
@@ -57,6 +42,52 @@ function assertResolutionAllowed(principal: Principal | null, resolution: number
   if (resolution > finest) {
     throw new DomainError(403, 'too_fine', `resolution ${resolution} is finer than your role allows here (${finest}${principal?.role === 'departmental_analyst' || principal?.role === 'prefect' ? '; 9 within your departments, with department=' : ''})`, [{ field: 'querystring.resolution', reason: `at most ${finest}` }]);
   }
+}
+
+export async function aggregateRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  app.get('/api/aggregates/deal-points', {
+    config: { access: aggregateReaders, audit: 'read_aggregate' },
+    schema: {
+      tags: ['aggregates'],
+      summary: 'Active deal points counted per H3 cell, commune or department on a date (deputies: H3 no finer than 7, perturbed counts, "< 5"; a bbox selects whole cells or communes)',
+      querystring: Type.Object({
+        group: StringEnum(['h3', 'commune', 'department'] as const),
+        resolution: Type.Optional(Type.Integer({ minimum: 4, maximum: 9, default: 7, description: 'H3 resolution (group=h3)' })),
+        at: Type.Optional(Type.String({ format: 'date' })),
+        bbox: Type.Optional(Bbox),
+        department: Type.Optional(DepartmentCode),
+        dataset: Type.Optional(Dataset),
+      }, { additionalProperties: false }),
+      response: { 200: AnyRecord, ...errorResponses },
+    },
+  }, async (request) => {
+    const { query, principal } = request;
+    const departments = query.department ? [query.department] : null;
+    const disclosure = disclosureFor(principal, departments);
+    const filter = { at: query.at ?? today(), bbox: query.bbox ? parseBbox(query.bbox, 'bbox') : null, departments, dataset: query.dataset ?? null };
+    const method = { disclosure: describeDisclosure(disclosure) };
+    if (query.group === 'h3') {
+      const resolution = query.resolution ?? 7;
+      assertResolutionAllowed(principal, resolution, query.department);
+      const counts = await countByCell(app.db.pool, resolution, filter, disclosure);
+      return {
+        type: 'FeatureCollection', resolution, at: filter.at, ...method,
+        features: [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([cell, c]) => cellFeature(cell, served(c.count, c.keySum, disclosure))),
+      };
+    }
+    const rows = query.group === 'commune' ? await countByCommune(app.db.pool, filter, disclosure) : await countByDepartment(app.db.pool, filter, disclosure);
+    request.auditCount = rows.length;
+    return { at: filter.at, ...method, items: rows.map(({ keySum, count, ...row }) => ({ ...row, ...served(count, keySum, disclosure) })) };
+  });
+}
+
+/** What was done to the figures, for the answer itself (and the README). */
+function describeDisclosure(disclosure: Disclosure): string | null {
+  if (disclosure.unitResolution === null) return null;
+  return disclosure.perturb
+    ? `whole H3 cells of resolution ${disclosure.unitResolution} or communes; counts 1-4 shown as "< ${suppressionThreshold}", others perturbed by -2..+2 (cell-key method)`
+    : `whole H3 cells of resolution ${disclosure.unitResolution} or communes outside your departments`;
 }
 
 const Month = (description: string) => Type.String({ pattern: monthPattern, description: `${description}, YYYY-MM` });
@@ -71,12 +102,6 @@ function monthWindow(query: { from: string; to: string }): { from: number; to: n
   return { from, to };
 }
 
-/** Monthly counts as served: below the threshold deputies get null, never the value. */
-function servedSeries(values: number[], principal: Principal | null): (number | null)[] {
-  if (!suppressesSmallCounts(principal)) return values;
-  return values.map((value) => (value > 0 && value < suppressionThreshold ? null : value));
-}
-
 const seriesKeys = ['total', 'size_class', 'department', 'region'] as const;
 
 export async function timeSeriesRoutes(instance: FastifyInstance) {
@@ -85,13 +110,22 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     from: Month('First month of the window'), to: Month('Last month of the window'),
     bbox: Type.Optional(Bbox), department: Type.Optional(DepartmentCode), dataset: Type.Optional(Dataset),
   };
-  const filterOf = (query: { from: string; to: string; bbox?: string; department?: string; dataset?: 'real' | 'synthetic' }): SeriesFilter => ({
-    ...monthWindow(query), bbox: query.bbox ? parseBbox(query.bbox, 'bbox') : null,
-    departments: query.department ? [query.department] : null, dataset: query.dataset ?? null, region: null, commune: null,
-  });
+
+  /** The filter and its disclosure; a bbox becomes whole cells when the principal may not see every point. */
+  const filterOf = (request: FastifyRequest, query: { from: string; to: string; bbox?: string; department?: string; dataset?: 'real' | 'synthetic' }, cubeResolution: number | null) => {
+    const departments = query.department ? [query.department] : null;
+    const disclosure = disclosureFor(request.principal, departments);
+    const bbox = query.bbox ? parseBbox(query.bbox, 'bbox') : null;
+    const areas: CellArea[] = [];
+    if (bbox && disclosure.unitResolution !== null) {
+      areas.push(bboxCellArea(bbox, Math.min(cubeResolution ?? disclosure.unitResolution, disclosure.unitResolution)));
+    }
+    const filter: SeriesFilter = { ...monthWindow(query), bbox: areas.length ? null : bbox, departments, dataset: query.dataset ?? null, region: null, commune: null, areas };
+    return { filter, disclosure };
+  };
 
   app.get('/api/aggregates/deal-points/cube', {
-    config: { access: aggregateReaders },
+    config: { access: aggregateReaders, audit: 'read_aggregate' },
     schema: {
       tags: ['aggregates'],
       summary: 'H3 cell x month cube of active deal points: per cell, points active during each month and distinct points active since the first month of the window (the map\'s time slider reads it once per view)',
@@ -101,16 +135,18 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
   }, async (request) => {
     const { query, principal } = request;
     assertResolutionAllowed(principal, query.resolution, query.department);
-    const { months, cells } = await cellMonthCube(app.db.pool, query.resolution, filterOf(query));
+    const { filter, disclosure } = filterOf(request, query, query.resolution);
+    const { months, cells } = await cellMonthCube(app.db.pool, query.resolution, filter);
+    request.auditCount = cells.size;
     return {
-      resolution: query.resolution, from: query.from, to: query.to, months, suppressed_below: suppressesSmallCounts(principal) ? suppressionThreshold : null,
-      cells: [...cells.entries()].sort(([a], [b]) => a.localeCompare(b))
-        .map(([h3, counts]) => ({ h3, active: servedSeries(counts.active, principal), cumulative: servedSeries(counts.cumulative, principal) })),
+      resolution: query.resolution, from: query.from, to: query.to, months,
+      suppressed_below: disclosure.perturb ? suppressionThreshold : null, disclosure: describeDisclosure(disclosure),
+      cells: [...cells.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([h3, counts]) => ({ h3, ...servedCounts(counts, disclosure) })),
     };
   });
 
   app.get('/api/aggregates/deal-points/series', {
-    config: { access: aggregateReaders },
+    config: { access: aggregateReaders, audit: 'read_aggregate' },
     schema: {
       tags: ['aggregates'],
       summary: 'Monthly series of active deal points, in total or by commune size class, department or region, for an area (France, a department, a region, a commune or an operation\'s target)',
@@ -126,26 +162,40 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
   }, async (request) => {
     const { query, principal } = request;
     const by: SeriesKey = query.by ?? 'total';
-    const filter = { ...filterOf(query), region: query.region ?? null, commune: query.commune ?? null, operation: query.operation ?? null };
+    let { filter, disclosure } = filterOf(request, query, null);
+    if (query.operation !== undefined) {
+      const { rows } = await app.db.pool.query<{ target: GeoJSON.MultiPolygon; department_code: string; ended_on: string | null }>(sql.operationTarget, [query.operation]);
+      if (!rows[0] || !operationVisible(principal, rows[0])) throw new NotFoundError('operation', query.operation);
+      // An analyst's own operation is counted precisely within its departments.
+      const scope = preciseScope(principal);
+      if (disclosure.unitResolution !== null && scope !== 'all' && scope.includes(rows[0].department_code) && !query.department) {
+        filter = { ...filter, departments: scope };
+        disclosure = disclosureFor(principal, scope);
+      }
+      if (disclosure.unitResolution !== null) {
+        filter = { ...filter, areas: [...(filter.areas ?? []), cellSetArea(polygonCells(rows[0].target, disclosure.unitResolution), disclosure.unitResolution)] };
+      } else {
+        filter = { ...filter, operation: query.operation };
+      }
+    }
+    filter = { ...filter, region: query.region ?? null, commune: query.commune ?? null };
     const { months, series } = await monthlySeries(app.db.pool, by, filter);
     const labels = await seriesLabels(app.db.pool, by);
     const keys = by === 'size_class' ? [...labels.keys()] : by === 'total' ? ['total'] : [...series.keys()].sort();
     const zero = months.map(() => 0);
+    const empty: MonthlyCounts = { active: zero, cumulative: zero, activeKeys: zero, cumulativeKeys: zero };
+    request.auditCount = keys.length;
     return {
-      by, from: query.from, to: query.to, months, suppressed_below: suppressesSmallCounts(principal) ? suppressionThreshold : null,
-      series: keys.map((key) => {
-        const counts = series.get(key) ?? { active: zero, cumulative: zero };
-        return { key, label: labels.get(key) ?? key, active: servedSeries(counts.active, principal), cumulative: servedSeries(counts.cumulative, principal) };
-      }),
+      by, from: query.from, to: query.to, months,
+      suppressed_below: disclosure.perturb ? suppressionThreshold : null, disclosure: describeDisclosure(disclosure),
+      series: keys.map((key) => ({ key, label: labels.get(key) ?? key, ...servedCounts(series.get(key) ?? empty, disclosure) })),
     };
   });
 }
 
 async function seriesLabels(db: import('pg').Pool, by: SeriesKey): Promise<Map<string, string>> {
-  const sql = by === 'size_class' ? 'SELECT code AS key, label FROM size_classes ORDER BY rank'
-    : by === 'department' ? 'SELECT code AS key, name AS label FROM departments'
-      : by === 'region' ? 'SELECT code AS key, name AS label FROM regions' : null;
-  if (!sql) return new Map([['total', 'Total']]);
-  const { rows } = await db.query<{ key: string; label: string }>(sql);
+  const text = by === 'size_class' ? sql.sizeClassLabels : by === 'department' ? sql.departmentLabels : by === 'region' ? sql.regionLabels : null;
+  if (!text) return new Map([['total', 'Total']]);
+  const { rows } = await db.query<{ key: string; label: string }>(text);
   return new Map(rows.map((row) => [row.key, row.label]));
 }

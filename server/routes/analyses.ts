@@ -13,7 +13,7 @@ import { defaultWakeOptions } from '../domain/analytics/wake.js';
 import { monthIndex, monthPattern } from '../domain/months.js';
 import * as analyses from '../services/analyses.js';
 import { getOperation } from '../services/operations.js';
-import { assertInScope, departmentFilter } from './scope.js';
+import { assertRecordInScope, departmentFilter, operationNameable } from './scope.js';
 import { parseBbox } from '../services/filters.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../errors.js';
 import { today } from '../services/deal-points.js';
@@ -37,7 +37,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
 
   const checkOperation = async (request: FastifyRequest, id: number) => {
     const feature = await getOperation(pool(), id);
-    assertInScope(request, (feature.properties as { department_code: string }).department_code);
+    assertRecordInScope(request, (feature.properties as { department_code: string }).department_code, 'operation', id);
   };
   const effectOptions = (q: { buffer_rings?: number; before_months?: number; after_months?: number }) => ({
     bufferRings: q.buffer_rings ?? defaultEffectOptions.bufferRings, beforeMonths: q.before_months ?? defaultEffectOptions.beforeMonths, afterMonths: q.after_months ?? defaultEffectOptions.afterMonths,
@@ -113,11 +113,15 @@ export async function analysisRoutes(instance: FastifyInstance) {
     },
   }, async (request) => {
     const q = request.query;
-    return analyses.watchlist(pool(), { asOf: q.as_of ?? today(), radiusM: q.radius_m ?? 300, months: q.months ?? 6, reachKm: q.reach_km ?? 100, departments: departmentFilter(request) });
+    const principal = request.principal;
+    return analyses.watchlist(pool(), {
+      asOf: q.as_of ?? today(), radiusM: q.radius_m ?? 300, months: q.months ?? 6, reachKm: q.reach_km ?? 100, departments: departmentFilter(request),
+      operationNameable: (operation) => operationNameable(principal, operation),
+    });
   });
 
   app.post('/api/analyses/emerging-hot-spots', {
-    config: { access: preciseReaders },
+    config: { access: preciseReaders, audit: 'analysis' },
     schema: {
       tags, summary: 'Start an emerging hot spot analysis (H3 cells x months, Gi* with permutations, FDR, Mann-Kendall); answers 202 with a job to poll',
       body: Type.Object({
@@ -147,7 +151,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
   });
 
   app.get('/api/analyses/jobs/:id', {
-    config: { access: preciseReaders },
+    config: { access: preciseReaders, audit: 'analysis' },
     schema: {
       tags, summary: 'Progress and, once done, the result of an analysis job (only for the user who started it)',
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { 200: AnyRecord, ...errorResponses },

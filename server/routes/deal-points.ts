@@ -1,11 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { UnprocessableError } from '../errors.js';
+import { networkReadable } from '../services/networks.js';
+import { scopedOperationIds } from '../queries/deal-points.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { IdParams, VersionQuery, errorResponses } from '../schemas/common.js';
 import { DealPointCreate, DealPointUpdate, DealPointQuery, StatusChange, DealPointFeature, DealPointCollection } from '../schemas/deal-points.js';
 import * as dealPoints from '../services/deal-points.js';
 import { analysts, preciseReaders } from '../domain/access.js';
-import { assertInScope, departmentFilter } from './scope.js';
+import { assertInScope, assertRecordInScope, departmentFilter, workScope } from './scope.js';
 
 export async function dealPointRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -16,10 +19,26 @@ export async function dealPointRoutes(instance: FastifyInstance) {
   const write = { access: analysts, audit: 'write' as const };
   // A departmental analyst writes only in its departments: where the point is, and where it goes.
   const assertWritable = async (request: Parameters<typeof assertInScope>[0], id: number | null, location?: { coordinates: number[] }) => {
-    if (id !== null) assertInScope(request, (await dealPoints.getDealPoint(pool(), id)).properties.department_code);
+    if (id !== null) assertRecordInScope(request, (await dealPoints.getDealPoint(pool(), id)).properties.department_code, 'deal point', id);
     if (location) {
       const department = await dealPoints.departmentAt(pool(), location.coordinates[0], location.coordinates[1]);
       if (department) assertInScope(request, department);
+    }
+  };
+
+  /** Operations and networks a write refers to: one of another department is as unknown as a missing one. */
+  const assertReferences = async (request: FastifyRequest, body: { status_history?: { operation_id?: number | null }[]; operation_id?: number | null; network_id?: number | null }) => {
+    const scope = workScope(request);
+    if (!scope) return;
+    const operationIds = [...(body.status_history ?? []).map((e) => e.operation_id), body.operation_id].filter((id): id is number => typeof id === 'number');
+    if (operationIds.length) {
+      const { rows } = await pool().query<{ id: number }>(scopedOperationIds, [operationIds, scope]);
+      const known = new Set(rows.map((r) => Number(r.id)));
+      const unknown = operationIds.find((id) => !known.has(id));
+      if (unknown !== undefined) throw new UnprocessableError([{ field: body.operation_id === unknown ? 'body.operation_id' : 'body.status_history.operation_id', reason: 'unknown operation' }], undefined, 'unknown_reference');
+    }
+    if (typeof body.network_id === 'number' && !(await networkReadable(pool(), body.network_id, scope))) {
+      throw new UnprocessableError([{ field: 'body.network_id', reason: 'unknown network' }], undefined, 'unknown_reference');
     }
   };
 
@@ -33,11 +52,11 @@ export async function dealPointRoutes(instance: FastifyInstance) {
 
   app.get('/api/deal-points/:id', {
     config: read,
-    schema: { tags, summary: 'One deal point with its status history', params: IdParams, querystring: Type.Object({ at: Type.Optional(Type.String({ format: 'date' })) }), response: { 200: DealPointFeature, ...errorResponses } },
+    schema: { tags, summary: 'One deal point with its status history', params: IdParams, querystring: Type.Object({ at: Type.Optional(Type.String({ format: 'date' })) }, { additionalProperties: false }), response: { 200: DealPointFeature, ...errorResponses } },
   }, async (request, reply) => {
     reply.type('application/geo+json');
     const point = await dealPoints.getDealPoint(pool(), request.params.id, request.query.at);
-    assertInScope(request, point.properties.department_code);
+    assertRecordInScope(request, point.properties.department_code, 'deal point', request.params.id);
     return point;
   });
 
@@ -46,6 +65,7 @@ export async function dealPointRoutes(instance: FastifyInstance) {
     schema: { tags, summary: 'Create a deal point (commune and H3 cells are derived from the location)', body: DealPointCreate, response: { 201: DealPointFeature, ...errorResponses } },
   }, async (request, reply) => {
     await assertWritable(request, null, request.body.location);
+    await assertReferences(request, request.body);
     reply.status(201).type('application/geo+json');
     return dealPoints.createDealPoint(pool(), request.body);
   });
@@ -55,6 +75,7 @@ export async function dealPointRoutes(instance: FastifyInstance) {
     schema: { tags, summary: 'Edit a deal point (optimistic concurrency on version)', params: IdParams, body: DealPointUpdate, response: { 200: DealPointFeature, ...errorResponses } },
   }, async (request) => {
     await assertWritable(request, request.params.id, request.body.location);
+    await assertReferences(request, request.body);
     return dealPoints.updateDealPoint(pool(), request.params.id, request.body);
   });
 
@@ -63,6 +84,7 @@ export async function dealPointRoutes(instance: FastifyInstance) {
     schema: { tags, summary: 'Record a dated status change (dismantled, reopened)', params: IdParams, body: StatusChange, response: { 200: DealPointFeature, ...errorResponses } },
   }, async (request) => {
     await assertWritable(request, request.params.id);
+    await assertReferences(request, request.body);
     return dealPoints.changeDealPointStatus(pool(), request.params.id, request.body);
   });
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { workScope } from './scope.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AnyRecord, IdParams, ListOf, VersionQuery, errorResponses } from '../schemas/common.js';
@@ -6,20 +7,21 @@ import { NetworkCreate, NetworkQuery, NetworkUpdate } from '../schemas/records.j
 import * as networks from '../services/networks.js';
 import { analysts, preciseReaders } from '../domain/access.js';
 
+
 export async function networkRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['networks'];
   const pool = () => app.db.pool;
-  const read = { access: preciseReaders };
+  const read = { access: preciseReaders, audit: 'read_precise' as const };
   const write = { access: analysts, audit: 'write' as const };
-  app.get('/api/networks', { config: read, schema: { tags, summary: 'Distribution networks', querystring: NetworkQuery, response: { 200: ListOf(AnyRecord), ...errorResponses } } },
-    async (request) => networks.listNetworks(pool(), request.query));
+  app.get('/api/networks', { config: read, schema: { tags, summary: 'Distribution networks (departmental roles: their departments\' and those with a point there)', querystring: NetworkQuery, response: { 200: ListOf(AnyRecord), ...errorResponses } } },
+    async (request) => networks.listNetworks(pool(), request.query, workScope(request)));
   app.get('/api/networks/:id', { config: read, schema: { tags, params: IdParams, response: { 200: AnyRecord, ...errorResponses } } },
-    async (request) => networks.getNetwork(pool(), request.params.id));
+    async (request) => networks.getNetwork(pool(), request.params.id, workScope(request)));
   app.post('/api/networks', { config: write, schema: { tags, body: NetworkCreate, response: { 201: AnyRecord, ...errorResponses } } },
-    async (request, reply) => { reply.status(201); return networks.createNetwork(pool(), request.body); });
+    async (request, reply) => { reply.status(201); return networks.createNetwork(pool(), request.body, workScope(request)); });
   app.patch('/api/networks/:id', { config: write, schema: { tags, params: IdParams, body: NetworkUpdate, response: { 200: AnyRecord, ...errorResponses } } },
-    async (request) => networks.updateNetwork(pool(), request.params.id, request.body));
+    async (request) => networks.updateNetwork(pool(), request.params.id, request.body, workScope(request)));
   app.delete('/api/networks/:id', { config: write, schema: { tags, params: IdParams, querystring: VersionQuery, response: { 204: Type.Null(), ...errorResponses } } },
-    async (request, reply) => { await networks.deleteNetwork(pool(), request.params.id, request.query.version); return reply.status(204).send(null); });
+    async (request, reply) => { await networks.deleteNetwork(pool(), request.params.id, request.query.version, workScope(request)); return reply.status(204).send(null); });
 }

@@ -5,8 +5,9 @@ import { AnyRecord, IdParams, ListOf, VersionQuery, errorResponses } from '../sc
 import { ObservationCreate, ObservationQuery, ObservationUpdate } from '../schemas/records.js';
 import * as observations from '../services/observations.js';
 import { getDealPoint } from '../services/deal-points.js';
-import { analysts, preciseReaders } from '../domain/access.js';
-import { assertInScope, departmentFilter } from './scope.js';
+import { analysts, inPreciseScope, preciseReaders } from '../domain/access.js';
+import { assertRecordInScope, departmentFilter } from './scope.js';
+import { UnprocessableError } from '../errors.js';
 
 export async function observationRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -14,9 +15,9 @@ export async function observationRoutes(instance: FastifyInstance) {
   const pool = () => app.db.pool;
   const read = { access: preciseReaders, audit: 'read_precise' as const };
   const write = { access: analysts, audit: 'write' as const };
-  const scoped = async <T extends { department_code: string }>(request: Parameters<typeof assertInScope>[0], observation: Promise<T>) => {
+  const scoped = async <T extends { id: number; department_code: string }>(request: Parameters<typeof assertRecordInScope>[0], observation: Promise<T>) => {
     const value = await observation;
-    assertInScope(request, value.department_code);
+    assertRecordInScope(request, value.department_code, 'observation', value.id);
     return value;
   };
   app.get('/api/observations', { config: read, schema: { tags, summary: 'Activity observations, filtered, keyset-paginated', querystring: ObservationQuery, response: { 200: ListOf(AnyRecord), ...errorResponses } } },
@@ -25,8 +26,11 @@ export async function observationRoutes(instance: FastifyInstance) {
     async (request) => scoped(request, observations.getObservation(pool(), request.params.id)));
   app.post('/api/observations', { config: write, schema: { tags, summary: 'Record activity observed at a deal point', body: ObservationCreate, response: { 201: AnyRecord, ...errorResponses } } },
     async (request, reply) => {
+      // A deal point of another department is as unknown as a missing one.
       const point = await getDealPoint(pool(), request.body.deal_point_id).catch(() => null);
-      if (point) assertInScope(request, point.properties.department_code);
+      if (!point || !inPreciseScope(request.principal, point.properties.department_code)) {
+        throw new UnprocessableError([{ field: 'body.deal_point_id', reason: 'unknown deal point' }], 'deal_point_id: unknown deal point', 'unknown_reference');
+      }
       reply.status(201);
       return observations.createObservation(pool(), request.body);
     });

@@ -5,8 +5,8 @@ import { AreaFeature, AreaFeatureCollection, IdParams, VersionQuery, errorRespon
 import { OperationCreate, OperationQuery, OperationUpdate } from '../schemas/records.js';
 import * as operations from '../services/operations.js';
 import { aggregateReaders, analysts, preciseScope } from '../domain/access.js';
-import { assertInScope } from './scope.js';
-import { DomainError } from '../errors.js';
+import { assertInScope, operationVisible } from './scope.js';
+import { NotFoundError } from '../errors.js';
 import type { FastifyRequest } from 'fastify';
 
 /** Deputies see ended operations everywhere; analysts and prefects those of their departments. */
@@ -23,14 +23,10 @@ export async function operationRoutes(instance: FastifyInstance) {
   const read = { access: aggregateReaders, audit: 'read_precise' as const };
   const write = { access: analysts, audit: 'write' as const };
   const inScope = (request: FastifyRequest) => (department: string) => assertInScope(request, department);
+  // An operation of another department, or under way for a deputy, is as unknown as a missing one.
   const readable = async (request: FastifyRequest, id: number) => {
     const feature = await operations.getOperation(pool(), id);
-    const properties = feature.properties as { department_code: string; ended_on: string | null };
-    const { departments, endedOnly } = operationScope(request);
-    if (departments) assertInScope(request, properties.department_code);
-    if (endedOnly && (!properties.ended_on || properties.ended_on >= new Date().toISOString().slice(0, 10))) {
-      throw new DomainError(403, 'under_way', 'this operation is still under way: it is not shown to your role', [{ field: 'id', reason: 'operation under way' }]);
-    }
+    if (!operationVisible(request.principal, feature.properties as { department_code: string; ended_on: string | null })) throw new NotFoundError('operation', id);
     return feature;
   };
   app.get('/api/operations', { config: read, schema: { tags, summary: 'Operations as a GeoJSON FeatureCollection of target areas (deputies: ended operations only)', querystring: OperationQuery, response: { 200: AreaFeatureCollection, ...errorResponses } } },

@@ -8,7 +8,7 @@ import { checkFormToken, issueFormToken, minimumAgeSeconds, UsedTokens } from '.
 import { pointProblems } from '../domain/geojson-checks.js';
 import { InvalidInputError, UnprocessableError } from '../errors.js';
 import * as reports from '../services/public-reports.js';
-import { assertInScope, departmentFilter } from './scope.js';
+import { assertRecordInScope, departmentFilter, workScope } from './scope.js';
 
 export const seenKinds = ['vente', 'guetteurs', 'file_acheteurs', 'consommation', 'vente_vehicule', 'rassemblement', 'autre'] as const;
 export const timesOfDay = ['matin', 'apres_midi', 'soiree', 'nuit'] as const;
@@ -81,7 +81,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
   const moderate = { access: analysts, audit: 'moderate' as const };
   const inScope = async (request: FastifyRequest, id: number) => {
     const report = await reports.getReport(app.db.pool, id);
-    assertInScope(request, report.department_code);
+    assertRecordInScope(request, report.department_code, 'report', id);
   };
 
   app.get('/api/moderation/reports', {
@@ -106,7 +106,10 @@ export async function moderationRoutes(instance: FastifyInstance) {
     schema: { tags, summary: 'Accept: link to a deal point within 75 m (given, or the nearest), else create a candidate point', params: IdParams, body: Type.Object({ deal_point_id: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])) }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses } },
   }, async (request) => {
     await inScope(request, request.params.id);
-    return reports.acceptReport(app.db.pool, request.params.id, request.principal!.userId, request.body.deal_point_id ?? null);
+    if (request.body.deal_point_id) request.auditDetail = `deal_point=${request.body.deal_point_id}`;
+    const accepted = await reports.acceptReport(app.db.pool, request.params.id, request.principal!.userId, request.body.deal_point_id ?? null, workScope(request));
+    request.auditDetail = `deal_point=${accepted.deal_point_id}`;
+    return accepted;
   });
 
   app.post('/api/moderation/reports/:id/merge', {
@@ -114,7 +117,8 @@ export async function moderationRoutes(instance: FastifyInstance) {
     schema: { tags, summary: 'Merge a duplicate into another report', params: IdParams, body: Type.Object({ into: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses } },
   }, async (request) => {
     await inScope(request, request.params.id);
-    return reports.mergeReport(app.db.pool, request.params.id, request.body.into, request.principal!.userId);
+    request.auditDetail = `into=${request.body.into}`;
+    return reports.mergeReport(app.db.pool, request.params.id, request.body.into, request.principal!.userId, workScope(request));
   });
 
   app.post('/api/moderation/reports/:id/reject', {

@@ -6,8 +6,11 @@ export function StringEnum<const T extends readonly string[]>(values: T, options
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 
-export const CalendarDate = Type.String({ format: 'date', description: 'Date, YYYY-MM-DD' });
-export const Id = Type.Integer({ minimum: 1, maximum: 9007199254740991 });
+/** The date of an event (a status change, an observation, an operation): 2000-01-01 to today + 31 days. */
+export const CalendarDate = Type.String({ format: 'event-date', description: 'Date of an event, YYYY-MM-DD, from 2000-01-01 to today + 31 days' });
+/** A date to evaluate or filter on, YYYY-MM-DD, 1990-2100. */
+export const QueryDate = Type.String({ format: 'date', description: 'Date, YYYY-MM-DD (1990-2100)' });
+export const Id = Type.Integer({ minimum: 1, maximum: 9007199254740991, description: 'Record id: digits, no sign, no leading zero' });
 export const IdParams = Type.Object({ id: Id });
 export const VersionQuery = Type.Object({ version: Type.Integer({ minimum: 1, description: 'Version read before deleting (optimistic concurrency)' }) }, { additionalProperties: false });
 

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { operationKindCodes as operationKinds } from '../domain/vocabulary.js';
 import {
-  After, AreaGeometry, Bbox, CalendarDate, Dataset, DepartmentCode, ExternalId, Id, Limit, ServiceCode, StringEnum,
+  After, AreaGeometry, Bbox, CalendarDate, QueryDate, Dataset, DepartmentCode, ExternalId, Id, Limit, ServiceCode, StringEnum,
 } from './common.js';
 
 // Observations of activity at a deal point.
@@ -25,8 +25,8 @@ export type ObservationUpdateInput = Static<typeof ObservationUpdate>;
 
 export const ObservationQuery = Type.Object({
   deal_point_id: Type.Optional(Id),
-  from: Type.Optional(CalendarDate),
-  to: Type.Optional(CalendarDate),
+  from: Type.Optional(QueryDate),
+  to: Type.Optional(QueryDate),
   source: Type.Optional(ServiceCode),
   limit: Type.Optional(Limit),
   after: Type.Optional(After),
@@ -75,8 +75,8 @@ export const OperationQuery = Type.Object({
   bbox: Type.Optional(Bbox),
   department: Type.Optional(DepartmentCode),
   kind: Type.Optional(StringEnum(operationKinds)),
-  from: Type.Optional(CalendarDate),
-  to: Type.Optional(CalendarDate),
+  from: Type.Optional(QueryDate),
+  to: Type.Optional(QueryDate),
   dataset: Type.Optional(Dataset),
   limit: Type.Optional(Limit),
   after: Type.Optional(After),

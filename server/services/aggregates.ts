@@ -1,30 +1,42 @@
-/** Active deal points counted per H3 cell, commune or department on a date: never coordinates. */
+/**
+ * Active deal points counted per H3 cell, commune or department on a date: never coordinates.
+ * Areas are snapped to whole units for principals who may not see every point counted
+ * (domain/disclosure.ts); the routes publish the counts.
+ */
 import type pg from 'pg';
-import { cellToParent } from 'h3-js';
+import { bboxCellArea, cellAt, addKey, type Bbox, type Disclosure } from '../domain/disclosure.js';
 import { cellPolygon } from '../domain/h3-cells.js';
+import * as sql from '../queries/aggregates.js';
 
-export interface AggregateFilter { at: string; bbox: [number, number, number, number] | null; departments: string[] | null; dataset: string | null }
+export interface AggregateFilter { at: string; bbox: Bbox | null; departments: string[] | null; dataset: string | null }
+export interface KeyedCount { count: number; keySum: number }
 
-const activeOn = `
-  FROM deal_points d
-  JOIN deal_point_active_periods p ON p.deal_point_id = d.id AND p.active_from <= $1::date AND (p.active_until IS NULL OR p.active_until > $1::date)
-  JOIN communes c ON c.insee = d.commune_insee
-  WHERE ($2::float8 IS NULL OR d.geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
-    AND ($6::text[] IS NULL OR c.department_code = ANY($6::text[]))
-    AND ($7::text IS NULL OR d.dataset = $7)`;
-
-function params(filter: AggregateFilter): unknown[] {
-  return [filter.at, filter.bbox?.[0] ?? null, filter.bbox?.[1] ?? null, filter.bbox?.[2] ?? null, filter.bbox?.[3] ?? null, filter.departments, filter.dataset];
+function params(filter: AggregateFilter, envelope: Bbox | null, wholeCommunes: boolean): unknown[] {
+  return [filter.at, envelope?.[0] ?? null, envelope?.[1] ?? null, envelope?.[2] ?? null, envelope?.[3] ?? null, filter.departments, filter.dataset, wholeCommunes];
 }
 
-/** Counts per H3 cell at `resolution` (5-9); cells finer than 7 come from the stored columns. */
-export async function countByCell(db: pg.Pool, resolution: number, filter: AggregateFilter): Promise<Map<string, number>> {
-  const column = resolution >= 9 ? 'h3_r9' : resolution === 8 ? 'h3_r8' : 'h3_r7';
-  const { rows } = await db.query<{ cell: string; count: number }>(`SELECT d.${column} AS cell, count(*)::int AS count ${activeOn} GROUP BY d.${column}`, params(filter));
-  const counts = new Map<string, number>();
+function storedColumn(resolution: number): { column: 'h3_r7' | 'h3_r8' | 'h3_r9'; stored: number } {
+  if (resolution >= 9) return { column: 'h3_r9', stored: 9 };
+  if (resolution === 8) return { column: 'h3_r8', stored: 8 };
+  return { column: 'h3_r7', stored: 7 };
+}
+
+/**
+ * Counts per H3 cell at `resolution` (4-9); coarser than 7 from the stored r7 cells. Snapped: a
+ * bbox keeps whole cells of min(resolution, unit) that overlap it.
+ */
+export async function countByCell(db: pg.Pool, resolution: number, filter: AggregateFilter, disclosure: Disclosure): Promise<Map<string, KeyedCount>> {
+  const { column, stored } = storedColumn(resolution);
+  const area = filter.bbox && disclosure.unitResolution !== null ? bboxCellArea(filter.bbox, Math.min(resolution, disclosure.unitResolution)) : null;
+  const { rows } = await db.query<{ cell: string; count: number; key_sum: number }>(sql.countByStoredCell(column), params(filter, area?.envelope ?? filter.bbox, false));
+  const counts = new Map<string, KeyedCount>();
   for (const row of rows) {
-    const cell = resolution < 7 ? cellToParent(row.cell, resolution) : row.cell;
-    counts.set(cell, (counts.get(cell) ?? 0) + row.count);
+    if (area && !area.accepts(cellAt(row.cell, area.resolution, stored))) continue;
+    const cell = cellAt(row.cell, resolution, stored);
+    const entry = counts.get(cell) ?? { count: 0, keySum: 0 };
+    entry.count += row.count;
+    entry.keySum = addKey(entry.keySum, Number(row.key_sum));
+    counts.set(cell, entry);
   }
   return counts;
 }
@@ -33,18 +45,15 @@ export function cellFeature(cell: string, properties: Record<string, unknown>) {
   return { type: 'Feature' as const, id: cell, geometry: cellPolygon(cell), properties: { h3: cell, ...properties } };
 }
 
-export async function countByCommune(db: pg.Pool, filter: AggregateFilter) {
-  const { rows } = await db.query<{ insee: string; name: string; department_code: string; size_class: string; count: number }>(
-    `SELECT c.insee, c.name, c.department_code, s.size_class, count(*)::int AS count ${activeOn.replace('JOIN communes c ON c.insee = d.commune_insee', 'JOIN communes c ON c.insee = d.commune_insee JOIN commune_size_classes s ON s.insee = c.insee')}
-     GROUP BY c.insee, c.name, c.department_code, s.size_class ORDER BY c.insee`, params(filter),
-  );
-  return rows;
+/** Snapped: a bbox keeps the whole communes it touches. */
+export async function countByCommune(db: pg.Pool, filter: AggregateFilter, disclosure: Disclosure) {
+  const { rows } = await db.query<{ insee: string; name: string; department_code: string; size_class: string; count: number; key_sum: number }>(
+    sql.countByCommune, params(filter, filter.bbox, disclosure.unitResolution !== null));
+  return rows.map(({ key_sum, ...row }) => ({ ...row, keySum: Number(key_sum) }));
 }
 
-export async function countByDepartment(db: pg.Pool, filter: AggregateFilter) {
-  const { rows } = await db.query<{ code: string; name: string; count: number }>(
-    `SELECT c.department_code AS code, dep.name, count(*)::int AS count ${activeOn.replace('JOIN communes c ON c.insee = d.commune_insee', 'JOIN communes c ON c.insee = d.commune_insee JOIN departments dep ON dep.code = c.department_code')}
-     GROUP BY c.department_code, dep.name ORDER BY c.department_code`, params(filter),
-  );
-  return rows;
+export async function countByDepartment(db: pg.Pool, filter: AggregateFilter, disclosure: Disclosure) {
+  const { rows } = await db.query<{ code: string; name: string; count: number; key_sum: number }>(
+    sql.countByDepartment, params(filter, filter.bbox, disclosure.unitResolution !== null));
+  return rows.map(({ key_sum, ...row }) => ({ ...row, keySum: Number(key_sum) }));
 }

@@ -154,17 +154,25 @@ export async function sizeClassShiftAnalysis(db: pg.Pool, options: { operation: 
   };
 }
 
-export async function watchlist(db: pg.Pool, options: { asOf: string; radiusM: number; months: number; reachKm: number; departments: string[] | null }) {
+/**
+ * The watch, for a principal's departments: resurgences and towns there; an operation is named
+ * only when the principal may know of it (its departments', or ended).
+ */
+export async function watchlist(db: pg.Pool, options: {
+  asOf: string; radiusM: number; months: number; reachKm: number; departments: string[] | null;
+  operationNameable?: (operation: { department_code: string; ended_on: string | null }) => boolean;
+}) {
   const points = await loadHistories(db);
-  const { rows } = await db.query<{ id: string; name: string; started_on: string; x: number; y: number }>(
-    `SELECT id, name, started_on::text, ST_X(ST_Centroid(target)) AS x, ST_Y(ST_Centroid(target)) AS y FROM operations`);
-  const operations = rows.map((r) => ({ id: Number(r.id), name: r.name, startedOn: r.started_on, longitude: r.x, latitude: r.y }));
+  const { rows } = await db.query<{ id: string; name: string; started_on: string; ended_on: string | null; department_code: string; x: number; y: number }>(
+    `SELECT id, name, started_on::text, ended_on::text, department_code, ST_X(ST_Centroid(target)) AS x, ST_Y(ST_Centroid(target)) AS y FROM operations`);
+  const nameable = options.operationNameable ?? (() => true);
+  const operations = rows.filter((r) => nameable(r)).map((r) => ({ id: Number(r.id), name: r.name, startedOn: r.started_on, longitude: r.x, latitude: r.y }));
   const from = monthLabel(monthIndex(options.asOf.slice(0, 7)) - 12) + '-01';
   const inScope = (p: PointHistory) => options.departments === null || options.departments.includes(p.department);
   return {
     as_of: options.asOf, parameters: { radius_m: options.radiusM, months: options.months, reach_km: options.reachKm },
     resurgences: resurgences(points.filter(inScope), { radiusM: options.radiusM, months: options.months, from, to: options.asOf }).slice(0, 500),
-    towns: townWatchlist(points, operations, { asOf: options.asOf, recentMonths: 12, reachKm: options.reachKm, months: options.months, sizeClasses: ['ville_moyenne', 'petite_ville'] }),
+    towns: townWatchlist(points.filter(inScope), operations, { asOf: options.asOf, recentMonths: 12, reachKm: options.reachKm, months: options.months, sizeClasses: ['ville_moyenne', 'petite_ville'] }),
   };
 }
 

@@ -14,6 +14,10 @@ let dummyHashPromise: Promise<string> | null = null;
 const dummyHash = () => (dummyHashPromise ??= hash(randomBytes(16).toString('hex')));
 
 export interface NewUser { username: string; password: string; role: Role; departments?: string[] }
+export interface InvitedUser { username: string; role: Role; departments?: string[] }
+
+/** Activation secrets are valid this long. */
+export const activationHours = 72;
 
 export function passwordProblem(password: string): string | null {
   if (password.length < 12) return 'must have at least 12 characters';
@@ -21,11 +25,11 @@ export function passwordProblem(password: string): string | null {
   return null;
 }
 
-export async function createUser(db: pg.Pool, user: NewUser): Promise<{ id: number }> {
+async function checkAccount(db: pg.Pool, user: InvitedUser, password: string | null): Promise<string[]> {
   const problems = [];
   if (!/^[a-z0-9._-]{3,64}$/.test(user.username)) problems.push({ field: 'username', reason: 'must be 3-64 characters among a-z 0-9 . _ -' });
   if (!roles.includes(user.role)) problems.push({ field: 'role', reason: `must be one of: ${roles.join(', ')}` });
-  const reason = passwordProblem(user.password);
+  const reason = password === null ? null : passwordProblem(password);
   if (reason) problems.push({ field: 'password', reason });
   const departments = user.departments ?? [];
   const scoped = user.role === 'departmental_analyst' || user.role === 'prefect';
@@ -37,12 +41,68 @@ export async function createUser(db: pg.Pool, user: NewUser): Promise<{ id: numb
     const unknown = departments.filter((d) => !rows.some((r) => r.code === d));
     if (unknown.length) throw new InvalidInputError([{ field: 'departments', reason: `unknown department(s) ${unknown.join(', ')}` }]);
   }
+  return departments;
+}
+
+/** An account with a password (command line, tests, demo accounts): for the operator, not the admin role. */
+export async function createUser(db: pg.Pool, user: NewUser): Promise<{ id: number }> {
+  const departments = await checkAccount(db, user, user.password);
   const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO users (username, password_hash, role, department_codes) VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO NOTHING RETURNING id`,
+    `INSERT INTO users (username, password_hash, role, department_codes, activated_at) VALUES ($1, $2, $3, $4, now()) ON CONFLICT (username) DO NOTHING RETURNING id`,
     [user.username, await hash(user.password), user.role, departments],
   );
   if (rows.length === 0) throw new DuplicateError('username', 'is already taken');
   return rows[0];
+}
+
+function newActivationSecret(): string {
+  // 20 characters of an unambiguous alphabet, in groups of 5: about 100 bits.
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = randomBytes(20);
+  const chars = [...bytes].map((b) => alphabet[b % 32]).join('');
+  return chars.match(/.{5}/g)!.join('-');
+}
+
+/**
+ * An account created by an admin: no password, a one-time activation secret (shown once, stored as
+ * SHA-256) that its user exchanges for a password of their own at first sign-in.
+ */
+export async function inviteUser(db: pg.Pool, user: InvitedUser): Promise<{ id: number; activation_code: string; activation_expires_at: string }> {
+  const departments = await checkAccount(db, user, null);
+  const code = newActivationSecret();
+  const { rows } = await db.query<{ id: number; expires: Date }>(
+    `INSERT INTO users (username, password_hash, role, department_codes, activation_hash, activation_expires_at)
+     VALUES ($1, NULL, $2, $3, $4, now() + make_interval(hours => $5)) ON CONFLICT (username) DO NOTHING RETURNING id, activation_expires_at AS expires`,
+    [user.username, user.role, departments, sha256(code), activationHours],
+  );
+  if (rows.length === 0) throw new DuplicateError('username', 'is already taken');
+  return { id: rows[0].id, activation_code: code, activation_expires_at: rows[0].expires.toISOString() };
+}
+
+/** A new activation secret for an account: its password and sessions are revoked. */
+export async function resetActivation(db: pg.Pool, id: number): Promise<{ id: number; activation_code: string; activation_expires_at: string }> {
+  const code = newActivationSecret();
+  const { rows } = await db.query<{ expires: Date }>(
+    `UPDATE users SET password_hash = NULL, activation_hash = $2, activation_expires_at = now() + make_interval(hours => $3), activated_at = NULL
+     WHERE id = $1 RETURNING activation_expires_at AS expires`, [id, sha256(code), activationHours],
+  );
+  if (rows.length === 0) throw new NotFoundError('user', id);
+  await db.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+  await db.query('DELETE FROM sign_in_devices WHERE user_id = $1', [id]);
+  return { id, activation_code: code, activation_expires_at: rows[0].expires.toISOString() };
+}
+
+/** The user sets their own password with the activation secret; false when the pair does not match. */
+export async function activateAccount(db: pg.Pool, username: string, code: string, password: string): Promise<boolean> {
+  const reason = passwordProblem(password);
+  if (reason) throw new InvalidInputError([{ field: 'body.password', reason }]);
+  const normalised = code.trim().toUpperCase().replace(/\s+/g, '');
+  const { rowCount } = await db.query(
+    `UPDATE users SET password_hash = $3, activation_hash = NULL, activation_expires_at = NULL, activated_at = now()
+     WHERE username = $1 AND active AND activation_hash = $2 AND activation_expires_at > now()`,
+    [username, sha256(normalised), await hash(password)],
+  );
+  return rowCount === 1;
 }
 
 export async function setUserActive(db: pg.Pool, id: number, active: boolean): Promise<void> {
@@ -59,8 +119,9 @@ export async function signIn(db: pg.Pool, username: string, password: string): P
     'SELECT id, username, role, department_codes, password_hash FROM users WHERE username = $1 AND active', [username],
   );
   // Verify against a dummy hash when the user is unknown, so timing does not tell which usernames exist.
+  // Accounts not yet activated have no password: verify against the dummy too.
   const stored = rows[0]?.password_hash ?? (await dummyHash());
-  const valid = await verify(stored, password).catch(() => false);
+  const valid = await verify(stored, password).catch(() => false) && rows[0]?.password_hash != null;
   if (!rows[0] || !valid) return null;
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
@@ -86,4 +147,24 @@ export async function sessionFor(db: pg.Pool, token: string): Promise<{ principa
 
 export async function signOut(db: pg.Pool, token: string): Promise<void> {
   await db.query('DELETE FROM sessions WHERE token_hash = $1', [sha256(token)]);
+}
+
+/** Browsers where a user signed in: trusted for 90 days to keep their own sign-in budget. */
+export const trustedDeviceDays = 90;
+
+export async function trustDevice(db: pg.Pool, userId: number): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + trustedDeviceDays * 86_400_000);
+  await db.query('DELETE FROM sign_in_devices WHERE expires_at < now()');
+  await db.query('INSERT INTO sign_in_devices (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [sha256(token), userId, expiresAt]);
+  return { token, expiresAt };
+}
+
+/** The username a trusted-device token belongs to, if still valid. */
+export async function trustedDeviceUser(db: pg.Pool, token: string): Promise<string | null> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const { rows } = await db.query<{ username: string }>(
+    'SELECT u.username FROM sign_in_devices t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.expires_at > now() AND u.active', [sha256(token)],
+  );
+  return rows[0]?.username ?? null;
 }

@@ -9,6 +9,7 @@ import type { DealPointCreateInput, DealPointQueryInput, DealPointUpdateInput, S
 import { withTransaction } from './transactions.js';
 import { updateVersionedRow, deleteVersionedRow, throwMissingOrStale, type Assignment } from './versioned-rows.js';
 import { parseBbox } from './filters.js';
+import { today } from '../domain/dates.js';
 
 export interface DealPointRow {
   id: number; longitude: number; latitude: number; commune_insee: string; commune_name: string; department_code: string;
@@ -27,9 +28,7 @@ export function dealPointFeature(row: DealPointRow) {
   };
 }
 
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
+export { today } from '../domain/dates.js';
 
 export async function getDealPoint(db: pg.Pool | pg.PoolClient, id: number, at = today()) {
   const { rows } = await db.query<DealPointRow>(sql.selectDealPointById, [at, id]);

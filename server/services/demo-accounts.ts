@@ -3,11 +3,11 @@
  * kept in a file beside the database, and printed at every start. Never in external mode.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { Role } from '../domain/access.js';
-import { hash } from '@node-rs/argon2';
+import { hash, verify } from '@node-rs/argon2';
 import { createUser } from './auth.js';
 
 export interface DemoAccount { username: string; password: string; role: Role; departments: string[]; label: string }
@@ -21,8 +21,10 @@ const demoRoles: Omit<DemoAccount, 'password'>[] = [
   { username: 'admin', role: 'admin', departments: [], label: 'administrateur (comptes, journal)' },
 ];
 
+/** Beside the data folder, one file per data folder (data/pglite -> data/demo-accounts.json). */
 export function demoAccountsFile(dataDirectory: string): string {
-  return join(dirname(dataDirectory), 'demo-accounts.json');
+  const name = basename(dataDirectory);
+  return join(dirname(dataDirectory), name === 'pglite' ? 'demo-accounts.json' : `demo-accounts-${name}.json`);
 }
 
 export async function ensureDemoAccounts(db: pg.Pool, dataDirectory: string): Promise<DemoAccount[]> {
@@ -31,13 +33,14 @@ export async function ensureDemoAccounts(db: pg.Pool, dataDirectory: string): Pr
   const accounts: DemoAccount[] = [];
   for (const account of demoRoles) {
     const known = saved.find((a) => a.username === account.username);
-    const { rows } = await db.query('SELECT 1 FROM users WHERE username = $1', [account.username]);
-    if (known && rows.length) { accounts.push(known); continue; }
+    const { rows } = await db.query<{ password_hash: string | null }>('SELECT password_hash FROM users WHERE username = $1', [account.username]);
+    // A saved password is printed only if it still opens the account (the file may come from another data folder).
+    if (known && rows.length && rows[0].password_hash && await verify(rows[0].password_hash, known.password).catch(() => false)) { accounts.push(known); continue; }
     const password = `${randomBytes(9).toString('base64url')}-demo`;
     if (rows.length) {
       // The password file was lost: give the account a new password.
       await db.query('DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)', [account.username]);
-      await db.query('UPDATE users SET password_hash = $2 WHERE username = $1', [account.username, await hash(password)]);
+      await db.query('UPDATE users SET password_hash = $2, activation_hash = NULL, activation_expires_at = NULL WHERE username = $1', [account.username, await hash(password)]);
     } else {
       await createUser(db, { ...account, password });
     }

@@ -82,13 +82,18 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
       if (department && outOfScope(allowed, department)) problems.push({ line: r.line, field: 'location', reason: `in department ${department}, outside your departments (${allowed.join(', ')})` });
     });
   }
+  // 1b. A key already used by a point of another department: that point is not the analyst's to
+  // overwrite (or move); the row is refused as a REST create with that key would be.
+  if (allowed) await refuseForeignKeys(client, 'deal_points', records, allowed, problems);
   const networkKeys = [...new Set(records.filter((r) => r.network_external_id).map((r) => `${r.network_source}\u0000${r.network_external_id}`))];
   const networkIds = new Map<string, number>();
   if (networkKeys.length) {
     const { rows } = await client.query<{ source_code: string; external_id: string; id: number }>(
       `SELECT n.source_code, n.external_id, n.id FROM networks n
-       JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) ON n.source_code = k.source AND n.external_id = k.external_id`,
-      [networkKeys.map((k) => k.split('\u0000')[0]), networkKeys.map((k) => k.split('\u0000')[1])],
+       JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) ON n.source_code = k.source AND n.external_id = k.external_id
+       WHERE $3::text[] IS NULL OR n.department_code = ANY($3::text[]) OR EXISTS (
+         SELECT 1 FROM deal_points d JOIN communes c ON c.insee = d.commune_insee WHERE d.network_id = n.id AND c.department_code = ANY($3::text[]))`,
+      [networkKeys.map((k) => k.split('\u0000')[0]), networkKeys.map((k) => k.split('\u0000')[1]), allowed],
     );
     for (const row of rows) networkIds.set(`${row.source_code}\u0000${row.external_id}`, row.id);
     for (const r of records) {
@@ -102,7 +107,8 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
   const operationIds = new Map<string, number>();
   if (operationNames.length) {
     const { rows } = await client.query<{ external_id: string; ids: number[] }>(
-      `SELECT external_id, array_agg(id ORDER BY id) AS ids FROM operations WHERE external_id = ANY($1::text[]) GROUP BY external_id`, [operationNames],
+      `SELECT external_id, array_agg(id ORDER BY id) AS ids FROM operations
+       WHERE external_id = ANY($1::text[]) AND ($2::text[] IS NULL OR department_code = ANY($2::text[])) GROUP BY external_id`, [operationNames, allowed],
     );
     for (const row of rows) if (row.ids.length === 1) operationIds.set(row.external_id, Number(row.ids[0]));
     for (const r of records) {
@@ -195,15 +201,11 @@ async function importObservations(client: pg.PoolClient, records: ObservationRec
      JOIN unnest($1::text[], $2::text[]) AS k(source_code, external_id) ON d.source_code = k.source_code AND d.external_id = k.external_id`,
     [keys.map((k) => k.split('\u0000')[0]), keys.map((k) => k.split('\u0000')[1])],
   );
-  const pointIds = new Map(points.map((p) => [`${p.source_code}\u0000${p.external_id}`, p.id]));
+  // A point of another department is as unknown as a missing one.
+  const pointIds = new Map(points.filter((p) => !outOfScope(allowed, p.department_code)).map((p) => [`${p.source_code}\u0000${p.external_id}`, p.id]));
   const problems: FieldProblem[] = records
     .filter((r) => !pointIds.has(`${r.deal_point_source}\u0000${r.deal_point_external_id}`))
     .map((r) => ({ line: r.line, field: 'deal_point_external_id', reason: `no deal point "${r.deal_point_external_id}" from source ${r.deal_point_source}` }));
-  const departmentOf = new Map(points.map((p) => [`${p.source_code}\u0000${p.external_id}`, p.department_code]));
-  for (const r of records) {
-    const department = departmentOf.get(`${r.deal_point_source}\u0000${r.deal_point_external_id}`);
-    if (department && outOfScope(allowed, department)) problems.push({ line: r.line, field: 'deal_point_external_id', reason: `a deal point of department ${department}, outside your departments` });
-  }
   if (problems.length) throw new ImportRejectedError(problems, records.length);
   const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 };
   let written = 0;
@@ -239,6 +241,7 @@ async function importOperations(client: pg.PoolClient, records: OperationRecord[
     [records.map((r) => JSON.stringify(r.target))],
   );
   const problems: FieldProblem[] = validity.map(({ i, reason }) => ({ line: records[i - 1].line, field: 'target', reason: `invalid geometry: ${reason}` }));
+  if (allowed) await refuseForeignKeys(client, 'operations', records, allowed, problems);
   if (problems.length) throw new ImportRejectedError(problems, records.length);
   const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 };
   const { rows } = await client.query<{ inserted: boolean }>(
@@ -287,6 +290,25 @@ async function importOperations(client: pg.PoolClient, records: OperationRecord[
   }
   progress('writing operations', records.length, records.length);
   return counts;
+}
+
+/**
+ * Rows whose (source, external id) already belongs to a record outside the analyst's departments
+ * are refused with the same words as any key already taken: nothing tells where that record is.
+ */
+async function refuseForeignKeys(client: pg.PoolClient, table: 'deal_points' | 'operations', records: { line: number; source: string; external_id: string }[], allowed: string[], problems: FieldProblem[]): Promise<void> {
+  const text = table === 'deal_points'
+    ? `SELECT d.source_code, d.external_id FROM deal_points d JOIN communes c ON c.insee = d.commune_insee
+       JOIN unnest($1::text[], $2::text[]) AS k(source_code, external_id) ON d.source_code = k.source_code AND d.external_id = k.external_id
+       WHERE NOT (c.department_code = ANY($3::text[]))`
+    : `SELECT o.source_code, o.external_id FROM operations o
+       JOIN unnest($1::text[], $2::text[]) AS k(source_code, external_id) ON o.source_code = k.source_code AND o.external_id = k.external_id
+       WHERE NOT (o.department_code = ANY($3::text[]))`;
+  const { rows } = await client.query<{ source_code: string; external_id: string }>(text, [records.map((r) => r.source), records.map((r) => r.external_id), allowed]);
+  const foreign = new Set(rows.map((r) => `${r.source_code}\u0000${r.external_id}`));
+  for (const r of records) {
+    if (foreign.has(`${r.source}\u0000${r.external_id}`)) problems.push({ line: r.line, field: 'external_id', reason: 'is already used by another record from this source' });
+  }
 }
 
 export async function importFile(

@@ -33,10 +33,13 @@ const reportColumns = `r.id, r.receipt, ST_X(r.geom) AS longitude, ST_Y(r.geom) 
 
 /** The queue, grouped by cluster (reports within 75 m of each other), with the nearest deal point within 75 m. */
 export async function moderationQueue(db: pg.Pool, filter: { departments: string[] | null; department?: string; status: string; limit: number }) {
+  // The nearest deal point is looked for among the moderator's departments only.
   const { rows } = await db.query(
     `SELECT ${reportColumns},
             (SELECT json_build_object('id', d.id, 'distance_m', round(ST_Distance(d.geom::geography, r.geom::geography)))
-               FROM deal_points d WHERE d.geom && ST_Expand(r.geom, 0.002) AND ST_DWithin(d.geom::geography, r.geom::geography, $5)
+               FROM deal_points d JOIN communes dc ON dc.insee = d.commune_insee
+               WHERE d.geom && ST_Expand(r.geom, 0.002) AND ST_DWithin(d.geom::geography, r.geom::geography, $5)
+                 AND ($2::text[] IS NULL OR dc.department_code = ANY($2::text[]))
                ORDER BY ST_Distance(d.geom::geography, r.geom::geography) LIMIT 1) AS nearest_deal_point
      FROM public_reports r JOIN communes c ON c.insee = r.commune_insee
      WHERE r.status = $1 AND ($2::text[] IS NULL OR r.department_code = ANY($2::text[])) AND ($3::text IS NULL OR r.department_code = $3)
@@ -68,7 +71,7 @@ function assertPending(report: { status: string; id: number }) {
  * Accepts a report: links it to the given deal point (which must lie within 75 m), or to the
  * nearest one within 75 m, or else creates a candidate deal point at the report's location.
  */
-export async function acceptReport(pool: pg.Pool, id: number, moderatorId: number, dealPointId: number | null) {
+export async function acceptReport(pool: pg.Pool, id: number, moderatorId: number, dealPointId: number | null, scope: string[] | null = null) {
   return withTransaction(pool, async (client) => {
     const { rows: [report] } = await client.query(`SELECT id, status, reported_on, location_precision, ST_X(geom) AS longitude, ST_Y(geom) AS latitude FROM public_reports WHERE id = $1 FOR UPDATE`, [id]);
     if (!report) throw new NotFoundError('report', id);
@@ -76,16 +79,19 @@ export async function acceptReport(pool: pg.Pool, id: number, moderatorId: numbe
     let linked: number | null = null;
     let created = false;
     if (dealPointId !== null) {
+      // A point of another department is as unknown as a missing one, and no distance is told.
       const { rows } = await client.query(
-        `SELECT d.id, round(ST_Distance(d.geom::geography, r.geom::geography)) AS distance FROM deal_points d, public_reports r WHERE d.id = $1 AND r.id = $2`, [dealPointId, id],
+        `SELECT d.id, ST_DWithin(d.geom::geography, r.geom::geography, $4) AS near FROM deal_points d JOIN communes c ON c.insee = d.commune_insee, public_reports r
+         WHERE d.id = $1 AND r.id = $2 AND ($3::text[] IS NULL OR c.department_code = ANY($3::text[]))`, [dealPointId, id, scope, linkDistanceMeters],
       );
       if (!rows[0]) throw new UnprocessableError([{ field: 'body.deal_point_id', reason: `no deal point ${dealPointId}` }]);
-      if (rows[0].distance > linkDistanceMeters) throw new UnprocessableError([{ field: 'body.deal_point_id', reason: `deal point ${dealPointId} is ${rows[0].distance} m away, more than ${linkDistanceMeters} m` }]);
+      if (!rows[0].near) throw new UnprocessableError([{ field: 'body.deal_point_id', reason: `deal point ${dealPointId} is more than ${linkDistanceMeters} m from the report` }]);
       linked = dealPointId;
     } else {
       const { rows } = await client.query(
-        `SELECT d.id FROM deal_points d, public_reports r WHERE r.id = $1 AND d.geom && ST_Expand(r.geom, 0.002)
-           AND ST_DWithin(d.geom::geography, r.geom::geography, $2) ORDER BY ST_Distance(d.geom::geography, r.geom::geography) LIMIT 1`, [id, linkDistanceMeters],
+        `SELECT d.id FROM deal_points d JOIN communes c ON c.insee = d.commune_insee, public_reports r WHERE r.id = $1 AND d.geom && ST_Expand(r.geom, 0.002)
+           AND ST_DWithin(d.geom::geography, r.geom::geography, $2) AND ($3::text[] IS NULL OR c.department_code = ANY($3::text[]))
+         ORDER BY ST_Distance(d.geom::geography, r.geom::geography) LIMIT 1`, [id, linkDistanceMeters, scope],
       );
       linked = rows[0]?.id ?? null;
     }
@@ -108,14 +114,14 @@ export async function acceptReport(pool: pg.Pool, id: number, moderatorId: numbe
   });
 }
 
-export async function mergeReport(pool: pg.Pool, id: number, into: number, moderatorId: number) {
+export async function mergeReport(pool: pg.Pool, id: number, into: number, moderatorId: number, scope: string[] | null = null) {
   if (id === into) throw new UnprocessableError([{ field: 'body.into', reason: 'a report cannot be merged into itself' }]);
   return withTransaction(pool, async (client) => {
     const { rows } = await client.query(`SELECT id, status, department_code, geom FROM public_reports WHERE id = ANY($1::bigint[]) FOR UPDATE`, [[id, into]]);
     const report = rows.find((r) => Number(r.id) === id);
     const target = rows.find((r) => Number(r.id) === into);
     if (!report) throw new NotFoundError('report', id);
-    if (!target) throw new UnprocessableError([{ field: 'body.into', reason: `no report ${into}` }]);
+    if (!target || (scope && !scope.includes(target.department_code))) throw new UnprocessableError([{ field: 'body.into', reason: `no report ${into}` }]);
     assertPending(report);
     if (target.status === 'merged' || target.status === 'rejected') throw new UnprocessableError([{ field: 'body.into', reason: `report ${into} is ${target.status}` }]);
     if (target.department_code !== report.department_code) throw new UnprocessableError([{ field: 'body.into', reason: 'reports of different departments are not merged' }]);

@@ -3,11 +3,14 @@ import type pg from 'pg';
 import { cellToParent } from 'h3-js';
 import { activeSpans } from '../queries/time-series.js';
 import { monthlyCounts, monthRange, monthStart, type ActiveSpan, type MonthlyCounts } from '../domain/months.js';
+import { cellAt, type Bbox, type CellArea } from '../domain/disclosure.js';
 
 export interface SeriesFilter {
   from: number; to: number;
-  bbox: [number, number, number, number] | null; departments: string[] | null; dataset: string | null;
+  bbox: Bbox | null; departments: string[] | null; dataset: string | null;
   region: string | null; commune: string | null; operation?: number | null;
+  /** Whole cells the answer is restricted to (disclosure control); every area must accept a point's cell. */
+  areas?: CellArea[];
 }
 
 export type SeriesKey = 'total' | 'size_class' | 'department' | 'region' | 'h3_7' | 'h3_8' | 'h3_9';
@@ -17,16 +20,28 @@ const keyExpressions: Record<SeriesKey, string> = {
   h3_7: 'd.h3_r7', h3_8: 'd.h3_r8', h3_9: 'd.h3_r9',
 };
 
-export async function fetchSpans(db: pg.Pool, key: SeriesKey, filter: SeriesFilter): Promise<ActiveSpan[]> {
-  const { rows } = await db.query<{ point_id: string; key: string; first: number; last: number }>(activeSpans(keyExpressions[key]), [
-    monthStart(filter.from), monthStart(filter.to),
-    filter.bbox?.[0] ?? null, filter.bbox?.[1] ?? null, filter.bbox?.[2] ?? null, filter.bbox?.[3] ?? null,
-    filter.departments, filter.dataset, filter.region, filter.commune, filter.operation ?? null,
-  ]);
-  return rows.map((row) => ({ pointId: Number(row.point_id), key: row.key, first: row.first, last: row.last }));
+function intersect(boxes: Bbox[]): Bbox | null {
+  if (boxes.length === 0) return null;
+  const [w, s, e, n] = [Math.max(...boxes.map((b) => b[0])), Math.max(...boxes.map((b) => b[1])), Math.min(...boxes.map((b) => b[2])), Math.min(...boxes.map((b) => b[3]))];
+  // An empty intersection still has to select nothing.
+  return w <= e && s <= n ? [w, s, e, n] : [0, 0, 0, 0];
 }
 
-/** The H3 cell x month cube at `resolution` (5-9); coarser than 7 is derived from the stored r7 cells. */
+export async function fetchSpans(db: pg.Pool, key: SeriesKey, filter: SeriesFilter): Promise<ActiveSpan[]> {
+  const areas = filter.areas ?? [];
+  const envelope = areas.length ? intersect([...areas.map((a) => a.envelope), ...(filter.bbox ? [filter.bbox] : [])]) : filter.bbox;
+  const { rows } = await db.query<{ point_id: string; key: string; first: number; last: number; record_key: number; cell7: string; cell8: string }>(activeSpans(keyExpressions[key]), [
+    monthStart(filter.from), monthStart(filter.to),
+    envelope?.[0] ?? null, envelope?.[1] ?? null, envelope?.[2] ?? null, envelope?.[3] ?? null,
+    filter.departments, filter.dataset, filter.region, filter.commune, filter.operation ?? null,
+  ]);
+  const kept = areas.length
+    ? rows.filter((row) => areas.every((area) => area.accepts(area.resolution >= 8 ? row.cell8 : cellAt(row.cell7, area.resolution, 7))))
+    : rows;
+  return kept.map((row) => ({ pointId: Number(row.point_id), key: row.key, first: row.first, last: row.last, recordKey: Number(row.record_key) }));
+}
+
+/** The H3 cell x month cube at `resolution` (4-9); coarser than 7 is derived from the stored r7 cells. */
 export async function cellMonthCube(db: pg.Pool, resolution: number, filter: SeriesFilter): Promise<{ months: string[]; cells: Map<string, MonthlyCounts> }> {
   const column: SeriesKey = resolution >= 9 ? 'h3_9' : resolution === 8 ? 'h3_8' : 'h3_7';
   const spans = await fetchSpans(db, column, filter);

@@ -23,6 +23,8 @@ const expected: Record<string, Who[]> = {
   'GET /api/admin/users': ['admin'],
   'POST /api/admin/users': ['admin'],
   'PATCH /api/admin/users/:id': ['admin'],
+  'POST /api/admin/users/:id/activation': ['admin'],
+  'POST /api/auth/activate': everyone,
   'GET /api/admin/audit': ['admin'],
   'GET /api/public/form-token': everyone,
   'POST /api/public/reports': everyone,
@@ -137,6 +139,7 @@ describe.each(targets())('access matrix on the %s database', (target) => {
         const code = response.body?.error;
         if (allowed) {
           expect(['unauthenticated', 'forbidden', 'csrf'], `${response.status} ${JSON.stringify(response.body)}`).not.toContain(code);
+          expect(response.status, `${response.status} ${JSON.stringify(response.body)}`).toBeLessThan(500);
         } else {
           expect(response.status).toBe(who === 'signed_out' ? 401 : 403);
           expect(code).toBe(who === 'signed_out' ? 'unauthenticated' : 'forbidden');

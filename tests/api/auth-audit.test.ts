@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTestApp, ensureUser, openTestApp, signInAs, targets, testPassword, type TestContext } from '../helpers/databases.js';
 import { dealPointBody, send, type TestSession } from '../helpers/requests.js';
+import { createUser } from '../../server/services/auth.js';
 
 describe.each(targets())('sessions and the audit trail on the %s database', (target) => {
   let context: TestContext;
@@ -29,11 +30,36 @@ describe.each(targets())('sessions and the audit trail on the %s database', (tar
     expect(stored.rows[0].password_hash).toMatch(/^\$argon2id\$/);
   });
 
-  it('rate-limits sign-in attempts per address and username', async () => {
+  const signInFrom = (address: string, username: string, password: string, cookie?: string) => context.app.inject({
+    method: 'POST', url: '/api/auth/sign-in', payload: { username, password }, remoteAddress: address, headers: cookie ? { cookie } : {},
+  });
+
+  it('limits guesses per username across addresses, without locking the real user out of a browser it used', async () => {
+    // A user of its own: the failures it collects stay in the journal for 15 minutes.
+    const username = `lockout.${Date.now()}`;
+    await createUser(context.database.pool, { username, password: testPassword, role: 'deputy' });
+    // The user has signed in from this browser before: it holds a trusted-device cookie.
+    const first = await signInFrom('203.0.113.1', username, testPassword);
+    const device = first.cookies.find((c) => c.name === 'sillage_device')!;
+    expect(device).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/auth' });
+    // An attacker guesses from five addresses (10 failures with the default limit of 10 per 15 min).
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) statuses.push((await send(context.app, 'POST', '/api/auth/sign-in', { username: 'nobody.here', password: `guess-${i}` }, undefined, null)).status);
-    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
-    expect(statuses.slice(5)).toEqual([429, 429]);
+    for (let i = 0; i < 12; i++) statuses.push((await signInFrom(`198.51.100.${i % 5}`, username, `guess-${i}`)).statusCode);
+    expect(statuses.slice(0, 10)).toEqual(new Array(10).fill(401));
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    // Even the right password waits on a new browser, so the guesser learns nothing...
+    const fresh = await signInFrom('198.51.100.9', username, testPassword);
+    expect(fresh.statusCode).toBe(429);
+    expect(Number(fresh.headers['retry-after'])).toBeGreaterThan(0);
+    // ...but the real user, from the browser it used before, signs in at once.
+    expect((await signInFrom('198.51.100.1', username, testPassword, `sillage_device=${device.value}`)).statusCode).toBe(200);
+  });
+
+  it('limits spraying of many usernames from one address (5 here), not the other addresses', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await signInFrom('192.0.2.50', `nobody.${i}`, 'guess')).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    expect((await signInFrom('192.0.2.51', 'nobody.9', 'guess')).statusCode).toBe(401);
   });
 
   it('needs the CSRF token on writes', async () => {
@@ -55,9 +81,11 @@ describe.each(targets())('sessions and the audit trail on the %s database', (tar
     const third = await signInAs(context, 'prefect', ['84']);
     expect((await send(context.app, 'POST', '/api/auth/sign-out', undefined, undefined, third)).status).toBe(204);
     expect((await send(context.app, 'GET', '/api/networks', undefined, undefined, third)).status).toBe(401);
-    const created = await send(context.app, 'POST', '/api/admin/users', { username: 'temporaire', password: 'un mot de passe long', role: 'deputy' }, undefined, admin);
+    const created = await send(context.app, 'POST', '/api/admin/users', { username: 'temporaire', role: 'deputy' }, undefined, admin);
     const temporary = created.status === 201 ? created.body.id : (await context.database.pool.query(`SELECT id FROM users WHERE username = 'temporaire'`)).rows[0].id;
+    const code = created.status === 201 ? created.body.activation_code : (await send(context.app, 'POST', `/api/admin/users/${temporary}/activation`, undefined, undefined, admin)).body.activation_code;
     await send(context.app, 'PATCH', `/api/admin/users/${temporary}`, { active: true }, undefined, admin);
+    expect((await send(context.app, 'POST', '/api/auth/activate', { username: 'temporaire', activation_code: code, password: 'un mot de passe long' }, undefined, null)).status).toBe(204);
     const signedIn = await send(context.app, 'POST', '/api/auth/sign-in', { username: 'temporaire', password: 'un mot de passe long' }, undefined, null);
     expect(signedIn.status).toBe(200);
     await send(context.app, 'PATCH', `/api/admin/users/${temporary}`, { active: false }, undefined, admin);
@@ -96,7 +124,8 @@ describe.each(targets())('sessions and the audit trail on the %s database', (tar
     expect(listed.body.items.every((r: { action: string }) => r.action === 'sign_in_failed')).toBe(true);
     const csv = await context.app.inject({ url: '/api/admin/audit?format=csv&limit=50', headers: { cookie: admin.cookie } });
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    const lines = csv.body.trim().split('\n');
+    expect(csv.body.startsWith('\ufeff')).toBe(true); // for spreadsheets to read UTF-8
+    const lines = csv.body.replace(/^\ufeff/, '').trim().split('\n');
     expect(lines[0]).toBe('id;occurred_at;username;role;action;method;route;status_code;area;time_window;record_count');
     const total = (await context.database.pool.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n;
     expect(lines.length - 1).toBe(Math.min(50, total - 1)); // the export's own audit row comes after it

@@ -61,7 +61,7 @@ describe.each(targets())('bad input on the %s database', (target) => {
     { name: 'status change with wrong id type', method: 'POST', url: '/api/deal-points/abc/status-changes', body: { version: 1, status: 'dismantled', effective_on: '2024-05-01' }, status: 400, field: /^params\.id$/ },
     { name: 'delete with stale version', method: 'DELETE', url: '/api/deal-points/ID?version=9', status: 409, field: /^version$/ },
     // Observations
-    { name: 'observation of an unknown point', method: 'POST', url: '/api/observations', body: { deal_point_id: 999999, observed_on: '2024-01-01', activity_level: 2, source: 'gendarmerie' }, status: 422, field: /^deal_point_id$/ },
+    { name: 'observation of an unknown point', method: 'POST', url: '/api/observations', body: { deal_point_id: 999999, observed_on: '2024-01-01', activity_level: 2, source: 'gendarmerie' }, status: 422, field: /^body\.deal_point_id$/ },
     { name: 'observation level out of range', method: 'POST', url: '/api/observations', body: { deal_point_id: 1, observed_on: '2024-01-01', activity_level: 9, source: 'gendarmerie' }, status: 400, field: /activity_level/ },
     { name: 'observation without a measure', method: 'POST', url: '/api/observations', body: { deal_point_id: 1, observed_on: '2024-03-01', source: 'gendarmerie' }, status: 400, field: /^body\.activity_level$/ },
     { name: 'observation date of wrong type', method: 'POST', url: '/api/observations', body: { deal_point_id: 1, observed_on: 20240101, activity_level: 2, source: 'gendarmerie' }, status: 400, field: /^body\.observed_on$/ },

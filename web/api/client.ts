@@ -8,7 +8,10 @@ export class ApiError extends Error {
 // The API speaks English (its contract); the interface says it in French, keeping the API's detail.
 const frenchMessages: Record<string, string> = {
   bad_credentials: 'Identifiant inconnu ou mot de passe erroné.',
-  rate_limited: 'Trop de tentatives : réessayez dans une minute.',
+  rate_limited: 'Trop de tentatives : réessayez plus tard, ou depuis un navigateur où vous vous êtes déjà connecté.',
+  bad_activation: 'Identifiant inconnu, ou code d’activation erroné ou expiré.',
+  database_unavailable: 'La base de données est momentanément indisponible : réessayez dans quelques secondes.',
+  not_found: 'Introuvable (inexistant, ou hors de votre périmètre).',
   unauthenticated: 'Session absente ou expirée : reconnectez-vous.',
   forbidden: 'Votre rôle ne permet pas cette action.',
   out_of_scope: 'Ce département est hors de votre périmètre : seules des données agrégées y sont disponibles.',

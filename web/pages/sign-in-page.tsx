@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, setCsrfToken, type Me } from '../api/client';
 
 export function SignInPage({ me, onChange }: { me: Me | null; onChange: () => void }) {
-  const [username, setUsername] = useState('');
+  const [username, setUsername] = useState(new URLSearchParams(location.search).get('identifiant') ?? '');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const leaving = new URLSearchParams(location.search).has('sortie');
@@ -38,6 +38,7 @@ export function SignInPage({ me, onChange }: { me: Me | null; onChange: () => vo
         <input className="fr-input" id="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} /></div>
       {error && <div className="fr-alert fr-alert--error fr-alert--sm fr-mb-2w" role="alert"><p>{error}</p></div>}
       <button className="fr-btn" type="submit">Se connecter</button>
+      <p className="fr-mt-3w">Première connexion avec un code remis par l’administrateur ? <a href="/activer">Activer mon compte</a></p>
     </form>
   );
 }

@@ -1,0 +1,41 @@
+/**
+ * SQL of the aggregated counts: active deal points on a date per H3 cell, commune or department,
+ * each with the sum of its points' record keys (modulo 2^31, the cell key of disclosure control).
+ * $1 date; $2-$5 envelope (NULL: all); $6 departments; $7 dataset;
+ * $8 true: the envelope selects whole communes (those it touches), false: the points inside it.
+ */
+const activeOn = (join = '') => `
+FROM deal_points d
+JOIN deal_point_active_periods p ON p.deal_point_id = d.id AND p.active_from <= $1::date AND (p.active_until IS NULL OR p.active_until > $1::date)
+JOIN communes c ON c.insee = d.commune_insee ${join}
+WHERE ($2::float8 IS NULL OR $8::boolean OR d.geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
+  AND ($2::float8 IS NULL OR NOT $8::boolean OR d.commune_insee = ANY (ARRAY(
+        SELECT t.insee FROM communes t
+        WHERE t.geom && ST_MakeEnvelope($2, $3, $4, $5, 4326) AND ST_Intersects(t.geom, ST_MakeEnvelope($2, $3, $4, $5, 4326)))))
+  AND ($6::text[] IS NULL OR c.department_code = ANY($6::text[]))
+  AND ($7::text IS NULL OR d.dataset = $7)`;
+
+const keySum = `(sum(d.record_key::bigint) % 2147483648)::bigint AS key_sum`;
+
+/** Per stored H3 cell; `column` is one of the fixed stored columns h3_r7, h3_r8, h3_r9. */
+export function countByStoredCell(column: 'h3_r7' | 'h3_r8' | 'h3_r9'): string {
+  return `SELECT d.${column} AS cell, count(*)::int AS count, ${keySum} ${activeOn()} GROUP BY d.${column}`;
+}
+
+export const countByCommune = `
+SELECT c.insee, c.name, c.department_code, s.size_class, count(*)::int AS count, ${keySum}
+${activeOn('JOIN commune_size_classes s ON s.insee = c.insee')}
+GROUP BY c.insee, c.name, c.department_code, s.size_class ORDER BY c.insee`;
+
+export const countByDepartment = `
+SELECT c.department_code AS code, dep.name, count(*)::int AS count, ${keySum}
+${activeOn('JOIN departments dep ON dep.code = c.department_code')}
+GROUP BY c.department_code, dep.name ORDER BY c.department_code`;
+
+/** The target of an operation as GeoJSON, with its department and end date. */
+export const operationTarget = `SELECT ST_AsGeoJSON(target)::json AS target, department_code, ended_on FROM operations WHERE id = $1`;
+
+/** Labels of the series keys. */
+export const sizeClassLabels = 'SELECT code AS key, label FROM size_classes ORDER BY rank';
+export const departmentLabels = 'SELECT code AS key, name AS label FROM departments';
+export const regionLabels = 'SELECT code AS key, name AS label FROM regions';
