@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route's access rule, "METHOD /url" -> rule (for the access matrix test and the docs). */
     routeAccess: Map<string, Access>;
+    /** Every route's schema, "METHOD /url" -> schema (for the fuzz test). */
+    routeSchemas: Map<string, unknown>;
   }
   interface FastifyContextConfig {
     access?: Access;
@@ -61,6 +63,8 @@ export async function registerAccess(app: FastifyInstance): Promise<void> {
   app.decorateRequest('csrfToken', null);
   const routeAccess = new Map<string, Access>();
   app.decorate('routeAccess', routeAccess);
+  const routeSchemas = new Map<string, unknown>();
+  app.decorate('routeSchemas', routeSchemas);
 
   app.addHook('onRoute', (route) => {
     const url = route.url ?? route.path;
@@ -71,7 +75,10 @@ export async function registerAccess(app: FastifyInstance): Promise<void> {
       route.config = { ...route.config, access: 'public' };
     }
     if (!route.config?.access) throw new Error(`route ${route.method} ${url} declares no access rule (config.access)`);
-    for (const method of [route.method].flat()) routeAccess.set(`${method} ${url}`, route.config.access);
+    for (const method of [route.method].flat()) {
+      routeAccess.set(`${method} ${url}`, route.config.access);
+      routeSchemas.set(`${method} ${url}`, route.schema ?? {});
+    }
   });
 
   app.addHook('onRequest', async (request, reply) => {
