@@ -12,6 +12,7 @@ import { defaultEffectOptions } from '../domain/analytics/displacement.js';
 import { defaultWakeOptions } from '../domain/analytics/wake.js';
 import { monthIndex, monthPattern } from '../domain/months.js';
 import * as analyses from '../services/analyses.js';
+import { bboxCellArea, disclosureFor } from '../domain/disclosure.js';
 import { getOperation } from '../services/operations.js';
 import { assertRecordInScope, departmentFilter, operationNameable } from './scope.js';
 import { parseBbox } from '../services/filters.js';
@@ -142,10 +143,15 @@ export async function analysisRoutes(instance: FastifyInstance) {
     if (body.resolution > 7 && scope !== 'all' && (!body.department || !scope.includes(body.department))) {
       throw new DomainError(403, 'too_fine', 'resolution 8 is for your departments only (give department=)', [{ field: 'body.resolution', reason: 'at most 7 outside your departments' }]);
     }
+    // Outside the principal's departments a bbox selects whole cells, as for every aggregate.
+    const departments = body.department ? [body.department] : null;
+    const bbox = body.bbox ? parseBbox(body.bbox, 'bbox') : null;
+    const disclosure = disclosureFor(request.principal, departments);
+    const areas = bbox && disclosure.unitResolution !== null ? [bboxCellArea(bbox, Math.min(body.resolution, disclosure.unitResolution))] : [];
+    request.auditDetail = `resolution=${body.resolution}${body.department ? `&department=${body.department}` : ''}${body.bbox ? `&bbox=${body.bbox}` : ''}`;
     const job = analyses.startHotSpotJob(pool(), request.principal!.userId, {
-      resolution: body.resolution, from, to, departments: body.department ? [body.department] : null, bbox: body.bbox ? parseBbox(body.bbox, 'bbox') : null,
-      permutations: body.permutations ?? 99, seed: 20190101,
-    });
+      resolution: body.resolution, from, to, departments, bbox, permutations: body.permutations ?? 99, seed: 20190101,
+    }, areas);
     reply.status(202);
     return { id: job.id, status: job.status, done: job.done, total: job.total, poll: `/api/analyses/jobs/${job.id}` };
   });

@@ -3,6 +3,7 @@
  * runs the analysis, shapes GeoJSON. Emerging hot spots run as in-memory jobs that report progress
  * and yield to the event loop between months, so the server keeps answering.
  */
+import type { CellArea } from '../domain/disclosure.js';
 import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -191,12 +192,13 @@ export function getJob(id: string): HotSpotJob | undefined {
   return jobs.get(id);
 }
 
-export function startHotSpotJob(db: pg.Pool, owner: number, parameters: { resolution: number; from: number; to: number; departments: string[] | null; bbox: [number, number, number, number] | null; permutations: number; seed: number }): HotSpotJob {
+export function startHotSpotJob(db: pg.Pool, owner: number, parameters: { resolution: number; from: number; to: number; departments: string[] | null; bbox: [number, number, number, number] | null; permutations: number; seed: number },
+  areas: CellArea[] = []): HotSpotJob {
   const job: HotSpotJob = { id: randomUUID(), owner, status: 'running', done: 0, total: parameters.to - parameters.from + 1, started: Date.now(), parameters: { ...parameters, from: monthLabel(parameters.from), to: monthLabel(parameters.to) }, result: null, error: null };
   jobs.set(job.id, job);
   void (async () => {
     try {
-      const { months, cells } = await cellMonthCube(db, parameters.resolution, { from: parameters.from, to: parameters.to, bbox: parameters.bbox, departments: parameters.departments, dataset: null, region: null, commune: null });
+      const { months, cells } = await cellMonthCube(db, parameters.resolution, { from: parameters.from, to: parameters.to, bbox: areas.length ? null : parameters.bbox, departments: parameters.departments, dataset: null, region: null, commune: null, areas });
       // The cube's cells and their ring-1 neighbours (zeros), so that Gi* sees the empty places too.
       const all = new Set(cells.keys());
       for (const cell of cells.keys()) for (const near of gridDisk(cell, 1)) all.add(near);

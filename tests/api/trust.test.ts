@@ -102,6 +102,22 @@ describe.each(targets())('trust: attacks as each role on the %s database', (targ
     expect(compared).toBeGreaterThan(60);
   });
 
+  it('snaps a hot-spot job\'s bbox to whole cells outside the analyst\'s departments', async () => {
+    const victim = points.find((p) => p.dep === '13')!;
+    const empty = emptyPlaceInCell(victim, victim.r7, 7)!;
+    const run = async (lon: number, lat: number) => {
+      const started = await as(cross84).post('/api/analyses/emerging-hot-spots', { resolution: 7, from: '2023-01', to: '2024-06', bbox: tinyBox(lon, lat), permutations: 0 });
+      expect(started.status).toBe(202);
+      for (let i = 0; i < 100; i++) {
+        const job = await as(cross84).get(started.body.poll);
+        if (job.body.status !== 'running') return job.body.result;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error('job did not end');
+    };
+    expect(JSON.stringify(await run(victim.lon, victim.lat))).toBe(JSON.stringify(await run(empty.lon, empty.lat)));
+  });
+
   it('stops a bisection at whole cells: the deputy never gets nearer than a cell to a point', async () => {
     // The attacker's oracle: does the answer for a box show any point? Halve the box, keep a half that
     // shows one (the western or southern when both do), 40 times: without whole cells this ends on a point.

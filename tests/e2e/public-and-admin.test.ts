@@ -104,7 +104,7 @@ describe('the admin screens', () => {
     const href = await page.getAttribute('[data-testid="csv-export"]', 'href');
     const csv = await page.request.get(url + href);
     expect(csv.headers()['content-type']).toMatch(/text\/csv/);
-    expect((await csv.text()).split('\n')[0]).toBe('id;occurred_at;username;role;action;method;route;status_code;area;time_window;record_count');
+    expect((await csv.text()).replace(/^\ufeff/, '').split('\n')[0]).toBe('id;occurred_at;username;role;action;method;route;status_code;area;time_window;record_count');
     await page.close();
   }, 60_000);
 
