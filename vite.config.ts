@@ -14,12 +14,21 @@ export default defineConfig({
   server: { proxy: { '/api': 'http://127.0.0.1:3000', '/tiles': 'http://127.0.0.1:3000' } },
   test: {
     root: projectRoot,
-    include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/helpers/global-setup.ts'],
-    // API and e2e files share one embedded and one external database: run files one at a time.
-    fileParallelism: false,
-    pool: 'forks',
     testTimeout: 60_000,
-    hookTimeout: 240_000,
+    projects: [
+      {
+        // Pure functions: no database, files in parallel, seconds.
+        extends: true,
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], pool: 'threads' },
+      },
+      {
+        // API, e2e and smoke files share one embedded and one external database: one file at a time.
+        extends: true,
+        test: {
+          name: 'database', include: ['tests/api/**/*.test.ts', 'tests/e2e/**/*.test.ts', 'tests/smoke/**/*.test.ts'],
+          globalSetup: ['tests/helpers/global-setup.ts'], fileParallelism: false, pool: 'forks', hookTimeout: 240_000,
+        },
+      },
+    ],
   },
 });

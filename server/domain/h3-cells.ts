@@ -16,6 +16,8 @@ export function h3CellsAt(longitude: number, latitude: number): H3Cells {
 
 /** A cell's outline as a GeoJSON polygon ([lng, lat] order, ring closed as GeoJSON requires). */
 export function cellPolygon(cell: string): GeoJSON.Polygon {
+  // h3-js already closes the ring in GeoJSON order.
   const ring = cellToBoundary(cell, true);
-  return { type: 'Polygon', coordinates: [[...ring, ring[0]]] };
+  const closed = ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1];
+  return { type: 'Polygon', coordinates: [closed ? ring : [...ring, ring[0]]] };
 }

@@ -7,7 +7,7 @@
  * noise allows and that nothing tells which guesses are right).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cellToBoundary, gridDisk, latLngToCell } from 'h3-js';
+import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, squareAround, type TestSession } from '../helpers/requests.js';
 import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
@@ -197,7 +197,7 @@ describe.each(targets())('trust: attacks as each role on the %s database', (targ
     };
     for (const [cell, truth] of truthByCell) {
       if (truth >= 5 || cases.length >= 45) continue;
-      const [lat, lon] = [cellToBoundary(cell).reduce((s, v) => s + v[0], 0) / 6, cellToBoundary(cell).reduce((s, v) => s + v[1], 0) / 6];
+      const [lat, lon] = cellToLatLng(cell);
       // A strip westwards ending at the cell's centre (A), and the same strip stopping just before the cell (B).
       const a: Bbox = [lon - 0.06, lat - 0.0005, lon, lat + 0.0005];
       let east = lon;
