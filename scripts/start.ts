@@ -26,7 +26,8 @@ try {
   console.log(`API documentation: ${running.url}/api/docs`);
   console.log(`Public report page: ${running.url}/signaler`);
   if (running.demoAccounts.length) {
-    console.log(`\nDemo accounts (embedded database only; passwords kept in ${relative(process.cwd(), demoAccountsFile(config.dataDirectory))}):`);
+    const file = relative(process.cwd(), demoAccountsFile(config.dataDirectory));
+    console.log(`\nDemo accounts (embedded database only; passwords kept in ${file.startsWith('..') ? demoAccountsFile(config.dataDirectory) : file}):`);
     for (const a of running.demoAccounts) console.log(`  ${a.username.padEnd(18)} ${a.password.padEnd(20)} ${a.label}`);
   }
   const shutdown = async () => { await running.close(); process.exit(0); };
