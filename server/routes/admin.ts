@@ -6,6 +6,7 @@ import { roles } from '../domain/access.js';
 import { inviteUser, resetActivation, setUserActive } from '../services/auth.js';
 import { auditActions, listAudit } from '../services/audit.js';
 import { stringify } from 'csv-stringify/sync';
+import { listAccounts } from '../queries/accounts.js';
 
 /**
  * A journal cell for a spreadsheet: a value that would start a formula (=, +, -, @, tab, carriage
@@ -22,8 +23,8 @@ export async function adminRoutes(instance: FastifyInstance) {
   const admin = { access: ['admin'] as const, audit: 'admin' as const };
 
   app.get('/api/admin/users', { config: admin, schema: { tags, summary: 'Accounts (no passwords)', response: { 200: Type.Object({ items: Type.Array(AnyRecord) }) } } }, async () => {
-    const { rows } = await app.db.pool.query(`SELECT id, username, role, department_codes AS departments, active, created_at FROM users ORDER BY username`);
-    return { items: rows.map((r) => ({ ...r, created_at: (r.created_at as Date).toISOString() })) };
+    const { rows } = await app.db.pool.query(listAccounts);
+    return { items: rows.map((r) => ({ ...r, created_at: (r.created_at as Date).toISOString(), activation_expires_at: r.activation_expires_at?.toISOString() ?? null, activated_at: r.activated_at?.toISOString() ?? null })) };
   });
 
   app.post('/api/admin/users', {

@@ -17,7 +17,7 @@ import { getOperation } from '../services/operations.js';
 import { assertRecordInScope, departmentFilter, operationNameable } from './scope.js';
 import { parseBbox } from '../services/filters.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../errors.js';
-import { today } from '../services/deal-points.js';
+import { today } from '../domain/dates.js';
 
 const EffectQuery = {
   buffer_rings: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: defaultEffectOptions.bufferRings, description: 'Buffer width in rings of H3 resolution-8 cells (about 0.92 km each; default 3, about 2.8 km)' })),

@@ -6,6 +6,7 @@ import { Type as T } from 'typebox';
 const Items = T.Object({ items: T.Array(AnyRecord) });
 import { NotFoundError } from '../errors.js';
 import { normalizeSearchText } from '../domain/text-search.js';
+import * as sql from '../queries/geography.js';
 
 export async function geographyRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -28,15 +29,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
     const codePrefix = /^[0-9][0-9AB][0-9]{0,3}$/i.test(q) ? q.toUpperCase() : null;
     const name = normalizeSearchText(q) || null;
     const { rows } = await pool().query(
-      `SELECT c.insee, c.name, c.kind, c.department_code, c.population, s.size_class,
-              ST_X(c.centroid) AS longitude, ST_Y(c.centroid) AS latitude
-       FROM communes c JOIN commune_size_classes s ON s.insee = c.insee
-       WHERE ($1::text IS NULL OR c.department_code = $1)
-         AND (($2::text IS NULL AND $3::text IS NULL)
-              OR c.insee LIKE $2 || '%'
-              OR c.search_name LIKE $3 || '%' OR c.search_name LIKE '% ' || $3 || '%')
-       ORDER BY (c.insee = $2 OR c.search_name = $3) IS TRUE DESC, (c.search_name LIKE $3 || '%') IS TRUE DESC, c.population DESC, c.insee
-       LIMIT $4`,
+      sql.searchCommunes,
       [request.query.department ?? null, codePrefix, name, request.query.limit ?? 20],
     );
     return { items: rows };
@@ -47,9 +40,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
     schema: { tags, summary: 'A commune with its outline, population and size class', params: Type.Object({ insee: InseeCode }), response: { 200: AreaFeature, ...errorResponses } },
   }, async (request, reply) => {
     const { rows } = await pool().query(
-      `SELECT c.insee, c.name, c.kind, c.department_code, c.region_code, c.parent_insee, c.population, s.size_class,
-              ST_AsGeoJSON(coalesce(c.geom, c.centroid), 5)::json AS geometry
-       FROM communes c JOIN commune_size_classes s ON s.insee = c.insee WHERE c.insee = $1`,
+      sql.communeByInsee,
       [request.params.insee],
     );
     if (rows.length === 0) throw new NotFoundError('commune', request.params.insee);
@@ -65,10 +56,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
     schema: { tags, summary: 'All department outlines, simplified, as a GeoJSON FeatureCollection (the offline base map)', response: { 200: AnyRecord } },
   }, async (_request, reply) => {
     outlines ??= pool().query(
-      `SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
-         'type', 'Feature', 'id', code, 'properties', json_build_object('code', code, 'name', name),
-         'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.004), 4)::json) ORDER BY code)) AS collection
-       FROM departments`,
+      sql.departmentOutlines,
     ).then((r) => r.rows[0].collection);
     reply.type('application/geo+json').header('cache-control', 'public, max-age=86400');
     return outlines;
@@ -83,7 +71,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
     },
   }, async (request) => {
     const { rows } = await pool().query(
-      `SELECT c.insee, c.name, c.department_code FROM communes c WHERE c.insee = commune_at(ST_SetSRID(ST_MakePoint($1, $2), 4326))`,
+      sql.communeAt,
       [request.query.longitude, request.query.latitude],
     );
     if (!rows[0]) throw new NotFoundError('commune at', `${request.query.longitude},${request.query.latitude}`);
@@ -92,7 +80,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
 
   app.get('/api/departments', { config: { access: 'public' }, schema: { tags, summary: 'Departments (without outlines)' } }, async () => {
     const { rows } = await pool().query(
-      `SELECT d.code, d.name, d.region_code, r.name AS region_name FROM departments d LEFT JOIN regions r ON r.code = d.region_code ORDER BY d.code`,
+      sql.listDepartments,
     );
     return { items: rows };
   });
@@ -102,7 +90,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
     schema: { tags, summary: 'A department with its outline', params: Type.Object({ code: DepartmentCode }), response: { 200: AreaFeature, ...errorResponses } },
   }, async (request, reply) => {
     const { rows } = await pool().query(
-      `SELECT code, name, region_code, ST_AsGeoJSON(geom, 5)::json AS geometry FROM departments WHERE code = $1`, [request.params.code],
+      sql.departmentByCode, [request.params.code],
     );
     if (rows.length === 0) throw new NotFoundError('department', request.params.code);
     const { geometry, ...properties } = rows[0];
@@ -111,12 +99,12 @@ export async function geographyRoutes(instance: FastifyInstance) {
   });
 
   app.get('/api/size-classes', { config: { access: 'public' }, schema: { tags, summary: 'Commune size classes and their thresholds' } }, async () => {
-    const { rows } = await pool().query(`SELECT code, label, min_population, max_population, rank FROM size_classes ORDER BY rank`);
+    const { rows } = await pool().query(sql.listSizeClasses);
     return { items: rows };
   });
 
   app.get('/api/services', { config: { access: 'public' }, schema: { tags, summary: 'Services that report deal points' } }, async () => {
-    const { rows } = await pool().query(`SELECT code, label FROM services ORDER BY code`);
+    const { rows } = await pool().query(sql.listServices);
     return { items: rows };
   });
 }

@@ -7,7 +7,7 @@ import { isValidTile } from '../domain/tile-coordinates.js';
 import { InvalidInputError } from '../errors.js';
 import { communeTile, dealPointTile, type TileEncoder } from '../services/tiles.js';
 import { communeTileMinZoom } from '../domain/commune-tiles.js';
-import { today } from '../services/deal-points.js';
+import { today } from '../domain/dates.js';
 import { preciseReaders } from '../domain/access.js';
 import { departmentFilter } from './scope.js';
 import { monthIndex, monthPattern, monthStart } from '../domain/months.js';
