@@ -108,6 +108,37 @@ describe('the admin screens', () => {
     await page.close();
   }, 60_000);
 
+  it('lets a user activate an account the admin created, with a password of their own', async () => {
+    const admin = await ensureUser(database.pool, 'admin');
+    const username = `depute.nouveau.${Date.now() % 100000}`;
+    const request = (await browser.newContext()).request;
+    const adminSession = await request.post(`${url}/api/auth/sign-in`, { data: { username: admin, password: testPassword } });
+    const csrf = (await adminSession.json()).csrf_token;
+    const invited = await request.post(`${url}/api/admin/users`, { data: { username, role: 'deputy' }, headers: { 'x-csrf-token': csrf } });
+    expect(invited.status()).toBe(201);
+    const { activation_code } = await invited.json();
+    const page = await openPage(`/activer?identifiant=${username}`);
+    expect(await page.inputValue('#username')).toBe(username);
+    await page.fill('#code', activation_code);
+    await page.fill('#password', 'court');
+    await page.fill('#confirmation', 'court');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('.fr-alert--error');
+    expect(await page.textContent('.fr-alert--error')).toContain('au moins 12 caractères');
+    await page.fill('#password', 'mon mot de passe à moi');
+    await page.fill('#confirmation', 'mon mot de passe à moi');
+    await page.screenshot({ path: `${screenshotDirectory}/activation.png` });
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('.fr-alert--success');
+    await page.click('.fr-alert--success a');
+    await page.waitForURL('**/connexion**');
+    expect(await page.inputValue('#username')).toBe(username);
+    await page.fill('#password', 'mon mot de passe à moi');
+    await page.click('button[type="submit"]');
+    await page.waitForURL((u) => u.pathname === '/');
+    await page.close();
+  }, 60_000);
+
   it('lets the Vaucluse CROSS accept the report sent from the public page', async () => {
     const username = await ensureUser(database.pool, 'departmental_analyst', ['84']);
     const page = await openPage('/connexion?suite=/moderation');

@@ -3,8 +3,9 @@ import { useEffect, useState } from 'react';
 import { api, type AuditRow } from '../api/client';
 
 const actionLabels: Record<string, string> = {
-  read_precise: 'Lecture de données précises', export: 'Export', write: 'Écriture', sign_in: 'Connexion', sign_in_failed: 'Échec de connexion',
-  sign_out: 'Déconnexion', moderate: 'Modération', admin: 'Administration',
+  read_precise: 'Lecture de données précises', read_aggregate: 'Lecture de données agrégées', analysis: 'Analyse (calcul)', export: 'Export',
+  write: 'Écriture', sign_in: 'Connexion', sign_in_failed: 'Échec de connexion', sign_out: 'Déconnexion', activate: 'Activation de compte',
+  moderate: 'Modération', admin: 'Administration',
 };
 
 export function AuditPage() {
