@@ -59,7 +59,7 @@ const cases = [
 console.log(`medians of ${runs} runs`);
 for (const c of cases) {
   console.log(c.name);
-  const raw = await median('raw SQL (active spans)', () => database.pool.query(activeSpans('d.h3_r7'), ['2019-01-01', '2025-12-01', ...c.raw, null, null, null, null, null]));
+  const raw = await median('raw SQL (active spans)', () => database.pool.query(activeSpans('d.h3_r7'), ['2019-01-01', '2025-12-01', ...c.raw, null, null, null, null, null, null]));
   const precise = await median('endpoint as OFAST (precise)', get('national_analyst', c.path));
   const deputy = await median('endpoint as deputy (whole cells + cell key)', get('deputy', c.path));
   console.log(`  ratios: OFAST/raw ${(precise / raw).toFixed(2)}, deputy/raw ${(deputy / raw).toFixed(2)}, deputy/OFAST ${(deputy / precise).toFixed(2)}`);

@@ -23,7 +23,7 @@ import { statisticsRoutes } from './routes/statistics.js';
 import { registerAccess } from './plugins/access.js';
 import rateLimit from '@fastify/rate-limit';
 import { authRoutes } from './routes/auth.js';
-import { adminRoutes } from './routes/admin.js';
+import { accountApprovalRoutes, adminRoutes } from './routes/admin.js';
 import { moderationRoutes, publicReportRoutes } from './routes/public-reports.js';
 import { aggregateRoutes, timeSeriesRoutes } from './routes/aggregates.js';
 import { analysisRoutes } from './routes/analyses.js';
@@ -128,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(adminRoutes);
+  await app.register(accountApprovalRoutes);
   await app.register(publicReportRoutes);
   await app.register(moderationRoutes);
   await app.register(aggregateRoutes);

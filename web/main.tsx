@@ -9,6 +9,7 @@ import { HomePage } from './pages/home-page';
 import { ReportPage } from './pages/report-page';
 import { SignInPage } from './pages/sign-in-page';
 import { ActivationPage } from './pages/activation-page';
+import { AccountsPage } from './pages/accounts-page';
 import { AuditPage } from './pages/audit-page';
 import { ModerationPage } from './pages/moderation-page';
 import { MapPage } from './pages/map-page';
@@ -32,6 +33,7 @@ function App() {
   let page;
   if (path.startsWith('/signaler')) page = <ReportPage />;
   else if (path.startsWith('/activer')) page = <ActivationPage />;
+  else if (path.startsWith('/comptes')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <AccountsPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS).</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/connexion')) page = <SignInPage me={me} onChange={refresh} />;
   else if (path.startsWith('/moderation')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ModerationPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/admin/journal')) page = me?.user?.role === 'admin' ? <AuditPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;

@@ -14,7 +14,7 @@
  *    add nothing; a difference of two published values (region minus departments, box minus box,
  *    month minus month) carries the noise of both, so it never gives a suppressed count exactly.
  */
-import { cellToBoundary, cellToParent, getHexagonEdgeLengthAvg, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS, UNITS } from 'h3-js';
+import { cellToBoundary, cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS, UNITS } from 'h3-js';
 import type { Principal } from './access.js';
 
 export const suppressionThreshold = 5;
@@ -71,6 +71,16 @@ export function disclosureFor(principal: Principal | null, departments: readonly
   if (principal.role === 'deputy') return { unitResolution: 7, perturb: true };
   const inScope = departments !== null && departments.length > 0 && departments.every((d) => principal.departments.includes(d));
   return inScope ? preciseDisclosure : { unitResolution: 8, perturb: false };
+}
+
+/**
+ * Departments whose operations under way may show in an aggregated answer (null: all). Outside
+ * them, a status change linked to an operation still under way is left out of the counts until the
+ * operation ends, so that no count tells where or when it struck.
+ */
+export function underWayVisibleIn(principal: Principal | null, disclosure: Disclosure): string[] | null {
+  if (disclosure.unitResolution === null) return null;
+  return principal && (principal.role === 'departmental_analyst' || principal.role === 'prefect') ? principal.departments : [];
 }
 
 export type Bbox = [number, number, number, number];
@@ -166,4 +176,18 @@ export function polygonCells(geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon, r
     for (const cell of polygonToCellsExperimental(polygon, resolution, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true)) cells.add(cell);
   }
   return [...cells];
+}
+
+/**
+ * Points outside a principal's departments as an analysis may use them: at the centre of their
+ * resolution-8 cell, so that no distance, count within a radius or average an analysis returns
+ * locates them more finely than the cell the principal may see anyway. Null: all departments.
+ */
+export function coarsenOutside<T extends { department: string; cell: string; longitude: number; latitude: number }>(points: readonly T[], departments: readonly string[] | null): T[] {
+  if (departments === null) return [...points];
+  return points.map((point) => {
+    if (departments.includes(point.department)) return point;
+    const [latitude, longitude] = cellToLatLng(point.cell);
+    return { ...point, longitude, latitude };
+  });
 }

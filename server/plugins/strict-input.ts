@@ -54,6 +54,7 @@ function checkUrlValues(values: unknown, schema: JsonSchema | undefined, part: '
       if (problem) { problems.push({ field, reason: problem }); continue; }
       const type = expectedType(schema?.properties?.[key]);
       if (type === 'integer' && !integerText.test(value)) problems.push({ field, reason: `"${value.slice(0, 40)}" is not a whole number written in decimal digits` });
+      else if (type === 'integer' && !Number.isSafeInteger(Number(value))) problems.push({ field, reason: 'is too large' });
       else if (type === 'number' && !numberText.test(value)) problems.push({ field, reason: `"${value.slice(0, 40)}" is not a decimal number` });
       else if (type === 'boolean' && !booleanText.test(value)) problems.push({ field, reason: 'must be true or false' });
     }
@@ -61,20 +62,41 @@ function checkUrlValues(values: unknown, schema: JsonSchema | undefined, part: '
   if (problems.length) throw new InvalidInputError(problems);
 }
 
-function checkBody(value: unknown, path: string, problems: { field: string; reason: string }[]): void {
+/** Deepest nesting accepted in a JSON body (GeoJSON MultiPolygons need 5). */
+export const maxBodyDepth = 32;
+
+function checkBody(value: unknown, path: string, problems: { field: string; reason: string }[], depth = 0): void {
   if (problems.length >= 20) return;
+  if (depth > maxBodyDepth) { problems.push({ field: path, reason: `is nested more than ${maxBodyDepth} levels deep` }); return; }
   if (typeof value === 'string') {
     const problem = textProblem(value);
     if (problem) problems.push({ field: path, reason: problem });
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => checkBody(item, `${path}.${i}`, problems));
+    value.forEach((item, i) => checkBody(item, `${path}.${i}`, problems, depth + 1));
   } else if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
       const keyProblem = textProblem(key);
       if (keyProblem) problems.push({ field: path, reason: `a property name ${keyProblem}` });
-      checkBody(item, `${path}.${key}`, problems);
+      checkBody(item, `${path}.${key}`, problems, depth + 1);
     }
   }
+}
+
+/** Deepest bracket nesting of a JSON text (strings skipped), without parsing it. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) { if (++depth > deepest) deepest = depth; }
+    else if (c === 125 || c === 93) depth--;
+  }
+  return deepest;
 }
 
 /** The query string's components must be valid percent-encoded UTF-8. */
@@ -101,6 +123,7 @@ export function registerStrictInput(app: FastifyInstance, importTypes: string[],
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     try {
       const text = decodeUtf8(body as Buffer, 'body');
+      if (nestingDepth(text) > maxBodyDepth) return done(new InvalidInputError([{ field: 'body', reason: `is nested more than ${maxBodyDepth} levels deep` }]));
       done(null, text.length === 0 ? undefined : sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
     } catch (error) {
       if (error instanceof InvalidInputError) return done(error);

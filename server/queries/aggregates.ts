@@ -2,11 +2,21 @@
  * SQL of the aggregated counts: active deal points on a date per H3 cell, commune or department,
  * each with the sum of its points' record keys (modulo 2^31, the cell key of disclosure control).
  * $1 date; $2-$5 envelope (NULL: all); $6 departments; $7 dataset;
- * $8 true: the envelope selects whole communes (those it touches), false: the points inside it.
+ * $8 true: the envelope selects whole communes (those it touches), false: the points inside it;
+ * $9 departments whose operations under way may show (NULL: all; '{}': none): a status change
+ * linked to any other operation still under way is left out, as if it had not happened yet.
  */
+/** A status change shown: not linked to an operation under way outside the departments `$n`. */
+export const shownEvent = (departments: string) => `(${departments}::text[] IS NULL OR e.operation_id IS NULL OR EXISTS (
+    SELECT 1 FROM operations o WHERE o.id = e.operation_id AND ((o.ended_on IS NOT NULL AND o.ended_on < current_date) OR o.department_code = ANY(${departments}::text[]))))`;
+
 const activeOn = (join = '') => `
 FROM deal_points d
-JOIN deal_point_active_periods p ON p.deal_point_id = d.id AND p.active_from <= $1::date AND (p.active_until IS NULL OR p.active_until > $1::date)
+JOIN LATERAL (
+  SELECT e.status, e.effective_on AS active_from, lead(e.effective_on) OVER (ORDER BY e.effective_on) AS active_until
+  FROM deal_point_status_events e
+  WHERE e.deal_point_id = d.id AND ${shownEvent('$9')}
+) p ON p.status IN ('active', 'reopened') AND p.active_from <= $1::date AND (p.active_until IS NULL OR p.active_until > $1::date)
 JOIN communes c ON c.insee = d.commune_insee ${join}
 WHERE ($2::float8 IS NULL OR $8::boolean OR d.geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
   AND ($2::float8 IS NULL OR NOT $8::boolean OR d.commune_insee = ANY (ARRAY(

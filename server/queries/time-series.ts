@@ -1,7 +1,9 @@
+import { shownEvent } from './aggregates.js';
 /**
  * Active periods of deal points, clipped to a window of months, each with the key it is counted
  * under. $1 first month (date), $2 last month (date), $3-$6 bbox (NULL: all), $7 departments,
- * $8 dataset, $9 region, $10 commune, $11 operation (points inside its target area).
+ * $8 dataset, $9 region, $10 commune, $11 operation (points inside its target area), $12 departments
+ * whose operations under way may show (NULL: all; see queries/aggregates.ts).
  * `last` is the last month the point is active in (the day before it stops), capped at $2.
  */
 export function activeSpans(keyExpression: string): string {
@@ -13,7 +15,7 @@ FROM deal_points d
 -- Periods computed per point (not from the whole view), so a small area stays a small query.
 CROSS JOIN LATERAL (
   SELECT e.status, e.effective_on AS active_from, lead(e.effective_on) OVER (ORDER BY e.effective_on) AS active_until
-  FROM deal_point_status_events e WHERE e.deal_point_id = d.id
+  FROM deal_point_status_events e WHERE e.deal_point_id = d.id AND ${shownEvent('$12')}
 ) p
 JOIN communes c ON c.insee = d.commune_insee
 JOIN commune_size_classes s ON s.insee = c.insee

@@ -3,7 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AnyRecord, DepartmentCode, IdParams, QueryDate, StringEnum, errorResponses } from '../schemas/common.js';
 import { roles } from '../domain/access.js';
-import { inviteUser, resetActivation, setUserActive } from '../services/auth.js';
+import { approveAccount, inviteUser, pendingAccounts, resetActivation, setUserActive } from '../services/auth.js';
+import { NotFoundError } from '../errors.js';
 import { auditActions, listAudit } from '../services/audit.js';
 import { stringify } from 'csv-stringify/sync';
 import { listAccounts } from '../queries/accounts.js';
@@ -39,7 +40,7 @@ export async function adminRoutes(instance: FastifyInstance) {
     },
   }, async (request, reply) => {
     request.auditDetail = `user=${request.body.username}&role=${request.body.role}&departments=${(request.body.departments ?? []).join(',')}`;
-    const invited = await inviteUser(app.db.pool, request.body);
+    const invited = await inviteUser(app.db.pool, request.body, request.principal!.userId);
     reply.status(201);
     return { ...invited, username: request.body.username, role: request.body.role, departments: request.body.departments ?? [] };
   });
@@ -82,5 +83,23 @@ export async function adminRoutes(instance: FastifyInstance) {
       return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="sillage-audit.csv"').send(csv);
     }
     return { items, next: items.length === limit ? items[items.length - 1].id : null };
+  });
+}
+
+/** The second person: analysts approve the accounts an admin created or reset before they open any data. */
+export async function accountApprovalRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['admin'];
+  app.get('/api/accounts/pending', {
+    config: { access: ['national_analyst', 'departmental_analyst'] },
+    schema: { tags, summary: 'Accounts created or reset by an admin that await your approval (OFAST: all; a CROSS: analysts and prefects of its departments)', response: { 200: Type.Object({ items: Type.Array(AnyRecord) }) } },
+  }, async (request) => ({ items: await pendingAccounts(app.db.pool, request.principal!) }));
+
+  app.post('/api/accounts/:id/approve', {
+    config: { access: ['national_analyst', 'departmental_analyst'], audit: 'admin' },
+    schema: { tags, summary: 'Approve an account: confirm, out of band, that it belongs to the person named, then approve', params: IdParams, response: { 200: AnyRecord, ...errorResponses } },
+  }, async (request) => {
+    if (!(await approveAccount(app.db.pool, request.params.id, request.principal!))) throw new NotFoundError('pending account', request.params.id);
+    return { id: request.params.id, approved: true };
   });
 }

@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AnyRecord, Bbox, Dataset, DepartmentCode, Id, InseeCode, StringEnum, errorResponses } from '../schemas/common.js';
 import { aggregateReaders, finestAggregateResolution, inPreciseScope, preciseScope, type Principal } from '../domain/access.js';
-import { bboxCellArea, cellSetArea, disclosureFor, polygonCells, publishedCount, suppressionThreshold, type CellArea, type Disclosure } from '../domain/disclosure.js';
+import { bboxCellArea, cellSetArea, disclosureFor, underWayVisibleIn, polygonCells, publishedCount, suppressionThreshold, type CellArea, type Disclosure } from '../domain/disclosure.js';
 import { monthIndex, monthPattern, type MonthlyCounts } from '../domain/months.js';
 import { cellMonthCube, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
 import { countByCell, countByCommune, countByDepartment, cellFeature } from '../services/aggregates.js';
@@ -33,6 +33,19 @@ function servedMonths(values: number[], keys: number[], disclosure: Disclosure):
 
 function servedCounts(counts: MonthlyCounts, disclosure: Disclosure) {
   return { active: servedMonths(counts.active, counts.activeKeys, disclosure), cumulative: servedMonths(counts.cumulative, counts.cumulativeKeys, disclosure) };
+}
+
+/**
+ * Whole units only: for a principal whose answers are snapped, an area made of cells (a bbox, an
+ * operation's target) or cell outputs may not be intersected with another unit system (a commune,
+ * a department, a region, size classes): the intersection would count parts of cells.
+ */
+function assertOneUnitSystem(disclosure: Disclosure, cells: { field: string } | null, others: { field: string; present: boolean }[]): void {
+  if (disclosure.unitResolution === null || !cells) return;
+  const mixed = others.filter((o) => o.present);
+  if (mixed.length) {
+    throw new InvalidInputError(mixed.map((o) => ({ field: o.field, reason: `cannot be combined with ${cells.field.replace('querystring.', '')} for your role: the answer would count parts of whole H3 cells (ask for one kind of area at a time)` })));
+  }
 }
 
 /** Refuses an H3 resolution finer than the role may see for the area (403 naming the limit). */
@@ -65,11 +78,12 @@ export async function aggregateRoutes(instance: FastifyInstance) {
     const { query, principal } = request;
     const departments = query.department ? [query.department] : null;
     const disclosure = disclosureFor(principal, departments);
-    const filter = { at: query.at ?? today(), bbox: query.bbox ? parseBbox(query.bbox, 'bbox') : null, departments, dataset: query.dataset ?? null };
+    const filter = { at: query.at ?? today(), bbox: query.bbox ? parseBbox(query.bbox, 'bbox') : null, departments, dataset: query.dataset ?? null, underWayVisibleIn: underWayVisibleIn(principal, disclosure) };
     const method = { disclosure: describeDisclosure(disclosure) };
     if (query.group === 'h3') {
       const resolution = query.resolution ?? 7;
       assertResolutionAllowed(principal, resolution, query.department);
+      assertOneUnitSystem(disclosure, { field: 'querystring.group' }, [{ field: 'querystring.department', present: query.department !== undefined }]);
       const counts = await countByCell(app.db.pool, resolution, filter, disclosure);
       return {
         type: 'FeatureCollection', resolution, at: filter.at, ...method,
@@ -120,7 +134,10 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     if (bbox && disclosure.unitResolution !== null) {
       areas.push(bboxCellArea(bbox, Math.min(cubeResolution ?? disclosure.unitResolution, disclosure.unitResolution)));
     }
-    const filter: SeriesFilter = { ...monthWindow(query), bbox: areas.length ? null : bbox, departments, dataset: query.dataset ?? null, region: null, commune: null, areas };
+    const filter: SeriesFilter = {
+      ...monthWindow(query), bbox: areas.length ? null : bbox, departments, dataset: query.dataset ?? null, region: null, commune: null, areas,
+      underWayVisibleIn: underWayVisibleIn(request.principal, disclosure),
+    };
     return { filter, disclosure };
   };
 
@@ -136,6 +153,7 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     const { query, principal } = request;
     assertResolutionAllowed(principal, query.resolution, query.department);
     const { filter, disclosure } = filterOf(request, query, query.resolution);
+    assertOneUnitSystem(disclosure, { field: 'cube' }, [{ field: 'querystring.department', present: query.department !== undefined }]);
     const { months, cells } = await cellMonthCube(app.db.pool, query.resolution, filter);
     request.auditCount = cells.size;
     return {
@@ -163,14 +181,19 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     const { query, principal } = request;
     const by: SeriesKey = query.by ?? 'total';
     let { filter, disclosure } = filterOf(request, query, null);
+    const cellArea = query.bbox !== undefined ? { field: 'querystring.bbox' } : query.operation !== undefined ? { field: 'querystring.operation' } : null;
+    const otherUnits = [
+      { field: 'querystring.commune', present: query.commune !== undefined }, { field: 'querystring.department', present: query.department !== undefined },
+      { field: 'querystring.region', present: query.region !== undefined }, { field: 'querystring.by', present: by !== 'total' },
+    ];
     if (query.operation !== undefined) {
       const { rows } = await app.db.pool.query<{ target: GeoJSON.MultiPolygon; department_code: string; ended_on: string | null }>(sql.operationTarget, [query.operation]);
       if (!rows[0] || !operationVisible(principal, rows[0])) throw new NotFoundError('operation', query.operation);
       // An analyst's own operation is counted precisely within its departments.
       const scope = preciseScope(principal);
       if (disclosure.unitResolution !== null && scope !== 'all' && scope.includes(rows[0].department_code) && !query.department) {
-        filter = { ...filter, departments: scope };
         disclosure = disclosureFor(principal, scope);
+        filter = { ...filter, departments: scope, underWayVisibleIn: underWayVisibleIn(principal, disclosure) };
       }
       if (disclosure.unitResolution !== null) {
         filter = { ...filter, areas: [...(filter.areas ?? []), cellSetArea(polygonCells(rows[0].target, disclosure.unitResolution), disclosure.unitResolution)] };
@@ -178,6 +201,7 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
         filter = { ...filter, operation: query.operation };
       }
     }
+    assertOneUnitSystem(disclosure, cellArea, otherUnits);
     filter = { ...filter, region: query.region ?? null, commune: query.commune ?? null };
     const { months, series } = await monthlySeries(app.db.pool, by, filter);
     const labels = await seriesLabels(app.db.pool, by);

@@ -12,9 +12,9 @@ import { defaultEffectOptions } from '../domain/analytics/displacement.js';
 import { defaultWakeOptions } from '../domain/analytics/wake.js';
 import { monthIndex, monthPattern } from '../domain/months.js';
 import * as analyses from '../services/analyses.js';
-import { bboxCellArea, disclosureFor } from '../domain/disclosure.js';
+import { bboxCellArea, disclosureFor, underWayVisibleIn } from '../domain/disclosure.js';
 import { getOperation } from '../services/operations.js';
-import { assertRecordInScope, departmentFilter, operationNameable } from './scope.js';
+import { assertRecordInScope, departmentFilter, operationNameable, workScope } from './scope.js';
 import { parseBbox } from '../services/filters.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../errors.js';
 import { today } from '../domain/dates.js';
@@ -56,7 +56,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     },
   }, async (request) => {
     await checkOperation(request, request.params.id);
-    return analyses.operationSummary(pool(), request.params.id, effectOptions(request.query), wakeOptions(request.query, request.params.id));
+    return analyses.operationSummary(pool(), request.params.id, effectOptions(request.query), wakeOptions(request.query, request.params.id), workScope(request));
   });
 
   app.get('/api/analyses/operations/:id/effect', {
@@ -67,7 +67,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     },
   }, async (request) => {
     await checkOperation(request, request.params.id);
-    return analyses.operationEffectAnalysis(pool(), request.params.id, effectOptions(request.query));
+    return analyses.operationEffectAnalysis(pool(), request.params.id, effectOptions(request.query), workScope(request));
   });
 
   app.get('/api/analyses/operations/:id/wake', {
@@ -78,7 +78,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     },
   }, async (request) => {
     await checkOperation(request, request.params.id);
-    return analyses.operationWakeAnalysis(pool(), request.params.id, wakeOptions(request.query, request.params.id), request.query.buffer_rings ?? defaultEffectOptions.bufferRings);
+    return analyses.operationWakeAnalysis(pool(), request.params.id, wakeOptions(request.query, request.params.id), request.query.buffer_rings ?? defaultEffectOptions.bufferRings, workScope(request));
   });
 
   app.get('/api/analyses/size-class-shift', {
@@ -151,7 +151,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     request.auditDetail = `resolution=${body.resolution}${body.department ? `&department=${body.department}` : ''}${body.bbox ? `&bbox=${body.bbox}` : ''}`;
     const job = analyses.startHotSpotJob(pool(), request.principal!.userId, {
       resolution: body.resolution, from, to, departments, bbox, permutations: body.permutations ?? 99, seed: 20190101,
-    }, areas);
+    }, areas, underWayVisibleIn(request.principal, disclosure));
     reply.status(202);
     return { id: job.id, status: job.status, done: job.done, total: job.total, poll: `/api/analyses/jobs/${job.id}` };
   });

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../schemas/common.js';
-import { activateAccount, signIn, signOut, trustDevice, trustedDeviceUser } from '../services/auth.js';
+import { activateAccount, AwaitingApprovalError, signIn, signOut, trustDevice, trustedDeviceUser } from '../services/auth.js';
 import { recentFailedSignIns, recordAudit } from '../services/audit.js';
 import { cookieOptions, sessionCookie } from '../plugins/access.js';
 import { DomainError } from '../errors.js';
@@ -65,7 +65,14 @@ export async function authRoutes(instance: FastifyInstance) {
   }, async (request, reply) => {
     const username = request.body.username;
     const trusted = await checkLimits(request, reply, username);
-    const session = await signIn(app.db.pool, username, request.body.password);
+    let session;
+    try {
+      session = await signIn(app.db.pool, username, request.body.password);
+    } catch (error) {
+      if (!(error instanceof AwaitingApprovalError)) throw error;
+      await recordAudit(app.db.pool, { method: 'POST', route: '/api/auth/sign-in', area: 'awaiting_approval', timeWindow: null, recordCount: null, principal: null, username: username.slice(0, 64), action: 'sign_in_failed', statusCode: 403 });
+      throw new DomainError(403, 'awaiting_approval', 'this account awaits approval by an analyst (OFAST, or the CROSS of its department) before it opens any data', [{ field: 'username', reason: 'awaiting approval' }]);
+    }
     const audit = { method: 'POST', route: '/api/auth/sign-in', area: null, timeWindow: null, recordCount: null };
     if (!session) {
       if (trusted) perDevice.add(trusted); else perAddress.add(request.ip, username);

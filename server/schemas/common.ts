@@ -12,7 +12,7 @@ export const CalendarDate = Type.String({ format: 'event-date', description: 'Da
 export const QueryDate = Type.String({ format: 'date', description: 'Date, YYYY-MM-DD (1990-2100)' });
 export const Id = Type.Integer({ minimum: 1, maximum: 9007199254740991, description: 'Record id: digits, no sign, no leading zero' });
 export const IdParams = Type.Object({ id: Id });
-export const VersionQuery = Type.Object({ version: Type.Integer({ minimum: 1, description: 'Version read before deleting (optimistic concurrency)' }) }, { additionalProperties: false });
+export const VersionQuery = Type.Object({ version: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'Version read before deleting (optimistic concurrency)' }) }, { additionalProperties: false });
 
 export const Dataset = StringEnum(datasetCodes, { description: 'real data, or the synthetic demo scenario' });
 export const ServiceCode = StringEnum(serviceCodes, { description: 'Service that reported the record' });
@@ -26,7 +26,7 @@ export const Bbox = Type.String({
   examples: ['5.2,43.2,5.6,43.4'],
 });
 export const Limit = Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Page size' });
-export const After = Type.Integer({ minimum: 0, description: 'Keyset cursor: the `next` value of the previous page' });
+export const After = Type.Integer({ minimum: 0, maximum: 9007199254740991, description: 'Keyset cursor: the `next` value of the previous page' });
 export const DepartmentCode = Type.String({ pattern: '^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$' });
 export const InseeCode = Type.String({ pattern: '^[0-9][0-9AB][0-9]{3}$' });
 

@@ -39,7 +39,7 @@ export const DealPointUpdate = Type.Object({
 export type DealPointUpdateInput = Static<typeof DealPointUpdate>;
 
 export const StatusChange = Type.Object({
-  version: Type.Integer({ minimum: 1 }),
+  version: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   status: Status,
   effective_on: CalendarDate,
   operation_id: Type.Optional(Type.Union([Id, Type.Null()])),

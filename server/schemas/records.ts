@@ -15,7 +15,7 @@ export const ObservationCreate = Type.Object({
 export type ObservationCreateInput = Static<typeof ObservationCreate>;
 
 export const ObservationUpdate = Type.Object({
-  version: Type.Integer({ minimum: 1 }),
+  version: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   observed_on: Type.Optional(CalendarDate),
   activity_level: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 4 }), Type.Null()])),
   estimated_daily_transactions: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 100000 }), Type.Null()])),
@@ -60,7 +60,7 @@ export const OperationCreate = Type.Object({
 export type OperationCreateInput = Static<typeof OperationCreate>;
 
 export const OperationUpdate = Type.Object({
-  version: Type.Integer({ minimum: 1 }),
+  version: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   kind: Type.Optional(StringEnum(operationKinds)),
   started_on: Type.Optional(CalendarDate),
@@ -94,7 +94,7 @@ export const NetworkCreate = Type.Object({
 export type NetworkCreateInput = Static<typeof NetworkCreate>;
 
 export const NetworkUpdate = Type.Object({
-  version: Type.Integer({ minimum: 1 }),
+  version: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
   dataset: Type.Optional(Dataset),

@@ -8,11 +8,15 @@ import { bboxCellArea, cellAt, addKey, type Bbox, type Disclosure } from '../dom
 import { cellPolygon } from '../domain/h3-cells.js';
 import * as sql from '../queries/aggregates.js';
 
-export interface AggregateFilter { at: string; bbox: Bbox | null; departments: string[] | null; dataset: string | null }
+export interface AggregateFilter {
+  at: string; bbox: Bbox | null; departments: string[] | null; dataset: string | null;
+  /** Departments whose operations under way may show in the counts (null: all). */
+  underWayVisibleIn?: string[] | null;
+}
 export interface KeyedCount { count: number; keySum: number }
 
 function params(filter: AggregateFilter, envelope: Bbox | null, wholeCommunes: boolean): unknown[] {
-  return [filter.at, envelope?.[0] ?? null, envelope?.[1] ?? null, envelope?.[2] ?? null, envelope?.[3] ?? null, filter.departments, filter.dataset, wholeCommunes];
+  return [filter.at, envelope?.[0] ?? null, envelope?.[1] ?? null, envelope?.[2] ?? null, envelope?.[3] ?? null, filter.departments, filter.dataset, wholeCommunes, filter.underWayVisibleIn ?? null];
 }
 
 function storedColumn(resolution: number): { column: 'h3_r7' | 'h3_r8' | 'h3_r9'; stored: number } {

@@ -3,7 +3,7 @@
  * runs the analysis, shapes GeoJSON. Emerging hot spots run as in-memory jobs that report progress
  * and yield to the event loop between months, so the server keeps answering.
  */
-import type { CellArea } from '../domain/disclosure.js';
+import { coarsenOutside, type CellArea } from '../domain/disclosure.js';
 import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -69,12 +69,13 @@ function cellsCollection(cells: Iterable<string>, role: string) {
 interface Operation { id: number; name: string; started_on: string; department_code: string; target: GeoJSON.MultiPolygon }
 
 /** What every operation analysis reads, loaded once per request. */
-async function operationInputs(db: pg.Pool, id: number, bufferRings: number) {
+async function operationInputs(db: pg.Pool, id: number, bufferRings: number, scope: string[] | null) {
   const feature = await getOperation(db, id);
   const operation = { id: Number(feature.id), ...(feature.properties as Omit<Operation, 'id' | 'target'>), target: feature.geometry as GeoJSON.MultiPolygon };
   const areas = operationAreas(targetCells(operation.target), bufferRings);
   const [lat, lon] = cellToLatLng([...areas.target][0]);
-  return { operation, areas, centre: [lon, lat] as [number, number], points: await loadHistories(db) };
+  // Other departments' points at the centre of their resolution-8 cell (see domain/disclosure).
+  return { operation, areas, centre: [lon, lat] as [number, number], points: coarsenOutside(await loadHistories(db), scope) };
 }
 type OperationInputs = Awaited<ReturnType<typeof operationInputs>>;
 
@@ -105,17 +106,17 @@ async function wakeOf(db: pg.Pool, { operation, areas, points }: OperationInputs
   };
 }
 
-export async function operationEffectAnalysis(db: pg.Pool, id: number, options: EffectOptions) {
-  return effectOf(await operationInputs(db, id, options.bufferRings), options);
+export async function operationEffectAnalysis(db: pg.Pool, id: number, options: EffectOptions, scope: string[] | null = null) {
+  return effectOf(await operationInputs(db, id, options.bufferRings, scope), options);
 }
 
-export async function operationWakeAnalysis(db: pg.Pool, id: number, options: WakeOptions, bufferRings: number) {
-  return wakeOf(db, await operationInputs(db, id, bufferRings), options);
+export async function operationWakeAnalysis(db: pg.Pool, id: number, options: WakeOptions, bufferRings: number, scope: string[] | null = null) {
+  return wakeOf(db, await operationInputs(db, id, bufferRings, scope), options);
 }
 
 /** Effect, wake and the reading together (the operation page), from one load of the data. */
-export async function operationSummary(db: pg.Pool, id: number, effectOptions: EffectOptions, wakeOptions: WakeOptions) {
-  const inputs = await operationInputs(db, id, effectOptions.bufferRings);
+export async function operationSummary(db: pg.Pool, id: number, effectOptions: EffectOptions, wakeOptions: WakeOptions, scope: string[] | null = null) {
+  const inputs = await operationInputs(db, id, effectOptions.bufferRings, scope);
   const effect = effectOf(inputs, effectOptions);
   const wake = await wakeOf(db, inputs, wakeOptions);
   return { effect, wake, ...readOperation(effect, wake) };
@@ -193,12 +194,12 @@ export function getJob(id: string): HotSpotJob | undefined {
 }
 
 export function startHotSpotJob(db: pg.Pool, owner: number, parameters: { resolution: number; from: number; to: number; departments: string[] | null; bbox: [number, number, number, number] | null; permutations: number; seed: number },
-  areas: CellArea[] = []): HotSpotJob {
+  areas: CellArea[] = [], underWayVisibleIn: string[] | null = null): HotSpotJob {
   const job: HotSpotJob = { id: randomUUID(), owner, status: 'running', done: 0, total: parameters.to - parameters.from + 1, started: Date.now(), parameters: { ...parameters, from: monthLabel(parameters.from), to: monthLabel(parameters.to) }, result: null, error: null };
   jobs.set(job.id, job);
   void (async () => {
     try {
-      const { months, cells } = await cellMonthCube(db, parameters.resolution, { from: parameters.from, to: parameters.to, bbox: areas.length ? null : parameters.bbox, departments: parameters.departments, dataset: null, region: null, commune: null, areas });
+      const { months, cells } = await cellMonthCube(db, parameters.resolution, { from: parameters.from, to: parameters.to, bbox: areas.length ? null : parameters.bbox, departments: parameters.departments, dataset: null, region: null, commune: null, areas, underWayVisibleIn });
       // The cube's cells and their ring-1 neighbours (zeros), so that Gi* sees the empty places too.
       const all = new Set(cells.keys());
       for (const cell of cells.keys()) for (const near of gridDisk(cell, 1)) all.add(near);

@@ -48,7 +48,7 @@ async function checkAccount(db: pg.Pool, user: InvitedUser, password: string | n
 export async function createUser(db: pg.Pool, user: NewUser): Promise<{ id: number }> {
   const departments = await checkAccount(db, user, user.password);
   const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO users (username, password_hash, role, department_codes, activated_at) VALUES ($1, $2, $3, $4, now()) ON CONFLICT (username) DO NOTHING RETURNING id`,
+    `INSERT INTO users (username, password_hash, role, department_codes, activated_at, approved_at) VALUES ($1, $2, $3, $4, now(), now()) ON CONFLICT (username) DO NOTHING RETURNING id`,
     [user.username, await hash(user.password), user.role, departments],
   );
   if (rows.length === 0) throw new DuplicateError('username', 'is already taken');
@@ -67,13 +67,13 @@ function newActivationSecret(): string {
  * An account created by an admin: no password, a one-time activation secret (shown once, stored as
  * SHA-256) that its user exchanges for a password of their own at first sign-in.
  */
-export async function inviteUser(db: pg.Pool, user: InvitedUser): Promise<{ id: number; activation_code: string; activation_expires_at: string }> {
+export async function inviteUser(db: pg.Pool, user: InvitedUser, createdBy: number | null = null): Promise<{ id: number; activation_code: string; activation_expires_at: string }> {
   const departments = await checkAccount(db, user, null);
   const code = newActivationSecret();
   const { rows } = await db.query<{ id: number; expires: Date }>(
-    `INSERT INTO users (username, password_hash, role, department_codes, activation_hash, activation_expires_at)
-     VALUES ($1, NULL, $2, $3, $4, now() + make_interval(hours => $5)) ON CONFLICT (username) DO NOTHING RETURNING id, activation_expires_at AS expires`,
-    [user.username, user.role, departments, sha256(code), activationHours],
+    `INSERT INTO users (username, password_hash, role, department_codes, activation_hash, activation_expires_at, created_by)
+     VALUES ($1, NULL, $2, $3, $4, now() + make_interval(hours => $5), $6) ON CONFLICT (username) DO NOTHING RETURNING id, activation_expires_at AS expires`,
+    [user.username, user.role, departments, sha256(code), activationHours, createdBy],
   );
   if (rows.length === 0) throw new DuplicateError('username', 'is already taken');
   return { id: rows[0].id, activation_code: code, activation_expires_at: rows[0].expires.toISOString() };
@@ -83,7 +83,8 @@ export async function inviteUser(db: pg.Pool, user: InvitedUser): Promise<{ id: 
 export async function resetActivation(db: pg.Pool, id: number): Promise<{ id: number; activation_code: string; activation_expires_at: string }> {
   const code = newActivationSecret();
   const { rows } = await db.query<{ expires: Date }>(
-    `UPDATE users SET password_hash = NULL, activation_hash = $2, activation_expires_at = now() + make_interval(hours => $3), activated_at = NULL
+    `UPDATE users SET password_hash = NULL, activation_hash = $2, activation_expires_at = now() + make_interval(hours => $3), activated_at = NULL,
+       approved_at = CASE WHEN role = 'admin' THEN approved_at ELSE NULL END, approved_by = NULL
      WHERE id = $1 RETURNING activation_expires_at AS expires`, [id, sha256(code), activationHours],
   );
   if (rows.length === 0) throw new NotFoundError('user', id);
@@ -113,16 +114,20 @@ export async function setUserActive(db: pg.Pool, id: number, active: boolean): P
 
 export interface Session { token: string; csrfToken: string; principal: Principal; expiresAt: Date }
 
+/** The password matched, but the account awaits a second person's approval. */
+export class AwaitingApprovalError extends Error {}
+
 /** Checks the password and opens a session; null when the pair does not match an active user. */
 export async function signIn(db: pg.Pool, username: string, password: string): Promise<Session | null> {
-  const { rows } = await db.query<{ id: number; username: string; role: Role; department_codes: string[]; password_hash: string }>(
-    'SELECT id, username, role, department_codes, password_hash FROM users WHERE username = $1 AND active', [username],
+  const { rows } = await db.query<{ id: number; username: string; role: Role; department_codes: string[]; password_hash: string; approved: boolean }>(
+    `SELECT id, username, role, department_codes, password_hash, (approved_at IS NOT NULL OR role = 'admin') AS approved FROM users WHERE username = $1 AND active`, [username],
   );
   // Verify against a dummy hash when the user is unknown, so timing does not tell which usernames exist.
   // Accounts not yet activated have no password: verify against the dummy too.
   const stored = rows[0]?.password_hash ?? (await dummyHash());
   const valid = await verify(stored, password).catch(() => false) && rows[0]?.password_hash != null;
   if (!rows[0] || !valid) return null;
+  if (!rows[0].approved) throw new AwaitingApprovalError();
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + sessionLifetimeHours * 3600_000);
@@ -136,7 +141,7 @@ export async function sessionFor(db: pg.Pool, token: string): Promise<{ principa
   const { rows } = await db.query<{ id: number; username: string; role: Role; department_codes: string[]; csrf_token: string }>(
     `UPDATE sessions s SET last_seen_at = now()
      FROM users u
-     WHERE s.token_hash = $1 AND u.id = s.user_id AND u.active AND s.expires_at > now()
+     WHERE s.token_hash = $1 AND u.id = s.user_id AND u.active AND (u.approved_at IS NOT NULL OR u.role = 'admin') AND s.expires_at > now()
        AND s.last_seen_at > now() - make_interval(mins => $2)
      RETURNING u.id, u.username, u.role, u.department_codes, s.csrf_token`,
     [sha256(token), sessionIdleMinutes],
@@ -167,4 +172,25 @@ export async function trustedDeviceUser(db: pg.Pool, token: string): Promise<str
     'SELECT u.username FROM sign_in_devices t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.expires_at > now() AND u.active', [sha256(token)],
   );
   return rows[0]?.username ?? null;
+}
+
+/** Accounts awaiting approval that `approver` may approve (OFAST: all; a CROSS: its departments' analysts and prefects). */
+export async function pendingAccounts(db: pg.Pool, approver: Principal) {
+  const scope = approver.role === 'national_analyst' ? null : approver.departments;
+  const { rows } = await db.query(
+    `SELECT u.id, u.username, u.role, u.department_codes AS departments, u.created_at, u.activated_at, c.username AS created_by
+     FROM users u LEFT JOIN users c ON c.id = u.created_by
+     WHERE u.approved_at IS NULL AND u.role <> 'admin' AND u.active AND u.id <> $1
+       AND ($2::text[] IS NULL OR (u.role IN ('departmental_analyst', 'prefect') AND u.department_codes <@ $2::text[]))
+     ORDER BY u.created_at`, [approver.userId, scope],
+  );
+  return rows.map((r) => ({ ...r, created_at: (r.created_at as Date).toISOString(), activated_at: r.activated_at ? (r.activated_at as Date).toISOString() : null }));
+}
+
+/** A second person approves an account; false when it is not one `approver` may approve. */
+export async function approveAccount(db: pg.Pool, id: number, approver: Principal): Promise<boolean> {
+  const allowed = (await pendingAccounts(db, approver)).some((a) => Number(a.id) === id);
+  if (!allowed) return false;
+  await db.query('UPDATE users SET approved_at = now(), approved_by = $2 WHERE id = $1 AND approved_at IS NULL', [id, approver.userId]);
+  return true;
 }

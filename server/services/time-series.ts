@@ -11,6 +11,8 @@ export interface SeriesFilter {
   region: string | null; commune: string | null; operation?: number | null;
   /** Whole cells the answer is restricted to (disclosure control); every area must accept a point's cell. */
   areas?: CellArea[];
+  /** Departments whose operations under way may show in the counts (null: all). */
+  underWayVisibleIn?: string[] | null;
 }
 
 export type SeriesKey = 'total' | 'size_class' | 'department' | 'region' | 'h3_7' | 'h3_8' | 'h3_9';
@@ -33,7 +35,7 @@ export async function fetchSpans(db: pg.Pool, key: SeriesKey, filter: SeriesFilt
   const { rows } = await db.query<{ point_id: string; key: string; first: number; last: number; record_key: number; cell7: string; cell8: string }>(activeSpans(keyExpressions[key]), [
     monthStart(filter.from), monthStart(filter.to),
     envelope?.[0] ?? null, envelope?.[1] ?? null, envelope?.[2] ?? null, envelope?.[3] ?? null,
-    filter.departments, filter.dataset, filter.region, filter.commune, filter.operation ?? null,
+    filter.departments, filter.dataset, filter.region, filter.commune, filter.operation ?? null, filter.underWayVisibleIn ?? null,
   ]);
   const kept = areas.length
     ? rows.filter((row) => areas.every((area) => area.accepts(area.resolution >= 8 ? row.cell8 : cellAt(row.cell7, area.resolution, 7))))

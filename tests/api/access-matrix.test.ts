@@ -25,6 +25,8 @@ const expected: Record<string, Who[]> = {
   'PATCH /api/admin/users/:id': ['admin'],
   'POST /api/admin/users/:id/activation': ['admin'],
   'POST /api/auth/activate': everyone,
+  'GET /api/accounts/pending': ['national_analyst', 'departmental_analyst'],
+  'POST /api/accounts/:id/approve': ['national_analyst', 'departmental_analyst'],
   'GET /api/admin/audit': ['admin'],
   'GET /api/public/form-token': everyone,
   'POST /api/public/reports': everyone,

@@ -86,6 +86,8 @@ describe.each(targets())('sessions and the audit trail on the %s database', (tar
     const code = created.status === 201 ? created.body.activation_code : (await send(context.app, 'POST', `/api/admin/users/${temporary}/activation`, undefined, undefined, admin)).body.activation_code;
     await send(context.app, 'PATCH', `/api/admin/users/${temporary}`, { active: true }, undefined, admin);
     expect((await send(context.app, 'POST', '/api/auth/activate', { username: 'temporaire', activation_code: code, password: 'un mot de passe long' }, undefined, null)).status).toBe(204);
+    // A second person (the default session: a national analyst) approves it.
+    expect((await send(context.app, 'POST', `/api/accounts/${temporary}/approve`)).status).toBe(200);
     const signedIn = await send(context.app, 'POST', '/api/auth/sign-in', { username: 'temporaire', password: 'un mot de passe long' }, undefined, null);
     expect(signedIn.status).toBe(200);
     await send(context.app, 'PATCH', `/api/admin/users/${temporary}`, { active: false }, undefined, admin);

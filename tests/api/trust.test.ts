@@ -427,15 +427,28 @@ describe.each(targets())('trust: attacks as each role on the %s database', (targ
     expect((await as(null).post('/api/auth/activate', { username, activation_code: 'AAAAA-BBBBB-CCCCC-DDDDD', password: 'mon-propre-mot-de-passe' })).status).toBe(401);
     expect((await as(null).post('/api/auth/activate', { username, activation_code: created.body.activation_code, password: 'mon-propre-mot-de-passe' })).status).toBe(204);
     expect((await as(null).post('/api/auth/activate', { username, activation_code: created.body.activation_code, password: 'un-autre-mot-de-passe' })).status).toBe(401);
+    // The admin could have used the code itself: the account opens nothing until a second person approves it.
+    const waiting = await as(null).post('/api/auth/sign-in', { username, password: 'mon-propre-mot-de-passe' });
+    expect(waiting.status).toBe(403);
+    expect(waiting.body.error).toBe('awaiting_approval');
+    expect((await as(admin).post(`/api/accounts/${created.body.id}/approve`)).status).toBe(403); // not the admin's to approve
+    expect((await as(cross84).post(`/api/accounts/${created.body.id}/approve`)).status).toBe(404); // a national account: OFAST's to approve
+    const ofast = await signInAs(context, 'national_analyst');
+    expect((await as(ofast).get('/api/accounts/pending')).body.items.some((a: { username: string }) => a.username === username)).toBe(true);
+    expect((await as(ofast).post(`/api/accounts/${created.body.id}/approve`)).status).toBe(200);
     expect((await as(null).post('/api/auth/sign-in', { username, password: 'mon-propre-mot-de-passe' })).status).toBe(200);
-    // A reset revokes the password and issues a new code; every account change is in the journal.
+    // A reset (the admin taking an existing account over) revokes password, sessions and approval.
     const reset = await as(admin).post(`/api/admin/users/${created.body.id}/activation`);
     expect(reset.status).toBe(200);
     expect((await as(null).post('/api/auth/sign-in', { username, password: 'mon-propre-mot-de-passe' })).status).toBe(401);
-    const { rows } = await context.database.pool.query(`SELECT route, area, status_code FROM audit_log WHERE action = 'admin' AND method = 'POST' ORDER BY id DESC LIMIT 3`);
+    expect((await as(null).post('/api/auth/activate', { username, activation_code: reset.body.activation_code, password: 'le-mot-de-passe-de-l-admin' })).status).toBe(204);
+    expect((await as(null).post('/api/auth/sign-in', { username, password: 'le-mot-de-passe-de-l-admin' })).status).toBe(403);
+    const { rows } = await context.database.pool.query(`SELECT route, area, status_code FROM audit_log WHERE action = 'admin' AND method = 'POST' AND route LIKE '/api/admin/users%' ORDER BY id DESC LIMIT 3`);
     expect(rows.map((r) => [r.route, r.status_code])).toEqual([['/api/admin/users/:id/activation', 200], ['/api/admin/users', 201], ['/api/admin/users', 400]]);
     expect(rows[1].area).toBe(`user=${username}&role=national_analyst&departments=`);
+    const approvals = await context.database.pool.query(`SELECT status_code FROM audit_log WHERE route = '/api/accounts/:id/approve' AND area = $1 ORDER BY id`, [`id=${created.body.id}`]);
+    expect(approvals.rows.map((r) => r.status_code)).toEqual([403, 404, 200]);
     const activations = await context.database.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'activate' AND username = $1`, [username]);
-    expect(activations.rows[0].n).toBe(1);
+    expect(activations.rows[0].n).toBe(2);
   });
 });

@@ -12,6 +12,7 @@ const frenchMessages: Record<string, string> = {
   bad_activation: 'Identifiant inconnu, ou code d’activation erroné ou expiré.',
   database_unavailable: 'La base de données est momentanément indisponible : réessayez dans quelques secondes.',
   not_found: 'Introuvable (inexistant, ou hors de votre périmètre).',
+  awaiting_approval: 'Ce compte attend la validation d’un analyste (OFAST ou CROSS de son département) avant d’ouvrir des données.',
   unauthenticated: 'Session absente ou expirée : reconnectez-vous.',
   forbidden: 'Votre rôle ne permet pas cette action.',
   out_of_scope: 'Ce département est hors de votre périmètre : seules des données agrégées y sont disponibles.',

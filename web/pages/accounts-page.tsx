@@ -1,0 +1,59 @@
+/**
+ * The second person: an analyst approves the accounts an admin created or reset, after checking
+ * with the person named (by telephone, in person) that the account is theirs. Until then the
+ * account opens no data, so an admin alone can never use an account it activated itself.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../api/client';
+
+interface Pending { id: number; username: string; role: string; departments: string[]; created_at: string; activated_at: string | null; created_by: string | null }
+
+const roleLabels: Record<string, string> = {
+  national_analyst: 'analyste national (OFAST)', departmental_analyst: 'analyste départemental (CROSS)', prefect: 'préfecture', deputy: 'député',
+};
+const day = (iso: string) => new Date(iso).toLocaleString('fr-FR', { dateStyle: 'long', timeStyle: 'short' });
+
+export function AccountsPage() {
+  const [items, setItems] = useState<Pending[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const load = useCallback(() => {
+    api<{ items: Pending[] }>('/api/accounts/pending').then((r) => setItems(r.items)).catch((e: Error) => setError(e.message));
+  }, []);
+  useEffect(load, [load]);
+
+  const approve = async (account: Pending) => {
+    if (!window.confirm(`Confirmez-vous avoir vérifié auprès de la personne que le compte « ${account.username} » est bien le sien ?`)) return;
+    setError(null);
+    try {
+      await api(`/api/accounts/${account.id}/approve`, { method: 'POST' });
+      setNotice(`Compte ${account.username} validé.`);
+      load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  return (
+    <div>
+      <h1>Comptes à valider</h1>
+      <p>Un compte créé ou réinitialisé par un administrateur n’ouvre aucune donnée tant qu’une seconde personne ne l’a pas validé :
+        vérifiez auprès de son titulaire, par un autre moyen, qu’il a bien reçu le code d’activation et activé lui-même son compte.</p>
+      {error && <div className="fr-alert fr-alert--error fr-mb-2w" role="alert"><p>{error}</p></div>}
+      {notice && <div className="fr-alert fr-alert--success fr-mb-2w" role="status"><p>{notice}</p></div>}
+      {items === null ? <p role="status">Chargement…</p> : items.length === 0 ? <p>Aucun compte en attente.</p> : (
+        <div className="fr-table"><table data-testid="pending-accounts">
+          <caption>Comptes en attente de validation</caption>
+          <thead><tr><th scope="col">Identifiant</th><th scope="col">Rôle</th><th scope="col">Départements</th><th scope="col">Créé le (par)</th><th scope="col">Activé</th><th scope="col">Action</th></tr></thead>
+          <tbody>{items.map((a) => (
+            <tr key={a.id}>
+              <td>{a.username}</td><td>{roleLabels[a.role] ?? a.role}</td><td>{a.departments.join(', ') || '—'}</td>
+              <td>{day(a.created_at)}{a.created_by ? ` (${a.created_by})` : ''}</td><td>{a.activated_at ? day(a.activated_at) : 'pas encore'}</td>
+              <td><button className="fr-btn fr-btn--sm" type="button" onClick={() => approve(a)}>Valider</button></td>
+            </tr>
+          ))}</tbody>
+        </table></div>
+      )}
+    </div>
+  );
+}
