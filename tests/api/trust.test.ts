@@ -410,6 +410,98 @@ describe.each(targets())('trust: attacks as each role on the %s database', (targ
     ]);
   });
 
+  it('refuses to intersect whole cells with communes, departments, regions or size classes', async () => {
+    const victim = points.find((p) => p.dep === '69') ?? points[0];
+    const box = tinyBox(victim.lon, victim.lat, 5);
+    const { rows: [commune] } = await context.database.pool.query('SELECT commune_insee FROM deal_points WHERE id = $1', [victim.id]);
+    for (const [who, session] of [['deputy', deputy], ['CROSS 84', cross84]] as const) {
+      for (const extra of [`commune=${commune.commune_insee}`, `department=${victim.dep}`, 'region=84', 'by=size_class', 'by=department']) {
+        const answer = await as(session).get(`/api/aggregates/deal-points/series?${window}&bbox=${box}&${extra}`);
+        expect(answer.status, `${who} bbox + ${extra}`).toBe(400);
+        expect(answer.body.message, extra).toMatch(/whole H3 cells/);
+      }
+      expect((await as(session).get(`/api/aggregates/deal-points?group=h3&resolution=7&at=${D}&department=${victim.dep === '84' ? '13' : victim.dep}`)).status, who).toBe(400);
+      expect((await as(session).get(`/api/aggregates/deal-points/cube?resolution=7&${window}&department=13`)).status, who).toBe(400);
+      // One unit system at a time is fine.
+      expect((await as(session).get(`/api/aggregates/deal-points/series?${window}&commune=${commune.commune_insee}&by=size_class`)).status, who).toBe(200);
+    }
+  });
+
+  it('keeps the strikes of an operation under way out of aggregated counts outside its department', async () => {
+    const avignon = points.filter((p) => p.dep === '84' && Math.abs(p.lon - 4.81) < 0.05 && Math.abs(p.lat - 43.95) < 0.05);
+    const { rows: activeRows } = await context.database.pool.query(`SELECT DISTINCT deal_point_id AS id FROM deal_point_active_periods WHERE deal_point_id = ANY($1::bigint[]) AND active_until IS NULL`, [avignon.map((p) => p.id)]);
+    const struck = activeRows.slice(0, 4).map((r) => Number(r.id));
+    expect(struck.length).toBeGreaterThan(1);
+    const today = new Date().toISOString().slice(0, 10);
+    const operation = await send(context.app, 'POST', '/api/operations', { name: 'Frappe en cours', kind: 'operation_ciblee', started_on: today, target: squareAround(4.81, 43.95, 0.04) });
+    expect(operation.status).toBe(201);
+    const counts = async (session: TestSession) => JSON.stringify([
+      (await as(session).get(`/api/aggregates/deal-points?group=h3&resolution=7&at=${today}`)).body.features,
+      (await as(session).get(`/api/aggregates/deal-points?group=department&at=${today}`)).body.items.find((r: { code: string }) => r.code === '84'),
+    ]);
+    const cross13 = await signInAs(context, 'departmental_analyst', ['13']);
+    const [deputyBefore, cross13Before, cross84Before] = [await counts(deputy), await counts(cross13), await counts(cross84)];
+    for (const id of struck) {
+      const { rows: [{ version }] } = await context.database.pool.query('SELECT version FROM deal_points WHERE id = $1', [id]);
+      expect((await send(context.app, 'POST', `/api/deal-points/${id}/status-changes`, { version, status: 'dismantled', effective_on: today, operation_id: operation.body.id })).status).toBe(200);
+    }
+    expect(await counts(deputy)).toBe(deputyBefore);
+    expect(await counts(cross13)).toBe(cross13Before);
+    // Vaucluse's own CROSS sees its operation's effect.
+    expect(await counts(cross84)).not.toBe(cross84Before);
+    // Once it has ended, everyone sees it.
+    const { rows: [{ version }] } = await context.database.pool.query('SELECT version FROM operations WHERE id = $1', [operation.body.id]);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    expect((await send(context.app, 'PATCH', `/api/operations/${operation.body.id}`, { version, started_on: yesterday, ended_on: yesterday })).status).toBe(200);
+    expect(await counts(deputy)).not.toBe(deputyBefore);
+  });
+
+  it('computes an analyst\'s analyses on other departments\' points at their cell centres (no distance oracle)', async () => {
+    // An operation of Vaucluse at Avignon, next to the Gard and the Bouches-du-Rhône, dismantling Vaucluse points.
+    const operation = await as(cross84).post('/api/operations', { name: 'Avignon centre', kind: 'operation_ciblee', started_on: '2024-01-01', ended_on: '2024-01-15', target: squareAround(4.8055, 43.9493, 0.01) });
+    expect(operation.status).toBe(201);
+    for (const [i, offset] of [0, 0.002, -0.002].entries()) {
+      const created = await as(cross84).post('/api/deal-points', { location: { type: 'Point', coordinates: [4.8055 + offset, 43.9493 - offset] }, source: 'police_nationale', external_id: `AVIGNON-${i}`,
+        status_history: [{ status: 'active', effective_on: '2022-01-10' }, { status: 'dismantled', effective_on: '2024-01-10', operation_id: operation.body.id }] });
+      expect(created.status).toBe(201);
+    }
+    // Foreign points appearing within 6 months of the dismantling, 8-80 km away: each one, moved within its
+    // resolution-8 cell to the other side of a distance threshold, must not change the count at that threshold.
+    const dismantled = [0, 0.002, -0.002].map((o) => [4.8055 + o, 43.9493 - o]);
+    const km = (lon: number, lat: number) => Math.min(...dismantled.map(([x, y]) => {
+      const [p1, p2, dl] = [(lat * Math.PI) / 180, (y * Math.PI) / 180, ((x - lon) * Math.PI) / 180];
+      return 6371 * Math.acos(Math.min(1, Math.sin(p1) * Math.sin(p2) + Math.cos(p1) * Math.cos(p2) * Math.cos(dl)));
+    }));
+    const { rows: appearing } = await context.database.pool.query<{ id: number; lon: number; lat: number; r8: string }>(
+      `SELECT d.id, ST_X(d.geom) AS lon, ST_Y(d.geom) AS lat, d.h3_r8 AS r8 FROM deal_points d JOIN communes c ON c.insee = d.commune_insee
+       WHERE c.department_code <> '84' AND ST_DWithin(d.geom::geography, ST_SetSRID(ST_MakePoint(4.8055, 43.9493), 4326)::geography, 80000)
+         AND NOT ST_DWithin(d.geom::geography, ST_SetSRID(ST_MakePoint(4.8055, 43.9493), 4326)::geography, 8000)
+         AND EXISTS (SELECT 1 FROM deal_point_status_events e WHERE e.deal_point_id = d.id AND e.status IN ('active', 'reopened')
+                     AND e.effective_on > '2024-01-10' AND e.effective_on < '2024-07-01') ORDER BY d.id LIMIT 20`);
+    const candidates = async (d: number) => (await as(cross84).get(`/api/analyses/operations/${operation.body.id}/wake?distance_km=${d.toFixed(3)}&permutations=19`)).body.candidates as number;
+    let tried = 0;
+    for (const point of appearing) {
+      if (tried >= 3) break;
+      const e = km(point.lon, point.lat);
+      // Somewhere in the same cell at least 150 m farther from the dismantled points.
+      let target: [number, number] | null = null;
+      for (let step = 0; step < 60 && !target; step++) {
+        const angle = step * 0.7;
+        const [lon, lat] = [point.lon + Math.cos(angle) * 0.004, point.lat + Math.sin(angle) * 0.003];
+        if (latLngToCell(lat, lon, 8) === point.r8 && km(lon, lat) > e + 0.15) target = [lon, lat];
+      }
+      if (!target) continue;
+      const threshold = (e + km(...target)) / 2;
+      const before = await candidates(threshold);
+      await context.database.pool.query('UPDATE deal_points SET geom = ST_SetSRID(ST_MakePoint($2, $3), 4326) WHERE id = $1', [point.id, ...target]);
+      const after = await candidates(threshold);
+      await context.database.pool.query('UPDATE deal_points SET geom = ST_SetSRID(ST_MakePoint($2, $3), 4326) WHERE id = $1', [point.id, point.lon, point.lat]);
+      expect(after, `point ${point.id} moved within its cell across ${threshold.toFixed(3)} km`).toBe(before);
+      tried++;
+    }
+    expect(tried).toBe(3);
+  });
+
   it('never lets an admin hold a usable password: accounts are activated by their users', async () => {
     const admin = await signInAs(context, 'admin');
     const username = `ofast.nouveau.${Date.now() % 100000}`;
