@@ -87,7 +87,9 @@ describe.each(targets())('privacy of aggregated roles on the %s database', (targ
     expect(tile.rawPayload.length).toBeGreaterThan(0);
     expect(tile.rawPayload.length).toBeLessThan(national.rawPayload.length);
     // Aggregated elsewhere: resolution 8 out of its departments, 9 only inside.
-    expect((await send(context.app, 'GET', '/api/aggregates/deal-points?group=h3&resolution=8&department=13', undefined, undefined, analyst84)).status).toBe(200);
+    expect((await send(context.app, 'GET', '/api/aggregates/deal-points?group=h3&resolution=8', undefined, undefined, analyst84)).status).toBe(200);
+    // Whole cells only: cells cut by another department's border are not served.
+    expect((await send(context.app, 'GET', '/api/aggregates/deal-points?group=h3&resolution=8&department=13', undefined, undefined, analyst84)).status).toBe(400);
     expect((await send(context.app, 'GET', '/api/aggregates/deal-points?group=h3&resolution=9&department=13', undefined, undefined, analyst84)).status).toBe(403);
     expect((await send(context.app, 'GET', '/api/aggregates/deal-points?group=h3&resolution=9&department=84', undefined, undefined, analyst84)).status).toBe(200);
     // It cannot write in another department.

@@ -71,7 +71,6 @@ describe.each(targets())('trust: attacks as each role on the %s database', (targ
     `/api/aggregates/deal-points?group=department&at=${D}&bbox=${bbox}`,
     `/api/aggregates/deal-points/cube?resolution=${resolution}&${window}&bbox=${bbox}`,
     `/api/aggregates/deal-points/series?${window}&bbox=${bbox}`,
-    `/api/aggregates/deal-points/series?${window}&by=size_class&bbox=${bbox}`,
   ];
 
   it('answers a 1 m box on a point exactly as a 1 m box on an empty place of the same cell, through every aggregate endpoint', async () => {
@@ -99,7 +98,7 @@ describe.each(targets())('trust: attacks as each role on the %s database', (targ
         }
       }
     }
-    expect(compared).toBeGreaterThan(60);
+    expect(compared).toBeGreaterThan(50);
   });
 
   it('snaps a hot-spot job\'s bbox to whole cells outside the analyst\'s departments', async () => {
