@@ -1,11 +1,7 @@
 /** Errors the API answers with a 4xx and `{error, message, details}`; anything else is a 500. */
-export interface FieldProblem {
-  /** Dotted path of the offending field, e.g. `body.location.coordinates` or `lat`. */
-  field: string;
-  reason: string;
-  /** Line of an imported file (1 = header for CSV), when the problem comes from a file. */
-  line?: number;
-}
+import { describeProblems, type FieldProblem } from './domain/problems.js';
+
+export { describeProblems, type FieldProblem };
 
 export class DomainError extends Error {
   constructor(
@@ -50,10 +46,3 @@ export class DuplicateError extends DomainError {
   }
 }
 
-export function describeProblems(details: FieldProblem[]): string {
-  if (details.length === 0) return 'invalid input';
-  const first = details[0];
-  const where = first.line !== undefined ? `line ${first.line}, ` : '';
-  const more = details.length > 1 ? ` (and ${details.length - 1} more problem${details.length > 2 ? 's' : ''})` : '';
-  return `${where}${first.field}: ${first.reason}${more}`;
-}

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
@@ -15,7 +14,9 @@ import { normalizeSearchText } from './domain/text-search.js';
 import { withTransaction } from './services/transactions.js';
 import { importCrimeStatisticsWith } from './services/crime-statistics.js';
 
-export const referenceDirectory = fileURLToPath(new URL('../db/reference', import.meta.url));
+import { referenceDirectory } from './reference-files.js';
+
+export { referenceDirectory };
 
 export type ReferenceProgress = (step: string, done: number, total: number) => void;
 

@@ -4,7 +4,7 @@
  * Pure: returns rows or problems naming line, field and reason.
  */
 import { parse } from 'csv-parse/sync';
-import type { FieldProblem } from '../errors.js';
+import type { FieldProblem } from './problems.js';
 import { normalizeSearchText } from './text-search.js';
 import { parseDecimal } from './coordinates.js';
 

@@ -3,7 +3,7 @@
  * Validity (self-intersection) is left to PostGIS's ST_IsValidReason, the reference.
  */
 import { coordinateProblem } from './france-extent.js';
-import type { FieldProblem } from '../errors.js';
+import type { FieldProblem } from './problems.js';
 
 function positionProblem(position: unknown, field: string): FieldProblem | null {
   if (!Array.isArray(position) || position.length < 2 || position.length > 3) {

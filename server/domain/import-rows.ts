@@ -8,7 +8,7 @@
  * carry the same columns and whose geometries carry the location or target.
  */
 import { parse } from 'csv-parse/sync';
-import type { FieldProblem } from '../errors.js';
+import type { FieldProblem } from './problems.js';
 import { coordinateProblem } from './france-extent.js';
 import { lambert93ToLongitudeLatitude, parseDecimal } from './coordinates.js';
 import { eventDateProblem, isCalendarDate } from './dates.js';

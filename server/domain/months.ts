@@ -2,6 +2,8 @@
  * Month arithmetic and monthly counting (pure). A month is an integer index counted from
  * January 2000 (0), the same as the SQL function month_index(date).
  */
+import type { FieldProblem } from './problems.js';
+
 export const monthPattern = '^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$';
 
 export function monthIndex(month: string): number {
@@ -87,4 +89,24 @@ export function monthlyCounts(spans: readonly ActiveSpan[], from: number, to: nu
     }
   }
   return result;
+}
+
+/** A window of months, inclusive, as indices. */
+export interface MonthWindow { from: number; to: number }
+
+/**
+ * The one check of a window of months written YYYY-MM (from <= to, length within bounds): its
+ * indices, or the problems naming `fields` (the names the caller's input uses).
+ */
+export function parseMonthWindow(
+  from: string, to: string, options: { minMonths?: number; maxMonths?: number; fields?: { from: string; to: string } } = {},
+): { window: MonthWindow; problems: FieldProblem[] } {
+  const fields = options.fields ?? { from: 'querystring.from', to: 'querystring.to' };
+  const window = { from: monthIndex(from), to: monthIndex(to) };
+  const length = window.to - window.from + 1;
+  const problems: FieldProblem[] = [];
+  if (window.to < window.from) problems.push({ field: fields.to, reason: `must not be before from (${from})` });
+  else if (options.minMonths !== undefined && length < options.minMonths) problems.push({ field: fields.to, reason: `the window must span at least ${options.minMonths} months` });
+  else if (options.maxMonths !== undefined && length > options.maxMonths) problems.push({ field: fields.to, reason: `the window may span at most ${options.maxMonths} months` });
+  return { window, problems };
 }

@@ -9,7 +9,7 @@ import { Type } from 'typebox';
 import { AnyRecord, Bbox, Dataset, DepartmentCode, Id, InseeCode, StringEnum, errorResponses } from '../schemas/common.js';
 import { aggregateReaders, finestAggregateResolution, inPreciseScope, preciseScope, type Principal } from '../domain/access.js';
 import { bboxCellArea, cellSetArea, disclosureFor, underWayVisibleIn, polygonCells, publishedCount, suppressionThreshold, type CellArea, type Disclosure } from '../domain/disclosure.js';
-import { monthIndex, monthPattern, type MonthlyCounts } from '../domain/months.js';
+import { monthPattern, parseMonthWindow, type MonthlyCounts } from '../domain/months.js';
 import { cellMonthCube, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
 import { countByCell, countByCommune, countByDepartment, cellFeature } from '../services/aggregates.js';
 import { today } from '../domain/dates.js';
@@ -109,11 +109,9 @@ const maxWindowMonths = 240;
 
 /** Reads and checks the month window (from <= to, at most 20 years). */
 function monthWindow(query: { from: string; to: string }): { from: number; to: number } {
-  const from = monthIndex(query.from);
-  const to = monthIndex(query.to);
-  if (to < from) throw new InvalidInputError([{ field: 'querystring.to', reason: `must not be before from (${query.from})` }]);
-  if (to - from + 1 > maxWindowMonths) throw new InvalidInputError([{ field: 'querystring.to', reason: `the window may span at most ${maxWindowMonths} months` }]);
-  return { from, to };
+  const { window, problems } = parseMonthWindow(query.from, query.to, { maxMonths: maxWindowMonths });
+  if (problems.length) throw new InvalidInputError(problems);
+  return window;
 }
 
 const seriesKeys = ['total', 'size_class', 'department', 'region'] as const;

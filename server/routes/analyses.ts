@@ -10,7 +10,7 @@ import { AnyRecord, Bbox, DepartmentCode, Id, IdParams, errorResponses } from '.
 import { preciseReaders, preciseScope } from '../domain/access.js';
 import { defaultEffectOptions } from '../domain/analytics/displacement.js';
 import { defaultWakeOptions } from '../domain/analytics/wake.js';
-import { monthIndex, monthPattern } from '../domain/months.js';
+import { monthPattern, parseMonthWindow } from '../domain/months.js';
 import * as analyses from '../services/analyses.js';
 import { bboxCellArea, disclosureFor, underWayVisibleIn } from '../domain/disclosure.js';
 import { getOperation } from '../services/operations.js';
@@ -135,10 +135,8 @@ export async function analysisRoutes(instance: FastifyInstance) {
     },
   }, async (request, reply) => {
     const body = request.body;
-    const from = monthIndex(body.from);
-    const to = monthIndex(body.to);
-    if (to - from < 5) throw new InvalidInputError([{ field: 'body.to', reason: 'the analysis needs at least 6 months' }]);
-    if (to - from >= 240) throw new InvalidInputError([{ field: 'body.to', reason: 'at most 240 months' }]);
+    const { window: { from, to }, problems } = parseMonthWindow(body.from, body.to, { minMonths: 6, maxMonths: 240, fields: { from: 'body.from', to: 'body.to' } });
+    if (problems.length) throw new InvalidInputError(problems);
     const scope = preciseScope(request.principal);
     if (body.resolution > 7 && scope !== 'all' && (!body.department || !scope.includes(body.department))) {
       throw new DomainError(403, 'too_fine', 'resolution 8 is for your departments only (give department=)', [{ field: 'body.resolution', reason: 'at most 7 outside your departments' }]);

@@ -10,13 +10,14 @@ import { communeTileMinZoom } from '../domain/commune-tiles.js';
 import { today } from '../domain/dates.js';
 import { preciseReaders } from '../domain/access.js';
 import { departmentFilter } from './scope.js';
-import { monthIndex, monthPattern, monthStart } from '../domain/months.js';
+import { monthPattern, monthStart, parseMonthWindow } from '../domain/months.js';
 
 function tileWindow(query: { from?: string; to?: string }): { from: string; to: string } | null {
   if (query.from === undefined && query.to === undefined) return null;
   if (query.from === undefined || query.to === undefined) throw new InvalidInputError([{ field: `querystring.${query.from === undefined ? 'from' : 'to'}`, reason: 'from and to go together' }]);
-  if (monthIndex(query.to) < monthIndex(query.from)) throw new InvalidInputError([{ field: 'querystring.to', reason: `must not be before from (${query.from})` }]);
-  return { from: monthStart(monthIndex(query.from)), to: monthStart(monthIndex(query.to)) };
+  const { window, problems } = parseMonthWindow(query.from, query.to, { maxMonths: 240 });
+  if (problems.length) throw new InvalidInputError(problems);
+  return { from: monthStart(window.from), to: monthStart(window.to) };
 }
 
 export async function tileRoutes(instance: FastifyInstance) {

@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import type pg from 'pg';
-import { referenceDirectory } from '../reference-data.js';
+import { referenceDirectory } from '../reference-files.js';
 import { boundsOf, type ScenarioCommune } from '../domain/scenario/geography.js';
 import { generateScenario, type ScenarioVariant } from '../domain/scenario/generate.js';
 import { serializeScenario, type ScenarioFiles } from '../domain/scenario/serialize.js';

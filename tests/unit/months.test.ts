@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monthIndex, monthLabel, monthlyCounts, monthRange, monthStart } from '../../server/domain/months.js';
+import { monthIndex, monthLabel, monthlyCounts, monthRange, monthStart, parseMonthWindow } from '../../server/domain/months.js';
 import { labelMinPopulation, outlineMinPopulation } from '../../server/domain/commune-tiles.js';
 
 describe('months', () => {
@@ -47,5 +47,14 @@ describe('commune tile thresholds', () => {
     expect(labelMinPopulation(4)).toBe(Infinity);
     expect(labelMinPopulation(10)).toBeGreaterThan(0);
     expect(labelMinPopulation(11)).toBe(0);
+  });
+});
+
+describe('parseMonthWindow (the one window check)', () => {
+  it('gives indices, or the problem naming the caller\'s field', () => {
+    expect(parseMonthWindow('2024-01', '2024-06')).toEqual({ window: { from: 288, to: 293 }, problems: [] });
+    expect(parseMonthWindow('2024-06', '2024-01').problems).toEqual([{ field: 'querystring.to', reason: 'must not be before from (2024-06)' }]);
+    expect(parseMonthWindow('2024-01', '2024-05', { minMonths: 6, fields: { from: 'body.from', to: 'body.to' } }).problems).toEqual([{ field: 'body.to', reason: 'the window must span at least 6 months' }]);
+    expect(parseMonthWindow('2000-01', '2024-12', { maxMonths: 240 }).problems[0].reason).toBe('the window may span at most 240 months');
   });
 });
