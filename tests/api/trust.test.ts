@@ -250,21 +250,22 @@ describe.each(targets())('trust: attacks as each role on the %s database', (targ
   it('resists differencing month windows (cumulative counts of two windows)', async () => {
     const cases: { estimate: number; truth: number }[] = [];
     const nationalSession = await signInAs(context, 'national_analyst');
-    for (const department of ['84', '04', '05', '83', '06', '30', '34', '26', '07', '48']) {
-      for (const year of [2021, 2022, 2023, 2024]) {
-        const longer = (await as(deputy).get(`/api/aggregates/deal-points/series?from=${year}-01&to=${year}-12&department=${department}`)).body.series[0];
-        const shorter = (await as(deputy).get(`/api/aggregates/deal-points/series?from=${year}-02&to=${year}-12&department=${department}`)).body.series[0];
-        const truthLonger = (await as(nationalSession).get(`/api/aggregates/deal-points/series?from=${year}-01&to=${year}-12&department=${department}`)).body.series[0].cumulative.at(-1);
-        const truthShorter = (await as(nationalSession).get(`/api/aggregates/deal-points/series?from=${year}-02&to=${year}-12&department=${department}`)).body.series[0].cumulative.at(-1);
-        const truth = truthLonger - truthShorter; // points active in January only
-        const [a, b] = [longer.cumulative.at(-1), shorter.cumulative.at(-1)];
-        if (a === null || b === null || truth < 1 || truth > 4) continue;
-        cases.push({ estimate: a - b, truth });
+    const departments = ['84', '04', '05', '83', '06', '30', '34', '26', '07', '48', '09', '11', '12', '15', '19', '23', '32', '36', '39', '43', '46', '52', '55', '58', '61', '70', '82', '89', '90', '2A', '2B'];
+    for (const department of departments) {
+      for (const year of [2020, 2021, 2022, 2023, 2024, 2025]) {
+        // Window starting a month earlier minus the later one: the points active only in that first month.
+        for (const [first, second] of [['01', '02'], ['06', '07']]) {
+          const url = (start: string) => `/api/aggregates/deal-points/series?from=${year}-${start}&to=${year}-12&department=${department}`;
+          const [a, b] = [(await as(deputy).get(url(first))).body.series[0].cumulative.at(-1), (await as(deputy).get(url(second))).body.series[0].cumulative.at(-1)];
+          const truth = (await as(nationalSession).get(url(first))).body.series[0].cumulative.at(-1) - (await as(nationalSession).get(url(second))).body.series[0].cumulative.at(-1);
+          if (a === null || b === null || truth < 1 || truth > 4) continue;
+          cases.push({ estimate: a - b, truth });
+        }
       }
     }
     console.log(`month windows: ${cases.length} cases, exact ${cases.filter((c) => c.estimate === c.truth).length}`);
-    if (cases.length >= 10) expect(exactRate(cases)).toBeLessThan(0.6);
-    else expect(cases.length).toBeGreaterThanOrEqual(0); // too few small differences in this scenario to measure
+    expect(cases.length).toBeGreaterThanOrEqual(25);
+    expect(exactRate(cases)).toBeLessThan(0.5);
   });
 
   it('treats another department\'s records exactly as missing ones: same status, same words', async () => {
@@ -452,7 +453,8 @@ describe.each(targets())('trust: attacks as each role on the %s database', (targ
     const { rows: [{ version }] } = await context.database.pool.query('SELECT version FROM operations WHERE id = $1', [operation.body.id]);
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     expect((await send(context.app, 'PATCH', `/api/operations/${operation.body.id}`, { version, started_on: yesterday, ended_on: yesterday })).status).toBe(200);
-    expect(await counts(deputy)).not.toBe(deputyBefore);
+    // (Checked through the exact counts another department's CROSS gets; a deputy's are perturbed.)
+    expect(await counts(cross13)).not.toBe(cross13Before);
   });
 
   it('computes an analyst\'s analyses on other departments\' points at their cell centres (no distance oracle)', async () => {
