@@ -144,11 +144,11 @@ describe('the admin screens', () => {
     const approver = await ofastContext.newPage();
     approver.on('pageerror', (error) => problems.push(`/comptes: ${error.message}`));
     await approver.goto(`${url}/comptes`);
-    const row = approver.locator('[data-testid="pending-accounts"] tr', { hasText: username });
+    const row = approver.locator('[data-testid="pending-accounts"] li', { hasText: username });
     await row.waitFor();
     await approver.screenshot({ path: `${screenshotDirectory}/comptes.png` });
     approver.once('dialog', (dialog) => dialog.accept());
-    await row.locator('button:has-text("Valider")').click();
+    await row.locator('button:has-text("Valider le compte")').click();
     await approver.waitForSelector(`text=Compte ${username} validé.`);
     await approver.close();
     await page.goto(`${url}/connexion?identifiant=${username}`);

@@ -42,17 +42,16 @@ export function AccountsPage() {
       {error && <div className="fr-alert fr-alert--error fr-mb-2w" role="alert"><p>{error}</p></div>}
       {notice && <div className="fr-alert fr-alert--success fr-mb-2w" role="status"><p>{notice}</p></div>}
       {items === null ? <p role="status">Chargement…</p> : items.length === 0 ? <p>Aucun compte en attente.</p> : (
-        <div className="fr-table"><table data-testid="pending-accounts">
-          <caption>Comptes en attente de validation</caption>
-          <thead><tr><th scope="col">Identifiant</th><th scope="col">Rôle</th><th scope="col">Départements</th><th scope="col">Créé le (par)</th><th scope="col">Activé</th><th scope="col">Action</th></tr></thead>
-          <tbody>{items.map((a) => (
-            <tr key={a.id}>
-              <td>{a.username}</td><td>{roleLabels[a.role] ?? a.role}</td><td>{a.departments.join(', ') || '—'}</td>
-              <td>{day(a.created_at)}{a.created_by ? ` (${a.created_by})` : ''}</td><td>{a.activated_at ? day(a.activated_at) : 'pas encore'}</td>
-              <td><button className="fr-btn fr-btn--sm" type="button" onClick={() => approve(a)}>Valider</button></td>
-            </tr>
-          ))}</tbody>
-        </table></div>
+        <ul className="sillage-account-list" data-testid="pending-accounts" aria-label="Comptes en attente de validation">
+          {items.map((a) => (
+            <li key={a.id} className="fr-card fr-p-2w fr-mb-2w">
+              <h2 className="fr-h6 fr-mb-1w">{a.username}</h2>
+              <p className="fr-mb-1w">{roleLabels[a.role] ?? a.role}{a.departments.length ? ` — département${a.departments.length > 1 ? 's' : ''} ${a.departments.join(', ')}` : ''}</p>
+              <p className="fr-text--sm fr-mb-1w">Créé le {day(a.created_at)}{a.created_by ? ` par ${a.created_by}` : ''} · {a.activated_at ? `activé le ${day(a.activated_at)}` : 'pas encore activé'}</p>
+              <button className="fr-btn fr-btn--sm" type="button" onClick={() => approve(a)}>Valider le compte {a.username}</button>
+            </li>
+          ))}
+        </ul>
       )}
     </div>
   );
