@@ -97,7 +97,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
       throw new InvalidInputError([{ field: 'querystring.operation', reason: 'give an operation, or a region and a month' }]);
     }
     if (q.operation !== undefined) await checkOperation(request, q.operation);
-    return analyses.sizeClassShiftAnalysis(pool(), { operation: q.operation ?? null, region: q.region ?? null, month: q.month ?? null, windowMonths: q.window_months ?? 6 });
+    return analyses.sizeClassShiftAnalysis(pool(), { operation: q.operation ?? null, region: q.region ?? null, month: q.month ?? null, windowMonths: q.window_months ?? 6, scope: workScope(request) });
   });
 
   app.get('/api/analyses/watchlist', {

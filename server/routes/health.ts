@@ -1,3 +1,4 @@
+import { isAllowed, preciseReaders } from '../domain/access.js';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { migrationLevel } from '../migrations.js';
@@ -16,14 +17,15 @@ export async function healthRoutes(app: FastifyInstance) {
             migration: Type.Union([Type.String(), Type.Null()]), vector_tiles: Type.String(),
           }),
           data: Type.Object({
-            real_deal_points: Type.Integer(), synthetic_deal_points: Type.Integer(),
+            real_deal_points: Type.Union([Type.Integer(), Type.Null()], { description: 'for roles that read precise data only (null otherwise): a live exact count would tell anyone when a report became a deal point' }),
+            synthetic_deal_points: Type.Integer(),
             synthetic: Type.Boolean({ description: 'true when any synthetic (demo) data is loaded: the UI and exports must say so' }),
           }),
           map: Type.Object({ basemap_url: Type.Union([Type.String(), Type.Null()], { description: 'optional online basemap (SILLAGE_BASEMAP_URL); the map works without it' }) }),
         }),
       },
     },
-  }, async () => {
+  }, async (request) => {
     const { rows: [counts] } = await app.db.pool.query<{ real: number; synthetic: number }>(
       `SELECT count(*) FILTER (WHERE dataset = 'real')::int AS real, count(*) FILTER (WHERE dataset = 'synthetic')::int AS synthetic FROM deal_points`,
     );
@@ -36,7 +38,7 @@ export async function healthRoutes(app: FastifyInstance) {
       migration: await migrationLevel(app.db.pool),
       vector_tiles: app.databaseVersions.hasMvt ? 'PostGIS ST_AsMVT' : 'built in JS (PostGIS without protobuf)',
     },
-    data: { real_deal_points: counts.real, synthetic_deal_points: counts.synthetic, synthetic: counts.synthetic > 0 },
+    data: { real_deal_points: isAllowed(preciseReaders, request.principal) ? counts.real : null, synthetic_deal_points: counts.synthetic, synthetic: counts.synthetic > 0 },
     map: { basemap_url: app.config.basemapUrl },
   };
   });

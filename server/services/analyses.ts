@@ -4,6 +4,7 @@
  * and yield to the event loop between months, so the server keeps answering.
  */
 import { coarsenOutside, type CellArea } from '../domain/disclosure.js';
+import { shownEvent } from '../queries/aggregates.js';
 import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -21,14 +22,18 @@ import { NotFoundError } from '../errors.js';
 
 interface HistoryRow { id: string; longitude: number; latitude: number; cell: string; commune: string; commune_name: string; size_class: string; department: string; history: { status: string; on: string; operation: number | null }[] }
 
-/** Every deal point with its active periods and the operations that dismantled it. */
-export async function loadHistories(db: pg.Pool): Promise<PointHistory[]> {
+/**
+ * Every deal point with its active periods and the operations that dismantled it. `scope`: the
+ * principal's departments (null: national); the status changes of operations under way outside
+ * them are left out, as in every aggregated answer (queries/aggregates.ts).
+ */
+export async function loadHistories(db: pg.Pool, scope: string[] | null = null): Promise<PointHistory[]> {
   const { rows } = await db.query<HistoryRow>(`
     SELECT d.id, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude, d.h3_r8 AS cell, d.commune_insee AS commune, c.name AS commune_name,
            s.size_class, c.department_code AS department,
            (SELECT json_agg(json_build_object('status', e.status, 'on', e.effective_on, 'operation', e.operation_id) ORDER BY e.effective_on)
-              FROM deal_point_status_events e WHERE e.deal_point_id = d.id) AS history
-    FROM deal_points d JOIN communes c ON c.insee = d.commune_insee JOIN commune_size_classes s ON s.insee = c.insee`);
+              FROM deal_point_status_events e WHERE e.deal_point_id = d.id AND ${shownEvent('$1')}) AS history
+    FROM deal_points d JOIN communes c ON c.insee = d.commune_insee JOIN commune_size_classes s ON s.insee = c.insee`, [scope]);
   return rows.map((row) => {
     const history = row.history ?? [];
     const periods: PointHistory['periods'] = [];
@@ -75,7 +80,7 @@ async function operationInputs(db: pg.Pool, id: number, bufferRings: number, sco
   const areas = operationAreas(targetCells(operation.target), bufferRings);
   const [lat, lon] = cellToLatLng([...areas.target][0]);
   // Other departments' points at the centre of their resolution-8 cell (see domain/disclosure).
-  return { operation, areas, centre: [lon, lat] as [number, number], points: coarsenOutside(await loadHistories(db), scope) };
+  return { operation, areas, centre: [lon, lat] as [number, number], points: coarsenOutside(await loadHistories(db, scope), scope) };
 }
 type OperationInputs = Awaited<ReturnType<typeof operationInputs>>;
 
@@ -122,7 +127,7 @@ export async function operationSummary(db: pg.Pool, id: number, effectOptions: E
   return { effect, wake, ...readOperation(effect, wake) };
 }
 
-export async function sizeClassShiftAnalysis(db: pg.Pool, options: { operation: number | null; region: string | null; month: string | null; windowMonths: number }) {
+export async function sizeClassShiftAnalysis(db: pg.Pool, options: { operation: number | null; region: string | null; month: string | null; windowMonths: number; scope?: string[] | null }) {
   let region = options.region;
   let month = options.month;
   let operationName: string | null = null;
@@ -138,7 +143,7 @@ export async function sizeClassShiftAnalysis(db: pg.Pool, options: { operation: 
   const pivot = monthIndex(month);
   const from = pivot - options.windowMonths - 6;
   const to = pivot + options.windowMonths + 6;
-  const base = { from, to, bbox: null, departments: null, dataset: null, commune: null };
+  const base = { from, to, bbox: null, departments: null, dataset: null, commune: null, underWayVisibleIn: options.scope ?? null };
   const [regional, national] = await Promise.all([
     monthlySeries(db, 'size_class', { ...base, region }),
     monthlySeries(db, 'size_class', { ...base, region: null }),
@@ -164,7 +169,7 @@ export async function watchlist(db: pg.Pool, options: {
   asOf: string; radiusM: number; months: number; reachKm: number; departments: string[] | null;
   operationNameable?: (operation: { department_code: string; ended_on: string | null }) => boolean;
 }) {
-  const points = await loadHistories(db);
+  const points = await loadHistories(db, options.departments);
   const { rows } = await db.query<{ id: string; name: string; started_on: string; ended_on: string | null; department_code: string; x: number; y: number }>(
     `SELECT id, name, started_on::text, ended_on::text, department_code, ST_X(ST_Centroid(target)) AS x, ST_Y(ST_Centroid(target)) AS y FROM operations`);
   const nameable = options.operationNameable ?? (() => true);

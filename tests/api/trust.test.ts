@@ -503,6 +503,44 @@ describe.each(targets())('trust: attacks as each role on the %s database', (targ
     expect(tried).toBe(3);
   });
 
+  it('keeps another department\'s operation under way out of an analyst\'s analyses, and report clusters within a department', async () => {
+    const pool = context.database.pool;
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    // A Bouches-du-Rhône point active today, and an 84 operation whose target also covers its cell.
+    const { rows: [victim] } = await pool.query(`SELECT d.id, ST_X(d.geom) AS lon, ST_Y(d.geom) AS lat, d.version FROM deal_points d JOIN communes c ON c.insee = d.commune_insee
+      JOIN deal_point_active_periods p ON p.deal_point_id = d.id WHERE c.department_code = '13' AND p.active_until IS NULL ORDER BY d.id LIMIT 1`);
+    const square = (lon: number, lat: number, h: number) => [[[lon - h, lat - h], [lon + h, lat - h], [lon + h, lat + h], [lon - h, lat + h], [lon - h, lat - h]]];
+    // Started one month ago to the day: the effect's first monthly date after it is today.
+    const now = new Date();
+    const lastDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0)).getUTCDate();
+    const monthAgo = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, Math.min(now.getUTCDate(), lastDay))).toISOString().slice(0, 10);
+    const own = await as(cross84).post('/api/operations', { name: 'Sonde 84', kind: 'autre', started_on: monthAgo, ended_on: monthAgo,
+      target: { type: 'MultiPolygon', coordinates: [square(5.05, 44.05, 0.05), square(victim.lon, victim.lat, 0.012)] } });
+    expect(own.status).toBe(201);
+    const effect = async () => JSON.stringify((await as(cross84).get(`/api/analyses/operations/${own.body.id}/effect?after_months=1&before_months=1&buffer_rings=1`)).body.counts);
+    const shift = async () => JSON.stringify((await as(cross84).get(`/api/analyses/size-class-shift?region=93&month=${day(0).slice(0, 7)}&window_months=1`)).body.series);
+    const [effectBefore, shiftBefore] = [await effect(), await shift()];
+    const secret = await send(context.app, 'POST', '/api/operations', { name: 'Secret 13', kind: 'operation_ampleur', started_on: day(-1), target: squareAround(victim.lon, victim.lat, 0.002) });
+    expect((await send(context.app, 'POST', `/api/deal-points/${victim.id}/status-changes`, { version: victim.version, status: 'dismantled', effective_on: day(0), operation_id: secret.body.id })).status).toBe(200);
+    expect(await effect()).toBe(effectBefore);
+    expect(await shift()).toBe(shiftBefore);
+    // The national analyst, and everyone once the operation has ended, see the strike.
+    const { rows: [{ version }] } = await pool.query('SELECT version FROM operations WHERE id = $1', [secret.body.id]);
+    await send(context.app, 'PATCH', `/api/operations/${secret.body.id}`, { version, ended_on: day(-1) });
+    expect(await shift()).not.toBe(shiftBefore);
+    expect(await effect()).not.toBe(effectBefore);
+    // Public reports 70 m apart across the 13/84 border (Meyrargues, Pertuis) are two clusters.
+    const [a, b] = [
+      await createReport(pool, { longitude: 5.548, latitude: 43.6597, precision: 'pin', seen: ['vente'], timesOfDay: [], description: null }),
+      await createReport(pool, { longitude: 5.548, latitude: 43.6603, precision: 'pin', seen: ['vente'], timesOfDay: [], description: null }),
+    ];
+    const { rows } = await pool.query('SELECT id, cluster_id, department_code FROM public_reports WHERE receipt = ANY($1::text[]) ORDER BY id', [[a.receipt, b.receipt]]);
+    expect(rows.map((r) => r.department_code)).toEqual(['13', '84']);
+    expect(rows[1].cluster_id).toBe(rows[1].id);
+    // And the public health check gives no live count of real points.
+    expect((await as(null).get('/api/health')).body.data.real_deal_points).toBeNull();
+  });
+
   it('never lets an admin hold a usable password: accounts are activated by their users', async () => {
     const admin = await signInAs(context, 'admin');
     const username = `ofast.nouveau.${Date.now() % 100000}`;
