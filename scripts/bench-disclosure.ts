@@ -2,7 +2,8 @@
  * Cost of disclosure control: the aggregate endpoints as a national analyst (precise) and as a
  * deputy (whole cells, cell-key perturbation), against the raw SQL they wrap, measured in the same
  * run on the demo scenario. On DATABASE_URL when set (its business tables are replaced), else on an
- * in-memory PGlite.   npm run bench -- disclosure   (options: --runs 15)
+ * in-memory PGlite.   npm run bench -- disclosure   (options: --runs 15, --copies 10 for 10x the demo:
+ * every deal point and its history copied in place)
  */
 import { parseArgs } from 'node:util';
 import { buildApp } from '../server/app.js';
@@ -14,8 +15,9 @@ import { buildScenarioFiles, loadScenario } from '../server/services/scenario.js
 import { createUser } from '../server/services/auth.js';
 import { activeSpans } from '../server/queries/time-series.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string' }, copies: { type: 'string' } } });
 const runs = Number(values.runs ?? 15);
+const copies = Number(values.copies ?? 1);
 const url = process.env.DATABASE_URL;
 console.log(url ? 'database: PostgreSQL from DATABASE_URL' : 'database: in-memory PGlite');
 const database = url ? await openExternalDatabase(url) : await openEmbeddedDatabase({ dataDirectory: null });
@@ -23,7 +25,21 @@ await migrate(database.pool);
 await loadReferenceData(database.pool);
 await database.pool.query('TRUNCATE public_reports, deal_point_observations, deal_point_status_events, deal_points, operations, networks RESTART IDENTITY CASCADE');
 const loaded = await loadScenario(database.pool, buildScenarioFiles(20190101, 'planted'));
-console.log(`scenario: ${loaded.dealPoints} deal points`);
+for (let k = 1; k < copies; k++) {
+  await database.pool.query(`
+    WITH copied AS (
+      INSERT INTO deal_points (geom, commune_insee, h3_r7, h3_r8, h3_r9, products, source_code, external_id, network_id, dataset)
+      SELECT geom, commune_insee, h3_r7, h3_r8, h3_r9, products, source_code, external_id || '-x' || $1, network_id, dataset
+      FROM deal_points WHERE external_id NOT LIKE '%-x%' RETURNING id, source_code, external_id)
+    INSERT INTO deal_point_status_events (deal_point_id, status, effective_on, operation_id)
+    SELECT c.id, e.status, e.effective_on, e.operation_id FROM copied c
+    JOIN deal_points o ON o.source_code = c.source_code AND o.external_id || '-x' || $1 = c.external_id
+    JOIN deal_point_status_events e ON e.deal_point_id = o.id`, [String(k)]);
+  process.stdout.write(`\rcopies: ${k + 1}/${copies}`);
+}
+if (copies > 1) { await database.pool.query('ANALYZE deal_points, deal_point_status_events'); console.log(); }
+const { rows: [{ n }] } = await database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM deal_points');
+console.log(`scenario: ${loaded.dealPoints} deal points${copies > 1 ? ` x ${copies} = ${n}` : ''}`);
 const app = await buildApp({ database, databaseVersions: await readVersions(database.pool), config: loadConfig({}), serveWeb: false });
 const sessions: Record<string, string> = {};
 for (const role of ['national_analyst', 'deputy'] as const) {
@@ -54,7 +70,7 @@ const get = (role: string, path: string) => async () => {
 const cases = [
   { name: 'national cube r7, 84 months', path: '/api/aggregates/deal-points/cube?resolution=7&from=2019-01&to=2025-12', raw: [null, null, null, null] },
   { name: 'cube r7 over the Marseille-Avignon box', path: '/api/aggregates/deal-points/cube?resolution=7&from=2019-01&to=2025-12&bbox=4.6,43.1,5.8,44.2', raw: [4.6, 43.1, 5.8, 44.2] },
-  { name: 'series by size class, Marseille-Avignon box', path: '/api/aggregates/deal-points/series?by=size_class&from=2019-01&to=2025-12&bbox=4.6,43.1,5.8,44.2', raw: [4.6, 43.1, 5.8, 44.2] },
+  { name: 'monthly series, Marseille-Avignon box', path: '/api/aggregates/deal-points/series?from=2019-01&to=2025-12&bbox=4.6,43.1,5.8,44.2', raw: [4.6, 43.1, 5.8, 44.2] },
 ];
 console.log(`medians of ${runs} runs`);
 for (const c of cases) {

@@ -13,7 +13,7 @@ import { parse } from 'csv-parse/sync';
 import { loadConfig } from '../server/config.js';
 import { prepareDatabase } from '../server/server.js';
 import { importFile } from '../server/services/imports.js';
-import { referenceDirectory } from '../server/reference-data.js';
+import { referenceDirectory } from '../server/reference-files.js';
 import { progressReporter } from './progress.js';
 
 const rowCount = Number(process.argv[2] ?? 100_000);

@@ -16,8 +16,6 @@ import { importCrimeStatisticsWith } from './services/crime-statistics.js';
 
 import { referenceDirectory } from './reference-files.js';
 
-export { referenceDirectory };
-
 export type ReferenceProgress = (step: string, done: number, total: number) => void;
 
 interface ReferenceFile {

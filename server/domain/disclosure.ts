@@ -66,9 +66,8 @@ export const preciseDisclosure: Disclosure = Object.freeze({ unitResolution: nul
  * to (null: all of France).
  */
 export function disclosureFor(principal: Principal | null, departments: readonly string[] | null): Disclosure {
-  if (!principal || principal.role === 'admin') return { unitResolution: 7, perturb: true };
-  if (principal.role === 'national_analyst') return preciseDisclosure;
-  if (principal.role === 'deputy') return { unitResolution: 7, perturb: true };
+  if (principal?.role === 'national_analyst') return preciseDisclosure;
+  if (principal?.role !== 'departmental_analyst' && principal?.role !== 'prefect') return { unitResolution: 7, perturb: true };
   const inScope = departments !== null && departments.length > 0 && departments.every((d) => principal.departments.includes(d));
   return inScope ? preciseDisclosure : { unitResolution: 8, perturb: false };
 }
@@ -157,6 +156,15 @@ export function bboxCellArea(bbox: Bbox, resolution: number): CellArea {
   };
 }
 
+/**
+ * The whole-cell areas a bbox becomes under `disclosure` (none when the principal sees every point):
+ * cells of the coarser of `resolution` (the answer's own, if it is made of cells) and the unit.
+ */
+export function bboxAreas(bbox: Bbox | null, disclosure: Disclosure, resolution: number | null = null): CellArea[] {
+  if (!bbox || disclosure.unitResolution === null) return [];
+  return [bboxCellArea(bbox, Math.min(resolution ?? disclosure.unitResolution, disclosure.unitResolution))];
+}
+
 /** A given set of cells (an operation's target snapped to whole cells). */
 export function cellSetArea(cells: Iterable<string>, resolution: number): CellArea {
   const set = new Set(cells);
@@ -183,8 +191,8 @@ export function polygonCells(geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon, r
  * resolution-8 cell, so that no distance, count within a radius or average an analysis returns
  * locates them more finely than the cell the principal may see anyway. Null: all departments.
  */
-export function coarsenOutside<T extends { department: string; cell: string; longitude: number; latitude: number }>(points: readonly T[], departments: readonly string[] | null): T[] {
-  if (departments === null) return [...points];
+export function coarsenOutside<T extends { department: string; cell: string; longitude: number; latitude: number }>(points: readonly T[], departments: readonly string[] | null): readonly T[] {
+  if (departments === null) return points;
   return points.map((point) => {
     if (departments.includes(point.department)) return point;
     const [latitude, longitude] = cellToLatLng(point.cell);

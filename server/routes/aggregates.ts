@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AnyRecord, Bbox, Dataset, DepartmentCode, Id, InseeCode, StringEnum, errorResponses } from '../schemas/common.js';
 import { aggregateReaders, finestAggregateResolution, inPreciseScope, preciseScope, type Principal } from '../domain/access.js';
-import { bboxCellArea, cellSetArea, disclosureFor, underWayVisibleIn, polygonCells, publishedCount, suppressionThreshold, type CellArea, type Disclosure } from '../domain/disclosure.js';
+import { bboxAreas, cellSetArea, disclosureFor, underWayVisibleIn, polygonCells, publishedCount, suppressionThreshold, type Disclosure } from '../domain/disclosure.js';
 import { monthPattern, parseMonthWindow, type MonthlyCounts } from '../domain/months.js';
 import { cellMonthCube, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
 import { countByCell, countByCommune, countByDepartment, cellFeature } from '../services/aggregates.js';
@@ -128,10 +128,7 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     const departments = query.department ? [query.department] : null;
     const disclosure = disclosureFor(request.principal, departments);
     const bbox = query.bbox ? parseBbox(query.bbox, 'bbox') : null;
-    const areas: CellArea[] = [];
-    if (bbox && disclosure.unitResolution !== null) {
-      areas.push(bboxCellArea(bbox, Math.min(cubeResolution ?? disclosure.unitResolution, disclosure.unitResolution)));
-    }
+    const areas = bboxAreas(bbox, disclosure, cubeResolution);
     const filter: SeriesFilter = {
       ...monthWindow(query), bbox: areas.length ? null : bbox, departments, dataset: query.dataset ?? null, region: null, commune: null, areas,
       underWayVisibleIn: underWayVisibleIn(request.principal, disclosure),

@@ -12,7 +12,7 @@ import { defaultEffectOptions } from '../domain/analytics/displacement.js';
 import { defaultWakeOptions } from '../domain/analytics/wake.js';
 import { monthPattern, parseMonthWindow } from '../domain/months.js';
 import * as analyses from '../services/analyses.js';
-import { bboxCellArea, disclosureFor, underWayVisibleIn } from '../domain/disclosure.js';
+import { bboxAreas, disclosureFor, underWayVisibleIn } from '../domain/disclosure.js';
 import { getOperation } from '../services/operations.js';
 import { assertRecordInScope, departmentFilter, operationNameable, workScope } from './scope.js';
 import { parseBbox } from '../services/filters.js';
@@ -145,7 +145,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     const departments = body.department ? [body.department] : null;
     const bbox = body.bbox ? parseBbox(body.bbox, 'bbox') : null;
     const disclosure = disclosureFor(request.principal, departments);
-    const areas = bbox && disclosure.unitResolution !== null ? [bboxCellArea(bbox, Math.min(body.resolution, disclosure.unitResolution))] : [];
+    const areas = bboxAreas(bbox, disclosure, body.resolution);
     request.auditDetail = `resolution=${body.resolution}${body.department ? `&department=${body.department}` : ''}${body.bbox ? `&bbox=${body.bbox}` : ''}`;
     const job = analyses.startHotSpotJob(pool(), request.principal!.userId, {
       resolution: body.resolution, from, to, departments, bbox, permutations: body.permutations ?? 99, seed: 20190101,

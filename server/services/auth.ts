@@ -55,6 +55,11 @@ export async function createUser(db: pg.Pool, user: NewUser): Promise<{ id: numb
   return rows[0];
 }
 
+/** What is stored of an activation code: typed with or without dashes, spaces or in lower case alike. */
+function activationDigest(code: string): string {
+  return sha256(code.toUpperCase().replace(/[\s-]/g, ''));
+}
+
 function newActivationSecret(): string {
   // 20 characters of an unambiguous alphabet, in groups of 5: about 100 bits.
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -73,7 +78,7 @@ export async function inviteUser(db: pg.Pool, user: InvitedUser, createdBy: numb
   const { rows } = await db.query<{ id: number; expires: Date }>(
     `INSERT INTO users (username, password_hash, role, department_codes, activation_hash, activation_expires_at, created_by)
      VALUES ($1, NULL, $2, $3, $4, now() + make_interval(hours => $5), $6) ON CONFLICT (username) DO NOTHING RETURNING id, activation_expires_at AS expires`,
-    [user.username, user.role, departments, sha256(code), activationHours, createdBy],
+    [user.username, user.role, departments, activationDigest(code), activationHours, createdBy],
   );
   if (rows.length === 0) throw new DuplicateError('username', 'is already taken');
   return { id: rows[0].id, activation_code: code, activation_expires_at: rows[0].expires.toISOString() };
@@ -85,7 +90,7 @@ export async function resetActivation(db: pg.Pool, id: number): Promise<{ id: nu
   const { rows } = await db.query<{ expires: Date }>(
     `UPDATE users SET password_hash = NULL, activation_hash = $2, activation_expires_at = now() + make_interval(hours => $3), activated_at = NULL,
        approved_at = CASE WHEN role = 'admin' THEN approved_at ELSE NULL END, approved_by = NULL
-     WHERE id = $1 RETURNING activation_expires_at AS expires`, [id, sha256(code), activationHours],
+     WHERE id = $1 RETURNING activation_expires_at AS expires`, [id, activationDigest(code), activationHours],
   );
   if (rows.length === 0) throw new NotFoundError('user', id);
   await db.query('DELETE FROM sessions WHERE user_id = $1', [id]);
@@ -97,11 +102,10 @@ export async function resetActivation(db: pg.Pool, id: number): Promise<{ id: nu
 export async function activateAccount(db: pg.Pool, username: string, code: string, password: string): Promise<boolean> {
   const reason = passwordProblem(password);
   if (reason) throw new InvalidInputError([{ field: 'body.password', reason }]);
-  const normalised = code.trim().toUpperCase().replace(/\s+/g, '');
   const { rowCount } = await db.query(
     `UPDATE users SET password_hash = $3, activation_hash = NULL, activation_expires_at = NULL, activated_at = now()
      WHERE username = $1 AND active AND activation_hash = $2 AND activation_expires_at > now()`,
-    [username, sha256(normalised), await hash(password)],
+    [username, activationDigest(code), await hash(password)],
   );
   return rowCount === 1;
 }

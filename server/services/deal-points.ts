@@ -28,7 +28,6 @@ export function dealPointFeature(row: DealPointRow) {
   };
 }
 
-export { today } from '../domain/dates.js';
 
 export async function getDealPoint(db: pg.Pool | pg.PoolClient, id: number, at = today()) {
   const { rows } = await db.query<DealPointRow>(sql.selectDealPointById, [at, id]);
