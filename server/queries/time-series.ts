@@ -3,7 +3,7 @@ import { shownEvent } from './aggregates.js';
  * Active periods of deal points, clipped to a window of months, each with the key it is counted
  * under. $1 first month (date), $2 last month (date), $3-$6 bbox (NULL: all), $7 departments,
  * $8 dataset, $9 region, $10 commune, $11 operation (points inside its target area), $12 departments
- * whose operations under way may show (NULL: all; see queries/aggregates.ts).
+ * whose operations under way may show (NULL: all; see queries/aggregates.ts), $13 communes (a list).
  * `last` is the last month the point is active in (the day before it stops), capped at $2.
  */
 export function activeSpans(keyExpression: string): string {
@@ -25,5 +25,6 @@ WHERE p.status IN ('active', 'reopened') AND p.active_from < ($2::date + interva
   AND ($8::text IS NULL OR d.dataset = $8)
   AND ($9::text IS NULL OR c.region_code = $9)
   AND ($10::text IS NULL OR c.insee = $10)
+  AND ($13::text[] IS NULL OR c.insee = ANY($13::text[]))
   AND ($11::bigint IS NULL OR EXISTS (SELECT 1 FROM operations o WHERE o.id = $11 AND o.target && d.geom AND ST_Intersects(o.target, d.geom)))`;
 }

@@ -9,6 +9,8 @@ export interface SeriesFilter {
   from: number; to: number;
   bbox: Bbox | null; departments: string[] | null; dataset: string | null;
   region: string | null; commune: string | null; operation?: number | null;
+  /** A list of communes (whole communes: a deputy's constituency, say). */
+  communes?: string[] | null;
   /** Whole cells the answer is restricted to (disclosure control); every area must accept a point's cell. */
   areas?: CellArea[];
   /** Departments whose operations under way may show in the counts (null: all). */
@@ -35,7 +37,7 @@ export async function fetchSpans(db: pg.Pool, key: SeriesKey, filter: SeriesFilt
   const { rows } = await db.query<{ point_id: string; key: string; first: number; last: number; record_key: number; cell7: string; cell8: string }>(activeSpans(keyExpressions[key]), [
     monthStart(filter.from), monthStart(filter.to),
     envelope?.[0] ?? null, envelope?.[1] ?? null, envelope?.[2] ?? null, envelope?.[3] ?? null,
-    filter.departments, filter.dataset, filter.region, filter.commune, filter.operation ?? null, filter.underWayVisibleIn ?? null,
+    filter.departments, filter.dataset, filter.region, filter.commune, filter.operation ?? null, filter.underWayVisibleIn ?? null, filter.communes ?? null,
   ]);
   const kept = areas.length
     ? rows.filter((row) => areas.every((area) => area.accepts(area.resolution >= 8 ? row.cell8 : cellAt(row.cell7, area.resolution, 7))))
