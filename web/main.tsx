@@ -14,6 +14,8 @@ import { AuditPage } from './pages/audit-page';
 import { ModerationPage } from './pages/moderation-page';
 import { MapPage } from './pages/map-page';
 import { OperationPage } from './pages/operation-page';
+import { SnapshotsPage } from './pages/snapshots-page';
+import { SnapshotPage } from './pages/snapshot-page';
 
 const mapRoles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
 
@@ -38,6 +40,10 @@ function App() {
   else if (path.startsWith('/moderation')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ModerationPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/admin/journal')) page = me?.user?.role === 'admin' ? <AuditPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (/^\/operations\/\d+$/.test(path)) page = me?.user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(me.user.role) ? <OperationPage id={Number(path.split('/')[2])} /> : me ? <p role="alert">Réservé aux analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if (path.startsWith('/instantanes')) {
+    const id = /^\/instantanes\/(I-[0-9A-Z]{12})$/.exec(path)?.[1];
+    page = me?.user && mapRoles.includes(me.user.role) ? (id ? <SnapshotPage id={id} /> : <SnapshotsPage />) : me ? <p role="alert">Réservé aux députés, analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  }
   else if ((path === '/' || path.startsWith('/carte')) && me?.user && mapRoles.includes(me.user.role)) page = health ? <MapPage me={me} basemapUrl={health.map?.basemap_url ?? null} /> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/carte')) page = me ? <p role="alert">Réservé aux analystes, préfectures et députés : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path === '/' && !me) page = <p role="status">Chargement…</p>;

@@ -106,3 +106,6 @@ JOIN communes c ON c.insee = k.insee WHERE u.id = $1 ORDER BY c.insee`;
 
 /** Ties a deputy ($1 user id) to the communes of its constituency ($2). */
 export const setConstituency = `UPDATE users SET constituency_insee = $2::text[] WHERE id = $1 AND role = 'deputy' RETURNING id`;
+
+/** The demo deputy's constituency ($1 username, $2 communes), set once (never over an admin's choice). */
+export const demoConstituency = `UPDATE users SET constituency_insee = $2::text[] WHERE username = $1 AND role = 'deputy' AND cardinality(constituency_insee) = 0`;

@@ -9,6 +9,7 @@ import type pg from 'pg';
 import type { Role } from '../domain/access.js';
 import { hash, verify } from '@node-rs/argon2';
 import { createUser } from './auth.js';
+import { demoConstituency } from '../queries/snapshots.js';
 
 export interface DemoAccount { username: string; password: string; role: Role; departments: string[]; label: string }
 
@@ -47,5 +48,7 @@ export async function ensureDemoAccounts(db: pg.Pool, dataDirectory: string): Pr
     accounts.push({ ...account, password });
   }
   writeFileSync(file, JSON.stringify(accounts, null, 1) + '\n', { mode: 0o600 });
+  // The demo deputy's constituency (its default snapshot area): Pertuis and its neighbours, once.
+  await db.query(demoConstituency, ['depute84', ['84003', '84026', '84068', '84089', '84133']]);
   return accounts;
 }

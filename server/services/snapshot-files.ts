@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { stringify } from 'csv-stringify/sync';
 import { chartPrimitives } from '../domain/snapshots/chart.js';
 import { csvColumns, snapshotCsvRows } from '../domain/snapshots/csv-rows.js';
-import { countLabel, frenchTimestamp, methodParagraphs, periodLabel, type SnapshotDocument } from '../domain/snapshots/document.js';
+import { countLabel, frenchNumber, frenchTimestamp, methodParagraphs, periodLabel, type SnapshotDocument } from '../domain/snapshots/document.js';
 import { a4, frontPagePrimitives, type Primitive } from '../domain/snapshots/drawing.js';
 import { snapshotGeoJson } from '../domain/snapshots/geojson.js';
 
@@ -78,25 +78,48 @@ function figuresPages(doc: PDFKit.PDFDocument, document: SnapshotDocument) {
   heading(doc, 'Tendance mensuelle : la zone, son département et la France');
   for (const series of data.series) {
     if (doc.y + 110 > a4.height - margin) doc.addPage();
-    const box = { x: margin, y: doc.y + 4, w: contentWidth, h: 100 };
+    const box = { x: margin, y: doc.y + 4, w: contentWidth, h: 92 };
     drawPrimitives(doc, chartPrimitives(data.months, series, box));
     doc.y = box.y + box.h + 8;
   }
   heading(doc, `Répartition par taille de commune (${data.map.month})`);
   if (data.size_classes) for (const s of data.size_classes) line(doc, `${s.label} : ${countLabel(s.count)}`);
   else line(doc, 'Non disponible pour une zone dessinée : ses cellules H3 entières ne se découpent pas par commune.');
-  heading(doc, 'Opérations terminées dans la zone ou à moins de 20 km');
+  heading(doc, 'Opérations terminées dans la zone ou à moins de 60 km');
   if (!data.operations.length) line(doc, 'Aucune opération terminée sur la période.');
-  for (const o of data.operations) line(doc, `${o.name} (${o.department_code}) — du ${o.started_on} au ${o.ended_on} — ${o.distance_km === 0 ? 'dans la zone' : `à ${o.distance_km.toLocaleString('fr-FR')} km`}`);
+  for (const o of data.operations) line(doc, `${o.name} (${o.department_code}) — du ${o.started_on} au ${o.ended_on} — ${o.distance_km === 0 ? 'dans la zone' : `à ${frenchNumber(o.distance_km, 1)} km`}`);
   heading(doc, 'Signalements publics (plateforme de signalement, mesure 16)');
   line(doc, `Reçus sur la période : ${countLabel(data.reports.received)} ; dont acceptés par la CROSS : ${countLabel(data.reports.accepted)}.`);
   heading(doc, 'Indicateurs SSMSI (personnes mises en cause pour 1 000 habitants)');
   if (!data.indicators.length) line(doc, 'Aucune statistique SSMSI pour ces années.');
-  const years = [...new Set(data.indicators.map((i) => i.year))].sort();
-  for (const year of years) {
-    const parts = data.indicators.filter((i) => i.year === year)
-      .map((i) => `${i.name}, ${i.indicator} : ${i.rate_per_1000 === null ? 'non diffusé' : i.rate_per_1000.toLocaleString('fr-FR', { maximumFractionDigits: 2 })}`);
-    line(doc, `${year} — ${parts.join(' ; ')}`, 8);
+  table(doc, ssmsiTable(document));
+}
+
+/** SSMSI rates as rows: year, then trafficking and use for each scope (zone, departments, France). */
+function ssmsiTable(document: SnapshotDocument): string[][] {
+  const { indicators } = document.data;
+  const scopes = [...new Map(indicators.map((i) => [`${i.scope}:${i.code}`, i.name])).entries()];
+  const header = ['Année', ...scopes.flatMap(([, name]) => [`${name} — trafic`, `${name} — usage`])];
+  const years = [...new Set(indicators.map((i) => i.year))].sort();
+  return [header, ...years.map((year) => [String(year), ...scopes.flatMap(([key]) => ['trafic de stupéfiants', 'usage de stupéfiants'].map((indicator) => {
+    const found = indicators.find((i) => `${i.scope}:${i.code}` === key && i.year === year && i.indicator === indicator);
+    return found?.rate_per_1000 === null || found === undefined ? 'n.d.' : frenchNumber(found.rate_per_1000, 2);
+  }))])];
+}
+
+function table(doc: PDFKit.PDFDocument, rows: string[][]) {
+  if (rows.length < 2) return;
+  const widths = rows[0].map((_, i) => (i === 0 ? 40 : (contentWidth - 40) / (rows[0].length - 1)));
+  for (const [r, row] of rows.entries()) {
+    if (doc.y + 14 > a4.height - margin) doc.addPage();
+    const y = doc.y;
+    let x = margin;
+    doc.font(r === 0 ? 'bold' : 'regular').fontSize(r === 0 ? 7 : 8).fillColor('#161616');
+    const height = Math.max(...row.map((cell, i) => doc.heightOfString(cell, { width: widths[i] - 4 })));
+    row.forEach((cell, i) => { doc.text(cell, x, y, { width: widths[i] - 4 }); x += widths[i]; });
+    doc.moveTo(margin, y + height + 1.5).lineTo(margin + contentWidth, y + height + 1.5).lineWidth(0.3).strokeColor('#cecece').stroke();
+    doc.x = margin;
+    doc.y = y + height + 3;
   }
 }
 

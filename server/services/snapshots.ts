@@ -9,15 +9,16 @@ import { latLngToCell } from 'h3-js';
 import type { Principal } from '../domain/access.js';
 import { addKey, cellAt, publishedCount, suppressionThreshold } from '../domain/disclosure.js';
 import { monthStart } from '../domain/months.js';
-import { buildSnapshotDocument, canonicalJson, periodLabel, publishedSeries, type SnapshotData, type SnapshotDocument, type SnapshotIndicator, type SnapshotParameters } from '../domain/snapshots/document.js';
+import { canonicalJson, periodLabel, publishedSeries, type SnapshotData, type SnapshotDocument, type SnapshotIndicator, type SnapshotParameters } from '../domain/snapshots/document.js';
 import { NotFoundError, UnprocessableError } from '../errors.js';
 import { cellMonthCube, monthlySeries, type SeriesFilter } from './time-series.js';
 import { baseFilter, resolveArea, type ResolvedArea } from './snapshot-area.js';
 import * as sql from '../queries/snapshots.js';
 import * as aggregateSql from '../queries/aggregates.js';
+import { buildSnapshotDocument } from '../domain/snapshots/stamp.js';
 
 /** Operations within this distance of the area are listed as "near". */
-export const operationsNearMetres = 20_000;
+export const operationsNearMetres = 60_000;
 const receiptAlphabet = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
 export function newSnapshotId(prefix: 'I' | 'R'): string {

@@ -3,7 +3,7 @@
  * department, France), each on its own scale, so that a town's few points and France's thousands
  * can be read side by side. Months published as "< 5" are marked along the axis, never drawn as a value.
  */
-import { countLabel, type SnapshotSeries } from './document.js';
+import { countLabel, frenchNumber, type SnapshotSeries } from './document.js';
 import type { Primitive } from './drawing.js';
 
 export function chartPrimitives(months: readonly string[], series: SnapshotSeries, box: { x: number; y: number; w: number; h: number }): Primitive[] {
@@ -21,7 +21,7 @@ export function chartPrimitives(months: readonly string[], series: SnapshotSerie
   out.push({ type: 'text', x: box.x, y: box.y, text: `${series.label} — ${countLabel(first)} au premier mois, ${countLabel(last)} au dernier`, size: 8, bold: true, colour: '#161616', align: 'left' });
   out.push({ type: 'line', points: [[left, top], [left, bottom], [right, bottom]], stroke: '#929292', width: 0.5 });
   for (const tick of [0, max]) {
-    out.push({ type: 'text', x: left - 4, y: y(tick) - 3.5, text: tick.toLocaleString('fr-FR'), size: 6.5, bold: false, colour: '#3a3a3a', align: 'right' });
+    out.push({ type: 'text', x: left - 4, y: y(tick) - 3.5, text: frenchNumber(tick), size: 6.5, bold: false, colour: '#3a3a3a', align: 'right' });
   }
   months.forEach((month, i) => {
     if (month.endsWith('-01')) {

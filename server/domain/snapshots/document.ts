@@ -4,7 +4,6 @@
  * format (PDF, PNG, CSV, GeoJSON) is drawn from this document alone, so a snapshot reopened after
  * the data changed gives the same bytes.
  */
-import { createHash } from 'node:crypto';
 import { publishedCount, suppressionThreshold } from '../disclosure.js';
 
 export const snapshotMethodVersion = 'sillage-instantane-1.0';
@@ -68,23 +67,25 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** SHA-256 (hex) of the canonical JSON of the parameters and the data. */
-export function snapshotHash(parameters: SnapshotParameters, data: SnapshotData, methodVersion = snapshotMethodVersion): string {
-  return createHash('sha256').update(canonicalJson({ method_version: methodVersion, parameters, data })).digest('hex');
-}
-
-export function buildSnapshotDocument(id: string, createdAt: string, parameters: SnapshotParameters, data: SnapshotData): SnapshotDocument {
-  return { format: 'sillage-instantane', id, created_at: createdAt, method_version: snapshotMethodVersion, parameters, data, sha256: snapshotHash(parameters, data) };
-}
-
 /** Publishes monthly counts with their cell keys ("< 5" as null, others perturbed). */
 export function publishedSeries(values: readonly number[], keys: readonly number[]): Published[] {
   return values.map((value, i) => publishedCount(value, keys[i]));
 }
 
+/**
+ * A number the French way, the same in Node and every browser: thousands separated by a no-break
+ * space, a decimal comma. @example frenchNumber(12345.678, 2) === '12\u00a0345,68'
+ */
+export function frenchNumber(value: number, decimals = 0): string {
+  const [whole, fraction] = Math.abs(value).toFixed(decimals).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+  const trimmed = fraction?.replace(/0+$/, '');
+  return `${value < 0 ? '−' : ''}${grouped}${trimmed ? `,${trimmed}` : ''}`;
+}
+
 /** A published count in words: "< 5", or the number in French. */
 export function countLabel(count: Published): string {
-  return count === null ? `< ${suppressionThreshold}` : count.toLocaleString('fr-FR');
+  return count === null ? `< ${suppressionThreshold}` : frenchNumber(count);
 }
 
 /** "janvier 2019 – décembre 2025". */

@@ -5,7 +5,7 @@
  * map. y grows downwards; a text's y is its top.
  */
 import { cellToBoundary } from 'h3-js';
-import { countLabel, frenchTimestamp, periodLabel, type Published, type SnapshotDocument } from './document.js';
+import { countLabel, frenchNumber, frenchTimestamp, periodLabel, type Published, type SnapshotDocument } from './document.js';
 
 export type Primitive =
   | { type: 'polygon'; rings: number[][][]; fill: string | null; stroke: string | null; width: number }
@@ -94,7 +94,7 @@ export function mapPrimitives(document: SnapshotDocument, box: { x: number; y: n
   const barY = box.y + box.h - 14;
   out.push({ type: 'rect', x: box.x + 10, y: barY - 10, w: barWidth + 44, h: 20, fill: '#ffffff', stroke: null, width: 0 });
   out.push({ type: 'line', points: [[box.x + 14, barY - 3], [box.x + 14, barY], [box.x + 14 + barWidth, barY], [box.x + 14 + barWidth, barY - 3]], stroke: '#161616', width: 1 });
-  out.push({ type: 'text', x: box.x + 18 + barWidth, y: barY - 7, text: `${km.toLocaleString('fr-FR')} km`, size: 7, bold: false, colour: '#161616', align: 'left' });
+  out.push({ type: 'text', x: box.x + 18 + barWidth, y: barY - 7, text: `${frenchNumber(km, 3)} km`, size: 7, bold: false, colour: '#161616', align: 'left' });
   // North: the map is not rotated.
   const nx = box.x + box.w - 18;
   out.push({ type: 'polygon', rings: [[[nx, box.y + 10], [nx - 5, box.y + 24], [nx + 5, box.y + 24]]], fill: '#161616', stroke: null, width: 0 });
