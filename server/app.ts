@@ -28,6 +28,7 @@ import { moderationRoutes, publicReportRoutes } from './routes/public-reports.js
 import { aggregateRoutes, timeSeriesRoutes } from './routes/aggregates.js';
 import { analysisRoutes } from './routes/analyses.js';
 import { snapshotRoutes } from './routes/snapshots.js';
+import { publicStatisticsRoutes } from './routes/public-statistics.js';
 import helmet from '@fastify/helmet';
 import { registerStrictInput } from './plugins/strict-input.js';
 import { isCalendarDate, addDays, today, earliestEventDate, eventDateMarginDays, earliestQueryDate, latestQueryDate } from './domain/dates.js';
@@ -144,6 +145,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(importRoutes);
   await app.register(statisticsRoutes);
   await app.register(snapshotRoutes);
+  await app.register(publicStatisticsRoutes);
   if (options.serveWeb !== false) await app.register(webRoutes);
   return app;
 }

@@ -16,6 +16,7 @@ import { MapPage } from './pages/map-page';
 import { OperationPage } from './pages/operation-page';
 import { SnapshotsPage } from './pages/snapshots-page';
 import { SnapshotPage } from './pages/snapshot-page';
+import { StatisticsPage } from './pages/statistics-page';
 
 const mapRoles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
 
@@ -34,6 +35,7 @@ function App() {
   const path = location.pathname;
   let page;
   if (path.startsWith('/signaler')) page = <ReportPage />;
+  else if (path.startsWith('/statistiques')) page = <StatisticsPage />;
   else if (path.startsWith('/activer')) page = <ActivationPage />;
   else if (path.startsWith('/comptes')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <AccountsPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS).</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/connexion')) page = <SignInPage me={me} onChange={refresh} />;

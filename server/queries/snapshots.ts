@@ -109,3 +109,8 @@ export const setConstituency = `UPDATE users SET constituency_insee = $2::text[]
 
 /** The demo deputy's constituency ($1 username, $2 communes), set once (never over an admin's choice). */
 export const demoConstituency = `UPDATE users SET constituency_insee = $2::text[] WHERE username = $1 AND role = 'deputy' AND cardinality(constituency_insee) = 0`;
+
+/** First year of any recorded status change (the start of the public yearly figures). */
+export const firstDataYear = `SELECT extract(year FROM min(effective_on))::int AS first_year FROM deal_point_status_events`;
+
+export const allDepartmentNames = `SELECT code, name FROM departments ORDER BY code`;

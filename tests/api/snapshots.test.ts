@@ -221,4 +221,18 @@ describe.each(targets())('stamped snapshots on the %s database', (target) => {
     for (const format of ['pdf', 'csv', 'geojson']) expect(rows.some((r) => r.action === 'export' && r.area?.includes(`format=${format}`) && r.area.includes(document.id))).toBe(true);
     expect(rows.some((r) => r.action === 'export' && r.area?.includes('format=png'))).toBe(true);
   });
+
+  it('publishes active points per department and year for everyone, never a count of 1 to 4 nor a location', async () => {
+    const response = await send(context.app, 'GET', '/api/statistics/active-points', undefined, undefined, null);
+    expect(response.status).toBe(200);
+    const { years, france, departments } = response.body;
+    expect(years[0]).toBe(2019);
+    expect(years.at(-1)).toBe(new Date().getUTCFullYear() - 1);
+    expect(france[years.indexOf(2020)]).toBeGreaterThan(3000);
+    const counts = [...france, ...departments.flatMap((d: any) => d.counts)];
+    expect(counts.filter((c: number | null) => c !== null && c > 0 && c < 5)).toEqual([]);
+    expect(counts.some((c: number | null) => c === null)).toBe(true);
+    for (const [path, value] of walk(response.body)) expect(Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && !Number.isInteger(v)), path).toBe(false);
+    expect(departments.find((d: any) => d.code === '48').counts.every((c: number | null) => c === 0)).toBe(true);
+  });
 });

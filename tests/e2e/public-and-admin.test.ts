@@ -35,7 +35,7 @@ describe('the home page', () => {
     await page.waitForSelector('[data-testid="synthetic-banner"]');
     expect(await page.textContent('[data-testid="synthetic-banner"]')).toMatch(/Données de démonstration synthétiques : 6\s?685 points/);
     expect(await page.getAttribute('a:has-text("Signaler un point de deal suspecté")', 'href')).toBe('/signaler');
-    await page.waitForSelector('text=embarqué (PGlite)');
+    expect(await page.getAttribute('a:has-text("Statistiques publiques")', 'href')).toBe('/statistiques');
     await page.screenshot({ path: `${screenshotDirectory}/accueil.png` });
     await page.close();
   }, 30_000);

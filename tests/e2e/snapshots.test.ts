@@ -106,3 +106,26 @@ describe('a deputy\'s snapshot of Pertuis', () => {
     expect(problems).toEqual([]);
   }, 60_000);
 });
+
+describe('the public statistics page', () => {
+  it('shows SSMSI charts, the map by department and active points per department, without a count of 1 to 4', async () => {
+    for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+      const context = await browser.newContext({ viewport, locale: 'fr-FR' });
+      const page = await context.newPage();
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(`${url}/`);
+      await page.click('a:has-text("Statistiques publiques")');
+      await page.waitForURL('**/statistiques');
+      await page.waitForSelector('[data-testid="active-points-table"] tbody tr');
+      await page.waitForSelector('[data-testid="statistics-map"][data-map-idle="true"]', { timeout: 30_000 });
+      const cells = await page.locator('[data-testid="active-points-table"] tbody td:not(:first-child)').allTextContents();
+      expect(cells.length).toBeGreaterThan(50);
+      expect(cells.filter((c) => /^[1-4]$/.test(c.trim()))).toEqual([]);
+      expect(cells).toContain('< 5');
+      await page.screenshot({ path: `${screenshotDirectory}/statistiques-${viewport.width}.png` });
+      await page.screenshot({ path: `${screenshotDirectory}/statistiques-${viewport.width}-complet.png`, fullPage: true });
+      await context.close();
+    }
+    expect(problems).toEqual([]);
+  }, 90_000);
+});
