@@ -29,6 +29,7 @@ import { aggregateRoutes, timeSeriesRoutes } from './routes/aggregates.js';
 import { analysisRoutes } from './routes/analyses.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { publicStatisticsRoutes } from './routes/public-statistics.js';
+import { threatReportRoutes } from './routes/threat-reports.js';
 import helmet from '@fastify/helmet';
 import { registerStrictInput } from './plugins/strict-input.js';
 import { isCalendarDate, addDays, today, earliestEventDate, eventDateMarginDays, earliestQueryDate, latestQueryDate } from './domain/dates.js';
@@ -146,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(statisticsRoutes);
   await app.register(snapshotRoutes);
   await app.register(publicStatisticsRoutes);
+  await app.register(threatReportRoutes);
   if (options.serveWeb !== false) await app.register(webRoutes);
   return app;
 }

@@ -168,8 +168,10 @@ export async function sizeClassShiftAnalysis(db: pg.Pool, options: { operation: 
 export async function watchlist(db: pg.Pool, options: {
   asOf: string; radiusM: number; months: number; reachKm: number; departments: string[] | null;
   operationNameable?: (operation: { department_code: string; ended_on: string | null }) => boolean;
+  /** Departments whose operations under way may show in the histories (default: `departments`; '[]': none, the deputies' rule). */
+  historyScope?: string[] | null;
 }) {
-  const points = await loadHistories(db, options.departments);
+  const points = await loadHistories(db, options.historyScope === undefined ? options.departments : options.historyScope);
   const { rows } = await db.query<{ id: string; name: string; started_on: string; ended_on: string | null; department_code: string; x: number; y: number }>(
     `SELECT id, name, started_on::text, ended_on::text, department_code, ST_X(ST_Centroid(target)) AS x, ST_Y(ST_Centroid(target)) AS y FROM operations`);
   const nameable = options.operationNameable ?? (() => true);

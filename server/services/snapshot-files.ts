@@ -58,15 +58,15 @@ function paint(doc: PDFKit.PDFDocument, fill: string | null, stroke: string | nu
   else if (stroke) doc.stroke(stroke);
 }
 
-const margin = 40;
-const contentWidth = a4.width - 2 * margin;
+export const margin = 40;
+export const contentWidth = a4.width - 2 * margin;
 
-function heading(doc: PDFKit.PDFDocument, text: string) {
+export function heading(doc: PDFKit.PDFDocument, text: string) {
   doc.moveDown(0.6).font('bold').fontSize(12).fillColor('#000091').text(text, margin, undefined, { width: contentWidth });
   doc.moveDown(0.2).font('regular').fontSize(9).fillColor('#161616');
 }
 
-function line(doc: PDFKit.PDFDocument, text: string, size = 9) {
+export function line(doc: PDFKit.PDFDocument, text: string, size = 9) {
   doc.font('regular').fontSize(size).fillColor('#161616').text(text, margin, undefined, { width: contentWidth });
 }
 
@@ -107,7 +107,7 @@ function ssmsiTable(document: SnapshotDocument): string[][] {
   }))])];
 }
 
-function table(doc: PDFKit.PDFDocument, rows: string[][]) {
+export function table(doc: PDFKit.PDFDocument, rows: string[][]) {
   if (rows.length < 2) return;
   const widths = rows[0].map((_, i) => (i === 0 ? 40 : (contentWidth - 40) / (rows[0].length - 1)));
   for (const [r, row] of rows.entries()) {
@@ -141,12 +141,12 @@ function methodPage(doc: PDFKit.PDFDocument, document: SnapshotDocument) {
   line(doc, `Lien permanent : /instantanes/${document.id} — les données agrégées et la méthode sont jointes à ce PDF (instantane.json, instantane.csv).`);
 }
 
-/** The PDF's bytes; the same document always gives the same bytes. */
-export function snapshotPdf(document: SnapshotDocument): Promise<Buffer> {
-  const created = new Date(document.created_at);
+/** A PDF/A-3b A4 document with Marianne embedded, its dates fixed at `createdAt`, and its bytes when ended. */
+export function stampedPdf(createdAt: string, info: { Title: string; Subject: string; Keywords: string }): { doc: PDFKit.PDFDocument; done: Promise<Buffer> } {
+  const created = new Date(createdAt);
   const doc = new PDFDocument({
     size: 'A4', margin, pdfVersion: '1.7', subset: 'PDF/A-3b', lang: 'fr-FR', autoFirstPage: true,
-    info: { Title: `Instantané Sillage — ${document.data.area.label}`, Author: 'Sillage', Subject: `${periodLabel(document.parameters.from, document.parameters.to)} · SHA-256 ${document.sha256}`, Keywords: document.id, CreationDate: created, ModDate: created },
+    info: { ...info, Author: 'Sillage', CreationDate: created, ModDate: created },
   });
   doc.registerFont('regular', fonts.regular);
   doc.registerFont('bold', fonts.bold);
@@ -156,6 +156,13 @@ export function snapshotPdf(document: SnapshotDocument): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
+  return { doc, done };
+}
+
+/** The PDF's bytes; the same document always gives the same bytes. */
+export function snapshotPdf(document: SnapshotDocument): Promise<Buffer> {
+  const created = new Date(document.created_at);
+  const { doc, done } = stampedPdf(document.created_at, { Title: `Instantané Sillage — ${document.data.area.label}`, Subject: `${periodLabel(document.parameters.from, document.parameters.to)} · SHA-256 ${document.sha256}`, Keywords: document.id });
   drawPrimitives(doc, frontPagePrimitives(document));
   figuresPages(doc, document);
   methodPage(doc, document);
