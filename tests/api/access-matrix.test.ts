@@ -81,6 +81,18 @@ const expected: Record<string, Who[]> = {
   'GET /api/statistics/communes': everyone,
   'GET /api/statistics/national': everyone,
   'POST /api/statistics/imports': ['national_analyst'],
+  'GET /api/statistics/active-points': everyone,
+  'POST /api/snapshots': aggregated,
+  'GET /api/snapshots': aggregated,
+  'GET /api/snapshots/defaults': aggregated,
+  'GET /api/snapshots/:id': aggregated,
+  'GET /api/snapshots/:id/files/:format': aggregated,
+  'POST /api/snapshots/:id/downloads': aggregated,
+  'PUT /api/admin/users/:id/constituency': ['admin'],
+  'POST /api/threat-reports': aggregated,
+  'GET /api/threat-reports': aggregated,
+  'GET /api/threat-reports/:id': aggregated,
+  'GET /api/threat-reports/:id/pdf': aggregated,
 };
 
 describe.each(targets())('access matrix on the %s database', (target) => {
@@ -118,7 +130,7 @@ describe.each(targets())('access matrix on the %s database', (target) => {
       .replace('/api/analyses/operations/:id', () => `/api/analyses/operations/${ids.operation}`)
       .replace('/api/analyses/jobs/:id', '/api/analyses/jobs/00000000-0000-4000-8000-000000000000')
       .replace('/api/networks/:id', () => `/api/networks/${ids.network}`)
-      .replace(':insee', '84089').replace(':code', '84').replace(':z/:x/:y.mvt', '9/263/186.mvt').replace(':id', '999999');
+      .replace(':format', 'pdf').replace(':insee', '84089').replace(':code', '84').replace(':z/:x/:y.mvt', '9/263/186.mvt').replace(':id', '999999');
     const query = key === 'GET /api/aggregates/deal-points' ? '?group=department'
       : key === 'GET /api/aggregates/deal-points/cube' ? '?resolution=7&from=2024-01&to=2024-02'
       : key === 'GET /api/aggregates/deal-points/series' ? '?from=2024-01&to=2024-02'
