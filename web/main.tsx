@@ -17,6 +17,7 @@ import { OperationPage } from './pages/operation-page';
 import { SnapshotsPage } from './pages/snapshots-page';
 import { SnapshotPage } from './pages/snapshot-page';
 import { StatisticsPage } from './pages/statistics-page';
+import { ThreatReportPage } from './pages/threat-report-page';
 
 const mapRoles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
 
@@ -42,6 +43,10 @@ function App() {
   else if (path.startsWith('/moderation')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ModerationPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/admin/journal')) page = me?.user?.role === 'admin' ? <AuditPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (/^\/operations\/\d+$/.test(path)) page = me?.user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(me.user.role) ? <OperationPage id={Number(path.split('/')[2])} /> : me ? <p role="alert">Réservé aux analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if (path.startsWith('/etat-de-la-menace')) {
+    const id = /^\/etat-de-la-menace\/(R-[0-9A-Z]{12})$/.exec(path)?.[1] ?? null;
+    page = me?.user && mapRoles.includes(me.user.role) ? <ThreatReportPage id={id} /> : me ? <p role="alert">Réservé aux analystes, préfectures et députés : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  }
   else if (path.startsWith('/instantanes')) {
     const id = /^\/instantanes\/(I-[0-9A-Z]{12})$/.exec(path)?.[1];
     page = me?.user && mapRoles.includes(me.user.role) ? (id ? <SnapshotPage id={id} /> : <SnapshotsPage />) : me ? <p role="alert">Réservé aux députés, analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;

@@ -107,6 +107,22 @@ describe('a deputy\'s snapshot of Pertuis', () => {
   }, 60_000);
 });
 
+describe('the annual threat report', () => {
+  it('is created by a deputy for France 2024 in its aggregated version', async () => {
+    const page = await signedInPage({ width: 1440, height: 900 });
+    await page.goto(`${url}/etat-de-la-menace`);
+    await page.selectOption('#report-scope', 'france');
+    await page.fill('#report-year', '2024');
+    await page.click('button:has-text("Créer le rapport")');
+    await page.waitForURL(/\/etat-de-la-menace\/R-[0-9A-Z]{12}$/, { timeout: 90_000 });
+    await page.waitForSelector('[data-testid="report-hash"]');
+    expect(await page.textContent('h1')).toBe('État de la menace 2024 — France entière');
+    expect(await page.textContent('.fr-badge')).toBe('Version agrégée');
+    await page.screenshot({ path: `${screenshotDirectory}/etat-de-la-menace-1440-complet.png`, fullPage: true });
+    await page.context().close();
+  }, 120_000);
+});
+
 describe('the public statistics page', () => {
   it('shows SSMSI charts, the map by department and active points per department, without a count of 1 to 4', async () => {
     for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {

@@ -25,6 +25,7 @@ export function Layout({ me, health, children, wide = false }: { me: Me | null; 
                   <ul className="fr-btns-group">
                     {user && user.role !== 'admin' && <li><a className="fr-btn fr-icon-map-pin-2-line fr-btn--icon-left" href="/">Carte</a></li>}
                     {user && user.role !== 'admin' && <li><a className="fr-btn fr-icon-file-pdf-line fr-btn--icon-left" href="/instantanes">Instantanés</a></li>}
+                    {user && user.role !== 'admin' && <li><a className="fr-btn" href="/etat-de-la-menace">État de la menace</a></li>}
                     <li><a className="fr-btn" href="/statistiques">Statistiques</a></li>
                     <li><a className="fr-btn" href="/signaler">Signaler un point de deal</a></li>
                     {user?.role === 'admin' && <li><a className="fr-btn" href="/admin/journal">Journal des accès</a></li>}
