@@ -6,7 +6,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { LineChart } from '../components/chart';
-import { SillageMap, colours } from '../map/map-adapter';
+import { colours } from '../map/map-adapter';
+import { DepartmentMap } from '../map/department-map';
 import { quantileBreaks } from '../map/view-state';
 import { frenchNumber } from '../../server/domain/snapshots/document';
 
@@ -30,15 +31,15 @@ export function StatisticsPage() {
   const [breaks, setBreaks] = useState<number[]>([]);
   const [error, setError] = useState<string | null>(null);
   const container = useRef<HTMLDivElement>(null);
-  const map = useRef<SillageMap | null>(null);
+  const map = useRef<DepartmentMap | null>(null);
 
   useEffect(() => {
     Promise.all(indicators.map((i) => api<{ items: NationalRow[] }>(`/api/statistics/national?indicator=${i.code}`)))
       .then((answers) => setNational(answers.flatMap((a) => a.items))).catch((e: Error) => setError(e.message));
     api<ActivePoints>('/api/statistics/active-points').then(setActive).catch((e: Error) => setError(e.message));
-    const instance = new SillageMap(container.current!, { center: [2.4, 46.6], zoom: 4.6 });
+    const instance = new DepartmentMap(container.current!);
     map.current = instance;
-    api<GeoJSON.FeatureCollection>('/api/departments/outlines').then(async (c) => { await instance.setDepartments(c); await instance.setLayers(['departements']); }).catch((e: Error) => setError(e.message));
+    api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((c) => instance.setOutlines(c)).catch((e: Error) => setError(e.message));
     return () => instance.destroy();
   }, []);
 
@@ -48,7 +49,7 @@ export function StatisticsPage() {
       const rates = new Map(r.items.filter((i) => i.rate_per_1000 !== null).map((i) => [i.department_code, Number(i.rate_per_1000)]));
       const classes = quantileBreaks(rates.values());
       setBreaks(classes);
-      void map.current?.setDepartmentRates(rates, classes);
+      void map.current?.setRates(rates, classes);
     }).catch((e: Error) => setError(e.message));
   }, [indicator, year]);
 
