@@ -1,0 +1,55 @@
+/**
+ * `npm run bench -- truth`: how often the operation readings tell the truth. Runs every operation
+ * of 8 planted and 8 null scenario seeds (half of them with the traps: seasonality and a surge
+ * before three operations), random null cubes for Gi*, and pseudo-operations on null data for the
+ * placebo test's own rejection rate. Prints the table with the issue's targets.
+ */
+import { analyseScenarioOperations, plantedReading } from '../tests/helpers/scenario-histories.js';
+import type { ScenarioTraps } from '../server/domain/scenario/generate.js';
+import { progressReporter } from './progress.js';
+
+const plantedSeeds = [20190101, 5, 12, 7, 99, 31, 42, 2024];
+const nullSeeds = [20190101, 3, 11, 13, 17, 23, 57, 77];
+const traps: ScenarioTraps = { seasonality: 0.2, surgeBefore: ['SYN-OP-2023-093-02', 'SYN-OP-2024-038-01', 'SYN-OP-2024-031-01'] };
+const withTraps = (i: number) => (i % 2 === 1 ? traps : undefined);
+
+const bar = progressReporter();
+const started = performance.now();
+let done = 0;
+const total = plantedSeeds.length + nullSeeds.length;
+const planted = plantedSeeds.flatMap((seed, i) => { const r = analyseScenarioOperations(seed, 'planted', withTraps(i)).map((x) => ({ ...x, seed, traps: !!withTraps(i) })); bar.count('scenarios analysed', ++done, total); return r; });
+const nulls = nullSeeds.flatMap((seed, i) => { const r = analyseScenarioOperations(seed, 'null', withTraps(i)).map((x) => ({ ...x, seed, traps: !!withTraps(i) })); bar.count('scenarios analysed', ++done, total); return r; });
+bar.stop();
+const seconds = (performance.now() - started) / 1000;
+
+const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)} %` : '-');
+const asPlanted = planted.filter((r) => r.reading.reading === plantedReading(r.truth.plantedEffect));
+let found = 0; let detectable = 0; let flaggedTotal = 0; let flaggedTrue = 0; let trapFound = 0; let traps_ = 0;
+for (const r of planted.filter((x) => x.truth.plantedEffect === 'displacement')) {
+  const flagged = new Set(r.wake.destinations.filter((d) => d.flagged).map((d) => d.commune));
+  const plantedTowns = new Set(r.truth.destinationTowns.filter((t) => t.planted > 0).map((t) => t.insee));
+  for (const t of r.truth.destinationTowns) {
+    if (t.trap) { traps_ += 1; if (flagged.has(t.insee)) trapFound += 1; } else if (t.planted >= 3) { detectable += 1; if (flagged.has(t.insee)) found += 1; }
+  }
+  flaggedTotal += flagged.size;
+  flaggedTrue += [...flagged].filter((c) => plantedTowns.has(c)).length;
+}
+const falseDisplacement = nulls.filter((r) => r.reading.reading === 'deplacement');
+const falseDiffusion = nulls.filter((r) => r.reading.reading === 'diffusion');
+const falseTowns = nulls.filter((r) => r.wake.destinations.some((d) => d.flagged));
+const wrongNull = nulls.filter((r) => r.reading.reading !== plantedReading(r.truth.plantedEffect));
+const wrongPlanted = planted.filter((r) => r.reading.reading !== plantedReading(r.truth.plantedEffect));
+
+const rows: [string, string, string][] = [
+  ['planted operations read as planted', `${asPlanted.length}/${planted.length} (${pct(asPlanted.length, planted.length)})`, '100 %'],
+  ['destination towns recall (planted >= 3 points)', `${found}/${detectable} (${(found / Math.max(1, detectable)).toFixed(3)})`, '>= 0.9'],
+  ['destination towns precision (planted towns, traps included)', `${flaggedTrue}/${flaggedTotal} (${(flaggedTrue / Math.max(1, flaggedTotal)).toFixed(3)})`, '>= 0.95'],
+  ['trap towns (1-2 points) flagged', `${trapFound}/${traps_}`, 'reported'],
+  ['null: false displacement', `${falseDisplacement.length}/${nulls.length} (${pct(falseDisplacement.length, nulls.length)})`, '<= 5 %'],
+  ['null: false diffusion', `${falseDiffusion.length}/${nulls.length} (${pct(falseDiffusion.length, nulls.length)})`, '<= 5 %'],
+  ['null: operations with a false destination town', `${falseTowns.length}/${nulls.length} (${pct(falseTowns.length, nulls.length)})`, '<= 5 %'],
+  ['null: any reading other than the truth', `${wrongNull.length}/${nulls.length} (${pct(wrongNull.length, nulls.length)})`, 'reported'],
+];
+console.log(`\nTruth benchmark: ${planted.length} planted and ${nulls.length} null operations (${plantedSeeds.length} + ${nullSeeds.length} seeds, half with traps), ${seconds.toFixed(1)} s, ${(1000 * seconds / (planted.length + nulls.length)).toFixed(0)} ms per operation with its placebos`);
+for (const [what, value, target] of rows) console.log(`  ${what.padEnd(62)} ${value.padEnd(24)} target ${target}`);
+for (const r of [...wrongPlanted, ...wrongNull]) console.log(`  - seed ${r.seed}${r.traps ? ' (traps)' : ''} ${r.truth.name} [${r.truth.plantedEffect}${r.truth.preSurge ? ', surge' : ''}]: ${r.reading.reading} — ${r.reading.text.slice(0, 160)}`);
