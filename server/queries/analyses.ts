@@ -14,11 +14,14 @@ SELECT d.id, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude, d.h3_r8 AS cel
 FROM deal_points d JOIN communes c ON c.insee = d.commune_insee JOIN commune_size_classes s ON s.insee = c.insee
 JOIN communes city ON city.insee = coalesce(c.parent_insee, c.insee)`;
 
-/** The data vintage: first and last status dates; $1 an explicit as-of date (NULL: the last event). */
+/**
+ * The data vintage: first and last status dates the principal may see; $1 an explicit as-of date
+ * (NULL: the last event), $2 the principal's departments (hidden strikes must not move the vintage).
+ */
 export const dataPeriod = `
-SELECT coalesce(min(effective_on), DATE '2019-01-01')::text AS first,
-       coalesce($1::date, max(effective_on), DATE '2019-01-01')::text AS last
-FROM deal_point_status_events WHERE $1::date IS NULL OR effective_on <= $1::date`;
+SELECT coalesce(min(e.effective_on), DATE '2019-01-01')::text AS first,
+       coalesce($1::date, max(e.effective_on), DATE '2019-01-01')::text AS last
+FROM deal_point_status_events e WHERE ($1::date IS NULL OR e.effective_on <= $1::date) AND ${shownEvent('$2')}`;
 
 /** Communes (not arrondissements) as candidate towns: name, size class, population and centre. */
 export const candidateTowns = `

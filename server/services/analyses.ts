@@ -45,8 +45,8 @@ export async function loadHistories(db: pg.Pool, scope: string[] | null = null):
 }
 
 /** The data vintage (first day, last event) or the explicit as-of date: analyses never read today's date. */
-async function dataPeriod(db: pg.Pool, asOf: string | null): Promise<{ from: string; to: string }> {
-  const { rows } = await db.query<{ first: string; last: string }>(sql.dataPeriod, [asOf]);
+async function dataPeriod(db: pg.Pool, asOf: string | null, scope: string[] | null): Promise<{ from: string; to: string }> {
+  const { rows } = await db.query<{ first: string; last: string }>(sql.dataPeriod, [asOf, scope]);
   return { from: rows[0].first, to: rows[0].last };
 }
 
@@ -77,7 +77,7 @@ export interface AnalysisOptions { effect: EffectOptions; wake: WakeOptions; asO
 export async function operationSummary(db: pg.Pool, id: number, options: AnalysisOptions, scope: string[] | null = null) {
   const feature = await getOperation(db, id);
   const properties = feature.properties as { name: string; started_on: string; department_code: string };
-  const [period, communes, points, { rows: operations }] = [await dataPeriod(db, options.asOf), await candidateTowns(db), coarsenOutside(await loadHistories(db, scope), scope),
+  const [period, communes, points, { rows: operations }] = [await dataPeriod(db, options.asOf, scope), await candidateTowns(db), coarsenOutside(await loadHistories(db, scope), scope),
     await db.query<{ id: string; started_on: string; department_code: string; target: GeoJSON.MultiPolygon }>(sql.operationsForAnalysis)];
   const others = operations.filter((o) => Number(o.id) !== id).map((o) => {
     const cells = targetCells(o.target);

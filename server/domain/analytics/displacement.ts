@@ -144,8 +144,11 @@ export interface Effect {
 export function operationEffect(points: readonly PointHistory[], areas: Areas, startedOn: string, options: EffectOptions, controls: readonly ControlArea[],
   period: { from: string; to: string }, otherStarts: readonly string[] = [], minimumControl = 10): Effect {
   const monthsFrom = (date: string) => (Number(date.slice(0, 4)) - Number(startedOn.slice(0, 4))) * 12 + Number(date.slice(5, 7)) - Number(startedOn.slice(5, 7));
-  const first = monthsFrom(period.from) + 1;
-  const last = Math.max(first, monthsFrom(period.to) - 1);
+  // Sample dates inside the data: the first on or after its first day, the last on or before its vintage.
+  let first = monthsFrom(period.from);
+  while (addMonths(startedOn, first) < period.from) first += 1;
+  let last = Math.max(first, monthsFrom(period.to) + 1);
+  while (last > first && addMonths(startedOn, last) > period.to) last -= 1;
   let chosen = controls[0];
   let series = areaSeries(points, areas, startedOn, first, last, chosen.contains);
   for (const control of controls.slice(1)) {
