@@ -9,7 +9,7 @@ import { send, type TestSession } from '../helpers/requests.js';
 import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
 
 const files = buildScenarioFiles(20190101, 'planted');
-const truth = JSON.parse(files['ground-truth.json']).operations as { name: string; plantedEffect: string; destinationTowns: { insee: string }[]; targetCells: string[] }[];
+const truth = JSON.parse(files['ground-truth.json']).operations as { name: string; plantedEffect: string; destinationTowns: { insee: string; planted: number; trap: boolean }[]; targetCells: string[] }[];
 
 describe.each(targets())('analyses on the %s database', (target) => {
   let context: TestContext;
