@@ -17,7 +17,7 @@ import { addMonths, appearances, type PointHistory } from './history.js';
 import { benjaminiHochberg, haversineKm, negativeBinomialUpperTail, rankPValue } from './statistics.js';
 
 export interface WakeOptions { distanceKm: number; lagMonths: number; historyMonths: number; priorMonths: number; fdr: number; minLinked: number; alpha: number }
-export const defaultWakeOptions: WakeOptions = { distanceKm: 100, lagMonths: 6, historyMonths: 12, priorMonths: 12, fdr: 0.05, minLinked: 2, alpha: 0.05 };
+export const defaultWakeOptions: WakeOptions = { distanceKm: 100, lagMonths: 6, historyMonths: 12, priorMonths: 36, fdr: 0.05, minLinked: 2, alpha: 0.05 };
 
 export interface Commune { insee: string; name: string; sizeClass: string; population: number; longitude: number; latitude: number }
 
