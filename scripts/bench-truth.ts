@@ -7,6 +7,10 @@
 import { analyseScenarioOperations, plantedReading } from '../tests/helpers/scenario-histories.js';
 import type { ScenarioTraps } from '../server/domain/scenario/generate.js';
 import { progressReporter } from './progress.js';
+import { scenarioCommunes, scenarioHistories } from '../tests/helpers/scenario-histories.js';
+import { defaultWakeOptions, operationWake } from '../server/domain/analytics/wake.js';
+import { addMonths, isActiveOn } from '../server/domain/analytics/history.js';
+import { haversineKm, seededRandom } from '../server/domain/analytics/statistics.js';
 
 const plantedSeeds = [20190101, 5, 12, 7, 99, 31, 42, 2024];
 const nullSeeds = [20190101, 3, 11, 13, 17, 23, 57, 77];
@@ -21,6 +25,28 @@ const planted = plantedSeeds.flatMap((seed, i) => { const r = analyseScenarioOpe
 const nulls = nullSeeds.flatMap((seed, i) => { const r = analyseScenarioOperations(seed, 'null', withTraps(i)).map((x) => ({ ...x, seed, traps: !!withTraps(i) })); bar.count('scenarios analysed', ++done, total); return r; });
 bar.stop();
 const seconds = (performance.now() - started) / 1000;
+
+// The placebo test's own rejection rate: pseudo-operations on null data (the points active within
+// 1.5 km of a random active point, at a random date, taken as dismantled), 25 per null seed.
+const communes = scenarioCommunes();
+const pseudo: number[] = [];
+for (const seed of nullSeeds) {
+  const { points } = scenarioHistories(seed, 'null');
+  const random = seededRandom(seed);
+  for (let k = 0; pseudo.length < (nullSeeds.indexOf(seed) + 1) * 25 && k < 500; k += 1) {
+    const on = addMonths('2021-06-15', Math.floor(random() * 48));
+    const active = points.filter((p) => isActiveOn(p, on));
+    const centre = active[Math.floor(random() * active.length)];
+    const struck = active.filter((p) => haversineKm(centre.longitude, centre.latitude, p.longitude, p.latitude) <= 1.5);
+    if (struck.length < 5) continue;
+    const ids = new Set(struck.map((p) => p.id));
+    const marked = points.map((p) => (ids.has(p.id) ? { ...p, dismantledBy: [{ operationId: -1, on }] } : p));
+    const wake = operationWake(marked, -1, on, { from: '2019-01-01', to: '2025-12-31' }, communes, defaultWakeOptions, new Set());
+    if (wake.placebo.p_value !== null) pseudo.push(wake.placebo.p_value);
+  }
+  bar.count('pseudo-operations', pseudo.length, nullSeeds.length * 25);
+}
+bar.stop();
 
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)} %` : '-');
 const asPlanted = planted.filter((r) => r.reading.reading === plantedReading(r.truth.plantedEffect));
@@ -48,6 +74,7 @@ const rows: [string, string, string][] = [
   ['null: false displacement', `${falseDisplacement.length}/${nulls.length} (${pct(falseDisplacement.length, nulls.length)})`, '<= 5 %'],
   ['null: false diffusion', `${falseDiffusion.length}/${nulls.length} (${pct(falseDiffusion.length, nulls.length)})`, '<= 5 %'],
   ['null: operations with a false destination town', `${falseTowns.length}/${nulls.length} (${pct(falseTowns.length, nulls.length)})`, '<= 5 %'],
+  ['placebo test on null pseudo-operations: p <= 0.05', `${pseudo.filter((p) => p <= 0.05).length}/${pseudo.length} (${pct(pseudo.filter((p) => p <= 0.05).length, pseudo.length)})`, '5 % +/- 2 %'],
   ['null: any reading other than the truth', `${wrongNull.length}/${nulls.length} (${pct(wrongNull.length, nulls.length)})`, 'reported'],
 ];
 console.log(`\nTruth benchmark: ${planted.length} planted and ${nulls.length} null operations (${plantedSeeds.length} + ${nullSeeds.length} seeds, half with traps), ${seconds.toFixed(1)} s, ${(1000 * seconds / (planted.length + nulls.length)).toFixed(0)} ms per operation with its placebos`);
