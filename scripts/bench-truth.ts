@@ -11,6 +11,8 @@ import { scenarioCommunes, scenarioHistories } from '../tests/helpers/scenario-h
 import { defaultWakeOptions, operationWake } from '../server/domain/analytics/wake.js';
 import { addMonths, isActiveOn } from '../server/domain/analytics/history.js';
 import { haversineKm, seededRandom } from '../server/domain/analytics/statistics.js';
+import { emergingHotSpots, runToEnd, sfdepHotSpotOptions, type HotSpotOptions } from '../server/domain/analytics/hot-spots.js';
+import { gridDisk, latLngToCell } from 'h3-js';
 
 const plantedSeeds = [20190101, 5, 12, 7, 99, 31, 42, 2024];
 const nullSeeds = [20190101, 3, 11, 13, 17, 23, 57, 77];
@@ -49,6 +51,32 @@ for (const seed of nullSeeds) {
 bar.stop();
 
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)} %` : '-');
+
+// Gi* on random cubes (400 cells x 36 months, 5 cubes each): share of months with a flagged cell.
+const cubeCells = gridDisk(latLngToCell(45.76, 4.83, 7), 11);
+const poisson = (lambda: number) => (random: () => number) => { let k = 0; let q = Math.exp(-lambda); let c = q; const u = random(); while (u > c) { k += 1; q *= lambda / k; c += q; } return k; };
+const draws: [string, (random: () => number) => number][] = [['Poisson(0.3)', poisson(0.3)], ['Poisson(3)', poisson(3)], ['Bernoulli(0.1)', (r) => (r() < 0.1 ? 1 : 0)]];
+const methods: [string, HotSpotOptions][] = [['exact test, FDR 5 %', { method: 'exact', permutations: 0, seed: 1, fdr: 0.05 }], ['permutation ranks (199), FDR 5 %', { method: 'permutation', permutations: 199, seed: 1, fdr: 0.05 }],
+  ['sfdep settings (199, p < 0.01, no FDR)', sfdepHotSpotOptions], ['normal approximation, FDR 5 %', { method: 'normal', permutations: 0, seed: 1, fdr: 0.05 }]];
+const cubeRows: [string, string, string][] = [];
+for (const [methodName, options] of methods) {
+  for (const [drawName, draw] of draws) {
+    let months = 0; let flaggedMonths = 0;
+    for (let c = 0; c < 5; c += 1) {
+      const random = seededRandom(1000 + c);
+      const T = 36;
+      const values = new Float64Array(cubeCells.length * T);
+      for (let i = 0; i < values.length; i += 1) values[i] = draw(random);
+      const any = new Array<boolean>(T).fill(false);
+      runToEnd(emergingHotSpots({ cells: cubeCells, steps: T, values }, { ...options, seed: 7 + c, onMonth: (t, count) => { if (count > 0) any[t] = true; } }));
+      months += T;
+      flaggedMonths += any.filter(Boolean).length;
+    }
+    cubeRows.push([`Gi* ${methodName}, ${drawName}: months with a flagged cell`, `${flaggedMonths}/${months} (${pct(flaggedMonths, months)})`, methodName.startsWith('exact') ? '<= 5 %' : 'reported']);
+  }
+}
+bar.count('random cubes', 1, 1);
+
 const asPlanted = planted.filter((r) => r.reading.reading === plantedReading(r.truth.plantedEffect));
 let found = 0; let detectable = 0; let flaggedTotal = 0; let flaggedTrue = 0; let trapFound = 0; let traps_ = 0;
 for (const r of planted.filter((x) => x.truth.plantedEffect === 'displacement')) {
@@ -78,5 +106,5 @@ const rows: [string, string, string][] = [
   ['null: any reading other than the truth', `${wrongNull.length}/${nulls.length} (${pct(wrongNull.length, nulls.length)})`, 'reported'],
 ];
 console.log(`\nTruth benchmark: ${planted.length} planted and ${nulls.length} null operations (${plantedSeeds.length} + ${nullSeeds.length} seeds, half with traps), ${seconds.toFixed(1)} s, ${(1000 * seconds / (planted.length + nulls.length)).toFixed(0)} ms per operation with its placebos`);
-for (const [what, value, target] of rows) console.log(`  ${what.padEnd(62)} ${value.padEnd(24)} target ${target}`);
+for (const [what, value, target] of [...rows, ...cubeRows]) console.log(`  ${what.padEnd(62)} ${value.padEnd(24)} target ${target}`);
 for (const r of [...wrongPlanted, ...wrongNull]) console.log(`  - seed ${r.seed}${r.traps ? ' (traps)' : ''} ${r.truth.name} [${r.truth.plantedEffect}${r.truth.preSurge ? ', surge' : ''}]: ${r.reading.reading} — ${r.reading.text.slice(0, 160)}`);

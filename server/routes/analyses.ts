@@ -126,12 +126,13 @@ export async function analysisRoutes(instance: FastifyInstance) {
   app.post('/api/analyses/emerging-hot-spots', {
     config: { access: preciseReaders, audit: 'analysis' },
     schema: {
-      tags, summary: 'Start an emerging hot spot analysis (H3 cells x months, Gi* with permutations, FDR, Mann-Kendall); answers 202 with a job to poll',
+      tags, summary: 'Start an emerging hot spot analysis (H3 cells x months, Gi* with an exact or permutation test, FDR, Mann-Kendall); answers 202 with a job to poll',
       body: Type.Object({
         resolution: Type.Integer({ minimum: 5, maximum: 8 }),
         from: Type.String({ pattern: monthPattern }), to: Type.String({ pattern: monthPattern }),
         department: Type.Optional(DepartmentCode), bbox: Type.Optional(Bbox),
-        permutations: Type.Optional(Type.Integer({ minimum: 0, maximum: 999, default: 99, description: '0: normal approximation' })),
+        method: Type.Optional(Type.Union([Type.Literal('exact'), Type.Literal('permutation'), Type.Literal('sfdep'), Type.Literal('normal')], { default: 'exact', description: "exact: conditional Poisson test of the neighbourhood (counts); permutation: conditional permutation ranks (PySAL p_sim); sfdep: sfdep's settings (199 permutations, previous month in the neighbourhood, p < 0.01 without FDR); normal: the normal approximation, for comparison" })),
+        permutations: Type.Optional(Type.Integer({ minimum: 19, maximum: 999, default: 199, description: 'Draws for the permutation methods' })),
       }, { additionalProperties: false }),
       response: { 202: AnyRecord, ...errorResponses },
     },
@@ -150,7 +151,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     const areas = bboxAreas(bbox, disclosure, body.resolution);
     request.auditDetail = `resolution=${body.resolution}${body.department ? `&department=${body.department}` : ''}${body.bbox ? `&bbox=${body.bbox}` : ''}`;
     const job = analyses.startHotSpotJob(pool(), request.principal!.userId, {
-      resolution: body.resolution, from, to, departments, bbox, permutations: body.permutations ?? 99, seed: 20190101,
+      resolution: body.resolution, from, to, departments, bbox, method: body.method ?? 'exact', permutations: body.permutations ?? 199, seed: 20190101,
     }, areas, underWayVisibleIn(request.principal, disclosure));
     reply.status(202);
     return { id: job.id, status: job.status, done: job.done, total: job.total, poll: `/api/analyses/jobs/${job.id}` };

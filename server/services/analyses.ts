@@ -14,7 +14,14 @@ import type { EffectOptions } from '../domain/analytics/displacement.js';
 import type { Commune, WakeOptions } from '../domain/analytics/wake.js';
 import { analyseOperation } from '../domain/analytics/operation-analysis.js';
 import * as sql from '../queries/analyses.js';
-import { emergingHotSpots, patternLabels, type CellResult } from '../domain/analytics/hot-spots.js';
+import { emergingHotSpots, patternLabels, sfdepHotSpotOptions, type CellResult } from '../domain/analytics/hot-spots.js';
+
+const methodLabels = {
+  exact: 'Gi* ; test exact conditionnel (Poisson) du voisinage, la cellule étant donnée ; Benjamini-Hochberg à 5 % par mois',
+  permutation: 'Gi* ; rangs de permutations conditionnelles (p_sim de PySAL) ; Benjamini-Hochberg à 5 % par mois',
+  sfdep: 'Gi* ; réglages de sfdep : 199 permutations, mois précédent dans le voisinage, p < 0,01 sans correction',
+  normal: 'Gi* ; approximation normale (comparaison seulement : elle signale des cubes aléatoires)',
+} as const;
 import { resurgences, sizeClassShift, townWatchlist } from '../domain/analytics/watch.js';
 import { monthIndex, monthLabel } from '../domain/months.js';
 import { getOperation } from './operations.js';
@@ -195,7 +202,7 @@ export function getJob(id: string): HotSpotJob | undefined {
   return jobs.get(id);
 }
 
-export function startHotSpotJob(db: pg.Pool, owner: number, parameters: { resolution: number; from: number; to: number; departments: string[] | null; bbox: [number, number, number, number] | null; permutations: number; seed: number },
+export function startHotSpotJob(db: pg.Pool, owner: number, parameters: { resolution: number; from: number; to: number; departments: string[] | null; bbox: [number, number, number, number] | null; method: 'exact' | 'permutation' | 'sfdep' | 'normal'; permutations: number; seed: number },
   areas: CellArea[] = [], underWayVisibleIn: string[] | null = null): HotSpotJob {
   const job: HotSpotJob = { id: randomUUID(), owner, status: 'running', done: 0, total: parameters.to - parameters.from + 1, started: Date.now(), parameters: { ...parameters, from: monthLabel(parameters.from), to: monthLabel(parameters.to) }, result: null, error: null };
   jobs.set(job.id, job);
@@ -209,7 +216,9 @@ export function startHotSpotJob(db: pg.Pool, owner: number, parameters: { resolu
       const T = months.length;
       const values = new Float64Array(list.length * T);
       list.forEach((cell, i) => { const counts = cells.get(cell); if (counts) for (let t = 0; t < T; t += 1) values[i * T + t] = counts.active[t]; });
-      const steps = emergingHotSpots({ cells: list, steps: T, values }, { permutations: parameters.permutations, seed: parameters.seed, fdr: 0.05 });
+      const options = parameters.method === 'sfdep' ? { ...sfdepHotSpotOptions, permutations: parameters.permutations, seed: parameters.seed }
+        : { method: parameters.method, permutations: parameters.permutations, seed: parameters.seed, fdr: 0.05 };
+      const steps = emergingHotSpots({ cells: list, steps: T, values }, options);
       let step = steps.next();
       while (!step.done) {
         job.done = step.value;
@@ -220,7 +229,7 @@ export function startHotSpotJob(db: pg.Pool, owner: number, parameters: { resolu
       const counts: Record<string, number> = {};
       for (const r of results) counts[r.pattern] = (counts[r.pattern] ?? 0) + 1;
       job.result = {
-        type: 'FeatureCollection', months: [months[0], months[T - 1]], cells: list.length, patterns: counts,
+        type: 'FeatureCollection', months: [months[0], months[T - 1]], cells: list.length, patterns: counts, method: methodLabels[parameters.method],
         features: results.filter((r) => r.pattern !== 'no_pattern').map((r) => cellFeature(r.cell, { ...r, label: patternLabels[r.pattern] })),
       };
       job.status = 'done';

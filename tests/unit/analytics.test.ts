@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { latLngToCell, gridDisk } from 'h3-js';
 import { areaSeries, operationAreas, quotients } from '../../server/domain/analytics/displacement.js';
 import { chanceInFrench } from '../../server/domain/analytics/wake.js';
-import { classifyPattern, emergingHotSpots, runToEnd } from '../../server/domain/analytics/hot-spots.js';
-import { benjaminiHochberg, mannKendall, negativeBinomialUpperTail, poissonUpperTail, haversineKm, rankPValue, weightedDisplacementDifference } from '../../server/domain/analytics/statistics.js';
+import { classifyPattern, defaultHotSpotOptions, emergingHotSpots, runToEnd, sfdepHotSpotOptions } from '../../server/domain/analytics/hot-spots.js';
+import { benjaminiHochberg, mannKendall, negativeBinomialUpperTail, poissonUpperTail, haversineKm, rankPValue, seededRandom, weightedDisplacementDifference } from '../../server/domain/analytics/statistics.js';
 import { type PointHistory } from '../../server/domain/analytics/history.js';
 import { analyseScenarioOperations, plantedReading } from '../helpers/scenario-histories.js';
 
@@ -146,6 +146,44 @@ describe('emerging hot spot patterns', () => {
     expect(centreResult.pattern).toBe('intensifying_hot');
     const far = results.filter((r) => !gridDisk(centre, 4).includes(r.cell));
     expect(far.filter((r) => r.pattern !== 'no_pattern' && r.pattern.endsWith('hot')).length).toBe(0);
+  });
+});
+
+describe('emerging hot spots under the null (random cubes)', () => {
+  const cube = (draw: (random: () => number) => number, seed: number) => {
+    const cells = gridDisk(latLngToCell(45.76, 4.83, 7), 9);
+    const T = 24;
+    const random = seededRandom(seed);
+    const values = new Float64Array(cells.length * T);
+    for (let i = 0; i < values.length; i += 1) values[i] = draw(random);
+    return { cells, steps: T, values };
+  };
+  const poisson = (lambda: number) => (random: () => number) => { let k = 0; let p = Math.exp(-lambda); let s = p; const u = random(); while (u > s) { k += 1; p *= lambda / k; s += p; } return k; };
+  const monthsFlagged = (input: ReturnType<typeof cube>, options = defaultHotSpotOptions) => {
+    const results = runToEnd(emergingHotSpots(input, options));
+    return results.reduce((s, r) => s + r.hot_months + r.cold_months, 0);
+  };
+  it('flags (almost) nothing on Poisson(0.3), Poisson(3) and Bernoulli(0.1) cubes with the exact test', () => {
+    for (const [name, draw] of [['Poisson(0.3)', poisson(0.3)], ['Poisson(3)', poisson(3)], ['Bernoulli(0.1)', (r: () => number) => (r() < 0.1 ? 1 : 0)]] as const) {
+      const flagged = [1, 2, 3].reduce((s, seed) => s + monthsFlagged(cube(draw, seed)), 0);
+      // 3 cubes x 24 months x 271 cells: at most a few cell-months.
+      expect(flagged, name).toBeLessThanOrEqual(3);
+    }
+  });
+  it('does not make a lone high cell among empty neighbours a hot spot', () => {
+    const input = cube(() => 0, 1);
+    input.values[100 * 24 + 23] = 9;
+    input.values[5 * 24 + 10] = 1;
+    const results = runToEnd(emergingHotSpots(input));
+    expect(results.find((r) => r.cell === input.cells[100])!.pattern).toBe('no_pattern');
+  });
+  it('offers sfdep\'s settings as an option, which find the same cluster (permutation ranks with FDR cannot: their smallest p is 2 / (draws + 1))', () => {
+    const input = cube(poisson(1), 4);
+    for (let t = 0; t < 24; t += 1) for (const near of gridDisk(input.cells[0], 1)) input.values[input.cells.indexOf(near) * 24 + t] = 8 + t;
+    for (const options of [sfdepHotSpotOptions, defaultHotSpotOptions]) {
+      const centre = runToEnd(emergingHotSpots(input, options)).find((r) => r.cell === input.cells[0])!;
+      expect(centre.pattern.endsWith('_hot'), JSON.stringify(options)).toBe(true);
+    }
   });
 });
 
