@@ -12,6 +12,8 @@ export interface Controls {
 
 export function RankingControls({ controls, onChange, ranking }: { controls: Controls; onChange: (next: Controls) => void; ranking: RankingResponse | null }) {
   const set = (patch: Partial<Controls>) => onChange({ ...controls, ...patch });
+  const total = Object.values(controls.weights).reduce((sum, w) => sum + w, 0);
+  const share = (criterion: number) => (total > 0 ? Math.round((100 * (controls.weights[criterion] ?? 0)) / total) : 0);
   const thresholds = controls.thresholds ?? ranking?.parameters.thresholds ?? {};
   const indicators: Indicator[] = ranking?.result.indicators ?? [];
   const setThreshold = (code: string, text: string) => {
@@ -28,11 +30,11 @@ export function RankingControls({ controls, onChange, ranking }: { controls: Con
         {(ranking?.criteria ?? [1, 2, 3, 4].map((c) => ({ criterion: c, label: `Critère ${c}`, definition: '', has_data: true }))).map((c) => (
           <div className="fr-fieldset__element" key={c.criterion}>
             <div className="fr-range-group">
-              <label className="fr-label" htmlFor={`weight-${c.criterion}`}>{c.criterion}. {c.label} : <strong data-testid={`weight-value-${c.criterion}`}>{controls.weights[c.criterion] ?? 0}</strong>
+              <label className="fr-label" htmlFor={`weight-${c.criterion}`}>{c.criterion}. {c.label} : <strong data-testid={`weight-value-${c.criterion}`}>{controls.weights[c.criterion] ?? 0}</strong> ({share(c.criterion)} %)
                 <span className="fr-hint-text">{c.definition}</span>
                 {!c.has_data && <span className="fr-hint-text fr-text-default--warning" data-testid={`no-data-${c.criterion}`}>Aucune valeur dans ce département : poids 0 par défaut{c.criterion === 4 ? ' (à saisir par la préfecture, jamais calculé).' : '.'}</span>}
               </label>
-              <input id={`weight-${c.criterion}`} type="range" min={0} max={10} step={1} value={controls.weights[c.criterion] ?? 0}
+              <input id={`weight-${c.criterion}`} type="range" min={0} max={5} step={1} value={controls.weights[c.criterion] ?? 0}
                 onChange={(e) => set({ weights: { ...controls.weights, [c.criterion]: Number(e.target.value) } })} />
             </div>
           </div>

@@ -112,7 +112,7 @@ export function SectorsPage({ me }: { me: Me }) {
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-lg-3"><RankingControls controls={controls} onChange={setControls} ranking={ranking} /></div>
         <div className="fr-col-12 fr-col-lg-5">
-          <div ref={mapElement} className="sillage-desk-map" data-testid="sector-map" style={{ height: 380 }} />
+          <div ref={mapElement} className="sillage-desk-map" data-testid="sector-map" style={{ height: 380, border: "1px solid #ddd" }} />
           <p className="fr-text--xs fr-mb-2w">Couleur : cinquième du classement (le plus foncé : premiers rangs) ; gris : non classé. Cliquez un secteur pour son détail.</p>
           {result && <RankIntervalChart sectors={result.ranked} selected={selected} onSelect={setSelected} />}
         </div>
