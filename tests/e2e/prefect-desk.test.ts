@@ -109,7 +109,7 @@ describe('the prefect\'s desk', () => {
   it('creates an action plan from the saved ranking and reviews a semester', async () => {
     const page = await prefectPage(`/plan-d-action?classement=${savedId}`);
     await page.waitForSelector('[data-testid="new-plan"]');
-    if (!(await page.isChecked(`#choose-${pertuis}`))) await page.check(`#choose-${pertuis}`);
+    if (!(await page.isChecked(`#choose-${pertuis}`))) await page.click(`label[for="choose-${pertuis}"]`);
     await page.fill(`#objective-${pertuis}`, 'Reprendre les halls du centre ancien');
     await page.fill(`#target-${pertuis}-active_points`, '1');
     await page.fill('#first-semester', '2025-S1');
