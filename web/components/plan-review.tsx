@@ -23,8 +23,12 @@ export function PlanReview({ plan, canWrite, onSaved }: { plan: Plan; canWrite: 
   const [note, setNote] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   useEffect(() => {
+    let cancelled = false;
     setReview(null);
-    api<Review>(`/api/action-plans/${plan.id}/review?semester=${semester}&radius_m=${radius}`).then(setReview).catch((e: Error) => setMessage({ ok: false, text: e.message }));
+    api<Review>(`/api/action-plans/${plan.id}/review?semester=${semester}&radius_m=${radius}`)
+      .then((r) => { if (!cancelled) setReview(r); })
+      .catch((e: Error) => { if (!cancelled) setMessage({ ok: false, text: e.message }); });
+    return () => { cancelled = true; };
   }, [plan.id, semester, radius]);
   const save = async () => {
     try {

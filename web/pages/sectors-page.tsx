@@ -40,16 +40,25 @@ export function SectorsPage({ me }: { me: Me }) {
     ...(weightsSet ? { weights: controls.weights } : {}), ...(controls.thresholds ? { thresholds: controls.thresholds } : {}),
   }), [department, kind, at, controls, weightsSet]);
 
+  // The body the last answer already stands for (the first answer fills in the default weights).
+  const answered = useRef<string | null>(null);
   useEffect(() => {
     let cancelled = false;
+    if (answered.current === `${version}|${JSON.stringify(body)}`) return;
     setLoading(true);
     const timer = setTimeout(() => {
       api<RankingResponse>('/api/sectors/ranking', { method: 'POST', body })
         .then((r) => {
           if (cancelled) return;
+          setLoading(false);
           setRanking(r);
           setError(null);
-          if (!weightsSet) { setControls((c) => ({ ...c, weights: r.parameters.weights })); setWeightsSet(true); }
+          answered.current = `${version}|${JSON.stringify(body)}`;
+          if (!weightsSet) {
+            answered.current = `${version}|${JSON.stringify({ ...body, weights: r.parameters.weights })}`;
+            setControls((c) => ({ ...c, weights: r.parameters.weights }));
+            setWeightsSet(true);
+          }
         })
         .catch((e: Error) => { if (!cancelled) setError(e.message); })
         .finally(() => { if (!cancelled) setLoading(false); });

@@ -68,6 +68,23 @@ export function drawWeights(weights: readonly number[], spread: number, random: 
 }
 
 /**
+ * Ranking keys of one draw: the composite score, or for the geometric mean its logarithm (a
+ * monotone transform gives the same ranks without an exponential per sector), from the
+ * criterion scores or their precomputed logarithms.
+ */
+function drawKeys(columns: Float64Array[], weights: readonly number[], out: Float64Array): Float64Array {
+  const n = out.length;
+  out.fill(0);
+  for (let c = 0; c < columns.length; c += 1) {
+    const w = weights[c];
+    if (!(w > 0)) continue;
+    const column = columns[c];
+    for (let i = 0; i < n; i += 1) out[i] += w * column[i];
+  }
+  return out;
+}
+
+/**
  * Median rank and 5-95 % interval of each sector over the draws. Random numbers per draw, in this
  * order: normalisation, aggregation (only when methods vary), then one per criterion.
  */
@@ -76,6 +93,7 @@ export function monteCarloRanks(scores: CriterionScores, weights: readonly numbe
   if (n === 0 || options.draws <= 0) return [];
   const random = seededRandom(options.seed);
   const draws = options.draws;
+  const logs = { min_max: scores.min_max.map((column) => column.map(geometricLog)), rank: scores.rank.map((column) => column.map(geometricLog)) };
   // Ranks per sector and draw, sector-major so that each sector's draws sort in place.
   const ranks = n <= 65535 ? new Uint16Array(n * draws) : new Uint32Array(n * draws);
   const composite = new Float64Array(n);
@@ -85,7 +103,7 @@ export function monteCarloRanks(scores: CriterionScores, weights: readonly numbe
     const normalisation = options.varyMethods ? normalisations[random() < 0.5 ? 0 : 1] : options.normalisation;
     const aggregation = options.varyMethods ? (random() < 0.5 ? 'arithmetic' : 'geometric') : options.aggregation;
     const drawn = drawWeights(weights, options.weightSpread, random);
-    compositeScores(scores, drawn, normalisation, aggregation, composite);
+    drawKeys(aggregation === 'arithmetic' ? scores[normalisation] : logs[normalisation], drawn, composite);
     competitionRanks(composite, drawRanks, sorted);
     for (let i = 0; i < n; i += 1) ranks[i * draws + d] = drawRanks[i];
   }
