@@ -27,6 +27,9 @@ import { accountApprovalRoutes, adminRoutes } from './routes/admin.js';
 import { moderationRoutes, publicReportRoutes } from './routes/public-reports.js';
 import { aggregateRoutes, timeSeriesRoutes } from './routes/aggregates.js';
 import { analysisRoutes } from './routes/analyses.js';
+import { sectorRoutes } from './routes/sectors.js';
+import { rankingRoutes } from './routes/rankings.js';
+import { actionPlanRoutes } from './routes/action-plans.js';
 import helmet from '@fastify/helmet';
 import { registerStrictInput } from './plugins/strict-input.js';
 import { isCalendarDate, addDays, today, earliestEventDate, eventDateMarginDays, earliestQueryDate, latestQueryDate } from './domain/dates.js';
@@ -118,7 +121,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       tags: [
         { name: 'deal points' }, { name: 'observations' }, { name: 'operations' }, { name: 'networks' },
         { name: 'geography' }, { name: 'statistics' }, { name: 'tiles' }, { name: 'imports' }, { name: 'auth' },
-        { name: 'aggregates' }, { name: 'public reports' }, { name: 'moderation' }, { name: 'admin' }, { name: 'system' },
+        { name: 'aggregates' }, { name: 'public reports' }, { name: 'moderation' }, { name: 'admin' }, { name: 'system' }, { name: 'sectors' },
       ],
     },
   });
@@ -142,6 +145,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tileRoutes);
   await app.register(importRoutes);
   await app.register(statisticsRoutes);
+  await app.register(sectorRoutes);
+  await app.register(rankingRoutes);
+  await app.register(actionPlanRoutes);
   if (options.serveWeb !== false) await app.register(webRoutes);
   return app;
 }

@@ -14,8 +14,11 @@ import { AuditPage } from './pages/audit-page';
 import { ModerationPage } from './pages/moderation-page';
 import { MapPage } from './pages/map-page';
 import { OperationPage } from './pages/operation-page';
+import { SectorsPage } from './pages/sectors-page';
+import { ActionPlanPage } from './pages/action-plan-page';
 
 const mapRoles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
+const deskRoles = ['national_analyst', 'departmental_analyst', 'prefect'];
 
 function App() {
   const [me, setMe] = useState<Me | null>(null);
@@ -38,11 +41,15 @@ function App() {
   else if (path.startsWith('/moderation')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ModerationPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/admin/journal')) page = me?.user?.role === 'admin' ? <AuditPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (/^\/operations\/\d+$/.test(path)) page = me?.user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(me.user.role) ? <OperationPage id={Number(path.split('/')[2])} /> : me ? <p role="alert">Réservé aux analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if (path.startsWith('/secteurs') || path.startsWith('/plan-d-action')) {
+    const Desk = path.startsWith('/secteurs') ? SectorsPage : ActionPlanPage;
+    page = me?.user && deskRoles.includes(me.user.role) ? <Desk me={me} /> : me ? <p role="alert">Réservé aux préfectures et aux analystes : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  }
   else if ((path === '/' || path.startsWith('/carte')) && me?.user && mapRoles.includes(me.user.role)) page = health ? <MapPage me={me} basemapUrl={health.map?.basemap_url ?? null} /> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/carte')) page = me ? <p role="alert">Réservé aux analystes, préfectures et députés : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path === '/' && !me) page = <p role="status">Chargement…</p>;
   else page = <HomePage me={me} health={health} />;
-  const wide = page.type === MapPage || page.type === OperationPage;
+  const wide = page.type === MapPage || page.type === OperationPage || page.type === SectorsPage;
   return (
     <Layout me={me} health={health} wide={wide}>
       {error && <div className="fr-alert fr-alert--error fr-mb-2w" role="alert"><p>{error}</p></div>}
