@@ -30,6 +30,9 @@ import { analysisRoutes } from './routes/analyses.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { publicStatisticsRoutes } from './routes/public-statistics.js';
 import { threatReportRoutes } from './routes/threat-reports.js';
+import { sectorRoutes } from './routes/sectors.js';
+import { rankingRoutes } from './routes/rankings.js';
+import { actionPlanRoutes } from './routes/action-plans.js';
 import helmet from '@fastify/helmet';
 import { registerStrictInput } from './plugins/strict-input.js';
 import { isCalendarDate, addDays, today, earliestEventDate, eventDateMarginDays, earliestQueryDate, latestQueryDate } from './domain/dates.js';
@@ -121,7 +124,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       tags: [
         { name: 'deal points' }, { name: 'observations' }, { name: 'operations' }, { name: 'networks' },
         { name: 'geography' }, { name: 'statistics' }, { name: 'tiles' }, { name: 'imports' }, { name: 'auth' },
-        { name: 'aggregates' }, { name: 'public reports' }, { name: 'moderation' }, { name: 'admin' }, { name: 'system' }, { name: 'snapshots' },
+        { name: 'aggregates' }, { name: 'public reports' }, { name: 'moderation' }, { name: 'admin' }, { name: 'system' }, { name: 'snapshots' }, { name: 'sectors' },
       ],
     },
   });
@@ -148,6 +151,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(snapshotRoutes);
   await app.register(publicStatisticsRoutes);
   await app.register(threatReportRoutes);
+  await app.register(sectorRoutes);
+  await app.register(rankingRoutes);
+  await app.register(actionPlanRoutes);
   if (options.serveWeb !== false) await app.register(webRoutes);
   return app;
 }

@@ -18,8 +18,11 @@ import { SnapshotsPage } from './pages/snapshots-page';
 import { SnapshotPage } from './pages/snapshot-page';
 import { StatisticsPage } from './pages/statistics-page';
 import { ThreatReportPage } from './pages/threat-report-page';
+import { SectorsPage } from './pages/sectors-page';
+import { ActionPlanPage } from './pages/action-plan-page';
 
 const mapRoles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
+const deskRoles = ['national_analyst', 'departmental_analyst', 'prefect'];
 
 function App() {
   const [me, setMe] = useState<Me | null>(null);
@@ -51,11 +54,15 @@ function App() {
     const id = /^\/instantanes\/(I-[0-9A-Z]{12})$/.exec(path)?.[1];
     page = me?.user && mapRoles.includes(me.user.role) ? (id ? <SnapshotPage id={id} /> : <SnapshotsPage />) : me ? <p role="alert">Réservé aux députés, analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   }
+  else if (path.startsWith('/secteurs') || path.startsWith('/plan-d-action')) {
+    const Desk = path.startsWith('/secteurs') ? SectorsPage : ActionPlanPage;
+    page = me?.user && deskRoles.includes(me.user.role) ? <Desk me={me} /> : me ? <p role="alert">Réservé aux préfectures et aux analystes : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  }
   else if ((path === '/' || path.startsWith('/carte')) && me?.user && mapRoles.includes(me.user.role)) page = health ? <MapPage me={me} basemapUrl={health.map?.basemap_url ?? null} /> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/carte')) page = me ? <p role="alert">Réservé aux analystes, préfectures et députés : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path === '/' && !me) page = <p role="status">Chargement…</p>;
   else page = <HomePage me={me} health={health} />;
-  const wide = page.type === MapPage || page.type === OperationPage;
+  const wide = page.type === MapPage || page.type === OperationPage || page.type === SectorsPage;
   return (
     <Layout me={me} health={health} wide={wide}>
       {error && <div className="fr-alert fr-alert--error fr-mb-2w" role="alert"><p>{error}</p></div>}

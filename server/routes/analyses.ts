@@ -1,6 +1,6 @@
 /**
- * Displacement analyses: an operation's effect (WDQ, TNE, WDD), its wake (Knox test, destination
- * towns, arcs), the shift between size classes, emerging hot spots (a job with progress) and the
+ * Displacement analyses: an operation's effect (WDQ, TNE, WDD, placebo test), its wake (destination
+ * towns, placebo test, arcs), the shift between size classes, emerging hot spots (a job with progress) and the
  * resurgence watchlist. Analysts and prefects; departmental roles for their departments' operations.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -23,13 +23,14 @@ const EffectQuery = {
   buffer_rings: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: defaultEffectOptions.bufferRings, description: 'Buffer width in rings of H3 resolution-8 cells (about 0.92 km each; default 3, about 2.8 km)' })),
   before_months: Type.Optional(Type.Integer({ minimum: 1, maximum: 24, default: defaultEffectOptions.beforeMonths })),
   after_months: Type.Optional(Type.Integer({ minimum: 1, maximum: 24, default: defaultEffectOptions.afterMonths })),
+  gap_months: Type.Optional(Type.Integer({ minimum: 0, maximum: 12, default: defaultEffectOptions.gapMonths, description: 'Months left out just before the start (targeting follows a rise: regression to the mean)' })),
 };
 const WakeQuery = {
   distance_km: Type.Optional(Type.Number({ minimum: 1, maximum: 300, default: defaultWakeOptions.distanceKm })),
   lag_months: Type.Optional(Type.Integer({ minimum: 1, maximum: 24, default: defaultWakeOptions.lagMonths })),
-  permutations: Type.Optional(Type.Integer({ minimum: 19, maximum: 9999, default: 999, description: 'Monte Carlo permutations of the Knox test' })),
+  history_months: Type.Optional(Type.Integer({ minimum: 6, maximum: 48, default: defaultWakeOptions.historyMonths, description: 'Months before the start that give each town its usual rate' })),
+  as_of: Type.Optional(Type.String({ format: 'date', description: 'Read the data as of this day (default: the last recorded status change, the data vintage)' })),
 };
-
 export async function analysisRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['analyses'];
@@ -40,45 +41,46 @@ export async function analysisRoutes(instance: FastifyInstance) {
     const feature = await getOperation(pool(), id);
     assertRecordInScope(request, (feature.properties as { department_code: string }).department_code, 'operation', id);
   };
-  const effectOptions = (q: { buffer_rings?: number; before_months?: number; after_months?: number }) => ({
-    bufferRings: q.buffer_rings ?? defaultEffectOptions.bufferRings, beforeMonths: q.before_months ?? defaultEffectOptions.beforeMonths, afterMonths: q.after_months ?? defaultEffectOptions.afterMonths,
-  });
-  const wakeOptions = (q: { distance_km?: number; lag_months?: number; permutations?: number }, id: number) => ({
-    ...defaultWakeOptions, distanceKm: q.distance_km ?? defaultWakeOptions.distanceKm, lagMonths: q.lag_months ?? defaultWakeOptions.lagMonths,
-    permutations: q.permutations ?? 999, seed: id,
+  const options = (q: { buffer_rings?: number; before_months?: number; after_months?: number; gap_months?: number; distance_km?: number; lag_months?: number; history_months?: number; as_of?: string }) => ({
+    effect: {
+      ...defaultEffectOptions, bufferRings: q.buffer_rings ?? defaultEffectOptions.bufferRings, beforeMonths: q.before_months ?? defaultEffectOptions.beforeMonths,
+      afterMonths: q.after_months ?? defaultEffectOptions.afterMonths, gapMonths: q.gap_months ?? defaultEffectOptions.gapMonths,
+    },
+    wake: { ...defaultWakeOptions, distanceKm: q.distance_km ?? defaultWakeOptions.distanceKm, lagMonths: q.lag_months ?? defaultWakeOptions.lagMonths, historyMonths: q.history_months ?? defaultWakeOptions.historyMonths },
+    asOf: q.as_of ?? null,
   });
 
   app.get('/api/analyses/operations/:id', {
     config,
     schema: {
-      tags, summary: 'What an operation did: effect (WDQ, TNE, WDD), wake (Knox test, destination towns) and the reading in plain French',
+      tags, summary: 'What an operation did, as of the data vintage: effect (WDQ, TNE, WDD of Wheeler & Ratcliffe, placebo test of the buffer), wake (destination towns with FDR, placebo test) and the reading in plain French',
       params: IdParams, querystring: Type.Object({ ...EffectQuery, ...WakeQuery }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses },
     },
   }, async (request) => {
     await checkOperation(request, request.params.id);
-    return analyses.operationSummary(pool(), request.params.id, effectOptions(request.query), wakeOptions(request.query, request.params.id), workScope(request));
+    return analyses.operationSummary(pool(), request.params.id, options(request.query), workScope(request));
   });
 
   app.get('/api/analyses/operations/:id/effect', {
     config,
     schema: {
       tags, summary: 'Effect of an operation: counts in target (A), buffer (B) and control (C) before and after, WDQ, TNE, WDD with its standard error, interpretation; target and buffer cells as GeoJSON',
-      params: IdParams, querystring: Type.Object(EffectQuery, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses },
+      params: IdParams, querystring: Type.Object({ ...EffectQuery, as_of: WakeQuery.as_of }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses },
     },
   }, async (request) => {
     await checkOperation(request, request.params.id);
-    return analyses.operationEffectAnalysis(pool(), request.params.id, effectOptions(request.query), workScope(request));
+    return analyses.operationEffectAnalysis(pool(), request.params.id, options(request.query), workScope(request));
   });
 
   app.get('/api/analyses/operations/:id/wake', {
     config,
     schema: {
-      tags, summary: 'Wake of an operation: dismantled points linked to points appearing within D km and L months, Knox Monte Carlo test, destination towns by commune and size class, arcs as GeoJSON',
+      tags, summary: 'Wake of an operation: appearances within D km and L months in every candidate town against its expected count (exact test, FDR over all towns), placebo test, arcs as GeoJSON',
       params: IdParams, querystring: Type.Object({ ...WakeQuery, buffer_rings: EffectQuery.buffer_rings }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses },
     },
   }, async (request) => {
     await checkOperation(request, request.params.id);
-    return analyses.operationWakeAnalysis(pool(), request.params.id, wakeOptions(request.query, request.params.id), request.query.buffer_rings ?? defaultEffectOptions.bufferRings, workScope(request));
+    return analyses.operationWakeAnalysis(pool(), request.params.id, options(request.query), workScope(request));
   });
 
   app.get('/api/analyses/size-class-shift', {
@@ -124,12 +126,13 @@ export async function analysisRoutes(instance: FastifyInstance) {
   app.post('/api/analyses/emerging-hot-spots', {
     config: { access: preciseReaders, audit: 'analysis' },
     schema: {
-      tags, summary: 'Start an emerging hot spot analysis (H3 cells x months, Gi* with permutations, FDR, Mann-Kendall); answers 202 with a job to poll',
+      tags, summary: 'Start an emerging hot spot analysis (H3 cells x months, Gi* with an exact or permutation test, FDR, Mann-Kendall); answers 202 with a job to poll',
       body: Type.Object({
         resolution: Type.Integer({ minimum: 5, maximum: 8 }),
         from: Type.String({ pattern: monthPattern }), to: Type.String({ pattern: monthPattern }),
         department: Type.Optional(DepartmentCode), bbox: Type.Optional(Bbox),
-        permutations: Type.Optional(Type.Integer({ minimum: 0, maximum: 999, default: 99, description: '0: normal approximation' })),
+        method: Type.Optional(Type.Union([Type.Literal('exact'), Type.Literal('permutation'), Type.Literal('sfdep'), Type.Literal('normal')], { default: 'exact', description: "exact: conditional Poisson test of the neighbourhood (counts); permutation: conditional permutation ranks (PySAL p_sim); sfdep: sfdep's settings (199 permutations, previous month in the neighbourhood, p < 0.01 without FDR); normal: the normal approximation, for comparison" })),
+        permutations: Type.Optional(Type.Integer({ minimum: 19, maximum: 999, default: 199, description: 'Draws for the permutation methods' })),
       }, { additionalProperties: false }),
       response: { 202: AnyRecord, ...errorResponses },
     },
@@ -148,7 +151,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     const areas = bboxAreas(bbox, disclosure, body.resolution);
     request.auditDetail = `resolution=${body.resolution}${body.department ? `&department=${body.department}` : ''}${body.bbox ? `&bbox=${body.bbox}` : ''}`;
     const job = analyses.startHotSpotJob(pool(), request.principal!.userId, {
-      resolution: body.resolution, from, to, departments, bbox, permutations: body.permutations ?? 99, seed: 20190101,
+      resolution: body.resolution, from, to, departments, bbox, method: body.method ?? 'exact', permutations: body.permutations ?? 199, seed: 20190101,
     }, areas, underWayVisibleIn(request.principal, disclosure));
     reply.status(202);
     return { id: job.id, status: job.status, done: job.done, total: job.total, poll: `/api/analyses/jobs/${job.id}` };

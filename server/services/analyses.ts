@@ -4,16 +4,24 @@
  * and yield to the event loop between months, so the server keeps answering.
  */
 import { coarsenOutside, type CellArea } from '../domain/disclosure.js';
-import { shownEvent } from '../queries/aggregates.js';
 import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { cellToLatLng, gridDisk, latLngToCell, polygonToCells } from 'h3-js';
 import { cellFeature } from './aggregates.js';
 import type { PointHistory } from '../domain/analytics/history.js';
-import { defaultControls, operationAreas, operationEffect, type EffectOptions } from '../domain/analytics/displacement.js';
-import { operationWake, readOperation, type WakeOptions } from '../domain/analytics/wake.js';
-import { emergingHotSpots, patternLabels, type CellResult } from '../domain/analytics/hot-spots.js';
+import type { EffectOptions } from '../domain/analytics/displacement.js';
+import type { Commune, WakeOptions } from '../domain/analytics/wake.js';
+import { analyseOperation } from '../domain/analytics/operation-analysis.js';
+import * as sql from '../queries/analyses.js';
+import { emergingHotSpots, patternLabels, sfdepHotSpotOptions, type CellResult } from '../domain/analytics/hot-spots.js';
+
+const methodLabels = {
+  exact: 'Gi* ; test exact conditionnel (Poisson) du voisinage, la cellule étant donnée ; Benjamini-Hochberg à 5 % par mois',
+  permutation: 'Gi* ; rangs de permutations conditionnelles (p_sim de PySAL) ; Benjamini-Hochberg à 5 % par mois',
+  sfdep: 'Gi* ; réglages de sfdep : 199 permutations, mois précédent dans le voisinage, p < 0,01 sans correction',
+  normal: 'Gi* ; approximation normale (comparaison seulement : elle signale des cubes aléatoires)',
+} as const;
 import { resurgences, sizeClassShift, townWatchlist } from '../domain/analytics/watch.js';
 import { monthIndex, monthLabel } from '../domain/months.js';
 import { getOperation } from './operations.js';
@@ -28,12 +36,7 @@ interface HistoryRow { id: string; longitude: number; latitude: number; cell: st
  * them are left out, as in every aggregated answer (queries/aggregates.ts).
  */
 export async function loadHistories(db: pg.Pool, scope: string[] | null = null): Promise<PointHistory[]> {
-  const { rows } = await db.query<HistoryRow>(`
-    SELECT d.id, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude, d.h3_r8 AS cell, d.commune_insee AS commune, c.name AS commune_name,
-           s.size_class, c.department_code AS department,
-           (SELECT json_agg(json_build_object('status', e.status, 'on', e.effective_on, 'operation', e.operation_id) ORDER BY e.effective_on)
-              FROM deal_point_status_events e WHERE e.deal_point_id = d.id AND ${shownEvent('$1')}) AS history
-    FROM deal_points d JOIN communes c ON c.insee = d.commune_insee JOIN commune_size_classes s ON s.insee = c.insee`, [scope]);
+  const { rows } = await db.query<HistoryRow>(sql.pointHistories, [scope]);
   return rows.map((row) => {
     const history = row.history ?? [];
     const periods: PointHistory['periods'] = [];
@@ -48,14 +51,15 @@ export async function loadHistories(db: pg.Pool, scope: string[] | null = null):
   });
 }
 
-async function dataPeriod(db: pg.Pool): Promise<{ from: string; to: string }> {
-  const { rows } = await db.query<{ first: string | null; last: string | null }>(`SELECT min(effective_on)::text AS first, greatest(max(effective_on), current_date)::text AS last FROM deal_point_status_events`);
-  return { from: rows[0].first ?? '2019-01-01', to: rows[0].last ?? '2025-12-31' };
+/** The data vintage (first day, last event) or the explicit as-of date: analyses never read today's date. */
+async function dataPeriod(db: pg.Pool, asOf: string | null, scope: string[] | null): Promise<{ from: string; to: string }> {
+  const { rows } = await db.query<{ first: string; last: string }>(sql.dataPeriod, [asOf, scope]);
+  return { from: rows[0].first, to: rows[0].last };
 }
 
-async function communeCentroids(db: pg.Pool): Promise<Map<string, [number, number]>> {
-  const { rows } = await db.query<{ insee: string; x: number; y: number }>(`SELECT insee, ST_X(centroid) AS x, ST_Y(centroid) AS y FROM communes WHERE kind = 'COM'`);
-  return new Map(rows.map((r) => [r.insee, [r.x, r.y]]));
+async function candidateTowns(db: pg.Pool): Promise<Commune[]> {
+  const { rows } = await db.query<{ insee: string; name: string; size_class: string; population: number; longitude: number; latitude: number }>(sql.candidateTowns);
+  return rows.map((r) => ({ insee: r.insee, name: r.name, sizeClass: r.size_class, population: r.population, longitude: r.longitude, latitude: r.latitude }));
 }
 
 /** The operation's target as resolution-8 cells (centres inside the area; at least the cell of its centre). */
@@ -71,60 +75,61 @@ function cellsCollection(cells: Iterable<string>, role: string) {
   return [...cells].map((cell) => cellFeature(cell, { role }));
 }
 
-interface Operation { id: number; name: string; started_on: string; department_code: string; target: GeoJSON.MultiPolygon }
+export interface AnalysisOptions { effect: EffectOptions; wake: WakeOptions; asOf: string | null }
 
-/** What every operation analysis reads, loaded once per request. */
-async function operationInputs(db: pg.Pool, id: number, bufferRings: number, scope: string[] | null) {
+/**
+ * Effect, wake and the reading of one operation, as of the data vintage (or `asOf`). Other
+ * departments' points sit at the centre of their resolution-8 cell (see domain/disclosure).
+ */
+export async function operationSummary(db: pg.Pool, id: number, options: AnalysisOptions, scope: string[] | null = null) {
   const feature = await getOperation(db, id);
-  const operation = { id: Number(feature.id), ...(feature.properties as Omit<Operation, 'id' | 'target'>), target: feature.geometry as GeoJSON.MultiPolygon };
-  const areas = operationAreas(targetCells(operation.target), bufferRings);
-  const [lat, lon] = cellToLatLng([...areas.target][0]);
-  // Other departments' points at the centre of their resolution-8 cell (see domain/disclosure).
-  return { operation, areas, centre: [lon, lat] as [number, number], points: coarsenOutside(await loadHistories(db, scope), scope) };
-}
-type OperationInputs = Awaited<ReturnType<typeof operationInputs>>;
-
-function effectOf({ operation, areas, centre, points }: OperationInputs, options: EffectOptions) {
-  const effect = operationEffect(points, areas, operation.started_on, options, defaultControls(operation.department_code, areas, centre));
+  const properties = feature.properties as { name: string; started_on: string; department_code: string };
+  const [period, communes, points, { rows: operations }] = [await dataPeriod(db, options.asOf, scope), await candidateTowns(db), coarsenOutside(await loadHistories(db, scope), scope),
+    await db.query<{ id: string; started_on: string; department_code: string; target: GeoJSON.MultiPolygon }>(sql.operationsForAnalysis)];
+  const others = operations.filter((o) => Number(o.id) !== id).map((o) => {
+    const cells = targetCells(o.target);
+    const [lat, lon] = cellToLatLng(cells[0]);
+    return { startedOn: o.started_on, department: o.department_code, centre: [lon, lat] as [number, number], targetCells: cells };
+  });
+  const result = analyseOperation(points, { id, startedOn: properties.started_on, department: properties.department_code, targetCells: targetCells(feature.geometry as GeoJSON.MultiPolygon) },
+    others, communes, period, options.effect, options.wake);
+  const operation = { id, name: properties.name, started_on: properties.started_on, department: properties.department_code };
+  const { effect: e, wake: w } = result;
   return {
-    operation: { id: operation.id, name: operation.name, started_on: operation.started_on, department: operation.department_code },
-    parameters: { buffer_rings: options.bufferRings, buffer_km: Math.round(options.bufferRings * 0.92 * 10) / 10, before_months: options.beforeMonths, after_months: options.afterMonths },
-    control: effect.control, counts: effect.counts, ...effect.measures,
-    areas: { type: 'FeatureCollection' as const, features: [...cellsCollection(areas.target, 'target'), ...cellsCollection(areas.buffer, 'buffer')] },
-  };
-}
-
-async function wakeOf(db: pg.Pool, { operation, areas, points }: OperationInputs, options: WakeOptions) {
-  const [period, centroids] = [await dataPeriod(db), await communeCentroids(db)];
-  const wake = operationWake(points, operation.id, operation.started_on, period, options, centroids, new Set([...areas.target, ...areas.buffer]));
-  return {
-    operation: { id: operation.id, name: operation.name, started_on: operation.started_on },
-    parameters: { distance_km: options.distanceKm, lag_months: options.lagMonths, permutations: options.permutations, fdr: options.fdr },
-    ...wake,
-    arcs: {
-      type: 'FeatureCollection' as const,
-      features: wake.origin ? wake.destinations.map((d) => ({
-        type: 'Feature' as const, properties: { commune: d.commune, name: d.name, size_class: d.size_class, linked: d.linked, flagged: d.flagged },
-        geometry: { type: 'LineString' as const, coordinates: [wake.origin!, [d.longitude, d.latitude]] },
-      })) : [],
+    as_of: period.to, data_from: period.from, method_version: methodVersion,
+    effect: {
+      operation,
+      parameters: { buffer_rings: options.effect.bufferRings, buffer_km: Math.round(options.effect.bufferRings * 0.92 * 10) / 10, before_months: options.effect.beforeMonths, after_months: options.effect.afterMonths, gap_months: options.effect.gapMonths, alpha: options.effect.alpha },
+      ...e,
+      areas: { type: 'FeatureCollection' as const, features: [...cellsCollection(result.areas.target, 'target'), ...cellsCollection(result.areas.buffer, 'buffer')] },
     },
+    wake: {
+      operation,
+      parameters: { distance_km: options.wake.distanceKm, lag_months: options.wake.lagMonths, history_months: options.wake.historyMonths, prior_months: options.wake.priorMonths, fdr: options.wake.fdr, min_linked: options.wake.minLinked },
+      ...w,
+      arcs: {
+        type: 'FeatureCollection' as const,
+        features: w.origin ? w.destinations.filter((d) => d.flagged).map((d) => ({
+          type: 'Feature' as const, properties: { commune: d.commune, name: d.name, size_class: d.size_class, linked: d.linked, flagged: d.flagged },
+          geometry: { type: 'LineString' as const, coordinates: [w.origin!.map((v) => Math.round(v * 1e6) / 1e6), [Math.round(d.longitude * 1e6) / 1e6, Math.round(d.latitude * 1e6) / 1e6]] },
+        })) : [],
+      },
+    },
+    reading: result.reading, text: result.text,
   };
 }
 
-export async function operationEffectAnalysis(db: pg.Pool, id: number, options: EffectOptions, scope: string[] | null = null) {
-  return effectOf(await operationInputs(db, id, options.bufferRings, scope), options);
+/** Bumped when a method changes, so that stored readings say which version made them. */
+export const methodVersion = '2026-12-02';
+
+export async function operationEffectAnalysis(db: pg.Pool, id: number, options: AnalysisOptions, scope: string[] | null = null) {
+  const summary = await operationSummary(db, id, options, scope);
+  return { as_of: summary.as_of, method_version: summary.method_version, ...summary.effect };
 }
 
-export async function operationWakeAnalysis(db: pg.Pool, id: number, options: WakeOptions, bufferRings: number, scope: string[] | null = null) {
-  return wakeOf(db, await operationInputs(db, id, bufferRings, scope), options);
-}
-
-/** Effect, wake and the reading together (the operation page), from one load of the data. */
-export async function operationSummary(db: pg.Pool, id: number, effectOptions: EffectOptions, wakeOptions: WakeOptions, scope: string[] | null = null) {
-  const inputs = await operationInputs(db, id, effectOptions.bufferRings, scope);
-  const effect = effectOf(inputs, effectOptions);
-  const wake = await wakeOf(db, inputs, wakeOptions);
-  return { effect, wake, ...readOperation(effect, wake) };
+export async function operationWakeAnalysis(db: pg.Pool, id: number, options: AnalysisOptions, scope: string[] | null = null) {
+  const summary = await operationSummary(db, id, options, scope);
+  return { as_of: summary.as_of, method_version: summary.method_version, ...summary.wake };
 }
 
 export async function sizeClassShiftAnalysis(db: pg.Pool, options: { operation: number | null; region: string | null; month: string | null; windowMonths: number; scope?: string[] | null }) {
@@ -134,7 +139,7 @@ export async function sizeClassShiftAnalysis(db: pg.Pool, options: { operation: 
   if (options.operation !== null) {
     const feature = await getOperation(db, options.operation);
     const properties = feature.properties as { started_on: string; department_code: string; name: string };
-    const { rows } = await db.query<{ region_code: string }>('SELECT region_code FROM departments WHERE code = $1', [properties.department_code]);
+    const { rows } = await db.query<{ region_code: string }>(sql.regionOfDepartment, [properties.department_code]);
     region = rows[0]?.region_code ?? null;
     month = properties.started_on.slice(0, 7);
     operationName = properties.name;
@@ -148,12 +153,12 @@ export async function sizeClassShiftAnalysis(db: pg.Pool, options: { operation: 
     monthlySeries(db, 'size_class', { ...base, region }),
     monthlySeries(db, 'size_class', { ...base, region: null }),
   ]);
-  const { rows: classes } = await db.query<{ code: string; label: string }>('SELECT code, label FROM size_classes ORDER BY rank');
+  const { rows: classes } = await db.query<{ code: string; label: string }>(sql.sizeClassLabels);
   const zero = regional.months.map(() => 0);
   const series = (m: Map<string, { active: number[] }>) => new Map(classes.map((c) => [c.code, m.get(c.code)?.active ?? zero]));
   const regionalSeries = series(regional.series);
   const nationalSeries = series(national.series);
-  const { rows: regionRows } = await db.query<{ name: string }>('SELECT name FROM regions WHERE code = $1', [region]);
+  const { rows: regionRows } = await db.query<{ name: string }>(sql.regionName, [region]);
   return {
     region, region_name: regionRows[0]?.name ?? region, month, operation: operationName, window_months: options.windowMonths, months: regional.months,
     classes: sizeClassShift(regionalSeries, nationalSeries, pivot - from, options.windowMonths).map((c) => ({ ...c, label: classes.find((k) => k.code === c.size_class)?.label })),
@@ -172,8 +177,7 @@ export async function watchlist(db: pg.Pool, options: {
   historyScope?: string[] | null;
 }) {
   const points = await loadHistories(db, options.historyScope === undefined ? options.departments : options.historyScope);
-  const { rows } = await db.query<{ id: string; name: string; started_on: string; ended_on: string | null; department_code: string; x: number; y: number }>(
-    `SELECT id, name, started_on::text, ended_on::text, department_code, ST_X(ST_Centroid(target)) AS x, ST_Y(ST_Centroid(target)) AS y FROM operations`);
+  const { rows } = await db.query<{ id: string; name: string; started_on: string; ended_on: string | null; department_code: string; x: number; y: number }>(sql.operationCentres);
   const nameable = options.operationNameable ?? (() => true);
   const operations = rows.filter((r) => nameable(r)).map((r) => ({ id: Number(r.id), name: r.name, startedOn: r.started_on, longitude: r.x, latitude: r.y }));
   const from = monthLabel(monthIndex(options.asOf.slice(0, 7)) - 12) + '-01';
@@ -200,7 +204,7 @@ export function getJob(id: string): HotSpotJob | undefined {
   return jobs.get(id);
 }
 
-export function startHotSpotJob(db: pg.Pool, owner: number, parameters: { resolution: number; from: number; to: number; departments: string[] | null; bbox: [number, number, number, number] | null; permutations: number; seed: number },
+export function startHotSpotJob(db: pg.Pool, owner: number, parameters: { resolution: number; from: number; to: number; departments: string[] | null; bbox: [number, number, number, number] | null; method: 'exact' | 'permutation' | 'sfdep' | 'normal'; permutations: number; seed: number },
   areas: CellArea[] = [], underWayVisibleIn: string[] | null = null): HotSpotJob {
   const job: HotSpotJob = { id: randomUUID(), owner, status: 'running', done: 0, total: parameters.to - parameters.from + 1, started: Date.now(), parameters: { ...parameters, from: monthLabel(parameters.from), to: monthLabel(parameters.to) }, result: null, error: null };
   jobs.set(job.id, job);
@@ -214,7 +218,9 @@ export function startHotSpotJob(db: pg.Pool, owner: number, parameters: { resolu
       const T = months.length;
       const values = new Float64Array(list.length * T);
       list.forEach((cell, i) => { const counts = cells.get(cell); if (counts) for (let t = 0; t < T; t += 1) values[i * T + t] = counts.active[t]; });
-      const steps = emergingHotSpots({ cells: list, steps: T, values }, { permutations: parameters.permutations, seed: parameters.seed, fdr: 0.05 });
+      const options = parameters.method === 'sfdep' ? { ...sfdepHotSpotOptions, permutations: parameters.permutations, seed: parameters.seed }
+        : { method: parameters.method, permutations: parameters.permutations, seed: parameters.seed, fdr: 0.05 };
+      const steps = emergingHotSpots({ cells: list, steps: T, values }, options);
       let step = steps.next();
       while (!step.done) {
         job.done = step.value;
@@ -225,7 +231,7 @@ export function startHotSpotJob(db: pg.Pool, owner: number, parameters: { resolu
       const counts: Record<string, number> = {};
       for (const r of results) counts[r.pattern] = (counts[r.pattern] ?? 0) + 1;
       job.result = {
-        type: 'FeatureCollection', months: [months[0], months[T - 1]], cells: list.length, patterns: counts,
+        type: 'FeatureCollection', months: [months[0], months[T - 1]], cells: list.length, patterns: counts, method: methodLabels[parameters.method],
         features: results.filter((r) => r.pattern !== 'no_pattern').map((r) => cellFeature(r.cell, { ...r, label: patternLabels[r.pattern] })),
       };
       job.status = 'done';

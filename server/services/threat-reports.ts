@@ -57,7 +57,7 @@ async function operations(context: Context, first: string, last: string): Promis
   const out: ThreatReportData['operations'] = [];
   for (const row of rows) {
     const id = Number(row.id);
-    const summary = await operationSummary(context.db, id, defaultEffectOptions, { ...defaultWakeOptions, seed: id }, context.operationScope);
+    const summary = await operationSummary(context.db, id, { effect: defaultEffectOptions, wake: defaultWakeOptions, asOf: null }, context.operationScope);
     const destinations = summary.wake.destinations.filter((d) => d.flagged).map((d) => d.name);
     out.push({
       name: row.name, department_code: row.department_code, started_on: row.started_on, ended_on: row.ended_on,

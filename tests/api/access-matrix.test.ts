@@ -13,6 +13,8 @@ const signedIn: Who[] = everyone.filter((w) => w !== 'signed_out');
 const analysts: Who[] = ['national_analyst', 'departmental_analyst'];
 const precise: Who[] = ['national_analyst', 'departmental_analyst', 'prefect'];
 const aggregated: Who[] = [...precise, 'deputy'];
+// The prefect's desk: prefects and OFAST write, CROSS analysts read their departments.
+const deskWriters: Who[] = ['national_analyst', 'prefect'];
 
 const expected: Record<string, Who[]> = {
   'GET /api/health': everyone,
@@ -93,6 +95,26 @@ const expected: Record<string, Who[]> = {
   'GET /api/threat-reports': aggregated,
   'GET /api/threat-reports/:id': aggregated,
   'GET /api/threat-reports/:id/pdf': aggregated,
+  'GET /api/sectors/criteria': precise,
+  'GET /api/sectors': precise,
+  'GET /api/sectors/trend': precise,
+  'POST /api/sectors/indicator-imports': deskWriters,
+  'POST /api/sectors/criterion-4': deskWriters,
+  'GET /api/sectors/indicator-values': precise,
+  'POST /api/sectors/areas': deskWriters,
+  'POST /api/schools/imports': deskWriters,
+  'GET /api/schools': precise,
+  'POST /api/sectors/ranking': precise,
+  'POST /api/sectors/rankings': deskWriters,
+  'GET /api/sectors/rankings': precise,
+  'GET /api/sectors/rankings/:id': precise,
+  'GET /api/sectors/rankings/:id/compare/:other': precise,
+  'GET /api/sectors/rankings/:id/export.csv': precise,
+  'POST /api/action-plans': deskWriters,
+  'GET /api/action-plans': precise,
+  'GET /api/action-plans/:id': precise,
+  'GET /api/action-plans/:id/review': precise,
+  'POST /api/action-plans/:id/reviews': deskWriters,
 };
 
 describe.each(targets())('access matrix on the %s database', (target) => {
@@ -130,12 +152,14 @@ describe.each(targets())('access matrix on the %s database', (target) => {
       .replace('/api/analyses/operations/:id', () => `/api/analyses/operations/${ids.operation}`)
       .replace('/api/analyses/jobs/:id', '/api/analyses/jobs/00000000-0000-4000-8000-000000000000')
       .replace('/api/networks/:id', () => `/api/networks/${ids.network}`)
-      .replace(':format', 'pdf').replace(':insee', '84089').replace(':code', '84').replace(':z/:x/:y.mvt', '9/263/186.mvt').replace(':id', '999999');
+      .replace(':format', 'pdf').replace(':other', '999998').replace(':insee', '84089').replace(':code', '84').replace(':z/:x/:y.mvt', '9/263/186.mvt').replace(':id', '999999');
     const query = key === 'GET /api/aggregates/deal-points' ? '?group=department'
       : key === 'GET /api/aggregates/deal-points/cube' ? '?resolution=7&from=2024-01&to=2024-02'
       : key === 'GET /api/aggregates/deal-points/series' ? '?from=2024-01&to=2024-02'
       : key === 'GET /api/analyses/size-class-shift' ? '?region=93&month=2024-03' : key === 'POST /api/statistics/imports' ? '?level=departments'
       : key === 'GET /api/communes/at' ? '?longitude=5.5345&latitude=43.6931'
+      : ['GET /api/sectors', 'GET /api/sectors/indicator-values', 'GET /api/schools'].includes(key) ? '?department=84'
+      : key === 'GET /api/sectors/trend' ? '?department=84&code=84089' : key === 'GET /api/action-plans/:id/review' ? '?semester=2025-S2'
       : key.startsWith('GET /api/statistics/') && !key.endsWith('indicators') ? '?year=2024&indicator=trafic_de_stupefiants' : '';
     // Bodies are deliberately incomplete: access is decided before validation.
     return { method: method as 'GET', url: url + query, body: method === 'GET' || method === 'DELETE' ? undefined : {} };

@@ -105,7 +105,7 @@ describe.each(targets())('trust: attacks as each role on the %s database', (targ
     const victim = points.find((p) => p.dep === '13')!;
     const empty = emptyPlaceInCell(victim, victim.r7, 7)!;
     const run = async (lon: number, lat: number) => {
-      const started = await as(cross84).post('/api/analyses/emerging-hot-spots', { resolution: 7, from: '2023-01', to: '2024-06', bbox: tinyBox(lon, lat), permutations: 0 });
+      const started = await as(cross84).post('/api/analyses/emerging-hot-spots', { resolution: 7, from: '2023-01', to: '2024-06', bbox: tinyBox(lon, lat), method: 'exact' });
       expect(started.status).toBe(202);
       for (let i = 0; i < 100; i++) {
         const job = await as(cross84).get(started.body.poll);
@@ -479,7 +479,7 @@ describe.each(targets())('trust: attacks as each role on the %s database', (targ
          AND NOT ST_DWithin(d.geom::geography, ST_SetSRID(ST_MakePoint(4.8055, 43.9493), 4326)::geography, 8000)
          AND EXISTS (SELECT 1 FROM deal_point_status_events e WHERE e.deal_point_id = d.id AND e.status IN ('active', 'reopened')
                      AND e.effective_on > '2024-01-10' AND e.effective_on < '2024-07-01') ORDER BY d.id LIMIT 20`);
-    const candidates = async (d: number) => (await as(cross84).get(`/api/analyses/operations/${operation.body.id}/wake?distance_km=${d.toFixed(3)}&permutations=19`)).body.candidates as number;
+    const candidates = async (d: number) => (await as(cross84).get(`/api/analyses/operations/${operation.body.id}/wake?distance_km=${d.toFixed(3)}`)).body.candidates as number;
     let tried = 0;
     for (const point of appearing) {
       if (tried >= 3) break;

@@ -207,7 +207,8 @@ describe('the analysts\' map', () => {
     await page.waitForSelector('[data-testid="analysis-progress"]', { state: 'detached', timeout: 60_000 });
     expect(await page.textContent('[data-testid="reading"] h2')).toBe('Déplacement');
     expect(await page.textContent('[data-testid="reading"]')).toContain('Pertuis');
-    expect(await page.textContent('[data-testid="wdq-card"]')).toContain('déplacement partiel, bénéfice net conservé');
+    expect(await page.textContent('[data-testid="wdq-card"]')).toContain('WDD (Wheeler et Ratcliffe, 2018)');
+    expect(await page.textContent('[data-testid="as-of"]')).toContain('Données lues au');
     const flagged = await page.locator('[data-testid="destinations"] tr.sillage-flagged td:first-child').allTextContents();
     expect(flagged).toContain('Pertuis (84089)');
     expect(flagged.length).toBeGreaterThanOrEqual(7);

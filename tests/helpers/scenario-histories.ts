@@ -2,12 +2,13 @@
  * The generated scenario (in memory, no database) as the analyses read it: points with their
  * active periods and the operation that dismantled them, communes and size classes.
  */
-import { cellToLatLng, latLngToCell } from 'h3-js';
-import { generateScenario, type Scenario, type ScenarioVariant } from '../../server/domain/scenario/generate.js';
+import { latLngToCell } from 'h3-js';
+import { generateScenario, type Scenario, type ScenarioTraps, type ScenarioVariant } from '../../server/domain/scenario/generate.js';
 import { readScenarioGeography } from '../../server/services/scenario.js';
 import type { PointHistory } from '../../server/domain/analytics/history.js';
-import { defaultControls, defaultEffectOptions, operationAreas, operationEffect } from '../../server/domain/analytics/displacement.js';
-import { defaultWakeOptions, operationWake, readOperation, type Reading } from '../../server/domain/analytics/wake.js';
+import { defaultEffectOptions } from '../../server/domain/analytics/displacement.js';
+import { defaultWakeOptions, type Commune, type Reading } from '../../server/domain/analytics/wake.js';
+import { analyseOperation } from '../../server/domain/analytics/operation-analysis.js';
 
 let geography: ReturnType<typeof readScenarioGeography> | null = null;
 
@@ -16,9 +17,9 @@ export function sizeClassOf(insee: string, population: number): string {
   return population >= 200000 ? 'metropole' : population >= 100000 ? 'grande_ville' : population >= 20000 ? 'ville_moyenne' : population >= 5000 ? 'petite_ville' : 'rural';
 }
 
-export function scenarioHistories(seed: number, variant: ScenarioVariant): { scenario: Scenario; points: PointHistory[]; operationIds: Map<string, number>; centroids: Map<string, [number, number]> } {
+export function scenarioHistories(seed: number, variant: ScenarioVariant, traps?: ScenarioTraps): { scenario: Scenario; points: PointHistory[]; operationIds: Map<string, number>; centroids: Map<string, [number, number]> } {
   geography ??= readScenarioGeography();
-  const scenario = generateScenario({ seed, variant, communes: geography.communes, trafficking: geography.trafficking });
+  const scenario = generateScenario({ seed, variant, traps, communes: geography.communes, trafficking: geography.trafficking });
   const communes = new Map(geography.communes.map((c) => [c.insee, c]));
   const operationIds = new Map(scenario.operations.map((o, i) => [o.plan.externalId, i + 1]));
   const points = scenario.points.map((p, index): PointHistory => {
@@ -37,23 +38,34 @@ export function scenarioHistories(seed: number, variant: ScenarioVariant): { sce
   return { scenario, points, operationIds, centroids };
 }
 
-/** The reading each planted effect should get. */
+/** The reading each planted effect should get ('none': the null variant's operations still dismantle their targets). */
 export function plantedReading(effect: string): Reading {
-  return effect === 'displacement' ? 'deplacement' : effect === 'diffusion' ? 'diffusion' : 'pas_d_effet';
+  return effect === 'displacement' ? 'deplacement' : effect === 'diffusion' ? 'diffusion' : effect === 'none' ? 'effet_local' : 'pas_d_effet';
+}
+
+/** The scenario's communes as the wake reads them. */
+export function scenarioCommunes(): Commune[] {
+  geography ??= readScenarioGeography();
+  return geography.communes.map((c) => ({ insee: c.insee, name: c.name, sizeClass: sizeClassOf(c.insee, c.population), population: c.population, longitude: c.longitude, latitude: c.latitude }));
 }
 
 /**
  * Every operation of a generated scenario analysed as the server does (same areas, controls and
- * reading): the effect, the wake and the reading, with the planted truth.
+ * reading, as of the scenario's last day): the effect, the wake and the reading, with the planted truth.
  */
-export function analyseScenarioOperations(seed: number, variant: ScenarioVariant, permutations = 199) {
-  const { scenario, points, operationIds, centroids } = scenarioHistories(seed, variant);
+export function analyseScenarioOperations(seed: number, variant: ScenarioVariant, traps?: ScenarioTraps) {
+  const { scenario, points, operationIds } = scenarioHistories(seed, variant, traps);
+  const communes = scenarioCommunes();
+  const plans = scenario.operations.map((o) => o.plan);
   return scenario.truth.map((truth) => {
     const id = operationIds.get(truth.operation)!;
-    const areas = operationAreas(truth.targetCells, defaultEffectOptions.bufferRings);
-    const [lat, lon] = cellToLatLng([...areas.target][0]);
-    const effect = operationEffect(points, areas, truth.startedOn, defaultEffectOptions, defaultControls(scenario.operations[id - 1].plan.department, areas, [lon, lat]));
-    const wake = operationWake(points, id, truth.startedOn, { from: '2019-01-01', to: '2025-12-31' }, { ...defaultWakeOptions, permutations }, centroids, new Set([...areas.target, ...areas.buffer]));
-    return { truth, effect, wake, reading: readOperation(effect.measures, wake) };
+    const plan = plans[id - 1];
+    const others = scenario.truth.filter((t) => t !== truth).map((t) => {
+      const p = plans[operationIds.get(t.operation)! - 1];
+      return { startedOn: p.startedOn, department: p.department, centre: p.centre, targetCells: t.targetCells };
+    });
+    const result = analyseOperation(points, { id, startedOn: truth.startedOn, department: plan.department, targetCells: truth.targetCells }, others, communes,
+      { from: '2019-01-01', to: '2025-12-31' }, defaultEffectOptions, defaultWakeOptions);
+    return { truth, effect: result.effect, wake: result.wake, reading: { reading: result.reading, text: result.text } };
   });
 }

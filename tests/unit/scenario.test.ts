@@ -108,13 +108,15 @@ describe('operations and planted effects', () => {
   it('plants displacement to mid-sized towns 20-85 km away within 1-6 months, and local displacement within 1-3 months', () => {
     const marseille = truth.operations.find((o) => o.operation === 'SYN-OP-2024-013-01');
     expect(marseille.plantedEffect).toBe('displacement');
-    expect(marseille.destinationTowns.map((t: any) => t.name).sort()).toEqual(['Apt', 'Carpentras', 'Cavaillon', 'Manosque', 'Martigues', 'Pertuis', 'Port-de-Bouc', 'Salon-de-Provence']);
+    expect(marseille.destinationTowns.map((t: any) => t.name).sort()).toEqual(['Apt', 'Carpentras', 'Cavaillon', 'Manosque', 'Pertuis', 'Salon-de-Provence']);
+    // The last two towns of the plan are traps given one and two points, below what a test can tell from chance.
+    expect(marseille.destinationTowns.filter((t: any) => t.trap).map((t: any) => [t.name, t.planted])).toEqual([['Manosque', 1], ['Salon-de-Provence', 2]]);
     for (const op of truth.operations.filter((o) => o.plantedEffect === 'displacement')) {
       const midsize = op.moves.filter((m: any) => m.kind === 'midsize');
       const local = op.moves.filter((m: any) => m.kind === 'local');
       expect(midsize.length).toBeGreaterThanOrEqual(15);
       expect(local.length).toBeGreaterThanOrEqual(8);
-      for (const town of op.destinationTowns) expect(town.planted).toBeGreaterThanOrEqual(3);
+      for (const town of op.destinationTowns) expect(town.planted).toBeGreaterThanOrEqual(town.trap ? 1 : 4);
       // Carpentras lies 82-85 km from the Marseille target's centre; the others 20-80 km.
       for (const move of midsize) { expect(move.distanceKm).toBeGreaterThan(20); expect(move.distanceKm).toBeLessThan(86); }
       for (const move of midsize) { expect(move.lagDays).toBeGreaterThan(0); expect(move.lagDays).toBeLessThanOrEqual(6 * 31); }

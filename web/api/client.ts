@@ -40,6 +40,17 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   return payload as T;
 }
 
+/** Sends a file's text (CSV, GeoJSON) as the request body, with the same errors as api(). */
+export async function apiText<T>(path: string, text: string, contentType: string): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': contentType };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(path, { method: 'POST', headers, body: text, credentials: 'same-origin' });
+  const body = await response.text();
+  const payload = body ? JSON.parse(body) : null;
+  if (!response.ok) throw new ApiError(response.status, frenchMessage(payload?.error, response.status, payload?.message ?? `erreur ${response.status}`), payload?.details ?? []);
+  return payload as T;
+}
+
 export interface Health { database: { mode: string; postgresql: string; postgis: string; migration: string | null }; data: { synthetic: boolean; synthetic_deal_points: number; real_deal_points: number | null }; map?: { basemap_url: string | null } }
 export interface Me { user: { username: string; role: string; departments: string[] } | null; csrf_token: string | null }
 export interface CommuneHit { insee: string; name: string; department_code: string; population: number; longitude: number; latitude: number }

@@ -272,6 +272,23 @@ export class SillageMap {
     (this.map.getSource('arcs') as GeoJSONSource).setData({ type: 'FeatureCollection', features: [...collection.features, ...towns] });
   }
 
+  /** Sectors coloured by rank class (property rank_class: 0 best fifth .. 4, -1 not ranked); a click gives the sector's code. */
+  async setSectors(collection: GeoJSON.FeatureCollection, onPick?: (code: string) => void): Promise<void> {
+    await this.ready;
+    const source = this.map.getSource('sectors') as GeoJSONSource | undefined;
+    if (source) { source.setData(collection); return; }
+    const ramp = [...colours.hexRamp].reverse();
+    this.map.addSource('sectors', { type: 'geojson', data: collection });
+    this.map.addLayer({ id: 'sectors-fill', type: 'fill', source: 'sectors', paint: { 'fill-color': ['match', ['get', 'rank_class'], 0, ramp[0], 1, ramp[1], 2, ramp[2], 3, ramp[3], 4, ramp[4], '#f6f6f6'], 'fill-opacity': 0.8 } });
+    this.map.addLayer({ id: 'sectors-line', type: 'line', source: 'sectors', paint: { 'line-color': ['case', ['boolean', ['get', 'selected'], false], '#000091', '#929292'], 'line-width': ['case', ['boolean', ['get', 'selected'], false], 3, 0.5] } });
+    if (onPick) this.map.on('click', 'sectors-fill', (event) => { const code = event.features?.[0]?.properties?.code; if (code) onPick(String(code)); });
+  }
+
+  /** Sector codes drawn on screen (for tests). */
+  renderedSectors(): string[] {
+    return this.map.getLayer('sectors-fill') ? [...new Set(this.map.queryRenderedFeatures({ layers: ['sectors-fill'] }).map((f) => String(f.properties.code)))].sort() : [];
+  }
+
   /** Resolves at the map's next idle (benchmarks). */
   nextIdle(): Promise<void> {
     const idle = new Promise<void>((resolve) => this.map.once('idle', () => resolve()));

@@ -140,7 +140,7 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
     const [r, from, to] = hotSpotKey.split('|');
     setHotSpots({ status: 'running', done: 0, total: monthIndex(to) - monthIndex(from) + 1, key: hotSpotKey });
     (async () => {
-      const job = await api<{ poll: string }>('/api/analyses/emerging-hot-spots', { method: 'POST', body: { resolution: Math.max(5, Number(r)), from, to, permutations: 99 } });
+      const job = await api<{ poll: string }>('/api/analyses/emerging-hot-spots', { method: 'POST', body: { resolution: Math.max(5, Number(r)), from, to, method: 'exact' } });
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, 400));
         if (cancelled) return;
@@ -326,7 +326,7 @@ function HotSpotLegend({ state }: { state: { status: string; done: number; total
   const entries = Object.entries(state.patterns ?? {}).filter(([p]) => p !== 'no_pattern').sort((a, b) => b[1] - a[1]);
   return (
     <div className="sillage-legend fr-text--xs" data-testid="hotspot-legend">
-      <p className="fr-text--xs fr-mb-1v"><strong>Tendances émergentes</strong> (Gi* et 99 permutations, FDR 5 %, tendance de Mann-Kendall)</p>
+      <p className="fr-text--xs fr-mb-1v"><strong>Tendances émergentes</strong> (Gi* et test exact conditionnel du voisinage, FDR 5 % par mois, tendance de Mann-Kendall)</p>
       <ul className="sillage-swatches">
         {entries.map(([pattern, count]) => <li key={pattern}><span style={{ background: patternColours[pattern] }} />{patternLabels[pattern as Pattern] ?? pattern} ({count})</li>)}
         {entries.length === 0 && <li>aucune tendance significative</li>}

@@ -1,6 +1,6 @@
 /**
  * What an operation did: hexbins before and after side by side with target and buffer drawn, the
- * WDQ card with its reading, the wake as arcs to destination towns, the size-class shift.
+ * effect card (WDQ, TNE, WDD and the tests behind the reading), the wake as arcs to destination towns, the size-class shift.
  */
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
@@ -12,22 +12,23 @@ import { LineChart } from '../components/chart';
 import { frenchDate, frenchMonth, sizeClassNames } from '../format';
 
 interface Summary {
-  reading: string; text: string;
+  reading: string; text: string; as_of: string; method_version: string;
   effect: {
     operation: { id: number; name: string; started_on: string; department: string };
-    parameters: { buffer_rings: number; buffer_km: number; before_months: number; after_months: number };
-    control: string; counts: Record<'a0' | 'a1' | 'b0' | 'b1' | 'c0' | 'c1', number>;
-    wdq: { value: number | null; undefined_reason: string | null }; tne: { value: number | null };
-    wdd: { value: number | null; standard_error: number | null; z: number | null; p_value: number | null };
-    direct: { z: number | null; significant: boolean }; buffer: { z: number | null; significant: boolean };
-    reading: string; areas: GeoJSON.FeatureCollection;
+    parameters: { buffer_rings: number; buffer_km: number; before_months: number; after_months: number; gap_months: number };
+    control: string; control_warning: string | null; counts: Record<'a0' | 'a1' | 'b0' | 'b1' | 'c0' | 'c1', number>;
+    wdq: { value: number | null; undefined_reason: string | null }; tne: { value: number | null; undefined_reason: string | null };
+    wdd: { local: number; local_se: number; displacement: number; displacement_se: number; value: number; standard_error: number; z: number; p_value: number; low: number; high: number } | null;
+    direct: { net_change: number | null; z: number | null; p_value: number | null; significant: boolean };
+    buffer: { placebos: number; observed: number; p_lower: number; p_upper: number; significant: 'baisse' | 'hausse' | null } | null;
+    undefined_reason: string | null; areas: GeoJSON.FeatureCollection;
   };
   wake: {
-    dismantled: number; observed_pairs: number; expected_pairs: number; ratio: number | null; p_value: number; significant: boolean;
-    linked_appearances: number; local_appearances: number; by_size_class: Record<string, number>; midsize_share: number | null;
-    destinations: { commune: string; name: string; size_class: string; linked: number; expected: number; p_value: number; flagged: boolean }[];
+    dismantled: number; candidates: number; linked_appearances: number; expected_appearances: number; local_appearances: number; midsize_share: number | null;
+    placebo: { placebos: number; statistic: number; p_value: number | null; significant: boolean }; partial_window: boolean;
+    destinations: { commune: string; name: string; size_class: string; linked: number; expected: number; history: number; p_value: number; flagged: boolean }[];
     arcs: GeoJSON.FeatureCollection; origin: [number, number] | null;
-    parameters: { distance_km: number; lag_months: number; permutations: number };
+    parameters: { distance_km: number; lag_months: number; history_months: number; fdr: number };
   };
 }
 interface Shift { region_name: string; months: string[]; classes: { size_class: string; label: string; before: number; after: number; change_pct: number | null; national_change_pct: number | null; excess_points: number | null }[]; series: { key: string; label: string; region: number[]; national: number[] }[] }
@@ -67,7 +68,8 @@ export function OperationPage({ id }: { id: number }) {
     <div className="sillage-operation">
       <p className="fr-mb-1w"><a className="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={`/?sel=operation:${id}`}>Retour à la carte</a></p>
       <h1 className="fr-h3 fr-mb-1w">{e ? e.operation.name : `Opération n° ${id}`}</h1>
-      {e && <p className="fr-text--sm">Début le {frenchDate(e.operation.started_on)}, département {e.operation.department}. Fenêtres : {e.parameters.before_months} mois avant, {e.parameters.after_months} mois après ; zone tampon de {e.parameters.buffer_rings} anneaux H3 (≈ {number(e.parameters.buffer_km, 1)} km) ; contrôle : {e.control}.</p>}
+      {e && summary && <p className="fr-text--sm" data-testid="as-of">Début le {frenchDate(e.operation.started_on)}, département {e.operation.department}. Données lues au {frenchDate(summary.as_of)} (dernier changement enregistré ; méthode du {frenchDate(summary.method_version)}). Fenêtres : {e.parameters.before_months} mois avant (en laissant de côté les {e.parameters.gap_months} derniers mois, où les sites ciblés sont souvent au plus haut), {e.parameters.after_months} mois après ; zone tampon de {e.parameters.buffer_rings} anneaux H3 (≈ {number(e.parameters.buffer_km, 1)} km) ; contrôle : {e.control}.</p>}
+      {e?.control_warning && <div className="fr-alert fr-alert--warning fr-alert--sm fr-mb-2w"><p>{e.control_warning}</p></div>}
 
       <form className="sillage-row fr-mb-2w" onSubmit={(event) => { event.preventDefault(); const f = new FormData(event.currentTarget); setParams(Object.fromEntries([...f.entries()].map(([k, v]) => [k, Number(v)])) as typeof params); }}>
         {([['buffer_rings', 'Zone tampon (anneaux)', 1, 10], ['before_months', 'Mois avant', 1, 24], ['after_months', 'Mois après', 1, 24], ['distance_km', 'Sillage : distance (km)', 1, 300], ['lag_months', 'Sillage : délai (mois)', 1, 24]] as const).map(([name, label, min, max]) => (
@@ -79,7 +81,7 @@ export function OperationPage({ id }: { id: number }) {
       </form>
 
       {error && <div className="fr-alert fr-alert--error fr-mb-2w" role="alert"><p>{error}</p></div>}
-      {loading && <div role="status" className="fr-mb-2w" data-testid="analysis-progress">Analyse en cours : effet, puis sillage ({params.distance_km} km, {params.lag_months} mois, 999 permutations)… <progress /></div>}
+      {loading && <div role="status" className="fr-mb-2w" data-testid="analysis-progress">Analyse en cours : sillage ({params.distance_km} km, {params.lag_months} mois), effet, puis les mêmes mesures aux mois de comparaison sans opération… <progress /></div>}
 
       {summary && e && w && (
         <>
@@ -96,7 +98,7 @@ export function OperationPage({ id }: { id: number }) {
 
           <div className="sillage-cards">
             <section className="fr-card fr-p-2w" data-testid="wdq-card">
-              <h2 className="fr-h6">Quotient de déplacement pondéré</h2>
+              <h2 className="fr-h6">Effet sur place : zones ciblée, tampon et de contrôle</h2>
               <table className="sillage-table fr-text--sm">
                 <thead><tr><th>Zone</th><th>Avant</th><th>Après</th></tr></thead>
                 <tbody>
@@ -107,22 +109,23 @@ export function OperationPage({ id }: { id: number }) {
               </table>
               <p className="fr-text--xs fr-mb-1w">Moyenne des points actifs aux dates mensuelles de chaque fenêtre.</p>
               <dl className="sillage-facts">
-                <div><dt>WDQ</dt><dd>{e.wdq.value === null ? e.wdq.undefined_reason : number(e.wdq.value)}</dd></div>
-                <div><dt>Effet net total (TNE)</dt><dd>{number(e.tne.value)}</dd></div>
-                <div><dt>WDD ± erreur type</dt><dd>{number(e.wdd.value)} ± {number(e.wdd.standard_error)} (z = {number(e.wdd.z)}, p = {pValue(e.wdd.p_value)})</dd></div>
-                <div><dt>Effet direct (z)</dt><dd>{number(e.direct.z)} {e.direct.significant ? '— significatif' : '— non significatif'}</dd></div>
-                <div><dt>Zone tampon (z)</dt><dd>{number(e.buffer.z)} {e.buffer.significant ? '— significatif' : '— non significatif'}</dd></div>
+                <div><dt>WDQ (Bowers et Johnson)</dt><dd>{e.wdq.value === null ? e.wdq.undefined_reason : number(e.wdq.value)}</dd></div>
+                <div><dt>Effet net total (TNE)</dt><dd>{e.tne.value === null ? e.tne.undefined_reason : number(e.tne.value)}</dd></div>
+                {e.wdd && <div><dt>WDD (Wheeler et Ratcliffe, 2018)</dt><dd>{number(e.wdd.value)} ± {number(e.wdd.standard_error)} (IC 95 % : {number(e.wdd.low, 1)} à {number(e.wdd.high, 1)} ; z = {number(e.wdd.z)}) dont zone ciblée {number(e.wdd.local)}, zone tampon {number(e.wdd.displacement)}</dd></div>}
+                <div><dt>Effet direct</dt><dd>{e.direct.significant ? 'significatif' : 'non significatif'} (test unilatéral du WDD de la zone ciblée, p = {pValue(e.direct.p_value)})</dd></div>
+                <div><dt>Zone tampon</dt><dd>{e.buffer ? <>{e.buffer.significant === 'baisse' ? 'baisse significative' : e.buffer.significant === 'hausse' ? 'hausse significative' : 'pas d’écart significatif'} : rangée parmi {e.buffer.placebos} mois de comparaison sans opération (p = {pValue(e.buffer.p_lower)} pour une baisse, {pValue(e.buffer.p_upper)} pour une hausse)</> : 'trop peu de mois de comparaison (moins de 19)'}</dd></div>
               </dl>
-              <p className="fr-text--sm">{e.reading}</p>
+              <p className="fr-text--xs">Les tests ne se prononcent qu’au seuil de 5 % ; en dessous, la lecture dit « pas d’effet mesurable » ou « effet local ». Comptes de points actifs (stocks) : la variance de Poisson du WDD est prudente.</p>
             </section>
 
             <section className="fr-card fr-p-2w" data-testid="wake-card">
               <h2 className="fr-h6">Sillage : où sont allés les points ?</h2>
-              <p className="fr-text--sm">{w.dismantled} points démantelés ; {w.linked_appearances} apparitions liées à moins de {w.parameters.distance_km} km dans les {w.parameters.lag_months} mois (hors zones ciblée et tampon : {w.local_appearances} de plus).
-                Test de Knox ({w.parameters.permutations} permutations) : {w.observed_pairs} paires observées pour {number(w.expected_pairs, 1)} attendues, p = {pValue(w.p_value)}.
-                {w.midsize_share !== null && <> Part vers les villes moyennes : <strong>{Math.round(w.midsize_share * 100)} %</strong>.</>}</p>
+              <p className="fr-text--sm">{w.dismantled} points démantelés ; {w.candidates} communes à moins de {w.parameters.distance_km} km, toutes testées ; {w.linked_appearances} apparitions dans les {w.parameters.lag_months} mois pour {number(w.expected_appearances, 1)} attendues d’après leur passé ({w.parameters.history_months} mois) et la tendance des communes de même taille hors de portée (hors zones ciblée et tampon : {w.local_appearances} de plus).
+                {' '}Test placebo : {w.placebo.p_value === null ? 'trop peu de mois de comparaison' : <>la concentration observée est rangée parmi {w.placebo.placebos} mois sans opération, p = {pValue(w.placebo.p_value)}{w.placebo.significant ? ' (significatif)' : ''}</>}.
+                {w.midsize_share !== null && <> Part de l’excédent dans les villes moyennes : <strong>{Math.round(w.midsize_share * 100)} %</strong>.</>}
+                {w.partial_window && <> Fenêtre incomplète : les données s’arrêtent avant sa fin.</>}</p>
               <table className="sillage-table fr-text--xs" data-testid="destinations">
-                <thead><tr><th>Commune</th><th>Taille</th><th>Liées</th><th>Attendues</th><th>p</th><th>Destination</th></tr></thead>
+                <thead><tr><th>Commune</th><th>Taille</th><th>Apparitions</th><th>Attendues</th><th>p</th><th>Destination (FDR {number(w.parameters.fdr * 100, 0)} %)</th></tr></thead>
                 <tbody>
                   {w.destinations.slice(0, 14).map((d) => (
                     <tr key={d.commune} className={d.flagged ? 'sillage-flagged' : ''}><td>{d.name} ({d.commune})</td><td>{sizeClassNames[d.size_class] ?? d.size_class}</td><td>{d.linked}</td><td>{number(d.expected)}</td><td>{pValue(d.p_value)}</td><td>{d.flagged ? 'oui' : ''}</td></tr>

@@ -1,20 +1,28 @@
 /**
- * What an operation did where it struck (pure): target / buffer / control areas as H3 cells,
- * before and after windows, the Weighted Displacement Quotient (Bowers & Johnson 2003), the Total
- * Net Effect and the Weighted Displacement Difference with its standard error (Wheeler &
- * Ratcliffe 2018), and a reading in plain French. Zero counts give an explained "indéfini".
+ * What an operation did where it struck (pure). Target (A), buffer (B) and control (C) areas as
+ * H3 cells; counts are the mean number of active points on monthly sample dates before and after.
+ * Measures: the Weighted Displacement Quotient (Bowers & Johnson 2003), the Total Net Effect, and
+ * the Weighted Displacement Difference test exactly as Wheeler & Ratcliffe (2018), with two
+ * disjoint halves of the control (one for the target, one for the buffer) and area weights that
+ * bring each control to its area's level before (Wheeler's area-weight extension).
+ * Readings rest on tests that can reject: the direct effect on the WDD's local z; the buffer on
+ * placebo dates (the same measure at the same place on months without an operation, ranked).
  */
 import { gridDisk } from 'h3-js';
 import { addMonths, isActiveOn, type PointHistory } from './history.js';
-import { haversineKm, twoSidedP } from './statistics.js';
+import { haversineKm, normalCdf, rankPValue, weightedDisplacementDifference, type WddResult } from './statistics.js';
 
 export interface EffectOptions {
   /** Width of the buffer in rings of resolution-8 cells (about 0.92 km each). */
   bufferRings: number;
   beforeMonths: number;
   afterMonths: number;
+  /** Months left out just before the start: places are targeted after a rise (regression to the mean). */
+  gapMonths: number;
+  /** Two-sided level of the buffer's placebo test (each side alpha / 2). */
+  alpha: number;
 }
-export const defaultEffectOptions: EffectOptions = { bufferRings: 3, beforeMonths: 6, afterMonths: 6 };
+export const defaultEffectOptions: EffectOptions = { bufferRings: 3, beforeMonths: 6, afterMonths: 6, gapMonths: 3, alpha: 0.05 };
 
 /** Mean number of active points in each area over the monthly samples of a window. */
 export interface AreaCounts { a0: number; a1: number; b0: number; b1: number; c0: number; c1: number }
@@ -29,134 +37,154 @@ export function operationAreas(targetCells: Iterable<string>, bufferRings: numbe
   return { target, buffer };
 }
 
-/** Sample dates: `months` monthly dates before the start (excluded), or after it. */
-export function windowDates(startedOn: string, months: number, side: 'before' | 'after'): string[] {
-  return Array.from({ length: months }, (_, i) => addMonths(startedOn, side === 'before' ? -(i + 1) : i + 1));
+type Area = 'a' | 'b' | 'ct' | 'cd';
+const areaNames: Area[] = ['a', 'b', 'ct', 'cd'];
+
+/** Which half of the control a point's cell belongs to (a fixed split, independent of the counts). */
+function controlHalf(cell: string): 'ct' | 'cd' {
+  return parseInt(cell.slice(-2), 16) % 2 === 0 ? 'ct' : 'cd';
 }
 
 /**
- * Counts in target (A), buffer (B) and control (C: the points of `controlDepartments` outside A
- * and B, unless `inControl` says otherwise), as means of the active points on the sample dates.
+ * Active points of each area on the dates `startedOn` + n months, n in [first, last] (monthly
+ * series around the start, which every window and placebo date is read from).
  */
-export function areaCounts(points: readonly PointHistory[], areas: Areas, startedOn: string, options: EffectOptions, inControl: (p: PointHistory) => boolean): AreaCounts {
-  const before = windowDates(startedOn, options.beforeMonths, 'before');
-  const after = windowDates(startedOn, options.afterMonths, 'after');
-  const sums = { a0: 0, a1: 0, b0: 0, b1: 0, c0: 0, c1: 0 };
+export interface AreaSeries { first: number; last: number; counts: Record<Area, number[]> }
+
+export function areaSeries(points: readonly PointHistory[], areas: Areas, startedOn: string, first: number, last: number, inControl: (p: PointHistory) => boolean): AreaSeries {
+  const dates = Array.from({ length: last - first + 1 }, (_, i) => addMonths(startedOn, first + i));
+  const counts = Object.fromEntries(areaNames.map((a) => [a, dates.map(() => 0)])) as Record<Area, number[]>;
   for (const point of points) {
-    const area = areas.target.has(point.cell) ? 'a' : areas.buffer.has(point.cell) ? 'b' : inControl(point) ? 'c' : null;
+    const area: Area | null = areas.target.has(point.cell) ? 'a' : areas.buffer.has(point.cell) ? 'b' : inControl(point) ? controlHalf(point.cell) : null;
     if (!area) continue;
-    for (const date of before) if (isActiveOn(point, date)) sums[`${area}0`] += 1;
-    for (const date of after) if (isActiveOn(point, date)) sums[`${area}1`] += 1;
+    dates.forEach((date, i) => { if (isActiveOn(point, date)) counts[area][i] += 1; });
   }
-  const round = (value: number) => Math.round(value * 100) / 100;
-  return {
-    a0: round(sums.a0 / before.length), b0: round(sums.b0 / before.length), c0: round(sums.c0 / before.length),
-    a1: round(sums.a1 / after.length), b1: round(sums.b1 / after.length), c1: round(sums.c1 / after.length),
-  };
+  return { first, last, counts };
+}
+
+/** Means of each area over the before and after windows of a (real or placebo) start at offset `at`. */
+function windowMeans(series: AreaSeries, at: number, options: EffectOptions): Record<Area, { before: number; after: number }> | null {
+  const before: number[] = [];
+  const after: number[] = [];
+  for (let k = 1; k <= options.beforeMonths; k += 1) before.push(at - options.gapMonths - k);
+  for (let k = 1; k <= options.afterMonths; k += 1) after.push(at + k);
+  if (before.some((n) => n < series.first) || after.some((n) => n > series.last)) return null;
+  const mean = (area: Area, offsets: number[]) => offsets.reduce((s, n) => s + series.counts[area][n - series.first], 0) / offsets.length;
+  return Object.fromEntries(areaNames.map((a) => [a, { before: mean(a, before), after: mean(a, after) }])) as Record<Area, { before: number; after: number }>;
 }
 
 export interface Measure { value: number | null; undefined_reason: string | null }
-export interface EffectMeasures {
-  wdq: Measure;
-  tne: Measure;
-  /** WDD = (A1 - A0 C1/C0) + (B1 - B0 C1/C0): the net change in target and buffer beyond the control's trend. */
-  wdd: Measure & { standard_error: number | null; z: number | null; p_value: number | null };
-  /** Net change in the target alone, with its z-score (the direct effect). */
-  direct: { net_change: number | null; z: number | null; significant: boolean };
-  /** Net change in the buffer alone (positive: displacement into it; negative: diffusion of benefits). */
-  buffer: { net_change: number | null; z: number | null; significant: boolean };
-  reading: string;
-  verdict: 'indefini' | 'pas_d_effet_direct' | 'diffusion_superieure' | 'diffusion_partielle' | 'ni_deplacement_ni_diffusion' | 'deplacement_partiel' | 'deplacement_superieur';
-}
 
+/** A quotient's denominator counts as zero below this (counts are means of a few samples). */
+const tolerance = 1e-9;
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-/** Why a ratio cannot be computed from these counts, or null when it can. */
-function undefinedReason(c: AreaCounts): string | null {
-  if (c.c0 === 0) return 'indéfini : aucun point actif dans la zone de contrôle avant l’opération';
-  if (c.c1 === 0) return 'indéfini : aucun point actif dans la zone de contrôle après l’opération';
-  if (c.a0 === 0) return 'indéfini : aucun point actif dans la zone ciblée avant l’opération';
-  return null;
-}
-
-/** Poisson variance of each mean count (a count of active points per sample date). */
-function netChange(x0: number, x1: number, c0: number, c1: number): { value: number; variance: number } {
-  const ratio = c1 / c0;
-  return { value: x1 - x0 * ratio, variance: x1 + ratio ** 2 * x0 + (x0 / c0) ** 2 * c1 + ((x0 * c1) / c0 ** 2) ** 2 * c0 };
-}
-
-export function effectMeasures(c: AreaCounts): EffectMeasures {
-  const reason = undefinedReason(c);
-  if (reason) {
-    const none = { value: null, undefined_reason: reason };
-    return {
-      wdq: none, tne: none, wdd: { ...none, standard_error: null, z: null, p_value: null },
-      direct: { net_change: null, z: null, significant: false }, buffer: { net_change: null, z: null, significant: false },
-      reading: `${reason} ; le quotient de déplacement ne peut pas être calculé.`, verdict: 'indefini',
-    };
-  }
-  const numerator = c.b1 / c.c1 - c.b0 / c.c0;
+/** WDQ and TNE, each when defined. */
+export function quotients(c: AreaCounts): { wdq: Measure; tne: Measure } {
+  const reason = c.c0 <= tolerance ? 'indéfini : aucun point actif dans la zone de contrôle avant l’opération' : null;
+  const tne: Measure = reason ? { value: null, undefined_reason: reason } : { value: round(c.a0 * (c.c1 / c.c0) - c.a1 + (c.b0 * (c.c1 / c.c0) - c.b1), 2), undefined_reason: null };
+  if (reason) return { wdq: { value: null, undefined_reason: reason }, tne };
+  if (c.c1 <= tolerance) return { wdq: { value: null, undefined_reason: 'indéfini : aucun point actif dans la zone de contrôle après l’opération' }, tne };
   const denominator = c.a1 / c.c1 - c.a0 / c.c0;
-  const tne = c.a0 * (c.c1 / c.c0) - c.a1 + (c.b0 * (c.c1 / c.c0) - c.b1);
-  const a = netChange(c.a0, c.a1, c.c0, c.c1);
-  const b = netChange(c.b0, c.b1, c.c0, c.c1);
-  // A and B share the control: the variance of their sum counts the control terms once, together.
-  const ratio = c.c1 / c.c0;
-  const ab0 = c.a0 + c.b0;
-  const wddVariance = c.a1 + c.b1 + ratio ** 2 * ab0 + (ab0 / c.c0) ** 2 * c.c1 + ((ab0 * c.c1) / c.c0 ** 2) ** 2 * c.c0;
-  const wdd = a.value + b.value;
-  const se = Math.sqrt(wddVariance);
-  const z = se > 0 ? wdd / se : 0;
-  const zA = a.variance > 0 ? a.value / Math.sqrt(a.variance) : 0;
-  const zB = b.variance > 0 ? b.value / Math.sqrt(b.variance) : 0;
-  const base = {
-    tne: { value: round(tne, 2), undefined_reason: null },
-    wdd: { value: round(wdd, 2), undefined_reason: null, standard_error: round(se, 2), z: round(z, 2), p_value: round(twoSidedP(z), 4) },
-    direct: { net_change: round(a.value, 2), z: round(zA, 2), significant: zA < -1.96 },
-    buffer: { net_change: round(b.value, 2), z: round(zB, 2), significant: Math.abs(zB) > 1.96 },
-  };
-  if (denominator === 0) {
-    return { ...base, wdq: { value: null, undefined_reason: 'indéfini : la zone ciblée a évolué exactement comme la zone de contrôle' }, reading: 'Indéfini : la zone ciblée a évolué exactement comme la zone de contrôle, il n’y a pas d’effet direct à comparer.', verdict: 'indefini' };
+  if (Math.abs(denominator) <= tolerance * Math.max(1, c.a0 / c.c0, c.a1 / c.c1)) {
+    return { wdq: { value: null, undefined_reason: 'indéfini : la zone ciblée a évolué exactement comme la zone de contrôle' }, tne };
   }
-  const wdq = numerator / denominator;
-  const wdqMeasure = { value: round(wdq), undefined_reason: null };
-  const net = `Effet net total : ${tne >= 0 ? `${round(tne, 1)} point(s) actif(s) de moins` : `${round(-tne, 1)} point(s) actif(s) de plus`} que la tendance de la zone de contrôle.`;
-  if (denominator > 0) {
-    return { ...base, wdq: wdqMeasure, verdict: 'pas_d_effet_direct', reading: `Pas d’effet direct : la zone ciblée a progressé par rapport à la zone de contrôle, le quotient (${round(wdq, 2)}) ne s’interprète pas. ${net}` };
-  }
-  const [verdict, text]: [EffectMeasures['verdict'], string] = wdq > 1 ? ['diffusion_superieure', 'diffusion des bénéfices supérieure à l’effet direct']
-    : wdq > 0 ? ['diffusion_partielle', 'diffusion partielle des bénéfices vers la zone tampon']
-      : wdq === 0 ? ['ni_deplacement_ni_diffusion', 'ni déplacement ni diffusion vers la zone tampon']
-        : wdq >= -1 ? ['deplacement_partiel', 'déplacement partiel, bénéfice net conservé']
-          : ['deplacement_superieur', 'déplacement supérieur au bénéfice obtenu'];
-  return { ...base, wdq: wdqMeasure, verdict, reading: `WDQ = ${round(wdq, 2)} : ${text}. ${net}` };
+  return { wdq: { value: round((c.b1 / c.c1 - c.b0 / c.c0) / denominator), undefined_reason: null }, tne };
+}
+
+/** The WDD with the halves of the control, area weights bringing each control to its area's level before. */
+function wddOf(m: Record<Area, { before: number; after: number }>): WddResult {
+  const weight = (control: number, area: number) => (control > 0 && area > 0 ? control / area : 1);
+  return weightedDisplacementDifference(m.ct, m.a, m.cd, m.b, { areaWeights: [weight(m.ct.before, m.a.before), 1, weight(m.cd.before, m.b.before), 1] });
 }
 
 export interface ControlArea { label: string; contains: (point: PointHistory) => boolean }
 
 /**
  * The default controls, in order: the rest of the operation's department, then (when that holds
- * too few points) the points within `nearbyKm` of the target's `centre`, outside target and buffer.
+ * too few points) the points within `nearbyKm` of the target's `centre`; both outside target,
+ * buffer, the `excluded` communes (the candidate destination towns of the wake) and the cells of
+ * other operations' targets and buffers (`otherDistricts`).
  */
-export function defaultControls(department: string, areas: Areas, centre: [number, number], nearbyKm = 60): ControlArea[] {
-  const outside = (p: PointHistory) => !areas.target.has(p.cell) && !areas.buffer.has(p.cell);
+export function defaultControls(department: string, areas: Areas, centre: [number, number], excluded: ReadonlySet<string> = new Set(), otherDistricts: ReadonlySet<string> = new Set(), nearbyKm = 60): ControlArea[] {
+  const outside = (p: PointHistory) => !areas.target.has(p.cell) && !areas.buffer.has(p.cell) && !excluded.has(p.commune) && !otherDistricts.has(p.cell);
+  const without = [
+    excluded.size ? `hors ${excluded.size} commune(s) candidate(s) à l’accueil de points déplacés` : null,
+    otherDistricts.size ? 'hors zones ciblées et tampons des autres opérations' : null,
+  ].filter(Boolean).map((s) => `, ${s}`).join('');
   return [
-    { label: `reste du département ${department}`, contains: (p) => p.department === department && outside(p) },
-    { label: `points à moins de ${nearbyKm} km (le département compte trop peu de points hors zones)`, contains: (p) => outside(p) && haversineKm(centre[0], centre[1], p.longitude, p.latitude) <= nearbyKm },
+    { label: `reste du département ${department}${without}`, contains: (p) => p.department === department && outside(p) },
+    { label: `points à moins de ${nearbyKm} km${without} (le département compte trop peu de points hors zones)`, contains: (p) => outside(p) && haversineKm(centre[0], centre[1], p.longitude, p.latitude) <= nearbyKm },
   ];
 }
 
+export interface PlaceboTest {
+  /** Number of placebo dates (months before the operation, away from other operations). */
+  placebos: number;
+  /** The buffer's net change (WDD displacement part) at the operation and its ranks among the placebos. */
+  observed: number; p_lower: number; p_upper: number; significant: 'baisse' | 'hausse' | null;
+}
+
+export interface Effect {
+  control: string; control_warning: string | null; counts: AreaCounts;
+  wdq: Measure; tne: Measure;
+  /** Wheeler & Ratcliffe (2018): local (target), displacement (buffer) and total, with the paper's variance. */
+  wdd: { local: number; local_se: number; displacement: number; displacement_se: number; value: number; standard_error: number; z: number; p_value: number; low: number; high: number } | null;
+  /** The direct effect: the local WDD's one-sided test of a decrease (p < alpha). */
+  direct: { net_change: number | null; z: number | null; p_value: number | null; significant: boolean };
+  /** The buffer against its own placebo dates. */
+  buffer: PlaceboTest | null;
+  undefined_reason: string | null;
+}
+
 /**
- * The effect with the first control area holding at least `minimumControl` active points before
- * (a department can be almost all target and buffer): counts, measures and the control used.
+ * The effect with the first control area holding at least `minimumControl` active points before.
+ * `otherStarts`: start dates of other operations whose months must not fall in a placebo window.
  */
-export function operationEffect(points: readonly PointHistory[], areas: Areas, startedOn: string, options: EffectOptions, controls: readonly ControlArea[], minimumControl = 10) {
+export function operationEffect(points: readonly PointHistory[], areas: Areas, startedOn: string, options: EffectOptions, controls: readonly ControlArea[],
+  period: { from: string; to: string }, otherStarts: readonly string[] = [], minimumControl = 10): Effect {
+  const monthsFrom = (date: string) => (Number(date.slice(0, 4)) - Number(startedOn.slice(0, 4))) * 12 + Number(date.slice(5, 7)) - Number(startedOn.slice(5, 7));
+  // Sample dates inside the data: the first on or after its first day, the last on or before its vintage.
+  let first = monthsFrom(period.from);
+  while (addMonths(startedOn, first) < period.from) first += 1;
+  let last = Math.max(first, monthsFrom(period.to) + 1);
+  while (last > first && addMonths(startedOn, last) > period.to) last -= 1;
   let chosen = controls[0];
-  let counts = areaCounts(points, areas, startedOn, options, chosen.contains);
+  let series = areaSeries(points, areas, startedOn, first, last, chosen.contains);
   for (const control of controls.slice(1)) {
-    if (counts.c0 >= minimumControl) break;
+    const at0 = windowMeans(series, 0, options);
+    if (at0 && at0.ct.before + at0.cd.before >= minimumControl) break;
     chosen = control;
-    counts = areaCounts(points, areas, startedOn, options, control.contains);
+    series = areaSeries(points, areas, startedOn, first, last, control.contains);
   }
-  return { control: chosen.label, counts, measures: effectMeasures(counts) };
+  const m = windowMeans(series, 0, options);
+  const empty = { control: chosen.label, control_warning: null, counts: { a0: 0, a1: 0, b0: 0, b1: 0, c0: 0, c1: 0 }, wdq: { value: null, undefined_reason: null }, tne: { value: null, undefined_reason: null }, wdd: null, direct: { net_change: null, z: null, p_value: null, significant: false }, buffer: null };
+  if (!m) return { ...empty, undefined_reason: 'indéfini : les fenêtres avant et après sortent de la période couverte par les données' };
+  const r2 = (v: number) => round(v, 2);
+  const counts: AreaCounts = { a0: r2(m.a.before), a1: r2(m.a.after), b0: r2(m.b.before), b1: r2(m.b.after), c0: r2(m.ct.before + m.cd.before), c1: r2(m.ct.after + m.cd.after) };
+  const { wdq, tne } = quotients({ a0: m.a.before, a1: m.a.after, b0: m.b.before, b1: m.b.after, c0: m.ct.before + m.cd.before, c1: m.ct.after + m.cd.after });
+  const control_warning = counts.c0 < 20 ? `Zone de contrôle réduite (${counts.c0} points actifs en moyenne avant) : les comparaisons sont fragiles.` : null;
+  if (m.a.before <= tolerance) return { ...empty, control: chosen.label, control_warning, counts, wdq, tne, undefined_reason: 'indéfini : aucun point actif dans la zone ciblée avant l’opération' };
+  const w = wddOf(m);
+  const localZ = w.local_se > 0 ? w.local / w.local_se : 0;
+  const direct = { net_change: r2(w.local), z: r2(localZ), p_value: round(normalCdf(localZ), 4), significant: normalCdf(localZ) < options.alpha };
+  // Placebo dates: every month whose windows end before the operation and hold no other operation.
+  const span = options.beforeMonths + options.gapMonths;
+  const others = otherStarts.map(monthsFrom);
+  const placebos: number[] = [];
+  for (let at = first + span; at + options.afterMonths < 0; at += 1) {
+    if (others.some((o) => o >= at - span && o <= at + options.afterMonths + 1)) continue;
+    const pm = windowMeans(series, at, options);
+    if (pm) placebos.push(wddOf(pm).displacement);
+  }
+  let buffer: PlaceboTest | null = null;
+  if (placebos.length >= 19) {
+    const p_lower = rankPValue(w.displacement, placebos, 'less');
+    const p_upper = rankPValue(w.displacement, placebos, 'greater');
+    buffer = { placebos: placebos.length, observed: r2(w.displacement), p_lower: round(p_lower, 4), p_upper: round(p_upper, 4), significant: p_lower <= options.alpha / 2 ? 'baisse' : p_upper <= options.alpha / 2 ? 'hausse' : null };
+  }
+  return {
+    control: chosen.label, control_warning, counts, wdq, tne, undefined_reason: null, direct, buffer,
+    wdd: { local: r2(w.local), local_se: r2(w.local_se), displacement: r2(w.displacement), displacement_se: r2(w.displacement_se), value: r2(w.total), standard_error: r2(w.total_se), z: r2(w.z), p_value: round(w.p_value, 4), low: r2(w.low), high: r2(w.high) },
+  };
 }

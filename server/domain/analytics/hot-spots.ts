@@ -1,12 +1,22 @@
 /**
  * Emerging hot spot analysis (pure), after Esri's and sfdep's: an H3 space-time cube (cells x
- * months), Getis-Ord Gi* per cell and month with the H3 ring-1 neighbours (the cell included),
- * p-values by conditional permutation (or the normal approximation when permutations = 0),
- * Benjamini-Hochberg per month, a Mann-Kendall trend on each cell's Gi* z-scores, and the 8 hot
- * and 8 cold patterns plus "no pattern".
+ * months), Getis-Ord Gi* per cell and month with the H3 ring-1 neighbours (the cell included; with
+ * `timeLag`, the neighbourhood's previous month too, as sfdep does), a Mann-Kendall trend on each
+ * cell's Gi* z-scores, and the 8 hot and 8 cold patterns plus "no pattern". The p-value of each
+ * cell and month, by `method`:
+ * - 'exact' (default, for counts): conditional on the cell's own count, the rest of its
+ *   neighbourhood's sum is Poisson with the month's mean of the other cells, upper or lower tail
+ *   doubled. A lone high cell among empty neighbours is not a hot spot.
+ * - 'permutation': conditional permutation ranks, as PySAL's p_sim: the cell keeps its value, its
+ *   neighbours are drawn from the other cells, p = (1 + draws at least as extreme) / (1 + draws),
+ *   doubled for two sides.
+ * - 'normal': the normal approximation of Gi*, kept for comparison only (it flags random sparse
+ *   cubes).
+ * Then Benjamini-Hochberg per month at `fdr`, or, with `fdr` null, the raw `threshold` (sfdep's
+ * setting: 0.01, permutations, previous month in the neighbourhood).
  */
 import { gridDisk } from 'h3-js';
-import { benjaminiHochberg, mannKendall, seededRandom, twoSidedP } from './statistics.js';
+import { benjaminiHochberg, mannKendall, poissonUpperTail, seededRandom, twoSidedP } from './statistics.js';
 
 export const patterns = [
   'new_hot', 'consecutive_hot', 'intensifying_hot', 'persistent_hot', 'diminishing_hot', 'sporadic_hot', 'oscillating_hot', 'historical_hot',
@@ -48,8 +58,11 @@ export function classifyPattern(hot: readonly boolean[], cold: readonly boolean[
 }
 
 export interface HotSpotInput { cells: readonly string[]; steps: number; values: Float64Array }
-export interface HotSpotOptions { permutations: number; seed: number; fdr: number }
-export const defaultHotSpotOptions: HotSpotOptions = { permutations: 199, seed: 20190101, fdr: 0.05 };
+export type HotSpotMethod = 'exact' | 'permutation' | 'normal';
+export interface HotSpotOptions { method?: HotSpotMethod; permutations: number; seed: number; fdr: number | null; threshold?: number; timeLag?: boolean; /** Told how many cells are significant each month (benchmarks). */ onMonth?: (month: number, significant: number) => void }
+export const defaultHotSpotOptions: HotSpotOptions = { method: 'exact', permutations: 199, seed: 20190101, fdr: 0.05 };
+/** sfdep's emerging_hotspot_analysis settings. */
+export const sfdepHotSpotOptions: HotSpotOptions = { method: 'permutation', permutations: 199, seed: 20190101, fdr: null, threshold: 0.01, timeLag: true };
 
 export interface CellResult { cell: string; pattern: Pattern; hot_months: number; cold_months: number; trend_z: number; trend_p: number; last_z: number }
 
@@ -71,43 +84,59 @@ export function* emergingHotSpots(input: HotSpotInput, options: HotSpotOptions =
   const hot: boolean[][] = Array.from({ length: n }, () => new Array<boolean>(T).fill(false));
   const cold: boolean[][] = Array.from({ length: n }, () => new Array<boolean>(T).fill(false));
   const random = seededRandom(options.seed);
+  const method: HotSpotMethod = options.method ?? 'exact';
   const column = new Float64Array(n);
+  const previous = new Float64Array(n);
   const p = new Float64Array(n);
   for (let t = 0; t < T; t += 1) {
+    const lagged = options.timeLag === true && t > 0;
     let sum = 0;
     let squares = 0;
-    for (let i = 0; i < n; i += 1) { const v = input.values[i * T + t]; column[i] = v; sum += v; squares += v * v; }
-    const mean = sum / n;
-    const sd = Math.sqrt(Math.max(0, squares / n - mean * mean));
+    let count = 0;
+    for (let i = 0; i < n; i += 1) {
+      const v = input.values[i * T + t];
+      column[i] = v; sum += v; squares += v * v; count += 1;
+      if (lagged) { const u = input.values[i * T + t - 1]; previous[i] = u; sum += u; squares += u * u; count += 1; }
+    }
+    const mean = sum / count;
+    const sd = Math.sqrt(Math.max(0, squares / count - mean * mean));
     for (let i = 0; i < n; i += 1) {
       const near = neighbours[i];
-      const w = near.length;
-      const denominator = sd * Math.sqrt((n * w - w * w) / (n - 1));
+      const w = near.length * (lagged ? 2 : 1);
+      const N = count;
+      const denominator = sd * Math.sqrt((N * w - w * w) / (N - 1));
       if (!(denominator > 0)) { z[i * T + t] = 0; p[i] = 1; continue; }
       let local = 0;
-      for (let k = 0; k < w; k += 1) local += column[near[k]];
+      for (let k = 0; k < near.length; k += 1) { local += column[near[k]]; if (lagged) local += previous[near[k]]; }
       const gi = (local - mean * w) / denominator;
       z[i * T + t] = gi;
-      if (options.permutations <= 0) { p[i] = twoSidedP(gi); continue; }
+      if (method === 'normal') { p[i] = twoSidedP(gi); continue; }
+      if (method === 'exact') {
+        // The rest of the neighbourhood against the other cells' mean, the cell's own count given.
+        const others = (sum - column[i]) / (count - 1);
+        const lambda = others * (w - 1);
+        const rest = Math.round(local - column[i]);
+        const upper = poissonUpperTail(rest, lambda);
+        const lower = rest + 1 <= 0 ? 0 : 1 - poissonUpperTail(rest + 1, lambda);
+        p[i] = Math.min(1, 2 * Math.min(upper, lower));
+        continue;
+      }
       // Conditional permutation: the cell keeps its value, its neighbours are drawn from the others.
-      let sumSim = 0;
-      let squaresSim = 0;
+      let extreme = 0;
       for (let r = 0; r < options.permutations; r += 1) {
         let drawn = column[i];
         for (let k = 1; k < w; k += 1) {
           let j = Math.floor(random() * (n - 1));
           if (j >= i) j += 1;
-          drawn += column[j];
+          drawn += lagged && k >= near.length ? previous[j] : column[j];
         }
         const simulated = (drawn - mean * w) / denominator;
-        sumSim += simulated;
-        squaresSim += simulated * simulated;
+        if (gi >= 0 ? simulated >= gi : simulated <= gi) extreme += 1;
       }
-      const meanSim = sumSim / options.permutations;
-      const sdSim = Math.sqrt(Math.max(0, squaresSim / options.permutations - meanSim * meanSim));
-      p[i] = sdSim > 0 ? twoSidedP((gi - meanSim) / sdSim) : 1;
+      p[i] = Math.min(1, (2 * (1 + extreme)) / (1 + options.permutations));
     }
-    const significant = benjaminiHochberg(p, options.fdr);
+    const significant = options.fdr === null ? Array.from(p, (v) => v <= (options.threshold ?? 0.01)) : benjaminiHochberg(p, options.fdr);
+    options.onMonth?.(t, significant.filter(Boolean).length);
     for (let i = 0; i < n; i += 1) {
       if (!significant[i]) continue;
       if (z[i * T + t] > 0) hot[i][t] = true; else if (z[i * T + t] < 0) cold[i][t] = true;

@@ -1,149 +1,207 @@
 /**
- * The wake of an operation (pure): the points it dismantled linked to the points that appear
- * within D km and L months after, a Knox-style Monte Carlo test of whether such pairs are more
- * frequent than chance (appearance dates permuted among the appearances around), and the
- * destination towns whose appearances in the wake exceed their own usual rate (Poisson test,
- * Benjamini-Hochberg across towns). Appearances in the operation's own target and buffer are
- * counted apart as local displacement (the WDQ measures it); destinations are further away.
+ * The wake of an operation (pure): where points appeared beyond its target and buffer, within D km
+ * and L months after, against what each town would have seen anyway.
+ * - Every commune whose centre lies within reach is a candidate town. Its expected count in the
+ *   window comes from its own appearances over the P months before, shrunk towards the rate per
+ *   inhabitant of its size class in the comparison towns (gamma prior worth `priorMonths` months,
+ *   so a town without history gets its class's rate, never zero), scaled by the change that the
+ *   comparison towns saw between the two periods (the towns of the same size class beyond reach:
+ *   national trend and season).
+ * - Each town: the exact upper tail of the predictive (negative binomial) count; Benjamini-Hochberg
+ *   over all candidates within reach.
+ * - The placebo test: the same statistic (the truncated product of the towns' p-values below 0.05)
+ *   computed at the same place on every month before the operation whose window holds no other
+ *   operation within reach, and the observed value ranked among them.
  */
-import { appearances, daysBetween, type Appearance, type PointHistory } from './history.js';
-import { benjaminiHochberg, haversineKm, poissonUpperTail, seededRandom } from './statistics.js';
+import { addMonths, appearances, type PointHistory } from './history.js';
+import { benjaminiHochberg, haversineKm, negativeBinomialUpperTail, rankPValue } from './statistics.js';
 
-export interface WakeOptions { distanceKm: number; lagMonths: number; permutations: number; seed: number; fdr: number; minLinked: number }
-export const defaultWakeOptions: WakeOptions = { distanceKm: 100, lagMonths: 6, permutations: 999, seed: 20190101, fdr: 0.05, minLinked: 3 };
+export interface WakeOptions { distanceKm: number; lagMonths: number; historyMonths: number; priorMonths: number; fdr: number; minLinked: number; alpha: number }
+export const defaultWakeOptions: WakeOptions = { distanceKm: 100, lagMonths: 6, historyMonths: 12, priorMonths: 36, fdr: 0.05, minLinked: 2, alpha: 0.05 };
+
+export interface Commune { insee: string; name: string; sizeClass: string; population: number; longitude: number; latitude: number }
 
 export interface Destination {
-  commune: string; name: string; size_class: string; linked: number; expected: number; p_value: number; flagged: boolean;
+  commune: string; name: string; size_class: string; linked: number; expected: number; history: number; p_value: number; flagged: boolean;
   longitude: number; latitude: number;
 }
 
 export interface Wake {
   dismantled: number;
-  candidates: number;
-  observed_pairs: number;
-  expected_pairs: number;
-  ratio: number | null;
-  p_value: number;
-  /** The wake is established: a destination town passes the FDR test, or the Knox test is significant. */
-  significant: boolean;
-  linked_appearances: number;
-  /** Linked appearances inside the target and buffer (local displacement). */
-  local_appearances: number;
-  by_size_class: Record<string, number>;
-  midsize_share: number | null;
-  destinations: Destination[];
   origin: [number, number] | null;
+  /** Candidate towns within reach (all of them are tested). */
+  candidates: number;
+  /** Appearances in the candidate towns within the window, and what was expected there. */
+  linked_appearances: number; expected_appearances: number;
+  /** Appearances inside the target and buffer (local displacement, read by the effect). */
+  local_appearances: number;
+  by_size_class: Record<string, { linked: number; expected: number }>;
+  /** Share of the excess (appearances above expectation, flagged towns) in mid-sized towns. */
+  midsize_share: number | null;
+  placebo: { placebos: number; statistic: number; p_value: number | null; significant: boolean };
+  destinations: Destination[];
+  /** The window ends after the data: figures are partial. */
+  partial_window: boolean;
 }
 
-const daysPerMonth = 30.4375;
+/** Month offsets from the start: offset n covers (start + (n-1) months, start + n months]. */
+function offsetOf(boundaries: readonly string[], first: number, date: string): number | null {
+  let lo = 0;
+  let hi = boundaries.length - 1;
+  if (date <= boundaries[0] || date > boundaries[hi]) return null;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (date > boundaries[mid]) lo = mid; else hi = mid;
+  }
+  return first + hi;
+}
+
+interface TownTest { index: number; x: number; expected: number; y: number; p: number }
 
 /**
- * `period` is the span of the data (first and last day), used for each town's usual rate.
- * `communeCentroids` places the arcs (default: mean of the linked appearances).
+ * The towns' tests at offset `at` (0: the operation). `bins[i]` and `classBins` are monthly
+ * appearance counts from offset `first`.
  */
-export function operationWake(points: readonly PointHistory[], operationId: number, startedOn: string, period: { from: string; to: string }, options: WakeOptions = defaultWakeOptions,
-  communeCentroids: ReadonlyMap<string, [number, number]> = new Map(), localCells: ReadonlySet<string> = new Set()): Wake {
-  const origins = points.flatMap((p) => p.dismantledBy.filter((d) => d.operationId === operationId).map((d) => ({ id: p.id, on: d.on, longitude: p.longitude, latitude: p.latitude })));
-  const dismantledIds = new Set(origins.map((o) => o.id));
-  const lagDays = options.lagMonths * daysPerMonth;
-  // Appearances near any dismantled point (other than the dismantled points themselves), each with
-  // the dismantled points it is close to: pairs close in space are fixed, only dates are permuted.
-  const near: Appearance[] = [];
-  const closeTo: number[][] = [];
-  for (const a of appearances(points)) {
-    if (dismantledIds.has(a.pointId)) continue;
-    const close = origins.flatMap((o, i) => (haversineKm(o.longitude, o.latitude, a.longitude, a.latitude) <= options.distanceKm ? [i] : []));
-    if (close.length) { near.push(a); closeTo.push(close); }
+function townTests(at: number, first: number, bins: readonly Int32Array[], towns: readonly Commune[], comparison: ReadonlyMap<string, { bins: Int32Array; population: number }>, options: WakeOptions): TownTest[] {
+  const sum = (series: Int32Array, from: number, to: number) => { let s = 0; for (let n = Math.max(from, first); n <= to; n += 1) s += series[n - first] ?? 0; return s; };
+  const L = options.lagMonths;
+  const P = options.historyMonths;
+  const pre = (s: Int32Array) => sum(s, at - P + 1, at);
+  const post = (s: Int32Array) => sum(s, at + 1, at + L);
+  const classes = new Map<string, { trend: number; perInhabitant: number }>();
+  for (const [c, group] of comparison) {
+    const before = pre(group.bins) / P;
+    const after = post(group.bins) / L;
+    classes.set(c, { trend: before > 0 && after > 0 ? after / before : 1, perInhabitant: group.population > 0 ? before / group.population : 0 });
   }
-  const empty: Wake = { dismantled: origins.length, candidates: near.length, observed_pairs: 0, expected_pairs: 0, ratio: null, p_value: 1, significant: false, linked_appearances: 0, local_appearances: 0, by_size_class: {}, midsize_share: null, destinations: [], origin: null };
-  if (origins.length === 0 || near.length === 0) return empty;
-
-  const originDays = origins.map((o) => daysBetween(period.from, o.on));
-  const appearanceDays = near.map((a) => daysBetween(period.from, a.on));
-  const countPairs = (days: readonly number[]) => {
-    let pairs = 0;
-    for (let j = 0; j < days.length; j += 1) {
-      for (const i of closeTo[j]) {
-        const lag = days[j] - originDays[i];
-        if (lag > 0 && lag <= lagDays) pairs += 1;
-      }
-    }
-    return pairs;
-  };
-  const observed = countPairs(appearanceDays);
-  const random = seededRandom(options.seed);
-  const shuffled = [...appearanceDays];
-  let atLeast = 0;
-  let total = 0;
-  for (let k = 0; k < options.permutations; k += 1) {
-    for (let i = shuffled.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(random() * (i + 1));
-      [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
-    }
-    const pairs = countPairs(shuffled);
-    total += pairs;
-    if (pairs >= observed) atLeast += 1;
-  }
-  const expected = total / options.permutations;
-  const pValue = (1 + atLeast) / (1 + options.permutations);
-
-  // Appearances linked to the operation, and each town's usual rate outside the wake window.
-  const allLinked = near.filter((a, j) => closeTo[j].some((i) => { const lag = appearanceDays[j] - originDays[i]; return lag > 0 && lag <= lagDays; }));
-  const linked = allLinked.filter((a) => !localCells.has(a.cell));
-  const months = Math.max(1, daysBetween(period.from, period.to) / daysPerMonth - options.lagMonths);
-  const byCommune = new Map<string, Appearance[]>();
-  for (const a of linked) byCommune.set(a.commune, [...(byCommune.get(a.commune) ?? []), a]);
-  const outsideWindow = new Map<string, number>();
-  for (const a of near) {
-    if (localCells.has(a.cell)) continue;
-    const lag = daysBetween(startedOn, a.on);
-    if (!(lag > 0 && lag <= lagDays)) outsideWindow.set(a.commune, (outsideWindow.get(a.commune) ?? 0) + 1);
-  }
-  const candidates = [...byCommune.entries()].map(([commune, list]) => {
-    const expectedInWindow = ((outsideWindow.get(commune) ?? 0) / months) * options.lagMonths;
-    const centroid = communeCentroids.get(commune) ?? [list.reduce((s, a) => s + a.longitude, 0) / list.length, list.reduce((s, a) => s + a.latitude, 0) / list.length];
-    return {
-      commune, name: list[0].communeName, size_class: list[0].sizeClass, linked: list.length,
-      expected: Math.round(expectedInWindow * 100) / 100, p_value: poissonUpperTail(list.length, expectedInWindow), flagged: false,
-      longitude: centroid[0], latitude: centroid[1],
-    };
+  return bins.map((b, i) => {
+    const c = classes.get(towns[i].sizeClass) ?? { trend: 1, perInhabitant: 0 };
+    // Prior: the class's monthly rate per inhabitant, at least half an appearance over the prior's months.
+    const priorRate = Math.max(c.perInhabitant * towns[i].population, 0.5 / options.priorMonths);
+    const y = pre(b);
+    const shape = priorRate * options.priorMonths + y;
+    const rate = options.priorMonths + P;
+    const exposure = L * c.trend;
+    const x = post(b);
+    return { index: i, x, y, expected: (shape / rate) * exposure, p: negativeBinomialUpperTail(x, shape, rate / (rate + exposure)) };
   });
-  const significant = benjaminiHochberg(candidates.map((c) => c.p_value), options.fdr);
-  // Strong destinations pass Benjamini-Hochberg; when the Knox test shows the wake as a whole,
-  // towns at least twice their usual rate (p < 0.1) join them.
-  candidates.forEach((c, i) => { c.flagged = significant[i] && c.linked >= options.minLinked; });
-  const established = candidates.some((c) => c.flagged) || pValue < 0.05;
-  if (pValue < 0.05) candidates.forEach((c) => { if (c.linked >= options.minLinked && c.linked >= 2 * c.expected && c.p_value < 0.1) c.flagged = true; });
-  candidates.sort((a, b) => Number(b.flagged) - Number(a.flagged) || b.linked - a.linked || a.commune.localeCompare(b.commune));
-  const bySizeClass: Record<string, number> = {};
-  for (const a of linked) bySizeClass[a.sizeClass] = (bySizeClass[a.sizeClass] ?? 0) + 1;
+}
+
+/** Truncated product statistic (Zaykin et al. 2002): the sum of -log10 p over the p-values below 0.05. */
+function truncatedProduct(tests: readonly TownTest[]): number {
+  return tests.reduce((s, t) => (t.p < 0.05 ? s - Math.log10(Math.max(t.p, 1e-300)) : s), 0);
+}
+
+/**
+ * `period`: first day of the data and the day it runs to (the data vintage or an explicit as-of
+ * date, never today). `otherStarts`: start dates of the other operations within reach.
+ */
+export function operationWake(points: readonly PointHistory[], operationId: number, startedOn: string, period: { from: string; to: string }, communes: readonly Commune[],
+  options: WakeOptions = defaultWakeOptions, localCells: ReadonlySet<string> = new Set(), otherStarts: readonly string[] = []): Wake {
+  const origins = points.flatMap((p) => p.dismantledBy.filter((d) => d.operationId === operationId).map(() => [p.longitude, p.latitude] as [number, number]));
+  const none: Wake = { dismantled: origins.length, origin: null, candidates: 0, linked_appearances: 0, expected_appearances: 0, local_appearances: 0, by_size_class: {}, midsize_share: null, placebo: { placebos: 0, statistic: 0, p_value: null, significant: false }, destinations: [], partial_window: false };
+  if (origins.length === 0) return none;
+  const origin: [number, number] = [origins.reduce((s, o) => s + o[0], 0) / origins.length, origins.reduce((s, o) => s + o[1], 0) / origins.length];
+  const monthsFrom = (date: string) => (Number(date.slice(0, 4)) - Number(startedOn.slice(0, 4))) * 12 + Number(date.slice(5, 7)) - Number(startedOn.slice(5, 7));
+  const first = monthsFrom(period.from);
+  const last = monthsFrom(period.to);
+  const boundaries = Array.from({ length: last - first + 2 }, (_, i) => addMonths(startedOn, first - 1 + i));
+  const binOf = (date: string) => (date > period.to ? null : offsetOf(boundaries, first - 1, date));
+
+  const inReach = communes.filter((c) => haversineKm(origin[0], origin[1], c.longitude, c.latitude) <= options.distanceKm).sort((a, b) => a.insee.localeCompare(b.insee));
+  const reachIndex = new Map(inReach.map((c, i) => [c.insee, i]));
+  const communeIndex = new Map(communes.map((c) => [c.insee, c]));
+  const length = last - first + 1;
+  const bins = inReach.map(() => new Int32Array(length));
+  const comparison = new Map<string, { bins: Int32Array; population: number }>();
+  for (const c of communes) {
+    if (reachIndex.has(c.insee)) continue;
+    const group = comparison.get(c.sizeClass) ?? { bins: new Int32Array(length), population: 0 };
+    group.population += c.population;
+    comparison.set(c.sizeClass, group);
+  }
+  let local = 0;
+  for (const a of appearances(points)) {
+    const n = binOf(a.on);
+    if (n === null) continue;
+    if (localCells.has(a.cell)) { if (n >= 1 && n <= options.lagMonths) local += 1; continue; }
+    const i = reachIndex.get(a.commune);
+    if (i !== undefined) { bins[i][n - first] += 1; continue; }
+    const group = comparison.get(communeIndex.get(a.commune)?.sizeClass ?? a.sizeClass);
+    if (group) group.bins[n - first] += 1;
+  }
+  const classOf = inReach.map((c) => c.sizeClass);
+  const tests = townTests(0, first, bins, inReach, comparison, options);
+  const flaggedByFdr = benjaminiHochberg(tests.map((t) => t.p), options.fdr);
+
+  // Placebo months: windows before the operation, with their history inside the data, away from other operations.
+  const others = otherStarts.map(monthsFrom);
+  const placebos: number[] = [];
+  for (let at = first + options.historyMonths - 1; at + options.lagMonths <= 0; at += 1) {
+    if (others.some((o) => o >= at - 1 && o <= at + options.lagMonths + 1)) continue;
+    placebos.push(truncatedProduct(townTests(at, first, bins, inReach, comparison, options)));
+  }
+  const statistic = truncatedProduct(tests);
+  const placeboP = placebos.length >= 19 ? rankPValue(statistic, placebos, 'greater') : null;
+
+  const destinations: Destination[] = tests.map((t) => ({
+    commune: inReach[t.index].insee, name: inReach[t.index].name, size_class: classOf[t.index], linked: t.x, history: t.y,
+    expected: Math.round(t.expected * 100) / 100, p_value: Number(t.p.toPrecision(4)), flagged: flaggedByFdr[t.index] && t.x >= options.minLinked,
+    longitude: inReach[t.index].longitude, latitude: inReach[t.index].latitude,
+  }));
+  const bySizeClass: Wake['by_size_class'] = {};
+  for (const d of destinations) {
+    const entry = bySizeClass[d.size_class] ?? { linked: 0, expected: 0 };
+    entry.linked += d.linked;
+    entry.expected = Math.round((entry.expected + d.expected) * 100) / 100;
+    bySizeClass[d.size_class] = entry;
+  }
+  const excess = destinations.filter((d) => d.flagged).map((d) => ({ c: d.size_class, e: Math.max(0, d.linked - d.expected) }));
+  const totalExcess = excess.reduce((s, e) => s + e.e, 0);
+  const listed = destinations.filter((d) => d.flagged || d.linked > 0)
+    .sort((a, b) => Number(b.flagged) - Number(a.flagged) || a.p_value - b.p_value || b.linked - a.linked || a.commune.localeCompare(b.commune));
   return {
-    dismantled: origins.length, candidates: near.length, observed_pairs: observed, expected_pairs: Math.round(expected * 100) / 100,
-    ratio: expected > 0 ? Math.round((observed / expected) * 100) / 100 : null, p_value: Math.round(pValue * 10000) / 10000, significant: established,
-    linked_appearances: linked.length, local_appearances: allLinked.length - linked.length, by_size_class: bySizeClass,
-    midsize_share: linked.length ? Math.round(((bySizeClass.ville_moyenne ?? 0) / linked.length) * 1000) / 1000 : null,
-    destinations: candidates,
-    origin: [origins.reduce((s, o) => s + o.longitude, 0) / origins.length, origins.reduce((s, o) => s + o.latitude, 0) / origins.length],
+    dismantled: origins.length, origin, candidates: inReach.length,
+    linked_appearances: tests.reduce((s, t) => s + t.x, 0), expected_appearances: Math.round(tests.reduce((s, t) => s + t.expected, 0) * 100) / 100,
+    local_appearances: local, by_size_class: bySizeClass,
+    midsize_share: totalExcess > 0 ? Math.round((excess.filter((e) => e.c === 'ville_moyenne').reduce((s, e) => s + e.e, 0) / totalExcess) * 1000) / 1000 : null,
+    placebo: { placebos: placebos.length, statistic: Math.round(statistic * 100) / 100, p_value: placeboP === null ? null : Math.round(placeboP * 10000) / 10000, significant: placeboP !== null && placeboP <= options.alpha },
+    destinations: listed.slice(0, 200), partial_window: last < options.lagMonths,
   };
 }
 
 export type Reading = 'deplacement' | 'diffusion' | 'effet_local' | 'pas_d_effet' | 'indefini';
 
+/** "Such a rise would happen by chance less than once in N" for a p-value. */
+export function chanceInFrench(p: number): string {
+  const n = p <= 0.001 ? 1000 : p <= 0.01 ? 100 : p <= 0.02 ? 50 : p <= 0.05 ? 20 : p <= 0.1 ? 10 : 0;
+  return n ? `moins d’une fois sur ${n}` : `environ une fois sur ${Math.max(1, Math.round(1 / Math.max(p, 1e-9)))}`;
+}
+
 /**
- * What the operation did, in one word and in plain French, from its effect measures and its wake:
- * no measurable direct effect first; then diffusion when the buffer improved against the control;
- * then displacement when the buffer rose significantly or destination towns stand out.
+ * What the operation did, in one word and in plain French, each part given only when its test
+ * rejects: no direct effect when the target's decrease is not significant; diffusion when the
+ * buffer fell below its placebo dates; displacement when it rose above them, or when destination
+ * towns pass the false-discovery-rate test.
  */
-export function readOperation(effect: { verdict: string; direct: { significant: boolean }; buffer: { net_change: number | null; significant: boolean } }, wake: Pick<Wake, 'destinations'>): { reading: Reading; text: string } {
+export function readOperation(effect: { undefined_reason: string | null; direct: { significant: boolean; p_value: number | null }; buffer: { significant: 'baisse' | 'hausse' | null; p_lower: number; p_upper: number; placebos: number } | null },
+  wake: Pick<Wake, 'destinations' | 'placebo'>): { reading: Reading; text: string } {
   const towns = wake.destinations.filter((d) => d.flagged);
-  const townList = towns.map((d) => `${d.name} (${d.linked})`).join(', ');
-  if (effect.verdict === 'indefini') return { reading: 'indefini', text: 'Effet indéfini : les effectifs ne permettent pas le calcul (voir le détail).' };
-  if (!effect.direct.significant) return { reading: 'pas_d_effet', text: 'Pas d’effet mesurable : la zone ciblée n’a pas baissé significativement par rapport à la zone de contrôle.' };
-  if ((effect.buffer.net_change ?? 0) < 0) {
-    return { reading: 'diffusion', text: `Diffusion des bénéfices : la zone tampon a aussi baissé par rapport au contrôle.${towns.length ? ` Hausses anormales à portée, à examiner (elles peuvent venir d’une autre opération) : ${townList}.` : ''}` };
+  const townList = towns.map((d) => `${d.name} (${d.linked} apparitions pour ${String(d.expected).replace('.', ',')} attendues ; ${chanceInFrench(d.p_value)})`).join(', ');
+  if (effect.undefined_reason) return { reading: 'indefini', text: `Effet indéfini : ${effect.undefined_reason.replace(/^indéfini : /, '')}.` };
+  if (!effect.direct.significant) {
+    return { reading: 'pas_d_effet', text: `Pas d’effet mesurable : la baisse dans la zone ciblée, rapportée à la zone de contrôle, n’est pas significative (p = ${String(effect.direct.p_value ?? 1).replace('.', ',')}).` };
   }
-  if ((effect.buffer.significant && (effect.buffer.net_change ?? 0) > 0) || towns.length) {
-    return { reading: 'deplacement', text: `Déplacement : ${effect.buffer.significant ? 'hausse significative dans la zone tampon' : 'la zone tampon ne baisse pas'}${towns.length ? ` ; villes de destination : ${townList}` : ''}.` };
+  const buffer = effect.buffer;
+  if (buffer?.significant === 'baisse') {
+    return { reading: 'diffusion', text: `Diffusion des bénéfices : la zone tampon a baissé plus qu’à chacun des ${buffer.placebos} mois de comparaison sans opération, ou presque (une telle baisse se produirait par hasard ${chanceInFrench(buffer.p_lower)}).${towns.length ? ` Hausses anormales à portée, à examiner (elles peuvent venir d’une autre cause) : ${townList}.` : ''}` };
   }
-  return { reading: 'effet_local', text: 'Effet local : baisse dans la zone ciblée, sans déplacement ni diffusion détectés.' };
+  if (buffer?.significant === 'hausse' || towns.length) {
+    const parts = [
+      buffer?.significant === 'hausse' ? `hausse dans la zone tampon (par hasard ${chanceInFrench(buffer.p_upper)})` : null,
+      towns.length ? `villes de destination : ${townList}` : null,
+    ].filter(Boolean);
+    return { reading: 'deplacement', text: `Déplacement : ${parts.join(' ; ')}.` };
+  }
+  return { reading: 'effet_local', text: 'Effet local : baisse significative dans la zone ciblée, sans déplacement ni diffusion détectés.' };
 }

@@ -16,10 +16,19 @@ export type ScenarioVariant = 'planted' | 'null';
 export interface ScenarioInput {
   seed: number;
   variant: ScenarioVariant;
+  /** The traps an honest method must survive (all off in the demo): see `ScenarioTraps`. */
+  traps?: ScenarioTraps;
   communes: readonly ScenarioCommune[];
   /** Department code -> persons implicated for trafficking in 2020 (SSMSI). */
   trafficking: ReadonlyMap<string, number>;
 }
+
+/**
+ * Traps for the methods: a seasonal swing of every department's count (amplitude, e.g. 0.2 for
+ * +/-20 %, peaking in summer), and a surge of the targeted district and its surroundings in the
+ * three months before the listed operations (+40 %, gone after: regression to the mean).
+ */
+export interface ScenarioTraps { seasonality?: number; surgeBefore?: readonly string[] }
 
 export interface StatusEntry { status: 'active' | 'dismantled' | 'reopened'; on: string; operation?: string }
 
@@ -39,10 +48,13 @@ export interface PlantedMove {
 
 export interface OperationTruth {
   operation: string; name: string; startedOn: string; plantedEffect: PlantedEffect | 'none';
+  /** The district surged in the three months before (a trap: the fall after is not the operation's). */
+  preSurge: boolean;
   targetCells: string[]; bufferCells: string[];
   pointsInTargetBefore: number; dismantled: string[];
   bufferDismantled: string[]; reopened: string[];
-  destinationTowns: { insee: string; name: string; planted: number }[];
+  /** Planted towns and their moves; `trap`: towns given only 1-2 points, below what any test can tell from chance. */
+  destinationTowns: { insee: string; name: string; planted: number; trap: boolean }[];
   moves: PlantedMove[];
 }
 
@@ -65,7 +77,11 @@ export function generateScenario(input: ScenarioInput): Scenario {
   const { seed, variant } = input;
   const locator = new CommuneLocator(input.communes);
   const communesByInsee = new Map(input.communes.map((c) => [c.insee, c]));
-  const targets = departmentTargets(input.trafficking);
+  const seasonality = input.traps?.seasonality ?? 0;
+  const surgeBefore = new Set(input.traps?.surgeBefore ?? []);
+  /** Seasonal factor of month m (peak in July). */
+  const season = (m: number) => 1 + seasonality * Math.sin((2 * Math.PI * (m - 3)) / 12);
+  const targets = new Map([...departmentTargets(input.trafficking)].map(([code, list]) => [code, list.map((v, m) => Math.round(v * season(m)))]));
   const departments = [...targets.keys()].sort();
   const res = effectParameters.h3Resolution;
 
@@ -187,19 +203,35 @@ export function generateScenario(input: ScenarioInput): Scenario {
   const isClosed = (cell: string, m: number) => (closedUntil.get(cell) ?? -1) >= m;
 
   // Districts targeted later are seeded with points at the start (they count in their department).
-  const seeded = new Map<string, number>();
-  for (const op of operations) {
-    const rng = new Random(seedFrom(seed, 'seed-target', op.plan.externalId));
-    for (const [cells, wanted] of [[op.targetCells, op.plan.pointsInTarget], [op.bufferCells, op.plan.pointsInBuffer ?? effectParameters.pointsInBuffer]] as const) {
-      let placed = 0;
-      for (let attempt = 0; placed < wanted && attempt < wanted * 20; attempt++) {
-        const spot = randomPointInCell(rng.pick(cells), rng);
-        if (!spot || spot.commune.department !== op.plan.department) continue;
-        createPoint(spot.commune, spot.position, dateIn(0, rng.integer(1, 28)), rng, false, op.month);
-        placed++;
-      }
-      seeded.set(op.plan.department, (seeded.get(op.plan.department) ?? 0) + placed);
+  // They live as any point does (turnover), and the district keeps its level until the operation
+  // (the buffer after it too, unless closed): an entrenched market replaces its lost points.
+  const districts = operations.map((op) => ({ op, target: [] as LivePoint[], buffer: [] as LivePoint[] }));
+  const districtPoints = new Set<LivePoint>();
+  function maintainDistrict(district: typeof districts[number], area: 'target' | 'buffer', m: number, date: (rng: Random) => string) {
+    const { op } = district;
+    const cells = area === 'target' ? op.targetCells : op.bufferCells;
+    const base = area === 'target' ? op.plan.pointsInTarget : op.plan.pointsInBuffer ?? effectParameters.pointsInBuffer;
+    const surge = surgeBefore.has(op.plan.externalId) && m >= op.month - 3 && m < op.month ? 1.4 : 1;
+    const wanted = Math.round(base * season(m) * surge);
+    const rng = new Random(seedFrom(seed, 'district', op.plan.externalId, area, m));
+    const list = district[area];
+    const live = list.filter((p) => p.active);
+    for (let excess = live.length - wanted; excess > 1 && live.length; excess--) {
+      const [point] = live.splice(Math.floor(rng.next() * live.length), 1);
+      setStatus(point, 'dismantled', date(rng));
     }
+    for (let placed = live.length, attempt = 0; placed < wanted && attempt < (wanted - live.length) * 20 + 20; attempt++) {
+      const spot = randomPointInCell(rng.pick(cells), rng);
+      if (!spot || spot.commune.department !== op.plan.department) continue;
+      const point = createPoint(spot.commune, spot.position, date(rng), rng, false, m);
+      list.push(point);
+      districtPoints.add(point);
+      placed++;
+    }
+  }
+  for (const district of districts) {
+    maintainDistrict(district, 'target', 0, (rng) => dateIn(0, rng.integer(1, 28)));
+    maintainDistrict(district, 'buffer', 0, (rng) => dateIn(0, rng.integer(1, 28)));
   }
 
   const truth: OperationTruth[] = [];
@@ -207,9 +239,11 @@ export function generateScenario(input: ScenarioInput): Scenario {
   // Points removed by operations are not replaced at once: the department's target falls, then
   // recovers linearly over `recoveryMonths` as networks rebuild elsewhere.
   const removals: { department: string; month: number; count: number }[] = [];
+  // In the null variant nothing comes back: the replacement of removed points elsewhere in the
+  // department is itself a displacement, which the null must not hold.
   const removedAt = (department: string, m: number) => removals
     .filter((r) => r.department === department && r.month <= m)
-    .reduce((sum, r) => sum + r.count * Math.max(0, 1 - (m - r.month) / effectParameters.recoveryMonths), 0);
+    .reduce((sum, r) => sum + r.count * (variant === 'null' ? 1 : Math.max(0, 1 - (m - r.month) / effectParameters.recoveryMonths)), 0);
 
   for (let m = 0; m < monthCount; m++) {
     for (const department of departments) {
@@ -237,12 +271,18 @@ export function generateScenario(input: ScenarioInput): Scenario {
         createPoint(commune, position, dateIn(m, rng.integer(1, 28)), rng, false, m);
         active++;
       }
-      const removable = own.filter((p) => p.active && m > p.protectedUntil && m > p.lastChange);
+      const removable = own.filter((p) => p.active && m > p.protectedUntil && m > p.lastChange && !districtPoints.has(p));
       while (active > target + 2 && removable.length) {
         const index = Math.floor(rng.next() * removable.length);
         const [point] = removable.splice(index, 1);
         if (setStatus(point, 'dismantled', dateIn(m, rng.integer(1, 28)))) active--;
       }
+    }
+
+    for (const district of districts) {
+      const date = (rng: Random) => dateIn(m, rng.integer(1, 28));
+      if (m > 0 && m < district.op.month) maintainDistrict(district, 'target', m, date);
+      if (m > 0 && !district.op.bufferCells.some((cell) => isClosed(cell, m))) maintainDistrict(district, 'buffer', m, date);
     }
 
     // Planted points and effects for every point, base or planted, after 12 months of protection.
@@ -260,7 +300,7 @@ export function generateScenario(input: ScenarioInput): Scenario {
       const day = Number(op.plan.startedOn.slice(8));
       const inTarget = points.filter((p) => p.active && op.targetSet.has(p.cell)).sort((a, b) => a.externalId.localeCompare(b.externalId));
       const record: OperationTruth = {
-        operation: op.plan.externalId, name: op.plan.name, startedOn: op.plan.startedOn, plantedEffect: effect,
+        operation: op.plan.externalId, name: op.plan.name, startedOn: op.plan.startedOn, plantedEffect: effect, preSurge: surgeBefore.has(op.plan.externalId),
         targetCells: op.targetCells, bufferCells: op.bufferCells, pointsInTargetBefore: inTarget.length,
         dismantled: [], bufferDismantled: [], reopened: [], destinationTowns: [], moves: [],
       };
@@ -270,7 +310,9 @@ export function generateScenario(input: ScenarioInput): Scenario {
       for (const point of dismantled) {
         if (setStatus(point, 'dismantled', op.plan.startedOn, op.plan.externalId)) record.dismantled.push(point.externalId);
       }
-      for (const cell of op.targetCells) closedUntil.set(cell, m + 12);
+      // The district stays closed a year, pushing its would-be points to the streets around it: a
+      // local displacement, which the null variant must not hold.
+      if (variant === 'planted') for (const cell of op.targetCells) closedUntil.set(cell, m + 12);
 
       if (op.plan.effect === 'no_effect') {
         // The district comes back: dismantled points reopen within 1-2 months.
@@ -301,7 +343,11 @@ export function generateScenario(input: ScenarioInput): Scenario {
 
       if (effect === 'displacement') {
         const parameters = effectParameters.displacement;
-        const towns = rng.shuffle(op.plan.destinations.map((insee) => communesByInsee.get(insee)!).filter(Boolean));
+        // The plan's last two towns are traps that get one and two points; the others share the rest.
+        const towns = op.plan.destinations.map((insee) => communesByInsee.get(insee)!).filter(Boolean);
+        const traps = towns.slice(-2);
+        const main = towns.slice(0, -2);
+        const townFor = (k: number) => (k === 0 ? traps[0] : k <= 2 ? traps[1] : main[(k - 3) % main.length]);
         const planted = new Map<string, number>();
         let nextTown = 0;
         const originCentre = op.plan.centre;
@@ -323,8 +369,8 @@ export function generateScenario(input: ScenarioInput): Scenario {
                 }
               },
             });
-          } else if (x < parameters.localShare + parameters.midsizeShare && towns.length) {
-            const town = towns[nextTown++ % towns.length];
+          } else if (x < parameters.localShare + parameters.midsizeShare && main.length) {
+            const town = townFor(nextTown++);
             const lag = rng.integer(...parameters.midsizeLagMonths);
             const arrivalMonth = m + lag;
             planted.set(town.insee, (planted.get(town.insee) ?? 0) + 1);
@@ -339,7 +385,7 @@ export function generateScenario(input: ScenarioInput): Scenario {
             });
           }
         }
-        record.destinationTowns = towns.map((t) => ({ insee: t.insee, name: t.name, planted: planted.get(t.insee) ?? 0 })).sort((a, b) => a.insee.localeCompare(b.insee));
+        record.destinationTowns = towns.map((t) => ({ insee: t.insee, name: t.name, planted: planted.get(t.insee) ?? 0, trap: traps.includes(t) })).sort((a, b) => a.insee.localeCompare(b.insee));
       }
       truth.push(record);
     }

@@ -19,7 +19,7 @@ export interface OperationPlan {
   pointsInTarget: number;
   /** Active points placed around it beforehand, in the buffer rings. */
   pointsInBuffer?: number;
-  /** Mid-sized towns (INSEE) receiving displaced points, for displacement. */
+  /** Mid-sized towns (INSEE) receiving displaced points, for displacement; the last two are traps given only 1 and 2 points. */
   destinations: string[];
   officers: number;
 }
@@ -49,7 +49,7 @@ export const operationPlans: readonly OperationPlan[] = Object.freeze([
     externalId: 'SYN-OP-2024-013-01', name: 'Place nette XXL Marseille (quartiers Nord)', kind: 'place_nette',
     centre: [5.3700, 43.3560], communeInsee: '13055', department: '13', startedOn: '2024-03-18', durationDays: 3,
     effect: 'displacement', pointsInTarget: 64,
-    destinations: ['84089', '84035', '84031', '84003', '04112', '13103', '13056', '13077'], officers: 4000,
+    destinations: ['84089', '84035', '84031', '84003', '04112', '13103'], officers: 4000,
   },
   {
     externalId: 'SYN-OP-2024-038-01', name: 'Place nette Grenoble (Mistral)', kind: 'place_nette',
@@ -77,7 +77,7 @@ export const operationPlans: readonly OperationPlan[] = Object.freeze([
 export const effectParameters = {
   // Lags count calendar months after the operation's month; arrivals fall on a random day of that
   // month, so [1, 2] arrives within 3 months of the operation and [1, 5] within 6.
-  displacement: { dismantledShare: 0.85, localShare: 0.3, midsizeShare: 0.45, localLagMonths: [1, 2], midsizeLagMonths: [1, 5] },
+  displacement: { dismantledShare: 0.85, localShare: 0.25, midsizeShare: 0.55, localLagMonths: [1, 2], midsizeLagMonths: [1, 5] },
   diffusion: { dismantledShare: 0.8, bufferDismantledShare: 0.5, bufferLagMonths: [0, 2] },
   no_effect: { dismantledShare: 0.1, reopenLagMonths: [1, 2] },
   /** Points seeded in each operation's buffer rings (so the buffer's change can be measured). */
