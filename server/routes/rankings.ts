@@ -10,6 +10,7 @@ import { AnyRecord, DepartmentCode, Id, IdParams, errorResponses } from '../sche
 import { RankingBody, SaveRankingBody } from '../schemas/sectors.js';
 import { assertInScope, workScope } from './scope.js';
 import { deskReaders, deskWriters } from './sectors.js';
+import { rankingPdf } from '../services/ranking-pdf.js';
 import * as rankings from '../services/rankings.js';
 import { today } from '../domain/dates.js';
 
@@ -71,5 +72,15 @@ export async function rankingRoutes(instance: FastifyInstance) {
     request.auditCount = ranking.result.ranked.length + ranking.result.excluded.length;
     request.auditDetail = `sha256=${ranking.sha256}`;
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="sillage-classement-${ranking.department_code}-${ranking.id}.csv"`).send(rankings.rankingCsv(ranking));
+  });
+
+  app.get('/api/sectors/rankings/:id/export.pdf', {
+    config: { access: deskReaders, audit: 'export' },
+    schema: { tags, summary: 'A saved ranking as a stamped PDF (PDF/A-3b, same bytes for the same ranking)', params: IdParams, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'PDF' }), ...errorResponses } },
+  }, async (request, reply) => {
+    const ranking = await rankings.getRanking(pool(), request.params.id, workScope(request));
+    request.auditCount = ranking.result.ranked.length + ranking.result.excluded.length;
+    request.auditDetail = `sha256=${ranking.sha256}`;
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="sillage-classement-${ranking.department_code}-${ranking.id}.pdf"`).send(await rankingPdf(ranking));
   });
 }

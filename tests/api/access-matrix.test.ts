@@ -110,6 +110,7 @@ const expected: Record<string, Who[]> = {
   'GET /api/sectors/rankings/:id': precise,
   'GET /api/sectors/rankings/:id/compare/:other': precise,
   'GET /api/sectors/rankings/:id/export.csv': precise,
+  'GET /api/sectors/rankings/:id/export.pdf': precise,
   'POST /api/action-plans': deskWriters,
   'GET /api/action-plans': precise,
   'GET /api/action-plans/:id': precise,

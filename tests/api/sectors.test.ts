@@ -5,6 +5,10 @@
  * immutable with their hash, compared and exported, action plans reviewed, schools nearby, scopes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, type TestSession } from '../helpers/requests.js';
 import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
@@ -145,6 +149,19 @@ describe.each(targets())('the prefect\'s desk on the %s database', (target) => {
     expect(exported.statusCode).toBe(200);
     expect(exported.body.startsWith('\ufeffrang;code_insee;nom;score')).toBe(true);
     expect(exported.body).toContain(`;${pertuis};Pertuis;`);
+    // The stamped PDF: the same bytes twice, and its text holds the department, Pertuis and the hash.
+    const pdf = async () => (await context.app.inject({ method: 'GET', url: `/api/sectors/rankings/${first.id}/export.pdf`, headers: { cookie: prefect.cookie } })).rawPayload;
+    const [pdfA, pdfB] = [await pdf(), await pdf()];
+    expect(pdfA.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdfA.equals(pdfB)).toBe(true);
+    if (existsSync('/usr/bin/pdftotext')) {
+      const folder = mkdtempSync(join(tmpdir(), 'sillage-ranking-'));
+      writeFileSync(join(folder, 'r.pdf'), pdfA);
+      const text = execFileSync('pdftotext', ['-layout', join(folder, 'r.pdf'), '-'], { encoding: 'utf8' });
+      expect(text).toContain('département 84');
+      expect(text).toContain('Pertuis');
+      expect(text).toContain(first.sha256);
+    }
     const { rows } = await context.database.pool.query(`SELECT action FROM audit_log WHERE route LIKE '/api/sectors/rankings%' AND status_code < 300 ORDER BY id`);
     expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(['write', 'export']));
     // Another department's ranking is unknown; deputies have nothing.

@@ -42,7 +42,7 @@ export function SavedRankings({ department, canWrite, parameters }: { department
           <tbody>{items.map((r) => (
             <tr key={r.id} data-testid="saved-ranking">
               <td>{r.id}</td><td>{r.title}</td><td>{frenchDate(r.created_at)}</td><td>{r.created_by ?? '—'}</td><td>{r.ranked}</td><td><code title={r.sha256}>{r.sha256.slice(0, 12)}…</code></td>
-              <td><a className="fr-link fr-text--sm" href={`/api/sectors/rankings/${r.id}/export.csv`} download>CSV</a>{' · '}<a className="fr-link fr-text--sm" href={`/plan-d-action?classement=${r.id}`}>Plan d’action</a></td>
+              <td><a className="fr-link fr-text--sm" href={`/api/sectors/rankings/${r.id}/export.csv`} download>CSV</a>{' · '}<a className="fr-link fr-text--sm" href={`/api/sectors/rankings/${r.id}/export.pdf`} download>PDF</a>{' · '}<a className="fr-link fr-text--sm" href={`/plan-d-action?classement=${r.id}`}>Plan d’action</a></td>
             </tr>
           ))}</tbody>
         </table></div>
