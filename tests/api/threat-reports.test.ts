@@ -48,6 +48,10 @@ describe.each(targets())('annual threat reports on the %s database', (target) =>
     expect(report.data.operations.find((o: any) => o.name.includes('Marseille')).reading).toBe('deplacement');
     expect(publishedCounts(report.data).filter((c) => c !== null && c > 0 && c < 5)).toEqual([]);
     expect(report.data.watch.resurgences).toBeNull();
+    // Hot spots in brief at resolution 6, with no count from 1 to 4.
+    expect(report.data.hot_spots).toContain('résolution 6');
+    expect(report.data.hot_spots).toContain('Gi*');
+    expect([...report.data.hot_spots.matchAll(/ : (\d+)/g)].map((m) => Number(m[1])).filter((n) => n > 0 && n < 5)).toEqual([]);
     expect(JSON.stringify(report)).not.toMatch(/"(longitude|latitude)"/);
   });
 
@@ -57,6 +61,7 @@ describe.each(targets())('annual threat reports on the %s database', (target) =>
     precise = response.body;
     expect(precise.parameters.precision).toBe('precise');
     expect(precise.data.scope_label).toBe('Vaucluse (84)');
+    expect(precise.data.hot_spots).toMatch(/résolution 7/);
     expect(precise.data.series[0].values.every((v: number | null) => v !== null)).toBe(true);
     expect((await send(context.app, 'GET', `/api/threat-reports/${precise.id}`, undefined, undefined, deputy)).status).toBe(404);
     expect((await send(context.app, 'GET', `/api/threat-reports/${precise.id}/pdf`, undefined, undefined, deputy)).status).toBe(404);
