@@ -106,6 +106,23 @@ describe('the prefect\'s desk', () => {
     expect(savedId).toBeGreaterThan(0);
   });
 
+  it('draws a sector on the map and gets it back from the API as the prefecture\'s area', async () => {
+    const page = await prefectPage('/secteurs');
+    const map = page.locator('form[aria-label="Dessiner une zone"] [data-testid="draw-map"]');
+    await map.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(500);
+    const box = (await map.boundingBox())!;
+    // A square around the map's centre (Pertuis, zoom 9): four clicks.
+    for (const [dx, dy] of [[-40, -40], [40, -40], [40, 40], [-40, 40]]) await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
+    await page.waitForSelector('form[aria-label="Dessiner une zone"] >> text=4 sommets');
+    await page.fill('#drawn-code', 'ZONE-E2E');
+    await page.fill('#drawn-name', 'Centre de Pertuis (dessiné)');
+    await page.click('button:has-text("Enregistrer la zone")');
+    await page.waitForSelector('text=1 zone enregistrée');
+    const sectors = await page.evaluate(async () => (await fetch('/api/sectors?department=84&kind=area')).json());
+    expect(JSON.stringify(sectors)).toContain('ZONE-E2E');
+  });
+
   it('creates an action plan from the saved ranking and reviews a semester', async () => {
     const page = await prefectPage(`/plan-d-action?classement=${savedId}`);
     await page.waitForSelector('[data-testid="new-plan"]');

@@ -1,8 +1,8 @@
-/** Draw the area of a snapshot on a small map (vertices by clicks). */
+/** Draw an area (a snapshot's, a prefecture's sector) on a small map (vertices by clicks). */
 import { useEffect, useRef, useState } from 'react';
 import { AreaDrawer } from '../map/area-drawer';
 
-export function DrawnAreaPicker({ onChange }: { onChange(polygon: GeoJSON.Polygon | null): void }) {
+export function DrawnAreaPicker({ onChange, hint = 'La zone sera comptée en cellules H3 entières de résolution 7.' }: { onChange(polygon: GeoJSON.Polygon | null): void; hint?: string }) {
   const container = useRef<HTMLDivElement>(null);
   const drawer = useRef<AreaDrawer | null>(null);
   const [vertices, setVertices] = useState(0);
@@ -12,7 +12,7 @@ export function DrawnAreaPicker({ onChange }: { onChange(polygon: GeoJSON.Polygo
   }, [onChange]);
   return (
     <div className="fr-mb-2w">
-      <p className="fr-text--sm fr-mb-1w">Cliquez sur la carte pour placer les sommets de la zone (au moins trois). La zone sera comptée en cellules H3 entières de résolution 7.</p>
+      <p className="fr-text--sm fr-mb-1w">Cliquez sur la carte pour placer les sommets de la zone (au moins trois). {hint}</p>
       <div ref={container} className="sillage-draw-map" data-testid="draw-map" style={{ height: 360, border: '1px solid #ddd' }} />
       <p className="fr-text--sm fr-mt-1w" role="status">{vertices ? `${vertices} sommets` : 'Aucune zone dessinée'} <button type="button" className="fr-btn fr-btn--sm fr-btn--tertiary fr-ml-1w" onClick={() => drawer.current?.clear()}>Effacer</button></p>
     </div>

@@ -2,7 +2,8 @@
  * What the prefecture supplies, on screen: an indicator file per sector (criterion 3 or 4), one
  * criterion-4 value with its source and justification (journalised), areas as GeoJSON.
  */
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
+import { DrawnAreaPicker } from './drawn-area-picker';
 import { api, apiText } from '../api/client';
 
 function Message({ text }: { text: { ok: boolean; message: string } | null }) {
@@ -14,6 +15,9 @@ export function PrefectureForms({ department, kind, canWrite, onChanged }: { dep
   const [fileMessage, setFileMessage] = useState<{ ok: boolean; message: string } | null>(null);
   const [entryMessage, setEntryMessage] = useState<{ ok: boolean; message: string } | null>(null);
   const [areaMessage, setAreaMessage] = useState<{ ok: boolean; message: string } | null>(null);
+  const [drawnMessage, setDrawnMessage] = useState<{ ok: boolean; message: string } | null>(null);
+  const [drawn, setDrawn] = useState<GeoJSON.Polygon | null>(null);
+  const onDrawn = useCallback((polygon: GeoJSON.Polygon | null) => setDrawn(polygon), []);
   if (!canWrite) return <p className="fr-text--sm">Lecture seule : seules la préfecture et l’OFAST saisissent ou importent des indicateurs.</p>;
 
   const importFile = async (event: FormEvent<HTMLFormElement>) => {
@@ -51,6 +55,17 @@ export function PrefectureForms({ department, kind, canWrite, onChanged }: { dep
       onChanged();
     } catch (error) { setAreaMessage({ ok: false, message: error instanceof SyntaxError ? 'Ce fichier n’est pas du GeoJSON lisible.' : (error as Error).message }); }
   };
+  const saveDrawn = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    if (!drawn) { setDrawnMessage({ ok: false, message: 'Dessinez la zone sur la carte (trois sommets au moins).' }); return; }
+    try {
+      const body = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: String(form.get('code')).trim(), name: String(form.get('name')).trim() }, geometry: drawn }] };
+      const saved = await api<{ items: unknown[] }>(`/api/sectors/areas?department=${department}`, { method: 'POST', body });
+      setDrawnMessage({ ok: true, message: `${saved.items.length} zone enregistrée : choisissez « Zones » comme type de secteur.` });
+      onChanged();
+    } catch (error) { setDrawnMessage({ ok: false, message: (error as Error).message }); }
+  };
   return (
     <div className="fr-grid-row fr-grid-row--gutters">
       <form className="fr-col-12 fr-col-lg-4" onSubmit={importFile} aria-label="Importer un indicateur">
@@ -80,6 +95,16 @@ export function PrefectureForms({ department, kind, canWrite, onChanged }: { dep
         <div className="fr-upload-group"><label className="fr-label" htmlFor="areas-file">Fichier</label><input className="fr-upload" type="file" id="areas-file" name="areas" accept=".geojson,.json,application/geo+json,application/json" /></div>
         <button className="fr-btn fr-btn--secondary fr-mt-1w" type="submit">Importer</button>
         <Message text={areaMessage} />
+      </form>
+      <form className="fr-col-12" onSubmit={saveDrawn} aria-label="Dessiner une zone">
+        <h4 className="fr-h6">Dessiner une zone</h4>
+        <DrawnAreaPicker onChange={onDrawn} hint="Elle devient un secteur de la préfecture (au moins pour moitié dans le département)." />
+        <div className="fr-grid-row fr-grid-row--gutters">
+          <div className="fr-col-12 fr-col-md-4 fr-input-group"><label className="fr-label" htmlFor="drawn-code">Code de la zone</label><input className="fr-input" id="drawn-code" name="code" required pattern="[A-Za-z0-9_\-]{1,40}" /></div>
+          <div className="fr-col-12 fr-col-md-8 fr-input-group"><label className="fr-label" htmlFor="drawn-name">Nom</label><input className="fr-input" id="drawn-name" name="name" required maxLength={100} /></div>
+        </div>
+        <button className="fr-btn fr-btn--secondary fr-mt-1w" type="submit">Enregistrer la zone</button>
+        <Message text={drawnMessage} />
       </form>
     </div>
   );
