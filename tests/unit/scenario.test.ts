@@ -120,7 +120,7 @@ describe('operations and planted effects', () => {
       // Carpentras lies 82-85 km from the Marseille target's centre; the others 20-80 km.
       for (const move of midsize) { expect(move.distanceKm).toBeGreaterThan(20); expect(move.distanceKm).toBeLessThan(86); }
       for (const move of midsize) { expect(move.lagDays).toBeGreaterThan(0); expect(move.lagDays).toBeLessThanOrEqual(6 * 31); }
-      for (const move of local) { expect(move.lagDays).toBeLessThanOrEqual(3 * 31); expect(move.distanceKm).toBeLessThan(6); }
+      for (const move of local) { expect(move.lagDays).toBeLessThanOrEqual(3 * 31); expect(move.distanceKm).toBeLessThan(7); } // buffer cells: 5 rings of ~0.9 km from the district centre
       const destinations = new Set(op.moves.map((m: any) => m.destination));
       expect(points.filter((p) => destinations.has(p.externalId)).length).toBe(destinations.size);
     }

@@ -246,6 +246,13 @@ export function generateScenario(input: ScenarioInput): Scenario {
     .reduce((sum, r) => sum + r.count * (variant === 'null' ? 1 : Math.max(0, 1 - (m - r.month) / effectParameters.recoveryMonths)), 0);
 
   for (let m = 0; m < monthCount; m++) {
+    // Districts first, so that the department's balance below accounts for them.
+    for (const district of districts) {
+      const date = (rng: Random) => dateIn(m, rng.integer(1, 28));
+      if (m > 0 && m < district.op.month) maintainDistrict(district, 'target', m, date);
+      if (m > 0 && !district.op.bufferCells.some((cell) => isClosed(cell, m))) maintainDistrict(district, 'buffer', m, date);
+    }
+
     for (const department of departments) {
       const rng = new Random(seedFrom(seed, 'month', department, m));
       const own = baseByDepartment.get(department)!;
@@ -277,12 +284,6 @@ export function generateScenario(input: ScenarioInput): Scenario {
         const [point] = removable.splice(index, 1);
         if (setStatus(point, 'dismantled', dateIn(m, rng.integer(1, 28)))) active--;
       }
-    }
-
-    for (const district of districts) {
-      const date = (rng: Random) => dateIn(m, rng.integer(1, 28));
-      if (m > 0 && m < district.op.month) maintainDistrict(district, 'target', m, date);
-      if (m > 0 && !district.op.bufferCells.some((cell) => isClosed(cell, m))) maintainDistrict(district, 'buffer', m, date);
     }
 
     // Planted points and effects for every point, base or planted, after 12 months of protection.
