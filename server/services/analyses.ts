@@ -7,14 +7,14 @@ import { coarsenOutside, type CellArea } from '../domain/disclosure.js';
 import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { cellToLatLng, gridDisk, latLngToCell, polygonToCells } from 'h3-js';
+import { cellToLatLng, latLngToCell, polygonToCells } from 'h3-js';
 import { cellFeature } from './aggregates.js';
 import type { PointHistory } from '../domain/analytics/history.js';
 import type { EffectOptions } from '../domain/analytics/displacement.js';
 import type { Commune, WakeOptions } from '../domain/analytics/wake.js';
 import { analyseOperation } from '../domain/analytics/operation-analysis.js';
 import * as sql from '../queries/analyses.js';
-import { emergingHotSpots, patternLabels, sfdepHotSpotOptions, type CellResult } from '../domain/analytics/hot-spots.js';
+import { cubeInput, emergingHotSpots, patternLabels, sfdepHotSpotOptions, type CellResult } from '../domain/analytics/hot-spots.js';
 
 const methodLabels = {
   exact: 'Gi* ; test exact conditionnel (Poisson) du voisinage, la cellule étant donnée ; Benjamini-Hochberg à 5 % par mois',
@@ -211,16 +211,12 @@ export function startHotSpotJob(db: pg.Pool, owner: number, parameters: { resolu
   void (async () => {
     try {
       const { months, cells } = await cellMonthCube(db, parameters.resolution, { from: parameters.from, to: parameters.to, bbox: areas.length ? null : parameters.bbox, departments: parameters.departments, dataset: null, region: null, commune: null, areas, underWayVisibleIn });
-      // The cube's cells and their ring-1 neighbours (zeros), so that Gi* sees the empty places too.
-      const all = new Set(cells.keys());
-      for (const cell of cells.keys()) for (const near of gridDisk(cell, 1)) all.add(near);
-      const list = [...all].sort();
+      const input = cubeInput(cells, months.length);
+      const list = input.cells;
       const T = months.length;
-      const values = new Float64Array(list.length * T);
-      list.forEach((cell, i) => { const counts = cells.get(cell); if (counts) for (let t = 0; t < T; t += 1) values[i * T + t] = counts.active[t]; });
       const options = parameters.method === 'sfdep' ? { ...sfdepHotSpotOptions, permutations: parameters.permutations, seed: parameters.seed }
         : { method: parameters.method, permutations: parameters.permutations, seed: parameters.seed, fdr: 0.05 };
-      const steps = emergingHotSpots({ cells: list, steps: T, values }, options);
+      const steps = emergingHotSpots(input, options);
       let step = steps.next();
       while (!step.done) {
         job.done = step.value;

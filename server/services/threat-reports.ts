@@ -16,8 +16,7 @@ import { defaultWakeOptions } from '../domain/analytics/wake.js';
 import { createHash } from 'node:crypto';
 import { UnprocessableError } from '../errors.js';
 import { cellMonthCube, monthlySeries, type SeriesFilter } from './time-series.js';
-import { emergingHotSpots, patternLabels, runToEnd, type Pattern } from '../domain/analytics/hot-spots.js';
-import { gridDisk } from 'h3-js';
+import { cubeInput, emergingHotSpots, patternLabels, runToEnd, type Pattern } from '../domain/analytics/hot-spots.js';
 import { operationSummary, watchlist } from './analyses.js';
 import { newSnapshotId } from './snapshots.js';
 import * as sql from '../queries/threat-reports.js';
@@ -111,18 +110,13 @@ async function hotSpots(context: Context, filter: SeriesFilter): Promise<string>
   const resolution = context.precise ? 7 : 6;
   const { months, cells } = await cellMonthCube(context.db, resolution, { ...filter, areas: [] });
   if (cells.size === 0) return 'Aucun point actif dans l’année : pas d’analyse des points chauds.';
-  const all = new Set(cells.keys());
-  for (const cell of cells.keys()) for (const near of gridDisk(cell, 1)) all.add(near);
-  const list = [...all].sort();
-  const T = months.length;
-  const values = new Float64Array(list.length * T);
-  list.forEach((cell, i) => { const counts = cells.get(cell); if (counts) for (let t = 0; t < T; t += 1) values[i * T + t] = counts.active[t]; });
-  const results = runToEnd(emergingHotSpots({ cells: list, steps: T, values }, { method: 'exact', permutations: 0, seed: 20190101, fdr: 0.05 }));
+  const input = cubeInput(cells, months.length);
+  const results = runToEnd(emergingHotSpots(input, { method: 'exact', permutations: 0, seed: 20190101, fdr: 0.05 }));
   const counts = new Map<Pattern, number>();
   for (const r of results) if (r.pattern.endsWith('_hot')) counts.set(r.pattern, (counts.get(r.pattern) ?? 0) + 1);
   const shown = (n: number) => (context.precise || n >= suppressionThreshold ? String(n) : `< ${suppressionThreshold}`);
   const parts = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([pattern, n]) => `${patternLabels[pattern].toLowerCase()} : ${shown(n)}`);
-  return `${parts.length ? `Cellules H3 (résolution ${resolution}) classées en point chaud sur l’année — ${parts.join(' ; ')}.` : `Aucune cellule H3 (résolution ${resolution}) en point chaud significatif.`} Méthode : Gi* par mois avec les cellules voisines, test exact conditionnel du voisinage, Benjamini-Hochberg à 5 % par mois, tendance de Mann-Kendall sur l’année (${list.length} cellules, ${T} mois). Le détail se lit sur la carte des analystes.`;
+  return `${parts.length ? `Cellules H3 (résolution ${resolution}) classées en point chaud sur l’année — ${parts.join(' ; ')}.` : `Aucune cellule H3 (résolution ${resolution}) en point chaud significatif.`} Méthode : Gi* par mois avec les cellules voisines, test exact conditionnel du voisinage, Benjamini-Hochberg à 5 % par mois, tendance de Mann-Kendall sur l’année (${input.cells.length} cellules, ${input.steps} mois). Le détail se lit sur la carte des analystes.`;
 }
 
 async function reports(context: Context, first: string, last: string) {

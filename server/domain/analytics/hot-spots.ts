@@ -66,6 +66,19 @@ export const sfdepHotSpotOptions: HotSpotOptions = { method: 'permutation', perm
 
 export interface CellResult { cell: string; pattern: Pattern; hot_months: number; cold_months: number; trend_z: number; trend_p: number; last_z: number }
 
+/**
+ * The analysis's input from monthly counts per cell: the cells and their ring-1 neighbours
+ * (zeros), so that Gi* sees the empty places too, in a fixed order.
+ */
+export function cubeInput(counts: ReadonlyMap<string, { active: readonly number[] }>, steps: number): HotSpotInput {
+  const all = new Set(counts.keys());
+  for (const cell of counts.keys()) for (const near of gridDisk(cell, 1)) all.add(near);
+  const cells = [...all].sort();
+  const values = new Float64Array(cells.length * steps);
+  cells.forEach((cell, i) => { const c = counts.get(cell); if (c) for (let t = 0; t < steps; t += 1) values[i * steps + t] = c.active[t]; });
+  return { cells, steps, values };
+}
+
 /** Ring-1 neighbours (the cell included) among the cube's cells, as indices. */
 export function neighbourIndices(cells: readonly string[]): Int32Array[] {
   const index = new Map(cells.map((cell, i) => [cell, i]));
