@@ -3,9 +3,12 @@ import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const wanted = process.argv.slice(2);
-const benches = readdirSync(new URL('.', import.meta.url))
-  .filter((f) => /^bench-.+\.ts$/.test(f))
-  .filter((f) => wanted.length === 0 || wanted.some((w) => f === `bench-${w}.ts`));
+const all = readdirSync(new URL('.', import.meta.url)).filter((f) => /^bench-.+\.ts$/.test(f)).map((f) => f.slice(6, -3)).sort();
+const usage = `usage: npm run bench [-- name...]\n\nRuns the benchmarks (all, or those named), each printing its figures and ratios against a\nbaseline measured in the same run. Available: ${all.join(', ')}.`;
+if (wanted.includes('--help') || wanted.includes('-h')) { console.log(usage); process.exit(0); }
+const unknown = wanted.filter((w) => !all.includes(w));
+if (unknown.length) { console.error(`unknown benchmark: ${unknown.join(', ')}\n\n${usage}`); process.exit(2); }
+const benches = all.filter((name) => wanted.length === 0 || wanted.includes(name)).map((name) => `bench-${name}.ts`);
 let failed = 0;
 for (const file of benches) {
   console.log(`\n=== ${file} ===`);

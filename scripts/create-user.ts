@@ -3,17 +3,23 @@
  * Creates an account; the password is read from the SILLAGE_NEW_PASSWORD variable or from
  * standard input (never from the command line, which other users of the machine can see).
  */
-import { parseArgs } from 'node:util';
+import { commandLine } from './command-line.js';
 import { loadConfig } from '../server/config.js';
 import { prepareDatabase } from '../server/server.js';
 import { createUser } from '../server/services/auth.js';
 import { roles, type Role } from '../server/domain/access.js';
 import { DomainError } from '../server/errors.js';
 
-const { values } = parseArgs({ options: { username: { type: 'string' }, role: { type: 'string' }, departments: { type: 'string' } } });
+const usage = `usage: npm run create-user -- --username NAME --role ROLE [--departments 13,84]
+
+Creates an account. The password is read from SILLAGE_NEW_PASSWORD or from standard input (never
+from the command line, which other users of the machine can see); at least 12 characters.
+  --role          one of ${roles.join(', ')}
+  --departments   the departments of a departmental role, comma-separated INSEE codes`;
+const { values } = commandLine(usage, { username: { type: 'string' }, role: { type: 'string' }, departments: { type: 'string' } });
 if (!values.username || !values.role) {
-  console.error(`usage: npm run create-user -- --username NAME --role ${roles.join('|')} [--departments 13,84]\n(password from SILLAGE_NEW_PASSWORD or standard input)`);
-  process.exit(1);
+  console.error(usage);
+  process.exit(2);
 }
 async function readPassword(): Promise<string> {
   if (process.env.SILLAGE_NEW_PASSWORD) return process.env.SILLAGE_NEW_PASSWORD;

@@ -4,17 +4,23 @@
  */
 import { readFileSync } from 'node:fs';
 import { decodeUtf8 } from '../server/plugins/strict-input.js';
-import { parseArgs } from 'node:util';
+import { commandLine } from './command-line.js';
 import { loadConfig } from '../server/config.js';
 import { prepareDatabase } from '../server/server.js';
 import { importFile, ImportRejectedError } from '../server/services/imports.js';
 import { importKinds, type ImportKind } from '../server/domain/import-rows.js';
 import { progressReporter } from './progress.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { kind: { type: 'string' } } });
+const usage = `usage: npm run import -- <file.csv|file.geojson> [--kind deal-points|observations|operations]
+
+Imports a CSV (';' or ',', UTF-8) or GeoJSON file into the database (DATABASE_URL, or the embedded
+one), all-or-nothing: every rejected row is listed (line, field, reason) and nothing is stored.
+Re-running the same file changes nothing (rows match on source and external id).
+  --kind   what the file holds (detected from its columns when left out)`;
+const { values, positionals } = commandLine(usage, { kind: { type: 'string' } }, true);
 if (positionals.length !== 1) {
-  console.error('usage: npm run import -- <file.csv|file.geojson> [--kind deal-points|observations|operations]');
-  process.exit(1);
+  console.error(usage);
+  process.exit(2);
 }
 if (values.kind && !importKinds.includes(values.kind as ImportKind)) {
   console.error(`--kind must be one of ${importKinds.join(', ')}`);

@@ -3,6 +3,9 @@ import { loadConfig } from '../server/config.js';
 import { prepareDatabase } from '../server/server.js';
 import { migrationLevel } from '../server/migrations.js';
 import { progressReporter } from './progress.js';
+import { commandLine } from './command-line.js';
+
+commandLine('usage: npm run migrate\n\nApplies pending migrations and loads the reference data (communes, departments, crime\nstatistics) into DATABASE_URL, or the embedded database when it is not set; then exits.', {});
 
 const progress = progressReporter();
 try {

@@ -4,7 +4,7 @@
  * ground truth into the output folder (default data/scenario/<variant>-<seed>), and loads it into
  * the database (not the ground truth). --null: the same machinery without planted displacement.
  */
-import { parseArgs } from 'node:util';
+import { commandLine } from './command-line.js';
 import { join } from 'node:path';
 import { loadConfig } from '../server/config.js';
 import { prepareDatabase } from '../server/server.js';
@@ -12,9 +12,18 @@ import { buildScenarioFiles, defaultScenarioSeed, loadScenario, removeSyntheticD
 import { ImportRejectedError } from '../server/services/imports.js';
 import { progressReporter } from './progress.js';
 
-const { values } = parseArgs({ options: {
+const usage = `usage: npm run scenario -- [--seed N] [--null] [--out folder] [--no-load] [--replace]
+
+Generates the synthetic national scenario (deterministic for a seed), writes its CSV/GeoJSON files
+and its ground truth, and loads it into the database (not the ground truth).
+  --seed N     the seed (default ${defaultScenarioSeed}, the demo)
+  --null       the same machinery without planted displacement or diffusion
+  --out DIR    output folder (default data/scenario/<variant>-<seed>)
+  --no-load    write the files only
+  --replace    remove the synthetic data already loaded before loading`;
+const { values } = commandLine(usage, {
   seed: { type: 'string' }, null: { type: 'boolean' }, out: { type: 'string' }, 'no-load': { type: 'boolean' }, replace: { type: 'boolean' },
-} });
+});
 const seed = values.seed === undefined ? defaultScenarioSeed : Number(values.seed);
 if (!Number.isInteger(seed) || seed < 0) { console.error('--seed must be a non-negative integer'); process.exit(1); }
 const variant = values.null ? 'null' : 'planted';

@@ -7,13 +7,29 @@ import { webDirectory } from '../server/routes/web.js';
 import { progressReporter } from './progress.js';
 import { relative } from 'node:path';
 import { demoAccountsFile } from '../server/services/demo-accounts.js';
+import { commandLine } from './command-line.js';
+
+commandLine(`usage: npm start
+
+Runs Sillage and prints its URL. Without DATABASE_URL: the embedded PostGIS (PGlite) in
+SILLAGE_DATA_DIR (default ./data/pglite), with the demo scenario and demo accounts on first start.
+With DATABASE_URL: that PostgreSQL + PostGIS (production; no demo data unless SILLAGE_DEMO=on).
+Environment: PORT (default 3000), HOST (default 127.0.0.1), DATABASE_URL, SILLAGE_DATA_DIR, SILLAGE_DEMO, LOG_LEVEL.`, {});
 
 const config = loadConfig();
 const progress = progressReporter();
 const started = performance.now();
 if (!existsSync(`${webDirectory}/index.html`) && existsSync('web/index.html')) {
   progress.step('building the web client (first start only)');
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  // The build's own output (the design system's old CSS hacks, timings) is noise to the user:
+  // kept, and shown only if the build fails.
+  try {
+    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { stdio: 'pipe' });
+  } catch (error) {
+    const failed = error as { stdout?: Buffer; stderr?: Buffer };
+    console.error(`building the web client failed:\n${failed.stdout?.toString() ?? ''}${failed.stderr?.toString() ?? ''}`);
+    process.exit(1);
+  }
 }
 console.log(config.databaseUrl ? 'Sillage: PostgreSQL from DATABASE_URL' : `Sillage: embedded PostGIS in ${config.dataDirectory}`);
 try {
