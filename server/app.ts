@@ -33,6 +33,7 @@ import { threatReportRoutes } from './routes/threat-reports.js';
 import { sectorRoutes } from './routes/sectors.js';
 import { rankingRoutes } from './routes/rankings.js';
 import { actionPlanRoutes } from './routes/action-plans.js';
+import { duplicateRoutes } from './routes/duplicates.js';
 import helmet from '@fastify/helmet';
 import { registerStrictInput } from './plugins/strict-input.js';
 import { isCalendarDate, addDays, today, earliestEventDate, eventDateMarginDays, earliestQueryDate, latestQueryDate } from './domain/dates.js';
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(timeSeriesRoutes);
   await app.register(analysisRoutes);
   await app.register(dealPointRoutes);
+  await app.register(duplicateRoutes);
   await app.register(observationRoutes);
   await app.register(operationRoutes);
   await app.register(networkRoutes);
