@@ -116,6 +116,13 @@ const expected: Record<string, Who[]> = {
   'GET /api/action-plans/:id': precise,
   'GET /api/action-plans/:id/review': precise,
   'POST /api/action-plans/:id/reviews': deskWriters,
+  // Registry (issue 16): duplicates across sources are the analysts' work.
+  'GET /api/duplicates': analysts,
+  'GET /api/duplicates/pair': analysts,
+  'POST /api/duplicates/merge': analysts,
+  'POST /api/duplicates/distinct': analysts,
+  'GET /api/duplicates/merges': analysts,
+  'POST /api/duplicates/merges/:id/undo': analysts,
 };
 
 describe.each(targets())('access matrix on the %s database', (target) => {

@@ -284,6 +284,38 @@ export class SillageMap {
     if (onPick) this.map.on('click', 'sectors-fill', (event) => { const code = event.features?.[0]?.properties?.code; if (code) onPick(String(code)); });
   }
 
+  /**
+   * Points compared side by side (the duplicate review, moderation): each feature has a `role`
+   * (a, b, or nearby) and a short `label`; the view fits them.
+   */
+  async setComparedPoints(collection: GeoJSON.FeatureCollection<GeoJSON.Point>): Promise<void> {
+    await this.ready;
+    const source = this.map.getSource('compared') as GeoJSONSource | undefined;
+    if (source) source.setData(collection);
+    else {
+      this.map.addSource('compared', { type: 'geojson', data: collection });
+      this.map.addLayer({ id: 'compared-points', type: 'circle', source: 'compared', paint: {
+        'circle-radius': ['match', ['get', 'role'], 'nearby', 5, 9] as unknown as ExpressionSpecification,
+        'circle-color': ['match', ['get', 'role'], 'a', '#000091', 'b', '#fc5d00', '#929292'] as unknown as ExpressionSpecification,
+        'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2,
+      } });
+      this.map.addLayer({ id: 'compared-labels', type: 'symbol', source: 'compared', filter: ['!=', ['get', 'role'], 'nearby'], layout: {
+        'text-font': ['Marianne'], 'text-size': 13, 'text-field': ['get', 'label'], 'text-anchor': 'left', 'text-offset': [1, 0], 'text-allow-overlap': true,
+      }, paint: { 'text-color': '#161616', 'text-halo-color': '#ffffff', 'text-halo-width': 2 } });
+    }
+    const focus = collection.features.filter((f) => f.properties?.role !== 'nearby');
+    if (!focus.length) return;
+    const bounds = new maplibregl.LngLatBounds();
+    for (const f of focus) bounds.extend(f.geometry.coordinates as [number, number]);
+    this.map.fitBounds(bounds, { padding: 60, duration: 0, maxZoom: 17 });
+  }
+
+  /** Labels of the compared points drawn on screen (for tests). */
+  renderedComparedLabels(): string[] {
+    return this.map.getLayer('compared-points')
+      ? [...new Set(this.map.queryRenderedFeatures({ layers: ['compared-points'] }).map((f) => String(f.properties.label ?? '')))].filter(Boolean).sort() : [];
+  }
+
   /** Sector codes drawn on screen (for tests). */
   renderedSectors(): string[] {
     return this.map.getLayer('sectors-fill') ? [...new Set(this.map.queryRenderedFeatures({ layers: ['sectors-fill'] }).map((f) => String(f.properties.code)))].sort() : [];
