@@ -300,7 +300,10 @@ export class SillageMap {
         'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2,
       } });
       this.map.addLayer({ id: 'compared-labels', type: 'symbol', source: 'compared', filter: ['!=', ['get', 'role'], 'nearby'], layout: {
-        'text-font': ['Marianne'], 'text-size': 13, 'text-field': ['get', 'label'], 'text-anchor': 'left', 'text-offset': [1, 0], 'text-allow-overlap': true,
+        // A to the left of its point, B to the right: two points 5 m apart keep readable labels.
+        'text-font': ['Marianne'], 'text-size': 13, 'text-field': ['get', 'label'], 'text-allow-overlap': true,
+        'text-anchor': ['match', ['get', 'role'], 'a', 'right', 'left'] as unknown as ExpressionSpecification,
+        'text-offset': ['match', ['get', 'role'], 'a', ['literal', [-1, 0]], ['literal', [1, 0]]] as unknown as ExpressionSpecification,
       }, paint: { 'text-color': '#161616', 'text-halo-color': '#ffffff', 'text-halo-width': 2 } });
     }
     const focus = collection.features.filter((f) => f.properties?.role !== 'nearby');

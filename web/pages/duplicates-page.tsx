@@ -55,6 +55,7 @@ export function DuplicatesPage() {
   const [error, setError] = useState<string | null>(null);
   const mapContainer = useRef<HTMLDivElement>(null);
   const map = useRef<SillageMap | null>(null);
+  const mapHolder = useRef<HTMLDivElement | null>(null);
 
   const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message);
   const loadList = useCallback(() => {
@@ -76,8 +77,13 @@ export function DuplicatesPage() {
 
   useEffect(() => {
     if (!pair || !mapContainer.current) return;
+    // The container goes away while no pair is chosen: a new one needs a new map.
+    if (map.current && mapHolder.current !== mapContainer.current) { map.current.destroy(); map.current = null; }
     if (!map.current) {
+      mapHolder.current = mapContainer.current;
       map.current = new SillageMap(mapContainer.current, { center: [pair.a.longitude, pair.a.latitude], zoom: 16 });
+      // Tests read what the map draws.
+      (window as unknown as { duplicateMap: SillageMap }).duplicateMap = map.current;
       api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((c) => map.current?.setDepartments(c)).catch(fail);
     }
     void map.current.setComparedPoints({

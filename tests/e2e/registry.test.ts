@@ -1,0 +1,112 @@
+/**
+ * In a real Chromium: an analyst reviews the duplicates two services reported in Seine-Saint-Denis
+ * (the registry variant of the scenario), sees a pair side by side on the small map, merges it
+ * after confirming, and undoes the merge.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { readVersions, type Database } from '../../server/database.js';
+import { readScenarioGeography, loadScenario } from '../../server/services/scenario.js';
+import { generateScenario } from '../../server/domain/scenario/generate.js';
+import { serializeScenario } from '../../server/domain/scenario/serialize.js';
+import { connect, emptyBusinessTables, ensureUser, testPassword } from '../helpers/databases.js';
+import { buildWeb, launchChromium, screenshotDirectory } from '../helpers/browser.js';
+
+let database: Database;
+let app: FastifyInstance;
+let url: string;
+let browser: Browser;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  buildWeb();
+  database = connect('embedded');
+  await emptyBusinessTables(database.pool);
+  const geography = readScenarioGeography();
+  const full = generateScenario({ seed: 20190101, variant: 'planted', communes: geography.communes, trafficking: geography.trafficking, duplicates: { share: 0.15 } });
+  const points = full.points.filter((p) => p.department === '93');
+  const kept = new Set(points.map((p) => `${p.source}|${p.externalId}`));
+  await loadScenario(database.pool, serializeScenario({ ...full, points, observations: full.observations.filter((o) => kept.has(`${o.pointSource}|${o.pointExternalId}`)) }));
+  app = await buildApp({ database, databaseVersions: await readVersions(database.pool), config: loadConfig({}), serveWeb: true });
+  url = await app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchChromium();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await database?.close();
+});
+
+async function signedInPage(role: 'national_analyst', viewport = { width: 1440, height: 900 }): Promise<Page> {
+  const username = await ensureUser(database.pool, role);
+  const page = await browser.newPage({ viewport, locale: 'fr-FR' });
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
+  await page.goto(`${url}/connexion`);
+  await page.fill('#username', username);
+  await page.fill('#password', testPassword);
+  await page.click('button[type="submit"]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/connexion'));
+  return page;
+}
+
+const renderedLabels = (page: Page) => page.evaluate(() => (window as unknown as { duplicateMap: { renderedComparedLabels(): string[] } }).duplicateMap.renderedComparedLabels());
+
+describe('the duplicate review', () => {
+  it('shows a proposed pair side by side on the map, merges it after confirmation, and undoes the merge', async () => {
+    const page = await signedInPage('national_analyst');
+    await page.goto(`${url}/doublons?departement=93`);
+    await page.waitForSelector('[data-testid="duplicate-proposals"] button');
+    const { rows: [{ n: pointsBefore }] } = await database.pool.query('SELECT count(*)::int AS n FROM deal_points');
+    const proposals = await page.locator('[data-testid="duplicate-proposals"] button').count();
+    expect(proposals).toBeGreaterThan(20);
+    await page.locator('[data-testid="duplicate-proposals"] button').first().click();
+    await page.waitForSelector('[data-testid="point-b"]');
+    await page.waitForSelector('[data-testid="duplicate-map"][data-map-idle="true"]', { timeout: 30_000 });
+    await page.waitForFunction(() => (window as unknown as { duplicateMap?: { renderedComparedLabels(): string[] } }).duplicateMap?.renderedComparedLabels().length === 2);
+    const labels = await renderedLabels(page);
+    expect(labels[0]).toMatch(/^A · /);
+    expect(labels[1]).toMatch(/^B · /);
+    // The URL names the pair, so it can be shared.
+    const shown = new URL(page.url());
+    const [a, b] = [Number(shown.searchParams.get('a')), Number(shown.searchParams.get('b'))];
+    expect(a).toBeGreaterThan(0);
+    await page.screenshot({ path: `${screenshotDirectory}/doublons.png`, fullPage: true });
+
+    // Merging asks first; going back changes nothing.
+    await page.click('button:has-text("Fusionner dans A")');
+    await page.waitForSelector('[role="alertdialog"]');
+    await page.click('button:has-text("Revenir")');
+    expect((await database.pool.query('SELECT count(*)::int AS n FROM deal_points')).rows[0].n).toBe(pointsBefore);
+    await page.click('button:has-text("Fusionner dans A")');
+    await page.click('[role="alertdialog"] button:has-text("Confirmer")');
+    await page.waitForSelector('.fr-alert--success:has-text("fusionné")');
+    const { rows: identifiers } = await database.pool.query('SELECT deal_point_id FROM deal_point_identifiers WHERE deal_point_id IN ($1, $2)', [a, b]);
+    expect(identifiers.map((r) => Number(r.deal_point_id))).toEqual([a, a]);
+    // The merged pair leaves the list.
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="duplicate-proposals"] button').length === n, proposals - 1);
+    await page.waitForSelector('[data-testid="merges"] tbody tr');
+
+    await page.click('.fr-alert--success button:has-text("Annuler la fusion")');
+    await page.waitForSelector('.fr-alert--success:has-text("Fusion annulée")');
+    await page.waitForSelector('[data-testid="point-b"]');
+    const { rows: restored } = await database.pool.query('SELECT deal_point_id FROM deal_point_identifiers WHERE deal_point_id IN ($1, $2) ORDER BY deal_point_id', [a, b]);
+    expect(restored.map((r) => Number(r.deal_point_id))).toEqual([a, b].sort((x, y) => x - y));
+    expect(await page.textContent('[data-testid="merges"]')).toContain('annulée');
+    await page.waitForSelector('[data-testid="duplicate-map"][data-map-idle="true"]');
+    await page.screenshot({ path: `${screenshotDirectory}/doublons-annulee.png`, fullPage: true });
+    await page.close();
+
+    const phone = await signedInPage('national_analyst', { width: 390, height: 844 });
+    await phone.goto(`${url}/doublons?departement=93&a=${a}&b=${b}`);
+    await phone.waitForSelector('[data-testid="point-b"]');
+    await phone.waitForSelector('[data-testid="duplicate-map"][data-map-idle="true"]', { timeout: 30_000 });
+    await phone.screenshot({ path: `${screenshotDirectory}/doublons-mobile.png`, fullPage: true });
+    await phone.close();
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
