@@ -34,6 +34,7 @@ import { sectorRoutes } from './routes/sectors.js';
 import { rankingRoutes } from './routes/rankings.js';
 import { actionPlanRoutes } from './routes/action-plans.js';
 import { duplicateRoutes } from './routes/duplicates.js';
+import { reliabilityRoutes } from './routes/reliability.js';
 import helmet from '@fastify/helmet';
 import { registerStrictInput } from './plugins/strict-input.js';
 import { isCalendarDate, addDays, today, earliestEventDate, eventDateMarginDays, earliestQueryDate, latestQueryDate } from './domain/dates.js';
@@ -143,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(analysisRoutes);
   await app.register(dealPointRoutes);
   await app.register(duplicateRoutes);
+  await app.register(reliabilityRoutes);
   await app.register(observationRoutes);
   await app.register(operationRoutes);
   await app.register(networkRoutes);

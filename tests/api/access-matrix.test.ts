@@ -123,6 +123,7 @@ const expected: Record<string, Who[]> = {
   'POST /api/duplicates/distinct': analysts,
   'GET /api/duplicates/merges': analysts,
   'POST /api/duplicates/merges/:id/undo': analysts,
+  'GET /api/registry/reliability': analysts,
 };
 
 describe.each(targets())('access matrix on the %s database', (target) => {

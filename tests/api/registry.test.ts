@@ -159,6 +159,34 @@ describe.each(targets())('duplicates across sources on the %s database', (target
     expect(after.body.items.some((p: any) => p.a.id === first.a.id && p.b.id === first.b.id)).toBe(false);
   });
 
+  it('rates each point by its independent sources and last confirmation, flags the unconfirmed, filters by sources', async () => {
+    const duplicate = scenario.duplicates!.find((d) => d.original.externalId.startsWith('SYN-13-'))!;
+    const keptId = (await idOf(duplicate.original.source, duplicate.original.externalId))!;
+    const absorbedId = (await idOf(duplicate.copy.source, duplicate.copy.externalId))!;
+    const single = await send(context.app, 'GET', '/api/registry/reliability?department=13&min_sources=1&limit=1000&as_of=2026-01-15');
+    expect(single.status).toBe(200);
+    expect(single.body.items.find((p: any) => p.id === keptId)).toMatchObject({ sources_count: 1 });
+    expect((await send(context.app, 'POST', '/api/duplicates/merge', { kept_id: keptId, absorbed_id: absorbedId })).status).toBe(200);
+    const two = await send(context.app, 'GET', '/api/registry/reliability?department=13&min_sources=2&limit=1000&as_of=2026-01-15');
+    expect(two.body.items.map((p: any) => p.id)).toContain(keptId);
+    expect(two.body.items.find((p: any) => p.id === keptId).sources).toEqual([duplicate.copy.source, duplicate.original.source].sort());
+    expect(two.body.items.every((p: any) => p.sources_count >= 2)).toBe(true);
+    expect(two.body.by_sources.find((b: any) => b.sources === 2).points).toBe(two.body.total);
+    // Flagged: active and nothing observed or recorded for 6 months before the as-of date.
+    const all = await send(context.app, 'GET', '/api/registry/reliability?department=13&limit=1000&as_of=2026-01-15');
+    expect(all.body.total).toBeGreaterThan(400);
+    for (const p of all.body.items) {
+      const stale = p.last_confirmed_on === null || p.last_confirmed_on < '2025-07-15';
+      expect(p.flagged).toBe(p.status !== 'dismantled' && stale);
+    }
+    const flagged = await send(context.app, 'GET', '/api/registry/reliability?department=13&flagged=true&limit=1000&as_of=2026-01-15');
+    expect(flagged.body.total).toBe(all.body.items.filter((p: any) => p.flagged).length);
+    const later = await send(context.app, 'GET', '/api/registry/reliability?department=13&flagged=true&limit=1000&as_of=2026-12-01&unconfirmed_months=3');
+    expect(later.body.total).toBeGreaterThan(flagged.body.total);
+    expect((await send(context.app, 'GET', '/api/registry/reliability?department=93', undefined, undefined, analyst84)).status).toBe(403);
+    expect((await send(context.app, 'GET', '/api/registry/reliability?min_sources=0')).status).toBe(400);
+  });
+
   it('keeps other departments and other roles out, and refuses bad input with the field named', async () => {
     const { rows: [point93] } = await context.database.pool.query(`SELECT d.id FROM deal_points d JOIN communes c ON c.insee = d.commune_insee WHERE c.department_code = '93' ORDER BY d.id LIMIT 1`);
     const { rows: [other93] } = await context.database.pool.query(`SELECT d.id FROM deal_points d JOIN communes c ON c.insee = d.commune_insee WHERE c.department_code = '93' ORDER BY d.id OFFSET 1 LIMIT 1`);
