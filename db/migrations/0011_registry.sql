@@ -73,3 +73,20 @@ CREATE TABLE deal_point_distinct_pairs (
   CONSTRAINT deal_point_distinct_pairs_ordered CHECK (low_id < high_id)
 );
 CREATE INDEX deal_point_distinct_pairs_high_id_idx ON deal_point_distinct_pairs (high_id);
+
+-- Moderation decisions, one row each (accept, merge, reject, and their undoing within the day):
+-- the report's history. A decision that created a candidate point says so, so that undoing it
+-- removes that point when nothing else uses it.
+CREATE TABLE public_report_decisions (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  report_id bigint NOT NULL REFERENCES public_reports (id) ON DELETE CASCADE,
+  decision text NOT NULL CHECK (decision IN ('accepted', 'merged', 'rejected', 'undone')),
+  reason_code text CHECK (reason_code IN ('sans_activite', 'information_insuffisante', 'hors_sujet', 'lieu_imprecis', 'deja_connu', 'abusif', 'autre')),
+  reason_text text CHECK (length(reason_text) BETWEEN 3 AND 500),
+  deal_point_id bigint,
+  merged_into bigint REFERENCES public_reports (id) ON DELETE SET NULL,
+  created_candidate boolean NOT NULL DEFAULT false,
+  decided_by bigint NOT NULL REFERENCES users (id),
+  decided_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX public_report_decisions_report_id_idx ON public_report_decisions (report_id, id);

@@ -124,6 +124,12 @@ const expected: Record<string, Who[]> = {
   'GET /api/duplicates/merges': analysts,
   'POST /api/duplicates/merges/:id/undo': analysts,
   'GET /api/registry/reliability': analysts,
+  'GET /api/public/reports/:receipt': everyone,
+  'GET /api/moderation/reasons': analysts,
+  'POST /api/moderation/reports/:id/undo': analysts,
+  'GET /api/moderation/reports/:id/history': analysts,
+  'GET /api/moderation/reports/:id/surroundings': analysts,
+  'POST /api/moderation/candidates/:id/confirm': analysts,
 };
 
 describe.each(targets())('access matrix on the %s database', (target) => {

@@ -128,7 +128,7 @@ export function DuplicatesPage() {
       <p>
         Lieux signalés séparément par deux services : points à moins de 75 m, de sources différentes, avec au moins un produit commun
         et des durées de vie qui se recouvrent (70 % au moins de leur durée commune). Fusionner garde un seul point avec les identifiants
-        de chaque source ; les imports suivants de l’une ou l’autre source le retrouvent.
+        de chaque source ; les imports suivants de l’une ou l’autre source le retrouvent. Voir aussi la <a href="/fiabilite">fiabilité des points</a>.
       </p>
       <form className="fr-mb-2w" onSubmit={(e) => { e.preventDefault(); setSelected(null); setDepartment(draft.trim()); }} style={{ display: 'flex', gap: 16, alignItems: 'flex-end', flexWrap: 'wrap' }}>
         <div className="fr-input-group fr-mb-0">
