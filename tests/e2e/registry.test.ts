@@ -14,6 +14,7 @@ import { generateScenario } from '../../server/domain/scenario/generate.js';
 import { serializeScenario } from '../../server/domain/scenario/serialize.js';
 import { connect, emptyBusinessTables, ensureUser, testPassword } from '../helpers/databases.js';
 import { buildWeb, launchChromium, screenshotDirectory } from '../helpers/browser.js';
+import { createReport } from '../../server/services/public-reports.js';
 
 let database: Database;
 let app: FastifyInstance;
@@ -107,6 +108,58 @@ describe('the duplicate review', () => {
     await phone.waitForSelector('[data-testid="duplicate-map"][data-map-idle="true"]', { timeout: 30_000 });
     await phone.screenshot({ path: `${screenshotDirectory}/doublons-mobile.png`, fullPage: true });
     await phone.close();
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
+
+describe('the moderation of public reports', () => {
+  it('shows a report on its small map, accepts it after confirmation, undoes the decision and lists the history', async () => {
+    // Two reports of one spot in Saint-Denis, 20 m apart.
+    const { receipt } = await createReport(database.pool, { longitude: 2.3590, latitude: 48.9362, precision: 'pin', seen: ['vente'], timesOfDay: ['soiree'], description: 'Vente au pied de la tour' });
+    const { receipt: other } = await createReport(database.pool, { longitude: 2.3592, latitude: 48.9363, precision: 'pin', seen: ['guetteurs'], timesOfDay: [], description: null });
+    const page = await signedInPage('national_analyst');
+    await page.goto(`${url}/moderation`);
+    await page.click(`[data-testid="report"] button:has-text("${receipt}")`);
+    await page.waitForSelector('[data-testid="report-map"][data-map-idle="true"]', { timeout: 30_000 });
+    await page.waitForFunction(() => ((window as unknown as { moderationMap?: { renderedComparedLabels(): string[] } }).moderationMap?.renderedComparedLabels().length ?? 0) >= 2);
+    const labels = await page.evaluate(() => (window as unknown as { moderationMap: { renderedComparedLabels(): string[] } }).moderationMap.renderedComparedLabels());
+    expect(labels).toEqual(expect.arrayContaining(['Ce signalement', other]));
+    await page.screenshot({ path: `${screenshotDirectory}/moderation-carte.png`, fullPage: true });
+    await page.locator('[data-testid="report-detail"] button', { hasText: /Créer un point candidat|Rattacher au point/ }).click();
+    await page.waitForSelector('[role="alertdialog"]');
+    await page.click('[role="alertdialog"] button:has-text("Confirmer")');
+    await page.waitForSelector(`.fr-alert--success:has-text("${receipt} accepté")`);
+    expect((await database.pool.query('SELECT status FROM public_reports WHERE receipt = $1', [receipt])).rows[0].status).toBe('accepted');
+    await page.click('.fr-alert--success button:has-text("Annuler cette décision")');
+    await page.waitForSelector('.fr-alert--success:has-text("Décision annulée")');
+    expect((await database.pool.query('SELECT status, deal_point_id FROM public_reports WHERE receipt = $1', [receipt])).rows[0]).toEqual({ status: 'pending', deal_point_id: null });
+    await page.waitForSelector('[data-testid="decision-history"] li:nth-child(2)');
+    expect(await page.textContent('[data-testid="decision-history"]')).toMatch(/Accepté par .*Décision annulée par/s);
+    // Rejecting asks for a reason from the list.
+    await page.click('[data-testid="report-detail"] button:has-text("Rejeter…")');
+    await page.selectOption('#reject-reason', 'sans_activite');
+    await page.fill('#reject-text', 'Patrouille sans constat');
+    await page.screenshot({ path: `${screenshotDirectory}/moderation-rejet.png`, fullPage: true });
+    await page.click('[role="alertdialog"] button:has-text("Confirmer")');
+    await page.waitForSelector(`.fr-alert--success:has-text("${receipt} rejeté")`);
+    expect((await database.pool.query('SELECT rejection_reason FROM public_reports WHERE receipt = $1', [receipt])).rows[0].rejection_reason).toBe('Lieu sans activité constatée : Patrouille sans constat');
+    await page.close();
+
+    const phone = await signedInPage('national_analyst', { width: 390, height: 844 });
+    await phone.goto(`${url}/moderation`);
+    await phone.click(`[data-testid="report"] button:has-text("${other}")`);
+    await phone.waitForSelector('[data-testid="report-map"][data-map-idle="true"]', { timeout: 30_000 });
+    await phone.screenshot({ path: `${screenshotDirectory}/moderation-mobile.png`, fullPage: true });
+    await phone.goto(`${url}/fiabilite?departement=93&mois=6`);
+    await phone.waitForSelector('[data-testid="reliability-table"] tbody tr');
+    await phone.screenshot({ path: `${screenshotDirectory}/fiabilite-mobile.png`, fullPage: true });
+    await phone.close();
+    const wide = await signedInPage('national_analyst');
+    await wide.goto(`${url}/fiabilite?departement=93&mois=6&sources=1`);
+    await wide.waitForSelector('[data-testid="reliability-table"] tbody tr');
+    expect(await wide.textContent('[data-testid="reliability-summary"]')).toMatch(/points? au/);
+    await wide.screenshot({ path: `${screenshotDirectory}/fiabilite.png`, fullPage: true });
+    await wide.close();
     expect(problems).toEqual([]);
   }, 120_000);
 });
