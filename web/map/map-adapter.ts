@@ -103,6 +103,7 @@ export class SillageMap {
     this.map.on('idle', () => { container.dataset.mapIdle = 'true'; });
     this.map.on('movestart', () => { container.dataset.mapIdle = 'false'; });
     this.map.on('dataloading', () => { container.dataset.mapIdle = 'false'; });
+    this.map.on('resize', () => { container.dataset.mapIdle = 'false'; this.map.triggerRepaint(); });
   }
 
   whenReady(): Promise<void> { return this.ready; }
@@ -306,6 +307,8 @@ export class SillageMap {
         'text-offset': ['match', ['get', 'role'], 'a', ['literal', [-1, 0]], ['literal', [1, 0]]] as unknown as ExpressionSpecification,
       }, paint: { 'text-color': '#161616', 'text-halo-color': '#ffffff', 'text-halo-width': 2 } });
     }
+    // The small map may have been created before its box took its final width.
+    this.map.resize();
     const focus = collection.features.filter((f) => f.properties?.role !== 'nearby');
     if (!focus.length) return;
     const bounds = new maplibregl.LngLatBounds();
