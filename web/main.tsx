@@ -22,6 +22,7 @@ import { SectorsPage } from './pages/sectors-page';
 import { ActionPlanPage } from './pages/action-plan-page';
 import { DuplicatesPage } from './pages/duplicates-page';
 import { ReliabilityPage } from './pages/reliability-page';
+import { AdminAccountsPage } from './pages/admin-accounts-page';
 
 const mapRoles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
 const deskRoles = ['national_analyst', 'departmental_analyst', 'prefect'];
@@ -48,6 +49,7 @@ function App() {
   else if (path.startsWith('/moderation')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ModerationPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/fiabilite')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ReliabilityPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/doublons')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <DuplicatesPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if (path.startsWith('/admin/comptes')) page = me?.user?.role === 'admin' ? <AdminAccountsPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/admin/journal')) page = me?.user?.role === 'admin' ? <AuditPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (/^\/operations\/\d+$/.test(path)) page = me?.user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(me.user.role) ? <OperationPage id={Number(path.split('/')[2])} /> : me ? <p role="alert">Réservé aux analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/etat-de-la-menace')) {

@@ -42,7 +42,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function signedInPage(role: 'national_analyst', viewport = { width: 1440, height: 900 }): Promise<Page> {
+async function signedInPage(role: 'national_analyst' | 'admin', viewport = { width: 1440, height: 900 }): Promise<Page> {
   const username = await ensureUser(database.pool, role);
   const page = await browser.newPage({ viewport, locale: 'fr-FR' });
   page.on('pageerror', (error) => problems.push(error.message));
@@ -152,14 +152,45 @@ describe('the moderation of public reports', () => {
     await phone.screenshot({ path: `${screenshotDirectory}/moderation-mobile.png`, fullPage: true });
     await phone.goto(`${url}/fiabilite?departement=93&mois=6`);
     await phone.waitForSelector('[data-testid="reliability-table"] tbody tr');
-    await phone.screenshot({ path: `${screenshotDirectory}/fiabilite-mobile.png`, fullPage: true });
+    await phone.screenshot({ path: `${screenshotDirectory}/fiabilite-mobile.png` });
     await phone.close();
     const wide = await signedInPage('national_analyst');
     await wide.goto(`${url}/fiabilite?departement=93&mois=6&sources=1`);
     await wide.waitForSelector('[data-testid="reliability-table"] tbody tr');
     expect(await wide.textContent('[data-testid="reliability-summary"]')).toMatch(/points? au/);
-    await wide.screenshot({ path: `${screenshotDirectory}/fiabilite.png`, fullPage: true });
+    await wide.screenshot({ path: `${screenshotDirectory}/fiabilite.png` });
     await wide.close();
     expect(problems).toEqual([]);
   }, 120_000);
+});
+
+describe('the admin accounts screen', () => {
+  it('creates a deputy account with its communes and shows the activation code once; deactivates after confirmation', async () => {
+    const page = await signedInPage('admin');
+    await page.goto(`${url}/admin/comptes`);
+    await page.waitForSelector('[data-testid="accounts-table"] tbody tr');
+    await page.fill('#account-username', 'depute.vaucluse5');
+    await page.selectOption('#account-role', 'deputy');
+    await page.fill('#account-communes', '84089, 84031');
+    await page.click('button:has-text("Créer le compte")');
+    const code = await page.waitForSelector('[data-testid="activation-code"]');
+    expect(await code.textContent()).toMatch(/depute\.vaucluse5.*[A-Z0-9]{4}/s);
+    const { rows: [user] } = await database.pool.query(`SELECT id, role, password_hash, activation_hash IS NOT NULL AS has_code FROM users WHERE username = 'depute.vaucluse5'`);
+    expect(user).toMatchObject({ role: 'deputy', password_hash: null, has_code: true });
+    await page.waitForSelector('[data-testid="accounts-table"] tr:has-text("depute.vaucluse5")');
+    await page.screenshot({ path: `${screenshotDirectory}/admin-comptes.png`, fullPage: true });
+    await page.click('button:has-text("Désactiver depute.vaucluse5")');
+    await page.click('[role="alertdialog"] button:has-text("Confirmer")');
+    await page.waitForSelector('.fr-alert--success:has-text("désactivé")');
+    expect((await database.pool.query(`SELECT active FROM users WHERE username = 'depute.vaucluse5'`)).rows[0].active).toBe(false);
+    const { rows: journal } = await database.pool.query(`SELECT route FROM audit_log WHERE action = 'admin' AND route LIKE '/api/admin/users%' ORDER BY id`);
+    expect(journal.map((j) => j.route)).toEqual(expect.arrayContaining(['/api/admin/users', '/api/admin/users/:id/constituency', '/api/admin/users/:id']));
+    await page.close();
+    const phone = await signedInPage('admin', { width: 390, height: 844 });
+    await phone.goto(`${url}/admin/comptes`);
+    await phone.waitForSelector('[data-testid="accounts-table"] tbody tr');
+    await phone.screenshot({ path: `${screenshotDirectory}/admin-comptes-mobile.png` });
+    await phone.close();
+    expect(problems).toEqual([]);
+  }, 90_000);
 });
