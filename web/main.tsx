@@ -23,6 +23,7 @@ import { ActionPlanPage } from './pages/action-plan-page';
 import { DuplicatesPage } from './pages/duplicates-page';
 import { ReliabilityPage } from './pages/reliability-page';
 import { AdminAccountsPage } from './pages/admin-accounts-page';
+import { ReceiptStatusPage } from './pages/receipt-page';
 
 const mapRoles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
 const deskRoles = ['national_analyst', 'departmental_analyst', 'prefect'];
@@ -41,7 +42,8 @@ function App() {
 
   const path = location.pathname;
   let page;
-  if (path.startsWith('/signaler')) page = <ReportPage />;
+  if (path.startsWith('/signaler/suivi')) page = <ReceiptStatusPage />;
+  else if (path.startsWith('/signaler')) page = <ReportPage />;
   else if (path.startsWith('/statistiques')) page = <StatisticsPage />;
   else if (path.startsWith('/activer')) page = <ActivationPage />;
   else if (path.startsWith('/comptes')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <AccountsPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS).</p> : <p role="status">Chargement…</p>;

@@ -37,7 +37,7 @@ SELECT id, source, external_id, verification, commune_name, department_code, sou
        days_since_observation, flagged, count(*) OVER () AS total
 FROM rated
 WHERE sources_count >= $4::int AND (NOT $5::boolean OR flagged)
-ORDER BY last_confirmed_on NULLS FIRST, id
+ORDER BY flagged DESC, last_confirmed_on NULLS FIRST, id
 LIMIT $6`;
 
 export async function pointReliability(pool: pg.Pool, options: ReliabilityOptions) {

@@ -145,6 +145,13 @@ describe('the moderation of public reports', () => {
     expect((await database.pool.query('SELECT rejection_reason FROM public_reports WHERE receipt = $1', [receipt])).rows[0].rejection_reason).toBe('Lieu sans activité constatée : Patrouille sans constat');
     await page.close();
 
+    // The reporter follows the receipt: examined, nothing more.
+    const visitor = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'fr-FR' });
+    await visitor.goto(`${url}/signaler/suivi?recepisse=${receipt}`);
+    expect(await (await visitor.waitForSelector('[data-testid="receipt-status"]')).textContent()).toMatch(/^Examiné/);
+    await visitor.screenshot({ path: `${screenshotDirectory}/suivi-signalement-mobile.png` });
+    await visitor.close();
+
     const phone = await signedInPage('national_analyst', { width: 390, height: 844 });
     await phone.goto(`${url}/moderation`);
     await phone.click(`[data-testid="report"] button:has-text("${other}")`);
