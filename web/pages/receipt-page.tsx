@@ -7,7 +7,7 @@ import { api, ApiError } from '../api/client';
 
 const statusText: Record<string, string> = {
   received: 'Reçu : votre signalement attend d’être examiné par la cellule de renseignement (CROSS) de votre département.',
-  examined: 'Examiné : votre signalement a été pris en compte par la cellule de renseignement (CROSS) de votre département.',
+  examined: 'Examiné : votre signalement a été examiné par la cellule de renseignement (CROSS) de votre département.',
 };
 
 export function ReceiptStatusPage() {
