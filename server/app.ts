@@ -35,6 +35,7 @@ import { rankingRoutes } from './routes/rankings.js';
 import { actionPlanRoutes } from './routes/action-plans.js';
 import { duplicateRoutes } from './routes/duplicates.js';
 import { reliabilityRoutes } from './routes/reliability.js';
+import { auditGroupRoutes } from './routes/audit-groups.js';
 import helmet from '@fastify/helmet';
 import { registerStrictInput } from './plugins/strict-input.js';
 import { isCalendarDate, addDays, today, earliestEventDate, eventDateMarginDays, earliestQueryDate, latestQueryDate } from './domain/dates.js';
@@ -145,6 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dealPointRoutes);
   await app.register(duplicateRoutes);
   await app.register(reliabilityRoutes);
+  await app.register(auditGroupRoutes);
   await app.register(observationRoutes);
   await app.register(operationRoutes);
   await app.register(networkRoutes);

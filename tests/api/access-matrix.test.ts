@@ -130,6 +130,7 @@ const expected: Record<string, Who[]> = {
   'GET /api/moderation/reports/:id/history': analysts,
   'GET /api/moderation/reports/:id/surroundings': analysts,
   'POST /api/moderation/candidates/:id/confirm': analysts,
+  'GET /api/admin/audit/grouped': ['admin'],
 };
 
 describe.each(targets())('access matrix on the %s database', (target) => {
