@@ -20,6 +20,10 @@ import { StatisticsPage } from './pages/statistics-page';
 import { ThreatReportPage } from './pages/threat-report-page';
 import { SectorsPage } from './pages/sectors-page';
 import { ActionPlanPage } from './pages/action-plan-page';
+import { DuplicatesPage } from './pages/duplicates-page';
+import { ReliabilityPage } from './pages/reliability-page';
+import { AdminAccountsPage } from './pages/admin-accounts-page';
+import { ReceiptStatusPage } from './pages/receipt-page';
 
 const mapRoles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
 const deskRoles = ['national_analyst', 'departmental_analyst', 'prefect'];
@@ -38,12 +42,16 @@ function App() {
 
   const path = location.pathname;
   let page;
-  if (path.startsWith('/signaler')) page = <ReportPage />;
+  if (path.startsWith('/signaler/suivi')) page = <ReceiptStatusPage />;
+  else if (path.startsWith('/signaler')) page = <ReportPage />;
   else if (path.startsWith('/statistiques')) page = <StatisticsPage />;
   else if (path.startsWith('/activer')) page = <ActivationPage />;
   else if (path.startsWith('/comptes')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <AccountsPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS).</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/connexion')) page = <SignInPage me={me} onChange={refresh} />;
   else if (path.startsWith('/moderation')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ModerationPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if (path.startsWith('/fiabilite')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ReliabilityPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if (path.startsWith('/doublons')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <DuplicatesPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if (path.startsWith('/admin/comptes')) page = me?.user?.role === 'admin' ? <AdminAccountsPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/admin/journal')) page = me?.user?.role === 'admin' ? <AuditPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (/^\/operations\/\d+$/.test(path)) page = me?.user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(me.user.role) ? <OperationPage id={Number(path.split('/')[2])} /> : me ? <p role="alert">Réservé aux analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/etat-de-la-menace')) {

@@ -10,6 +10,13 @@ import { analysts, preciseScope } from '../domain/access.js';
 const ImportReport = Type.Object({
   kind: Type.String(), format: Type.String(), rows: Type.Integer(),
   inserted: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), elapsed_ms: Type.Integer(),
+  likely_duplicates: Type.Optional(Type.Object({
+    count: Type.Integer({ description: 'Pairs of a new point and a point of another source likely to be one place (see /doublons)' }),
+    pairs: Type.Array(Type.Object({
+      new_id: Type.Integer(), new_external_id: Type.Union([Type.String(), Type.Null()]), other_id: Type.Integer(),
+      other_source: Type.String(), other_external_id: Type.Union([Type.String(), Type.Null()]), distance_m: Type.Number(),
+    }), { description: 'The first 100' }),
+  })),
 });
 
 export async function importRoutes(instance: FastifyInstance) {

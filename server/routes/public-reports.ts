@@ -73,6 +73,15 @@ export async function publicReportRoutes(instance: FastifyInstance) {
     reply.status(201);
     return { receipt, message: 'Signalement reçu. Il sera examiné par la cellule de renseignement (CROSS) de votre département.' };
   });
+
+  app.get('/api/public/reports/:receipt', {
+    config: { access: 'public', rateLimit: { max: app.config.reportRateLimitPerMinute, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['public reports'], summary: 'Follow a receipt: received, or examined (nothing else is told)',
+      params: Type.Object({ receipt: Type.String({ pattern: '^SIG-[0-9A-HJ-NP-Z]{10}$' }) }),
+      response: { 200: Type.Object({ receipt: Type.String(), status: StringEnum(['received', 'examined'] as const) }), ...errorResponses },
+    },
+  }, async (request) => reports.receiptStatus(app.db.pool, request.params.receipt));
 }
 
 export async function moderationRoutes(instance: FastifyInstance) {
@@ -123,9 +132,57 @@ export async function moderationRoutes(instance: FastifyInstance) {
 
   app.post('/api/moderation/reports/:id/reject', {
     config: moderate,
-    schema: { tags, summary: 'Reject with a reason', params: IdParams, body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses } },
+    schema: {
+      tags, summary: 'Reject with a reason from the list (GET /api/moderation/reasons), free text, or both', params: IdParams,
+      body: Type.Object({
+        reason_code: Type.Optional(StringEnum(Object.keys(reports.rejectionReasons) as (keyof typeof reports.rejectionReasons)[])),
+        reason: Type.Optional(Type.String({ minLength: 3, maxLength: 400 })),
+      }, { additionalProperties: false }),
+      response: { 200: AnyRecord, ...errorResponses },
+    },
+  }, async (request) => {
+    const { reason_code: code, reason } = request.body;
+    if (!code && !reason?.trim()) throw new InvalidInputError([{ field: 'body.reason', reason: 'give a reason from the list (reason_code) or in words' }]);
+    if (code === 'autre' && !reason?.trim()) throw new InvalidInputError([{ field: 'body.reason', reason: 'say in words which other reason' }]);
+    await inScope(request, request.params.id);
+    return reports.rejectReport(app.db.pool, request.params.id, reason?.trim() || null, request.principal!.userId, code ?? null);
+  });
+
+  app.get('/api/moderation/reasons', {
+    config: { access: analysts },
+    schema: { tags, summary: 'The reasons a report can be rejected for', response: { 200: Type.Object({ items: Type.Array(Type.Object({ code: Type.String(), label: Type.String() })) }) } },
+  }, async () => ({ items: Object.entries(reports.rejectionReasons).map(([code, label]) => ({ code, label })) }));
+
+  app.post('/api/moderation/reports/:id/undo', {
+    config: moderate,
+    schema: { tags, summary: 'Undo the decision on a report, the same day: the report is pending again (a candidate point it created goes away)', params: IdParams, response: { 200: AnyRecord, ...errorResponses } },
   }, async (request) => {
     await inScope(request, request.params.id);
-    return reports.rejectReport(app.db.pool, request.params.id, request.body.reason, request.principal!.userId);
+    const undone = await reports.undoDecision(app.db.pool, request.params.id, request.principal!.userId);
+    if (undone.removed_candidate) request.auditDetail = `removed_candidate=${undone.removed_candidate}`;
+    return undone;
   });
+
+  app.get('/api/moderation/reports/:id/history', {
+    config: { access: analysts, audit: 'read_precise' },
+    schema: { tags, summary: 'The decisions taken on a report, oldest first', params: IdParams, response: { 200: Type.Object({ items: Type.Array(AnyRecord) }), ...errorResponses } },
+  }, async (request) => {
+    await inScope(request, request.params.id);
+    return { items: await reports.decisionHistory(app.db.pool, request.params.id) };
+  });
+
+  app.get('/api/moderation/reports/:id/surroundings', {
+    config: { access: analysts, audit: 'read_precise' },
+    schema: { tags, summary: "A report's place: deal points (of your departments) and other reports within 300 m, for its small map", params: IdParams, response: { 200: AnyRecord, ...errorResponses } },
+  }, async (request) => {
+    await inScope(request, request.params.id);
+    const around = await reports.reportSurroundings(app.db.pool, request.params.id, workScope(request));
+    request.auditCount = around.deal_points.length + around.reports.length + 1;
+    return around;
+  });
+
+  app.post('/api/moderation/candidates/:id/confirm', {
+    config: moderate,
+    schema: { tags, summary: 'Confirm a candidate deal point (created from an accepted report): it becomes an ordinary point', params: IdParams, response: { 200: AnyRecord, ...errorResponses } },
+  }, async (request) => reports.confirmCandidate(app.db.pool, request.params.id, workScope(request)));
 }

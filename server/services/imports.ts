@@ -11,6 +11,8 @@ import {
 } from '../domain/import-rows.js';
 import { UnprocessableError, describeProblems, type FieldProblem } from '../errors.js';
 import { withTransaction } from './transactions.js';
+import { proposeDuplicates } from './duplicates.js';
+import { today } from '../domain/dates.js';
 
 export interface ImportReport {
   kind: ImportKind;
@@ -20,7 +22,11 @@ export interface ImportReport {
   updated: number;
   unchanged: number;
   elapsed_ms: number;
+  /** Deal points only: pairs of a new point and a point of another source that are likely one place. */
+  likely_duplicates?: { count: number; pairs: LikelyDuplicate[] };
 }
+
+export interface LikelyDuplicate { new_id: number; new_external_id: string | null; other_id: number; other_source: string; other_external_id: string | null; distance_m: number }
 
 export type ImportProgress = (phase: string, done: number, total: number) => void;
 
@@ -39,7 +45,7 @@ function batches<T>(items: T[], size = batchSize): T[][] {
   return out;
 }
 
-interface Counts { inserted: number; updated: number; unchanged: number }
+interface Counts { inserted: number; updated: number; unchanged: number; newPointIds?: number[] }
 
 /** Departments a departmental analyst may write in; null: everywhere. */
 type Allowed = string[] | null;
@@ -120,14 +126,21 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
       }
     }
   }
+  // 1c. Rows naming a point merged from several sources (through any of its identifiers) are
+  // applied by union: they add the status events and products they bring, never remove what another
+  // source brought, never move the point (its place was chosen at the merge).
+  const mergedTargets = await mergedPointsOf(client, records, allowed, problems);
   if (problems.length) throw new ImportRejectedError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), records.length);
 
   // 2. Upsert points; a point whose fields are unchanged is left alone (version kept).
-  const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 };
-  let written = 0;
-  for (const [batchIndex, batch] of batches(records).entries()) {
+  const counts: Counts = { inserted: 0, updated: 0, unchanged: 0, newPointIds: [] };
+  const plain = records.filter((r) => !mergedTargets.has(`${r.source}\u0000${r.external_id}`));
+  const plainCommunes = communes.filter((_c, i) => !mergedTargets.has(`${records[i].source}\u0000${records[i].external_id}`));
+  if (mergedTargets.size) await applyToMergedPoints(client, records.filter((r) => mergedTargets.has(`${r.source}\u0000${r.external_id}`)), mergedTargets, operationIds, counts);
+  let written = records.length - plain.length;
+  for (const [batchIndex, batch] of batches(plain).entries()) {
     const cells = batch.map((r) => cellsByRecord.get(r)!);
-    const batchCommunes = communes.slice(batchIndex * batchSize, batchIndex * batchSize + batch.length);
+    const batchCommunes = plainCommunes.slice(batchIndex * batchSize, batchIndex * batchSize + batch.length);
     const { rows } = await client.query<{ id: number; external_id: string; source_code: string; inserted: boolean }>(
       `INSERT INTO deal_points AS d (geom, commune_insee, h3_r7, h3_r8, h3_r9, products, source_code, external_id, network_id, dataset)
        SELECT ST_SetSRID(ST_MakePoint(longitude, latitude), 4326), commune_insee, h3_r7, h3_r8, h3_r9,
@@ -169,6 +182,7 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
       const historyChanged = row.history !== wanted;
       if (historyChanged) changedHistories.push({ id: row.id, record });
       const upserted = touched.get(key);
+      if (upserted?.inserted) counts.newPointIds!.push(Number(upserted.id));
       if (upserted?.inserted) counts.inserted++;
       else if (upserted || historyChanged) counts.updated++;
       else counts.unchanged++;
@@ -197,8 +211,9 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
 async function importObservations(client: pg.PoolClient, records: ObservationRecord[], progress: ImportProgress, allowed: Allowed): Promise<Counts> {
   const keys = [...new Set(records.map((r) => `${r.deal_point_source}\u0000${r.deal_point_external_id}`))];
   const { rows: points } = await client.query<{ source_code: string; external_id: string; id: number; department_code: string }>(
-    `SELECT d.source_code, d.external_id, d.id, c.department_code FROM deal_points d JOIN communes c ON c.insee = d.commune_insee
-     JOIN unnest($1::text[], $2::text[]) AS k(source_code, external_id) ON d.source_code = k.source_code AND d.external_id = k.external_id`,
+    `SELECT i.source_code, i.external_id, d.id, c.department_code FROM deal_point_identifiers i
+     JOIN deal_points d ON d.id = i.deal_point_id JOIN communes c ON c.insee = d.commune_insee
+     JOIN unnest($1::text[], $2::text[]) AS k(source_code, external_id) ON i.source_code = k.source_code AND i.external_id = k.external_id`,
     [keys.map((k) => k.split('\u0000')[0]), keys.map((k) => k.split('\u0000')[1])],
   );
   // A point of another department is as unknown as a missing one.
@@ -293,6 +308,55 @@ async function importOperations(client: pg.PoolClient, records: OperationRecord[
 }
 
 /**
+ * The rows whose key names a point merged from several sources (key -> point id). A merged point
+ * outside the analyst's departments gets the same "already used" as any foreign key.
+ */
+async function mergedPointsOf(client: pg.PoolClient, records: DealPointRecord[], allowed: Allowed, problems: FieldProblem[]): Promise<Map<string, number>> {
+  const { rows } = await client.query<{ source_code: string; external_id: string; deal_point_id: number; department_code: string }>(
+    `SELECT k.source_code, k.external_id, i.deal_point_id, c.department_code
+     FROM unnest($1::text[], $2::text[]) AS k(source_code, external_id)
+     JOIN deal_point_identifiers i ON i.source_code = k.source_code AND i.external_id = k.external_id
+     JOIN deal_points d ON d.id = i.deal_point_id JOIN communes c ON c.insee = d.commune_insee
+     WHERE (d.source_code, d.external_id) IS DISTINCT FROM (k.source_code, k.external_id)
+        OR (SELECT count(*) FROM deal_point_identifiers j WHERE j.deal_point_id = d.id) > 1`,
+    [records.map((r) => r.source), records.map((r) => r.external_id)],
+  );
+  const targets = new Map<string, number>();
+  const foreign = new Set<string>();
+  for (const row of rows) {
+    const key = `${row.source_code}\u0000${row.external_id}`;
+    if (outOfScope(allowed, row.department_code)) foreign.add(key);
+    else targets.set(key, Number(row.deal_point_id));
+  }
+  for (const r of records) {
+    const key = `${r.source}\u0000${r.external_id}`;
+    if (foreign.has(key) && !problems.some((p) => p.line === r.line && p.field === 'external_id')) {
+      problems.push({ line: r.line, field: 'external_id', reason: 'is already used by another record from this source' });
+    }
+  }
+  return targets;
+}
+
+async function applyToMergedPoints(client: pg.PoolClient, records: DealPointRecord[], targets: Map<string, number>, operationIds: Map<string, number>, counts: Counts): Promise<void> {
+  for (const record of records) {
+    const id = targets.get(`${record.source}\u0000${record.external_id}`)!;
+    const events = await client.query(
+      `INSERT INTO deal_point_status_events (deal_point_id, status, effective_on, operation_id)
+       SELECT $1::bigint, * FROM unnest($2::text[], $3::date[], $4::bigint[]) ON CONFLICT (deal_point_id, effective_on) DO NOTHING`,
+      [id, record.status_history.map((e) => e.status), record.status_history.map((e) => e.effective_on),
+        record.status_history.map((e) => (e.operation ? operationIds.get(e.operation) ?? null : null))],
+    );
+    const products = await client.query(
+      `UPDATE deal_points SET products = ARRAY(SELECT DISTINCT unnest(products || $2::text[]) ORDER BY 1), version = version + 1, updated_at = now()
+       WHERE id = $1 AND NOT (products @> $2::text[])`, [id, record.products],
+    );
+    if ((events.rowCount ?? 0) > 0 && !products.rowCount) await client.query('UPDATE deal_points SET version = version + 1, updated_at = now() WHERE id = $1', [id]);
+    if ((events.rowCount ?? 0) > 0 || products.rowCount) counts.updated++;
+    else counts.unchanged++;
+  }
+}
+
+/**
  * Rows whose (source, external id) already belongs to a record outside the analyst's departments
  * are refused with the same words as any key already taken: nothing tells where that record is.
  */
@@ -342,5 +406,21 @@ export async function importFile(
   });
   // Large imports refresh the planner's statistics (PGlite has no autovacuum to do it).
   if (parsed.records.length >= 1000) await pool.query('ANALYZE deal_points, deal_point_status_events, deal_point_observations, operations');
-  return { kind: parsed.kind, format: parsed.format, rows: parsed.records.length, ...counts, elapsed_ms: Math.round(performance.now() - started) };
+  const { newPointIds, ...written } = counts;
+  const report: ImportReport = { kind: parsed.kind, format: parsed.format, rows: parsed.records.length, ...written, elapsed_ms: 0 };
+  if (parsed.kind === 'deal-points') {
+    const proposals = newPointIds?.length
+      ? await proposeDuplicates(pool, { departments: options.allowedDepartments ?? null, onlyIds: newPointIds, asOf: today(), limit: 100000 })
+      : [];
+    const fresh = new Set(newPointIds ?? []);
+    report.likely_duplicates = {
+      count: proposals.length,
+      pairs: proposals.slice(0, 100).map((p) => {
+        const [created, other] = fresh.has(p.a.id) ? [p.a, p.b] : [p.b, p.a];
+        return { new_id: created.id, new_external_id: created.external_id, other_id: other.id, other_source: other.source, other_external_id: other.external_id, distance_m: p.distance_m };
+      }),
+    };
+  }
+  report.elapsed_ms = Math.round(performance.now() - started);
+  return report;
 }

@@ -110,6 +110,7 @@ export async function acceptReport(pool: pg.Pool, id: number, moderatorId: numbe
       await client.query(`INSERT INTO deal_point_status_events (deal_point_id, status, effective_on) VALUES ($1, 'active', $2)`, [linked, report.reported_on]);
     }
     await client.query(`UPDATE public_reports SET status = 'accepted', deal_point_id = $2, moderated_by = $3, moderated_at = now() WHERE id = $1`, [id, linked, moderatorId]);
+    await recordDecision(client, { reportId: id, decision: 'accepted', dealPointId: linked, createdCandidate: created, moderatorId });
     return { ...(await getReport(client, id)), created_candidate: created };
   });
 }
@@ -126,16 +127,112 @@ export async function mergeReport(pool: pg.Pool, id: number, into: number, moder
     if (target.status === 'merged' || target.status === 'rejected') throw new UnprocessableError([{ field: 'body.into', reason: `report ${into} is ${target.status}` }]);
     if (target.department_code !== report.department_code) throw new UnprocessableError([{ field: 'body.into', reason: 'reports of different departments are not merged' }]);
     await client.query(`UPDATE public_reports SET status = 'merged', merged_into = $2, deal_point_id = (SELECT deal_point_id FROM public_reports WHERE id = $2), moderated_by = $3, moderated_at = now() WHERE id = $1`, [id, into, moderatorId]);
+    await recordDecision(client, { reportId: id, decision: 'merged', mergedInto: into, moderatorId });
     return getReport(client, id);
   });
 }
 
-export async function rejectReport(pool: pg.Pool, id: number, reason: string, moderatorId: number) {
+/** Reasons for rejecting a report, as the moderation screen lists them. */
+export const rejectionReasons = {
+  sans_activite: 'Lieu sans activité constatée', information_insuffisante: 'Information insuffisante', hors_sujet: 'Hors sujet (pas un point de deal)',
+  lieu_imprecis: 'Lieu trop imprécis', deja_connu: 'Déjà connu et traité', abusif: 'Signalement abusif', autre: 'Autre motif',
+} as const;
+export type RejectionReason = keyof typeof rejectionReasons;
+
+export async function rejectReport(pool: pg.Pool, id: number, reason: string | null, moderatorId: number, reasonCode: RejectionReason | null = null) {
   return withTransaction(pool, async (client) => {
     const { rows: [report] } = await client.query(`SELECT id, status FROM public_reports WHERE id = $1 FOR UPDATE`, [id]);
     if (!report) throw new NotFoundError('report', id);
     assertPending(report);
-    await client.query(`UPDATE public_reports SET status = 'rejected', rejection_reason = $2, moderated_by = $3, moderated_at = now() WHERE id = $1`, [id, reason, moderatorId]);
+    const stored = [reasonCode ? rejectionReasons[reasonCode] : null, reason].filter(Boolean).join(' : ');
+    await client.query(`UPDATE public_reports SET status = 'rejected', rejection_reason = $2, moderated_by = $3, moderated_at = now() WHERE id = $1`, [id, stored, moderatorId]);
+    await recordDecision(client, { reportId: id, decision: 'rejected', reasonCode, reasonText: reason, moderatorId });
     return getReport(client, id);
   });
+}
+
+async function recordDecision(client: pg.PoolClient, d: {
+  reportId: number; decision: 'accepted' | 'merged' | 'rejected' | 'undone'; moderatorId: number;
+  reasonCode?: string | null; reasonText?: string | null; dealPointId?: number | null; mergedInto?: number | null; createdCandidate?: boolean;
+}) {
+  await client.query(
+    `INSERT INTO public_report_decisions (report_id, decision, reason_code, reason_text, deal_point_id, merged_into, created_candidate, decided_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [d.reportId, d.decision, d.reasonCode ?? null, d.reasonText ?? null, d.dealPointId ?? null, d.mergedInto ?? null, d.createdCandidate ?? false, d.moderatorId]);
+}
+
+/**
+ * Undoes the last decision on a report, on the day it was taken (server's calendar day): the
+ * report is pending again; a candidate point that decision created goes away unless another
+ * report or a merge now uses it; a report merged into this one must be undone first.
+ */
+export async function undoDecision(pool: pg.Pool, id: number, moderatorId: number) {
+  return withTransaction(pool, async (client) => {
+    const { rows: [report] } = await client.query(`SELECT id, status, moderated_at::date = current_date AS today FROM public_reports WHERE id = $1 FOR UPDATE`, [id]);
+    if (!report) throw new NotFoundError('report', id);
+    if (report.status === 'pending') throw new DomainError(409, 'not_moderated', `report ${id} is pending: there is nothing to undo`, [{ field: 'id', reason: 'pending' }]);
+    if (!report.today) throw new DomainError(409, 'too_late', `the decision on report ${id} was taken on an earlier day: it can only be undone the same day`, [{ field: 'id', reason: 'decided on an earlier day' }]);
+    const { rows: [last] } = await client.query(
+      `SELECT * FROM public_report_decisions WHERE report_id = $1 AND decision <> 'undone' ORDER BY id DESC LIMIT 1`, [id]);
+    const { rows: dependants } = await client.query(`SELECT id FROM public_reports WHERE merged_into = $1 AND status = 'merged'`, [id]);
+    if (dependants.length) throw new DomainError(409, 'has_merged_reports', `reports ${dependants.map((r) => r.id).join(', ')} were merged into report ${id}: undo those first`, [{ field: 'id', reason: 'other reports were merged into it' }]);
+    await client.query(
+      `UPDATE public_reports SET status = 'pending', deal_point_id = NULL, merged_into = NULL, rejection_reason = NULL, moderated_by = NULL, moderated_at = NULL WHERE id = $1`, [id]);
+    let removedCandidate: number | null = null;
+    if (last?.created_candidate && last.deal_point_id) {
+      const { rows } = await client.query(
+        `DELETE FROM deal_points d WHERE d.id = $1 AND d.verification = 'candidate'
+           AND NOT EXISTS (SELECT 1 FROM public_reports r WHERE r.deal_point_id = d.id)
+           AND NOT EXISTS (SELECT 1 FROM deal_point_merges m WHERE m.kept_id = d.id AND m.undone_at IS NULL)
+         RETURNING d.id`, [last.deal_point_id]);
+      removedCandidate = rows[0] ? Number(rows[0].id) : null;
+    }
+    await recordDecision(client, { reportId: id, decision: 'undone', dealPointId: removedCandidate, moderatorId });
+    return { ...(await getReport(client, id)), undone: report.status, removed_candidate: removedCandidate };
+  });
+}
+
+export async function decisionHistory(db: pg.Pool, id: number) {
+  const { rows } = await db.query(
+    `SELECT d.decision, d.reason_code, d.reason_text, d.deal_point_id, d.merged_into, d.created_candidate, d.decided_at, u.username AS decided_by
+     FROM public_report_decisions d JOIN users u ON u.id = d.decided_by WHERE d.report_id = $1 ORDER BY d.id`, [id]);
+  return rows.map((r) => ({ ...r, deal_point_id: r.deal_point_id === null ? null : Number(r.deal_point_id), merged_into: r.merged_into === null ? null : Number(r.merged_into), decided_at: r.decided_at.toISOString() }));
+}
+
+/** What the reporter may know of their receipt: received or examined, nothing else. */
+export async function receiptStatus(db: pg.Pool, receipt: string): Promise<{ receipt: string; status: 'received' | 'examined' }> {
+  const { rows } = await db.query(`SELECT status FROM public_reports WHERE receipt = $1`, [receipt]);
+  if (!rows[0]) throw new NotFoundError('receipt', receipt);
+  return { receipt, status: rows[0].status === 'pending' ? 'received' : 'examined' };
+}
+
+/**
+ * Around a report, for its small map: the deal points within 300 m (the moderator's departments
+ * only) and the other reports of its department within 300 m, with its cluster.
+ */
+export async function reportSurroundings(db: pg.Pool, id: number, scope: string[] | null) {
+  const report = await getReport(db, id);
+  const { rows: points } = await db.query(
+    `SELECT d.id, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude, d.verification, round(ST_Distance(d.geom::geography, r.geom::geography)) AS distance_m
+     FROM public_reports r, deal_points d JOIN communes c ON c.insee = d.commune_insee
+     WHERE r.id = $1 AND d.geom && ST_Expand(r.geom, 0.005) AND ST_DWithin(d.geom::geography, r.geom::geography, 300)
+       AND ($2::text[] IS NULL OR c.department_code = ANY($2::text[]))
+     ORDER BY distance_m LIMIT 50`, [id, scope]);
+  const { rows: reports } = await db.query(
+    `SELECT o.id, o.receipt, o.status, o.cluster_id, ST_X(o.geom) AS longitude, ST_Y(o.geom) AS latitude, round(ST_Distance(o.geom::geography, r.geom::geography)) AS distance_m
+     FROM public_reports r JOIN public_reports o ON o.id <> r.id AND o.department_code = r.department_code
+       AND o.geom && ST_Expand(r.geom, 0.005) AND ST_DWithin(o.geom::geography, r.geom::geography, 300)
+     WHERE r.id = $1 ORDER BY distance_m LIMIT 50`, [id]);
+  const num = (rows: Record<string, unknown>[]) => rows.map((r) => ({ ...r, id: Number(r.id), longitude: Number(r.longitude), latitude: Number(r.latitude), distance_m: Number(r.distance_m) }));
+  return { report: { id: report.id, receipt: report.receipt, cluster_id: report.cluster_id, longitude: Number(report.longitude), latitude: Number(report.latitude) }, deal_points: num(points), reports: num(reports) };
+}
+
+export async function confirmCandidate(pool: pg.Pool, id: number, scope: string[] | null) {
+  const { rows } = await pool.query(
+    `UPDATE deal_points d SET verification = 'confirmed', version = d.version + 1, updated_at = now()
+     FROM communes c WHERE d.id = $1 AND c.insee = d.commune_insee AND d.verification = 'candidate'
+       AND ($2::text[] IS NULL OR c.department_code = ANY($2::text[]))
+     RETURNING d.id, d.verification, d.version`, [id, scope]);
+  if (!rows[0]) throw new NotFoundError('candidate deal point', id);
+  return { ...rows[0], id: Number(rows[0].id) };
 }

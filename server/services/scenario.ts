@@ -49,8 +49,8 @@ export function readScenarioGeography(): ScenarioGeography {
   return { communes, trafficking };
 }
 
-export function buildScenarioFiles(seed: number, variant: ScenarioVariant, geography = readScenarioGeography()): ScenarioFiles {
-  return serializeScenario(generateScenario({ seed, variant, communes: geography.communes, trafficking: geography.trafficking }));
+export function buildScenarioFiles(seed: number, variant: ScenarioVariant, geography = readScenarioGeography(), options: { duplicates?: { share: number } } = {}): ScenarioFiles {
+  return serializeScenario(generateScenario({ seed, variant, communes: geography.communes, trafficking: geography.trafficking, ...options }));
 }
 
 export function writeScenarioFiles(directory: string, files: ScenarioFiles): void {

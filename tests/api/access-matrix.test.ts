@@ -116,6 +116,21 @@ const expected: Record<string, Who[]> = {
   'GET /api/action-plans/:id': precise,
   'GET /api/action-plans/:id/review': precise,
   'POST /api/action-plans/:id/reviews': deskWriters,
+  // Registry (issue 16): duplicates across sources are the analysts' work.
+  'GET /api/duplicates': analysts,
+  'GET /api/duplicates/pair': analysts,
+  'POST /api/duplicates/merge': analysts,
+  'POST /api/duplicates/distinct': analysts,
+  'GET /api/duplicates/merges': analysts,
+  'POST /api/duplicates/merges/:id/undo': analysts,
+  'GET /api/registry/reliability': analysts,
+  'GET /api/public/reports/:receipt': everyone,
+  'GET /api/moderation/reasons': analysts,
+  'POST /api/moderation/reports/:id/undo': analysts,
+  'GET /api/moderation/reports/:id/history': analysts,
+  'GET /api/moderation/reports/:id/surroundings': analysts,
+  'POST /api/moderation/candidates/:id/confirm': analysts,
+  'GET /api/admin/audit/grouped': ['admin'],
 };
 
 describe.each(targets())('access matrix on the %s database', (target) => {

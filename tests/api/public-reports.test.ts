@@ -120,6 +120,58 @@ describe.each(targets())('public reports on the %s database', (target) => {
     expect(rejected.body).toMatchObject({ status: 'rejected', rejection_reason: 'Lieu sans activité constatée' });
   });
 
+  it('undoes a decision the same day, keeps the history, removes the candidate it created; the reporter sees only received/examined', async () => {
+    const submit = async (coordinates: number[]) => (await send(context.app, 'POST', '/api/public/reports', report({ location: { type: 'Point', coordinates } }), undefined, null)).body.receipt as string;
+    const idOf = async (receipt: string) => Number((await context.database.pool.query('SELECT id FROM public_reports WHERE receipt = $1', [receipt])).rows[0].id);
+    const receipt = await submit([5.0400, 44.0500]);
+    const id = await idOf(receipt);
+    expect((await send(context.app, 'GET', `/api/public/reports/${receipt}`, undefined, undefined, null)).body).toEqual({ receipt, status: 'received' });
+    const around = await send(context.app, 'GET', `/api/moderation/reports/${id}/surroundings`, undefined, undefined, analyst84);
+    expect(around.body.report).toMatchObject({ id, receipt });
+    expect((await send(context.app, 'GET', `/api/moderation/reports/${id}/surroundings`, undefined, undefined, analyst13)).status).toBe(404);
+
+    const accepted = await send(context.app, 'POST', `/api/moderation/reports/${id}/accept`, {}, undefined, analyst84);
+    expect(accepted.body.created_candidate).toBe(true);
+    const candidateId = accepted.body.deal_point_id;
+    expect((await send(context.app, 'GET', `/api/public/reports/${receipt}`, undefined, undefined, null)).body).toEqual({ receipt, status: 'examined' });
+    expect((await send(context.app, 'POST', `/api/moderation/reports/${id}/undo`, {}, undefined, analyst13)).status).toBe(404);
+    const undone = await send(context.app, 'POST', `/api/moderation/reports/${id}/undo`, {}, undefined, analyst84);
+    expect(undone.body).toMatchObject({ status: 'pending', deal_point_id: null, undone: 'accepted', removed_candidate: candidateId });
+    expect((await context.database.pool.query('SELECT 1 FROM deal_points WHERE id = $1', [candidateId])).rows).toEqual([]);
+    expect((await send(context.app, 'POST', `/api/moderation/reports/${id}/undo`, {}, undefined, analyst84)).status).toBe(409);
+    expect((await send(context.app, 'GET', `/api/public/reports/${receipt}`, undefined, undefined, null)).body.status).toBe('received');
+
+    // Reasons from the list, with or without words; "autre" needs words.
+    const reasons = await send(context.app, 'GET', '/api/moderation/reasons', undefined, undefined, analyst84);
+    expect(reasons.body.items.map((r: any) => r.code)).toContain('sans_activite');
+    expect((await send(context.app, 'POST', `/api/moderation/reports/${id}/reject`, {}, undefined, analyst84)).status).toBe(400);
+    const other = await send(context.app, 'POST', `/api/moderation/reports/${id}/reject`, { reason_code: 'autre' }, undefined, analyst84);
+    expect(other.status).toBe(400);
+    expect(other.body.message).toMatch(/body\.reason/);
+    const rejected = await send(context.app, 'POST', `/api/moderation/reports/${id}/reject`, { reason_code: 'sans_activite', reason: 'Patrouille du 2 décembre' }, undefined, analyst84);
+    expect(rejected.body).toMatchObject({ status: 'rejected', rejection_reason: 'Lieu sans activité constatée : Patrouille du 2 décembre' });
+    const history = await send(context.app, 'GET', `/api/moderation/reports/${id}/history`, undefined, undefined, analyst84);
+    expect(history.body.items.map((h: any) => h.decision)).toEqual(['accepted', 'undone', 'rejected']);
+    expect(history.body.items[2]).toMatchObject({ reason_code: 'sans_activite', reason_text: 'Patrouille du 2 décembre', decided_by: analyst84.username });
+    // A decision of an earlier day stays.
+    await context.database.pool.query(`UPDATE public_reports SET moderated_at = moderated_at - interval '2 days' WHERE id = $1`, [id]);
+    const late = await send(context.app, 'POST', `/api/moderation/reports/${id}/undo`, {}, undefined, analyst84);
+    expect(late.status).toBe(409);
+    expect(late.body.message).toMatch(/same day/);
+    expect((await send(context.app, 'GET', '/api/public/reports/SIG-0000000000', undefined, undefined, null)).status).toBe(404);
+    expect((await send(context.app, 'GET', '/api/public/reports/not-a-receipt', undefined, undefined, null)).status).toBe(400);
+  });
+
+  it('lets an analyst confirm a candidate point of its departments', async () => {
+    const receipt = (await send(context.app, 'POST', '/api/public/reports', report({ location: { type: 'Point', coordinates: [5.0300, 44.0600] } }), undefined, null)).body.receipt;
+    const id = Number((await context.database.pool.query('SELECT id FROM public_reports WHERE receipt = $1', [receipt])).rows[0].id);
+    const accepted = await send(context.app, 'POST', `/api/moderation/reports/${id}/accept`, {}, undefined, analyst84);
+    expect((await send(context.app, 'POST', `/api/moderation/candidates/${accepted.body.deal_point_id}/confirm`, {}, undefined, analyst13)).status).toBe(404);
+    const confirmed = await send(context.app, 'POST', `/api/moderation/candidates/${accepted.body.deal_point_id}/confirm`, {}, undefined, analyst84);
+    expect(confirmed.body).toMatchObject({ id: accepted.body.deal_point_id, verification: 'confirmed' });
+    expect((await send(context.app, 'POST', `/api/moderation/candidates/${accepted.body.deal_point_id}/confirm`, {}, undefined, analyst84)).status).toBe(404);
+  });
+
   it('rate-limits reports per client address', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 40; i++) statuses.push((await send(context.app, 'POST', '/api/public/reports', report(), undefined, null)).status);

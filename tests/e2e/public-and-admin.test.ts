@@ -170,8 +170,11 @@ describe('the admin screens', () => {
     const cluster = page.locator('[data-testid="report-cluster"]', { hasText: 'Pertuis (84)' });
     await cluster.waitFor();
     await page.screenshot({ path: `${screenshotDirectory}/moderation.png`, fullPage: true });
-    const receipt = (await cluster.locator('strong').first().textContent())!;
-    await cluster.locator('button', { hasText: /Créer un point candidat|Rattacher au point/ }).first().click();
+    const first = cluster.locator('[data-testid="report"] button').first();
+    const receipt = /SIG-[0-9A-HJ-NP-Z]{10}/.exec((await first.textContent())!)![0];
+    await first.click();
+    await page.locator('[data-testid="report-detail"] button', { hasText: /Créer un point candidat|Rattacher au point/ }).first().click();
+    await page.click('[role="alertdialog"] button:has-text("Confirmer")');
     await page.waitForSelector(`.fr-alert--success:has-text("${receipt} accepté")`);
     const { rows } = await database.pool.query(`SELECT r.status, d.verification, d.source_code FROM public_reports r JOIN deal_points d ON d.id = r.deal_point_id WHERE r.receipt = $1`, [receipt]);
     expect(rows[0]).toMatchObject({ status: 'accepted' });

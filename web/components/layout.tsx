@@ -31,7 +31,9 @@ export function Layout({ me, health, children, wide = false }: { me: Me | null; 
                     {user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(user.role) && <li><a className="fr-btn" href="/plan-d-action">Plan d’action</a></li>}
                     <li><a className="fr-btn" href="/signaler">Signaler un point de deal</a></li>
                     {user?.role === 'admin' && <li><a className="fr-btn" href="/admin/journal">Journal des accès</a></li>}
+                    {user?.role === 'admin' && <li><a className="fr-btn" href="/admin/comptes">Comptes</a></li>}
                     {(user?.role === 'national_analyst' || user?.role === 'departmental_analyst') && <li><a className="fr-btn" href="/moderation">Signalements</a></li>}
+                    {(user?.role === 'national_analyst' || user?.role === 'departmental_analyst') && <li><a className="fr-btn" href="/doublons">Doublons</a></li>}
                     {(user?.role === 'national_analyst' || user?.role === 'departmental_analyst') && <li><a className="fr-btn" href="/comptes">Comptes</a></li>}
                     {user
                       ? <li><a className="fr-btn" href="/connexion?sortie=1" title={`${user.username} — ${roleLabels[user.role]}`}>Se déconnecter</a></li>

@@ -103,6 +103,7 @@ export class SillageMap {
     this.map.on('idle', () => { container.dataset.mapIdle = 'true'; });
     this.map.on('movestart', () => { container.dataset.mapIdle = 'false'; });
     this.map.on('dataloading', () => { container.dataset.mapIdle = 'false'; });
+    this.map.on('resize', () => { container.dataset.mapIdle = 'false'; this.map.triggerRepaint(); });
   }
 
   whenReady(): Promise<void> { return this.ready; }
@@ -282,6 +283,43 @@ export class SillageMap {
     this.map.addLayer({ id: 'sectors-fill', type: 'fill', source: 'sectors', paint: { 'fill-color': ['match', ['get', 'rank_class'], 0, ramp[0], 1, ramp[1], 2, ramp[2], 3, ramp[3], 4, ramp[4], '#f6f6f6'], 'fill-opacity': 0.8 } });
     this.map.addLayer({ id: 'sectors-line', type: 'line', source: 'sectors', paint: { 'line-color': ['case', ['boolean', ['get', 'selected'], false], '#000091', '#929292'], 'line-width': ['case', ['boolean', ['get', 'selected'], false], 3, 0.5] } });
     if (onPick) this.map.on('click', 'sectors-fill', (event) => { const code = event.features?.[0]?.properties?.code; if (code) onPick(String(code)); });
+  }
+
+  /**
+   * Points compared side by side (the duplicate review, moderation): each feature has a `role`
+   * (a, b, or nearby) and a short `label`; the view fits them.
+   */
+  async setComparedPoints(collection: GeoJSON.FeatureCollection<GeoJSON.Point>): Promise<void> {
+    await this.ready;
+    const source = this.map.getSource('compared') as GeoJSONSource | undefined;
+    if (source) source.setData(collection);
+    else {
+      this.map.addSource('compared', { type: 'geojson', data: collection });
+      this.map.addLayer({ id: 'compared-points', type: 'circle', source: 'compared', paint: {
+        'circle-radius': ['match', ['get', 'role'], 'nearby', 5, 9] as unknown as ExpressionSpecification,
+        'circle-color': ['match', ['get', 'role'], 'a', '#000091', 'b', '#fc5d00', '#929292'] as unknown as ExpressionSpecification,
+        'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2,
+      } });
+      this.map.addLayer({ id: 'compared-labels', type: 'symbol', source: 'compared', filter: ['!=', ['get', 'role'], 'nearby'], layout: {
+        // A to the left of its point, B to the right: two points 5 m apart keep readable labels.
+        'text-font': ['Marianne'], 'text-size': 13, 'text-field': ['get', 'label'], 'text-allow-overlap': true,
+        'text-anchor': ['match', ['get', 'role'], 'a', 'right', 'left'] as unknown as ExpressionSpecification,
+        'text-offset': ['match', ['get', 'role'], 'a', ['literal', [-1, 0]], ['literal', [1, 0]]] as unknown as ExpressionSpecification,
+      }, paint: { 'text-color': '#161616', 'text-halo-color': '#ffffff', 'text-halo-width': 2 } });
+    }
+    // The small map may have been created before its box took its final width.
+    this.map.resize();
+    const focus = collection.features.filter((f) => f.properties?.role !== 'nearby');
+    if (!focus.length) return;
+    const bounds = new maplibregl.LngLatBounds();
+    for (const f of focus) bounds.extend(f.geometry.coordinates as [number, number]);
+    this.map.fitBounds(bounds, { padding: 60, duration: 0, maxZoom: 17 });
+  }
+
+  /** Labels of the compared points drawn on screen (for tests). */
+  renderedComparedLabels(): string[] {
+    return this.map.getLayer('compared-points')
+      ? [...new Set(this.map.queryRenderedFeatures({ layers: ['compared-points'] }).map((f) => String(f.properties.label ?? '')))].filter(Boolean).sort() : [];
   }
 
   /** Sector codes drawn on screen (for tests). */

@@ -1,6 +1,12 @@
-/** Admin screen: the audit trail, filtered, exported as CSV. */
+/**
+ * Admin screen: the audit trail, filtered (a partial username), paged, exported as CSV. Tile reads
+ * are grouped into one row per user, hour and zoom level, with the range of tiles read.
+ */
 import { useEffect, useState } from 'react';
-import { api, type AuditRow } from '../api/client';
+import { api, roleLabels, type AuditRow } from '../api/client';
+
+type GroupedRow = AuditRow & { entries: number; grouped: boolean; first_at: string };
+const pageSize = 50;
 
 const actionLabels: Record<string, string> = {
   read_precise: 'Lecture de données précises', read_aggregate: 'Lecture de données agrégées', analysis: 'Analyse (calcul)', export: 'Export',
@@ -10,14 +16,18 @@ const actionLabels: Record<string, string> = {
 
 export function AuditPage() {
   const [filters, setFilters] = useState({ from: '', to: '', username: '', action: '' });
-  const [rows, setRows] = useState<AuditRow[] | null>(null);
+  const [rows, setRows] = useState<GroupedRow[] | null>(null);
+  const [offset, setOffset] = useState(0);
+  const [nextOffset, setNextOffset] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v)).toString();
 
+  useEffect(() => { setOffset(0); }, [query]);
   useEffect(() => {
     setRows(null);
-    api<{ items: AuditRow[] }>(`/api/admin/audit?limit=200${query ? `&${query}` : ''}`).then((r) => setRows(r.items)).catch((e: Error) => setError(e.message));
-  }, [query]);
+    api<{ items: GroupedRow[]; next_offset: number | null }>(`/api/admin/audit/grouped?limit=${pageSize}&offset=${offset}${query ? `&${query}` : ''}`)
+      .then((r) => { setRows(r.items); setNextOffset(r.next_offset); }).catch((e: Error) => setError(e.message));
+  }, [query, offset]);
 
   const field = (name: keyof typeof filters, label: string, type = 'text') => (
     <div className="fr-input-group fr-col-6 fr-col-md-3">
@@ -31,7 +41,7 @@ export function AuditPage() {
       <h1>Journal des accès</h1>
       <p>Chaque lecture de données précises, chaque export et chaque écriture. Le journal ne peut être ni modifié ni effacé.</p>
       <div className="fr-grid-row fr-grid-row--gutters">
-        {field('from', 'Du', 'date')}{field('to', 'Au', 'date')}{field('username', 'Identifiant')}
+        {field('from', 'Du', 'date')}{field('to', 'Au', 'date')}{field('username', 'Identifiant (ou une partie)')}
         <div className="fr-select-group fr-col-6 fr-col-md-3">
           <label className="fr-label" htmlFor="filter-action">Action</label>
           <select className="fr-select" id="filter-action" value={filters.action} onChange={(e) => setFilters({ ...filters, action: e.target.value })}>
@@ -51,14 +61,22 @@ export function AuditPage() {
             <tbody>
               {rows.map((row) => (
                 <tr key={row.id}>
-                  <td>{new Date(row.occurred_at).toLocaleString('fr-FR')}</td><td>{row.username ?? '—'}</td><td>{row.role ?? '—'}</td>
-                  <td>{actionLabels[row.action] ?? row.action}</td><td><code>{row.method} {row.route}</code></td><td>{row.area ?? '—'}</td>
+                  <td>{row.grouped ? `${new Date(row.first_at).toLocaleString('fr-FR')} – ${new Date(row.occurred_at).toLocaleTimeString('fr-FR')}` : new Date(row.occurred_at).toLocaleString('fr-FR')}</td>
+                  <td>{row.username ?? '—'}</td><td>{row.role ? roleLabels[row.role] ?? row.role : '—'}</td>
+                  <td>{actionLabels[row.action] ?? row.action}{row.grouped ? ` : ${row.entries} tuile${row.entries > 1 ? 's' : ''} de carte` : ''}</td>
+                  <td><code>{row.method} {row.route}</code></td><td>{row.area ? row.area.replace(/&/g, ', ') : '—'}</td>
                   <td>{row.time_window ?? '—'}</td><td>{row.record_count ?? '—'}</td><td>{row.status_code}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           {rows.length === 0 && <p>Aucune entrée pour ces filtres.</p>}
+          <nav className="fr-mt-2w" aria-label="Pages du journal">
+            <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+              <li><button type="button" className="fr-btn fr-btn--secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - pageSize))}>Page précédente</button></li>
+              <li><button type="button" className="fr-btn fr-btn--secondary" disabled={nextOffset === null} onClick={() => nextOffset !== null && setOffset(nextOffset)}>Page suivante</button></li>
+            </ul>
+          </nav>
         </div>
       )}
     </div>

@@ -1,87 +1,236 @@
 /**
  * The moderation queue of a CROSS: public reports of its departments, grouped by spot (within
- * 75 m). Accept (link to the deal point within 75 m, or create a candidate point), merge a
- * duplicate into another report of the group, or reject with a reason.
+ * 75 m). A report opens on a small map with the deal points and other reports around it. Accept
+ * (link to the deal point within 75 m, or create a candidate point), merge into another report of
+ * the group, or reject with a reason from the list and words; each asks for confirmation and can
+ * be undone the same day; the decisions are listed. `?statut=accepted&signalement=12` in the URL.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
+import { SillageMap } from '../map/map-adapter';
+import { frenchDate } from '../format';
 
 interface Report {
   id: number; receipt: string; commune_name: string; department_code: string; location_precision: 'pin' | 'commune';
-  seen: string[]; times_of_day: string[]; description: string | null; reported_on: string; status: string;
+  seen: string[]; times_of_day: string[]; description: string | null; reported_on: string; status: string; moderated_at: string | null;
+  rejection_reason: string | null; deal_point_id: number | null;
   nearest_deal_point: { id: number; distance_m: number } | null;
 }
 interface Cluster { cluster_id: number; count: number; reports: Report[] }
+interface Surroundings {
+  report: { id: number; cluster_id: number; longitude: number; latitude: number };
+  deal_points: { id: number; longitude: number; latitude: number; distance_m: number; verification: string }[];
+  reports: { id: number; receipt: string; status: string; cluster_id: number; longitude: number; latitude: number; distance_m: number }[];
+}
+interface Decision { decision: string; reason_code: string | null; reason_text: string | null; deal_point_id: number | null; merged_into: number | null; created_candidate: boolean; decided_at: string; decided_by: string }
+type Action = { kind: 'accept' } | { kind: 'merge'; into: Report } | { kind: 'reject' };
 
 const seenLabels: Record<string, string> = {
   vente: 'vente', guetteurs: 'guetteurs', file_acheteurs: 'file d’acheteurs', consommation: 'consommation', vente_vehicule: 'vente depuis un véhicule',
   rassemblement: 'rassemblement', autre: 'autre',
 };
 const timeLabels: Record<string, string> = { matin: 'matin', apres_midi: 'après-midi', soiree: 'soirée', nuit: 'nuit' };
+const statusLabels: Record<string, string> = { pending: 'à examiner', accepted: 'acceptés', merged: 'fusionnés', rejected: 'rejetés' };
+const decisionLabels: Record<string, string> = { accepted: 'Accepté', merged: 'Fusionné', rejected: 'Rejeté', undone: 'Décision annulée' };
+
+const todayIso = () => new Date().toISOString().slice(0, 10);
 
 export function ModerationPage() {
+  const query = new URLSearchParams(location.search);
+  const [status, setStatus] = useState(statusLabels[query.get('statut') ?? ''] ? query.get('statut')! : 'pending');
+  const [selectedId, setSelectedId] = useState<number | null>(/^[1-9][0-9]{0,15}$/.test(query.get('signalement') ?? '') ? Number(query.get('signalement')) : null);
   const [clusters, setClusters] = useState<Cluster[] | null>(null);
+  const [reasons, setReasons] = useState<{ code: string; label: string }[]>([]);
+  const [reasonCode, setReasonCode] = useState('');
+  const [reasonText, setReasonText] = useState('');
+  const [action, setAction] = useState<Action | null>(null);
+  const [surroundings, setSurroundings] = useState<Surroundings | null>(null);
+  const [history, setHistory] = useState<Decision[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [reasons, setReasons] = useState<Record<number, string>>({});
+  const [notice, setNotice] = useState<{ text: string; undo?: number } | null>(null);
+  const mapContainer = useRef<HTMLDivElement>(null);
+  const map = useRef<SillageMap | null>(null);
+  const mapHolder = useRef<HTMLDivElement | null>(null);
+  const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message);
 
   const load = useCallback(() => {
-    api<{ items: Cluster[] }>('/api/moderation/reports').then((r) => setClusters(r.items)).catch((e: Error) => setError(e.message));
-  }, []);
+    api<{ items: Cluster[] }>(`/api/moderation/reports?status=${status}`).then((r) => setClusters(r.items)).catch(fail);
+  }, [status]);
   useEffect(load, [load]);
+  useEffect(() => { api<{ items: { code: string; label: string }[] }>('/api/moderation/reasons').then((r) => setReasons(r.items)).catch(fail); }, []);
 
-  const act = async (path: string, body: unknown, done: string) => {
+  const selected = clusters?.flatMap((c) => c.reports).find((r) => r.id === selectedId) ?? null;
+  const cluster = clusters?.find((c) => c.reports.some((r) => r.id === selectedId)) ?? null;
+
+  useEffect(() => {
+    const params = new URLSearchParams();
+    if (status !== 'pending') params.set('statut', status);
+    if (selectedId) params.set('signalement', String(selectedId));
+    window.history.replaceState(null, '', `/moderation${params.size ? `?${params}` : ''}`);
+    setAction(null);
+    if (!selectedId) { setSurroundings(null); setHistory([]); return; }
+    api<Surroundings>(`/api/moderation/reports/${selectedId}/surroundings`).then(setSurroundings).catch(fail);
+    api<{ items: Decision[] }>(`/api/moderation/reports/${selectedId}/history`).then((r) => setHistory(r.items)).catch(fail);
+  }, [selectedId, status]);
+
+  useEffect(() => {
+    if (!surroundings || !mapContainer.current) return;
+    if (map.current && mapHolder.current !== mapContainer.current) { map.current.destroy(); map.current = null; }
+    if (!map.current) {
+      mapHolder.current = mapContainer.current;
+      map.current = new SillageMap(mapContainer.current, { center: [surroundings.report.longitude, surroundings.report.latitude], zoom: 16 });
+      (window as unknown as { moderationMap: SillageMap }).moderationMap = map.current;
+      api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((c) => map.current?.setDepartments(c)).catch(fail);
+    }
+    const point = (longitude: number, latitude: number, properties: Record<string, unknown>): GeoJSON.Feature<GeoJSON.Point> => ({ type: 'Feature', properties, geometry: { type: 'Point', coordinates: [longitude, latitude] } });
+    void map.current.setComparedPoints({
+      type: 'FeatureCollection',
+      features: [
+        point(surroundings.report.longitude, surroundings.report.latitude, { role: 'a', label: 'Ce signalement' }),
+        ...surroundings.reports.filter((r) => r.cluster_id === surroundings.report.cluster_id).map((r) => point(r.longitude, r.latitude, { role: 'b', label: r.receipt })),
+        ...surroundings.deal_points.map((d) => point(d.longitude, d.latitude, { role: 'nearby', label: `point n° ${d.id}` })),
+      ],
+    });
+  }, [surroundings]);
+  useEffect(() => () => { map.current?.destroy(); map.current = null; }, []);
+
+  const decide = async () => {
+    if (!selected || !action) return;
     setError(null);
     try {
-      await api(path, { method: 'POST', body });
-      setNotice(done);
+      if (action.kind === 'accept') {
+        const r = await api<{ deal_point_id: number; created_candidate: boolean }>(`/api/moderation/reports/${selected.id}/accept`, { method: 'POST', body: {} });
+        setNotice({ text: r.created_candidate ? `${selected.receipt} accepté : point candidat n° ${r.deal_point_id} créé, à confirmer.` : `${selected.receipt} accepté et rattaché au point n° ${r.deal_point_id}.`, undo: selected.id });
+      } else if (action.kind === 'merge') {
+        await api(`/api/moderation/reports/${selected.id}/merge`, { method: 'POST', body: { into: action.into.id } });
+        setNotice({ text: `${selected.receipt} fusionné avec ${action.into.receipt}.`, undo: selected.id });
+      } else {
+        await api(`/api/moderation/reports/${selected.id}/reject`, { method: 'POST', body: { ...(reasonCode ? { reason_code: reasonCode } : {}), ...(reasonText.trim() ? { reason: reasonText.trim() } : {}) } });
+        setNotice({ text: `${selected.receipt} rejeté.`, undo: selected.id });
+        setReasonCode(''); setReasonText('');
+      }
+      setSelectedId(null);
       load();
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : (e as Error).message);
-    }
+    } catch (e) { fail(e); }
   };
+
+  const undo = async (id: number) => {
+    setError(null);
+    try {
+      const r = await api<{ receipt: string; removed_candidate: number | null }>(`/api/moderation/reports/${id}/undo`, { method: 'POST' });
+      setNotice({ text: `Décision annulée : ${r.receipt} est de nouveau à examiner${r.removed_candidate ? ` (point candidat n° ${r.removed_candidate} retiré)` : ''}.` });
+      setStatus('pending');
+      setSelectedId(id);
+      load();
+    } catch (e) { fail(e); }
+  };
+
+  const confirmText = !selected || !action ? '' : action.kind === 'accept'
+    ? (selected.nearest_deal_point ? `Accepter ${selected.receipt} et le rattacher au point n° ${selected.nearest_deal_point.id} ?` : `Accepter ${selected.receipt} et créer un point candidat (inactif tant qu’un analyste ne l’a pas confirmé) ?`)
+    : action.kind === 'merge' ? `Fusionner ${selected.receipt} avec ${action.into.receipt} ?` : `Rejeter ${selected.receipt} ?`;
 
   return (
     <div>
-      <h1>Signalements à examiner</h1>
-      <p>Signalements du public (mesure 16) de vos départements, regroupés lorsqu’ils désignent le même lieu (moins de 75 m).</p>
-      {notice && <div className="fr-alert fr-alert--success fr-alert--sm fr-mb-2w" role="status"><p>{notice}</p></div>}
+      <h1>Signalements du public</h1>
+      <p>Signalements du public (mesure 16) de vos départements, regroupés lorsqu’ils désignent le même lieu (moins de 75 m). Chaque décision peut être annulée le jour même.</p>
+      <div className="fr-select-group" style={{ maxWidth: 320 }}>
+        <label className="fr-label" htmlFor="moderation-status">Signalements</label>
+        <select id="moderation-status" className="fr-select" value={status} onChange={(e) => { setSelectedId(null); setStatus(e.target.value); }}>
+          {Object.entries(statusLabels).map(([code, label]) => <option key={code} value={code}>{label}</option>)}
+        </select>
+      </div>
+      {notice && (
+        <div className="fr-alert fr-alert--success fr-alert--sm fr-mb-2w" role="status">
+          <p>{notice.text}</p>
+          {notice.undo && <button type="button" className="fr-btn fr-btn--sm fr-btn--secondary fr-mt-1w" onClick={() => undo(notice.undo!)}>Annuler cette décision</button>}
+        </div>
+      )}
       {error && <div className="fr-alert fr-alert--error fr-alert--sm fr-mb-2w" role="alert"><p>{error}</p></div>}
       {!clusters && !error && <p role="status">Chargement de la file…</p>}
-      {clusters?.length === 0 && <p>Aucun signalement en attente.</p>}
-      {clusters?.map((cluster) => (
-        <section key={cluster.cluster_id} className="fr-card fr-mb-3w fr-p-3w" data-testid="report-cluster">
-          <h2 className="fr-h5">{cluster.reports[0].commune_name} ({cluster.reports[0].department_code}) — {cluster.count} signalement{cluster.count > 1 ? 's' : ''}</h2>
-          {cluster.reports.map((report) => (
-            <div key={report.id} className="fr-mb-2w" data-testid="report">
-              <p className="fr-mb-1v">
-                <strong>{report.receipt}</strong> du {new Date(report.reported_on).toLocaleDateString('fr-FR')} :{' '}
-                {report.seen.map((s) => seenLabels[s] ?? s).join(', ')}{report.times_of_day.length ? ` (${report.times_of_day.map((t) => timeLabels[t] ?? t).join(', ')})` : ''}.
-                {report.location_precision === 'commune' && ' Commune seulement, sans repère.'}
-              </p>
-              {report.description && <p className="fr-text--sm fr-mb-1v">« {report.description} »</p>}
-              <p className="fr-text--sm fr-mb-1v">
-                {report.nearest_deal_point ? `Point de deal n° ${report.nearest_deal_point.id} à ${report.nearest_deal_point.distance_m} m.` : 'Aucun point de deal connu à moins de 75 m.'}
-              </p>
-              <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
-                <li><button type="button" className="fr-btn" onClick={() => act(`/api/moderation/reports/${report.id}/accept`, {}, `${report.receipt} accepté.`)}>
-                  {report.nearest_deal_point ? `Rattacher au point n° ${report.nearest_deal_point.id}` : 'Créer un point candidat'}
-                </button></li>
-                {cluster.reports.filter((other) => other.id !== report.id).slice(0, 1).map((other) => (
-                  <li key={other.id}><button type="button" className="fr-btn fr-btn--secondary" onClick={() => act(`/api/moderation/reports/${report.id}/merge`, { into: other.id }, `${report.receipt} fusionné avec ${other.receipt}.`)}>
-                    Fusionner avec {other.receipt}
-                  </button></li>
-                ))}
-                <li>
-                  <input className="fr-input" aria-label={`Motif de rejet de ${report.receipt}`} placeholder="Motif de rejet" value={reasons[report.id] ?? ''}
-                    onChange={(e) => setReasons({ ...reasons, [report.id]: e.target.value })} style={{ width: 220, display: 'inline-block' }} />
-                </li>
-                <li><button type="button" className="fr-btn fr-btn--tertiary" onClick={() => act(`/api/moderation/reports/${report.id}/reject`, { reason: reasons[report.id] ?? '' }, `${report.receipt} rejeté.`)}>Rejeter</button></li>
-              </ul>
-            </div>
+      {clusters?.length === 0 && <p>Aucun signalement {statusLabels[status]}.</p>}
+      <div className="sillage-duplicates">
+        <div>
+          {clusters?.map((c) => (
+            <section key={c.cluster_id} className="fr-card fr-mb-2w fr-p-2w" data-testid="report-cluster">
+              <h2 className="fr-h6 fr-mb-1w">{c.reports[0].commune_name} ({c.reports[0].department_code}) — {c.count} signalement{c.count > 1 ? 's' : ''}</h2>
+              {c.reports.map((r) => (
+                <div key={r.id} className="fr-mb-1w" data-testid="report">
+                  <button type="button" aria-pressed={r.id === selectedId} className={`fr-btn fr-btn--sm ${r.id === selectedId ? '' : 'fr-btn--tertiary'}`} onClick={() => { setNotice(null); setSelectedId(r.id); }}>
+                    {r.receipt} du {frenchDate(r.reported_on)}
+                  </button>
+                  {r.moderated_at && r.moderated_at.slice(0, 10) === todayIso() && (
+                    <button type="button" className="fr-btn fr-btn--sm fr-btn--tertiary-no-outline fr-ml-1w" onClick={() => undo(r.id)}>Annuler la décision</button>
+                  )}
+                </div>
+              ))}
+            </section>
           ))}
+        </div>
+        <section aria-labelledby="report-title" data-testid="report-detail">
+          {!selected && clusters && clusters.length > 0 && <p>Choisissez un signalement.</p>}
+          {selected && (
+            <>
+              <h2 id="report-title" className="fr-h5">{selected.receipt} — {selected.commune_name}</h2>
+              <div ref={mapContainer} className="sillage-duplicates__map" data-testid="report-map" role="img" aria-label="Carte du signalement, des points de deal et des autres signalements à moins de 300 m" />
+              <p className="fr-text--sm fr-mb-1w">
+                Vu : {selected.seen.map((s) => seenLabels[s] ?? s).join(', ')}{selected.times_of_day.length ? ` (${selected.times_of_day.map((t) => timeLabels[t] ?? t).join(', ')})` : ''}.
+                {selected.location_precision === 'commune' && ' Commune seulement, sans repère.'}
+              </p>
+              {selected.description && <p className="fr-text--sm fr-mb-1w">« {selected.description} »</p>}
+              <p className="fr-text--sm fr-mb-1w">
+                {selected.nearest_deal_point ? `Point de deal n° ${selected.nearest_deal_point.id} à ${selected.nearest_deal_point.distance_m} m.` : 'Aucun point de deal connu à moins de 75 m.'}
+                {surroundings && ` À moins de 300 m : ${surroundings.deal_points.length} point${surroundings.deal_points.length > 1 ? 's' : ''} de deal, ${surroundings.reports.length} autre${surroundings.reports.length > 1 ? 's' : ''} signalement${surroundings.reports.length > 1 ? 's' : ''}.`}
+              </p>
+              {selected.rejection_reason && <p className="fr-text--sm">Motif : {selected.rejection_reason}</p>}
+              {selected.status === 'pending' && !action && (
+                <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+                  <li><button type="button" className="fr-btn" onClick={() => setAction({ kind: 'accept' })}>{selected.nearest_deal_point ? `Rattacher au point n° ${selected.nearest_deal_point.id}` : 'Créer un point candidat'}</button></li>
+                  {cluster?.reports.filter((o) => o.id !== selected.id).slice(0, 2).map((o) => (
+                    <li key={o.id}><button type="button" className="fr-btn fr-btn--secondary" onClick={() => setAction({ kind: 'merge', into: o })}>Fusionner avec {o.receipt}</button></li>
+                  ))}
+                  <li><button type="button" className="fr-btn fr-btn--tertiary" onClick={() => setAction({ kind: 'reject' })}>Rejeter…</button></li>
+                </ul>
+              )}
+              {action && (
+                <div className="fr-alert fr-alert--warning fr-alert--sm" role="alertdialog" aria-labelledby="moderation-confirm">
+                  <p id="moderation-confirm">{confirmText}</p>
+                  {action.kind === 'reject' && (
+                    <div className="fr-mt-1w">
+                      <div className="fr-select-group fr-mb-1w">
+                        <label className="fr-label" htmlFor="reject-reason">Motif</label>
+                        <select id="reject-reason" className="fr-select" value={reasonCode} onChange={(e) => setReasonCode(e.target.value)}>
+                          <option value="">— choisir —</option>
+                          {reasons.map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
+                        </select>
+                      </div>
+                      <div className="fr-input-group fr-mb-1w">
+                        <label className="fr-label" htmlFor="reject-text">Précisions (facultatives, sauf pour « Autre motif »)</label>
+                        <input id="reject-text" className="fr-input" maxLength={400} value={reasonText} onChange={(e) => setReasonText(e.target.value)} />
+                      </div>
+                    </div>
+                  )}
+                  <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-mt-1w">
+                    <li><button type="button" className="fr-btn" onClick={decide}>Confirmer</button></li>
+                    <li><button type="button" className="fr-btn fr-btn--tertiary" onClick={() => setAction(null)}>Revenir</button></li>
+                  </ul>
+                </div>
+              )}
+              <h3 className="fr-h6 fr-mt-2w fr-mb-1w">Historique des décisions</h3>
+              {history.length === 0 ? <p className="fr-text--sm">Aucune décision.</p> : (
+                <ul className="fr-text--sm" data-testid="decision-history">
+                  {history.map((h, i) => (
+                    <li key={i}>
+                      {new Date(h.decided_at).toLocaleString('fr-FR')} — {decisionLabels[h.decision] ?? h.decision} par {h.decided_by}
+                      {h.reason_code ? ` (${reasons.find((r) => r.code === h.reason_code)?.label ?? h.reason_code}${h.reason_text ? ` : ${h.reason_text}` : ''})` : h.reason_text ? ` (${h.reason_text})` : ''}
+                      {h.created_candidate ? `, point candidat n° ${h.deal_point_id}` : ''}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </>
+          )}
         </section>
-      ))}
+      </div>
     </div>
   );
 }

@@ -110,6 +110,7 @@ export function ReportPage() {
         <h1 className="fr-alert__title">Signalement reçu</h1>
         <p>Numéro de récépissé : <strong>{receipt}</strong>. Il sera examiné par la cellule de renseignement (CROSS) de votre département.</p>
         <p>Aucune donnée vous concernant n’a été conservée (ni adresse IP, ni identité, ni appareil).</p>
+        <p>Gardez ce numéro pour <a href={`/signaler/suivi?recepisse=${receipt}`}>suivre votre signalement</a> (reçu ou examiné).</p>
       </div>
     );
   }

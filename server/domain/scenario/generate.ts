@@ -21,7 +21,15 @@ export interface ScenarioInput {
   communes: readonly ScenarioCommune[];
   /** Department code -> persons implicated for trafficking in 2020 (SSMSI). */
   trafficking: ReadonlyMap<string, number>;
+  /**
+   * The registry variant (off in the demo): this share of the points is reported a second time by
+   * another service, 5-60 m away, with the same life a little later and the same or fewer products.
+   */
+  duplicates?: { share: number };
 }
+
+/** A point reported twice: the original and the other service's copy (ground truth of the registry variant). */
+export interface PlantedDuplicate { original: { source: string; externalId: string }; copy: { source: string; externalId: string }; distanceMeters: number }
 
 /**
  * Traps for the methods: a seasonal swing of every department's count (amplitude, e.g. 0.2 for
@@ -62,6 +70,8 @@ export interface Scenario {
   seed: number; variant: ScenarioVariant;
   networks: ScenarioNetwork[]; points: ScenarioPoint[]; observations: ScenarioObservation[]; operations: ScenarioOperation[];
   truth: OperationTruth[];
+  /** Only in the registry variant. */
+  duplicates?: PlantedDuplicate[];
 }
 
 interface LivePoint extends ScenarioPoint {
@@ -412,12 +422,76 @@ export function generateScenario(input: ScenarioInput): Scenario {
   const usedNetworks = new Set(points.map((p) => p.network).filter(Boolean));
   truth.sort((a, b) => a.startedOn.localeCompare(b.startedOn));
   for (const record of truth) record.moves.sort((a, b) => a.destination.localeCompare(b.destination));
-  return {
+  const finalPoints = points.map(({ active: _a, protectedUntil: _p, planted: _pl, cell: _c, lastChange: _l, ...point }) => point).sort((a, b) => a.externalId.localeCompare(b.externalId));
+  const scenario: Scenario = {
     seed, variant,
     networks: networks.filter((n) => usedNetworks.has(n.externalId)),
-    points: points.map(({ active: _a, protectedUntil: _p, planted: _pl, cell: _c, lastChange: _l, ...point }) => point).sort((a, b) => a.externalId.localeCompare(b.externalId)),
+    points: finalPoints,
     observations, operations: scenarioOperations, truth,
   };
+  if (input.duplicates) {
+    const planted = plantDuplicates(finalPoints, input.duplicates.share, seed, locator, communesByInsee);
+    scenario.points = [...finalPoints, ...planted.copies].sort((a, b) => a.externalId.localeCompare(b.externalId));
+    scenario.observations = [...observations, ...observe(planted.copies as LivePoint[], seed)];
+    scenario.duplicates = planted.truth;
+  }
+  return scenario;
+}
+
+const copySources = { town: ['police_nationale', 'police_municipale', 'bailleur_social', 'transport', 'douane'], rural: ['gendarmerie', 'police_municipale', 'douane'] };
+const lastScenarioDay = '2025-12-31';
+
+function shiftDate(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86400000).toISOString().slice(0, 10);
+}
+
+/**
+ * Copies of a share of the points as another service reports them: 5-60 m away (uniform
+ * direction), first reported 0-45 days later, each later event 0-20 days later, products the
+ * same or one fewer. Separate random streams, so the points themselves are unchanged.
+ */
+function plantDuplicates(points: readonly ScenarioPoint[], share: number, seed: number, locator: CommuneLocator, communes: ReadonlyMap<string, ScenarioCommune>) {
+  const copies: ScenarioPoint[] = [];
+  const truth: PlantedDuplicate[] = [];
+  const counters = new Map<string, number>();
+  for (const point of points) {
+    const rng = new Random(seedFrom(seed, 'duplicates', point.externalId));
+    if (!rng.chance(share)) continue;
+    const commune = communes.get(point.commune);
+    const pool = (commune && commune.population >= 20000 ? copySources.town : copySources.rural).filter((s) => s !== point.source);
+    const source = rng.pick(pool);
+    let position: [number, number] | null = null;
+    let distanceMeters = 0;
+    for (let attempt = 0; attempt < 10 && !position; attempt++) {
+      distanceMeters = 5 + rng.next() * 55;
+      const bearing = rng.next() * 2 * Math.PI;
+      const longitude = Math.round((point.longitude + (distanceMeters * Math.sin(bearing)) / (111320 * Math.cos((point.latitude * Math.PI) / 180))) * 1e6) / 1e6;
+      const latitude = Math.round((point.latitude + (distanceMeters * Math.cos(bearing)) / 110574) * 1e6) / 1e6;
+      const at = locator.communeAt(longitude, latitude);
+      if (at && at.department === point.department) position = [longitude, latitude];
+    }
+    if (!position) continue;
+    const history: StatusEntry[] = [];
+    for (const [i, entry] of point.history.entries()) {
+      let on = shiftDate(entry.on, i === 0 ? rng.integer(0, 45) : rng.integer(0, 20));
+      if (on > lastScenarioDay) on = lastScenarioDay;
+      if (history.length && on <= history[history.length - 1].on) on = shiftDate(history[history.length - 1].on, 1);
+      if (on > lastScenarioDay) break;
+      history.push(entry.operation ? { status: entry.status, on, operation: entry.operation } : { status: entry.status, on });
+    }
+    const dropped = point.products.length > 1 && rng.chance(0.3) ? rng.integer(0, point.products.length - 1) : -1;
+    const products = point.products.filter((_p, i) => i !== dropped);
+    const n = (counters.get(point.department) ?? 0) + 1;
+    counters.set(point.department, n);
+    const at = locator.communeAt(position[0], position[1])!;
+    const copy: ScenarioPoint = {
+      externalId: `SYN-DUP-${point.department}-${String(n).padStart(5, '0')}`, source, longitude: position[0], latitude: position[1],
+      commune: at.insee, department: point.department, products, network: point.network, history,
+    };
+    copies.push(copy);
+    truth.push({ original: { source: point.source, externalId: point.externalId }, copy: { source, externalId: copy.externalId }, distanceMeters: Math.round(distanceMeters * 10) / 10 });
+  }
+  return { copies, truth };
 }
 
 function round(value: number): number {

@@ -43,6 +43,7 @@ export function serializeScenario(scenario: Scenario): ScenarioFiles {
     seed: scenario.seed, variant: scenario.variant,
     note: 'Synthetic data. Ground truth of the planted effects; never loaded into the database.',
     operations: scenario.truth,
+    ...(scenario.duplicates ? { duplicates: scenario.duplicates } : {}),
   };
   return {
     'networks.csv': networks.join('\n') + '\n',

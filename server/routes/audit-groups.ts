@@ -1,0 +1,23 @@
+/** The admin's journal with tile reads grouped (one row per user, hour and zoom), paged. */
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { AnyRecord, QueryDate, StringEnum, errorResponses } from '../schemas/common.js';
+import { auditActions } from '../services/audit.js';
+import { groupedAudit } from '../services/audit-groups.js';
+
+export async function auditGroupRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  app.get('/api/admin/audit/grouped', {
+    config: { access: ['admin'], audit: 'admin' },
+    schema: {
+      tags: ['admin'], summary: 'The audit trail, newest first, tile reads grouped per user, hour and zoom level; username matches partially',
+      querystring: Type.Object({
+        from: Type.Optional(QueryDate), to: Type.Optional(QueryDate),
+        username: Type.Optional(Type.String({ maxLength: 64 })), action: Type.Optional(StringEnum(auditActions)),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000000, default: 0 })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(AnyRecord), next_offset: Type.Union([Type.Integer(), Type.Null()]) }), ...errorResponses },
+    },
+  }, async (request) => groupedAudit(app.db.pool, { ...request.query, limit: request.query.limit ?? 50, offset: request.query.offset ?? 0 }));
+}
