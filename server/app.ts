@@ -23,6 +23,8 @@ import { statisticsRoutes } from './routes/statistics.js';
 import { registerAccess } from './plugins/access.js';
 import rateLimit from '@fastify/rate-limit';
 import { authRoutes } from './routes/auth.js';
+import { accessTokenRoutes } from './routes/access-tokens.js';
+import { ogcRoutes } from './routes/ogc.js';
 import { accountApprovalRoutes, adminRoutes } from './routes/admin.js';
 import { moderationRoutes, publicReportRoutes } from './routes/public-reports.js';
 import { aggregateRoutes, timeSeriesRoutes } from './routes/aggregates.js';
@@ -133,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
+  await app.register(accessTokenRoutes);
   await app.register(adminRoutes);
   await app.register(accountApprovalRoutes);
   await app.register(publicReportRoutes);
@@ -154,6 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sectorRoutes);
   await app.register(rankingRoutes);
   await app.register(actionPlanRoutes);
+  await app.register(ogcRoutes);
   if (options.serveWeb !== false) await app.register(webRoutes);
   return app;
 }
