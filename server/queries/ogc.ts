@@ -25,18 +25,21 @@ export const operationBase = `
 SELECT o.id, o.target AS geom, o.name, o.kind, o.started_on, o.ended_on, o.department_code, o.dataset,
        o.arrests, o.officers_mobilised, o.cannabis_seized_kg::float8 AS cannabis_seized_kg, o.cocaine_seized_kg::float8 AS cocaine_seized_kg,
        o.cash_seized_eur::float8 AS cash_seized_eur, o.weapons_seized
-FROM operations o`;
+FROM operations o
+WHERE $1::date IS NOT NULL`;
 
 export const operationBetween = (from: string, until: string) => `(f.started_on < ${until}::date AND coalesce(f.ended_on, DATE '9999-12-31') >= ${from}::date)`;
 
 export const communeBase = `
 SELECT c.insee AS id, coalesce(c.geom, c.centroid) AS geom, c.insee, c.name, c.kind, c.department_code, c.region_code, c.parent_insee,
        c.population, s.size_class
-FROM communes c JOIN commune_size_classes s ON s.insee = c.insee`;
+FROM communes c JOIN commune_size_classes s ON s.insee = c.insee
+WHERE $1::date IS NOT NULL`;
 
 export const departmentBase = `
 SELECT d.code AS id, d.geom, d.code, d.name, d.region_code, r.name AS region_name
-FROM departments d LEFT JOIN regions r ON r.code = d.region_code`;
+FROM departments d LEFT JOIN regions r ON r.code = d.region_code
+WHERE $1::date IS NOT NULL`;
 
 /** One page: `where` and placeholders come from the service. */
 export const featurePage = (base: string, columns: string[], where: string, order: string, limitPlaceholder: string) => `

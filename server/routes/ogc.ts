@@ -8,7 +8,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { aggregateReaders, isAllowed, preciseReaders, type Access } from '../domain/access.js';
 import type { AuditAction } from '../services/audit.js';
 import { franceExtents } from '../domain/france-extent.js';
@@ -25,6 +25,7 @@ export const conformanceClasses = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html',
   'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters',
   'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter',
   'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter',
   'http://www.opengis.net/spec/cql2/1.0/conf/cql2-text',
@@ -66,11 +67,13 @@ const FeatureCollection = Type.Object({
   type: Type.Literal('FeatureCollection'), features: Type.Array(Feature), numberMatched: Type.Integer(), numberReturned: Type.Integer(),
   timeStamp: Type.String({ format: 'date-time' }), links: Links, disclosure: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 }, { additionalProperties: false });
+// A JSON Schema document: it also carries `$schema` and `$id`, which cannot be declared as property
+// names here (the OpenAPI resolver would read them as schema keywords).
 const Queryables = Type.Object({
-  $schema: Type.String(), $id: Type.String(), type: Type.Literal('object'), title: Type.String(),
-  properties: Type.Record(Type.String(), Type.Object({ type: Type.Optional(Type.String()), format: Type.Optional(Type.String()), description: Type.Optional(Type.String()), $ref: Type.Optional(Type.String()) }, { additionalProperties: false })),
+  type: Type.Literal('object'), title: Type.String(),
+  properties: Type.Record(Type.String(), Type.Record(Type.String(), Type.String(), { description: 'type, format, description, or a reference to the GeoJSON geometry schema' })),
   additionalProperties: Type.Boolean(),
-}, { additionalProperties: false });
+}, { additionalProperties: true, description: 'JSON Schema (2020-12) of the properties usable in a filter, with $schema and $id' });
 
 const ItemsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 100, description: 'Page size (default 100, at most 10,000)' })),
@@ -79,7 +82,7 @@ const ItemsQuery = Type.Object({
   datetime: Type.Optional(Type.String({ maxLength: 100, description: 'RFC 3339 date or interval (a/b, ../b, a/..): features active then' })),
   cursor: Type.Optional(Type.String({ maxLength: 20, description: 'Position of the next page: follow the `next` link' })),
   filter: Type.Optional(Type.String({ maxLength: 20000, description: 'CQL2 text filter over the queryables' })),
-  'filter-lang': Type.Optional(Type.Literal('cql2-text')),
+  'filter-lang': Type.Optional(StringEnum(['cql2-text', 'cql-text'] as const, { description: 'cql2-text (cql-text: the same, the name older clients such as GDAL 3.6 send)' })),
   'filter-crs': Type.Optional(Type.Literal(crs84)),
   crs: Type.Optional(Type.Literal(crs84)),
   resolution: Type.Optional(Type.Integer({ minimum: 4, maximum: 7, description: 'H3 resolution (h3-cells only), default 7' })),
@@ -144,7 +147,7 @@ export async function ogcRoutes(instance: FastifyInstance) {
     const links = [
       { href: `${base}/ogc`, rel: 'self', type: 'application/json', title: 'This document' },
       { href: `${base}/ogc?f=html`, rel: 'alternate', type: 'text/html', title: 'HTML' },
-      { href: `${base}/api/openapi.json`, rel: 'service-desc', type: 'application/vnd.oai.openapi+json;version=3.1', title: 'OpenAPI document' },
+      { href: `${base}/ogc/api`, rel: 'service-desc', type: 'application/json', title: 'OpenAPI document of this API' },
       { href: `${base}/api/docs`, rel: 'service-doc', type: 'text/html', title: 'API documentation' },
       { href: `${base}/ogc/conformance`, rel: 'conformance', type: 'application/json', title: 'Conformance classes' },
       { href: `${base}/ogc/collections`, rel: 'data', type: 'application/json', title: 'Collections' },
@@ -152,6 +155,18 @@ export async function ogcRoutes(instance: FastifyInstance) {
     const body = { title: 'Sillage', description: 'Carte unifiée des points de deal : OGC API - Features (lecture, avec un jeton personnel pour QGIS et GDAL)', links };
     if (wantsHtml(request, request.query.f)) return sendHtml(reply, htmlPage(body.title, links, null, body.description));
     return body;
+  });
+
+  // The OpenAPI document of the OGC API alone, its paths relative to /ogc (what OGC clients such as
+  // GDAL look up: /collections/{id}/items and its parameters). The same operations are in /api/openapi.json.
+  app.get('/ogc/api', {
+    config: { access: 'public' },
+    schema: { tags, summary: 'OpenAPI document of the OGC API - Features (paths relative to /ogc)', operationId: 'ogcApiDefinition', response: { 200: Type.Record(Type.String(), Type.Unknown(), { description: 'OpenAPI 3.1 document' }) } },
+  }, async (request, reply) => {
+    const whole = (instance as unknown as { swagger: () => { paths?: Record<string, unknown>; components?: unknown; info: unknown; openapi: string } }).swagger();
+    const paths = Object.fromEntries(Object.entries(whole.paths ?? {}).filter(([p]) => p === '/ogc' || p.startsWith('/ogc/')).map(([p, v]) => [p === '/ogc' ? '/' : p.slice(4), v]));
+    const doc = { openapi: whole.openapi, info: { title: 'Sillage OGC API - Features', version: '1.0.0', description: 'Read-only access for GIS clients with a personal access token' }, servers: [{ url: `${baseUrl(request)}/ogc` }], paths, components: whole.components };
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify(doc) as never);
   });
 
   app.get('/ogc/conformance', {
@@ -202,20 +217,26 @@ export async function ogcRoutes(instance: FastifyInstance) {
           : { type: q.type === 'date' || q.type === 'timestamp' ? 'string' : q.type, ...(q.type === 'date' ? { format: 'date' } : q.type === 'timestamp' ? { format: 'date-time' } : {}), ...(q.description ? { description: q.description } : {}) };
       }
       if (wantsHtml(request, request.query.f)) return sendHtml(reply, htmlPage(`Propriétés filtrables : ${c.title}`, [], { head: ['propriété', 'type', 'description'], rows: Object.entries(properties).map(([n, p]) => [n, p.type ?? 'geometry', p.description ?? '']) }));
-      reply.type('application/schema+json');
-      return { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: `${baseUrl(request)}${path}/queryables`, type: 'object' as const, title: c.title, properties, additionalProperties: false };
+      // Sent as text: the serializer would drop $schema and $id.
+      const body = { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: `${baseUrl(request)}${path}/queryables`, type: 'object' as const, title: c.title, properties, additionalProperties: false };
+      return reply.type('application/schema+json').send(JSON.stringify(body) as never);
     });
 
+    // Queryables as query parameters (equality), as OGC API - Features Part 1 allows and GDAL uses.
+    const equalityParams = Object.fromEntries(Object.entries(queryablesOf(c.id)).filter(([name, def]) => def.type !== 'geometry' && !(name in ItemsQuery.properties))
+      .map(([name, def]) => [name, Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: `${def.description ?? name}: features whose ${name} equals this value` }))]));
+    const itemsQuery = Type.Object({ ...ItemsQuery.properties, ...equalityParams }, { additionalProperties: false });
     app.get(`${path}/items`, {
       config,
-      schema: { tags, summary: `Features of ${c.id} (GeoJSON), with bbox, datetime, CQL2 filter and paging by next links`, operationId: `ogcItems${cname}`, querystring: ItemsQuery, response: { 200: FeatureCollection, ...errorResponses } },
+      schema: { tags, summary: `Features of ${c.id} (GeoJSON), with bbox, datetime, CQL2 filter and paging by next links`, operationId: `ogcItems${cname}`, querystring: itemsQuery, response: { 200: FeatureCollection, ...errorResponses } },
     }, async (request, reply) => {
-      const q = request.query;
+      const q = request.query as Static<typeof ItemsQuery> & Record<string, string | undefined>;
+      const equalities = Object.keys(equalityParams).filter((k) => q[k] !== undefined).map((k) => ({ name: k, value: q[k]! }));
       if (q.resolution !== undefined && c.id !== 'h3-cells') throw new InvalidInputError([{ field: 'querystring.resolution', reason: 'only for the h3-cells collection' }]);
       const limit = q.limit ?? 100;
       const page = await listItems(pool(), c.id, request.principal, {
         limit, bbox: q.bbox ? parseBbox(q.bbox, 'bbox') : undefined, datetime: q.datetime ? parseDatetime(q.datetime) : undefined,
-        cursor: q.cursor, filter: q.filter, resolution: q.resolution,
+        cursor: q.cursor, filter: q.filter, resolution: q.resolution, equalities,
       });
       const base = `${baseUrl(request)}${path}/items`;
       const keep = new URLSearchParams();
@@ -228,6 +249,8 @@ export async function ogcRoutes(instance: FastifyInstance) {
         ...(page.next ? [{ href: withParams({ cursor: page.next }), rel: 'next', type: 'application/geo+json', title: 'Next page' }] : []),
       ];
       request.auditCount = page.features.length;
+      const described = [q.filter ? `filter=${q.filter}` : '', q.datetime ? `datetime=${q.datetime}` : '', q.resolution ? `resolution=${q.resolution}` : ''].filter(Boolean);
+      if (described.length) request.auditDetail = described.join('&');
       if (wantsHtml(request, q.f)) {
         const keys = page.features[0] ? Object.keys(page.features[0].properties ?? {}) : [];
         return sendHtml(reply, htmlPage(`${c.title} : ${page.features.length} sur ${page.numberMatched}`, links.map((l) => ({ ...l, href: l.rel === 'next' ? `${l.href}&f=html` : l.href })),

@@ -20,6 +20,8 @@ export type CollectionId = 'deal-points' | 'operations' | 'communes' | 'departme
 export interface ItemsQuery {
   limit: number; bbox?: [number, number, number, number]; datetime?: { from: string | null; until: string | null };
   cursor?: string; filter?: string; resolution?: number;
+  /** Queryables given as query parameters: property = value. */
+  equalities?: { name: string; value: string }[];
 }
 export interface ItemsPage { features: GeoJSON.Feature[]; numberMatched: number; next: string | null }
 
@@ -147,6 +149,21 @@ function whereOf(collection: SqlCollection, principal: Principal | null, query: 
     const compiled = parseFilter(query.filter, collection.queryables, params);
     params = compiled.params;
     where.push(compiled.sql);
+  }
+  for (const { name, value } of query.equalities ?? []) {
+    const def = collection.queryables[name];
+    const numeric = def.type === 'integer' || def.type === 'number';
+    if (numeric && !/^-?\d+(\.\d+)?$/.test(value)) throw new InvalidInputError([{ field: `querystring.${name}`, reason: 'must be a number' }]);
+    if (def.type === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidInputError([{ field: `querystring.${name}`, reason: 'must be a date YYYY-MM-DD' }]);
+    const literal = numeric ? { kind: 'number' as const, value: Number(value) } : def.type === 'date' ? { kind: 'date' as const, value } : def.type === 'timestamp' ? { kind: 'timestamp' as const, value } : def.type === 'boolean' ? { kind: 'boolean' as const, value: value === 'true' } : { kind: 'string' as const, value };
+    try {
+      const compiled = compileCql2({ kind: 'compare', op: '=', left: { kind: 'property', name, at: 0 }, right: { kind: 'literal', literal } }, collection.queryables, params);
+      params = compiled.params;
+      where.push(compiled.sql);
+    } catch (error) {
+      if (error instanceof Cql2Error) throw new InvalidInputError([{ field: `querystring.${name}`, reason: error.message }]);
+      throw error;
+    }
   }
   const countWhere = where.join(' AND ');
   const countParams = [...params];
