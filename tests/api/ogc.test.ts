@@ -194,9 +194,11 @@ describe.each(targets())('OGC API - Features on the %s database', (target) => {
     const anonymous = await run('ogrinfo', ['-ro', '-q', `OAPIF:${baseUrl}/ogc`], { timeout: 60_000 });
     expect(anonymous.stdout).not.toMatch(/deal-points/);
     const gpkg = join(folder, 'points.gpkg');
-    await run('ogr2ogr', ['-f', 'GPKG', gpkg, '--config', 'GDAL_HTTP_HEADERS', `Authorization: Bearer ${nationalToken}`, '-oo', 'PAGE_SIZE=1000', `OAPIF:${baseUrl}/ogc`, 'deal-points'], { timeout: 240_000 });
-    const count = await run('ogrinfo', ['-ro', '-q', '-sql', 'SELECT count(*) AS n, count(DISTINCT id) AS d FROM "deal-points"', gpkg], { timeout: 60_000 });
-    expect(count.stdout).toMatch(new RegExp(`n \\(Integer\\) = ${totalPoints}\\b`));
+    const copied = await run('ogr2ogr', ['-f', 'GPKG', gpkg, '--config', 'GDAL_HTTP_HEADERS', `Authorization: Bearer ${nationalToken}`, '-oo', 'PAGE_SIZE=1000', `OAPIF:${baseUrl}/ogc`, 'deal-points'], { timeout: 240_000 });
+    const count = await run('ogrinfo', ['-ro', '-q', '-sql', 'SELECT count(*) AS n, count(DISTINCT fid) AS d, min(fid) AS lo FROM "deal-points"', gpkg], { timeout: 60_000 });
+    expect(count.stdout, `${copied.stderr}\n${count.stderr}`).toMatch(new RegExp(`n \\(Integer\\) = ${totalPoints}\\b`));
+    // The feature ids are the deal point ids (GDAL keeps them as the GeoPackage's fid).
+    expect(count.stdout).toMatch(new RegExp(`d \\(Integer\\) = ${totalPoints}\\b`));
     // A filter GDAL sends as CQL2 gives the REST filter's rows.
     const filtered = join(folder, 'filtered.gpkg');
     await run('ogr2ogr', ['-f', 'GPKG', filtered, '--config', 'GDAL_HTTP_HEADERS', `Authorization: Bearer ${nationalToken}`, '-where', "department_code = '84' AND status = 'active'", `OAPIF:${baseUrl}/ogc`, 'deal-points'], { timeout: 120_000 });
