@@ -20,6 +20,7 @@ import { StatisticsPage } from './pages/statistics-page';
 import { ThreatReportPage } from './pages/threat-report-page';
 import { SectorsPage } from './pages/sectors-page';
 import { ActionPlanPage } from './pages/action-plan-page';
+import { TokensPage } from './pages/tokens-page';
 
 const mapRoles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
 const deskRoles = ['national_analyst', 'departmental_analyst', 'prefect'];
@@ -39,6 +40,7 @@ function App() {
   const path = location.pathname;
   let page;
   if (path.startsWith('/signaler')) page = <ReportPage />;
+  else if (path.startsWith('/compte/jetons')) page = me?.user ? <TokensPage username={me.user.username} /> : me ? <p role="alert">Connectez-vous pour gérer vos jetons : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/statistiques')) page = <StatisticsPage />;
   else if (path.startsWith('/activer')) page = <ActivationPage />;
   else if (path.startsWith('/comptes')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <AccountsPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS).</p> : <p role="status">Chargement…</p>;
