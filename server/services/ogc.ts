@@ -9,7 +9,7 @@ import { preciseScope } from '../domain/access.js';
 import { compileCql2, parseCql2, Cql2Error, type Queryables } from '../domain/cql2.js';
 import { disclosureFor, publishedCount, suppressionThreshold, underWayVisibleIn, type Disclosure } from '../domain/disclosure.js';
 import { cellPolygon } from '../domain/h3-cells.js';
-import { rfc7946Geometry } from '../domain/snapshots/geojson.js';
+import { rfc7946Geometry } from '../domain/rfc7946.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { countByCell } from './aggregates.js';
 import * as sql from '../queries/ogc.js';
@@ -106,7 +106,6 @@ export function hasTemporal(id: CollectionId): boolean {
 /** RFC 7946 geometry: 6 decimals, counter-clockwise exterior rings, closed rings without repeated vertex. */
 function standardGeometry(geometry: GeoJSON.Geometry | null): GeoJSON.Geometry | null {
   if (!geometry) return null;
-  if (geometry.type === 'Point') return { type: 'Point', coordinates: geometry.coordinates.slice(0, 2).map((v) => Math.round(v * 1e6) / 1e6 + 0) };
   return rfc7946Geometry(geometry);
 }
 

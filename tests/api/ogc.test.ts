@@ -13,33 +13,9 @@ import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '
 import { send, type TestSession } from '../helpers/requests.js';
 import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
 import { today } from '../../server/domain/dates.js';
-import { signedArea } from '../../server/domain/snapshots/geojson.js';
+import { geometryProblems } from '../helpers/geojson-checks.js';
 
 const run = promisify(execFile);
-
-/** RFC 7946 check of a geometry: closed rings, no repeated vertex, exterior CCW, holes CW, at most 7 decimals. */
-export function geometryProblems(geometry: { type: string; coordinates: unknown } | null): string[] {
-  if (!geometry) return [];
-  const problems: string[] = [];
-  const position = (p: number[]) => {
-    if (p.length !== 2) problems.push(`position of ${p.length} numbers`);
-    for (const v of p) if ((String(v).split('.')[1] ?? '').length > 7) problems.push(`${v} has more than 7 decimals`);
-  };
-  const ring = (r: number[][], exterior: boolean) => {
-    r.forEach(position);
-    const [a, b] = [r[0], r[r.length - 1]];
-    if (r.length < 4 || a[0] !== b[0] || a[1] !== b[1]) problems.push('ring not closed');
-    const seen = new Set(r.slice(0, -1).map((p) => p.join(',')));
-    if (seen.size !== r.length - 1) problems.push('repeated vertex');
-    if ((signedArea(r) > 0) !== exterior) problems.push(exterior ? 'exterior ring clockwise' : 'hole counter-clockwise');
-  };
-  const polygon = (rings: number[][][]) => rings.forEach((r, i) => ring(r, i === 0));
-  if (geometry.type === 'Point') position(geometry.coordinates as number[]);
-  else if (geometry.type === 'Polygon') polygon(geometry.coordinates as number[][][]);
-  else if (geometry.type === 'MultiPolygon') (geometry.coordinates as number[][][][]).forEach(polygon);
-  else problems.push(`unexpected ${geometry.type}`);
-  return problems;
-}
 
 describe.each(targets())('OGC API - Features on the %s database', (target) => {
   let context: TestContext;
