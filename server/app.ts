@@ -36,6 +36,7 @@ import { sectorRoutes } from './routes/sectors.js';
 import { rankingRoutes } from './routes/rankings.js';
 import { actionPlanRoutes } from './routes/action-plans.js';
 import helmet from '@fastify/helmet';
+import compress from '@fastify/compress';
 import { registerStrictInput } from './plugins/strict-input.js';
 import { isCalendarDate, addDays, today, earliestEventDate, eventDateMarginDays, earliestQueryDate, latestQueryDate } from './domain/dates.js';
 
@@ -108,6 +109,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
     hsts: options.config.secureCookies ? { maxAge: 31536000 } : false,
   });
+  // gzip for JSON, GeoJSON, CSV and HTML answers over 1 KiB when the client accepts it (tiles and PDFs are left as they are).
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['gzip'] });
   registerStrictInput(app, ['text/csv', 'text/plain', 'application/geo+json'], options.config.importBodyLimitBytes);
   await registerAccess(app);
   await app.register(rateLimit, {
@@ -123,10 +126,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         description: 'Unified map of drug deal points and their displacement. Places, never persons.',
         version: '0.1.0',
       },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'sillage_session', description: 'Session cookie set by POST /api/auth/sign-in (writes also need x-csrf-token)' },
+          accessToken: { type: 'http', scheme: 'bearer', description: 'Personal access token (read-only), created at /compte/jetons' },
+          accessTokenBasic: { type: 'http', scheme: 'basic', description: 'HTTP Basic with your username and a personal access token as password (QGIS)' },
+        },
+      },
       tags: [
         { name: 'deal points' }, { name: 'observations' }, { name: 'operations' }, { name: 'networks' },
         { name: 'geography' }, { name: 'statistics' }, { name: 'tiles' }, { name: 'imports' }, { name: 'auth' },
         { name: 'aggregates' }, { name: 'public reports' }, { name: 'moderation' }, { name: 'admin' }, { name: 'system' }, { name: 'snapshots' }, { name: 'sectors' },
+        { name: 'ogc', description: 'OGC API - Features (GIS clients)' },
       ],
     },
   });

@@ -79,6 +79,10 @@ export async function registerAccess(app: FastifyInstance): Promise<void> {
       route.config = { ...route.config, access: 'public' };
     }
     if (!route.config?.access) throw new Error(`route ${route.method} ${url} declares no access rule (config.access)`);
+    // The OpenAPI document says how to authenticate each operation that is not public.
+    if (route.config.access !== 'public' && route.schema && !(route.schema as { hide?: boolean }).hide) {
+      route.schema = { ...route.schema, security: [{ session: [] }, { accessToken: [] }, { accessTokenBasic: [] }] } as typeof route.schema;
+    }
     for (const method of [route.method].flat()) {
       routeAccess.set(`${method} ${url}`, route.config.access);
       routeSchemas.set(`${method} ${url}`, route.schema ?? {});

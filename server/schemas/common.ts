@@ -35,7 +35,10 @@ export const ErrorResponse = Type.Object({
   message: Type.String(),
   details: Type.Array(Type.Object({ field: Type.String(), reason: Type.String(), line: Type.Optional(Type.Integer()) })),
 });
-export const errorResponses = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse };
+export const errorResponses = {
+  400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse,
+  429: ErrorResponse, 503: ErrorResponse,
+};
 
 export const PointGeometry = Type.Object({
   type: Type.Literal('Point'),

@@ -70,6 +70,8 @@ const expected: Record<string, Who[]> = {
   'GET /api/services': everyone,
   'GET /tiles/deal-points/:z/:x/:y.mvt': precise,
   'GET /tiles/communes/:z/:x/:y.mvt': everyone,
+  'GET /tiles/deal-points.json': precise,
+  'GET /tiles/communes.json': everyone,
   'GET /api/analyses/operations/:id': precise,
   'GET /api/analyses/operations/:id/effect': precise,
   'GET /api/analyses/operations/:id/wake': precise,

@@ -64,10 +64,10 @@ describe.each(targets())('standard GeoJSON on the %s database', (target) => {
     let url: string | null = '/api/deal-points?limit=2';
     let pages = 0;
     while (url) {
-      const page = await send(context.app, 'GET', url);
+      const page: { body: any } = await send(context.app, "GET", url);
       expect(page.body.links[0].rel).toBe('self');
       seen.push(...page.body.features.map((f: { id: number }) => f.id));
-      const next = page.body.links.find((l: { rel: string }) => l.rel === 'next');
+      const next: { href: string } | undefined = page.body.links.find((l: { rel: string }) => l.rel === "next");
       expect(Boolean(next)).toBe(page.body.next !== null);
       url = next ? new URL(next.href).pathname + new URL(next.href).search : null;
       if (url) expect(url).toContain('limit=2');
@@ -77,5 +77,22 @@ describe.each(targets())('standard GeoJSON on the %s database', (target) => {
     expect(seen).toEqual(pointIds);
     const operations = await send(context.app, 'GET', '/api/operations?limit=1');
     expect(operations.body.links.map((l: { rel: string }) => l.rel)).toEqual(['self']);
+  });
+});
+
+describe.each(targets().slice(0, 1))('compressed answers on the %s database', (target) => {
+  let context: TestContext;
+  beforeAll(async () => { context = await openTestApp(target); });
+  afterAll(async () => closeTestApp(context));
+
+  it('gzips JSON answers for clients that accept it, and leaves the others plain', async () => {
+    const { gunzipSync } = await import('node:zlib');
+    const zipped = await context.app.inject({ url: '/ogc/collections/departments/items?limit=5', headers: { 'accept-encoding': 'gzip' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    const body = JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8'));
+    expect(body.features).toHaveLength(5);
+    const plain = await context.app.inject({ url: '/ogc/collections/departments/items?limit=5' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.rawPayload.length).toBeGreaterThan(zipped.rawPayload.length * 2);
   });
 });
