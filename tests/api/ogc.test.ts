@@ -183,6 +183,16 @@ describe.each(targets())('OGC API - Features on the %s database', (target) => {
       `SELECT count(*)::int AS n FROM deal_points d JOIN communes c ON c.insee = d.commune_insee WHERE c.department_code = '84'
        AND (SELECT e.status FROM deal_point_status_events e WHERE e.deal_point_id = d.id AND e.effective_on <= $1::date ORDER BY e.effective_on DESC LIMIT 1) = 'active'`, [today()]);
     expect(got.stdout).toMatch(new RegExp(`n \\(Integer\\) = ${rest.rows[0].n}\\b`));
+    // GDAL's MVT driver reads the vector tiles with the token: feature ids are the deal point ids, with their fields.
+    const one = (await context.database.pool.query(`SELECT d.id, ST_X(d.geom) AS lon, ST_Y(d.geom) AS lat FROM deal_points d JOIN communes c ON c.insee = d.commune_insee WHERE c.department_code = '84' ORDER BY d.id LIMIT 1`)).rows[0];
+    const z = 12;
+    const x = Math.floor(((one.lon + 180) / 360) * 2 ** z);
+    const y = Math.floor(((1 - Math.log(Math.tan((one.lat * Math.PI) / 180) + 1 / Math.cos((one.lat * Math.PI) / 180)) / Math.PI) / 2) * 2 ** z);
+    const tile = await run('ogrinfo', ['-ro', '-q', '-al', '--config', 'GDAL_HTTP_HEADERS', `Authorization: Bearer ${crossToken}`, `MVT:/vsicurl/${baseUrl}/tiles/deal-points/${z}/${x}/${y}.mvt`], { timeout: 60_000 });
+    const ids = [...tile.stdout.matchAll(/mvt_id \(Integer64\) = (\d+)/g)].map((m) => Number(m[1]));
+    expect(ids).toContain(Number(one.id));
+    expect(tile.stdout).toMatch(/status \(String\) = \w+/);
+    expect(tile.stdout).toMatch(/source \(String\) = \w+/);
     const sent = await context.database.pool.query(`SELECT area FROM audit_log WHERE route = '/ogc/collections/deal-points/items' AND area LIKE '%filter=%' ORDER BY id DESC LIMIT 1`);
     expect(sent.rows[0]?.area).toMatch(/department_code/);
   }, 300_000);
