@@ -116,6 +116,8 @@ export async function registerAccess(app: FastifyInstance): Promise<void> {
     }
     const access = request.routeOptions.config.access ?? 'public';
     if (!isAllowed(access, request.principal)) {
+      // OGC API clients may wait for a challenge before sending HTTP Basic (username + access token).
+      if (!request.principal && (request.routeOptions.url ?? '').startsWith('/ogc')) reply.header('www-authenticate', 'Basic realm="Sillage", charset="UTF-8"');
       if (!request.principal) throw new DomainError(401, 'unauthenticated', 'sign in first: this route needs an account', [{ field: 'session', reason: 'missing or expired' }]);
       throw new DomainError(403, 'forbidden', `the role ${request.principal.role} may not call ${request.method} ${request.routeOptions.url}`, [{ field: 'role', reason: `not allowed for ${request.principal.role}` }]);
     }

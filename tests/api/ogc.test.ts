@@ -98,7 +98,9 @@ describe.each(targets())('OGC API - Features on the %s database', (target) => {
     expect((await get(`/ogc/collections/deal-points/items/${outside.rows[0].id}`)).status).toBe(200);
     for (const url of ['/ogc/collections/deal-points/items', '/ogc/collections/deal-points', `/ogc/collections/deal-points/items/${outside.rows[0].id}`]) {
       expect((await get(url, deputy)).status).toBe(403);
-      expect((await get(url, null)).status).toBe(401);
+      const signedOut = await get(url, null);
+      expect(signedOut.status).toBe(401);
+      expect(signedOut.headers['www-authenticate']).toMatch(/^Basic realm="Sillage"/);
     }
     // A filter cannot reach outside the departments either.
     const filtered = await get(`/ogc/collections/deal-points/items?filter=${encodeURIComponent("department_code = '13'")}`, cross84);
