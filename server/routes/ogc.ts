@@ -103,11 +103,11 @@ function wantsHtml(request: FastifyRequest, f: string | undefined): boolean {
 const escapeHtml = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A plain HTML page (no script): title, links and a table. */
-function htmlPage(title: string, links: { href: string; rel: string; title?: string }[], table: { head: string[]; rows: unknown[][] } | null, note = ''): string {
-  const linkList = links.filter((l) => l.rel !== 'self').map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.title ?? l.rel)}</a> <small>(${escapeHtml(l.rel)})</small></li>`).join('');
-  const tableHtml = table ? `<table><thead><tr>${table.head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${table.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>` : '';
+function htmlPage(title: string, links: { href: string; rel: string; title?: string; type?: string }[], table: { head: string[]; rows: unknown[][] } | null, note = ''): string {
+  const linkList = links.filter((l) => l.rel !== 'self' && !(l.rel === 'alternate' && l.type === 'text/html')).map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.title ?? l.rel)}</a> <small>(${escapeHtml(l.rel)})</small></li>`).join('');
+  const tableHtml = table ? `<div class="wrap"><table><thead><tr>${table.head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${table.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table></div>` : '';
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)} – Sillage OGC API</title>
-<style>body{font-family:Marianne,Arial,sans-serif;margin:1.5rem;max-width:80rem}table{border-collapse:collapse;font-size:.875rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}th{background:#eee}a{color:#000091}</style></head>
+<style>body{font-family:Marianne,Arial,sans-serif;margin:1.5rem;max-width:80rem}table{border-collapse:collapse;font-size:.875rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}th{background:#eee}a{color:#000091}.wrap{overflow-x:auto}</style></head>
 <body><p><a href="/ogc?f=html">Sillage – OGC API Features</a></p><h1>${escapeHtml(title)}</h1>${note ? `<p>${escapeHtml(note)}</p>` : ''}<ul>${linkList}</ul>${tableHtml}</body></html>`;
 }
 

@@ -63,6 +63,12 @@ describe('personal access tokens', () => {
     await page.waitForSelector('[data-testid="token-list"] li:has-text("révoqué le")');
     const refused = await fetch(`${url}/ogc/collections/deal-points/items?limit=5`, { headers: { authorization: basic } });
     expect(refused.status).toBe(401);
+    // The OGC API's plain HTML view, in the same browser session (the cookie opens it).
+    await page.goto(`${url}/ogc/collections/deal-points/items?f=html&limit=8`);
+    await page.waitForSelector('table');
+    expect(await page.textContent('h1')).toMatch(/Points de deal : 8 sur \d+/);
+    expect(await page.locator('tbody tr').count()).toBe(8);
+    await page.screenshot({ path: `${screenshotDirectory}/ogc-html.png`, fullPage: true });
     await page.context().close();
   }, 60_000);
 
