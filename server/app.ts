@@ -23,6 +23,8 @@ import { statisticsRoutes } from './routes/statistics.js';
 import { registerAccess } from './plugins/access.js';
 import rateLimit from '@fastify/rate-limit';
 import { authRoutes } from './routes/auth.js';
+import { accessTokenRoutes } from './routes/access-tokens.js';
+import { ogcRoutes } from './routes/ogc.js';
 import { accountApprovalRoutes, adminRoutes } from './routes/admin.js';
 import { moderationRoutes, publicReportRoutes } from './routes/public-reports.js';
 import { aggregateRoutes, timeSeriesRoutes } from './routes/aggregates.js';
@@ -37,6 +39,7 @@ import { duplicateRoutes } from './routes/duplicates.js';
 import { reliabilityRoutes } from './routes/reliability.js';
 import { auditGroupRoutes } from './routes/audit-groups.js';
 import helmet from '@fastify/helmet';
+import compress from '@fastify/compress';
 import { registerStrictInput } from './plugins/strict-input.js';
 import { isCalendarDate, addDays, today, earliestEventDate, eventDateMarginDays, earliestQueryDate, latestQueryDate } from './domain/dates.js';
 
@@ -109,6 +112,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
     hsts: options.config.secureCookies ? { maxAge: 31536000 } : false,
   });
+  // gzip for JSON, GeoJSON, CSV and HTML answers over 1 KiB when the client accepts it (tiles and PDFs are left as they are).
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['gzip'] });
   registerStrictInput(app, ['text/csv', 'text/plain', 'application/geo+json'], options.config.importBodyLimitBytes);
   await registerAccess(app);
   await app.register(rateLimit, {
@@ -124,10 +129,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         description: 'Unified map of drug deal points and their displacement. Places, never persons.',
         version: '0.1.0',
       },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'sillage_session', description: 'Session cookie set by POST /api/auth/sign-in (writes also need x-csrf-token)' },
+          accessToken: { type: 'http', scheme: 'bearer', description: 'Personal access token (read-only), created at /compte/jetons' },
+          accessTokenBasic: { type: 'http', scheme: 'basic', description: 'HTTP Basic with your username and a personal access token as password (QGIS)' },
+        },
+      },
       tags: [
         { name: 'deal points' }, { name: 'observations' }, { name: 'operations' }, { name: 'networks' },
         { name: 'geography' }, { name: 'statistics' }, { name: 'tiles' }, { name: 'imports' }, { name: 'auth' },
         { name: 'aggregates' }, { name: 'public reports' }, { name: 'moderation' }, { name: 'admin' }, { name: 'system' }, { name: 'snapshots' }, { name: 'sectors' },
+        { name: 'ogc', description: 'OGC API - Features (GIS clients)' },
       ],
     },
   });
@@ -136,6 +149,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
+  await app.register(accessTokenRoutes);
   await app.register(adminRoutes);
   await app.register(accountApprovalRoutes);
   await app.register(publicReportRoutes);
@@ -160,6 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sectorRoutes);
   await app.register(rankingRoutes);
   await app.register(actionPlanRoutes);
+  await app.register(ogcRoutes);
   if (options.serveWeb !== false) await app.register(webRoutes);
   return app;
 }

@@ -24,6 +24,7 @@ import { DuplicatesPage } from './pages/duplicates-page';
 import { ReliabilityPage } from './pages/reliability-page';
 import { AdminAccountsPage } from './pages/admin-accounts-page';
 import { ReceiptStatusPage } from './pages/receipt-page';
+import { TokensPage } from './pages/tokens-page';
 
 const mapRoles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
 const deskRoles = ['national_analyst', 'departmental_analyst', 'prefect'];
@@ -44,6 +45,7 @@ function App() {
   let page;
   if (path.startsWith('/signaler/suivi')) page = <ReceiptStatusPage />;
   else if (path.startsWith('/signaler')) page = <ReportPage />;
+  else if (path.startsWith('/compte/jetons')) page = me?.user ? <TokensPage username={me.user.username} /> : me ? <p role="alert">Connectez-vous pour gérer vos jetons : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/statistiques')) page = <StatisticsPage />;
   else if (path.startsWith('/activer')) page = <ActivationPage />;
   else if (path.startsWith('/comptes')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <AccountsPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS).</p> : <p role="status">Chargement…</p>;

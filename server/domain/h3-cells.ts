@@ -1,4 +1,5 @@
 import { cellToBoundary, latLngToCell } from 'h3-js';
+import { cleanRing } from './rfc7946.js';
 
 /** H3 resolutions stored on each deal point at write time: res 7 ~ 5 km², 8 ~ 0.74 km², 9 ~ 0.1 km². */
 export const storedH3Resolutions = [7, 8, 9] as const;
@@ -14,10 +15,10 @@ export function h3CellsAt(longitude: number, latitude: number): H3Cells {
   };
 }
 
-/** A cell's outline as a GeoJSON polygon ([lng, lat] order, ring closed as GeoJSON requires). */
+/**
+ * A cell's outline as an RFC 7946 polygon: [lng, lat], 6 decimals, counter-clockwise (h3-js gives
+ * the boundary clockwise in GeoJSON order), closed once with no repeated vertex.
+ */
 export function cellPolygon(cell: string): GeoJSON.Polygon {
-  // h3-js already closes the ring in GeoJSON order.
-  const ring = cellToBoundary(cell, true);
-  const closed = ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1];
-  return { type: 'Polygon', coordinates: [closed ? ring : [...ring, ring[0]]] };
+  return { type: 'Polygon', coordinates: [cleanRing(cellToBoundary(cell, true), true)!] };
 }

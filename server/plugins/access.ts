@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import { isAllowed, type Access, type Principal } from '../domain/access.js';
 import { sessionFor } from '../services/auth.js';
+import { credentialsFrom, principalForToken } from '../services/access-tokens.js';
 import { recordAudit, type AuditAction } from '../services/audit.js';
 import { DomainError } from '../errors.js';
 import { DatabaseUnavailableError } from './error-handler.js';
@@ -31,6 +32,8 @@ declare module 'fastify' {
     auditCount?: number;
     /** What the request touched beyond its URL (an account, a probed deal point), for the audit trail. */
     auditDetail?: string;
+    /** The personal access token the request came with (Authorization header), if any. */
+    accessTokenId?: number;
   }
 }
 
@@ -44,6 +47,7 @@ function describeRequest(request: FastifyRequest): { area: string | null; timeWi
   const area = ['bbox', 'department', 'commune', 'insee'].filter((k) => query[k] !== undefined).map((k) => `${k}=${query[k]}`);
   for (const [k, v] of Object.entries(params)) area.push(`${k}=${v}`);
   if (request.auditDetail) area.push(request.auditDetail);
+  if (request.accessTokenId !== undefined) area.push(`via_token=${request.accessTokenId}`);
   const time = ['at', 'from', 'to', 'year'].filter((k) => query[k] !== undefined).map((k) => `${k}=${query[k]}`);
   return { area: area.length ? area.join('&') : null, timeWindow: time.length ? time.join('&') : null };
 }
@@ -70,11 +74,15 @@ export async function registerAccess(app: FastifyInstance): Promise<void> {
     const url = route.url ?? route.path;
     // Routes added by plugins: the documentation pages and the web client's static files are public.
     // Data only ever lives under /api and /tiles, whose routes must all declare their rule.
-    const isData = url.startsWith('/api/') || url.startsWith('/tiles/');
+    const isData = url.startsWith('/api/') || url.startsWith('/tiles/') || url === '/ogc' || url.startsWith('/ogc/');
     if (!route.config?.access && (url.startsWith('/api/docs') || !isData)) {
       route.config = { ...route.config, access: 'public' };
     }
     if (!route.config?.access) throw new Error(`route ${route.method} ${url} declares no access rule (config.access)`);
+    // The OpenAPI document says how to authenticate each operation that is not public.
+    if (route.config.access !== 'public' && route.schema && !(route.schema as { hide?: boolean }).hide) {
+      route.schema = { ...route.schema, security: [{ session: [] }, { accessToken: [] }, { accessTokenBasic: [] }] } as typeof route.schema;
+    }
     for (const method of [route.method].flat()) {
       routeAccess.set(`${method} ${url}`, route.config.access);
       routeSchemas.set(`${method} ${url}`, route.schema ?? {});
@@ -83,7 +91,21 @@ export async function registerAccess(app: FastifyInstance): Promise<void> {
 
   app.addHook('onRequest', async (request, reply) => {
     const token = request.cookies[sessionCookie];
-    if (token) {
+    // GIS clients: a personal access token as `Authorization: Bearer` or as the password of HTTP
+    // Basic (what QGIS sends). Read-only; it stands for its owner with the same role rules.
+    const credentials = credentialsFrom(request.headers.authorization);
+    if (credentials) {
+      const opened = credentials === 'malformed' ? null : await principalForToken(app.db.pool, credentials.token, credentials.username);
+      if (!opened) {
+        reply.header('www-authenticate', 'Basic realm="Sillage", charset="UTF-8"');
+        throw new DomainError(401, 'bad_token', 'unknown, expired or revoked access token (send it as "Authorization: Bearer <token>", or as the password of HTTP Basic with your username)', [{ field: 'authorization', reason: 'invalid token' }]);
+      }
+      request.principal = opened.principal;
+      request.accessTokenId = opened.tokenId;
+      if (!['GET', 'HEAD'].includes(request.method)) {
+        throw new DomainError(403, 'read_only_token', 'an access token only reads (GET): sign in to write', [{ field: 'authorization', reason: 'read-only token' }]);
+      }
+    } else if (token) {
       const session = await sessionFor(app.db.pool, token);
       if (session) {
         request.principal = session.principal;
@@ -94,6 +116,8 @@ export async function registerAccess(app: FastifyInstance): Promise<void> {
     }
     const access = request.routeOptions.config.access ?? 'public';
     if (!isAllowed(access, request.principal)) {
+      // OGC API clients may wait for a challenge before sending HTTP Basic (username + access token).
+      if (!request.principal && (request.routeOptions.url ?? '').startsWith('/ogc')) reply.header('www-authenticate', 'Basic realm="Sillage", charset="UTF-8"');
       if (!request.principal) throw new DomainError(401, 'unauthenticated', 'sign in first: this route needs an account', [{ field: 'session', reason: 'missing or expired' }]);
       throw new DomainError(403, 'forbidden', `the role ${request.principal.role} may not call ${request.method} ${request.routeOptions.url}`, [{ field: 'role', reason: `not allowed for ${request.principal.role}` }]);
     }

@@ -4,7 +4,7 @@ import { networkReadable } from '../services/networks.js';
 import { scopedOperationIds } from '../queries/deal-points.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { IdParams, VersionQuery, errorResponses } from '../schemas/common.js';
+import { IdParams, VersionQuery, errorResponses, pagingLinks } from '../schemas/common.js';
 import { DealPointCreate, DealPointUpdate, DealPointQuery, StatusChange, DealPointFeature, DealPointCollection } from '../schemas/deal-points.js';
 import * as dealPoints from '../services/deal-points.js';
 import { analysts, preciseReaders } from '../domain/access.js';
@@ -47,7 +47,8 @@ export async function dealPointRoutes(instance: FastifyInstance) {
     schema: { tags, summary: 'Deal points as a GeoJSON FeatureCollection, filtered, keyset-paginated', querystring: DealPointQuery, response: { 200: DealPointCollection, ...errorResponses } },
   }, async (request, reply) => {
     reply.type('application/geo+json');
-    return dealPoints.listDealPoints(pool(), request.query, departmentFilter(request, request.query.department));
+    const page = await dealPoints.listDealPoints(pool(), request.query, departmentFilter(request, request.query.department));
+    return { ...page, links: pagingLinks(request.url, request.headers.host, request.protocol, page.next) };
   });
 
   app.get('/api/deal-points/:id', {

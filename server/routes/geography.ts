@@ -7,6 +7,7 @@ const Items = T.Object({ items: T.Array(AnyRecord) });
 import { NotFoundError } from '../errors.js';
 import { normalizeSearchText } from '../domain/text-search.js';
 import * as sql from '../queries/geography.js';
+import { rfc7946Geometry } from '../domain/rfc7946.js';
 
 export async function geographyRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -46,7 +47,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
     if (rows.length === 0) throw new NotFoundError('commune', request.params.insee);
     const { geometry, insee, ...properties } = rows[0];
     reply.type('application/geo+json');
-    return { type: 'Feature' as const, id: insee, geometry, properties: { insee, ...properties } };
+    return { type: 'Feature' as const, id: insee, geometry: rfc7946Geometry(geometry), properties: { insee, ...properties } };
   });
 
   // Outlines for the base map (about 500 m precision), built once per process.
@@ -57,7 +58,11 @@ export async function geographyRoutes(instance: FastifyInstance) {
   }, async (_request, reply) => {
     outlines ??= pool().query(
       sql.departmentOutlines,
-    ).then((r) => r.rows[0].collection);
+    ).then((r) => {
+      const collection = r.rows[0].collection as { features: { geometry: GeoJSON.Geometry | null }[] };
+      for (const feature of collection.features) if (feature.geometry) feature.geometry = rfc7946Geometry(feature.geometry);
+      return collection as unknown as Record<string, unknown>;
+    });
     reply.type('application/geo+json').header('cache-control', 'public, max-age=86400');
     return outlines;
   });
@@ -95,7 +100,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
     if (rows.length === 0) throw new NotFoundError('department', request.params.code);
     const { geometry, ...properties } = rows[0];
     reply.type('application/geo+json');
-    return { type: 'Feature' as const, id: properties.code, geometry, properties };
+    return { type: 'Feature' as const, id: properties.code, geometry: rfc7946Geometry(geometry), properties };
   });
 
   app.get('/api/size-classes', { config: { access: 'public' }, schema: { tags, summary: 'Commune size classes and their thresholds' } }, async () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AreaFeature, AreaFeatureCollection, IdParams, VersionQuery, errorResponses } from '../schemas/common.js';
+import { AreaFeature, AreaFeatureCollection, IdParams, VersionQuery, errorResponses, pagingLinks } from '../schemas/common.js';
 import { OperationCreate, OperationQuery, OperationUpdate } from '../schemas/records.js';
 import * as operations from '../services/operations.js';
 import { aggregateReaders, analysts, preciseScope } from '../domain/access.js';
@@ -34,7 +34,8 @@ export async function operationRoutes(instance: FastifyInstance) {
       const { departments, endedOnly } = operationScope(request);
       if (request.query.department && departments) assertInScope(request, request.query.department);
       reply.type('application/geo+json');
-      return operations.listOperations(pool(), request.query, departments, endedOnly);
+      const page = await operations.listOperations(pool(), request.query, departments, endedOnly);
+      return { ...page, links: pagingLinks(request.url, request.headers.host, request.protocol, page.next) };
     });
   app.get('/api/operations/:id', { config: read, schema: { tags, params: IdParams, response: { 200: AreaFeature, ...errorResponses } } },
     async (request, reply) => { const feature = await readable(request, request.params.id); reply.type('application/geo+json'); return feature; });

@@ -14,7 +14,7 @@ export async function webRoutes(app: FastifyInstance) {
   }
   await app.register(fastifyStatic, { root: webDirectory, prefix: '/', wildcard: false });
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
-    if (request.url.startsWith('/api/') || request.url.startsWith('/tiles/')) {
+    if (request.url.startsWith('/api/') || request.url.startsWith('/tiles/') || request.url.startsWith('/ogc/')) {
       return reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [{ field: 'url', reason: 'unknown route' }] });
     }
     return reply.sendFile('index.html');

@@ -35,7 +35,10 @@ export const ErrorResponse = Type.Object({
   message: Type.String(),
   details: Type.Array(Type.Object({ field: Type.String(), reason: Type.String(), line: Type.Optional(Type.Integer()) })),
 });
-export const errorResponses = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse };
+export const errorResponses = {
+  400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse,
+  429: ErrorResponse, 503: ErrorResponse,
+};
 
 export const PointGeometry = Type.Object({
   type: Type.Literal('Point'),
@@ -57,11 +60,26 @@ export const AreaGeometry = Type.Unsafe<GeoJSON.Polygon | GeoJSON.MultiPolygon>(
 export function FeatureOf(geometry: TSchema, properties: TSchema) {
   return Type.Object({ type: Type.Literal('Feature'), id: Type.Integer(), geometry, properties });
 }
+export const PageLink = Type.Object({ href: Type.String(), rel: Type.String(), type: Type.String() }, { additionalProperties: false });
+
+/** Paging links of a keyset-paginated list: self, and next with `after` set to the cursor. */
+export function pagingLinks(url: string, host: string | undefined, protocol: string, next: number | null, type = 'application/geo+json') {
+  const self = new URL(url, `${protocol}://${host ?? 'localhost'}`);
+  const links = [{ href: self.href, rel: 'self', type }];
+  if (next !== null) {
+    const following = new URL(self.href);
+    following.searchParams.set('after', String(next));
+    links.push({ href: following.href, rel: 'next', type });
+  }
+  return links;
+}
+
 export function FeatureCollectionOf(feature: TSchema) {
   return Type.Object({
     type: Type.Literal('FeatureCollection'),
     features: Type.Array(feature),
     next: Type.Union([Type.Integer(), Type.Null()], { description: 'Cursor for the next page (pass as `after`), null on the last page' }),
+    links: Type.Optional(Type.Array(PageLink, { description: 'self and, unless on the last page, next (what GIS clients follow to page)' })),
   });
 }
 

@@ -95,6 +95,7 @@ export async function resetActivation(db: pg.Pool, id: number): Promise<{ id: nu
   if (rows.length === 0) throw new NotFoundError('user', id);
   await db.query('DELETE FROM sessions WHERE user_id = $1', [id]);
   await db.query('DELETE FROM sign_in_devices WHERE user_id = $1', [id]);
+  await db.query('UPDATE access_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [id]);
   return { id, activation_code: code, activation_expires_at: rows[0].expires.toISOString() };
 }
 

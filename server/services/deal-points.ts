@@ -18,12 +18,15 @@ export interface DealPointRow {
   status: string | null; status_history: { status: string; effective_on: string; operation_id: number | null }[];
 }
 
+const round7 = (value: number) => Math.round(value * 1e7) / 1e7 + 0;
+
 export function dealPointFeature(row: DealPointRow) {
   const { id, longitude, latitude, ...properties } = row;
   return {
     type: 'Feature' as const,
     id,
-    geometry: { type: 'Point' as const, coordinates: [longitude, latitude] },
+    // 7 decimals (about 1 cm): the stored position, without the float noise of ST_X/ST_Y.
+    geometry: { type: 'Point' as const, coordinates: [round7(longitude), round7(latitude)] },
     properties: { ...properties, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() },
   };
 }

@@ -4,6 +4,7 @@ import { areaProblems } from '../domain/geojson-checks.js';
 import { outcomeColumns, type OperationCreateInput, type OperationQueryInput, type OperationUpdateInput } from '../schemas/records.js';
 import { updateVersionedRow, deleteVersionedRow, type Assignment } from './versioned-rows.js';
 import { parseBbox } from './filters.js';
+import { rfc7946Geometry } from '../domain/rfc7946.js';
 
 const operationColumns = `id, name, kind, started_on, ended_on, department_code, ${outcomeColumns.join(', ')},
   source_code AS source, external_id, dataset, version, created_at, updated_at,
@@ -11,7 +12,7 @@ const operationColumns = `id, name, kind, started_on, ended_on, department_code,
 
 function operationFeature(row: Record<string, unknown> & { id: number; target: unknown }) {
   const { id, target, ...properties } = row;
-  return { type: 'Feature' as const, id, geometry: target, properties };
+  return { type: 'Feature' as const, id, geometry: target ? rfc7946Geometry(target as GeoJSON.Geometry) : target, properties };
 }
 
 export async function getOperation(db: pg.Pool | pg.PoolClient, id: number) {

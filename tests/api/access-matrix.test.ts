@@ -70,6 +70,8 @@ const expected: Record<string, Who[]> = {
   'GET /api/services': everyone,
   'GET /tiles/deal-points/:z/:x/:y.mvt': precise,
   'GET /tiles/communes/:z/:x/:y.mvt': everyone,
+  'GET /tiles/deal-points.json': precise,
+  'GET /tiles/communes.json': everyone,
   'GET /api/analyses/operations/:id': precise,
   'GET /api/analyses/operations/:id/effect': precise,
   'GET /api/analyses/operations/:id/wake': precise,
@@ -131,6 +133,17 @@ const expected: Record<string, Who[]> = {
   'GET /api/moderation/reports/:id/surroundings': analysts,
   'POST /api/moderation/candidates/:id/confirm': analysts,
   'GET /api/admin/audit/grouped': ['admin'],
+  // Personal access tokens (GIS clients): every account manages its own.
+  'POST /api/auth/tokens': signedIn,
+  'GET /api/auth/tokens': signedIn,
+  'DELETE /api/auth/tokens/:id': signedIn,
+  // OGC API - Features: the same rules as the REST reads; aggregated roles never see points.
+  'GET /ogc': everyone,
+  'GET /ogc/api': everyone,
+  'GET /ogc/conformance': everyone,
+  'GET /ogc/collections': everyone,
+  ...Object.fromEntries(([['deal-points', precise], ['operations', aggregated], ['h3-cells', aggregated], ['communes', everyone], ['departments', everyone]] as [string, Who[]][])
+    .flatMap(([id, who]) => ['', '/queryables', '/items', '/items/:fid'].map((tail) => [`GET /ogc/collections/${id}${tail}`, who]))),
 };
 
 describe.each(targets())('access matrix on the %s database', (target) => {
@@ -154,7 +167,7 @@ describe.each(targets())('access matrix on the %s database', (target) => {
 
   it('has a rule for every route, and the table covers every route', () => {
     const routes = [...context.app.routeAccess.keys()]
-      .filter((key) => /^[A-Z]+ \/(api|tiles)\//.test(key) && !key.includes('/api/docs') && !key.startsWith('HEAD '));
+      .filter((key) => /^[A-Z]+ \/(api\/|tiles\/|ogc(\/|$))/.test(key) && !key.includes('/api/docs') && !key.startsWith('HEAD '));
     expect(routes.filter((key) => !(key in expected))).toEqual([]);
     expect(Object.keys(expected).filter((key) => !routes.includes(key))).toEqual([]);
   });
@@ -168,6 +181,10 @@ describe.each(targets())('access matrix on the %s database', (target) => {
       .replace('/api/analyses/operations/:id', () => `/api/analyses/operations/${ids.operation}`)
       .replace('/api/analyses/jobs/:id', '/api/analyses/jobs/00000000-0000-4000-8000-000000000000')
       .replace('/api/networks/:id', () => `/api/networks/${ids.network}`)
+      .replace('/ogc/collections/deal-points/items/:fid', () => `/ogc/collections/deal-points/items/${ids.point}`)
+      .replace('/ogc/collections/operations/items/:fid', () => `/ogc/collections/operations/items/${ids.operation}`)
+      .replace('/ogc/collections/h3-cells/items/:fid', '/ogc/collections/h3-cells/items/873968b26ffffff').replace('/ogc/collections/communes/items/:fid', '/ogc/collections/communes/items/84089')
+      .replace('/ogc/collections/departments/items/:fid', '/ogc/collections/departments/items/84')
       .replace(':format', 'pdf').replace(':other', '999998').replace(':insee', '84089').replace(':code', '84').replace(':z/:x/:y.mvt', '9/263/186.mvt').replace(':id', '999999');
     const query = key === 'GET /api/aggregates/deal-points' ? '?group=department'
       : key === 'GET /api/aggregates/deal-points/cube' ? '?resolution=7&from=2024-01&to=2024-02'
@@ -180,6 +197,26 @@ describe.each(targets())('access matrix on the %s database', (target) => {
     // Bodies are deliberately incomplete: access is decided before validation.
     return { method: method as 'GET', url: url + query, body: method === 'GET' || method === 'DELETE' ? undefined : {} };
   };
+
+  // A personal access token opens exactly what its owner's session opens (reads only).
+  const tokens = new Map<Who, string>();
+  for (const key of Object.keys(expected).filter((k) => k.startsWith('GET '))) {
+    it(`${key} with each role's access token: as with its session`, async () => {
+      for (const who of signedIn) {
+        if (!tokens.has(who)) tokens.set(who, (await send(context.app, 'POST', '/api/auth/tokens', { name: 'matrice' }, undefined, sessions.get(who)!)).body.token);
+        const { url } = sample(key);
+        const response = await context.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens.get(who)}` } });
+        const code = response.statusCode < 300 || !response.body.startsWith('{') ? null : JSON.parse(response.body).error;
+        if (expected[key].includes(who)) {
+          expect(['unauthenticated', 'forbidden', 'bad_token'], `${who}: ${response.statusCode} ${response.body.slice(0, 200)}`).not.toContain(code);
+          expect(response.statusCode, who).toBeLessThan(500);
+        } else {
+          expect(response.statusCode, who).toBe(403);
+          expect(code, who).toBe('forbidden');
+        }
+      }
+    });
+  }
 
   for (const key of Object.keys(expected)) {
     for (const who of everyone) {

@@ -104,7 +104,31 @@ describe.each(targets())('deal-point vector tiles on the %s database', (target) 
     expect(labels).toContain('Cavaillon');
     const national = new VectorTile(new PbfReader((await context.app.inject({ url: '/tiles/communes/5/16/11.mvt' })).rawPayload)).layers;
     expect(national.communes.length).toBeLessThan(layers.communes.length * 4);
-    expect((await context.app.inject({ url: '/tiles/communes/4/8/5.mvt' })).statusCode).toBe(400);
+    // Below the zoom range: an empty tile, not an error (tile clients ask for every zoom).
+    const low = await context.app.inject({ url: '/tiles/communes/4/8/5.mvt' });
+    expect(low.statusCode).toBe(200);
+    expect(low.rawPayload.length).toBe(0);
+    // ETag: the same bytes are not sent twice.
+    const etag = response.headers.etag as string;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect(response.headers['cache-control']).toBe('public, max-age=86400');
+    const again = await context.app.inject({ url: `/tiles/communes/${tile.z}/${tile.x}/${tile.y}.mvt`, headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+    expect(again.rawPayload.length).toBe(0);
+  });
+
+  it('describes both tilesets in TileJSON 3.0 with their layers and fields', async () => {
+    const communes = await context.app.inject({ url: '/tiles/communes.json' });
+    expect(communes.statusCode).toBe(200);
+    const doc = communes.json();
+    expect(doc.tilejson).toBe('3.0.0');
+    expect(doc.tiles[0]).toMatch(/\/tiles\/communes\/\{z\}\/\{x\}\/\{y\}\.mvt$/);
+    expect(doc.vector_layers.map((l: { id: string }) => l.id)).toEqual(['communes', 'commune_labels']);
+    expect(Object.keys(doc.vector_layers[0].fields)).toEqual(['insee', 'name', 'size_class', 'population']);
+    const points = await send(context.app, 'GET', '/tiles/deal-points.json');
+    expect(points.body.vector_layers[0].id).toBe('deal_points');
+    expect(Object.keys(points.body.vector_layers[0].fields)).toEqual(expect.arrayContaining(['id', 'status', 'source', 'dataset']));
+    expect((await send(context.app, 'GET', '/tiles/deal-points.json', undefined, undefined, null)).status).toBe(401);
   });
 
   it('answers an empty tile where there is nothing', async () => {

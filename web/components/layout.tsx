@@ -59,6 +59,11 @@ export function Layout({ me, health, children, wide = false }: { me: Me | null; 
             Sillage enregistre des lieux et leur activité, jamais des personnes. Les données précises ne sont accessibles qu’aux rôles qui en ont besoin et chaque accès est journalisé.
             Contours : IGN Admin Express ; statistiques : SSMSI — Licence Ouverte Etalab 2.0.
           </p>
+          <ul className="fr-footer__content-list">
+            {user && <li className="fr-footer__content-item"><a className="fr-footer__content-link" href="/compte/jetons">Jetons d’accès pour QGIS et GDAL</a></li>}
+            <li className="fr-footer__content-item"><a className="fr-footer__content-link" href="/ogc?f=html">OGC API - Features</a></li>
+            <li className="fr-footer__content-item"><a className="fr-footer__content-link" href="/api/docs">Documentation de l’API</a></li>
+          </ul>
         </div></div></div>
       </footer>
     </>
