@@ -3,6 +3,7 @@
  * bad options answered with the usage and exit code 2, never a stack trace.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { prepareDatabase } from '../server/server.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -17,5 +18,15 @@ export function commandLine<T extends Options>(usage: string, options: T, allowP
   } catch (error) {
     console.error(`${(error as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, '')}\n\n${usage}`);
     process.exit(2);
+  }
+}
+
+/** Opens and prepares the database, or says why not and exits 1 (no stack trace). */
+export async function prepareOrExit(...args: Parameters<typeof prepareDatabase>): ReturnType<typeof prepareDatabase> {
+  try {
+    return await prepareDatabase(...args);
+  } catch (error) {
+    console.error(`\ncannot open the database: ${(error as Error).message}`);
+    process.exit(1);
   }
 }

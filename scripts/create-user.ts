@@ -3,9 +3,8 @@
  * Creates an account; the password is read from the SILLAGE_NEW_PASSWORD variable or from
  * standard input (never from the command line, which other users of the machine can see).
  */
-import { commandLine } from './command-line.js';
+import { commandLine, prepareOrExit } from './command-line.js';
 import { loadConfig } from '../server/config.js';
-import { prepareDatabase } from '../server/server.js';
 import { createUser } from '../server/services/auth.js';
 import { roles, type Role } from '../server/domain/access.js';
 import { DomainError } from '../server/errors.js';
@@ -29,7 +28,7 @@ async function readPassword(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').split('\n')[0];
 }
 const password = await readPassword();
-const database = await prepareDatabase({ ...loadConfig(), loadDemo: false });
+const database = await prepareOrExit({ ...loadConfig(), loadDemo: false });
 try {
   const departments = values.departments ? values.departments.split(',').map((d) => d.trim()).filter(Boolean) : [];
   const { id } = await createUser(database.pool, { username: values.username, password, role: values.role as Role, departments });

@@ -4,9 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { decodeUtf8 } from '../server/plugins/strict-input.js';
-import { commandLine } from './command-line.js';
+import { commandLine, prepareOrExit } from './command-line.js';
 import { loadConfig } from '../server/config.js';
-import { prepareDatabase } from '../server/server.js';
 import { importFile, ImportRejectedError } from '../server/services/imports.js';
 import { importKinds, type ImportKind } from '../server/domain/import-rows.js';
 import { progressReporter } from './progress.js';
@@ -34,7 +33,7 @@ try {
   console.error(`cannot read ${positionals[0]}: ${(error as Error).message}`);
   process.exit(1);
 }
-const database = await prepareDatabase(loadConfig(), { onProgress: progress.step, onReferenceProgress: progress.count });
+const database = await prepareOrExit(loadConfig(), { onProgress: progress.step, onReferenceProgress: progress.count });
 try {
   progress.step(`importing ${positionals[0]}`);
   const report = await importFile(database.pool, text, { kind: values.kind as ImportKind | undefined, onProgress: progress.count });

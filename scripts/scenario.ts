@@ -4,10 +4,9 @@
  * ground truth into the output folder (default data/scenario/<variant>-<seed>), and loads it into
  * the database (not the ground truth). --null: the same machinery without planted displacement.
  */
-import { commandLine } from './command-line.js';
+import { commandLine, prepareOrExit } from './command-line.js';
 import { join } from 'node:path';
 import { loadConfig } from '../server/config.js';
-import { prepareDatabase } from '../server/server.js';
 import { buildScenarioFiles, defaultScenarioSeed, loadScenario, removeSyntheticData, writeScenarioFiles } from '../server/services/scenario.js';
 import { ImportRejectedError } from '../server/services/imports.js';
 import { progressReporter } from './progress.js';
@@ -38,7 +37,7 @@ const lines = (name: keyof typeof files) => files[name].split('\n').length - 2;
 console.log(`  ${lines('deal-points.csv')} deal points, ${lines('observations.csv')} observations, ${lines('networks.csv')} networks, ${JSON.parse(files['operations.geojson']).features.length} operations in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${directory} (ground truth: ground-truth.json)`);
 if (values['no-load']) process.exit(0);
 
-const database = await prepareDatabase(loadConfig(), { onProgress: progress.step, onReferenceProgress: progress.count });
+const database = await prepareOrExit(loadConfig(), { onProgress: progress.step, onReferenceProgress: progress.count });
 try {
   if (values.replace) { progress.step('removing earlier synthetic data'); await removeSyntheticData(database.pool); }
   started = performance.now();

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
+import { lockDataFolder } from './data-folder-lock.js';
 
 export type DatabaseMode = 'embedded' | 'external';
 
@@ -78,12 +79,23 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Da
     import('@electric-sql/pglite-postgis'),
     import('./embedded-wire.js'),
   ]);
-  if (options.dataDirectory) mkdirSync(options.dataDirectory, { recursive: true });
+  let unlock = () => {};
+  if (options.dataDirectory) {
+    mkdirSync(options.dataDirectory, { recursive: true });
+    unlock = lockDataFolder(options.dataDirectory);
+  }
   progress('starting the embedded PostgreSQL');
-  const pglite = await PGlite.create({ dataDir: options.dataDirectory ?? undefined, extensions: { postgis } });
-  progress('loading PostGIS');
-  await pglite.exec('CREATE EXTENSION IF NOT EXISTS postgis');
-  const wire = await serveOverWire(pglite);
+  let pglite: InstanceType<typeof PGlite>;
+  let wire: Awaited<ReturnType<typeof serveOverWire>>;
+  try {
+    pglite = await PGlite.create({ dataDir: options.dataDirectory ?? undefined, extensions: { postgis } });
+    progress('loading PostGIS');
+    await pglite.exec('CREATE EXTENSION IF NOT EXISTS postgis');
+    wire = await serveOverWire(pglite);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   // PGlite is a single session: one pooled connection, requests queue behind it.
   const pool = resilientPool({ host: '127.0.0.1', port: wire.port, user: 'postgres', database: 'postgres', max: 1 });
   await pool.query('SELECT 1');
@@ -94,6 +106,7 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Da
       if (!pool.ended) await pool.end();
       await wire.close();
       await pglite.close();
+      unlock();
     },
   };
 }
