@@ -1,10 +1,53 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Health, Me } from '../api/client';
+
+type Role = 'national_analyst' | 'departmental_analyst' | 'prefect' | 'deputy' | 'admin';
 import { roleLabels } from '../api/client';
+
+interface NavigationLink { href: string; label: string; roles: readonly Role[] | 'everyone' }
+const readers: Role[] = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
+const desk: Role[] = ['national_analyst', 'departmental_analyst', 'prefect'];
+const analysts: Role[] = ['national_analyst', 'departmental_analyst'];
+
+/** The main navigation, in the order of the work: the map, the records, the analyses, the desk. */
+const navigation: NavigationLink[] = [
+  { href: '/', label: 'Carte', roles: readers },
+  { href: '/instantanes', label: 'Instantanés', roles: readers },
+  { href: '/etat-de-la-menace', label: 'État de la menace', roles: readers },
+  { href: '/secteurs', label: 'Secteurs', roles: desk },
+  { href: '/plan-d-action', label: 'Plan d’action', roles: desk },
+  { href: '/moderation', label: 'Signalements', roles: analysts },
+  { href: '/doublons', label: 'Doublons', roles: analysts },
+  { href: '/comptes', label: 'Comptes', roles: analysts },
+  { href: '/admin/journal', label: 'Journal des accès', roles: ['admin'] },
+  { href: '/admin/comptes', label: 'Comptes', roles: ['admin'] },
+  { href: '/statistiques', label: 'Statistiques', roles: 'everyone' },
+  { href: '/signaler', label: 'Signaler un point de deal', roles: 'everyone' },
+];
+
+export function navigationFor(role: string | null): NavigationLink[] {
+  return navigation.filter((link) => link.roles === 'everyone' || (role !== null && (link.roles as readonly string[]).includes(role)));
+}
 
 /** DSFR header and footer, with a notice whenever synthetic data is loaded. */
 export function Layout({ me, health, children, wide = false }: { me: Me | null; health: Health | null; children: ReactNode; wide?: boolean }) {
   const user = me?.user;
+  const [open, setOpen] = useState(false);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  // The phone menu: focus on its close button when it opens, Escape closes it.
+  useEffect(() => {
+    if (!open) return undefined;
+    closeButton.current?.focus();
+    const onKey = (event: KeyboardEvent) => { if (event.key === 'Escape') setOpen(false); };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
+  const links = navigationFor(user?.role ?? null);
+  const path = typeof location === 'undefined' ? '/' : location.pathname;
+  const current = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
+  const account = user
+    ? <li><a className="fr-btn fr-icon-logout-box-r-line fr-btn--icon-left" href="/connexion?sortie=1" title={`${user.username} — ${roleLabels[user.role]}`}>Se déconnecter</a></li>
+    : <li><a className="fr-btn fr-icon-lock-line fr-btn--icon-left" href="/connexion">Se connecter</a></li>;
   return (
     <>
       <header role="banner" className="fr-header">
@@ -14,6 +57,9 @@ export function Layout({ me, health, children, wide = false }: { me: Me | null; 
               <div className="fr-header__brand fr-enlarge-link">
                 <div className="fr-header__brand-top">
                   <div className="fr-header__logo"><p className="fr-logo">République<br />Française</p></div>
+                  <div className="fr-header__navbar">
+                    <button type="button" className="fr-btn--menu fr-btn" aria-controls="menu-principal" aria-expanded={open} aria-haspopup="menu" title="Menu" onClick={() => setOpen(true)}>Menu</button>
+                    </div>
                 </div>
                 <div className="fr-header__service">
                   <a href="/" title="Accueil — Sillage"><p className="fr-header__service-title">Sillage</p></a>
@@ -22,26 +68,25 @@ export function Layout({ me, health, children, wide = false }: { me: Me | null; 
               </div>
               <div className="fr-header__tools">
                 <div className="fr-header__tools-links">
-                  <ul className="fr-btns-group">
-                    {user && user.role !== 'admin' && <li><a className="fr-btn fr-icon-map-pin-2-line fr-btn--icon-left" href="/">Carte</a></li>}
-                    {user && user.role !== 'admin' && <li><a className="fr-btn fr-icon-file-pdf-line fr-btn--icon-left" href="/instantanes">Instantanés</a></li>}
-                    {user && user.role !== 'admin' && <li><a className="fr-btn" href="/etat-de-la-menace">État de la menace</a></li>}
-                    <li><a className="fr-btn" href="/statistiques">Statistiques</a></li>
-                    {user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(user.role) && <li><a className="fr-btn" href="/secteurs">Secteurs</a></li>}
-                    {user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(user.role) && <li><a className="fr-btn" href="/plan-d-action">Plan d’action</a></li>}
-                    <li><a className="fr-btn" href="/signaler">Signaler un point de deal</a></li>
-                    {user?.role === 'admin' && <li><a className="fr-btn" href="/admin/journal">Journal des accès</a></li>}
-                    {user?.role === 'admin' && <li><a className="fr-btn" href="/admin/comptes">Comptes</a></li>}
-                    {(user?.role === 'national_analyst' || user?.role === 'departmental_analyst') && <li><a className="fr-btn" href="/moderation">Signalements</a></li>}
-                    {(user?.role === 'national_analyst' || user?.role === 'departmental_analyst') && <li><a className="fr-btn" href="/doublons">Doublons</a></li>}
-                    {(user?.role === 'national_analyst' || user?.role === 'departmental_analyst') && <li><a className="fr-btn" href="/comptes">Comptes</a></li>}
-                    {user
-                      ? <li><a className="fr-btn" href="/connexion?sortie=1" title={`${user.username} — ${roleLabels[user.role]}`}>Se déconnecter</a></li>
-                      : <li><a className="fr-btn" href="/connexion">Se connecter</a></li>}
-                  </ul>
+                  <ul className="fr-btns-group">{account}</ul>
                 </div>
               </div>
             </div>
+          </div>
+        </div>
+        <div className={`fr-header__menu fr-modal${open ? ' fr-modal--opened' : ''}`} id="menu-principal" aria-label="Menu principal">
+          <div className="fr-container">
+            <button ref={closeButton} type="button" className="fr-btn--close fr-btn" aria-controls="menu-principal" title="Fermer" onClick={() => setOpen(false)}>Fermer</button>
+            <div className="fr-header__menu-links"><ul className="fr-btns-group">{account}</ul></div>
+            <nav className="fr-nav" id="navigation-principale" role="navigation" aria-label="Menu principal">
+              <ul className="fr-nav__list">
+                {links.map((link) => (
+                  <li className="fr-nav__item" key={link.href}>
+                    <a className="fr-nav__link" href={link.href} aria-current={current(link.href) ? 'page' : undefined}>{link.label}</a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
           </div>
         </div>
       </header>
