@@ -403,3 +403,32 @@ export function parseImport(text: string, options: { kind?: ImportKind; format?:
   }
   return { kind, format, rowCount: rows.length, records, problems: allProblems };
 }
+
+export interface ImportPreview {
+  format: ImportFormat; kind: ImportKind | null; delimiter: ';' | ',' | null; decimal_comma: boolean;
+  coordinates: 'lat/lon' | 'x/y (Lambert-93)' | 'geometry' | null; columns: string[]; row_count: number;
+  rows: { line: number; values: Record<string, string> }[]; problems: FieldProblem[];
+}
+
+/**
+ * What a file holds before importing it: format, separator, decimal comma, coordinate columns,
+ * its first rows and every problem the rows show on their own (the database checks come at import).
+ */
+export function previewImport(text: string, options: { kind?: ImportKind; firstRows?: number } = {}): ImportPreview {
+  const format = detectFormat(text);
+  const { rows, problems, columns } = format === 'csv' ? readCsv(text) : readGeoJson(text);
+  const headerLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+  const has = (name: string) => columns.includes(name);
+  const firstGeometryType = (rows[0]?.geometry as { type?: string } | undefined)?.type;
+  const coordinates = format === 'geojson' && rows.some((r) => r.geometry) ? 'geometry'
+    : has('lat') || has('latitude') || has('lon') || has('longitude') ? 'lat/lon' : has('x') && has('y') ? 'x/y (Lambert-93)' : null;
+  const numeric = ['lat', 'latitude', 'lon', 'lng', 'longitude', 'x', 'y'];
+  const decimalComma = rows.slice(0, 50).some((r) => numeric.some((n) => /^-?\d+,\d+$/.test(r.values[n] ?? '')));
+  const parsed = problems.length ? null : parseImport(text, { kind: options.kind, format });
+  return {
+    format, kind: options.kind ?? inferKind(columns, format, firstGeometryType) ?? null,
+    delimiter: format === 'csv' ? (detectDelimiter(headerLine) as ';' | ',') : null, decimal_comma: decimalComma, coordinates, columns,
+    row_count: rows.length, rows: rows.slice(0, options.firstRows ?? 10).map((r) => ({ line: r.line, values: r.values })),
+    problems: parsed ? parsed.problems : problems,
+  };
+}

@@ -78,6 +78,8 @@ const expected: Record<string, Who[]> = {
   'POST /api/analyses/emerging-hot-spots': precise,
   'GET /api/analyses/jobs/:id': precise,
   'POST /api/imports': analysts,
+  'POST /api/imports/preview': analysts,
+  'GET /api/imports': analysts,
   'GET /api/exports/deal-points.csv': precise,
   'GET /api/exports/deal-points.geojson': precise,
   'GET /api/exports/deal-points.gpkg': precise,
