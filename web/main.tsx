@@ -16,6 +16,7 @@ import { MapPage } from './pages/map-page';
 import { OperationPage } from './pages/operation-page';
 import { OperationsPage } from './pages/operations-page';
 import { PointsPage } from './pages/points-page';
+import { ImportsPage } from './pages/imports-page';
 import { SnapshotsPage } from './pages/snapshots-page';
 import { SnapshotPage } from './pages/snapshot-page';
 import { StatisticsPage } from './pages/statistics-page';
@@ -47,6 +48,7 @@ function App() {
   else if (path.startsWith('/connexion')) page = <SignInPage me={me} onChange={refresh} />;
   else if (path.startsWith('/moderation')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ModerationPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/admin/journal')) page = me?.user?.role === 'admin' ? <AuditPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if (path === '/imports') page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ImportsPage me={me} /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path === '/points') page = me?.user && deskRoles.includes(me.user.role) ? <PointsPage me={me} /> : me ? <p role="alert">Réservé aux analystes et préfectures (données précises) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path === '/operations') page = me?.user && deskRoles.includes(me.user.role) ? <OperationsPage me={me} /> : me ? <p role="alert">Réservé aux analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (/^\/operations\/\d+$/.test(path)) page = me?.user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(me.user.role) ? <OperationPage id={Number(path.split('/')[2])} /> : me ? <p role="alert">Réservé aux analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;

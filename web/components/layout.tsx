@@ -29,6 +29,7 @@ export function Layout({ me, health, children, wide = false }: { me: Me | null; 
                     <li><a className="fr-btn" href="/statistiques">Statistiques</a></li>
                     {user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(user.role) && <li><a className="fr-btn" href="/operations">Opérations</a></li>}
                     {user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(user.role) && <li><a className="fr-btn" href="/points">Points</a></li>}
+                    {(user?.role === 'national_analyst' || user?.role === 'departmental_analyst') && <li><a className="fr-btn" href="/imports">Imports</a></li>}
                     {user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(user.role) && <li><a className="fr-btn" href="/secteurs">Secteurs</a></li>}
                     {user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(user.role) && <li><a className="fr-btn" href="/plan-d-action">Plan d’action</a></li>}
                     <li><a className="fr-btn" href="/signaler">Signaler un point de deal</a></li>
