@@ -51,7 +51,6 @@ export class PointEditor {
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
     this.map.on('load', () => { this.loaded = true; this.draw(); });
     this.map.on('click', (event) => {
-      if (this.moved) { this.moved = false; return; }
       const hit = this.map.queryRenderedFeatures(event.point, { layers: ['points'] })[0];
       if (hit) this.events.onSelect(Number(hit.properties.id));
       else if (this.editable) this.events.onPick(round(event.lngLat.lng), round(event.lngLat.lat));
@@ -77,6 +76,7 @@ export class PointEditor {
         const id = this.dragging;
         this.dragging = null;
         if (this.moved) this.events.onMove(id, round(event.lngLat.lng), round(event.lngLat.lat));
+        this.moved = false;
       });
     }
   }
