@@ -64,10 +64,18 @@ export async function dealPointExportRows(pool: pg.Pool, query: DealPointQueryIn
 
 const csvColumns = ['id', 'source', 'external_id', 'lat', 'lon', 'commune_insee', 'commune_name', 'department_code', 'products', 'network_external_id', 'network_source', 'dataset', 'status', 'status_history', 'version'] as const;
 
-/** CSV for French spreadsheets: `;` separator, UTF-8 with BOM, CRLF lines. */
+/**
+ * A text cell that a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe;
+ * numbers (a negative longitude) are left as they are.
+ */
+function neutralised(value: string | number): string {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
+}
+
+/** CSV for French spreadsheets: `;` separator, UTF-8 with BOM, CRLF lines, INSEE codes as text. */
 export function dealPointsCsv(rows: ExportRow[]): string {
   const records = rows.map((r) => [r.id, r.source, r.external_id ?? '', r.latitude, r.longitude, r.commune_insee, r.commune_name, r.department_code, r.products.join('|'),
-    r.network_external_id ?? '', r.network_source ?? '', r.dataset, r.status ?? '', r.status_history, r.version].map((v) => String(v)));
+    r.network_external_id ?? '', r.network_source ?? '', r.dataset, r.status ?? '', r.status_history, r.version].map(neutralised));
   return `\uFEFF${stringify([[...csvColumns], ...records], { delimiter: ';', record_delimiter: '\r\n' })}`;
 }
 
