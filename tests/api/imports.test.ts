@@ -130,8 +130,11 @@ describe.each(targets())('imports on the %s database', (target) => {
     expect(history.status).toBe(200);
     expect(history.body.items).toMatchObject([
       { username: cross.username, file_name: 'bad.csv', outcome: 'rejected', rows: 4, rejected_rows: 1, inserted: 0 },
-      { username: cross.username, file_name: 'points vérifiés.csv', outcome: 'imported', kind: 'deal-points', format: 'csv', rows: 3, unchanged: 3 },
+      { username: cross.username, file_name: 'points vérifiés.csv', outcome: 'imported', kind: 'deal-points', format: 'csv', rows: 3 },
     ]);
+    const imported = history.body.items[1];
+    expect(imported.inserted + imported.updated + imported.unchanged).toBe(3);
+    expect(imported).toMatchObject(JSON.parse(ok.body));
     expect((await send(context.app, 'GET', '/api/imports', undefined, undefined, crossOther)).body.items).toEqual([]);
     expect((await send(context.app, 'GET', '/api/imports')).body.items).toHaveLength(2);
     const prefect = await signInAs(context, 'prefect', ['84']);

@@ -101,7 +101,8 @@ describe('analysts record their work', () => {
     await page.selectOption('#new-source', 'douane');
     await page.fill('#new-external-id', 'DOU-UI-1');
     await page.fill('#new-first-seen', '2023-01-10');
-    await page.check('#new-product-crack');
+    await page.click('label[for="new-product-crack"]');
+    expect(await page.isChecked('#new-product-crack')).toBe(true);
     await page.click('[data-testid="new-point-form"] button[type="submit"]');
     await page.waitForSelector('[data-testid="point-details"][data-version="1"]');
     let [point] = await douanePoints();
