@@ -112,7 +112,7 @@ export function ImportsPage({ me }: { me: Me }) {
         style={{ border: `2px dashed ${dragging ? '#000091' : '#929292'}`, background: dragging ? '#e3e3fd' : undefined }}
         onDragOver={(e) => { e.preventDefault(); setDragging(true); }} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
         <label className="fr-label" htmlFor="import-file">Déposez un fichier ici ou choisissez-le
-          <span className="fr-hint-text">CSV ou GeoJSON, 50 Mo au plus.</span></label>
+          <span className="fr-hint-text">CSV (.csv) ou GeoJSON (.geojson, .json).</span></label>
         <input className="fr-upload" type="file" id="import-file" accept=".csv,.txt,.geojson,.json,text/csv,application/geo+json" onChange={(e) => void choose(e.target.files?.[0])} />
       </div>
       {error && <div className="fr-alert fr-alert--error fr-alert--sm fr-mb-2w" role="alert"><p>{error}</p></div>}
@@ -165,7 +165,7 @@ export function ImportsPage({ me }: { me: Me }) {
       <section aria-labelledby="history-title">
         <h2 id="history-title" className="fr-h5">Historique des imports</h2>
         {!runs ? <p role="status">Chargement…</p> : runs.length === 0 ? <p>Aucun import.</p> : (
-          <div className="fr-table fr-table--sm"><div className="fr-table__wrapper"><div className="fr-table__container"><div className="fr-table__content">
+          <div className="fr-table fr-table--sm fr-table--no-caption"><div className="fr-table__wrapper"><div className="fr-table__container"><div className="fr-table__content">
             <table data-testid="import-history"><caption>Derniers imports</caption>
               <thead><tr><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Fichier</th><th scope="col">Contenu</th><th scope="col">Résultat</th><th scope="col">Lignes</th><th scope="col">Créées</th><th scope="col">Mises à jour</th><th scope="col">Inchangées</th><th scope="col">Rejetées</th></tr></thead>
               <tbody>{runs.map((r) => (

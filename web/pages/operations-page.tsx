@@ -121,9 +121,9 @@ function OperationForm({ id, canWrite }: { id: number | null; canWrite: boolean 
             <div className="fr-col-6">{field('started_on', 'Début', <input className="fr-input" type="date" required {...inputProps('started_on')} />)}</div>
             <div className="fr-col-6">{field('ended_on', 'Fin (vide si en cours)', <input className="fr-input" type="date" {...inputProps('ended_on')} />)}</div>
           </div>
-          <fieldset className="fr-fieldset">
-            <legend className="fr-fieldset__legend fr-text--regular">Résultats (facultatif)</legend>
-            <div className="fr-grid-row fr-grid-row--gutters" style={{ width: '100%' }}>
+          <fieldset style={{ border: 0, padding: 0, margin: '1.5rem 0 0', minWidth: 0 }}>
+            <legend className="fr-text--bold fr-mb-1w">Résultats (facultatif)</legend>
+            <div className="fr-grid-row fr-grid-row--gutters">
               {outcomeLabels.map(([key, label]) => (
                 <div key={key} className="fr-col-6">{field(key, label, <input className="fr-input" type="text" inputMode="decimal" {...inputProps(key)} />)}</div>
               ))}
