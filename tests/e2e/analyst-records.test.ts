@@ -46,7 +46,7 @@ async function shoot(path: string, name: string, ready: string): Promise<void> {
 }
 
 const douanePoints = async () => (await database.pool.query<{ external_id: string | null; version: number; lon: number; lat: number }>(
-  "SELECT external_id, version, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM deal_points WHERE source_code = 'douane' ORDER BY id")).rows;
+  "SELECT external_id, version, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM deal_points WHERE source_code = 'douane' AND dataset = 'real' ORDER BY id")).rows;
 
 beforeAll(async () => {
   site = await openScenarioSite();
@@ -91,7 +91,7 @@ describe('analysts record their work', () => {
   }, 180_000);
 
   it('creates a point by clicking the map, moves it by dragging, dismantles it, explains a 409', async () => {
-    const page = await analystPage('/points?source=douane');
+    const page = await analystPage('/points?source=douane&dataset=real');
     await page.waitForSelector('[data-testid="point-count"]');
     const canvas = (await page.$('[data-testid="points-map"] canvas'))!;
     await page.waitForTimeout(1000);
@@ -142,7 +142,7 @@ describe('analysts record their work', () => {
     await page.click('[data-testid="reload"]');
     await page.waitForSelector('[data-testid="point-details"][data-version="4"]');
     await page.close();
-    await shoot('/points?source=douane', 'points', '[data-testid="point-table"] tbody tr');
+    await shoot('/points?source=douane&dataset=real', 'points', '[data-testid="point-table"] tbody tr');
   }, 180_000);
 
   it('refuses a CSV with bad rows with its report, then imports the fixed file once', async () => {
@@ -180,7 +180,7 @@ describe('analysts record their work', () => {
   }, 180_000);
 
   it('exports a GeoPackage that ogrinfo reads, and a GeoJSON that re-imports unchanged', async () => {
-    const page = await analystPage('/points?source=douane');
+    const page = await analystPage('/points?source=douane&dataset=real');
     await page.waitForSelector('[data-testid="point-table"] tbody tr');
     const [gpkg] = await Promise.all([page.waitForEvent('download'), page.click('a[href^="/api/exports/deal-points.gpkg"]')]);
     const file = (await gpkg.path())!;

@@ -31,7 +31,7 @@ interface PointList { features: PointFeature[]; next: number | null }
 interface Observation { id: number; observed_on: string; activity_level: number | null; estimated_daily_transactions: number | null; source: string }
 interface OperationOption { id: number; properties: { name: string; started_on: string } }
 
-const filterNames = ['department', 'commune', 'at', 'status', 'source', 'network_id', 'product'] as const;
+const filterNames = ['department', 'commune', 'at', 'status', 'source', 'network_id', 'product', 'dataset'] as const;
 const today = () => new Date().toISOString().slice(0, 10);
 const conflictText = 'Ce point a été modifié entre-temps (par quelqu’un d’autre ou dans un autre onglet) : votre changement n’a pas été enregistré. Rechargez-le pour voir sa dernière version, puis refaites votre changement.';
 
@@ -279,7 +279,11 @@ export function PointsPage({ me }: { me: Me }) {
             <select className="fr-select" id="pf-product" value={filters.product} onChange={(e) => setFilters({ ...filters, product: e.target.value })}>
               <option value="">Tous</option>{Object.entries(productLabels).map(([c, l]) => <option key={c} value={c}>{l}</option>)}
             </select></div>
-          <div className="fr-col-6 fr-col-md-1"><button type="submit" className="fr-btn">Filtrer</button></div>
+          <div className="fr-col-6 fr-col-md-1"><label className="fr-label" htmlFor="pf-dataset">Données</label>
+            <select className="fr-select" id="pf-dataset" value={filters.dataset} onChange={(e) => setFilters({ ...filters, dataset: e.target.value })}>
+              <option value="">Toutes</option><option value="real">réelles</option><option value="synthetic">synthétiques</option>
+            </select></div>
+          <div className="fr-col-12 fr-col-md-12"><button type="submit" className="fr-btn">Filtrer</button></div>
         </div>
       </form>
       {error && <div className="fr-alert fr-alert--error fr-alert--sm fr-mb-2w" role="alert"><p>{error}</p></div>}
