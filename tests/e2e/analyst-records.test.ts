@@ -110,6 +110,8 @@ describe('analysts record their work', () => {
 
     // Drag it 60 px to the east.
     await page.waitForTimeout(500);
+    const mapBox = (await canvas.boundingBox())!;
+    expect(mapBox.y).toBe(box.y); // nothing above the map moved it
     const at = await page.evaluate(([lon, lat]) => (window as any).sillagePointEditor.project(lon, lat), [point.lon, point.lat]);
     await page.mouse.move(box.x + at.x, box.y + at.y);
     await page.mouse.down();

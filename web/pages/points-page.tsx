@@ -287,7 +287,6 @@ export function PointsPage({ me }: { me: Me }) {
         </div>
       </form>
       {error && <div className="fr-alert fr-alert--error fr-alert--sm fr-mb-2w" role="alert"><p>{error}</p></div>}
-      <Message message={moveMessage} onReload={() => { setMoveMessage(null); setRefreshKey((k) => k + 1); void loadList(false); }} />
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-lg-7">
           <p className="fr-text--sm fr-mb-1w">{canWrite ? 'Cliquez sur la carte pour créer un point ; faites glisser un point pour le déplacer ; cliquez sur un point pour l’ouvrir.' : 'Cliquez sur un point pour l’ouvrir.'}</p>
@@ -298,6 +297,7 @@ export function PointsPage({ me }: { me: Me }) {
           </p>
         </div>
         <div className="fr-col-12 fr-col-lg-5">
+          <Message message={moveMessage} onReload={() => { setMoveMessage(null); setRefreshKey((k) => k + 1); void loadList(false); }} />
           {picked && canWrite && <NewPointForm location={picked} onCancel={() => { setPicked(null); editor.current?.setPicked(null); }} onCreated={(point) => {
             setPicked(null); editor.current?.setPicked(null); setSelected(point.id); editor.current?.select(point.id);
             history.replaceState(null, '', `${location.pathname}?${withParam('point', String(point.id))}`);
