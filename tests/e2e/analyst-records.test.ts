@@ -39,7 +39,7 @@ async function shoot(path: string, name: string, ready: string): Promise<void> {
   for (const [viewport, suffix] of [[desktop, '1440'], [phone, '390']] as const) {
     const page = await analystPage(path, viewport);
     await page.waitForSelector(ready);
-    await page.waitForTimeout(500);
+    await page.waitForTimeout(1500);
     await page.screenshot({ path: `${screenshotDirectory}/${name}-${suffix}.png`, fullPage: false });
     await page.close();
   }
@@ -87,7 +87,7 @@ describe('analysts record their work', () => {
     await page.waitForFunction(() => /Place nette test Pertuis/.test(document.querySelector('h1')?.textContent ?? ''), undefined, { timeout: 60_000 });
     await page.close();
     await shoot('/operations', 'operations-list', '[data-testid="operation-table"] tbody tr');
-    await shoot(`/operations?modifier=${id}`, 'operations-edit', '[data-testid="draw-map"] canvas');
+    await shoot(`/operations?modifier=${id}`, 'operations-edit', '[data-testid="draw-map"] + p:has-text("4 sommets")');
   }, 180_000);
 
   it('creates a point by clicking the map, moves it by dragging, dismantles it, explains a 409', async () => {

@@ -39,7 +39,10 @@ export class AreaDrawer {
     });
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
     this.map.on('click', (event) => { this.vertices.push([event.lngLat.lng, event.lngLat.lat]); this.update(); });
-    if (this.vertices.length) this.map.on('load', () => this.update());
+    if (this.vertices.length) {
+      this.map.on('load', () => this.update());
+      queueMicrotask(() => this.onChange(this.polygon()));
+    }
   }
 
   /** The drawn polygon (ring closed), or null under three vertices. */
