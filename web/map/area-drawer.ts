@@ -40,6 +40,9 @@ export class AreaDrawer {
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
     this.map.on('click', (event) => { this.vertices.push([event.lngLat.lng, event.lngLat.lat]); this.update(); });
     if (this.vertices.length) {
+      const xs = this.vertices.map((v) => v[0]);
+      const ys = this.vertices.map((v) => v[1]);
+      this.map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: 60, duration: 0, maxZoom: 15 });
       this.map.on('load', () => this.update());
       queueMicrotask(() => this.onChange(this.polygon()));
     }
