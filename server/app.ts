@@ -18,6 +18,7 @@ import { networkRoutes } from './routes/networks.js';
 import { geographyRoutes } from './routes/geography.js';
 import { tileRoutes } from './routes/tiles.js';
 import { importRoutes } from './routes/imports.js';
+import { exportRoutes } from './routes/exports.js';
 import { webRoutes } from './routes/web.js';
 import { statisticsRoutes } from './routes/statistics.js';
 import { registerAccess } from './plugins/access.js';
@@ -167,6 +168,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(geographyRoutes);
   await app.register(tileRoutes);
   await app.register(importRoutes);
+  await app.register(exportRoutes);
   await app.register(statisticsRoutes);
   await app.register(snapshotRoutes);
   await app.register(publicStatisticsRoutes);

@@ -14,6 +14,9 @@ import { AuditPage } from './pages/audit-page';
 import { ModerationPage } from './pages/moderation-page';
 import { MapPage } from './pages/map-page';
 import { OperationPage } from './pages/operation-page';
+import { OperationsPage } from './pages/operations-page';
+import { PointsPage } from './pages/points-page';
+import { ImportsPage } from './pages/imports-page';
 import { SnapshotsPage } from './pages/snapshots-page';
 import { SnapshotPage } from './pages/snapshot-page';
 import { StatisticsPage } from './pages/statistics-page';
@@ -55,6 +58,9 @@ function App() {
   else if (path.startsWith('/doublons')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <DuplicatesPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/admin/comptes')) page = me?.user?.role === 'admin' ? <AdminAccountsPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/admin/journal')) page = me?.user?.role === 'admin' ? <AuditPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if (path === '/imports') page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ImportsPage me={me} /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if (path === '/points') page = me?.user && deskRoles.includes(me.user.role) ? <PointsPage me={me} /> : me ? <p role="alert">Réservé aux analystes et préfectures (données précises) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if (path === '/operations') page = me?.user && deskRoles.includes(me.user.role) ? <OperationsPage me={me} /> : me ? <p role="alert">Réservé aux analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (/^\/operations\/\d+$/.test(path)) page = me?.user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(me.user.role) ? <OperationPage id={Number(path.split('/')[2])} /> : me ? <p role="alert">Réservé aux analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path.startsWith('/etat-de-la-menace')) {
     const id = /^\/etat-de-la-menace\/(R-[0-9A-Z]{12})$/.exec(path)?.[1] ?? null;
@@ -72,7 +78,7 @@ function App() {
   else if (path.startsWith('/carte')) page = me ? <p role="alert">Réservé aux analystes, préfectures et députés : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
   else if (path === '/' && !me) page = <p role="status">Chargement…</p>;
   else page = <HomePage me={me} health={health} />;
-  const wide = page.type === MapPage || page.type === OperationPage || page.type === SectorsPage;
+  const wide = page.type === MapPage || page.type === PointsPage || page.type === OperationPage || page.type === SectorsPage;
   return (
     <Layout me={me} health={health} wide={wide}>
       {error && <div className="fr-alert fr-alert--error fr-mb-2w" role="alert"><p>{error}</p></div>}

@@ -103,6 +103,12 @@ function readGeoJson(text: string): { rows: RawRow[]; problems: FieldProblem[]; 
       if (typeof value === 'string') values[name] = value;
       else if (typeof value === 'number' && Number.isFinite(value)) values[name] = String(value);
       else if (Array.isArray(value) && listProperties.has(name) && value.every((v) => typeof v === 'string')) values[name] = value.join('|');
+      else if (name === 'status_history' && Array.isArray(value)) {
+        // The API's own GeoJSON writes the history as objects: read them as the text form.
+        const written = statusHistoryText(value);
+        if (written === null) problems.push({ line, field: name, reason: 'must be "status:YYYY-MM-DD[:operation]|..." or a list of {status, effective_on, operation_id or operation}' });
+        else values[name] = written;
+      }
       else problems.push({ line, field: name, reason: `must be ${listProperties.has(name) ? 'a list of strings or ' : ''}a string or a number, not ${Array.isArray(value) ? 'a list' : typeof value}` });
     }
     return { line, values, geometry: feature?.geometry, fieldPrefix: '' };
@@ -117,6 +123,27 @@ export function inferKind(columns: string[], format: ImportFormat, firstGeometry
   if (has('started_on') || has('target_geojson') || firstGeometryType === 'Polygon' || firstGeometryType === 'MultiPolygon') return 'operations';
   if (has('lat') || has('latitude') || has('x') || has('first_seen_on') || has('status_history') || (format === 'geojson' && firstGeometryType === 'Point')) return 'deal-points';
   return null;
+}
+
+/**
+ * A status history given as a list of objects `{status, effective_on, operation_id | operation}`
+ * (as the API returns it) in the importer's text form; an operation by internal id is written `#id`.
+ * Null if an item is not such an object.
+ * @example statusHistoryText([{ status: 'active', effective_on: '2023-01-15', operation_id: null }]) // 'active:2023-01-15'
+ */
+export function statusHistoryText(items: readonly unknown[]): string | null {
+  const parts: string[] = [];
+  for (const item of items) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) return null;
+    const { status, effective_on: effectiveOn, operation_id: operationId, operation } = item as Record<string, unknown>;
+    if (typeof status !== 'string' || typeof effectiveOn !== 'string') return null;
+    let reference = '';
+    if (typeof operation === 'string' && operation !== '') reference = `:${operation}`;
+    else if (typeof operationId === 'number' && Number.isInteger(operationId) && operationId > 0) reference = `:#${operationId}`;
+    else if (operationId !== undefined && operationId !== null) return null;
+    parts.push(`${status}:${effectiveOn}${reference}`);
+  }
+  return parts.join('|');
 }
 
 /** Collects problems for one row while reading typed values from it. */
@@ -275,7 +302,9 @@ function readDealPoint(row: RawRow): { record: DealPointRecord | null; problems:
   const externalId = r.text('external_id', { required: true, max: 100 });
   const location = r.location(row.geometry);
   const products = r.list('products', productCodes);
-  const network = r.text('network_external_id', { max: 100 });
+  // A network by external id, or (the API's own GeoJSON) by internal id, written `#id`.
+  const networkId = r.raw('network_external_id') === undefined ? r.number('network_id', { integer: true, min: 1 }) : null;
+  const network = networkId !== null ? `#${networkId}` : r.text('network_external_id', { max: 100 });
   const networkSource = r.raw('network_source') !== undefined ? r.oneOf('network_source', serviceCodes) : null;
   const dataset = r.oneOf('dataset', datasetCodes, 'real');
   const history = r.statusHistory();
@@ -373,4 +402,33 @@ export function parseImport(text: string, options: { kind?: ImportKind; format?:
     records.push(record);
   }
   return { kind, format, rowCount: rows.length, records, problems: allProblems };
+}
+
+export interface ImportPreview {
+  format: ImportFormat; kind: ImportKind | null; delimiter: ';' | ',' | null; decimal_comma: boolean;
+  coordinates: 'lat/lon' | 'x/y (Lambert-93)' | 'geometry' | null; columns: string[]; row_count: number;
+  rows: { line: number; values: Record<string, string> }[]; problems: FieldProblem[];
+}
+
+/**
+ * What a file holds before importing it: format, separator, decimal comma, coordinate columns,
+ * its first rows and every problem the rows show on their own (the database checks come at import).
+ */
+export function previewImport(text: string, options: { kind?: ImportKind; firstRows?: number } = {}): ImportPreview {
+  const format = detectFormat(text);
+  const { rows, problems, columns } = format === 'csv' ? readCsv(text) : readGeoJson(text);
+  const headerLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+  const has = (name: string) => columns.includes(name);
+  const firstGeometryType = (rows[0]?.geometry as { type?: string } | undefined)?.type;
+  const coordinates = format === 'geojson' && rows.some((r) => r.geometry) ? 'geometry'
+    : has('lat') || has('latitude') || has('lon') || has('longitude') ? 'lat/lon' : has('x') && has('y') ? 'x/y (Lambert-93)' : null;
+  const numeric = ['lat', 'latitude', 'lon', 'lng', 'longitude', 'x', 'y'];
+  const decimalComma = rows.slice(0, 50).some((r) => numeric.some((n) => /^-?\d+,\d+$/.test(r.values[n] ?? '')));
+  const parsed = problems.length ? null : parseImport(text, { kind: options.kind, format });
+  return {
+    format, kind: options.kind ?? inferKind(columns, format, firstGeometryType) ?? null,
+    delimiter: format === 'csv' ? (detectDelimiter(headerLine) as ';' | ',') : null, decimal_comma: decimalComma, coordinates, columns,
+    row_count: rows.length, rows: rows.slice(0, options.firstRows ?? 10).map((r) => ({ line: r.line, values: r.values })),
+    problems: parsed ? parsed.problems : problems,
+  };
 }

@@ -2,8 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { StringEnum, errorResponses } from '../schemas/common.js';
-import { importKinds } from '../domain/import-rows.js';
-import { importFile } from '../services/imports.js';
+import { detectFormat, importKinds, previewImport } from '../domain/import-rows.js';
+import { ImportRejectedError, importFile } from '../services/imports.js';
+import { listImportRuns, recordImportRun } from '../services/import-runs.js';
+import type { FastifyRequest } from 'fastify';
 import { InvalidInputError } from '../errors.js';
 import { analysts, preciseScope } from '../domain/access.js';
 
@@ -19,30 +21,83 @@ const ImportReport = Type.Object({
   })),
 });
 
+/** The file's name as the client sends it (x-file-name, URI-encoded), for the history only. */
+function fileName(request: FastifyRequest): string | null {
+  const header = request.headers['x-file-name'];
+  if (typeof header !== 'string' || header === '') return null;
+  let name = header;
+  try { name = decodeURIComponent(header); } catch { /* kept as sent */ }
+  return name.replace(/[\u0000-\u001f]/g, '').slice(0, 200) || null;
+}
+
+const asText = async (request: FastifyRequest, _reply: unknown, payload: unknown) => {
+  if ((request.headers['content-type'] ?? '').startsWith('application/json')) request.headers['content-type'] = 'application/geo+json';
+  return payload;
+};
+
 export async function importRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const KindQuery = Type.Object({
+    kind: Type.Optional(StringEnum(importKinds, { description: 'What the file holds; inferred from its columns when omitted' })),
+  }, { additionalProperties: false });
+  const requireBody = (body: unknown): string => {
+    if (typeof body !== 'string' || body.trim() === '') throw new InvalidInputError([{ field: 'body', reason: 'send the file as the request body (text/csv or application/geo+json)' }]);
+    return body;
+  };
+
+  app.post('/api/imports/preview', {
+    config: { access: analysts },
+    bodyLimit: app.config.importBodyLimitBytes,
+    preParsing: asText,
+    schema: {
+      tags: ['imports'],
+      summary: 'Read a file without storing anything: format, separator, decimal comma, coordinate columns, first rows, and the problems rows show on their own',
+      querystring: KindQuery,
+    },
+  }, async (request) => previewImport(requireBody(request.body), { kind: request.query.kind }));
+
+  app.get('/api/imports', {
+    config: { access: analysts },
+    schema: {
+      tags: ['imports'],
+      summary: 'History of imports, newest first (CROSS: imports by accounts of its departments)',
+      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), before: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+    },
+  }, async (request) => {
+    const scope = preciseScope(request.principal);
+    return listImportRuns(app.db.pool, scope === 'all' ? null : scope, request.query.limit ?? 50, request.query.before ?? null);
+  });
+
   app.post('/api/imports', {
     config: { access: analysts, audit: 'write' },
     bodyLimit: app.config.importBodyLimitBytes,
     // A JSON body is taken as text too, so a GeoJSON syntax error is reported like any other row problem.
-    preParsing: async (request, _reply, payload) => {
-      if ((request.headers['content-type'] ?? '').startsWith('application/json')) request.headers['content-type'] = 'application/geo+json';
-      return payload;
-    },
+    preParsing: asText,
     schema: {
       tags: ['imports'],
       summary: 'Import a CSV or GeoJSON file of deal points, observations or operations (all-or-nothing, idempotent)',
       description: 'Send the file as the body (text/csv or application/geo+json). A rejected file stores nothing and answers 422 with every rejected row (line, field, reason).',
-      querystring: Type.Object({
-        kind: Type.Optional(StringEnum(importKinds, { description: 'What the file holds; inferred from its columns when omitted' })),
-      }, { additionalProperties: false }),
+      querystring: KindQuery,
       response: { 200: ImportReport, ...errorResponses },
     },
   }, async (request) => {
-    if (typeof request.body !== 'string' || request.body.trim() === '') {
-      throw new InvalidInputError([{ field: 'body', reason: 'send the file as the request body (text/csv or application/geo+json)' }]);
-    }
+    const text = requireBody(request.body);
     const scope = preciseScope(request.principal);
-    return importFile(app.db.pool, request.body, { kind: request.query.kind, allowedDepartments: scope === 'all' ? null : scope });
+    const started = performance.now();
+    const name = fileName(request);
+    try {
+      const report = await importFile(app.db.pool, text, { kind: request.query.kind, allowedDepartments: scope === 'all' ? null : scope });
+      await recordImportRun(app.db.pool, request.principal, { file_name: name, ...report, outcome: 'imported', rejected_rows: 0 });
+      return report;
+    } catch (error) {
+      if (error instanceof ImportRejectedError) {
+        const preview = previewImport(text, { kind: request.query.kind, firstRows: 0 });
+        await recordImportRun(app.db.pool, request.principal, {
+          file_name: name, kind: preview.kind ?? 'unknown', format: detectFormat(text), outcome: 'rejected', rows: preview.row_count,
+          inserted: 0, updated: 0, unchanged: 0, rejected_rows: new Set(error.problems.map((p) => p.line)).size, elapsed_ms: performance.now() - started,
+        });
+      }
+      throw error;
+    }
   });
 }

@@ -57,6 +57,7 @@ export const DealPointQuery = Type.Object({
   source: Type.Optional(ServiceCode),
   dataset: Type.Optional(Dataset),
   network_id: Type.Optional(Id),
+  product: Type.Optional(Product),
   limit: Type.Optional(Limit),
   after: Type.Optional(After),
 }, { additionalProperties: false });

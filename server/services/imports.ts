@@ -95,8 +95,8 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
   const networkIds = new Map<string, number>();
   if (networkKeys.length) {
     const { rows } = await client.query<{ source_code: string; external_id: string; id: number }>(
-      `SELECT n.source_code, n.external_id, n.id FROM networks n
-       JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) ON n.source_code = k.source AND n.external_id = k.external_id
+      `SELECT k.source AS source_code, k.external_id, n.id FROM networks n
+       JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) ON (n.source_code = k.source AND n.external_id = k.external_id) OR '#' || n.id = k.external_id
        WHERE $3::text[] IS NULL OR n.department_code = ANY($3::text[]) OR EXISTS (
          SELECT 1 FROM deal_points d JOIN communes c ON c.insee = d.commune_insee WHERE d.network_id = n.id AND c.department_code = ANY($3::text[]))`,
       [networkKeys.map((k) => k.split('\u0000')[0]), networkKeys.map((k) => k.split('\u0000')[1]), allowed],
@@ -113,8 +113,9 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
   const operationIds = new Map<string, number>();
   if (operationNames.length) {
     const { rows } = await client.query<{ external_id: string; ids: number[] }>(
-      `SELECT external_id, array_agg(id ORDER BY id) AS ids FROM operations
-       WHERE external_id = ANY($1::text[]) AND ($2::text[] IS NULL OR department_code = ANY($2::text[])) GROUP BY external_id`, [operationNames, allowed],
+      `SELECT k.name AS external_id, array_agg(o.id ORDER BY o.id) AS ids FROM unnest($1::text[]) AS k(name)
+       JOIN operations o ON o.external_id = k.name OR '#' || o.id = k.name
+       WHERE $2::text[] IS NULL OR o.department_code = ANY($2::text[]) GROUP BY k.name`, [operationNames, allowed],
     );
     for (const row of rows) if (row.ids.length === 1) operationIds.set(row.external_id, Number(row.ids[0]));
     for (const r of records) {

@@ -100,6 +100,18 @@ describe.each(targets())('deal points on the %s database', (target) => {
     expect((await send(context.app, 'GET', '/api/deal-points?from=2019-01-01&to=2021-06-30&source=police_municipale')).body.features).toHaveLength(2);
   });
 
+  it('filters on a product sold', async () => {
+    for (const [i, products] of [['crack'], ['crack', 'cocaine'], ['cannabis_resine']].entries()) {
+      await send(context.app, 'POST', '/api/deal-points', dealPointBody({ external_id: `PRODUCT-${i}`, source: 'douane', products, location: { type: 'Point', coordinates: [5.37 + i * 0.002, 43.30] } }));
+    }
+    const crack = await send(context.app, 'GET', '/api/deal-points?source=douane&product=crack');
+    expect(crack.body.features.map((f: { properties: { external_id: string } }) => f.properties.external_id).sort()).toEqual(['PRODUCT-0', 'PRODUCT-1']);
+    expect((await send(context.app, 'GET', '/api/deal-points?source=douane&product=heroine')).body.features).toHaveLength(0);
+    const bad = await send(context.app, 'GET', '/api/deal-points?product=tabac');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('product');
+  });
+
   it('filters on the status at a date and on activity in a time range', async () => {
     const created = await send(context.app, 'POST', '/api/deal-points', dealPointBody({
       external_id: 'LIFE-1', source: 'bailleur_social',

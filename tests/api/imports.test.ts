@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeTestApp, openTestApp, tableCounts, targets, type TestContext } from '../helpers/databases.js';
+import { closeTestApp, openTestApp, signInAs, tableCounts, targets, type TestContext } from '../helpers/databases.js';
 import { send } from '../helpers/requests.js';
 
 const pointsCsv = [
@@ -100,5 +100,44 @@ describe.each(targets())('imports on the %s database', (target) => {
     expect(bad.status).toBe(422);
     expect(bad.body.details[0]).toMatchObject({ line: 1, field: 'target' });
     expect(bad.body.details[0].reason).toMatch(/Self-intersection/);
+  });
+
+  it('previews a file without storing anything: separator, decimal comma, coordinates, first rows, problems', async () => {
+    const before = await tableCounts(context.database.pool);
+    const bad = `${pointsCsv}\nIMP-4;gendarmerie;43,9;;2023-05-05;;;\nIMP-5;nobody;43,9;5,1;2023-05-05;;;`;
+    const preview = await send(context.app, 'POST', '/api/imports/preview', bad, 'text/csv');
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ format: 'csv', kind: 'deal-points', delimiter: ';', decimal_comma: true, coordinates: 'lat/lon', row_count: 5 });
+    expect(preview.body.rows[0]).toMatchObject({ line: 2, values: { external_id: 'IMP-1', lat: '43,6931' } });
+    expect(preview.body.problems).toEqual(expect.arrayContaining([
+      expect.objectContaining({ line: 5, field: 'lat/lon' }), expect.objectContaining({ line: 6, field: 'source' }),
+    ]));
+    const lambert = await send(context.app, 'POST', '/api/imports/preview', 'external_id,source,x,y,first_seen_on\nL-1,douane,893000,6247000,2024-01-01', 'text/csv');
+    expect(lambert.body).toMatchObject({ delimiter: ',', decimal_comma: false, coordinates: 'x/y (Lambert-93)', problems: [] });
+    expect((await send(context.app, 'POST', '/api/imports/preview', '', 'text/csv')).status).toBe(400);
+    expect(await tableCounts(context.database.pool)).toEqual(before);
+  });
+
+  it('keeps the history of imports, refused ones too, each CROSS seeing its departments\' own', async () => {
+    await context.database.pool.query('TRUNCATE import_runs');
+    const cross = await signInAs(context, 'departmental_analyst', ['84']);
+    const crossOther = await signInAs(context, 'departmental_analyst', ['13']);
+    const ok = await context.app.inject({ method: 'POST', url: '/api/imports', payload: pointsCsv, headers: { 'content-type': 'text/csv', cookie: cross.cookie, 'x-csrf-token': cross.csrf, 'x-file-name': encodeURIComponent('points vérifiés.csv') } });
+    expect(ok.statusCode).toBe(200);
+    const refused = await context.app.inject({ method: 'POST', url: '/api/imports', payload: `${pointsCsv}\nIMP-9;nobody;43,9;5,1;2023-05-05;;;`, headers: { 'content-type': 'text/csv', cookie: cross.cookie, 'x-csrf-token': cross.csrf, 'x-file-name': 'bad.csv' } });
+    expect(refused.statusCode).toBe(422);
+    const history = await send(context.app, 'GET', '/api/imports', undefined, undefined, cross);
+    expect(history.status).toBe(200);
+    expect(history.body.items).toMatchObject([
+      { username: cross.username, file_name: 'bad.csv', outcome: 'rejected', rows: 4, rejected_rows: 1, inserted: 0 },
+      { username: cross.username, file_name: 'points vérifiés.csv', outcome: 'imported', kind: 'deal-points', format: 'csv', rows: 3 },
+    ]);
+    const imported = history.body.items[1];
+    expect(imported.inserted + imported.updated + imported.unchanged).toBe(3);
+    expect(imported).toMatchObject(JSON.parse(ok.body));
+    expect((await send(context.app, 'GET', '/api/imports', undefined, undefined, crossOther)).body.items).toEqual([]);
+    expect((await send(context.app, 'GET', '/api/imports')).body.items).toHaveLength(2);
+    const prefect = await signInAs(context, 'prefect', ['84']);
+    expect((await send(context.app, 'GET', '/api/imports', undefined, undefined, prefect)).status).toBe(403);
   });
 });

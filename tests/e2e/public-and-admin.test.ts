@@ -41,6 +41,27 @@ describe('the home page', () => {
   }, 30_000);
 });
 
+describe('the navigation on a phone (390 x 844)', () => {
+  it('hides the links behind a menu button that opens them, marks the current page and closes on Escape', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'fr-FR' });
+    page.on('pageerror', (error) => problems.push(`phone menu: ${error.message}`));
+    await page.goto(`${url}/statistiques`);
+    const navigation = page.getByRole('navigation', { name: 'Menu principal' });
+    await page.waitForSelector('[data-testid="synthetic-banner"]');
+    expect(await navigation.isVisible()).toBe(false);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await navigation.waitFor({ state: 'visible' });
+    expect(await navigation.getByRole('link').allTextContents()).toEqual(['Statistiques', 'Signaler un point de deal']); // the public's two pages
+    expect(await navigation.getByRole('link', { name: 'Statistiques' }).getAttribute('aria-current')).toBe('page');
+    expect(await page.getByRole('link', { name: 'Se connecter' }).first().isVisible()).toBe(true);
+    await page.screenshot({ path: `${screenshotDirectory}/menu-telephone.png` });
+    await page.keyboard.press('Escape');
+    await navigation.waitFor({ state: 'hidden' });
+    await page.close();
+  }, 30_000);
+});
+
 describe('the public report page', () => {
   it('places a pin in Pertuis from the commune search, sends the report and shows the receipt', async () => {
     const page = await openPage('/signaler');

@@ -31,7 +31,7 @@ export function connect(target: Target): Database {
 }
 
 export async function emptyBusinessTables(pool: pg.Pool): Promise<void> {
-  await pool.query('TRUNCATE public_reports, deal_point_observations, deal_point_status_events, deal_points, operations, networks RESTART IDENTITY CASCADE');
+  await pool.query('TRUNCATE public_reports, deal_point_observations, deal_point_status_events, deal_points, operations, networks, import_runs RESTART IDENTITY CASCADE');
 }
 
 export interface TestContext { app: FastifyInstance; database: Database }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseImport, type DealPointRecord, type ObservationRecord, type OperationRecord } from '../../server/domain/import-rows.js';
+import { parseImport, previewImport, statusHistoryText, type DealPointRecord, type ObservationRecord, type OperationRecord } from '../../server/domain/import-rows.js';
 
 describe('import parsing: deal points in CSV', () => {
   it('reads semicolons, decimal commas, a BOM and a status history', () => {
@@ -98,5 +98,34 @@ describe('import parsing: GeoJSON, observations, operations', () => {
     expect(parsed.kind).toBe('operations');
     expect((parsed.records[0] as OperationRecord).arrests).toBe(82);
     expect(parsed.problems).toEqual([{ line: 2, field: 'ended_on', reason: '2024-03-01 is before started_on 2024-03-18' }]);
+  });
+});
+
+describe('import parsing: the API\'s own GeoJSON', () => {
+  it('reads a status history given as objects, operations by external id or #id, and a network by internal id', () => {
+    const history = Object.freeze([
+      Object.freeze({ status: 'active', effective_on: '2023-01-15', operation_id: null }),
+      Object.freeze({ status: 'dismantled', effective_on: '2024-03-19', operation_id: 7 }),
+      Object.freeze({ status: 'reopened', effective_on: '2024-06-01', operation: 'OP-1' }),
+    ]);
+    expect(statusHistoryText(history)).toBe('active:2023-01-15|dismantled:2024-03-19:#7|reopened:2024-06-01:OP-1');
+    expect(statusHistoryText([{ status: 'active' }])).toBeNull();
+    expect(statusHistoryText([{ status: 'active', effective_on: '2023-01-15', operation_id: 'x' }])).toBeNull();
+    const file = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [5.5345, 43.6931] },
+      properties: { source: 'gendarmerie', external_id: 'GN-1', products: ['crack'], network_id: 3, status: 'reopened', status_history: history } }] });
+    const parsed = parseImport(file);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.records[0]).toMatchObject({ network_external_id: '#3', status_history: [{ status: 'active' }, { status: 'dismantled', operation: '#7' }, { status: 'reopened', operation: 'OP-1' }] });
+    const broken = parseImport(file.replace('"effective_on":"2023-01-15"', '"effective_on":20230115'));
+    expect(broken.problems).toEqual([expect.objectContaining({ line: 1, field: 'status_history' })]);
+  });
+});
+
+describe('import preview', () => {
+  it('tells the separator, decimal comma, coordinates and first rows without reading the database', () => {
+    const preview = previewImport('\uFEFFexternal_id;source;x;y;first_seen_on\nL-1;douane;893000;6247000;2024-01-01\nL-2;douane;893000,5;6247000;2024-01-01', { firstRows: 1 });
+    expect(preview).toMatchObject({ format: 'csv', kind: 'deal-points', delimiter: ';', decimal_comma: true, coordinates: 'x/y (Lambert-93)', row_count: 2, problems: [] });
+    expect(preview.rows).toEqual([{ line: 2, values: { external_id: 'L-1', source: 'douane', x: '893000', y: '6247000', first_seen_on: '2024-01-01' } }]);
+    expect(previewImport('a,b\n1,2').kind).toBeNull();
   });
 });

@@ -28,6 +28,11 @@ function frenchMessage(code: string | undefined, status: number, message: string
 
 let csrfToken: string | null = null;
 export function setCsrfToken(token: string | null): void { csrfToken = token; }
+export function currentCsrfToken(): string | null { return csrfToken; }
+/** The French message for an API error payload (for callers that use XMLHttpRequest, e.g. for upload progress). */
+export function apiError(status: number, payload: { error?: string; message?: string; details?: { field: string; reason: string }[] } | null): ApiError {
+  return new ApiError(status, frenchMessage(payload?.error, status, payload?.message ?? `erreur ${status}`), payload?.details ?? []);
+}
 
 export async function api<T>(path: string, options: { method?: string; body?: unknown } = {}): Promise<T> {
   const headers: Record<string, string> = {};

@@ -2,18 +2,19 @@
 import { useEffect, useRef, useState } from 'react';
 import { AreaDrawer } from '../map/area-drawer';
 
-export function DrawnAreaPicker({ onChange, hint = 'La zone sera comptée en cellules H3 entières de résolution 7.' }: { onChange(polygon: GeoJSON.Polygon | null): void; hint?: string }) {
+export function DrawnAreaPicker({ onChange, hint = 'La zone sera comptée en cellules H3 entières de résolution 7.', initial = null, label }: { onChange(polygon: GeoJSON.Polygon | null): void; hint?: string; initial?: GeoJSON.Polygon | GeoJSON.MultiPolygon | null; label?: string }) {
   const container = useRef<HTMLDivElement>(null);
   const drawer = useRef<AreaDrawer | null>(null);
   const [vertices, setVertices] = useState(0);
   useEffect(() => {
-    drawer.current = new AreaDrawer(container.current!, (polygon) => { setVertices(polygon ? polygon.coordinates[0].length - 1 : 0); onChange(polygon); });
+    drawer.current = new AreaDrawer(container.current!, (polygon) => { setVertices(polygon ? polygon.coordinates[0].length - 1 : 0); onChange(polygon); }, undefined, undefined, initial);
     return () => drawer.current?.destroy();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the initial area is read once
   }, [onChange]);
   return (
     <div className="fr-mb-2w">
       <p className="fr-text--sm fr-mb-1w">Cliquez sur la carte pour placer les sommets de la zone (au moins trois). {hint}</p>
-      <div ref={container} className="sillage-draw-map" data-testid="draw-map" style={{ height: 360, border: '1px solid #ddd' }} />
+      <div ref={container} className="sillage-draw-map" data-testid="draw-map" style={{ height: 360, border: '1px solid #ddd' }} aria-label={label} role={label ? 'application' : undefined} />
       <p className="fr-text--sm fr-mt-1w" role="status">{vertices ? `${vertices} sommets` : 'Aucune zone dessinée'} <button type="button" className="fr-btn fr-btn--sm fr-btn--tertiary fr-ml-1w" onClick={() => drawer.current?.clear()}>Effacer</button></p>
     </div>
   );

@@ -4,7 +4,8 @@ import type { Health, Me } from '../api/client';
 type Role = 'national_analyst' | 'departmental_analyst' | 'prefect' | 'deputy' | 'admin';
 import { roleLabels } from '../api/client';
 
-interface NavigationLink { href: string; label: string; roles: readonly Role[] | 'everyone' }
+/** `public`: visitors not signed in. */
+interface NavigationLink { href: string; label: string; roles: readonly (Role | 'public')[] | 'everyone' }
 const readers: Role[] = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
 const desk: Role[] = ['national_analyst', 'departmental_analyst', 'prefect'];
 const analysts: Role[] = ['national_analyst', 'departmental_analyst'];
@@ -12,6 +13,9 @@ const analysts: Role[] = ['national_analyst', 'departmental_analyst'];
 /** The main navigation, in the order of the work: the map, the records, the analyses, the desk. */
 const navigation: NavigationLink[] = [
   { href: '/', label: 'Carte', roles: readers },
+  { href: '/operations', label: 'Opérations', roles: desk },
+  { href: '/points', label: 'Points', roles: desk },
+  { href: '/imports', label: 'Imports', roles: analysts },
   { href: '/instantanes', label: 'Instantanés', roles: readers },
   { href: '/etat-de-la-menace', label: 'État de la menace', roles: readers },
   { href: '/secteurs', label: 'Secteurs', roles: desk },
@@ -22,11 +26,11 @@ const navigation: NavigationLink[] = [
   { href: '/admin/journal', label: 'Journal des accès', roles: ['admin'] },
   { href: '/admin/comptes', label: 'Comptes', roles: ['admin'] },
   { href: '/statistiques', label: 'Statistiques', roles: 'everyone' },
-  { href: '/signaler', label: 'Signaler un point de deal', roles: 'everyone' },
+  { href: '/signaler', label: 'Signaler un point de deal', roles: ['public'] },
 ];
 
 export function navigationFor(role: string | null): NavigationLink[] {
-  return navigation.filter((link) => link.roles === 'everyone' || (role !== null && (link.roles as readonly string[]).includes(role)));
+  return navigation.filter((link) => link.roles === 'everyone' || (link.roles as readonly string[]).includes(role ?? 'public'));
 }
 
 /** DSFR header and footer, with a notice whenever synthetic data is loaded. */
@@ -106,6 +110,7 @@ export function Layout({ me, health, children, wide = false }: { me: Me | null; 
           </p>
           <ul className="fr-footer__content-list">
             {user && <li className="fr-footer__content-item"><a className="fr-footer__content-link" href="/compte/jetons">Jetons d’accès pour QGIS et GDAL</a></li>}
+            {user && <li className="fr-footer__content-item"><a className="fr-footer__content-link" href="/signaler">Signaler un point de deal (page publique)</a></li>}
             <li className="fr-footer__content-item"><a className="fr-footer__content-link" href="/ogc?f=html">OGC API - Features</a></li>
             <li className="fr-footer__content-item"><a className="fr-footer__content-link" href="/api/docs">Documentation de l’API</a></li>
           </ul>

@@ -13,7 +13,16 @@ export class AreaDrawer {
   private readonly map: MapLibreMap;
   private vertices: [number, number][] = [];
 
-  constructor(container: HTMLElement, private readonly onChange: (polygon: GeoJSON.Polygon | null) => void, center: [number, number] = [5.5, 43.7], zoom = 9) {
+  /** `initial`: an area to start from (its first outer ring becomes the editable vertices). */
+  constructor(container: HTMLElement, private readonly onChange: (polygon: GeoJSON.Polygon | null) => void, center: [number, number] = [5.5, 43.7], zoom = 9, initial: GeoJSON.Polygon | GeoJSON.MultiPolygon | null = null) {
+    const ring = initial ? (initial.type === 'Polygon' ? initial.coordinates[0] : initial.coordinates[0][0]) : null;
+    if (ring && ring.length > 3) {
+      this.vertices = ring.slice(0, -1).map(([x, y]) => [x, y] as [number, number]);
+      const xs = this.vertices.map((v) => v[0]);
+      const ys = this.vertices.map((v) => v[1]);
+      center = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+      zoom = 12;
+    }
     this.map = new maplibregl.Map({
       container, center, zoom, attributionControl: false, doubleClickZoom: false,
       style: {
@@ -30,6 +39,13 @@ export class AreaDrawer {
     });
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
     this.map.on('click', (event) => { this.vertices.push([event.lngLat.lng, event.lngLat.lat]); this.update(); });
+    if (this.vertices.length) {
+      const xs = this.vertices.map((v) => v[0]);
+      const ys = this.vertices.map((v) => v[1]);
+      this.map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: 60, duration: 0, maxZoom: 15 });
+      this.map.on('load', () => this.update());
+      queueMicrotask(() => this.onChange(this.polygon()));
+    }
   }
 
   /** The drawn polygon (ring closed), or null under three vertices. */

@@ -1,0 +1,15 @@
+import { launchChromium } from '../tests/helpers/browser.js';
+import { readFileSync } from 'node:fs';
+const accounts = JSON.parse(readFileSync('/tmp/shot/demo-accounts-data.json', 'utf8'));
+const browser = await launchChromium();
+const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+const page = await context.newPage();
+const a = accounts.find((x: any) => x.username === 'cross84.analyste');
+await page.request.post('http://127.0.0.1:3998/api/auth/sign-in', { data: { username: a.username, password: a.password } });
+await page.goto('http://127.0.0.1:3998/doublons', { waitUntil: 'networkidle' });
+await page.screenshot({ path: '/tmp/shot/menu-closed-390.png' });
+await page.getByRole('button', { name: 'Menu' }).click();
+await page.waitForTimeout(500);
+await page.screenshot({ path: '/tmp/shot/menu-open-390.png' });
+console.log(await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link').allTextContents());
+await browser.close();
