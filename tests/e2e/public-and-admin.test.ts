@@ -199,7 +199,8 @@ describe('the admin screens', () => {
     await page.waitForSelector(`.fr-alert--success:has-text("${receipt} accepté")`);
     const { rows } = await database.pool.query(`SELECT r.status, d.verification, d.source_code FROM public_reports r JOIN deal_points d ON d.id = r.deal_point_id WHERE r.receipt = $1`, [receipt]);
     expect(rows[0]).toMatchObject({ status: 'accepted' });
-    expect(await page.locator('[data-testid="report"]', { hasText: receipt }).count()).toBe(0);
+    // The list reloads after the notice: wait for the accepted report to leave the pending list.
+    await expect.poll(() => page.locator('[data-testid="report"]', { hasText: receipt }).count(), { timeout: 10_000 }).toBe(0);
     await page.close();
   }, 60_000);
 

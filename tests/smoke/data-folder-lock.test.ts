@@ -19,7 +19,7 @@ describe('the embedded data folder lock', () => {
     const folder = scratch();
     const database = await openEmbeddedDatabase({ dataDirectory: folder });
     try {
-      const env = { ...process.env, SILLAGE_DATA_DIR: folder };
+      const env: NodeJS.ProcessEnv = { ...process.env, SILLAGE_DATA_DIR: folder };
       delete env.DATABASE_URL;
       const second = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], { encoding: 'utf8', timeout: 60_000, env });
       expect(second.status).toBe(1);
