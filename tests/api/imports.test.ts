@@ -134,7 +134,9 @@ describe.each(targets())('imports on the %s database', (target) => {
     ]);
     const imported = history.body.items[1];
     expect(imported.inserted + imported.updated + imported.unchanged).toBe(3);
-    expect(imported).toMatchObject(JSON.parse(ok.body));
+    // The history keeps the counts; the likely duplicates are in the import's own answer only.
+    const { likely_duplicates: _duplicates, ...counts } = JSON.parse(ok.body);
+    expect(imported).toMatchObject(counts);
     expect((await send(context.app, 'GET', '/api/imports', undefined, undefined, crossOther)).body.items).toEqual([]);
     expect((await send(context.app, 'GET', '/api/imports')).body.items).toHaveLength(2);
     const prefect = await signInAs(context, 'prefect', ['84']);
