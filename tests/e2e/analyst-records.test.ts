@@ -10,8 +10,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Database } from '../../server/database.js';
-import { ensureUser, testPassword } from '../helpers/databases.js';
-import { openScenarioSite, screenshotDirectory, type ScenarioSite } from '../helpers/browser.js';
+import { ensureUser } from '../helpers/databases.js';
+import { openScenarioSite, screenshotDirectory, type ScenarioSite, signInThroughForm } from '../helpers/browser.js';
 
 let site: ScenarioSite;
 let database: Database;
@@ -26,11 +26,7 @@ async function analystPage(path: string, viewport = desktop): Promise<Page> {
   const page = await browser.newPage({ viewport, locale: 'fr-FR', acceptDownloads: true });
   page.on('pageerror', (error) => problems.push(`${path}: ${error.message}`));
   page.on('console', (message) => { if (message.type() === 'error' && !/status of 4(09|22)/.test(message.text())) problems.push(`${path}: ${message.text()}`); });
-  await page.goto(`${url}/connexion`);
-  await page.fill('#username', username);
-  await page.fill('#password', testPassword);
-  await page.click('button[type="submit"]');
-  await page.waitForURL(`${url}/`);
+  await signInThroughForm(page, url, username);
   await page.goto(url + path);
   return page;
 }

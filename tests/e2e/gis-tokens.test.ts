@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Database } from '../../server/database.js';
-import { ensureUser, testPassword } from '../helpers/databases.js';
-import { openScenarioSite, screenshotDirectory, type ScenarioSite } from '../helpers/browser.js';
+import { ensureUser } from '../helpers/databases.js';
+import { openScenarioSite, screenshotDirectory, type ScenarioSite, signInThroughForm } from '../helpers/browser.js';
 
 let site: ScenarioSite;
 let database: Database;
@@ -20,11 +20,7 @@ async function signedInPage(viewport: { width: number; height: number }): Promis
   const page = await context.newPage();
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
-  await page.goto(`${url}/connexion`);
-  await page.fill('#username', username);
-  await page.fill('#password', testPassword);
-  await page.click('button[type="submit"]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/connexion'));
+  await signInThroughForm(page, url, username);
   await page.goto(`${url}/compte/jetons`);
   await page.waitForSelector('h1:has-text("Jetons d’accès")');
   return page;

@@ -12,8 +12,8 @@ import { readVersions, type Database } from '../../server/database.js';
 import { readScenarioGeography, loadScenario } from '../../server/services/scenario.js';
 import { generateScenario } from '../../server/domain/scenario/generate.js';
 import { serializeScenario } from '../../server/domain/scenario/serialize.js';
-import { connect, emptyBusinessTables, ensureUser, testPassword } from '../helpers/databases.js';
-import { buildWeb, launchChromium, screenshotDirectory } from '../helpers/browser.js';
+import { connect, emptyBusinessTables, ensureUser } from '../helpers/databases.js';
+import { buildWeb, launchChromium, screenshotDirectory, signInThroughForm } from '../helpers/browser.js';
 import { createReport } from '../../server/services/public-reports.js';
 
 let database: Database;
@@ -47,11 +47,7 @@ async function signedInPage(role: 'national_analyst' | 'admin', viewport = { wid
   const page = await browser.newPage({ viewport, locale: 'fr-FR' });
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
-  await page.goto(`${url}/connexion`);
-  await page.fill('#username', username);
-  await page.fill('#password', testPassword);
-  await page.click('button[type="submit"]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/connexion'));
+  await signInThroughForm(page, url, username);
   return page;
 }
 

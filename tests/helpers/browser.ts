@@ -1,5 +1,5 @@
 /** Headless Chromium (Debian's) driven by playwright-core, and the built web client served by the real app. */
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
@@ -7,7 +7,7 @@ import { buildApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { readVersions, type Database } from '../../server/database.js';
 import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
-import { connect, emptyBusinessTables } from './databases.js';
+import { connect, emptyBusinessTables, testPassword } from './databases.js';
 
 export const screenshotDirectory = new URL('../e2e/screenshots/', import.meta.url).pathname;
 
@@ -46,4 +46,13 @@ export async function openScenarioSite(configOverrides: Partial<Config> = {}): P
       await database.close();
     },
   };
+}
+
+/** Signs `username` in through the real form (the test password) and waits to leave /connexion. */
+export async function signInThroughForm(page: Page, url: string, username: string): Promise<void> {
+  await page.goto(`${url}/connexion`);
+  await page.fill('#username', username);
+  await page.fill('#password', testPassword);
+  await page.click('button[type="submit"]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/connexion'));
 }
