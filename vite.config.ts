@@ -15,6 +15,8 @@ export default defineConfig({
   test: {
     root: projectRoot,
     testTimeout: 60_000,
+    // Two files at a time on two cores; each database file has its worker's own pair of databases.
+    maxWorkers: Number(process.env.SILLAGE_TEST_WORKERS || 2),
     projects: [
       {
         // Pure functions: no database, files in parallel, seconds.
@@ -22,11 +24,11 @@ export default defineConfig({
         test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], pool: 'threads' },
       },
       {
-        // API, e2e and smoke files share one embedded and one external database: one file at a time.
+        // API, e2e and smoke files: one embedded and one external database per worker (global setup).
         extends: true,
         test: {
           name: 'database', include: ['tests/api/**/*.test.ts', 'tests/e2e/**/*.test.ts', 'tests/smoke/**/*.test.ts'],
-          globalSetup: ['tests/helpers/global-setup.ts'], fileParallelism: false, pool: 'forks', hookTimeout: 240_000,
+          globalSetup: ['tests/helpers/global-setup.ts'], pool: 'forks', hookTimeout: 240_000,
         },
       },
     ],

@@ -1,11 +1,10 @@
 /** The create-user command, run as a user would, against the test databases. */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { inject } from 'vitest';
-import { connect, targets } from '../helpers/databases.js';
+import { connect, embeddedPort, externalUrl, targets } from '../helpers/databases.js';
 
 function urlOf(target: 'embedded' | 'external'): string {
-  return target === 'external' ? inject('externalUrl')! : `postgres://postgres@127.0.0.1:${inject('embeddedPort')}/postgres`;
+  return target === 'external' ? externalUrl()! : `postgres://postgres@127.0.0.1:${embeddedPort()}/postgres`;
 }
 
 function run(target: 'embedded' | 'external', args: string[], password: string) {

@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { externalUrl as currentExternalUrl } from '../helpers/databases.js';
 import { prepareDatabase } from '../../server/server.js';
 import { loadConfig } from '../../server/config.js';
 
-const externalUrl = inject('externalUrl');
+const externalUrl = currentExternalUrl();
 
 describe.skipIf(!externalUrl)('database roles on the external database', () => {
   let owner: pg.Pool;

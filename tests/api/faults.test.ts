@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { inject } from 'vitest';
+import { externalUrl } from '../helpers/databases.js';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../../server/app.js';
@@ -20,7 +20,7 @@ import { createUser } from '../../server/services/auth.js';
 import { dealPointBody, send, type TestSession } from '../helpers/requests.js';
 
 const pgctl = '/usr/lib/postgresql/15/bin/pg_ctl';
-const runnable = !!inject('externalUrl') && existsSync(pgctl) && process.getuid?.() === 0;
+const runnable = !!externalUrl() && existsSync(pgctl) && process.getuid?.() === 0;
 const port = Number(process.env.SILLAGE_FAULT_PG_PORT ?? 54339);
 
 describe.skipIf(!runnable)('faults on a throwaway PostgreSQL of its own', () => {

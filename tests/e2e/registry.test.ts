@@ -23,7 +23,7 @@ let browser: Browser;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  buildWeb();
+  await buildWeb();
   database = connect('embedded');
   await emptyBusinessTables(database.pool);
   const geography = readScenarioGeography();

@@ -19,14 +19,31 @@ export const latestMigration = readdirSync(migrationsDirectory).filter((f) => f.
 
 export type Target = 'embedded' | 'external';
 
+/** Which of the run's database pairs this file uses: one per worker (VITEST_POOL_ID counts from 1). */
+function workerIndex(count: number): number {
+  return (Math.max(1, Number(process.env.VITEST_POOL_ID) || 1) - 1) % count;
+}
+
+/** Loopback port of this worker's embedded PGlite. */
+export function embeddedPort(): number {
+  const ports = inject('embeddedPorts');
+  return ports[workerIndex(ports.length)];
+}
+
+/** This worker's copy of the DATABASE_URL database, or null when the run has none. */
+export function externalUrl(): string | null {
+  const urls = inject('externalUrls');
+  return urls.length ? urls[workerIndex(urls.length)] : null;
+}
+
 export function targets(): Target[] {
-  return inject('externalUrl') ? ['embedded', 'external'] : ['embedded'];
+  return externalUrl() ? ['embedded', 'external'] : ['embedded'];
 }
 
 export function connect(target: Target): Database {
   const pool = target === 'embedded'
-    ? new pg.Pool({ host: '127.0.0.1', port: inject('embeddedPort'), user: 'postgres', database: 'postgres', max: 1 })
-    : new pg.Pool({ connectionString: inject('externalUrl')!, max: 4 });
+    ? new pg.Pool({ host: '127.0.0.1', port: embeddedPort(), user: 'postgres', database: 'postgres', max: 1 })
+    : new pg.Pool({ connectionString: externalUrl()!, max: 4 });
   return { mode: target, pool, close: () => pool.end() };
 }
 
