@@ -24,8 +24,13 @@ import { datasetCodes, operationKindCodes, productCodes, serviceCodes } from './
 /** A dated status; `operation` is the external id of the operation that caused it, if any. */
 export interface ImportedStatus extends StatusEvent { operation?: string }
 
+/**
+ * A deal point row. `external_id` is empty when the row names, by `point_id` (its Sillage id, the
+ * export's `id` column), a point that has no external id (one created in the UI): such a row
+ * updates that point and never creates one, so that an export re-imports unchanged.
+ */
 export interface DealPointRecord {
-  line: number; source: string; external_id: string; longitude: number; latitude: number;
+  line: number; source: string; external_id: string; point_id: number | null; longitude: number; latitude: number;
   products: string[]; network_external_id: string | null; network_source: string | null; dataset: string; status_history: ImportedStatus[];
 }
 export interface ObservationRecord {
@@ -111,6 +116,9 @@ function readGeoJson(text: string): { rows: RawRow[]; problems: FieldProblem[]; 
       }
       else problems.push({ line, field: name, reason: `must be ${listProperties.has(name) ? 'a list of strings or ' : ''}a string or a number, not ${Array.isArray(value) ? 'a list' : typeof value}` });
     }
+    // A feature's own id (the exports', the API's) is the point's Sillage id.
+    const featureId = (feature as { id?: unknown })?.id;
+    if (values.id === undefined && typeof featureId === 'number' && Number.isFinite(featureId)) values.id = String(featureId);
     return { line, values, geometry: feature?.geometry, fieldPrefix: '' };
   });
   return { rows, problems, columns: [...columns] };
@@ -299,7 +307,9 @@ class RowReader {
 function readDealPoint(row: RawRow): { record: DealPointRecord | null; problems: FieldProblem[] } {
   const r = new RowReader(row);
   const source = r.oneOf('source', serviceCodes);
-  const externalId = r.text('external_id', { required: true, max: 100 });
+  // Without an external id, the Sillage id of an existing point (exports of points created in the UI).
+  const pointId = r.raw('external_id') === undefined && r.raw('id') !== undefined ? r.number('id', { integer: true, min: 1 }) : null;
+  const externalId = pointId !== null || (r.raw('external_id') === undefined && r.raw('id') !== undefined) ? '' : r.text('external_id', { required: true, max: 100 });
   const location = r.location(row.geometry);
   const products = r.list('products', productCodes);
   // A network by external id, or (the API's own GeoJSON) by internal id, written `#id`.
@@ -308,9 +318,9 @@ function readDealPoint(row: RawRow): { record: DealPointRecord | null; problems:
   const networkSource = r.raw('network_source') !== undefined ? r.oneOf('network_source', serviceCodes) : null;
   const dataset = r.oneOf('dataset', datasetCodes, 'real');
   const history = r.statusHistory();
-  if (r.problems.length || !source || !externalId || !location || !dataset) return { record: null, problems: r.problems };
+  if (r.problems.length || !source || (externalId === null) || (!externalId && pointId === null) || !location || !dataset) return { record: null, problems: r.problems };
   return {
-    record: { line: row.line, source, external_id: externalId, ...location, products, network_external_id: network, network_source: network ? networkSource ?? source : null, dataset, status_history: history },
+    record: { line: row.line, source, external_id: externalId, point_id: pointId, ...location, products, network_external_id: network, network_source: network ? networkSource ?? source : null, dataset, status_history: history },
     problems: [],
   };
 }
@@ -367,6 +377,7 @@ function uniqueKey(kind: ImportKind, record: ImportRecord): string {
     const o = record as ObservationRecord;
     return `${o.deal_point_source}/${o.deal_point_external_id}/${o.observed_on}/${o.source}`;
   }
+  if (kind === 'deal-points' && (record as DealPointRecord).point_id !== null) return `#${(record as DealPointRecord).point_id}`;
   const r = record as DealPointRecord | OperationRecord;
   return `${r.source}/${r.external_id}`;
 }

@@ -13,6 +13,7 @@ import { UnprocessableError, describeProblems, type FieldProblem } from '../erro
 import { withTransaction } from './transactions.js';
 import { proposeDuplicates } from './duplicates.js';
 import { today } from '../domain/dates.js';
+import { historiesById, pointsNamedById, updatePointsById } from '../queries/imports.js';
 
 export interface ImportReport {
   kind: ImportKind;
@@ -90,7 +91,11 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
   }
   // 1b. A key already used by a point of another department: that point is not the analyst's to
   // overwrite (or move); the row is refused as a REST create with that key would be.
-  if (allowed) await refuseForeignKeys(client, 'deal_points', records, allowed, problems);
+  const keyed = records.filter((r) => r.point_id === null);
+  if (allowed) await refuseForeignKeys(client, 'deal_points', keyed, allowed, problems);
+  // 1b'. Rows naming a point by its Sillage id (no external id): that point must exist, in scope,
+  // from the row's source and without an external id; the row updates it, never creates one.
+  await checkPointsNamedById(client, records.filter((r) => r.point_id !== null), allowed, problems);
   const networkKeys = [...new Set(records.filter((r) => r.network_external_id).map((r) => `${r.network_source}\u0000${r.network_external_id}`))];
   const networkIds = new Map<string, number>();
   if (networkKeys.length) {
@@ -130,14 +135,17 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
   // 1c. Rows naming a point merged from several sources (through any of its identifiers) are
   // applied by union: they add the status events and products they bring, never remove what another
   // source brought, never move the point (its place was chosen at the merge).
-  const mergedTargets = await mergedPointsOf(client, records, allowed, problems);
+  const mergedTargets = await mergedPointsOf(client, keyed, allowed, problems);
   if (problems.length) throw new ImportRejectedError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), records.length);
 
   // 2. Upsert points; a point whose fields are unchanged is left alone (version kept).
   const counts: Counts = { inserted: 0, updated: 0, unchanged: 0, newPointIds: [] };
-  const plain = records.filter((r) => !mergedTargets.has(`${r.source}\u0000${r.external_id}`));
-  const plainCommunes = communes.filter((_c, i) => !mergedTargets.has(`${records[i].source}\u0000${records[i].external_id}`));
-  if (mergedTargets.size) await applyToMergedPoints(client, records.filter((r) => mergedTargets.has(`${r.source}\u0000${r.external_id}`)), mergedTargets, operationIds, counts);
+  const isPlain = (r: DealPointRecord) => r.point_id === null && !mergedTargets.has(`${r.source}\u0000${r.external_id}`);
+  const plain = records.filter(isPlain);
+  const plainCommunes = communes.filter((_c, i) => isPlain(records[i]));
+  if (mergedTargets.size) await applyToMergedPoints(client, keyed.filter((r) => mergedTargets.has(`${r.source}\u0000${r.external_id}`)), mergedTargets, operationIds, counts);
+  const byId = records.filter((r) => r.point_id !== null);
+  if (byId.length) await updatePointsNamedById(client, byId, cellsByRecord, networkIds, operationIds, counts);
   let written = records.length - plain.length;
   for (const [batchIndex, batch] of batches(plain).entries()) {
     const cells = batch.map((r) => cellsByRecord.get(r)!);
@@ -179,8 +187,7 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
     for (const record of batch) {
       const key = `${record.source}\u0000${record.external_id}`;
       const row = byKey.get(key)!;
-      const wanted = record.status_history.map((e) => `${e.status}:${e.effective_on}${e.operation ? `:${operationIds.get(e.operation)}` : ''}`).join('|');
-      const historyChanged = row.history !== wanted;
+      const historyChanged = row.history !== historyText(record, operationIds);
       if (historyChanged) changedHistories.push({ id: row.id, record });
       const upserted = touched.get(key);
       if (upserted?.inserted) counts.newPointIds!.push(Number(upserted.id));
@@ -188,25 +195,74 @@ async function importDealPoints(client: pg.PoolClient, fileRecords: DealPointRec
       else if (upserted || historyChanged) counts.updated++;
       else counts.unchanged++;
     }
-    if (changedHistories.length) {
-      const ids = changedHistories.map((c) => c.id);
-      await client.query('DELETE FROM deal_point_status_events WHERE deal_point_id = ANY($1::bigint[])', [ids]);
-      const events = changedHistories.flatMap(({ id, record }) => record.status_history.map((e) => ({ id, ...e })));
-      await client.query(
-        `INSERT INTO deal_point_status_events (deal_point_id, status, effective_on, operation_id)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::date[], $4::bigint[])`,
-        [events.map((e) => e.id), events.map((e) => e.status), events.map((e) => e.effective_on), events.map((e) => (e.operation ? operationIds.get(e.operation) : null))],
-      );
-      // A history change on an otherwise unchanged point is still a new version.
-      const untouched = changedHistories.filter(({ record }) => !touched.has(`${record.source}\u0000${record.external_id}`)).map((c) => c.id);
-      if (untouched.length) {
-        await client.query('UPDATE deal_points SET version = version + 1, updated_at = now() WHERE id = ANY($1::bigint[])', [untouched]);
-      }
-    }
+    // A history change on an otherwise unchanged point is still a new version.
+    await replaceHistories(client, changedHistories, new Set(changedHistories.filter(({ record }) => touched.has(`${record.source}\u0000${record.external_id}`)).map((c) => c.id)), operationIds);
     written += batch.length;
     progress('writing deal points', written, records.length);
   }
   return counts;
+}
+
+/** A record's status history as the database's text form (`status:date[:operation id]|...`). */
+function historyText(record: DealPointRecord, operationIds: Map<string, number>): string {
+  return record.status_history.map((e) => `${e.status}:${e.effective_on}${e.operation ? `:${operationIds.get(e.operation)}` : ''}`).join('|');
+}
+
+/**
+ * Replaces the status histories of these points by their records'; the points not already given a
+ * new version by the upsert (`versioned`) get one: a history change is a change of the point.
+ */
+async function replaceHistories(client: pg.PoolClient, changed: { id: number; record: DealPointRecord }[], versioned: Set<number>, operationIds: Map<string, number>): Promise<void> {
+  if (!changed.length) return;
+  const ids = changed.map((c) => c.id);
+  await client.query('DELETE FROM deal_point_status_events WHERE deal_point_id = ANY($1::bigint[])', [ids]);
+  const events = changed.flatMap(({ id, record }) => record.status_history.map((e) => ({ id, ...e })));
+  await client.query(
+    `INSERT INTO deal_point_status_events (deal_point_id, status, effective_on, operation_id)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::date[], $4::bigint[])`,
+    [events.map((e) => e.id), events.map((e) => e.status), events.map((e) => e.effective_on), events.map((e) => (e.operation ? operationIds.get(e.operation) : null))],
+  );
+  const untouched = ids.filter((id) => !versioned.has(id));
+  if (untouched.length) await client.query('UPDATE deal_points SET version = version + 1, updated_at = now() WHERE id = ANY($1::bigint[])', [untouched]);
+}
+
+/** Problems of the rows naming a point by Sillage id: unknown (or out of scope), another source's, or one with an external id. */
+async function checkPointsNamedById(client: pg.PoolClient, records: DealPointRecord[], allowed: Allowed, problems: FieldProblem[]): Promise<void> {
+  if (!records.length) return;
+  const { rows } = await client.query<{ id: string; source_code: string; external_id: string | null; department_code: string }>(pointsNamedById, [records.map((r) => r.point_id)]);
+  const points = new Map(rows.map((row) => [Number(row.id), row]));
+  for (const r of records) {
+    const point = points.get(r.point_id!);
+    // A point of another department is as unknown as a missing one.
+    if (!point || outOfScope(allowed, point.department_code)) problems.push({ line: r.line, field: 'id', reason: `no deal point #${r.point_id}: give external_id to create a point` });
+    else if (point.external_id !== null) problems.push({ line: r.line, field: 'external_id', reason: `is required: point #${r.point_id} is known by its external id "${point.external_id}"` });
+    else if (point.source_code !== r.source) problems.push({ line: r.line, field: 'source', reason: `point #${r.point_id} comes from ${point.source_code}, not ${r.source}` });
+  }
+}
+
+/** Applies the rows naming a point by Sillage id: place and fields where they differ, then histories. */
+async function updatePointsNamedById(
+  client: pg.PoolClient, records: DealPointRecord[], cellsByRecord: Map<DealPointRecord, ReturnType<typeof h3CellsAt>>,
+  networkIds: Map<string, number>, operationIds: Map<string, number>, counts: Counts,
+): Promise<void> {
+  for (const batch of batches(records)) {
+    const cells = batch.map((r) => cellsByRecord.get(r)!);
+    const { rows: updated } = await client.query<{ id: string }>(updatePointsById, [
+      batch.map((r) => r.point_id), batch.map((r) => r.longitude), batch.map((r) => r.latitude),
+      cells.map((c) => c.h3_r7), cells.map((c) => c.h3_r8), cells.map((c) => c.h3_r9), batch.map((r) => r.products.join('|')),
+      batch.map((r) => (r.network_external_id ? networkIds.get(`${r.network_source}\u0000${r.network_external_id}`) : null)), batch.map((r) => r.dataset),
+    ]);
+    const versioned = new Set(updated.map((row) => Number(row.id)));
+    const { rows: current } = await client.query<{ id: string; history: string | null }>(historiesById, [batch.map((r) => r.point_id)]);
+    const histories = new Map(current.map((row) => [Number(row.id), row.history]));
+    const changed = batch.filter((r) => histories.get(r.point_id!) !== historyText(r, operationIds)).map((record) => ({ id: record.point_id!, record }));
+    await replaceHistories(client, changed, versioned, operationIds);
+    const changedIds = new Set(changed.map((c) => c.id));
+    for (const r of batch) {
+      if (versioned.has(r.point_id!) || changedIds.has(r.point_id!)) counts.updated++;
+      else counts.unchanged++;
+    }
+  }
 }
 
 async function importObservations(client: pg.PoolClient, records: ObservationRecord[], progress: ImportProgress, allowed: Allowed): Promise<Counts> {
