@@ -36,3 +36,10 @@ export const departmentByCode = `SELECT code, name, region_code, ST_AsGeoJSON(ge
 export const listSizeClasses = `SELECT code, label, min_population, max_population, rank FROM size_classes ORDER BY rank`;
 
 export const listServices = `SELECT code, label FROM services ORDER BY code`;
+
+/** The communes $1 (INSEE codes) with whether each has an outline, and the union of their outlines (ST_Union, 6 decimals). */
+export const communesUnion = `
+SELECT (SELECT json_agg(json_build_object('insee', c.insee, 'name', c.name, 'kind', c.kind, 'parent_insee', c.parent_insee, 'has_outline', c.geom IS NOT NULL) ORDER BY c.insee)
+          FROM communes c WHERE c.insee = ANY($1::text[])) AS communes,
+       (SELECT ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(c.geom)), 3)), 6)::json
+          FROM communes c WHERE c.insee = ANY($1::text[]) AND c.geom IS NOT NULL) AS geometry`;

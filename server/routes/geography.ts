@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { AnyRecord, AreaFeature, DepartmentCode, InseeCode, errorResponses } from '../schemas/common.js';
 import { Type as T } from 'typebox';
 const Items = T.Object({ items: T.Array(AnyRecord) });
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, UnprocessableError } from '../errors.js';
 import { normalizeSearchText } from '../domain/text-search.js';
 import * as sql from '../queries/geography.js';
 import { rfc7946Geometry } from '../domain/rfc7946.js';
@@ -34,6 +34,29 @@ export async function geographyRoutes(instance: FastifyInstance) {
       [request.query.department ?? null, codePrefix, name, request.query.limit ?? 20],
     );
     return { items: rows };
+  });
+
+  app.get('/api/communes/union', {
+    config: { access: 'public' },
+    schema: {
+      tags, summary: 'The union (PostGIS ST_Union) of the outlines of the communes given by INSEE code, as a MultiPolygon: an operation\'s target area composed from communes',
+      querystring: Type.Object({ insee: Type.Array(InseeCode, { minItems: 1, maxItems: 50, description: 'INSEE codes of communes (repeat the parameter)' }) }, { additionalProperties: false }),
+      response: { 200: AreaFeature, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const codes = [...new Set(request.query.insee)];
+    const { rows } = await pool().query<{ communes: { insee: string; name: string; kind: string; parent_insee: string | null; has_outline: boolean }[] | null; geometry: GeoJSON.MultiPolygon | null }>(sql.communesUnion, [codes]);
+    const found = new Map((rows[0].communes ?? []).map((c) => [c.insee, c]));
+    const problems = codes.flatMap((code) => {
+      const commune = found.get(code);
+      if (!commune) return [{ field: 'insee', reason: `no commune ${code}` }];
+      // The reference outlines (IGN 2018) are those of communes; arrondissements have none.
+      if (!commune.has_outline) return [{ field: 'insee', reason: commune.kind === 'ARM' ? `${commune.name} (${code}) has no outline in the reference data: choose the commune ${commune.parent_insee}` : `${commune.name} (${code}) has no outline in the reference data (created after 2018)` }];
+      return [];
+    });
+    if (problems.length) throw new UnprocessableError(problems);
+    reply.type('application/geo+json');
+    return { type: 'Feature' as const, id: codes.join('+'), geometry: rfc7946Geometry(rows[0].geometry!), properties: { communes: codes.map((code) => ({ insee: code, name: found.get(code)!.name })) } };
   });
 
   app.get('/api/communes/:insee', {

@@ -62,6 +62,7 @@ const expected: Record<string, Who[]> = {
   'DELETE /api/networks/:id': analysts,
   'GET /api/communes': everyone,
   'GET /api/communes/:insee': everyone,
+  'GET /api/communes/union': everyone,
   'GET /api/departments': everyone,
   'GET /api/departments/outlines': everyone,
   'GET /api/communes/at': everyone,
@@ -195,7 +196,7 @@ describe.each(targets())('access matrix on the %s database', (target) => {
       : key === 'GET /api/aggregates/deal-points/cube' ? '?resolution=7&from=2024-01&to=2024-02'
       : key === 'GET /api/aggregates/deal-points/series' ? '?from=2024-01&to=2024-02'
       : key === 'GET /api/analyses/size-class-shift' ? '?region=93&month=2024-03' : key === 'POST /api/statistics/imports' ? '?level=departments'
-      : key === 'GET /api/communes/at' ? '?longitude=5.5345&latitude=43.6931'
+      : key === 'GET /api/communes/at' ? '?longitude=5.5345&latitude=43.6931' : key === 'GET /api/communes/union' ? '?insee=84089&insee=84087'
       : ['GET /api/sectors', 'GET /api/sectors/indicator-values', 'GET /api/schools'].includes(key) ? '?department=84'
       : key === 'GET /api/sectors/trend' ? '?department=84&code=84089' : key === 'GET /api/action-plans/:id/review' ? '?semester=2025-S2'
       : key.startsWith('GET /api/statistics/') && !key.endsWith('indicators') ? '?year=2024&indicator=trafic_de_stupefiants' : '';
