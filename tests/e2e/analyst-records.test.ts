@@ -86,6 +86,93 @@ describe('analysts record their work', () => {
     await shoot(`/operations?modifier=${id}`, 'operations-edit', '[data-testid="draw-map"] + p:has-text("4 sommets")');
   }, 180_000);
 
+  it('edits a multipolygon operation keeping every polygon, and adds one', async () => {
+    const square = (x: number, y: number, h = 0.01) => [[[x - h, y - h], [x + h, y - h], [x + h, y + h], [x - h, y + h], [x - h, y - h]]];
+    // Two parts, the first with a hole: every ring must survive the edit.
+    const target = { type: 'MultiPolygon', coordinates: [[...square(5.50, 43.69, 0.02), ...square(5.50, 43.69, 0.005).map((ring) => [...ring].reverse())], square(5.58, 43.69)] };
+    const { rows: [created] } = await database.pool.query<{ id: number }>(
+      `INSERT INTO operations (name, kind, started_on, ended_on, target, dataset) VALUES ('Deux secteurs Pertuis', 'place_nette', '2024-04-01', '2024-04-03', ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)), 'real') RETURNING id`, [JSON.stringify(target)]);
+    const page = await analystPage(`/operations?modifier=${created.id}`);
+    await page.waitForSelector('[data-testid="area-status"]:has-text("2 polygones · 8 sommets")');
+    await page.fill('#operation-arrests', '3');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('[data-testid="operation-saved"]');
+    const parts = async () => (await database.pool.query(
+      `SELECT ST_NumGeometries(target) AS parts, ST_NRings(target) AS rings, ST_Equals(target, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($2), 4326))) AS same, arrests FROM operations WHERE id = $1`, [created.id, JSON.stringify(target)])).rows[0];
+    expect(await parts()).toMatchObject({ parts: 2, rings: 3, same: true, arrests: 3 });
+    // A third polygon drawn beside them: all three are saved.
+    const canvas = (await page.$('[data-testid="draw-map"] canvas'))!;
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    for (const [dx, dy] of [[-20, 60], [20, 60], [0, 90]]) await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
+    await page.waitForSelector('[data-testid="area-status"]:has-text("3 polygones · 11 sommets")');
+    await page.click('button[type="submit"]');
+    await page.waitForFunction(() => /enregistrée/.test(document.querySelector('[data-testid="operation-saved"]')?.textContent ?? ''));
+    await page.waitForTimeout(500);
+    const after = (await database.pool.query(
+      `SELECT ST_NumGeometries(target) AS parts, ST_NRings(target) AS rings, ST_Covers(target, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($2), 4326))) AS keeps, version FROM operations WHERE id = $1`, [created.id, JSON.stringify(target)])).rows[0];
+    expect(after).toMatchObject({ parts: 3, rings: 4, keeps: true, version: 3 });
+    await page.close();
+  }, 180_000);
+
+  it('composes an operation\'s area from two communes and from H3 cells, and shows it on the map', async () => {
+    const page = await analystPage('/operations?nouvelle=1');
+    await page.fill('#operation-name', 'Pertuis et Villelaure');
+    await page.fill('#operation-started_on', '2024-04-01');
+    await page.fill('#operation-ended_on', '2024-04-02');
+    await page.click('label[for="area-mode-communes"]');
+    for (const [name, insee] of [['Pertuis', '84089'], ['Villelaure', '84147']]) {
+      await page.fill('#area-commune-search', name);
+      await page.click(`[data-testid="commune-hits"] button[data-insee="${insee}"]`);
+      await page.waitForSelector(`[data-testid="chosen-communes"] button:has-text("${insee}")`);
+    }
+    await page.waitForSelector('[data-testid="area-status"]:has-text("1 polygone")');
+    // An arrondissement cannot be chosen (no outline in the reference data).
+    await page.fill('#area-commune-search', 'Marseille 1er');
+    await page.waitForSelector('[data-testid="commune-hits"] button[data-insee="13201"][disabled]');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('[data-testid="operation-saved"]');
+    const href = await page.getAttribute('[data-testid="analysis-link"]', 'href');
+    const id = Number(/\/operations\/(\d+)/.exec(href!)![1]);
+    const { rows: [stored] } = await database.pool.query(
+      `SELECT department_code, ST_Area(target::geography) / (SELECT ST_Area(ST_Union(geom)::geography) FROM communes WHERE insee IN ('84089', '84147')) AS ratio FROM operations WHERE id = $1`, [id]);
+    expect(stored.department_code).toBe('84');
+    expect(stored.ratio).toBeCloseTo(1, 3);
+    await page.screenshot({ path: `${screenshotDirectory}/operations-communes-1440.png` });
+    await page.close();
+
+    // Seen on the analysts' map, as a drawn operation is.
+    const map = await analystPage(`/?c=5.49,43.71&z=10.5&l=operations&m=2024-04`);
+    await map.waitForFunction((wanted) => {
+      const m = (window as any).sillageMap?.map;
+      return !!m && m.loaded() && m.queryRenderedFeatures(undefined, { layers: ['operations-fill'] }).some((f: any) => Number(f.id ?? f.properties.id) === wanted);
+    }, id, { timeout: 60_000 });
+    await map.screenshot({ path: `${screenshotDirectory}/operations-communes-map-1440.png` });
+    await map.close();
+
+    // H3 cells: two clicked cells at resolution 8 become the area.
+    const cells = await analystPage('/operations?nouvelle=1');
+    await cells.fill('#operation-name', 'Cellules Pertuis');
+    await cells.fill('#operation-started_on', '2024-05-01');
+    await cells.click('label[for="area-mode-h3"]');
+    const canvas = (await cells.$('[data-testid="draw-map"] canvas'))!;
+    await canvas.scrollIntoViewIfNeeded();
+    await cells.waitForTimeout(800);
+    const box = (await canvas.boundingBox())!;
+    await cells.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await cells.mouse.click(box.x + box.width / 2 + 120, box.y + box.height / 2);
+    await cells.waitForSelector('[data-testid="h3-count"]:has-text("2 cellules")');
+    await cells.click('button[type="submit"]');
+    await cells.waitForSelector('[data-testid="operation-saved"]');
+    const cellsHref = await cells.getAttribute('[data-testid="analysis-link"]', 'href');
+    const { rows: [hex] } = await database.pool.query(`SELECT ST_NPoints(target) AS points, ST_NumGeometries(target) AS parts, round(ST_Area(target::geography) / 1e6, 2) AS km2 FROM operations WHERE id = $1`, [Number(/(\d+)$/.exec(cellsHref!)![1])]);
+    // Two cells of about 0.74 km² each, 6 vertices (+ closing) each unless they touch.
+    expect(Number(hex.km2)).toBeGreaterThan(1.2);
+    expect(Number(hex.km2)).toBeLessThan(1.8);
+    await cells.close();
+    await shoot('/operations?nouvelle=1', 'operations-new', '[data-testid="area-status"]');
+  }, 240_000);
+
   it('creates a point by clicking the map, moves it by dragging, dismantles it, explains a 409', async () => {
     const page = await analystPage('/points?source=douane&dataset=real');
     await page.waitForSelector('[data-testid="point-count"]');

@@ -7,7 +7,8 @@ export function DrawnAreaPicker({ onChange, hint = 'La zone sera comptée en cel
   const drawer = useRef<AreaDrawer | null>(null);
   const [vertices, setVertices] = useState(0);
   useEffect(() => {
-    drawer.current = new AreaDrawer(container.current!, (polygon) => { setVertices(polygon ? polygon.coordinates[0].length - 1 : 0); onChange(polygon); }, undefined, undefined, initial);
+    // One polygon here (operations use the target area picker, which keeps several).
+    drawer.current = new AreaDrawer(container.current!, (area) => { const polygon = area?.type === 'Polygon' ? area : null; setVertices(polygon ? polygon.coordinates[0].length - 1 : 0); onChange(polygon); }, undefined, undefined, initial);
     return () => drawer.current?.destroy();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the initial area is read once
   }, [onChange]);

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useState, type FormEvent, type ReactElement } from 'react';
 import { api, ApiError, type Me } from '../api/client';
-import { DrawnAreaPicker } from '../components/drawn-area-picker';
+import { TargetAreaPicker } from '../components/target-area-picker';
 import { frenchDate } from '../format';
 
 export const operationKindLabels: Record<string, string> = { place_nette: 'Place nette', operation_ampleur: 'Opération d’ampleur', operation_ciblee: 'Opération ciblée', autre: 'Autre' };
@@ -53,7 +53,7 @@ function OperationForm({ id, canWrite }: { id: number | null; canWrite: boolean 
       setValues(v); setLoaded(feature); setArea(feature.geometry); setReady(true);
     }).catch((e: Error) => setMessage(e.message));
   }, [id]);
-  const onArea = useCallback((polygon: GeoJSON.Polygon | null) => setArea(polygon), []);
+  const onArea = useCallback((drawn: Area | null) => setArea(drawn), []);
   const set = (name: string) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [name]: event.target.value }));
 
   async function submit(event: FormEvent) {
@@ -63,7 +63,7 @@ function OperationForm({ id, canWrite }: { id: number | null; canWrite: boolean 
     if (!values.name?.trim()) problems.name = 'Le nom est obligatoire.';
     if (!values.started_on) problems.started_on = 'La date de début est obligatoire.';
     if (values.ended_on && values.started_on && values.ended_on < values.started_on) problems.ended_on = 'La fin ne peut précéder le début.';
-    if (!area) problems.target = 'Dessinez la zone ciblée (au moins trois sommets).';
+    if (!area) problems.target = 'Dessinez la zone ciblée (au moins trois sommets), ou composez-la de communes ou de cellules H3.';
     const body: Record<string, unknown> = { name: values.name?.trim(), kind: values.kind, started_on: values.started_on, ended_on: values.ended_on || null, target: area };
     for (const [key, , type] of outcomeLabels) {
       const text = (values[key] ?? '').trim().replace(',', '.');
@@ -133,7 +133,8 @@ function OperationForm({ id, canWrite }: { id: number | null; canWrite: boolean 
         <div className="fr-col-12 fr-col-md-7">
           <div className={`fr-input-group${errors.target ? ' fr-input-group--error' : ''}`}>
             <p className="fr-label fr-mb-1w">Zone ciblée</p>
-            <DrawnAreaPicker onChange={onArea} initial={loaded?.geometry ?? null} label="Carte de dessin de la zone ciblée" hint={loaded ? 'La zone enregistrée est reprise ; « Effacer » pour en dessiner une autre.' : 'Le département est déduit de la zone.'} />
+            <p className="fr-text--sm fr-mb-1w">{loaded ? 'La zone enregistrée est reprise avec tous ses polygones ; « Effacer » pour en composer une autre.' : 'Le département est déduit de la zone.'}</p>
+            <TargetAreaPicker onChange={onArea} initial={loaded?.geometry ?? null} label="Carte de la zone ciblée" />
             {errors.target && <p className="fr-error-text" data-testid="target-error">{errors.target}</p>}
           </div>
         </div>
