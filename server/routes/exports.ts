@@ -5,7 +5,13 @@ import { errorResponses } from '../schemas/common.js';
 import { DealPointQuery } from '../schemas/deal-points.js';
 import { preciseReaders, preciseScope } from '../domain/access.js';
 import { departmentFilter } from './scope.js';
-import { dealPointExportRows, dealPointsCsv, dealPointsGeoJson, dealPointsGeoPackage, exportFormats } from '../services/exports.js';
+import { dealPointExportRows, dealPointsCsv, dealPointsGeoJson, dealPointsGeoPackage, exportFormats, operationExportRows, operationsCsv, operationsGeoJson } from '../services/exports.js';
+import { OperationQuery } from '../schemas/records.js';
+import { aggregateReaders } from '../domain/access.js';
+import { assertInScope } from './scope.js';
+import { operationScope } from './operations.js';
+
+const OperationExportQuery = Type.Omit(OperationQuery, ['limit', 'after'], { additionalProperties: false });
 
 const ExportQuery = Type.Omit(DealPointQuery, ['limit', 'after'], { additionalProperties: false });
 const mediaTypes = { csv: 'text/csv; charset=utf-8', geojson: 'application/geo+json', gpkg: 'application/geopackage+sqlite3' } as const;
@@ -35,6 +41,29 @@ export async function exportRoutes(instance: FastifyInstance) {
       reply.header('content-disposition', `attachment; filename="sillage-points-${stamp}.${format}"`).header('cache-control', 'no-store').type(mediaTypes[format]);
       const body = format === 'csv' ? dealPointsCsv(rows) : format === 'geojson' ? JSON.stringify(dealPointsGeoJson(rows)) : Buffer.from(await dealPointsGeoPackage(rows, new Date()));
       return reply.send(body as never);
+    });
+  }
+
+  // The operations list as it is filtered, for the roles that see operations (deputies: ended ones only).
+  for (const format of ['csv', 'geojson'] as const) {
+    app.get(`/api/exports/operations.${format}`, {
+      config: { access: aggregateReaders, audit: 'read_precise' },
+      schema: {
+        tags: ['exports'],
+        summary: `Every operation the list shows (same filters as GET /api/operations), as ${format.toUpperCase()}${format === 'csv' ? ' (; separator, UTF-8 with BOM, the target as GeoJSON text)' : ''}`,
+        querystring: OperationExportQuery,
+        response: errorResponses,
+      },
+    }, async (request, reply) => {
+      const { departments, endedOnly } = operationScope(request);
+      if (request.query.department && departments) assertInScope(request, request.query.department);
+      const features = await operationExportRows(app.db.pool, request.query, departments, endedOnly);
+      request.auditCount = features.length;
+      const filters = new URLSearchParams(Object.entries(request.query).map(([k, v]) => [k, String(v)])).toString();
+      request.auditDetail = `format=${format}&scope=${departments ? departments.join(',') : endedOnly ? 'ended' : 'all'}${filters ? `&${filters}` : ''}`;
+      const stamp = new Date().toISOString().slice(0, 10);
+      reply.header('content-disposition', `attachment; filename="sillage-operations-${stamp}.${format}"`).header('cache-control', 'no-store').type(mediaTypes[format]);
+      return reply.send((format === 'csv' ? operationsCsv(features) : JSON.stringify(operationsGeoJson(features))) as never);
     });
   }
 }

@@ -6,7 +6,8 @@ import { detectFormat, importKinds, previewImport } from '../domain/import-rows.
 import { ImportRejectedError, importFile } from '../services/imports.js';
 import { listImportRuns, recordImportRun } from '../services/import-runs.js';
 import type { FastifyRequest } from 'fastify';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { ImportProgressRegistry } from '../services/import-progress.js';
 import { analysts, preciseScope } from '../domain/access.js';
 
 const ImportReport = Type.Object({
@@ -68,6 +69,29 @@ export async function importRoutes(instance: FastifyInstance) {
     return listImportRuns(app.db.pool, scope === 'all' ? null : scope, request.query.limit ?? 50, request.query.before ?? null);
   });
 
+  const progress = new ImportProgressRegistry();
+  const importIdPattern = /^[A-Za-z0-9-]{32,64}$/;
+
+  app.get('/api/imports/progress/:id', {
+    // The random id is the capability (counts only); polled without a session, so that no poll
+    // waits for the database the import is writing to (the embedded one has one connection).
+    config: { access: 'public' },
+    schema: {
+      tags: ['imports'],
+      summary: 'Progress of a running import sent with the header x-import-id (a random id of 32 to 64 characters, which reading it requires): phase, rows processed and total; kept a minute after the end',
+      params: Type.Object({ id: Type.String({ pattern: importIdPattern.source }) }),
+      response: {
+        200: Type.Object({ phase: Type.String(), done: Type.Integer(), total: Type.Integer(), finished: Type.Boolean(), outcome: StringEnum(['running', 'imported', 'rejected', 'failed'] as const) }),
+        ...errorResponses,
+      },
+    },
+  }, async (request, reply) => {
+    const state = progress.read(request.params.id);
+    if (!state) throw new NotFoundError('import', request.params.id);
+    reply.header('cache-control', 'no-store');
+    return state;
+  });
+
   app.post('/api/imports', {
     config: { access: analysts, audit: 'write' },
     bodyLimit: app.config.importBodyLimitBytes,
@@ -85,11 +109,20 @@ export async function importRoutes(instance: FastifyInstance) {
     const scope = preciseScope(request.principal);
     const started = performance.now();
     const name = fileName(request);
+    const header = request.headers['x-import-id'];
+    if (header !== undefined && (typeof header !== 'string' || !importIdPattern.test(header))) throw new InvalidInputError([{ field: 'x-import-id', reason: 'must be 32 to 64 letters, digits or dashes (a random id, e.g. a UUID)' }]);
+    if (header !== undefined && !progress.start(header)) throw new InvalidInputError([{ field: 'x-import-id', reason: 'is already used by another import: send a new random id' }]);
+    const progressId = header;
     try {
-      const report = await importFile(app.db.pool, text, { kind: request.query.kind, allowedDepartments: scope === 'all' ? null : scope });
+      const report = await importFile(app.db.pool, text, {
+        kind: request.query.kind, allowedDepartments: scope === 'all' ? null : scope,
+        onProgress: progressId ? (phase, done, total) => progress.update(progressId, phase, done, total) : undefined,
+      });
       await recordImportRun(app.db.pool, request.principal, { file_name: name, ...report, outcome: 'imported', rejected_rows: 0 });
+      if (progressId) progress.finish(progressId, 'imported');
       return report;
     } catch (error) {
+      if (progressId) progress.finish(progressId, error instanceof ImportRejectedError ? 'rejected' : 'failed');
       if (error instanceof ImportRejectedError) {
         const preview = previewImport(text, { kind: request.query.kind, firstRows: 0 });
         await recordImportRun(app.db.pool, request.principal, {

@@ -10,7 +10,7 @@ import { NotFoundError } from '../errors.js';
 import type { FastifyRequest } from 'fastify';
 
 /** Deputies see ended operations everywhere; analysts and prefects those of their departments. */
-function operationScope(request: FastifyRequest): { departments: string[] | null; endedOnly: boolean } {
+export function operationScope(request: FastifyRequest): { departments: string[] | null; endedOnly: boolean } {
   if (request.principal?.role === 'deputy') return { departments: null, endedOnly: true };
   const scope = preciseScope(request.principal);
   return { departments: scope === 'all' ? null : scope, endedOnly: false };

@@ -8,6 +8,8 @@ import type pg from 'pg';
 import { stringify } from 'csv-stringify/sync';
 import type { DealPointQueryInput } from '../schemas/deal-points.js';
 import { listDealPoints } from './deal-points.js';
+import { listOperations } from './operations.js';
+import { outcomeColumns, type OperationQueryInput } from '../schemas/records.js';
 import { writeGeoPackage, type GeoPackageLayer } from './geopackage.js';
 import { UnprocessableError } from '../errors.js';
 
@@ -118,4 +120,39 @@ export function dealPointsGeoPackage(rows: ExportRow[], now: Date): Promise<Uint
     })),
   };
   return writeGeoPackage(layer, now);
+}
+
+export const maxExportedOperations = 20_000;
+type OperationFeature = Awaited<ReturnType<typeof listOperations>>['features'][number];
+
+/** Every operation the list shows (same filters and scope as GET /api/operations, every page). */
+export async function operationExportRows(pool: pg.Pool, query: OperationQueryInput, departments: string[] | null, endedOnly: boolean): Promise<OperationFeature[]> {
+  const features: OperationFeature[] = [];
+  let after: number | undefined;
+  for (;;) {
+    const page = await listOperations(pool, { ...query, limit: 1000, after }, departments, endedOnly);
+    features.push(...page.features);
+    if (features.length > maxExportedOperations) throw new UnprocessableError([{ field: 'querystring', reason: `more than ${maxExportedOperations} operations: narrow the filters (department, kind, period)` }]);
+    if (page.next === null) break;
+    after = page.next;
+  }
+  return features;
+}
+
+const operationCsvColumns = ['id', 'source', 'external_id', 'name', 'kind', 'started_on', 'ended_on', 'department_code', ...outcomeColumns, 'dataset', 'version', 'target_geojson'] as const;
+
+/** Operations as CSV (`;`, UTF-8 with BOM, CRLF), in the importer's columns, the target as GeoJSON text. */
+export function operationsCsv(features: OperationFeature[]): string {
+  const records = features.map((f) => {
+    const p = f.properties as Record<string, unknown>;
+    return operationCsvColumns.map((column) => {
+      const value = column === 'id' ? f.id : column === 'target_geojson' ? JSON.stringify(f.geometry) : p[column];
+      return value === null || value === undefined ? '' : neutralised(typeof value === 'number' ? value : String(value));
+    });
+  });
+  return `\uFEFF${stringify([[...operationCsvColumns], ...records], { delimiter: ';', record_delimiter: '\r\n' })}`;
+}
+
+export function operationsGeoJson(features: OperationFeature[]) {
+  return { type: 'FeatureCollection' as const, features: features.map((f) => ({ type: 'Feature' as const, id: f.id, geometry: f.geometry, properties: f.properties })) };
 }

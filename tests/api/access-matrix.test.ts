@@ -83,9 +83,13 @@ const expected: Record<string, Who[]> = {
   'POST /api/imports': analysts,
   'POST /api/imports/preview': analysts,
   'GET /api/imports': analysts,
+  'GET /api/imports/progress/:id': everyone,
   'GET /api/exports/deal-points.csv': precise,
   'GET /api/exports/deal-points.geojson': precise,
   'GET /api/exports/deal-points.gpkg': precise,
+  // The operations list's exports: whoever sees the list (deputies: ended operations only).
+  'GET /api/exports/operations.csv': aggregated,
+  'GET /api/exports/operations.geojson': aggregated,
   'GET /api/statistics/indicators': everyone,
   'GET /api/statistics/departments': everyone,
   'GET /api/statistics/communes': everyone,

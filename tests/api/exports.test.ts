@@ -111,4 +111,36 @@ describe.each(targets())('exports on the %s database', (target) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('limit');
   });
+
+  it('exports the operations list as filtered (CSV for spreadsheets, GeoJSON), audited, within each role\'s scope', async () => {
+    const csv = await raw(context, '/api/exports/operations.csv?department=84');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-disposition']).toMatch(/filename="sillage-operations-\d{4}-\d{2}-\d{2}\.csv"/);
+    expect(csv.body.startsWith('\uFEFFid;source;external_id;name;kind;started_on;ended_on;department_code;')).toBe(true);
+    const lines = csv.body.trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    const columns = lines[0].replace('\uFEFF', '').split(';');
+    const row = lines[1].split(';');
+    expect(row[columns.indexOf('name')]).toBe('Place nette Pertuis');
+    expect(row[columns.indexOf('department_code')]).toBe('84');
+    expect(JSON.parse(row[columns.indexOf('target_geojson')].replace(/^"|"$/g, '').replace(/""/g, '"')).type).toBe('MultiPolygon');
+    const audit = async (route: string) => (await context.database.pool.query('SELECT area, record_count FROM audit_log WHERE route = $1 ORDER BY id DESC LIMIT 1', [route])).rows[0];
+    expect(await audit('/api/exports/operations.csv')).toMatchObject({ record_count: 1, area: 'format=csv&scope=all&department=84' });
+    const geojson = JSON.parse((await raw(context, '/api/exports/operations.geojson?kind=operation_ciblee')).body);
+    expect(geojson.features.map((f: any) => f.properties.name)).toEqual(['Opération Marseille']);
+    expect(geojson.features[0].geometry.type).toBe('MultiPolygon');
+    // A CROSS analyst exports its departments only; a deputy the ended operations, never points.
+    const cross = await signInAs(context, 'departmental_analyst', ['84']);
+    expect(JSON.parse((await raw(context, '/api/exports/operations.geojson', cross)).body).features.map((f: any) => f.properties.department_code)).toEqual(['84']);
+    expect((await raw(context, '/api/exports/operations.csv?department=13', cross)).statusCode).toBe(403);
+    const deputy = await signInAs(context, 'deputy');
+    const deputyFile = JSON.parse((await raw(context, '/api/exports/operations.geojson', deputy)).body);
+    expect(deputyFile.features).toHaveLength(2);
+    expect(await audit('/api/exports/operations.geojson')).toMatchObject({ record_count: 2, area: 'format=geojson&scope=ended' });
+    expect((await raw(context, '/api/exports/deal-points.csv', deputy)).statusCode).toBe(403);
+    expect((await context.app.inject({ method: 'GET', url: '/api/exports/operations.csv' })).statusCode).toBe(401);
+    const bad = await raw(context, '/api/exports/operations.csv?kind=raid');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('kind');
+  });
 });

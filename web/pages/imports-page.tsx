@@ -27,10 +27,22 @@ function contentType(name: string, text: string): string {
   return /\.(geo)?json$/i.test(name) || /^\s*[{[]/.test(text.replace(/^\uFEFF/, '')) ? 'application/geo+json' : 'text/csv';
 }
 
-function upload(text: string, name: string, onProgress: (fraction: number) => void): Promise<Report> {
+/** What the server is doing (GET /api/imports/progress/:id), in French. */
+const phaseLabels: Record<string, string> = {
+  receiving: 'Réception du fichier', 'reading rows': 'Lecture des lignes', 'checking locations': 'Vérification des lieux (communes)',
+  'writing deal points': 'Écriture des points de deal', 'writing observations': 'Écriture des observations', 'writing operations': 'Écriture des opérations',
+};
+interface ServerProgress { phase: string; done: number; total: number; finished: boolean }
+
+function randomId(): string {
+  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function upload(text: string, name: string, importId: string, onProgress: (fraction: number) => void): Promise<Report> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', '/api/imports');
+    request.setRequestHeader('x-import-id', importId);
     request.setRequestHeader('content-type', contentType(name, text));
     request.setRequestHeader('x-file-name', encodeURIComponent(name));
     const token = currentCsrfToken();
@@ -52,6 +64,7 @@ export function ImportsPage({ me }: { me: Me }) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [phase, setPhase] = useState<'idle' | 'previewing' | 'uploading' | 'writing' | 'done'>('idle');
   const [sent, setSent] = useState(0);
+  const [serverProgress, setServerProgress] = useState<ServerProgress | null>(null);
   const [report, setReport] = useState<Report | null>(null);
   const [rejected, setRejected] = useState<{ message: string; problems: Problem[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -81,8 +94,25 @@ export function ImportsPage({ me }: { me: Me }) {
     setReport(null); setRejected(null); setError(null); setSent(0);
     setPhase('uploading');
     try {
-      const result = await upload(file.text, file.name, (fraction) => { setSent(fraction); if (fraction >= 1) setPhase('writing'); });
-      setReport(result);
+      // While the server works, its progress (rows processed / total) is polled.
+      const importId = randomId();
+      let polling = true;
+      const poll = async () => {
+        while (polling) {
+          await new Promise((r) => setTimeout(r, 300));
+          if (!polling) break;
+          // Without cookies: the id is the capability, and no session lookup waits for the database.
+          try {
+            const response = await fetch(`/api/imports/progress/${importId}`, { credentials: 'omit', cache: 'no-store' });
+            if (response.ok && polling) setServerProgress(await response.json() as ServerProgress);
+          } catch { /* not started yet, or another server process */ }
+        }
+      };
+      void poll();
+      try {
+        const result = await upload(file.text, file.name, importId, (fraction) => { setSent(fraction); if (fraction >= 1) setPhase('writing'); });
+        setReport(result);
+      } finally { polling = false; setServerProgress(null); }
     } catch (e) {
       const failure = e as Error & { details?: Problem[]; status?: number };
       if (failure.status === 422 && failure.details?.length) setRejected({ message: failure.message, problems: failure.details });
@@ -137,8 +167,12 @@ export function ImportsPage({ me }: { me: Me }) {
       )}
       {(phase === 'uploading' || phase === 'writing') && (
         <div className="fr-mb-2w" role="status" data-testid="import-progress">
-          <label htmlFor="import-progress-bar" className="fr-text--sm">{phase === 'uploading' ? `Envoi du fichier : ${Math.round(sent * 100)} %` : 'Vérification et écriture en base…'}</label>
-          <progress id="import-progress-bar" style={{ width: '100%' }} max={1} value={phase === 'uploading' ? sent : undefined} />
+          <label htmlFor="import-progress-bar" className="fr-text--sm" data-testid="import-progress-text">{phase === 'uploading' ? `Envoi du fichier : ${Math.round(sent * 100)} %`
+            : serverProgress && serverProgress.total > 0 ? `${phaseLabels[serverProgress.phase] ?? serverProgress.phase} : ${serverProgress.done.toLocaleString('fr-FR')} / ${serverProgress.total.toLocaleString('fr-FR')} lignes`
+            : 'Vérification et écriture en base…'}</label>
+          <progress id="import-progress-bar" style={{ width: '100%' }} max={1}
+            value={phase === 'uploading' ? sent : serverProgress && serverProgress.total > 0 ? serverProgress.done / serverProgress.total : undefined}
+            data-done={serverProgress?.done} data-total={serverProgress?.total} />
         </div>
       )}
       {report && (
