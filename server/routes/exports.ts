@@ -59,8 +59,8 @@ export async function exportRoutes(instance: FastifyInstance) {
       if (request.query.department && departments) assertInScope(request, request.query.department);
       const features = await operationExportRows(app.db.pool, request.query, departments, endedOnly);
       request.auditCount = features.length;
-      const filters = new URLSearchParams(Object.entries(request.query).map(([k, v]) => [k, String(v)])).toString();
-      request.auditDetail = `format=${format}&scope=${departments ? departments.join(',') : endedOnly ? 'ended' : 'all'}${filters ? `&${filters}` : ''}`;
+      // The audit row's area is the filters (added by the audit) and this scope.
+      request.auditDetail = `format=${format}&scope=${departments ? departments.join(',') : endedOnly ? 'ended' : 'all'}`;
       const stamp = new Date().toISOString().slice(0, 10);
       reply.header('content-disposition', `attachment; filename="sillage-operations-${stamp}.${format}"`).header('cache-control', 'no-store').type(mediaTypes[format]);
       return reply.send((format === 'csv' ? operationsCsv(features) : JSON.stringify(operationsGeoJson(features))) as never);

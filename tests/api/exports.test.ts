@@ -125,7 +125,7 @@ describe.each(targets())('exports on the %s database', (target) => {
     expect(row[columns.indexOf('department_code')]).toBe('84');
     expect(JSON.parse(row[columns.indexOf('target_geojson')].replace(/^"|"$/g, '').replace(/""/g, '"')).type).toBe('MultiPolygon');
     const audit = async (route: string) => (await context.database.pool.query('SELECT area, record_count FROM audit_log WHERE route = $1 ORDER BY id DESC LIMIT 1', [route])).rows[0];
-    expect(await audit('/api/exports/operations.csv')).toMatchObject({ record_count: 1, area: 'format=csv&scope=all&department=84' });
+    expect(await audit('/api/exports/operations.csv')).toMatchObject({ record_count: 1, area: 'department=84&format=csv&scope=all' });
     const geojson = JSON.parse((await raw(context, '/api/exports/operations.geojson?kind=operation_ciblee')).body);
     expect(geojson.features.map((f: any) => f.properties.name)).toEqual(['Opération Marseille']);
     expect(geojson.features[0].geometry.type).toBe('MultiPolygon');
