@@ -78,6 +78,12 @@ describe('analysts record their work', () => {
 
     await page.goto(`${url}/operations?department=${rows[0].department_code}&kind=place_nette`);
     await page.waitForSelector(`[data-testid="operation-table"] tr[data-id="${id}"]`);
+    // The list's export takes the list's filters.
+    const [listed] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="operation-exports"] a[href^="/api/exports/operations.csv"]')]);
+    const listedCsv = readFileSync((await listed.path())!, 'utf8');
+    expect(listedCsv.startsWith('\uFEFFid;source;external_id;name;kind;')).toBe(true);
+    expect(listedCsv).toContain('Place nette test Pertuis');
+    expect(listedCsv.trim().split('\r\n').slice(1).every((l) => l.includes(';place_nette;'))).toBe(true);
     await page.click(`[data-testid="operation-table"] tr[data-id="${id}"] a[href="/operations/${id}"]`);
     await page.waitForURL(`${url}/operations/${id}`);
     await page.waitForFunction(() => /Place nette test Pertuis/.test(document.querySelector('h1')?.textContent ?? ''), undefined, { timeout: 60_000 });
@@ -264,6 +270,27 @@ describe('analysts record their work', () => {
     await page.close();
     await shoot('/imports', 'imports', '[data-testid="import-history"]');
   }, 180_000);
+
+  it('shows the progress of a large import while the server works', async () => {
+    const lines = ['external_id;source;lat;lon;first_seen_on;products'];
+    for (let i = 0; i < 30_000; i++) lines.push(`GN-PRG-${i};gendarmerie;${(43.75 + (i % 150) * 0.003).toFixed(5)};${(4.95 + Math.floor(i / 150) * 0.004).toFixed(5)};2023-01-01;crack`);
+    const page = await analystPage('/imports');
+    await page.setInputFiles('#import-file', { name: 'grand-fichier.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    await page.waitForSelector('[data-testid="run-import"]:not([disabled])');
+    await page.click('[data-testid="run-import"]');
+    // Rows processed / total, from the server, before the end.
+    const shown = await page.waitForFunction(() => {
+      const text = document.querySelector('[data-testid="import-progress-text"]')?.textContent ?? '';
+      return /[\d\u202f ]+ \/ 30[\u202f ]000 lignes/.test(text) && !document.querySelector('[data-testid="import-report"]') ? text : null;
+    }, undefined, { timeout: 60_000, polling: 50 });
+    expect(await shown.jsonValue()).toMatch(/^(Lecture|Vérification|Écriture)/);
+    const value = await page.getAttribute('#import-progress-bar', 'data-total');
+    expect(value).toBe('30000');
+    await page.screenshot({ path: `${screenshotDirectory}/imports-progress-1440.png` });
+    await page.waitForSelector('[data-testid="import-report"]', { timeout: 120_000 });
+    await expect(page.textContent('[data-testid="import-report"]')).resolves.toMatch(/30[\u202f ]?000 ligne|30000 ligne/);
+    await page.close();
+  }, 240_000);
 
   it('exports a GeoPackage that ogrinfo reads, and a GeoJSON that re-imports unchanged', async () => {
     const page = await analystPage('/points?source=douane&dataset=real');

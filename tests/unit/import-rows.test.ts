@@ -13,6 +13,18 @@ describe('import parsing: deal points in CSV', () => {
     expect(record.status_history).toEqual([{ status: 'active', effective_on: '2023-01-15' }, { status: 'dismantled', effective_on: '2024-03-19' }]);
   });
 
+  it('names a point without external id by its Sillage id (the export\'s id column, a feature\'s id), once per file', () => {
+    const csv = parseImport('id;source;external_id;lat;lon;first_seen_on\n41;gendarmerie;;43,6931;5,5345;2023-01-15\n42;gendarmerie;B2;43,6931;5,5345;2023-01-15\n41;gendarmerie;;43,7;5,53;2023-01-15\n;gendarmerie;;43,7;5,53;2023-01-15');
+    expect(csv.records.map((r) => [(r as DealPointRecord).point_id, (r as DealPointRecord).external_id])).toEqual([[41, ''], [null, 'B2']]);
+    expect(csv.problems).toEqual([
+      { line: 4, field: 'external_id', reason: 'duplicates line 2 of this file' },
+      { line: 5, field: 'external_id', reason: 'is required' },
+    ]);
+    const geojson = parseImport(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', id: 7, geometry: { type: 'Point', coordinates: [5.5345, 43.6931] }, properties: { source: 'douane', external_id: null, status_history: 'active:2023-01-15' } }] }));
+    expect(geojson.problems).toEqual([]);
+    expect(geojson.records[0]).toMatchObject({ point_id: 7, external_id: '', source: 'douane' });
+  });
+
   it('reads commas with quoted fields and an explicit status_history column', () => {
     const text = 'external_id,source,latitude,longitude,status_history,products\n'
       + '"B,1",police_nationale,43.2803,5.3806,active:2021-01-01|dismantled:2024-03-19|reopened:2024-07-01,"crack,cocaine"\n';

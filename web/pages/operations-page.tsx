@@ -202,6 +202,13 @@ function OperationList({ canWrite }: { canWrite: boolean }) {
             {' · Trier : '}
             {Object.entries(sorts).map(([key, s], index) => <span key={key}>{index > 0 && ' · '}{key === sort ? <strong aria-current="true">{s.label}</strong> : <a href={link({ tri: key === 'recent' ? null : key })}>{s.label}</a>}</span>)}
           </p>
+          <p className="fr-text--sm" data-testid="operation-exports">Exporter toutes les opérations de ces filtres (toutes les pages) :
+            {(['csv', 'geojson'] as const).map((format) => {
+              const query = new URLSearchParams();
+              for (const n of filterNames) if (params.get(n)) query.set(n, params.get(n)!);
+              return <a key={format} className="fr-link fr-link--sm fr-ml-1w" href={`/api/exports/operations.${format}${query.size ? `?${query}` : ''}`} download>{format === 'csv' ? 'CSV (tableur)' : 'GeoJSON'}</a>;
+            })}
+          </p>
           <div className="fr-table fr-table--no-caption"><div className="fr-table__wrapper"><div className="fr-table__container"><div className="fr-table__content">
             <table data-testid="operation-table">
               <caption>Opérations</caption>
