@@ -291,6 +291,7 @@ function Legend({ view, breaks, resolution, finest, suppressed, indicators, onCh
               {Array.from({ length: maxMinSources - 1 }, (_, i) => i + 2).map((k) => <option key={k} value={k}>Confirmés par au moins {k} sources</option>)}
             </select>
           </label>
+          {view.minSources > 1 && <p className="fr-text--xs fr-mb-1v" data-testid="min-sources-note">Seuls les points sont filtrés ; les hexagones comptent tous les points actifs.</p>}
         </>
       )}
       {view.layers.includes('communes') && (
