@@ -135,7 +135,7 @@ describe('the admin screens', () => {
     expect(header).toBe('id;occurred_at;username;role;action;method;route;status_code;area;time_window;record_count;session_ref');
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((line) => line.split(';')[2] === 'test.admin')).toBe(true);
-    await page.check('#filter-username-exact');
+    await page.click('label[for="filter-username-exact"]');
     // Nobody is called "ADMIN" exactly: the table empties.
     await page.waitForSelector('[data-testid="audit-empty"]');
     href = (await page.getAttribute('[data-testid="csv-export"]', 'href'))!;
