@@ -10,7 +10,7 @@ import cookie from '@fastify/cookie';
 import { isAllowed, type Access, type Principal } from '../domain/access.js';
 import { sessionFor } from '../services/auth.js';
 import { credentialsFrom, principalForToken } from '../services/access-tokens.js';
-import { recordAudit, type AuditAction } from '../services/audit.js';
+import { journalSessionRef, recordAudit, type AuditAction } from '../services/audit.js';
 import { DomainError } from '../errors.js';
 import { DatabaseUnavailableError } from './error-handler.js';
 
@@ -34,6 +34,8 @@ declare module 'fastify' {
     auditDetail?: string;
     /** The personal access token the request came with (Authorization header), if any. */
     accessTokenId?: number;
+    /** The journal's reference to the session or access token the request came with (journalSessionRef). */
+    sessionRef?: string;
   }
 }
 
@@ -102,6 +104,7 @@ export async function registerAccess(app: FastifyInstance): Promise<void> {
       }
       request.principal = opened.principal;
       request.accessTokenId = opened.tokenId;
+      if (credentials !== 'malformed') request.sessionRef = journalSessionRef(credentials.token) ?? undefined;
       if (!['GET', 'HEAD'].includes(request.method)) {
         throw new DomainError(403, 'read_only_token', 'an access token only reads (GET): sign in to write', [{ field: 'authorization', reason: 'read-only token' }]);
       }
@@ -110,6 +113,7 @@ export async function registerAccess(app: FastifyInstance): Promise<void> {
       if (session) {
         request.principal = session.principal;
         request.csrfToken = session.csrfToken;
+        request.sessionRef = journalSessionRef(token) ?? undefined;
       } else {
         reply.clearCookie(sessionCookie, { path: '/' });
       }
@@ -141,6 +145,7 @@ export async function registerAccess(app: FastifyInstance): Promise<void> {
       await recordAudit(app.db.pool, {
         principal: request.principal, action, method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0],
         statusCode: reply.statusCode, area, timeWindow, recordCount: reply.statusCode < 400 ? request.auditCount ?? null : 0,
+        sessionRef: request.sessionRef ?? null,
       });
     } catch (error) {
       request.log.error({ code: (error as { code?: string }).code }, 'audit row not written');

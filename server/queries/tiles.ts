@@ -2,7 +2,8 @@
  * Deal-point vector tiles. Both queries take $1 z, $2 x, $3 y, $4 the date statuses are evaluated
  * on, $5 statuses to keep (NULL: all), $6 dataset (NULL: all), $7 departments (NULL: all), $8-$9
  * a window of months (first days of its first and last months; NULL: no window) outside which
- * points that were never active are left out. The tile envelope is widened by 64 of 4096 units so
+ * points that were never active are left out, $10 the least number of independent sources a point
+ * is confirmed by (NULL: any). The tile envelope is widened by 64 of 4096 units so
  * symbols on tile edges are not cut.
  *
  * Each point carries its active periods as month indices (month_index), so the map can show the
@@ -27,7 +28,8 @@ const pointsInTile = `
       WHERE p.deal_point_id = d.id AND p.active_from < ($9::date + interval '1 month') AND (p.active_until IS NULL OR p.active_until > $8::date)))
     AND ($5::text[] IS NULL OR s.status = ANY($5::text[]))
     AND ($6::text IS NULL OR d.dataset = $6)
-    AND ($7::text[] IS NULL OR EXISTS (SELECT 1 FROM communes c WHERE c.insee = d.commune_insee AND c.department_code = ANY($7::text[])))`;
+    AND ($7::text[] IS NULL OR EXISTS (SELECT 1 FROM communes c WHERE c.insee = d.commune_insee AND c.department_code = ANY($7::text[])))
+    AND ($10::int IS NULL OR deal_point_sources_count(d.id) >= $10::int)`;
 
 /** PostGIS encodes the tile (real PostgreSQL with protobuf support). */
 export const dealPointTileMvt = `

@@ -6,6 +6,7 @@ import { roles } from '../domain/access.js';
 import { approveAccount, inviteUser, pendingAccounts, resetActivation, setUserActive } from '../services/auth.js';
 import { NotFoundError } from '../errors.js';
 import { auditActions, listAudit } from '../services/audit.js';
+import { auditUsernameFilters } from './audit-groups.js';
 import { stringify } from 'csv-stringify/sync';
 import { listAccounts } from '../queries/accounts.js';
 
@@ -62,10 +63,10 @@ export async function adminRoutes(instance: FastifyInstance) {
   app.get('/api/admin/audit', {
     config: admin,
     schema: {
-      tags, summary: 'The audit trail, newest first; format=csv exports it',
+      tags, summary: 'The audit trail, newest first; format=csv exports it (same filters as the grouped reading: exact or partial username)',
       querystring: Type.Object({
         from: Type.Optional(QueryDate), to: Type.Optional(QueryDate),
-        username: Type.Optional(Type.String({ maxLength: 64 })), action: Type.Optional(StringEnum(auditActions)),
+        ...auditUsernameFilters, action: Type.Optional(StringEnum(auditActions)),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 200 })), after: Type.Optional(Type.Integer({ minimum: 1 })),
         format: Type.Optional(StringEnum(['json', 'csv'] as const)),
       }, { additionalProperties: false }),
@@ -75,7 +76,7 @@ export async function adminRoutes(instance: FastifyInstance) {
     const limit = request.query.limit ?? 200;
     const items = await listAudit(app.db.pool, { ...request.query, limit });
     if (request.query.format === 'csv') {
-      const columns = ['id', 'occurred_at', 'username', 'role', 'action', 'method', 'route', 'status_code', 'area', 'time_window', 'record_count'] as const;
+      const columns = ['id', 'occurred_at', 'username', 'role', 'action', 'method', 'route', 'status_code', 'area', 'time_window', 'record_count', 'session_ref'] as const;
       const csv = stringify(items.map((row) => columns.map((c) => neutralised((row as Record<string, unknown>)[c]))), {
         header: true, columns: [...columns], delimiter: ';', quoted_match: /[\r\n;"]/, record_delimiter: '\n', bom: true,
       });

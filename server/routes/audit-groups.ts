@@ -1,4 +1,4 @@
-/** The admin's journal with tile reads grouped (one row per user, hour and zoom), paged. */
+/** The admin's journal with tile reads grouped (one row per session, hour and zoom), paged. */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -6,15 +6,21 @@ import { AnyRecord, QueryDate, StringEnum, errorResponses } from '../schemas/com
 import { auditActions } from '../services/audit.js';
 import { groupedAudit } from '../services/audit-groups.js';
 
+/** The journal's username filters, the same on its list, its CSV export and its grouped reading. */
+export const auditUsernameFilters = {
+  username: Type.Optional(Type.String({ maxLength: 64, description: 'Exactly this username' })),
+  username_contains: Type.Optional(Type.String({ maxLength: 64, description: 'Usernames containing this text (any case; % and _ taken literally)' })),
+};
+
 export async function auditGroupRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/admin/audit/grouped', {
     config: { access: ['admin'], audit: 'admin' },
     schema: {
-      tags: ['admin'], summary: 'The audit trail, newest first, tile reads grouped per user, hour and zoom level; username matches partially',
+      tags: ['admin'], summary: 'The audit trail, newest first, tile reads grouped per session, hour, tile route and zoom level; exact or partial username',
       querystring: Type.Object({
         from: Type.Optional(QueryDate), to: Type.Optional(QueryDate),
-        username: Type.Optional(Type.String({ maxLength: 64 })), action: Type.Optional(StringEnum(auditActions)),
+        ...auditUsernameFilters, action: Type.Optional(StringEnum(auditActions)),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000000, default: 0 })),
       }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(AnyRecord), next_offset: Type.Union([Type.Integer(), Type.Null()]) }), ...errorResponses },

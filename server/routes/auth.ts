@@ -9,7 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../schemas/common.js';
 import { activateAccount, AwaitingApprovalError, signIn, signOut, trustDevice, trustedDeviceUser } from '../services/auth.js';
-import { recentFailedSignIns, recordAudit } from '../services/audit.js';
+import { journalSessionRef, recentFailedSignIns, recordAudit } from '../services/audit.js';
 import { cookieOptions, sessionCookie } from '../plugins/access.js';
 import { DomainError } from '../errors.js';
 import { FailureWindows } from '../domain/sign-in-limits.js';
@@ -79,7 +79,7 @@ export async function authRoutes(instance: FastifyInstance) {
       await recordAudit(app.db.pool, { ...audit, principal: null, username: username.slice(0, 64), action: 'sign_in_failed', statusCode: 401 });
       throw new DomainError(401, 'bad_credentials', 'unknown username or wrong password', [{ field: 'password', reason: 'does not match' }]);
     }
-    await recordAudit(app.db.pool, { ...audit, principal: session.principal, action: 'sign_in', statusCode: 200 });
+    await recordAudit(app.db.pool, { ...audit, principal: session.principal, action: 'sign_in', statusCode: 200, sessionRef: journalSessionRef(session.token) });
     reply.setCookie(sessionCookie, session.token, cookieOptions(app.config.secureCookies, session.expiresAt));
     if (!trusted) {
       const device = await trustDevice(app.db.pool, session.principal.userId);

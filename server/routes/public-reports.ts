@@ -181,8 +181,35 @@ export async function moderationRoutes(instance: FastifyInstance) {
     return around;
   });
 
+  app.get('/api/moderation/candidates', {
+    config: { access: analysts, audit: 'read_precise' },
+    schema: {
+      tags, summary: 'Candidate deal points of your departments (created from accepted reports, not active until confirmed), oldest first, with their reports',
+      querystring: Type.Object({ department: Type.Optional(DepartmentCode), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(AnyRecord) }), ...errorResponses },
+    },
+  }, async (request) => ({ items: await reports.listCandidates(app.db.pool, departmentFilter(request, request.query.department), request.query.limit ?? 200) }));
+
   app.post('/api/moderation/candidates/:id/confirm', {
     config: moderate,
-    schema: { tags, summary: 'Confirm a candidate deal point (created from an accepted report): it becomes an ordinary point', params: IdParams, response: { 200: AnyRecord, ...errorResponses } },
-  }, async (request) => reports.confirmCandidate(app.db.pool, request.params.id, workScope(request)));
+    schema: { tags, summary: 'Confirm a candidate deal point (created from an accepted report): it becomes an ordinary point, active from its first report', params: IdParams, response: { 200: AnyRecord, ...errorResponses } },
+  }, async (request) => {
+    request.auditDetail = `deal_point=${request.params.id}`;
+    return reports.confirmCandidate(app.db.pool, request.params.id, workScope(request));
+  });
+
+  app.post('/api/moderation/candidates/:id/discard', {
+    config: moderate,
+    schema: {
+      tags, summary: 'Discard a candidate deal point: no deal point there; it is removed and its reports rejected (no activity found), undoable the same day report by report',
+      params: IdParams,
+      body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 3, maxLength: 300 })) }, { additionalProperties: false }),
+      response: { 200: AnyRecord, ...errorResponses },
+    },
+  }, async (request) => {
+    request.auditDetail = `deal_point=${request.params.id}`;
+    const discarded = await reports.discardCandidate(app.db.pool, request.params.id, request.principal!.userId, workScope(request), request.body?.reason?.trim() || null);
+    if (discarded.rejected_reports.length) request.auditDetail += `&report=${discarded.rejected_reports.join(',')}`;
+    return discarded;
+  });
 }

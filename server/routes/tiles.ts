@@ -59,7 +59,7 @@ export async function tileRoutes(instance: FastifyInstance) {
   app.get('/tiles/deal-points.json', {
     config: { access: preciseReaders },
     schema: { tags: ['tiles'], summary: 'TileJSON 3.0 of the deal point tiles (layer deal_points and its fields), for QGIS and MapLibre', operationId: 'dealPointTileJson', response: { 200: TileJson, ...errorResponses } },
-  }, async (request) => tileJson(request, 'deal-points', 'Deal points of your departments (all for OFAST); the query parameters of the tiles (at, status, dataset, from, to) apply', [{ id: 'deal_points', description: 'Deal points', minzoom: 0, fields: pointFields }], 0));
+  }, async (request) => tileJson(request, 'deal-points', 'Deal points of your departments (all for OFAST); the query parameters of the tiles (at, status, dataset, from, to, min_sources) apply', [{ id: 'deal_points', description: 'Deal points', minzoom: 0, fields: pointFields }], 0));
 
   app.get('/tiles/communes.json', {
     config: { access: 'public' },
@@ -80,6 +80,7 @@ export async function tileRoutes(instance: FastifyInstance) {
         dataset: Type.Optional(Dataset),
         from: Type.Optional(Type.String({ pattern: monthPattern, description: 'With `to`: keep only points active at some time in this window of months (YYYY-MM)' })),
         to: Type.Optional(Type.String({ pattern: monthPattern, description: 'Last month of the window (YYYY-MM)' })),
+        min_sources: Type.Optional(Type.Integer({ minimum: 1, maximum: 7, description: 'Only points confirmed by at least this many independent sources (measure 2)' })),
       }, { additionalProperties: false }),
       response: { 200: Type.Unsafe<Buffer>({ description: 'Mapbox Vector Tile (protobuf), empty when no point falls in the tile' }), ...errorResponses },
     },
@@ -88,7 +89,7 @@ export async function tileRoutes(instance: FastifyInstance) {
     if (!isValidTile(tile)) throw new InvalidInputError([{ field: 'params.x', reason: `tile ${tile.z}/${tile.x}/${tile.y} does not exist (x and y must be below 2^z)` }]);
     const { bytes, count } = await dealPointTile(app.db.pool, tile, {
       at: request.query.at ?? today(), statuses: request.query.status ?? null, dataset: request.query.dataset ?? null,
-      departments: departmentFilter(request), window: tileWindow(request.query),
+      departments: departmentFilter(request), window: tileWindow(request.query), minimumSources: request.query.min_sources ?? null,
     }, encoder);
     request.auditCount = count;
     // Revalidated at each use (the data change and the answer depends on the reader), but a

@@ -58,6 +58,7 @@ export const DealPointQuery = Type.Object({
   dataset: Type.Optional(Dataset),
   network_id: Type.Optional(Id),
   product: Type.Optional(Product),
+  min_sources: Type.Optional(Type.Integer({ minimum: 1, maximum: 7, description: 'Keep points confirmed by at least this many independent sources (measure 2)' })),
   limit: Type.Optional(Limit),
   after: Type.Optional(After),
 }, { additionalProperties: false });

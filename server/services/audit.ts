@@ -1,6 +1,8 @@
 /** The audit trail: one append-only row per read of precise or aggregated data, analysis, export, write or sign-in. */
 import type pg from 'pg';
+import { createHash } from 'node:crypto';
 import type { Principal } from '../domain/access.js';
+import { listAuditEntries } from '../queries/audit.js';
 
 export const auditActions = [
   'read_precise', 'read_aggregate', 'analysis', 'export', 'write', 'sign_in', 'sign_in_failed', 'sign_out', 'activate', 'moderate', 'admin',
@@ -10,6 +12,18 @@ export type AuditAction = (typeof auditActions)[number];
 export interface AuditEntry {
   principal: Principal | null; username?: string | null; action: AuditAction; method: string; route: string; statusCode: number;
   area: string | null; timeWindow: string | null; recordCount: number | null;
+  /** The session (or access token) the request came with, as `journalSessionRef` gives it. */
+  sessionRef?: string | null;
+}
+
+/**
+ * The journal's reference to a session or an access token: 16 hex digits of a SHA-256 of its
+ * secret under a journal-only prefix. Not reversible, and not the hash the sessions table keeps,
+ * so it cannot be joined to a live session; it only tells entries of one session from another's.
+ */
+export function journalSessionRef(secret: string | undefined | null): string | null {
+  if (!secret) return null;
+  return createHash('sha256').update(`sillage-journal-session\0${secret}`).digest('hex').slice(0, 16);
 }
 
 /** Text as the journal keeps it: no NUL, no lone surrogate, no control character, bounded length. */
@@ -22,24 +36,24 @@ export function journalText(value: string | null | undefined, max = 500): string
 
 export async function recordAudit(db: pg.Pool | pg.PoolClient, entry: AuditEntry): Promise<void> {
   await db.query(
-    `INSERT INTO audit_log (user_id, username, role, action, method, route, status_code, area, time_window, record_count)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    `INSERT INTO audit_log (user_id, username, role, action, method, route, status_code, area, time_window, record_count, session_ref)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
     [entry.principal?.userId ?? null, journalText(entry.principal?.username ?? entry.username ?? null, 64), entry.principal?.role ?? (entry.username ? null : 'public'),
-      entry.action, journalText(entry.method, 10), journalText(entry.route, 200), entry.statusCode, journalText(entry.area), journalText(entry.timeWindow, 200), entry.recordCount],
+      entry.action, journalText(entry.method, 10), journalText(entry.route, 200), entry.statusCode, journalText(entry.area), journalText(entry.timeWindow, 200), entry.recordCount, entry.sessionRef ?? null],
   );
 }
 
-export interface AuditFilter { from?: string; to?: string; username?: string; action?: string; limit: number; after?: number }
+/** The journal's filters, shared by its list, its CSV export and its grouped reading. */
+export interface AuditFilterFields { from?: string; to?: string; username?: string; username_contains?: string; action?: string }
+export interface AuditFilter extends AuditFilterFields { limit: number; after?: number }
+
+/** $1-$5 of the journal's statements (see queries/audit.ts). */
+export function auditFilterParameters(filter: AuditFilterFields): (string | null)[] {
+  return [filter.from ?? null, filter.to ?? null, filter.username?.trim() || null, filter.username_contains?.trim() || null, filter.action ?? null];
+}
 
 export async function listAudit(db: pg.Pool, filter: AuditFilter) {
-  const { rows } = await db.query(
-    `SELECT id, occurred_at, username, role, action, method, route, status_code, area, time_window, record_count
-     FROM audit_log
-     WHERE ($1::date IS NULL OR occurred_at >= $1::date) AND ($2::date IS NULL OR occurred_at < $2::date + 1)
-       AND ($3::text IS NULL OR username = $3) AND ($4::text IS NULL OR action = $4) AND ($5::bigint IS NULL OR id < $5)
-     ORDER BY id DESC LIMIT $6`,
-    [filter.from ?? null, filter.to ?? null, filter.username ?? null, filter.action ?? null, filter.after ?? null, filter.limit],
-  );
+  const { rows } = await db.query(listAuditEntries, [...auditFilterParameters(filter), filter.after ?? null, filter.limit]);
   return rows.map((r) => ({ ...r, occurred_at: (r.occurred_at as Date).toISOString() }));
 }
 

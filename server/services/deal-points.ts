@@ -62,6 +62,7 @@ export async function listDealPoints(db: pg.Pool, query: DealPointQueryInput, de
   if (query.dataset) where.push(`d.dataset = ${add(query.dataset)}`);
   if (query.network_id) where.push(`d.network_id = ${add(query.network_id)}`);
   if (query.product) where.push(`${add(query.product)}::text = ANY(d.products)`);
+  if (query.min_sources) where.push(`deal_point_sources_count(d.id) >= ${add(query.min_sources)}::int`);
   if (query.from || query.to) {
     if (query.from && query.to && query.from > query.to) throw new InvalidInputError([{ field: 'querystring.to', reason: `must not be before from (${query.from})` }]);
     where.push(`EXISTS (SELECT 1 FROM deal_point_active_periods p WHERE p.deal_point_id = d.id

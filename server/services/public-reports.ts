@@ -69,7 +69,8 @@ function assertPending(report: { status: string; id: number }) {
 
 /**
  * Accepts a report: links it to the given deal point (which must lie within 75 m), or to the
- * nearest one within 75 m, or else creates a candidate deal point at the report's location.
+ * nearest one within 75 m, or else creates a candidate deal point at the report's location, not
+ * active until an analyst confirms it.
  */
 export async function acceptReport(pool: pg.Pool, id: number, moderatorId: number, dealPointId: number | null, scope: string[] | null = null) {
   return withTransaction(pool, async (client) => {
@@ -107,7 +108,8 @@ export async function acceptReport(pool: pg.Pool, id: number, moderatorId: numbe
       );
       linked = rows[0].id;
       created = true;
-      await client.query(`INSERT INTO deal_point_status_events (deal_point_id, status, effective_on) VALUES ($1, 'active', $2)`, [linked, report.reported_on]);
+      // No status yet: a candidate is not an active point (not on the map, not counted) until an
+      // analyst confirms it (confirmCandidate dates it active from its first report).
     }
     await client.query(`UPDATE public_reports SET status = 'accepted', deal_point_id = $2, moderated_by = $3, moderated_at = now() WHERE id = $1`, [id, linked, moderatorId]);
     await recordDecision(client, { reportId: id, decision: 'accepted', dealPointId: linked, createdCandidate: created, moderatorId });
@@ -227,12 +229,68 @@ export async function reportSurroundings(db: pg.Pool, id: number, scope: string[
   return { report: { id: report.id, receipt: report.receipt, cluster_id: report.cluster_id, longitude: Number(report.longitude), latitude: Number(report.latitude) }, deal_points: num(points), reports: num(reports) };
 }
 
-export async function confirmCandidate(pool: pg.Pool, id: number, scope: string[] | null) {
-  const { rows } = await pool.query(
-    `UPDATE deal_points d SET verification = 'confirmed', version = d.version + 1, updated_at = now()
-     FROM communes c WHERE d.id = $1 AND c.insee = d.commune_insee AND d.verification = 'candidate'
-       AND ($2::text[] IS NULL OR c.department_code = ANY($2::text[]))
-     RETURNING d.id, d.verification, d.version`, [id, scope]);
+/** Candidate points of the analyst's departments (from accepted reports), oldest first, with their reports. */
+export async function listCandidates(db: pg.Pool, scope: string[] | null, limit = 200) {
+  const { rows } = await db.query(
+    `SELECT d.id, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude, d.commune_insee, c.name AS commune_name, c.department_code, d.created_at,
+            coalesce((SELECT json_agg(json_build_object('id', r.id, 'receipt', r.receipt, 'status', r.status, 'reported_on', r.reported_on) ORDER BY r.reported_on, r.id)
+                      FROM public_reports r WHERE r.deal_point_id = d.id), '[]'::json) AS reports,
+            (SELECT json_build_object('id', o.id, 'distance_m', round(ST_Distance(o.geom::geography, d.geom::geography)))
+               FROM deal_points o WHERE o.id <> d.id AND o.verification = 'confirmed' AND o.geom && ST_Expand(d.geom, 0.005)
+                 AND ST_DWithin(o.geom::geography, d.geom::geography, 300)
+               ORDER BY ST_Distance(o.geom::geography, d.geom::geography) LIMIT 1) AS nearest_point
+     FROM deal_points d JOIN communes c ON c.insee = d.commune_insee
+     WHERE d.verification = 'candidate' AND ($1::text[] IS NULL OR c.department_code = ANY($1::text[]))
+     ORDER BY d.created_at, d.id LIMIT $2`, [scope, limit]);
+  return rows.map((r) => ({ ...r, id: Number(r.id), longitude: Number(r.longitude), latitude: Number(r.latitude), created_at: (r.created_at as Date).toISOString() }));
+}
+
+/** A candidate of the analyst's departments, locked; one of another department is as unknown as a missing one. */
+async function lockCandidate(client: pg.PoolClient, id: number, scope: string[] | null) {
+  const { rows } = await client.query(
+    `SELECT d.id FROM deal_points d JOIN communes c ON c.insee = d.commune_insee
+     WHERE d.id = $1 AND d.verification = 'candidate' AND ($2::text[] IS NULL OR c.department_code = ANY($2::text[]))
+     FOR UPDATE OF d`, [id, scope]);
   if (!rows[0]) throw new NotFoundError('candidate deal point', id);
-  return { ...rows[0], id: Number(rows[0].id) };
+}
+
+/**
+ * Confirms a candidate: it becomes an ordinary point, active from its first report's day (when it
+ * has no status yet; candidates made before candidates were kept inactive already have one).
+ */
+export async function confirmCandidate(pool: pg.Pool, id: number, scope: string[] | null) {
+  return withTransaction(pool, async (client) => {
+    await lockCandidate(client, id, scope);
+    await client.query(
+      `INSERT INTO deal_point_status_events (deal_point_id, status, effective_on)
+       SELECT $1, 'active', coalesce((SELECT min(r.reported_on) FROM public_reports r WHERE r.deal_point_id = $1), current_date)
+       WHERE NOT EXISTS (SELECT 1 FROM deal_point_status_events e WHERE e.deal_point_id = $1)`, [id]);
+    const { rows } = await client.query(
+      `UPDATE deal_points SET verification = 'confirmed', version = version + 1, updated_at = now() WHERE id = $1
+       RETURNING id, verification, version, (SELECT to_char(min(effective_on), 'YYYY-MM-DD') FROM deal_point_status_events WHERE deal_point_id = $1) AS active_from`, [id]);
+    return { ...rows[0], id: Number(rows[0].id) };
+  });
+}
+
+/**
+ * Discards a candidate the analyst found no deal point at: the point goes away and the reports it
+ * came from are rejected ("no activity found"), each with the decision in its history (and, like
+ * any decision, undoable the same day: the report is then pending again).
+ */
+export async function discardCandidate(pool: pg.Pool, id: number, moderatorId: number, scope: string[] | null, reason: string | null) {
+  return withTransaction(pool, async (client) => {
+    await lockCandidate(client, id, scope);
+    const { rows: merges } = await client.query(`SELECT id FROM deal_point_merges WHERE kept_id = $1 AND undone_at IS NULL`, [id]);
+    if (merges.length) throw new DomainError(409, 'merged_candidate', `candidate ${id} absorbed another point (merge ${merges[0].id}): undo the merge first`, [{ field: 'id', reason: 'kept by a merge' }]);
+    const { rows: linked } = await client.query(`SELECT id FROM public_reports WHERE deal_point_id = $1 AND status IN ('accepted', 'merged') ORDER BY id FOR UPDATE`, [id]);
+    const text = ['Point candidat écarté', reason].filter(Boolean).join(' : ');
+    for (const { id: reportId } of linked) {
+      await client.query(
+        `UPDATE public_reports SET status = 'rejected', deal_point_id = NULL, merged_into = NULL, rejection_reason = $2, moderated_by = $3, moderated_at = now() WHERE id = $1`,
+        [reportId, `${rejectionReasons.sans_activite} : ${text}`, moderatorId]);
+      await recordDecision(client, { reportId: Number(reportId), decision: 'rejected', reasonCode: 'sans_activite', reasonText: text, dealPointId: id, moderatorId });
+    }
+    await client.query(`DELETE FROM deal_points WHERE id = $1`, [id]);
+    return { id, discarded: true, rejected_reports: linked.map((r) => Number(r.id)) };
+  });
 }

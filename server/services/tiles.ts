@@ -5,7 +5,7 @@ import { tileBounds, tileExtent, tilePosition, type TileAddress } from '../domai
 import { labelMinPopulation, outlineMinPopulation } from '../domain/commune-tiles.js';
 import { communeTileMvt, communeTileRows, dealPointTileMvt, dealPointTileRows } from '../queries/tiles.js';
 
-export interface TileFilter { at: string; statuses: string[] | null; dataset: string | null; departments?: string[] | null; window?: { from: string; to: string } | null }
+export interface TileFilter { at: string; statuses: string[] | null; dataset: string | null; departments?: string[] | null; window?: { from: string; to: string } | null; minimumSources?: number | null }
 export type TileEncoder = 'postgis' | 'js';
 
 interface TileRow { id: number; status: string; source: string; dataset: string; f0: number; l0: number; f1: number; l1: number; longitude: number; latitude: number }
@@ -22,7 +22,7 @@ export function encodePointTile(rows: TileRow[], tile: TileAddress): Uint8Array 
 }
 
 export async function dealPointTile(db: pg.Pool, tile: TileAddress, filter: TileFilter, encoder: TileEncoder): Promise<{ bytes: Uint8Array; count: number }> {
-  const params = [tile.z, tile.x, tile.y, filter.at, filter.statuses, filter.dataset, filter.departments ?? null, filter.window?.from ?? null, filter.window?.to ?? null];
+  const params = [tile.z, tile.x, tile.y, filter.at, filter.statuses, filter.dataset, filter.departments ?? null, filter.window?.from ?? null, filter.window?.to ?? null, filter.minimumSources ?? null];
   if (encoder === 'postgis') {
     const { rows } = await db.query<{ tile: Buffer; count: number }>(dealPointTileMvt, params);
     return { bytes: rows[0].tile, count: rows[0].count };

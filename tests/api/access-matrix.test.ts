@@ -142,6 +142,8 @@ const expected: Record<string, Who[]> = {
   'GET /api/moderation/reports/:id/history': analysts,
   'GET /api/moderation/reports/:id/surroundings': analysts,
   'POST /api/moderation/candidates/:id/confirm': analysts,
+  'GET /api/moderation/candidates': analysts,
+  'POST /api/moderation/candidates/:id/discard': analysts,
   'GET /api/admin/audit/grouped': ['admin'],
   // Personal access tokens (GIS clients): every account manages its own.
   'POST /api/auth/tokens': signedIn,

@@ -128,7 +128,7 @@ describe.each(targets())('sessions and the audit trail on the %s database', (tar
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.body.startsWith('\ufeff')).toBe(true); // for spreadsheets to read UTF-8
     const lines = csv.body.replace(/^\ufeff/, '').trim().split('\n');
-    expect(lines[0]).toBe('id;occurred_at;username;role;action;method;route;status_code;area;time_window;record_count');
+    expect(lines[0]).toBe('id;occurred_at;username;role;action;method;route;status_code;area;time_window;record_count;session_ref');
     const total = (await context.database.pool.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n;
     expect(lines.length - 1).toBe(Math.min(50, total - 1)); // the export's own audit row comes after it
     expect((await lastAudit())).toMatchObject({ action: 'admin', route: '/api/admin/audit', username: admin.username });

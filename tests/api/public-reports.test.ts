@@ -109,7 +109,10 @@ describe.each(targets())('public reports on the %s database', (target) => {
     const candidate = await send(context.app, 'POST', `/api/moderation/reports/${lonely}/accept`, {}, undefined, analyst84);
     expect(candidate.body.created_candidate).toBe(true);
     const created = await send(context.app, 'GET', `/api/deal-points/${candidate.body.deal_point_id}`);
-    expect(created.body.properties).toMatchObject({ source: 'signalement_public', commune_insee: expect.any(String), status: 'active' });
+    // A candidate is not active: no status, not in the list of points nor on the map, until confirmed.
+    expect(created.body.properties).toMatchObject({ source: 'signalement_public', commune_insee: expect.any(String), status: null, status_history: [] });
+    const listed = await send(context.app, 'GET', '/api/deal-points?department=84&limit=1000');
+    expect(listed.body.features.map((f: any) => f.id)).not.toContain(candidate.body.deal_point_id);
     const { rows: [verification] } = await context.database.pool.query('SELECT verification FROM deal_points WHERE id = $1', [candidate.body.deal_point_id]);
     expect(verification.verification).toBe('candidate');
 
@@ -167,9 +170,56 @@ describe.each(targets())('public reports on the %s database', (target) => {
     const id = Number((await context.database.pool.query('SELECT id FROM public_reports WHERE receipt = $1', [receipt])).rows[0].id);
     const accepted = await send(context.app, 'POST', `/api/moderation/reports/${id}/accept`, {}, undefined, analyst84);
     expect((await send(context.app, 'POST', `/api/moderation/candidates/${accepted.body.deal_point_id}/confirm`, {}, undefined, analyst13)).status).toBe(404);
+    const listed = await send(context.app, 'GET', '/api/moderation/candidates', undefined, undefined, analyst84);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.find((c: any) => c.id === accepted.body.deal_point_id)).toMatchObject({ department_code: '84', reports: [expect.objectContaining({ id, receipt, status: 'accepted' })] });
+    expect((await send(context.app, 'GET', '/api/moderation/candidates', undefined, undefined, analyst13)).body.items.some((c: any) => c.id === accepted.body.deal_point_id)).toBe(false);
+    expect((await send(context.app, 'GET', '/api/moderation/candidates?department=84', undefined, undefined, analyst13)).status).toBe(403);
     const confirmed = await send(context.app, 'POST', `/api/moderation/candidates/${accepted.body.deal_point_id}/confirm`, {}, undefined, analyst84);
-    expect(confirmed.body).toMatchObject({ id: accepted.body.deal_point_id, verification: 'confirmed' });
+    const reportedOn = (await context.database.pool.query(`SELECT to_char(reported_on, 'YYYY-MM-DD') AS d FROM public_reports WHERE id = $1`, [id])).rows[0].d;
+    expect(confirmed.body).toMatchObject({ id: accepted.body.deal_point_id, verification: 'confirmed', active_from: reportedOn });
+    // Now an ordinary active point, in the list.
+    const point = await send(context.app, 'GET', `/api/deal-points/${accepted.body.deal_point_id}`);
+    expect(point.body.properties).toMatchObject({ status: 'active', status_history: [expect.objectContaining({ status: 'active', effective_on: reportedOn })] });
+    expect((await send(context.app, 'GET', '/api/moderation/candidates', undefined, undefined, analyst84)).body.items.some((c: any) => c.id === accepted.body.deal_point_id)).toBe(false);
     expect((await send(context.app, 'POST', `/api/moderation/candidates/${accepted.body.deal_point_id}/confirm`, {}, undefined, analyst84)).status).toBe(404);
+    const { rows: [audited] } = await context.database.pool.query(`SELECT action, area, username FROM audit_log WHERE route = '/api/moderation/candidates/:id/confirm' ORDER BY id DESC LIMIT 1`);
+    expect(audited).toEqual({ action: 'moderate', area: `id=${accepted.body.deal_point_id}&deal_point=${accepted.body.deal_point_id}`, username: analyst84.username });
+  });
+
+  it('lets an analyst discard a candidate: the point goes, its reports are rejected with the decision in their history, undoable', async () => {
+    const submit = async (coordinates: number[]) => {
+      const receipt = (await send(context.app, 'POST', '/api/public/reports', report({ location: { type: 'Point', coordinates } }), undefined, null)).body.receipt;
+      return Number((await context.database.pool.query('SELECT id FROM public_reports WHERE receipt = $1', [receipt])).rows[0].id);
+    };
+    const first = await submit([5.0500, 43.9000]);
+    const second = await submit([5.0501, 43.9001]);
+    const accepted = await send(context.app, 'POST', `/api/moderation/reports/${first}/accept`, {}, undefined, analyst84);
+    expect(accepted.body.created_candidate).toBe(true);
+    const candidate = accepted.body.deal_point_id;
+    expect((await send(context.app, 'POST', `/api/moderation/reports/${second}/merge`, { into: first }, undefined, analyst84)).body.deal_point_id).toBe(candidate);
+    const counts = async () => (await context.database.pool.query('SELECT count(*)::int AS n FROM deal_points')).rows[0].n;
+    const before = await counts();
+    // Bad input and other departments: refused, nothing changed.
+    expect((await send(context.app, 'POST', `/api/moderation/candidates/${candidate}/discard`, { reason: 'x' }, undefined, analyst84)).status).toBe(400);
+    expect((await send(context.app, 'POST', `/api/moderation/candidates/${candidate}/discard`, {}, undefined, analyst13)).status).toBe(404);
+    expect(await counts()).toBe(before);
+    const discarded = await send(context.app, 'POST', `/api/moderation/candidates/${candidate}/discard`, { reason: 'Patrouille : rien vu' }, undefined, analyst84);
+    expect(discarded.status).toBe(200);
+    expect(discarded.body).toEqual({ id: candidate, discarded: true, rejected_reports: [first, second] });
+    expect(await counts()).toBe(before - 1);
+    const { rows: reports } = await context.database.pool.query('SELECT id, status, deal_point_id, rejection_reason FROM public_reports WHERE id = ANY($1) ORDER BY id', [[first, second]]);
+    expect(reports.map((r) => [Number(r.id), r.status, r.deal_point_id])).toEqual([[first, 'rejected', null], [second, 'rejected', null]]);
+    expect(reports[0].rejection_reason).toBe('Lieu sans activité constatée : Point candidat écarté : Patrouille : rien vu');
+    const history = await send(context.app, 'GET', `/api/moderation/reports/${second}/history`, undefined, undefined, analyst84);
+    expect(history.body.items.map((h: any) => h.decision)).toEqual(['merged', 'rejected']);
+    expect(history.body.items[1]).toMatchObject({ reason_code: 'sans_activite', deal_point_id: candidate, decided_by: analyst84.username });
+    const { rows: [audited] } = await context.database.pool.query(`SELECT action, area FROM audit_log WHERE route = '/api/moderation/candidates/:id/discard' AND status_code = 200 ORDER BY id DESC LIMIT 1`);
+    expect(audited).toEqual({ action: 'moderate', area: `id=${candidate}&deal_point=${candidate}&report=${first},${second}` });
+    expect((await send(context.app, 'POST', `/api/moderation/candidates/${candidate}/discard`, {}, undefined, analyst84)).status).toBe(404);
+    // Undone the same day, report by report: pending again.
+    const undone = await send(context.app, 'POST', `/api/moderation/reports/${first}/undo`, {}, undefined, analyst84);
+    expect(undone.body).toMatchObject({ status: 'pending', deal_point_id: null });
   });
 
   it('rate-limits reports per client address', async () => {

@@ -187,35 +187,6 @@ describe.each(targets())('duplicates across sources on the %s database', (target
     expect((await send(context.app, 'GET', '/api/registry/reliability?min_sources=0')).status).toBe(400);
   });
 
-  it('groups tile reads in the journal: one row per user, hour and zoom, with the tiles range; partial username; pages', async () => {
-    const admin = await signInAs(context, 'admin');
-    const tiles = [[4148, 2816], [4149, 2816], [4149, 2817]];
-    for (const [x, y] of tiles) expect((await send(context.app, 'GET', `/tiles/deal-points/13/${x}/${y}.mvt`)).status).toBeLessThan(300);
-    const marker = await send(context.app, 'GET', '/api/duplicates/merges');
-    expect(marker.status).toBe(200);
-    const grouped = await send(context.app, 'GET', '/api/admin/audit/grouped?username=NATIONAL_ana&limit=5', undefined, undefined, admin);
-    expect(grouped.status).toBe(200);
-    const tileRow = grouped.body.items.find((r: any) => r.route.startsWith('/tiles/deal-points'));
-    // The external database keeps the journal of earlier runs: count what this hour holds.
-    const { rows: [hour] } = await context.database.pool.query(
-      `SELECT count(*)::int AS n FROM audit_log WHERE username = 'test.national_analyst' AND route LIKE '/tiles/deal-points/%' AND area LIKE 'z=13&%'
-         AND date_trunc('hour', occurred_at) = (SELECT date_trunc('hour', max(occurred_at)) FROM audit_log WHERE route LIKE '/tiles/deal-points/%')`);
-    expect(hour.n).toBeGreaterThanOrEqual(3);
-    expect(tileRow).toMatchObject({ entries: hour.n, grouped: true, area: 'z=13, x 4148–4149, y 2816–2817', username: 'test.national_analyst' });
-    expect(grouped.body.items[0].route).toBe('/api/duplicates/merges');
-    expect(grouped.body.items.every((r: any) => r.username?.includes('national_analyst'))).toBe(true);
-    const { rows: [{ n }] } = await context.database.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE username ILIKE '%national_ana%'`);
-    const pages: number[] = [];
-    for (let offset: number | null = 0, guard = 0; offset !== null && guard < 1000; guard++) {
-      const page: any = await send(context.app, 'GET', `/api/admin/audit/grouped?username=national_ana&limit=50&offset=${offset}`, undefined, undefined, admin);
-      pages.push(...page.body.items.map((r: any) => r.entries));
-      offset = page.body.next_offset;
-    }
-    expect(pages.reduce((a, b) => a + b, 0)).toBe(n);
-    expect((await send(context.app, 'GET', '/api/admin/audit/grouped?username=%25', undefined, undefined, admin)).body.items).toEqual([]);
-    expect((await send(context.app, 'GET', '/api/admin/audit/grouped')).status).toBe(403);
-  });
-
   it('keeps other departments and other roles out, and refuses bad input with the field named', async () => {
     const { rows: [point93] } = await context.database.pool.query(`SELECT d.id FROM deal_points d JOIN communes c ON c.insee = d.commune_insee WHERE c.department_code = '93' ORDER BY d.id LIMIT 1`);
     const { rows: [other93] } = await context.database.pool.query(`SELECT d.id FROM deal_points d JOIN communes c ON c.insee = d.commune_insee WHERE c.department_code = '93' ORDER BY d.id OFFSET 1 LIMIT 1`);

@@ -116,16 +116,35 @@ describe('the admin screens', () => {
     await page.waitForSelector('[data-testid="audit-table"] tbody tr');
     const rows = await page.locator('[data-testid="audit-table"] tbody tr').count();
     expect(rows).toBeGreaterThan(1);
-    expect(await page.textContent('[data-testid="audit-table"]')).toContain('POST /api/public/reports');
+    // Routes, areas and actions read in French (the raw route in the cell's title).
+    expect(await page.textContent('[data-testid="audit-table"]')).toContain('Signalements du public (envoi)');
+    expect(await page.locator('[data-testid="audit-table"] td[title="POST /api/public/reports"]').count()).toBeGreaterThan(0);
     await page.selectOption('#filter-action', 'sign_in_failed');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="audit-table"] tbody tr')].every((r) => r.textContent?.includes('Échec de connexion')));
     await page.selectOption('#filter-action', '');
     await page.waitForSelector('[data-testid="audit-table"] tbody tr');
     await page.screenshot({ path: `${screenshotDirectory}/journal.png`, fullPage: false });
-    const href = await page.getAttribute('[data-testid="csv-export"]', 'href');
-    const csv = await page.request.get(url + href);
+    // A partial username filters the table and the CSV export alike; "exact" asks for the whole name.
+    await page.fill('#filter-username', 'ADMIN');
+    await page.waitForFunction(() => { const rows = [...document.querySelectorAll('[data-testid="audit-table"] tbody tr')]; return rows.length > 0 && rows.every((r) => r.children[1].textContent === 'test.admin'); });
+    let href = (await page.getAttribute('[data-testid="csv-export"]', 'href'))!;
+    expect(href).toContain('username_contains=ADMIN');
+    let csv = await page.request.get(url + href);
     expect(csv.headers()['content-type']).toMatch(/text\/csv/);
-    expect((await csv.text()).replace(/^\ufeff/, '').split('\n')[0]).toBe('id;occurred_at;username;role;action;method;route;status_code;area;time_window;record_count');
+    const [header, ...lines] = (await csv.text()).replace(/^\ufeff/, '').trim().split('\n');
+    expect(header).toBe('id;occurred_at;username;role;action;method;route;status_code;area;time_window;record_count;session_ref');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((line) => line.split(';')[2] === 'test.admin')).toBe(true);
+    await page.click('label[for="filter-username-exact"]');
+    // Nobody is called "ADMIN" exactly: the table empties.
+    await page.waitForSelector('[data-testid="audit-empty"]');
+    href = (await page.getAttribute('[data-testid="csv-export"]', 'href'))!;
+    expect(href).toContain('username=ADMIN');
+    csv = await page.request.get(url + href);
+    expect((await csv.text()).replace(/^\ufeff/, '').trim().split('\n').length).toBe(1);
+    await page.fill('#filter-username', 'test.admin');
+    await page.waitForSelector('[data-testid="audit-table"] tbody tr');
+    await page.screenshot({ path: `${screenshotDirectory}/journal-filtered.png`, fullPage: false });
     await page.close();
   }, 60_000);
 

@@ -1,7 +1,8 @@
 /**
  * In a real Chromium: an analyst reviews the duplicates two services reported in Seine-Saint-Denis
  * (the registry variant of the scenario), sees a pair side by side on the small map, merges it
- * after confirming, and undoes the merge.
+ * after confirming, and undoes the merge; the analysts' map keeps the points confirmed by at least
+ * K sources; candidate points from accepted reports are confirmed or discarded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -14,7 +15,7 @@ import { generateScenario } from '../../server/domain/scenario/generate.js';
 import { serializeScenario } from '../../server/domain/scenario/serialize.js';
 import { connect, emptyBusinessTables, ensureUser } from '../helpers/databases.js';
 import { buildWeb, launchChromium, screenshotDirectory, signInThroughForm } from '../helpers/browser.js';
-import { createReport } from '../../server/services/public-reports.js';
+import { acceptReport, createReport } from '../../server/services/public-reports.js';
 
 let database: Database;
 let app: FastifyInstance;
@@ -196,4 +197,109 @@ describe('the admin accounts screen', () => {
     await phone.close();
     expect(problems).toEqual([]);
   }, 90_000);
+});
+
+describe('the map of points confirmed by several sources', () => {
+  it('draws only the points with at least K independent sources, K held in the URL', async () => {
+    const page = await signedInPage('national_analyst');
+    const renderedIds = () => page.evaluate(() => (window as unknown as { sillageMap: { renderedPointIds(): number[] } }).sillageMap.renderedPointIds());
+    const idle = async () => {
+      await page.waitForSelector('[data-testid="analyst-map"][data-map-idle="true"]', { timeout: 30_000 });
+      await page.waitForTimeout(300);
+      await page.waitForSelector('[data-testid="analyst-map"][data-map-idle="true"]', { timeout: 30_000 });
+    };
+    await page.goto(`${url}/?c=2.3590,48.9362&z=13.5&l=points`);
+    await idle();
+    const all = await renderedIds();
+    expect(all.length).toBeGreaterThan(5);
+    // A second service observes three of the points drawn: they have two sources.
+    const confirmed = all.slice(0, 3);
+    for (const id of confirmed) {
+      await database.pool.query(`INSERT INTO deal_point_observations (deal_point_id, observed_on, activity_level, source_code) VALUES ($1, '2025-11-28', 2, 'douane') ON CONFLICT DO NOTHING`, [id]);
+    }
+    const { rows } = await database.pool.query('SELECT id FROM deal_points WHERE id = ANY($1) AND deal_point_sources_count(id) >= 2 ORDER BY id', [all]);
+    const expected = rows.map((r) => Number(r.id));
+    expect(expected).toEqual(expect.arrayContaining(confirmed));
+    expect(expected.length).toBeLessThan(all.length);
+    await page.selectOption('#min-sources', '2');
+    await page.waitForURL(/sources=2/);
+    await page.waitForFunction((n) => (window as unknown as { sillageMap: { renderedPointIds(): number[] } }).sillageMap.renderedPointIds().length === n, expected.length, { timeout: 30_000 });
+    await idle();
+    expect(await renderedIds()).toEqual(expected);
+    await page.screenshot({ path: `${screenshotDirectory}/carte-sources-2.png` });
+    // Back to every point: the URL forgets K.
+    await page.selectOption('#min-sources', '1');
+    await page.waitForFunction((n) => (window as unknown as { sillageMap: { renderedPointIds(): number[] } }).sillageMap.renderedPointIds().length === n, all.length, { timeout: 30_000 });
+    expect(page.url()).not.toContain('sources=');
+    await page.close();
+    // A shared URL restores K, on a phone too.
+    const phone = await signedInPage('national_analyst', { width: 390, height: 844 });
+    await phone.goto(`${url}/?c=2.3590,48.9362&z=13.5&l=points&sources=2`);
+    await phone.waitForSelector('[data-testid="analyst-map"][data-map-idle="true"]', { timeout: 30_000 });
+    expect(await phone.inputValue('#min-sources')).toBe('2');
+    await phone.waitForFunction(() => (window as unknown as { sillageMap: { renderedPointIds(): number[] } }).sillageMap.renderedPointIds().length > 0, undefined, { timeout: 30_000 });
+    const shown = await phone.evaluate(() => (window as unknown as { sillageMap: { renderedPointIds(): number[] } }).sillageMap.renderedPointIds());
+    expect(shown.every((id) => expected.includes(id))).toBe(true);
+    await phone.screenshot({ path: `${screenshotDirectory}/carte-sources-2-mobile.png` });
+    await phone.close();
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
+
+describe('candidate points from accepted reports', () => {
+  it('lists the candidates, confirms one (active from its report) and discards another, each after confirmation', async () => {
+    // Two spots of Seine-Saint-Denis with no deal point within 150 m: accepted, they make candidates.
+    const { rows: spots } = await database.pool.query(
+      `SELECT lon, lat FROM (SELECT 2.30 + (i % 30) * 0.01 AS lon, 48.86 + (i / 30) * 0.01 AS lat FROM generate_series(0, 899) i) g
+       WHERE EXISTS (SELECT 1 FROM communes c WHERE c.department_code = '93' AND ST_Contains(c.geom, ST_SetSRID(ST_MakePoint(lon, lat), 4326)))
+         AND NOT EXISTS (SELECT 1 FROM deal_points d WHERE d.geom && ST_Expand(ST_SetSRID(ST_MakePoint(lon, lat), 4326), 0.003)
+                           AND ST_DWithin(d.geom::geography, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, 150))
+         AND NOT EXISTS (SELECT 1 FROM public_reports r WHERE ST_DWithin(r.geom::geography, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, 300))
+       ORDER BY lat, lon LIMIT 2`);
+    expect(spots.length).toBe(2);
+    const username = await ensureUser(database.pool, 'national_analyst');
+    const { rows: [{ id: analystId }] } = await database.pool.query('SELECT id FROM users WHERE username = $1', [username]);
+    const candidates: { id: number; receipt: string }[] = [];
+    for (const spot of spots) {
+      const { receipt } = await createReport(database.pool, { longitude: Number(spot.lon), latitude: Number(spot.lat), precision: 'pin', seen: ['vente'], timesOfDay: ['nuit'], description: null });
+      const { rows: [{ id }] } = await database.pool.query('SELECT id FROM public_reports WHERE receipt = $1', [receipt]);
+      const accepted = await acceptReport(database.pool, Number(id), Number(analystId), null);
+      expect(accepted.created_candidate).toBe(true);
+      candidates.push({ id: Number(accepted.deal_point_id), receipt });
+    }
+    const page = await signedInPage('national_analyst');
+    await page.goto(`${url}/moderation`);
+    const first = page.locator('[data-testid="candidate"]', { hasText: `Point candidat n° ${candidates[0].id}` });
+    await first.waitFor();
+    expect(await first.textContent()).toContain(candidates[0].receipt);
+    await page.screenshot({ path: `${screenshotDirectory}/moderation-candidats.png`, fullPage: true });
+    await first.locator(`button:has-text("Confirmer le point n° ${candidates[0].id}")`).click();
+    await first.locator('[role="alertdialog"]').waitFor();
+    await first.locator('[role="alertdialog"] button:has-text("Confirmer")').click();
+    await page.waitForSelector(`[data-testid="candidates"] .fr-alert--success:has-text("Point n° ${candidates[0].id} confirmé")`);
+    const { rows: [point] } = await database.pool.query(
+      `SELECT d.verification, (SELECT array_agg(e.status || ' ' || e.effective_on::text) FROM deal_point_status_events e WHERE e.deal_point_id = d.id) AS events,
+              (SELECT to_char(reported_on, 'YYYY-MM-DD') FROM public_reports WHERE receipt = $2) AS reported_on
+       FROM deal_points d WHERE d.id = $1`, [candidates[0].id, candidates[0].receipt]);
+    expect(point).toEqual({ verification: 'confirmed', events: [`active ${point.reported_on}`], reported_on: point.reported_on });
+    expect(await page.locator('[data-testid="candidate"]', { hasText: `Point candidat n° ${candidates[0].id}` }).count()).toBe(0);
+
+    const second = page.locator('[data-testid="candidate"]', { hasText: `Point candidat n° ${candidates[1].id}` });
+    await second.locator('button:has-text("Écarter")').click();
+    await second.locator('#discard-reason').fill('Patrouille de nuit : rien constaté');
+    await second.locator('[role="alertdialog"] button:has-text("Confirmer")').click();
+    await page.waitForSelector(`[data-testid="candidates"] .fr-alert--success:has-text("Point candidat n° ${candidates[1].id} écarté")`);
+    expect((await database.pool.query('SELECT 1 FROM deal_points WHERE id = $1', [candidates[1].id])).rows).toEqual([]);
+    expect((await database.pool.query('SELECT status, rejection_reason FROM public_reports WHERE receipt = $1', [candidates[1].receipt])).rows[0])
+      .toEqual({ status: 'rejected', rejection_reason: 'Lieu sans activité constatée : Point candidat écarté : Patrouille de nuit : rien constaté' });
+    const { rows: journal } = await database.pool.query(`SELECT route, area FROM audit_log WHERE route LIKE '/api/moderation/candidates/%' ORDER BY id DESC LIMIT 2`);
+    expect(journal.map((j) => j.route)).toEqual(['/api/moderation/candidates/:id/discard', '/api/moderation/candidates/:id/confirm']);
+    await page.close();
+    const phone = await signedInPage('national_analyst', { width: 390, height: 844 });
+    await phone.goto(`${url}/moderation`);
+    await phone.waitForSelector('[data-testid="candidates"] h2');
+    await phone.screenshot({ path: `${screenshotDirectory}/moderation-candidats-mobile.png` });
+    await phone.close();
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

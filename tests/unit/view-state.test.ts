@@ -3,7 +3,7 @@ import { defaultView, finestResolutionFor, parseView, quantileBreaks, resolution
 
 describe('map view in the URL', () => {
   it('round-trips a view', () => {
-    const view = { ...defaultView, center: [5.3698, 43.2965] as [number, number], zoom: 10.5, layers: ['points' as const, 'communes' as const], from: '2023-01', to: '2024-12', month: '2024-03', cumulative: true, resolution: 8, year: 2023, selection: 'hex:881f9000fffffff' };
+    const view = { ...defaultView, center: [5.3698, 43.2965] as [number, number], zoom: 10.5, layers: ['points' as const, 'communes' as const], from: '2023-01', to: '2024-12', month: '2024-03', cumulative: true, resolution: 8, year: 2023, selection: 'hex:881f9000fffffff', minSources: 3 };
     expect(parseView(serializeView(view))).toEqual(view);
   });
   it('falls back to defaults on malformed values and keeps the month inside the window', () => {
@@ -16,6 +16,13 @@ describe('map view in the URL', () => {
     expect(view.indicator).toBe(defaultView.indicator);
     expect(view.year).toBe(defaultView.year);
     expect(view.selection).toBeNull();
+    expect(view.minSources).toBe(1);
+  });
+  it('keeps "confirmed by at least K sources" in the URL only when it filters', () => {
+    expect(serializeView(defaultView)).not.toContain('sources=');
+    expect(serializeView({ ...defaultView, minSources: 2 })).toContain('sources=2');
+    expect(parseView('?sources=2').minSources).toBe(2);
+    for (const bad of ['0', '9', 'deux', '2.5']) expect(parseView(`?sources=${bad}`).minSources, bad).toBe(1);
   });
   it('swaps an inverted window', () => {
     expect(parseView('?du=2024-06&au=2021-01')).toMatchObject({ from: '2021-01', to: '2024-06', month: '2024-06' });

@@ -1,6 +1,6 @@
 /**
  * The map's view as held in the URL, so a view can be shared and reloaded (pure; no DOM).
- * ?c=lng,lat&z=zoom&l=layers&du=YYYY-MM&au=YYYY-MM&m=YYYY-MM&cumul=1&res=auto|5..9&ind=code&an=year&sel=kind:id
+ * ?c=lng,lat&z=zoom&l=layers&du=YYYY-MM&au=YYYY-MM&m=YYYY-MM&cumul=1&res=auto|5..9&ind=code&an=year&sel=kind:id&sources=K
  */
 export const layerNames = ['hexagones', 'points', 'communes', 'departements', 'operations', 'tendances'] as const;
 export type LayerName = (typeof layerNames)[number];
@@ -19,13 +19,18 @@ export interface ViewState {
   indicator: string;
   year: number;
   selection: string | null;
+  /** Deal points shown: those confirmed by at least this many independent sources (1: all). */
+  minSources: number;
 }
 
 export const defaultView: ViewState = {
   center: [2.5, 46.6], zoom: 4.6, layers: ['hexagones', 'points', 'operations'],
   from: '2019-01', to: '2025-12', month: '2025-12', cumulative: false, resolution: 'auto',
-  indicator: 'trafic_de_stupefiants', year: 2024, selection: null,
+  indicator: 'trafic_de_stupefiants', year: 2024, selection: null, minSources: 1,
 };
+
+/** Largest "confirmed by at least K sources" the map offers (the server takes up to 7). */
+export const maxMinSources = 4;
 
 const monthRe = /^(19|20)\d{2}-(0[1-9]|1[0-2])$/;
 
@@ -56,6 +61,8 @@ export function parseView(search: string): ViewState {
   if (Number.isInteger(year) && year >= 2016 && year <= 2100) view.year = year;
   const selection = params.get('sel');
   if (selection && /^(hex|point|commune|operation):[0-9A-Za-z]+$/.test(selection)) view.selection = selection;
+  const sources = Number(params.get('sources'));
+  if (Number.isInteger(sources) && sources >= 1 && sources <= maxMinSources) view.minSources = sources;
   return view;
 }
 
@@ -72,6 +79,7 @@ export function serializeView(view: ViewState): string {
   params.set('ind', view.indicator);
   params.set('an', String(view.year));
   if (view.selection) params.set('sel', view.selection);
+  if (view.minSources > 1) params.set('sources', String(view.minSources));
   return `?${params.toString().replaceAll('%2C', ',').replaceAll('%3A', ':')}`;
 }
 

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, type CommuneHit, type Me } from '../api/client';
 import { SillageMap, colours, patternColours, type Selection } from '../map/map-adapter';
-import { finestResolutionFor, layerNames, parseView, quantileBreaks, resolutionForZoom, serializeView, type LayerName, type ViewState } from '../map/view-state';
+import { finestResolutionFor, layerNames, maxMinSources, parseView, quantileBreaks, resolutionForZoom, serializeView, type LayerName, type ViewState } from '../map/view-state';
 import { countsAt, cubeValues, totalAt, type Cube } from '../map/cube';
 import { monthIndex, monthLabel } from '../../server/domain/months';
 import { LineChart } from '../components/chart';
@@ -57,7 +57,7 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
 
   // The map, once.
   useEffect(() => {
-    const pointTiles = precise ? pointTileTemplate(view.from, view.to) : null;
+    const pointTiles = precise ? pointTileTemplate(view.from, view.to, view.minSources) : null;
     const instance = new SillageMap(container.current!, { center: view.center, zoom: view.zoom, analyst: true, pointTiles, basemapUrl });
     map.current = instance;
     (window as unknown as { sillageMap: SillageMap }).sillageMap = instance;
@@ -80,7 +80,7 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
   }, [view, selection]);
 
   useEffect(() => { map.current?.setLayers(view.layers); }, [view.layers]);
-  useEffect(() => { if (precise) map.current?.setPointWindow(pointTileTemplate(view.from, view.to)); }, [view.from, view.to, precise]);
+  useEffect(() => { if (precise) map.current?.setPointWindow(pointTileTemplate(view.from, view.to, view.minSources)); }, [view.from, view.to, view.minSources, precise]);
 
   useEffect(() => {
     if (!operations) return;
@@ -278,12 +278,21 @@ function Legend({ view, breaks, resolution, finest, suppressed, indicators, onCh
         </div>
       )}
       {view.layers.includes('points') && (
-        <ul className="sillage-swatches">
-          <li><span className="dot" style={{ background: colours.active }} />actif</li>
-          <li><span className="dot" style={{ background: colours.reopened }} />rouvert</li>
-          {view.cumulative && <li><span className="dot" style={{ background: colours.dismantled }} />démantelé depuis</li>}
-          {mapZoom < 7 && <li>visibles à partir du zoom 7</li>}
-        </ul>
+        <>
+          <ul className="sillage-swatches">
+            <li><span className="dot" style={{ background: colours.active }} />actif</li>
+            <li><span className="dot" style={{ background: colours.reopened }} />rouvert</li>
+            {view.cumulative && <li><span className="dot" style={{ background: colours.dismantled }} />démantelé depuis</li>}
+            {mapZoom < 7 && <li>visibles à partir du zoom 7</li>}
+          </ul>
+          <label className="fr-label fr-text--xs" htmlFor="min-sources">Fiabilité (mesure 2)
+            <select id="min-sources" className="fr-select" value={view.minSources} onChange={(e) => onChange({ minSources: Number(e.target.value) })}>
+              <option value={1}>Tous les points</option>
+              {Array.from({ length: maxMinSources - 1 }, (_, i) => i + 2).map((k) => <option key={k} value={k}>Confirmés par au moins {k} sources</option>)}
+            </select>
+          </label>
+          {view.minSources > 1 && <p className="fr-text--xs fr-mb-1v" data-testid="min-sources-note">Seuls les points sont filtrés ; les hexagones comptent tous les points actifs.</p>}
+        </>
       )}
       {view.layers.includes('communes') && (
         <ul className="sillage-swatches">
@@ -366,8 +375,8 @@ function CommuneSearch({ onFound, onError }: { onFound: (hit: CommuneHit, featur
   );
 }
 
-function pointTileTemplate(from: string, to: string): string {
-  return `${location.origin}/tiles/deal-points/{z}/{x}/{y}.mvt?from=${from}&to=${to}`;
+function pointTileTemplate(from: string, to: string, minSources: number): string {
+  return `${location.origin}/tiles/deal-points/{z}/{x}/{y}.mvt?from=${from}&to=${to}${minSources > 1 ? `&min_sources=${minSources}` : ''}`;
 }
 
 function padBounds([west, south, east, north]: [number, number, number, number]): [number, number, number, number] {

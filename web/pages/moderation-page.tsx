@@ -9,6 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import { SillageMap } from '../map/map-adapter';
 import { frenchDate } from '../format';
+import { CandidatePoints } from '../components/candidate-points';
 
 interface Report {
   id: number; receipt: string; commune_name: string; department_code: string; location_precision: 'pin' | 'commune';
@@ -53,8 +54,10 @@ export function ModerationPage() {
   const mapHolder = useRef<HTMLDivElement | null>(null);
   const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message);
 
+  const [candidatesRefresh, setCandidatesRefresh] = useState(0);
   const load = useCallback(() => {
     api<{ items: Cluster[] }>(`/api/moderation/reports?status=${status}`).then((r) => setClusters(r.items)).catch(fail);
+    setCandidatesRefresh((n) => n + 1);
   }, [status]);
   useEffect(load, [load]);
   useEffect(() => { api<{ items: { code: string; label: string }[] }>('/api/moderation/reasons').then((r) => setReasons(r.items)).catch(fail); }, []);
@@ -133,6 +136,7 @@ export function ModerationPage() {
     <div>
       <h1>Signalements du public</h1>
       <p>Signalements du public (mesure 16) de vos départements, regroupés lorsqu’ils désignent le même lieu (moins de 75 m). Chaque décision peut être annulée le jour même.</p>
+      <CandidatePoints refresh={candidatesRefresh} onChanged={() => api<{ items: Cluster[] }>(`/api/moderation/reports?status=${status}`).then((r) => setClusters(r.items)).catch(fail)} />
       <div className="fr-select-group" style={{ maxWidth: 320 }}>
         <label className="fr-label" htmlFor="moderation-status">Signalements</label>
         <select id="moderation-status" className="fr-select" value={status} onChange={(e) => { setSelectedId(null); setStatus(e.target.value); }}>

@@ -1,0 +1,98 @@
+/**
+ * Candidate deal points (from accepted public reports, not active): an analyst confirms one (it
+ * becomes an active point from its first report's day) or discards it (no deal point there: it is
+ * removed and its reports rejected). Each asks for confirmation first.
+ */
+import { useEffect, useState } from 'react';
+import { api, ApiError } from '../api/client';
+import { frenchDate } from '../format';
+
+interface Candidate {
+  id: number; commune_name: string; department_code: string; created_at: string; longitude: number; latitude: number;
+  reports: { id: number; receipt: string; status: string; reported_on: string }[];
+  nearest_point: { id: number; distance_m: number } | null;
+}
+type Pending = { kind: 'confirm' | 'discard'; candidate: Candidate };
+
+export function CandidatePoints({ refresh, onChanged }: { refresh: number; onChanged: () => void }) {
+  const [items, setItems] = useState<Candidate[] | null>(null);
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [reason, setReason] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message);
+
+  useEffect(() => { api<{ items: Candidate[] }>('/api/moderation/candidates').then((r) => setItems(r.items)).catch(fail); }, [refresh, version]);
+
+  const act = async () => {
+    if (!pending) return;
+    setError(null);
+    const { candidate } = pending;
+    try {
+      if (pending.kind === 'confirm') {
+        const r = await api<{ active_from: string }>(`/api/moderation/candidates/${candidate.id}/confirm`, { method: 'POST', body: {} });
+        setNotice(`Point n° ${candidate.id} confirmé : actif depuis le ${frenchDate(r.active_from)}, il figure désormais sur la carte.`);
+      } else {
+        const r = await api<{ rejected_reports: number[] }>(`/api/moderation/candidates/${candidate.id}/discard`, { method: 'POST', body: reason.trim() ? { reason: reason.trim() } : {} });
+        setNotice(`Point candidat n° ${candidate.id} écarté : ${r.rejected_reports.length} signalement${r.rejected_reports.length > 1 ? 's' : ''} rejeté${r.rejected_reports.length > 1 ? 's' : ''} (annulable aujourd’hui depuis la liste des rejetés).`);
+        setReason('');
+      }
+      setPending(null);
+      setVersion((v) => v + 1);
+      onChanged();
+    } catch (e) { fail(e); }
+  };
+
+  return (
+    <section className="fr-mb-4w" aria-labelledby="candidates-title" data-testid="candidates">
+      <h2 id="candidates-title" className="fr-h5">Points candidats à confirmer{items ? ` (${items.length})` : ''}</h2>
+      <p className="fr-text--sm">Créés en acceptant un signalement sans point de deal connu à moins de 75 m. Inactifs (absents de la carte et des comptes) tant qu’un analyste ne les a pas confirmés.</p>
+      {notice && <div className="fr-alert fr-alert--success fr-alert--sm fr-mb-2w" role="status"><p>{notice}</p></div>}
+      {error && <div className="fr-alert fr-alert--error fr-alert--sm fr-mb-2w" role="alert"><p>{error}</p></div>}
+      {items?.length === 0 && <p className="fr-text--sm">Aucun point candidat.</p>}
+      {items && items.length > 0 && (
+        <ul className="sillage-candidates">
+          {items.map((c) => (
+            <li key={c.id} className="fr-card fr-p-2w fr-mb-1w" data-testid="candidate">
+              <p className="fr-text--sm fr-mb-1v">
+                <strong>Point candidat n° {c.id}</strong> — {c.commune_name} ({c.department_code}), créé le {frenchDate(c.created_at.slice(0, 10))}.
+                {' '}{c.nearest_point ? `Point confirmé le plus proche : n° ${c.nearest_point.id} à ${c.nearest_point.distance_m} m.` : 'Aucun point confirmé à moins de 300 m.'}
+              </p>
+              <p className="fr-text--sm fr-mb-1w">
+                Signalement{c.reports.length > 1 ? 's' : ''} : {c.reports.map((r, i) => (
+                  <span key={r.id}>{i > 0 && ', '}<a href={`/moderation?statut=${r.status}&signalement=${r.id}`}>{r.receipt}</a> du {frenchDate(r.reported_on)}</span>
+                ))}
+                {c.reports.length === 0 && 'aucun'}
+              </p>
+              {pending?.candidate.id === c.id ? (
+                <div className="fr-alert fr-alert--warning fr-alert--sm" role="alertdialog" aria-labelledby={`candidate-confirm-${c.id}`}>
+                  <p id={`candidate-confirm-${c.id}`}>
+                    {pending.kind === 'confirm'
+                      ? `Confirmer le point n° ${c.id} ? Il devient un point de deal actif depuis son premier signalement.`
+                      : `Écarter le point n° ${c.id} ? Il est supprimé et ${c.reports.length > 1 ? `ses ${c.reports.length} signalements sont rejetés` : 'son signalement est rejeté'} (lieu sans activité constatée).`}
+                  </p>
+                  {pending.kind === 'discard' && (
+                    <div className="fr-input-group fr-mt-1w fr-mb-1w">
+                      <label className="fr-label" htmlFor="discard-reason">Précisions (facultatives)</label>
+                      <input id="discard-reason" className="fr-input" maxLength={300} value={reason} onChange={(e) => setReason(e.target.value)} />
+                    </div>
+                  )}
+                  <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-mt-1w">
+                    <li><button type="button" className="fr-btn" onClick={act}>Confirmer</button></li>
+                    <li><button type="button" className="fr-btn fr-btn--tertiary" onClick={() => setPending(null)}>Revenir</button></li>
+                  </ul>
+                </div>
+              ) : (
+                <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+                  <li><button type="button" className="fr-btn" onClick={() => { setNotice(null); setPending({ kind: 'confirm', candidate: c }); }}>Confirmer le point n° {c.id}</button></li>
+                  <li><button type="button" className="fr-btn fr-btn--secondary" onClick={() => { setNotice(null); setPending({ kind: 'discard', candidate: c }); }}>Écarter le point n° {c.id}…</button></li>
+                </ul>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
