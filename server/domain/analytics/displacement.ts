@@ -41,8 +41,10 @@ type Area = 'a' | 'b' | 'ct' | 'cd';
 const areaNames: Area[] = ['a', 'b', 'ct', 'cd'];
 
 /** Which half of the control a point's cell belongs to (a fixed split, independent of the counts). */
-function controlHalf(cell: string): 'ct' | 'cd' {
-  return parseInt(cell.slice(-2), 16) % 2 === 0 ? 'ct' : 'cd';
+export function controlHalf(cell: string): 'ct' | 'cd' {
+  let hash = 2166136261;
+  for (let i = 0; i < cell.length; i += 1) hash = Math.imul(hash ^ cell.charCodeAt(i), 16777619);
+  return (hash >>> 0) % 2 === 0 ? 'ct' : 'cd';
 }
 
 /**
