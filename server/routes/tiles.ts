@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Dataset, errorResponses } from '../schemas/common.js';
+import { Dataset, errorResponses, fileResponse } from '../schemas/common.js';
 import { Status } from '../schemas/deal-points.js';
 import { deepestTileZoom, inZoomRange, isValidTile, tileZoomRanges } from '../domain/tile-coordinates.js';
 import { InvalidInputError } from '../errors.js';
@@ -9,6 +9,7 @@ import { communeTile, dealPointTile, type TileEncoder } from '../services/tiles.
 import { today } from '../domain/dates.js';
 import { preciseReaders } from '../domain/access.js';
 import { departmentFilter } from './scope.js';
+import { publicOrigin } from './origin.js';
 import { monthPattern, monthStart, parseMonthWindow } from '../domain/months.js';
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -50,7 +51,7 @@ export async function tileRoutes(instance: FastifyInstance) {
     if (request.headers['if-none-match'] === etag) return reply.status(304).send();
     return reply.send(Buffer.from(bytes));
   };
-  const base = (request: FastifyRequest) => `${request.protocol}://${request.headers.host ?? 'localhost'}`;
+  const base = publicOrigin;
   const tileJson = (request: FastifyRequest, name: string, description: string, layers: { id: string; description: string; fields: Record<string, string> }[], range: { minzoom: number; maxzoom: number }) => ({
     tilejson: '3.0.0' as const, name, description, attribution: 'Sillage — contours IGN Admin Express, Licence Ouverte Etalab 2.0', scheme: 'xyz' as const,
     tiles: [`${base(request)}/tiles/${name}/{z}/{x}/{y}.mvt`], minzoom: range.minzoom, maxzoom: range.maxzoom, bounds: [-5.8, 41.2, 10, 51.3], center: [2.35, 46.6, Math.max(5, range.minzoom)],
@@ -91,7 +92,7 @@ export async function tileRoutes(instance: FastifyInstance) {
         from: Type.Optional(Type.String({ pattern: monthPattern, description: 'With `to`: keep only points active at some time in this window of months (YYYY-MM)' })),
         to: Type.Optional(Type.String({ pattern: monthPattern, description: 'Last month of the window (YYYY-MM)' })),
       }, { additionalProperties: false }),
-      response: { 200: Type.Unsafe<Buffer>({ description: 'Mapbox Vector Tile (protobuf), empty when no point falls in the tile' }), ...errorResponses },
+      response: { 200: fileResponse('Mapbox Vector Tile (protobuf), empty when no point falls in the tile or outside the zoom range', 'application/vnd.mapbox-vector-tile'), ...errorResponses },
     },
   }, async (request, reply) => {
     const tile = request.params;
@@ -114,7 +115,7 @@ export async function tileRoutes(instance: FastifyInstance) {
       tags: ['tiles'],
       summary: `Mapbox vector tile of communes (public reference data): outlines with size class (layer communes) and names (layer commune_labels), the smaller communes from higher zooms; empty outside zooms ${communeRange.minzoom}-${communeRange.maxzoom}; feature id the INSEE code as a number (2A/2B as 201/202)`,
       params: tileParams,
-      response: { 200: Type.Unsafe<Buffer>({ description: 'Mapbox Vector Tile (protobuf)' }), ...errorResponses },
+      response: { 200: fileResponse('Mapbox Vector Tile (protobuf), empty outside the zoom range', 'application/vnd.mapbox-vector-tile'), ...errorResponses },
     },
   }, async (request, reply) => {
     const tile = request.params;
