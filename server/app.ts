@@ -2,7 +2,8 @@
  * buildApp: the whole HTTP application as a Fastify instance over an opened database.
  * server.ts only opens the database and listens; tests build the app and call inject().
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchema, type FastifyServerOptions } from 'fastify';
+import { Type } from 'typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
@@ -80,10 +81,28 @@ function basemapOrigin(url: string | null): string[] {
   try { return [new URL(url.replace(/[{}]/g, '')).origin]; } catch { return []; }
 }
 
+/**
+ * How a route appears in the OpenAPI document: an operationId derived from its method and path
+ * when it names none (`getApiDealPointsId`), and file uploads (`consumes` with no body schema)
+ * documented as a binary body of those media types. Validation is unchanged.
+ */
+function documentRoute({ schema: declared, url, route }: { schema: FastifySchema; url: string; route: { method: string | string[] } }) {
+  const schema = declared as Record<string, unknown> | undefined;
+  if (!schema || schema.hide) return { schema: declared, url };
+  const method = [route.method].flat()[0].toLowerCase();
+  const words = url.split(/[^A-Za-z0-9]+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1));
+  const documented: Record<string, unknown> = { ...schema, operationId: schema.operationId ?? `${method}${words.join('')}` };
+  if (Array.isArray(schema.consumes) && !schema.body) documented.body = { type: 'string', format: 'binary', description: `The file itself as the body (${schema.consumes.join(', ')})` };
+  return { schema: documented as FastifySchema, url };
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.config.bodyLimitBytes,
+    // Behind a reverse proxy: request.ip (rate limits) is the client's, request.host and
+    // request.protocol (links) the public ones (SILLAGE_TRUST_PROXY).
+    trustProxy: options.config.trustProxy as boolean | string[], // a number of hops works too (Fastify's types omit it)
     ajv: { customOptions: { strict: false } },
     // Malformed URLs (invalid percent-encoding in a path) get the API's own 400.
     frameworkErrors: (error, _request, reply: import("fastify").FastifyReply) => {
@@ -123,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(swagger, {
+    transform: documentRoute,
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -146,7 +166,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['system'], summary: 'This OpenAPI 3.1 document (every route of the API, with its rule of access)', operationId: 'openApiDocument',
+      response: { 200: Type.Object({
+        openapi: Type.String(), info: Type.Record(Type.String(), Type.Unknown()), paths: Type.Record(Type.String(), Type.Unknown()),
+        components: Type.Record(Type.String(), Type.Unknown()), tags: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+      }, { additionalProperties: true, description: 'OpenAPI 3.1 document' }) },
+    },
+  }, async () => app.swagger() as never);
 
   await app.register(healthRoutes);
   await app.register(authRoutes);

@@ -29,6 +29,26 @@ export interface Config {
   basemapUrl: string | null;
   /** Database role the server runs as after start-up on a real PostgreSQL (null: the login role). */
   applicationRole: string | null;
+  /**
+   * Which reverse proxies are believed about the client (X-Forwarded-For) and the public address
+   * (X-Forwarded-Host, X-Forwarded-Proto): false (none, the default), true (any), a number of hops,
+   * or proxy addresses / CIDR ranges (Fastify's trustProxy).
+   */
+  trustProxy: boolean | number | string[];
+}
+
+function trustProxyFromEnvironment(environment: NodeJS.ProcessEnv): boolean | number | string[] {
+  const raw = (environment.SILLAGE_TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'off') return false;
+  if (raw === 'on') return true;
+  if (/^[0-9]+$/.test(raw)) return Number(raw);
+  const addresses = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  // An address, a CIDR range (IPv4 or IPv6) or proxy-addr's names (loopback, linklocal, uniquelocal).
+  const valid = (part: string) => /^(loopback|linklocal|uniquelocal)$/.test(part) || /^[0-9a-fA-F:.]+(\/[0-9]{1,3})?$/.test(part);
+  if (!addresses.length || !addresses.every(valid)) {
+    throw new Error(`SILLAGE_TRUST_PROXY must be off, on, a number of proxies, or proxy addresses/CIDR ranges separated by commas, got "${raw}"`);
+  }
+  return addresses;
 }
 
 function basemapFromEnvironment(environment: NodeJS.ProcessEnv): string | null {
@@ -66,5 +86,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     secret: environment.SILLAGE_SECRET || null,
     basemapUrl: basemapFromEnvironment(environment),
     applicationRole: environment.SILLAGE_DB_ROLE === 'none' ? null : environment.SILLAGE_DB_ROLE || 'sillage_app',
+    trustProxy: trustProxyFromEnvironment(environment),
   };
 }

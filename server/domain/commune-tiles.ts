@@ -1,5 +1,7 @@
 /** Which communes a tile shows at each zoom, so national tiles stay small (pure). */
-export const communeTileMinZoom = 5;
+import { tileZoomRanges } from './tile-coordinates.js';
+
+export const communeTileMinZoom = tileZoomRanges.communes.minzoom;
 
 /** Least population of the communes outlined at zoom z. */
 export function outlineMinPopulation(z: number): number {

@@ -3,9 +3,23 @@ export const tileExtent = 4096;
 
 export interface TileAddress { z: number; x: number; y: number }
 
+/** Deepest zoom a tile address may name (what tile clients may ask for); tilesets serve a narrower range. */
+export const deepestTileZoom = 30;
+
+/** Zooms each tileset has content at; outside them a tile is empty (not an error: clients ask for every zoom). */
+export const tileZoomRanges = {
+  // National tiles would carry every point (and an audit of every point): from department scale.
+  dealPoints: { minzoom: 6, maxzoom: 22 },
+  communes: { minzoom: 5, maxzoom: 22 },
+} as const;
+
+export function inZoomRange(z: number, range: { minzoom: number; maxzoom: number }): boolean {
+  return z >= range.minzoom && z <= range.maxzoom;
+}
+
 export function isValidTile({ z, x, y }: TileAddress): boolean {
   const size = 2 ** z;
-  return Number.isInteger(z) && z >= 0 && z <= 22 && Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < size && y < size;
+  return Number.isInteger(z) && z >= 0 && z <= deepestTileZoom && Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < size && y < size;
 }
 
 /** Bounds of a tile in degrees [west, south, east, north], widened by `bufferUnits` of the 4096 extent. */

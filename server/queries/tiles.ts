@@ -6,9 +6,11 @@
  * is confirmed by (NULL: any). The tile envelope is widened by 64 of 4096 units so
  * symbols on tile edges are not cut.
  *
- * Each point carries its active periods as month indices (month_index), so the map can show the
- * points of any month by filtering, without fetching tiles again: f0..l0 the first period, f1..l1
- * the later ones merged (99999: none or still open).
+ * Each point carries its active periods as months (text YYYY-MM, which sorts like the months), so
+ * the map can show the points of any month by filtering, without fetching tiles again:
+ * active_from..active_until the first period, reopened_from..reopened_until the later ones merged
+ * (first month of the second, last month of the last). A bound that does not exist (never active,
+ * never reopened, still open) is left out of the feature (NULL, which the encoders skip).
  */
 const pointsInTile = `
   FROM deal_points d
@@ -18,8 +20,8 @@ const pointsInTile = `
     ORDER BY e.effective_on DESC LIMIT 1
   ) s
   CROSS JOIN LATERAL (
-    SELECT array_agg(month_index(p.active_from) ORDER BY p.active_from) AS f,
-           array_agg(CASE WHEN p.active_until IS NULL THEN 99999 ELSE month_index(p.active_until - 1) END ORDER BY p.active_from) AS l
+    SELECT array_agg(to_char(p.active_from, 'YYYY-MM') ORDER BY p.active_from) AS f,
+           array_agg(to_char(p.active_until - 1, 'YYYY-MM') ORDER BY p.active_from) AS l
     FROM deal_point_active_periods p WHERE p.deal_point_id = d.id
   ) w
   WHERE d.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326)
@@ -36,8 +38,8 @@ export const dealPointTileMvt = `
 SELECT ST_AsMVT(t, 'deal_points', 4096, 'geom', 'id') AS tile, count(*)::int AS count
 FROM (
   SELECT d.id, s.status, d.source_code AS source, d.dataset,
-         COALESCE(w.f[1], 99999) AS f0, COALESCE(w.l[1], -1) AS l0,
-         COALESCE(w.f[2], 99999) AS f1, CASE WHEN cardinality(w.f) > 1 THEN w.l[cardinality(w.l)] ELSE -1 END AS l1,
+         w.f[1] AS active_from, w.l[1] AS active_until,
+         w.f[2] AS reopened_from, CASE WHEN cardinality(w.f) > 1 THEN w.l[cardinality(w.l)] END AS reopened_until,
          ST_AsMVTGeom(ST_Transform(d.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom
   ${pointsInTile}
 ) t`;
@@ -45,36 +47,40 @@ FROM (
 /** Rows for encoding the tile in JS (embedded PostGIS is built without protobuf). */
 export const dealPointTileRows = `
 SELECT d.id, s.status, d.source_code AS source, d.dataset,
-       COALESCE(w.f[1], 99999) AS f0, COALESCE(w.l[1], -1) AS l0,
-         COALESCE(w.f[2], 99999) AS f1, CASE WHEN cardinality(w.f) > 1 THEN w.l[cardinality(w.l)] ELSE -1 END AS l1, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude
+       w.f[1] AS active_from, w.l[1] AS active_until,
+       w.f[2] AS reopened_from, CASE WHEN cardinality(w.f) > 1 THEN w.l[cardinality(w.l)] END AS reopened_until, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude
 ${pointsInTile}
 ORDER BY d.id`;
 
 /**
  * Commune tiles: outlines with size class (layer `communes`) and label points (layer
  * `commune_labels`). $1 z, $2 x, $3 y, $4 least population of outlines, $5 least population of labels.
+ * The feature id is the INSEE code as a number (MVT ids are integers): Corsica's 2A/2B become
+ * 201/202, so 2A004 is 201004 (6 digits, never a mainland code).
  */
 const communesInTile = `
   FROM communes c
   JOIN commune_size_classes s ON s.insee = c.insee
+  CROSS JOIN LATERAL (SELECT CASE WHEN c.insee ~ '^[0-9]{5}$' THEN c.insee::int
+    ELSE (substr(c.insee, 1, 1) || CASE substr(c.insee, 2, 1) WHEN 'A' THEN '01' ELSE '02' END || substr(c.insee, 3))::int END AS id) f
   WHERE c.kind = 'COM' AND c.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326)`;
 
 export const communeTileMvt = `
 SELECT COALESCE((
-  SELECT ST_AsMVT(t, 'communes', 4096, 'geom') FROM (
-    SELECT c.insee, c.name, s.size_class, c.population,
+  SELECT ST_AsMVT(t, 'communes', 4096, 'geom', 'id') FROM (
+    SELECT f.id, c.insee, c.name, s.size_class, c.population,
            ST_AsMVTGeom(ST_Transform(c.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom
     ${communesInTile} AND c.population >= $4) t
 ), ''::bytea) || COALESCE((
-  SELECT ST_AsMVT(t, 'commune_labels', 4096, 'geom') FROM (
-    SELECT c.insee, c.name, s.size_class, c.population,
+  SELECT ST_AsMVT(t, 'commune_labels', 4096, 'geom', 'id') FROM (
+    SELECT f.id, c.insee, c.name, s.size_class, c.population,
            ST_AsMVTGeom(ST_Transform(c.centroid, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom
     ${communesInTile} AND c.population >= $5 AND c.centroid && ST_Transform(ST_TileEnvelope($1, $2, $3), 4326)) t
 ), ''::bytea) AS tile`;
 
 /** Rows for encoding the commune tile in JS; outlines simplified to about a tile unit. $6 tolerance in degrees. */
 export const communeTileRows = `
-SELECT c.insee, c.name, s.size_class, c.population,
+SELECT f.id, c.insee, c.name, s.size_class, c.population,
        CASE WHEN c.population >= $4 THEN ST_AsGeoJSON(ST_SimplifyPreserveTopology(c.geom, $6), 6) END AS outline,
        ST_X(c.centroid) AS longitude, ST_Y(c.centroid) AS latitude,
        c.population >= $5 AND c.centroid && ST_Transform(ST_TileEnvelope($1, $2, $3), 4326) AS labelled

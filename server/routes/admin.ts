@@ -9,6 +9,7 @@ import { auditActions, listAudit } from '../services/audit.js';
 import { auditUsernameFilters } from './audit-groups.js';
 import { stringify } from 'csv-stringify/sync';
 import { listAccounts } from '../queries/accounts.js';
+import { pageLinks } from './origin.js';
 
 /**
  * A journal cell for a spreadsheet: a value that would start a formula (=, +, -, @, tab, carriage
@@ -83,7 +84,8 @@ export async function adminRoutes(instance: FastifyInstance) {
       request.auditCount = items.length;
       return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="sillage-audit.csv"').send(csv);
     }
-    return { items, next: items.length === limit ? items[items.length - 1].id : null };
+    const next = items.length === limit ? items[items.length - 1].id : null;
+    return { items, next, links: pageLinks(request, next) };
   });
 }
 

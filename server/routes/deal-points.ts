@@ -4,7 +4,8 @@ import { networkReadable } from '../services/networks.js';
 import { scopedOperationIds } from '../queries/deal-points.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { IdParams, VersionQuery, errorResponses, pagingLinks } from '../schemas/common.js';
+import { IdParams, VersionQuery, errorResponses } from '../schemas/common.js';
+import { pageLinks } from './origin.js';
 import { DealPointCreate, DealPointUpdate, DealPointQuery, StatusChange, DealPointFeature, DealPointCollection } from '../schemas/deal-points.js';
 import * as dealPoints from '../services/deal-points.js';
 import { analysts, preciseReaders } from '../domain/access.js';
@@ -48,7 +49,7 @@ export async function dealPointRoutes(instance: FastifyInstance) {
   }, async (request, reply) => {
     reply.type('application/geo+json');
     const page = await dealPoints.listDealPoints(pool(), request.query, departmentFilter(request, request.query.department));
-    return { ...page, links: pagingLinks(request.url, request.headers.host, request.protocol, page.next) };
+    return { ...page, links: pageLinks(request, page.next, 'application/geo+json') };
   });
 
   app.get('/api/deal-points/:id', {

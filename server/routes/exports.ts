@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errorResponses } from '../schemas/common.js';
+import { errorResponses, fileResponse } from '../schemas/common.js';
 import { DealPointQuery } from '../schemas/deal-points.js';
 import { preciseReaders, preciseScope } from '../domain/access.js';
 import { departmentFilter } from './scope.js';
@@ -29,7 +29,7 @@ export async function exportRoutes(instance: FastifyInstance) {
         tags: ['exports'],
         summary: `Every deal point the list shows (same filters as GET /api/deal-points), as ${format === 'gpkg' ? 'a GeoPackage 1.3' : format.toUpperCase()} in the importer's columns (re-imports unchanged)`,
         querystring: ExportQuery,
-        response: errorResponses,
+        response: { 200: fileResponse(`The points as ${format}, an attachment`, mediaTypes[format]), ...errorResponses },
       },
     }, async (request, reply) => {
       const departments = departmentFilter(request, request.query.department);

@@ -95,7 +95,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'The commune at a location (for the report form: which commune the pin is in)',
       querystring: Type.Object({ longitude: Type.Number({ minimum: -180, maximum: 180 }), latitude: Type.Number({ minimum: -90, maximum: 90 }) }, { additionalProperties: false }),
-      response: { 200: AnyRecord, ...errorResponses },
+      response: { 200: Type.Object({ insee: Type.String(), name: Type.String(), department_code: Type.String() }, { additionalProperties: false }), ...errorResponses },
     },
   }, async (request) => {
     const { rows } = await pool().query(
@@ -106,7 +106,9 @@ export async function geographyRoutes(instance: FastifyInstance) {
     return rows[0];
   });
 
-  app.get('/api/departments', { config: { access: 'public' }, schema: { tags, summary: 'Departments (without outlines)' } }, async () => {
+  app.get('/api/departments', { config: { access: 'public' }, schema: { tags, summary: 'Departments (without outlines)', response: { 200: Type.Object({ items: Type.Array(Type.Object({
+    code: Type.String(), name: Type.String(), region_code: Type.Union([Type.String(), Type.Null()]), region_name: Type.Union([Type.String(), Type.Null()]),
+  }, { additionalProperties: false })) }, { additionalProperties: false }), ...errorResponses } } }, async () => {
     const { rows } = await pool().query(
       sql.listDepartments,
     );
@@ -126,12 +128,16 @@ export async function geographyRoutes(instance: FastifyInstance) {
     return { type: 'Feature' as const, id: properties.code, geometry: rfc7946Geometry(geometry), properties };
   });
 
-  app.get('/api/size-classes', { config: { access: 'public' }, schema: { tags, summary: 'Commune size classes and their thresholds' } }, async () => {
+  app.get('/api/size-classes', { config: { access: 'public' }, schema: { tags, summary: 'Commune size classes and their thresholds', response: { 200: Type.Object({ items: Type.Array(Type.Object({
+    code: Type.String(), label: Type.String(), min_population: Type.Union([Type.Integer(), Type.Null()]), max_population: Type.Union([Type.Integer(), Type.Null()]), rank: Type.Integer(),
+  }, { additionalProperties: false })) }, { additionalProperties: false }), ...errorResponses } } }, async () => {
     const { rows } = await pool().query(sql.listSizeClasses);
     return { items: rows };
   });
 
-  app.get('/api/services', { config: { access: 'public' }, schema: { tags, summary: 'Services that report deal points' } }, async () => {
+  app.get('/api/services', { config: { access: 'public' }, schema: { tags, summary: 'Services that report deal points', response: { 200: Type.Object({ items: Type.Array(Type.Object({
+    code: Type.String(), label: Type.String(),
+  }, { additionalProperties: false })) }, { additionalProperties: false }), ...errorResponses } } }, async () => {
     const { rows } = await pool().query(sql.listServices);
     return { items: rows };
   });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { StringEnum, errorResponses } from '../schemas/common.js';
+import { ListOf, StringEnum, errorResponses } from '../schemas/common.js';
 import { detectFormat, importKinds, previewImport } from '../domain/import-rows.js';
 import { ImportRejectedError, importFile } from '../services/imports.js';
 import { listImportRuns, recordImportRun } from '../services/import-runs.js';
@@ -9,6 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { ImportProgressRegistry } from '../services/import-progress.js';
 import { analysts, preciseScope } from '../domain/access.js';
+import { pageLinks } from './origin.js';
 
 const ImportReport = Type.Object({
   kind: Type.String(), format: Type.String(), rows: Type.Integer(),
@@ -21,6 +22,21 @@ const ImportReport = Type.Object({
     }), { description: 'The first 100' }),
   })),
 });
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const ImportPreview = Type.Object({
+  format: StringEnum(['csv', 'geojson'] as const), kind: Nullable(StringEnum(importKinds)),
+  delimiter: Nullable(StringEnum([';', ','] as const)), decimal_comma: Type.Boolean(),
+  coordinates: Nullable(StringEnum(['lat/lon', 'x/y (Lambert-93)', 'geometry'] as const)),
+  columns: Type.Array(Type.String()), row_count: Type.Integer(),
+  rows: Type.Array(Type.Object({ line: Type.Integer(), values: Type.Record(Type.String(), Type.String()) }, { additionalProperties: false }), { description: 'The first rows, as read' }),
+  problems: Type.Array(Type.Object({ field: Type.String(), reason: Type.String(), line: Type.Optional(Type.Integer()) }, { additionalProperties: false })),
+}, { additionalProperties: false });
+const ImportRun = Type.Object({
+  id: Type.Integer(), username: Nullable(Type.String()), started_at: Type.String({ format: 'date-time' }), file_name: Nullable(Type.String()),
+  kind: Type.String(), format: Type.String(), outcome: StringEnum(['imported', 'rejected'] as const), rows: Type.Integer(),
+  inserted: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), rejected_rows: Type.Integer(), elapsed_ms: Type.Integer(),
+}, { additionalProperties: false });
 
 /** The file's name as the client sends it (x-file-name, URI-encoded), for the history only. */
 function fileName(request: FastifyRequest): string | null {
@@ -53,7 +69,9 @@ export async function importRoutes(instance: FastifyInstance) {
     schema: {
       tags: ['imports'],
       summary: 'Read a file without storing anything: format, separator, decimal comma, coordinate columns, first rows, and the problems rows show on their own',
+      consumes: ['text/csv', 'application/geo+json', 'text/plain'],
       querystring: KindQuery,
+      response: { 200: ImportPreview, ...errorResponses },
     },
   }, async (request) => previewImport(requireBody(request.body), { kind: request.query.kind }));
 
@@ -63,10 +81,12 @@ export async function importRoutes(instance: FastifyInstance) {
       tags: ['imports'],
       summary: 'History of imports, newest first (CROSS: imports by accounts of its departments)',
       querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), before: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+      response: { 200: ListOf(ImportRun), ...errorResponses },
     },
   }, async (request) => {
     const scope = preciseScope(request.principal);
-    return listImportRuns(app.db.pool, scope === 'all' ? null : scope, request.query.limit ?? 50, request.query.before ?? null);
+    const page = await listImportRuns(app.db.pool, scope === 'all' ? null : scope, request.query.limit ?? 50, request.query.before ?? null);
+    return { ...page, links: pageLinks(request, page.next, 'application/json', 'before') };
   });
 
   const progress = new ImportProgressRegistry();
@@ -101,6 +121,7 @@ export async function importRoutes(instance: FastifyInstance) {
       tags: ['imports'],
       summary: 'Import a CSV or GeoJSON file of deal points, observations or operations (all-or-nothing, idempotent)',
       description: 'Send the file as the body (text/csv or application/geo+json). A rejected file stores nothing and answers 422 with every rejected row (line, field, reason).',
+      consumes: ['text/csv', 'application/geo+json', 'text/plain'],
       querystring: KindQuery,
       response: { 200: ImportReport, ...errorResponses },
     },

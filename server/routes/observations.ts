@@ -8,6 +8,7 @@ import { getDealPoint } from '../services/deal-points.js';
 import { analysts, inPreciseScope, preciseReaders } from '../domain/access.js';
 import { assertRecordInScope, departmentFilter } from './scope.js';
 import { UnprocessableError } from '../errors.js';
+import { pageLinks } from './origin.js';
 
 export async function observationRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -21,8 +22,8 @@ export async function observationRoutes(instance: FastifyInstance) {
     return value;
   };
   app.get('/api/observations', { config: read, schema: { tags, summary: 'Activity observations, filtered, keyset-paginated', querystring: ObservationQuery, response: { 200: ListOf(AnyRecord), ...errorResponses } } },
-    async (request) => observations.listObservations(pool(), request.query, departmentFilter(request)));
-  app.get('/api/observations/:id', { config: read, schema: { tags, params: IdParams, response: { 200: AnyRecord, ...errorResponses } } },
+    async (request) => { const page = await observations.listObservations(pool(), request.query, departmentFilter(request)); return { ...page, links: pageLinks(request, page.next) }; });
+  app.get('/api/observations/:id', { config: read, schema: { tags, summary: 'An activity observation', params: IdParams, response: { 200: AnyRecord, ...errorResponses } } },
     async (request) => scoped(request, observations.getObservation(pool(), request.params.id)));
   app.post('/api/observations', { config: write, schema: { tags, summary: 'Record activity observed at a deal point', body: ObservationCreate, response: { 201: AnyRecord, ...errorResponses } } },
     async (request, reply) => {
@@ -34,8 +35,8 @@ export async function observationRoutes(instance: FastifyInstance) {
       reply.status(201);
       return observations.createObservation(pool(), request.body);
     });
-  app.patch('/api/observations/:id', { config: write, schema: { tags, params: IdParams, body: ObservationUpdate, response: { 200: AnyRecord, ...errorResponses } } },
+  app.patch('/api/observations/:id', { config: write, schema: { tags, summary: 'Change an observation (with its version: 409 when someone saved first)', params: IdParams, body: ObservationUpdate, response: { 200: AnyRecord, ...errorResponses } } },
     async (request) => { await scoped(request, observations.getObservation(pool(), request.params.id)); return observations.updateObservation(pool(), request.params.id, request.body); });
-  app.delete('/api/observations/:id', { config: write, schema: { tags, params: IdParams, querystring: VersionQuery, response: { 204: Type.Null(), ...errorResponses } } },
+  app.delete('/api/observations/:id', { config: write, schema: { tags, summary: 'Delete an observation (with its version)', params: IdParams, querystring: VersionQuery, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => { await scoped(request, observations.getObservation(pool(), request.params.id)); await observations.deleteObservation(pool(), request.params.id, request.query.version); return reply.status(204).send(null); });
 }

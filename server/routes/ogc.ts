@@ -13,6 +13,7 @@ import { aggregateReaders, isAllowed, preciseReaders, type Access } from '../dom
 import type { AuditAction } from '../services/audit.js';
 import { franceExtents } from '../domain/france-extent.js';
 import { errorResponses, StringEnum } from '../schemas/common.js';
+import { publicOrigin } from './origin.js';
 import { getItem, hasTemporal, listItems, parseDatetime, queryablesOf, type CollectionId } from '../services/ogc.js';
 import { parseBbox } from '../services/filters.js';
 import { InvalidInputError } from '../errors.js';
@@ -89,10 +90,7 @@ const ItemsQuery = Type.Object({
   f: Format,
 }, { additionalProperties: false });
 
-function baseUrl(request: FastifyRequest): string {
-  const host = request.headers.host ?? 'localhost';
-  return `${request.protocol}://${host}`;
-}
+const baseUrl = publicOrigin;
 
 function wantsHtml(request: FastifyRequest, f: string | undefined): boolean {
   if (f) return f === 'html';

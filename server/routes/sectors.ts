@@ -76,6 +76,7 @@ export async function sectorRoutes(instance: FastifyInstance) {
     bodyLimit: app.config.importBodyLimitBytes,
     schema: {
       tags, summary: 'Import prefecture values of one indicator per sector (CSV: code;valeur;source;date[;justification], justification required for criterion 4), all-or-nothing, versioned, idempotent',
+      consumes: ['text/csv', 'text/plain'],
       querystring: ValuesImportQuery, response: { 200: AnyRecord, ...errorResponses },
     },
   }, async (request) => {
@@ -127,6 +128,7 @@ export async function sectorRoutes(instance: FastifyInstance) {
     bodyLimit: app.config.importBodyLimitBytes,
     schema: {
       tags, summary: 'Import the schools of a department as a layer (CSV: uai;nom;longitude;latitude), all-or-nothing, idempotent',
+      consumes: ['text/csv', 'text/plain'],
       querystring: Type.Object({ department: DepartmentCode }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses },
     },
   }, async (request) => {

@@ -56,6 +56,7 @@ export async function statisticsRoutes(instance: FastifyInstance) {
     bodyLimit: app.config.importBodyLimitBytes,
     schema: {
       tags, summary: 'Import an SSMSI base (departmental or communal; official `;` format with decimal commas and NA accepted), all-or-nothing and idempotent',
+      consumes: ['text/csv', 'text/plain'],
       querystring: Type.Object({ level: StringEnum(['departments', 'communes'] as const) }, { additionalProperties: false }),
       response: { 200: ImportReport, ...errorResponses },
     },

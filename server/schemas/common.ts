@@ -63,12 +63,12 @@ export function FeatureOf(geometry: TSchema, properties: TSchema) {
 export const PageLink = Type.Object({ href: Type.String(), rel: Type.String(), type: Type.String() }, { additionalProperties: false });
 
 /** Paging links of a keyset-paginated list: self, and next with `after` set to the cursor. */
-export function pagingLinks(url: string, host: string | undefined, protocol: string, next: number | null, type = 'application/geo+json') {
+export function pagingLinks(url: string, host: string | undefined, protocol: string, next: number | null, type = 'application/geo+json', cursor = 'after') {
   const self = new URL(url, `${protocol}://${host ?? 'localhost'}`);
   const links = [{ href: self.href, rel: 'self', type }];
   if (next !== null) {
     const following = new URL(self.href);
-    following.searchParams.set('after', String(next));
+    following.searchParams.set(cursor, String(next));
     links.push({ href: following.href, rel: 'next', type });
   }
   return links;
@@ -87,8 +87,20 @@ export type IdParamsType = Static<typeof IdParams>;
 
 /** Lists of plain records, keyset-paginated. */
 export function ListOf(item: TSchema) {
-  return Type.Object({ items: Type.Array(item), next: Type.Union([Type.Integer(), Type.Null()]) });
+  return Type.Object({
+    items: Type.Array(item),
+    next: Type.Union([Type.Integer(), Type.Null()], { description: 'Cursor for the next page (pass as `after`, or `before` where the list says so), null on the last page' }),
+    links: Type.Optional(Type.Array(PageLink, { description: 'self and, unless on the last page, next' })),
+  });
 }
+/**
+ * A file answer (CSV, GeoPackage, PDF, vector tile...) in the OpenAPI document: its media types
+ * with a binary string schema. Fastify sends the Buffer or text as it is (no JSON serialisation).
+ */
+export function fileResponse(description: string, ...mediaTypes: string[]) {
+  return Type.Unsafe<Buffer | string>({ description, content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) });
+}
+
 /** A record whose properties the route documents in its summary (serialised as is). */
 export const AnyRecord = Type.Record(Type.String(), Type.Unknown());
 export const AreaFeature = Type.Object({ type: Type.Literal('Feature'), id: Type.Union([Type.Integer(), Type.String()]), geometry: Type.Unknown(), properties: AnyRecord });

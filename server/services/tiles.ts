@@ -8,7 +8,12 @@ import { communeTileMvt, communeTileRows, dealPointTileMvt, dealPointTileRows } 
 export interface TileFilter { at: string; statuses: string[] | null; dataset: string | null; departments?: string[] | null; window?: { from: string; to: string } | null; minimumSources?: number | null }
 export type TileEncoder = 'postgis' | 'js';
 
-interface TileRow { id: number; status: string; source: string; dataset: string; f0: number; l0: number; f1: number; l1: number; longitude: number; latitude: number }
+/** A point's active periods as months YYYY-MM; null where the bound does not exist (left out of the tile). */
+interface TileRow {
+  id: number; status: string; source: string; dataset: string;
+  active_from: string | null; active_until: string | null; reopened_from: string | null; reopened_until: string | null;
+  longitude: number; latitude: number;
+}
 
 /** Encodes points as an MVT layer `deal_points` with vt-pbf, the way ST_AsMVT would. */
 export function encodePointTile(rows: TileRow[], tile: TileAddress): Uint8Array {
@@ -16,7 +21,7 @@ export function encodePointTile(rows: TileRow[], tile: TileAddress): Uint8Array 
     id: row.id,
     type: 1 as const,
     geometry: [tilePosition(row.longitude, row.latitude, tile)],
-    tags: { status: row.status, source: row.source, dataset: row.dataset, f0: row.f0, l0: row.l0, f1: row.f1, l1: row.l1 },
+    tags: { status: row.status, source: row.source, dataset: row.dataset, active_from: row.active_from, active_until: row.active_until, reopened_from: row.reopened_from, reopened_until: row.reopened_until },
   }));
   return fromGeojsonVt({ deal_points: { features } as never }, { version: 2, extent: tileExtent });
 }
@@ -31,7 +36,7 @@ export async function dealPointTile(db: pg.Pool, tile: TileAddress, filter: Tile
   return { bytes: rows.length ? encodePointTile(rows, tile) : new Uint8Array(0), count: rows.length };
 }
 
-interface CommuneTileRow { insee: string; name: string; size_class: string; population: number; outline: string | null; longitude: number; latitude: number; labelled: boolean }
+interface CommuneTileRow { id: number; insee: string; name: string; size_class: string; population: number; outline: string | null; longitude: number; latitude: number; labelled: boolean }
 
 /** Commune outlines (layer `communes`) and names (layer `commune_labels`), fewer at low zooms. */
 export async function communeTile(db: pg.Pool, tile: TileAddress, encoder: TileEncoder): Promise<Uint8Array> {
@@ -44,8 +49,8 @@ export async function communeTile(db: pg.Pool, tile: TileAddress, encoder: TileE
   const [west, , east] = tileBounds(tile);
   const { rows } = await db.query<CommuneTileRow>(communeTileRows, [tile.z, tile.x, tile.y, outlines, labels, (east - west) / tileExtent]);
   const properties = (row: CommuneTileRow) => ({ insee: row.insee, name: row.name, size_class: row.size_class, population: row.population });
-  const outlineFeatures = rows.filter((row) => row.outline).map((row) => ({ type: 'Feature' as const, properties: properties(row), geometry: JSON.parse(row.outline!) }));
-  const labelFeatures = rows.filter((row) => row.labelled).map((row) => ({ type: 'Feature' as const, properties: properties(row), geometry: { type: 'Point' as const, coordinates: [row.longitude, row.latitude] } }));
+  const outlineFeatures = rows.filter((row) => row.outline).map((row) => ({ type: 'Feature' as const, id: row.id, properties: properties(row), geometry: JSON.parse(row.outline!) }));
+  const labelFeatures = rows.filter((row) => row.labelled).map((row) => ({ type: 'Feature' as const, id: row.id, properties: properties(row), geometry: { type: 'Point' as const, coordinates: [row.longitude, row.latitude] } }));
   if (!outlineFeatures.length && !labelFeatures.length) return new Uint8Array(0);
   const options = { extent: tileExtent, buffer: 64, clip: true, tolerance: 1 };
   const layers: Record<string, unknown> = {};

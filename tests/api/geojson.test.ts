@@ -29,6 +29,8 @@ describe.each(targets())('standard GeoJSON on the %s database', (target) => {
   });
   afterAll(async () => closeTestApp(context));
 
+  let analystSession: TestSession | undefined;
+  const sessionOf = async () => (analystSession ??= await signInAs(context, 'national_analyst'));
   const features = (body: any): any[] => body.type === 'Feature' ? [body] : body.features;
 
   it('passes the winding and closure check on every spatial answer', async () => {
@@ -49,6 +51,46 @@ describe.each(targets())('standard GeoJSON on the %s database', (target) => {
       const problems = list.flatMap((f) => geometryProblems(f.geometry).map((p) => `${url} ${f.id}: ${p}`));
       expect(problems.slice(0, 5), url).toEqual([]);
     }
+  });
+
+  it('sweeps every GET route: each geometry anywhere in an answer passes the check, and only GeoJSON is served as GeoJSON', async () => {
+    const geometryTypes = new Set(['Point', 'Polygon', 'MultiPolygon']);
+    const geometriesIn = (value: unknown, found: { type: string; coordinates: unknown }[] = []) => {
+      if (Array.isArray(value)) { for (const v of value) geometriesIn(v, found); return found; }
+      if (value && typeof value === 'object') {
+        const o = value as Record<string, unknown>;
+        if (typeof o.type === 'string' && geometryTypes.has(o.type) && Array.isArray(o.coordinates)) found.push(o as never);
+        else for (const v of Object.values(o)) geometriesIn(v, found);
+      }
+      return found;
+    };
+    const fill = (url: string) => url
+      .replace(/^\/api\/operations\/:id/, `/api/operations/${operationId}`).replace(/^\/api\/analyses\/operations\/:id/, `/api/analyses/operations/${operationId}`)
+      .replace('/collections/operations/items/:fid', `/collections/operations/items/${operationId}`).replace(':fid', String(pointIds[0]))
+      .replace(':insee', '84089').replace(':code', '84').replace(':id', String(pointIds[0]));
+    const problems: string[] = [];
+    const spatial: string[] = [];
+    let answered = 0;
+    for (const key of (context.app.routeSchemas as Map<string, unknown>).keys()) {
+      const [method, route] = key.split(' ');
+      // Tiles and files are checked elsewhere (MVT, GeoPackage, PDF); the others are JSON.
+      if (method !== 'GET' || !/^\/(api|ogc)(\/|$)/.test(route) || route.startsWith('/api/docs') || /\.(csv|gpkg|pdf|geojson)$|:format|\/pdf$/.test(route)) continue;
+      for (const as of [undefined, deputy]) {
+        const url = fill(route);
+        const response = await context.app.inject({ url, headers: as ? { cookie: as.cookie } : { cookie: (await sessionOf()).cookie } });
+        if (response.statusCode !== 200 || !/json/.test(String(response.headers['content-type']))) continue;
+        answered += 1;
+        const body = response.json();
+        const found = geometriesIn(body);
+        if (found.length) spatial.push(route);
+        for (const geometry of found) for (const problem of geometryProblems(geometry)) problems.push(`${url}: ${problem}`);
+        if (/geo\+json/.test(String(response.headers['content-type'])) && !['Feature', 'FeatureCollection'].includes(body?.type)) problems.push(`${url}: served as GeoJSON, yet not a Feature or FeatureCollection`);
+      }
+    }
+    expect(problems.slice(0, 10)).toEqual([]);
+    expect(answered).toBeGreaterThan(40);
+    // The sweep reached the spatial answers (REST, aggregates, OGC).
+    for (const route of ['/api/deal-points', '/api/operations/:id', '/api/departments/outlines', '/api/communes/:insee', '/ogc/collections/communes/items', '/ogc/collections/deal-points/items/:fid']) expect(spatial, route).toContain(route);
   });
 
   it('keeps 7 decimals of a point and turns a clockwise target counter-clockwise', async () => {

@@ -13,6 +13,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import marianneUrl from '@gouvfr/dsfr/dist/fonts/Marianne-Regular.woff2?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { cellPolygon } from '../../server/domain/h3-cells';
+import { monthLabel } from '../../server/domain/months';
 import type { LayerName } from './view-state';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -36,14 +37,20 @@ export type Selection =
 
 export interface MapView { center: [number, number]; zoom: number; bounds: [number, number, number, number] }
 
-/** Month test on a point's periods (f0..l0, f1..l1), read against the global state. */
-function inPeriod(period: 0 | 1, mode: 'month' | 'window'): ExpressionSpecification {
-  const month: ExpressionSpecification = ['global-state', 'month'];
-  const start: ExpressionSpecification = mode === 'month' ? month : ['global-state', 'start'];
-  return ['all', ['<=', ['get', `f${period}`], month], ['>=', ['get', `l${period}`], start]];
+/**
+ * Month test on a point's periods (active_from..active_until, reopened_from..reopened_until, months
+ * as YYYY-MM text that compare like the months; a missing end is an open period), read against the
+ * global state `month_key`/`start_key` (the same months as text).
+ */
+function inPeriod(period: 'active' | 'reopened', mode: 'month' | 'window'): ExpressionSpecification {
+  const month: ExpressionSpecification = ['global-state', 'month_key'];
+  const start: ExpressionSpecification = mode === 'month' ? month : ['global-state', 'start_key'];
+  return ['all',
+    ['has', `${period}_from`], ['<=', ['to-string', ['get', `${period}_from`]], month],
+    ['any', ['!', ['has', `${period}_until`]], ['>=', ['to-string', ['get', `${period}_until`]], start]]];
 }
-const activeNow: ExpressionSpecification = ['any', inPeriod(0, 'month'), inPeriod(1, 'month')];
-const pointFilter: FilterSpecification = ['case', ['global-state', 'cumulative'], ['any', inPeriod(0, 'window'), inPeriod(1, 'window')], activeNow];
+const activeNow: ExpressionSpecification = ['any', inPeriod('active', 'month'), inPeriod('reopened', 'month')];
+const pointFilter: FilterSpecification = ['case', ['global-state', 'cumulative'], ['any', inPeriod('active', 'window'), inPeriod('reopened', 'window')], activeNow];
 
 const layerIds: Record<LayerName, string[]> = {
   hexagones: ['hex-fill', 'hex-line'],
@@ -72,7 +79,7 @@ export class SillageMap {
     const style: StyleSpecification = {
       version: 8,
       'font-faces': { Marianne: [{ url: marianneUrl, 'unicode-range': ['U+0000-024F', 'U+2000-206F'] }] },
-      state: { month: { default: 311 }, start: { default: 228 }, cumulative: { default: false } },
+      state: { month: { default: 311 }, start: { default: 228 }, month_key: { default: monthLabel(311) }, start_key: { default: monthLabel(228) }, cumulative: { default: false } },
       sources: {
         departments: { type: 'geojson', data: empty },
         commune: { type: 'geojson', data: empty },
@@ -191,6 +198,8 @@ export class SillageMap {
   showMonth(month: number, start: number, cumulative: boolean, counts: ReadonlyMap<string, number | null>): void {
     this.map.setGlobalStateProperty('month', month);
     this.map.setGlobalStateProperty('start', start);
+    this.map.setGlobalStateProperty('month_key', monthLabel(month));
+    this.map.setGlobalStateProperty('start_key', monthLabel(start));
     this.map.setGlobalStateProperty('cumulative', cumulative);
     for (const [h3, count] of counts) {
       if (this.hexStates.get(h3) === count) continue;
@@ -407,7 +416,7 @@ function addAnalystLayers(style: StyleSpecification, pointTiles: string | null):
     } },
     ...(pointTiles ? [{ id: 'points', type: 'circle' as const, source: 'points', 'source-layer': 'deal_points', minzoom: 7, filter: pointFilter, paint: {
       'circle-radius': ['interpolate', ['linear'], ['zoom'], 7, 2.5, 12, 5, 16, 8] as ExpressionSpecification,
-      'circle-color': ['case', activeNow, ['case', inPeriod(1, 'month'), colours.reopened, colours.active], colours.dismantled] as ExpressionSpecification,
+      'circle-color': ['case', activeNow, ['case', inPeriod('reopened', 'month'), colours.reopened, colours.active], colours.dismantled] as ExpressionSpecification,
       'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1,
     } }] : []),
     { id: 'commune-labels', type: 'symbol', source: 'communes', 'source-layer': 'commune_labels', layout: {
