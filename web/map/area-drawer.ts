@@ -3,6 +3,7 @@
  * Sillage's own department outlines so it works offline. Part of web/map/, the only maplibre-gl importer.
  */
 import * as maplibregl from 'maplibre-gl';
+import { frenchMapLocale } from './french-locale';
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -24,6 +25,7 @@ export class AreaDrawer {
       zoom = 12;
     }
     this.map = new maplibregl.Map({
+      locale: frenchMapLocale,
       container, center, zoom, attributionControl: false, doubleClickZoom: false,
       style: {
         version: 8,
