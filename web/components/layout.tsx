@@ -3,6 +3,7 @@ import type { Health, Me } from '../api/client';
 
 type Role = 'national_analyst' | 'departmental_analyst' | 'prefect' | 'deputy' | 'admin';
 import { roleLabels } from '../api/client';
+import { useFocusableTables } from './focusable-tables';
 
 /** `public`: visitors not signed in. */
 interface NavigationLink { href: string; label: string; roles: readonly (Role | 'public')[] | 'everyone' }
@@ -44,6 +45,7 @@ export function navigationFor(role: string | null): NavigationLink[] {
 export function Layout({ me, health, children, wide = false }: { me: Me | null; health: Health | null; children: ReactNode; wide?: boolean }) {
   const user = me?.user;
   const [open, setOpen] = useState(false);
+  useFocusableTables();
   const closeButton = useRef<HTMLButtonElement>(null);
   // The phone menu: focus on its close button when it opens, Escape closes it.
   useEffect(() => {
