@@ -22,7 +22,7 @@ export function frenchDate(date: string): string {
   return new Date(`${date.slice(0, 10)}T00:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'UTC' });
 }
 
-export { sizeClassLabels as sizeClassNames } from './labels';
+export { sizeClassLabels as sizeClassNames } from './labels.js';
 
 export function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

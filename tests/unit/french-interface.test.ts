@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { frenchErrorCodes, frenchMessage, frenchReason } from '../../web/api/french-errors';
-import { pageTitle, safeReturnPath } from '../../web/page-titles';
-import { frenchLabel, roleLabels, sourceLabels } from '../../web/labels';
-import { frenchAxisLabel } from '../../web/format';
+import { frenchErrorCodes, frenchMessage, frenchReason } from '../../web/api/french-errors.js';
+import { pageTitle, safeReturnPath } from '../../web/page-titles.js';
+import { frenchLabel, roleLabels, sourceLabels } from '../../web/labels.js';
+import { frenchAxisLabel } from '../../web/format.js';
 
 function sources(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {

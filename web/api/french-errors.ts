@@ -2,7 +2,7 @@
  * The API speaks English (its contract: `{error, message, details}`); the interface says it in
  * French: a sentence per error code, and for bad input the field and the reason translated.
  */
-import { operationKindLabels, productLabels, roleLabels, sizeClassLabels, sourceLabels, statusLabels } from '../labels';
+import { operationKindLabels, productLabels, roleLabels, sizeClassLabels, sourceLabels, statusLabels } from '../labels.js';
 
 export interface Problem { field: string; reason: string; line?: number }
 
