@@ -1,4 +1,4 @@
-import { StrictMode, useCallback, useEffect, useState } from 'react';
+import { StrictMode, useCallback, useEffect, useState, type ReactElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@gouvfr/dsfr/dist/dsfr.min.css';
 import '@gouvfr/dsfr/dist/utility/icons/icons.min.css';
@@ -28,9 +28,14 @@ import { ReliabilityPage } from './pages/reliability-page';
 import { AdminAccountsPage } from './pages/admin-accounts-page';
 import { ReceiptStatusPage } from './pages/receipt-page';
 import { TokensPage } from './pages/tokens-page';
+import { AccessibilityPage, LegalNoticePage, PersonalDataPage } from './pages/legal-pages';
+import { AccessDenied, NotFoundPage } from './components/access-denied';
+import { pageTitle } from './page-titles';
 
 const mapRoles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy'];
 const deskRoles = ['national_analyst', 'departmental_analyst', 'prefect'];
+const analystRoles = ['national_analyst', 'departmental_analyst'];
+const allRoles = [...mapRoles, 'admin'];
 
 function App() {
   const [me, setMe] = useState<Me | null>(null);
@@ -45,39 +50,51 @@ function App() {
   }, [refresh]);
 
   const path = location.pathname;
-  let page;
+  const loading = <p role="status">Chargement…</p>;
+  const role = me?.user?.role ?? null;
+  // A page for some roles only: loading until the session is known, then the page or why not.
+  const restricted = (roles: string[], audience: string, element: () => ReactElement): ReactElement =>
+    !me ? loading : role && roles.includes(role) ? element() : <AccessDenied me={me} audience={audience} />;
+  let page: ReactElement;
   if (path.startsWith('/signaler/suivi')) page = <ReceiptStatusPage />;
   else if (path.startsWith('/signaler')) page = <ReportPage />;
-  else if (path.startsWith('/compte/jetons')) page = me?.user ? <TokensPage username={me.user.username} /> : me ? <p role="alert">Connectez-vous pour gérer vos jetons : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+  else if (path.startsWith('/compte/jetons')) page = restricted(allRoles, 'aux comptes des agents habilités', () => <TokensPage username={me!.user!.username} />);
   else if (path.startsWith('/statistiques')) page = <StatisticsPage />;
   else if (path.startsWith('/activer')) page = <ActivationPage />;
-  else if (path.startsWith('/comptes')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <AccountsPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS).</p> : <p role="status">Chargement…</p>;
+  else if (path === '/accessibilite') page = <AccessibilityPage />;
+  else if (path === '/mentions-legales') page = <LegalNoticePage />;
+  else if (path === '/donnees-personnelles') page = <PersonalDataPage />;
+  else if (path.startsWith('/comptes')) page = restricted(analystRoles, 'aux analystes (OFAST, CROSS)', () => <AccountsPage />);
   else if (path.startsWith('/connexion')) page = <SignInPage me={me} onChange={refresh} />;
-  else if (path.startsWith('/moderation')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ModerationPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
-  else if (path.startsWith('/fiabilite')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ReliabilityPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
-  else if (path.startsWith('/doublons')) page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <DuplicatesPage /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
-  else if (path.startsWith('/admin/comptes')) page = me?.user?.role === 'admin' ? <AdminAccountsPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
-  else if (path.startsWith('/admin/journal')) page = me?.user?.role === 'admin' ? <AuditPage /> : me ? <p role="alert">Réservé aux administrateurs : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
-  else if (path === '/imports') page = me?.user && ['national_analyst', 'departmental_analyst'].includes(me.user.role) ? <ImportsPage me={me} /> : me ? <p role="alert">Réservé aux analystes (OFAST, CROSS) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
-  else if (path === '/points') page = me?.user && deskRoles.includes(me.user.role) ? <PointsPage me={me} /> : me ? <p role="alert">Réservé aux analystes et préfectures (données précises) : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
-  else if (path === '/operations') page = me?.user && deskRoles.includes(me.user.role) ? <OperationsPage me={me} /> : me ? <p role="alert">Réservé aux analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
-  else if (/^\/operations\/\d+$/.test(path)) page = me?.user && ['national_analyst', 'departmental_analyst', 'prefect'].includes(me.user.role) ? <OperationPage id={Number(path.split('/')[2])} /> : me ? <p role="alert">Réservé aux analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
-  else if (path.startsWith('/etat-de-la-menace')) {
+  else if (path.startsWith('/moderation')) page = restricted(analystRoles, 'aux analystes (OFAST, CROSS)', () => <ModerationPage />);
+  else if (path.startsWith('/fiabilite')) page = restricted(analystRoles, 'aux analystes (OFAST, CROSS)', () => <ReliabilityPage />);
+  else if (path.startsWith('/doublons')) page = restricted(analystRoles, 'aux analystes (OFAST, CROSS)', () => <DuplicatesPage />);
+  else if (path.startsWith('/admin/comptes')) page = restricted(['admin'], 'aux administrateurs', () => <AdminAccountsPage />);
+  else if (path.startsWith('/admin/journal')) page = restricted(['admin'], 'aux administrateurs', () => <AuditPage />);
+  else if (path === '/imports') page = restricted(analystRoles, 'aux analystes (OFAST, CROSS)', () => <ImportsPage me={me!} />);
+  else if (path === '/points') page = restricted(deskRoles, 'aux analystes et aux préfectures (données précises)', () => <PointsPage me={me!} />);
+  else if (path === '/operations') page = restricted(deskRoles, 'aux analystes et aux préfectures', () => <OperationsPage me={me!} />);
+  else if (/^\/operations\/\d+$/.test(path)) page = restricted(deskRoles, 'aux analystes et aux préfectures', () => <OperationPage id={Number(path.split('/')[2])} />);
+  else if (/^\/etat-de-la-menace(\/R-[0-9A-Z]{12})?$/.test(path)) {
     const id = /^\/etat-de-la-menace\/(R-[0-9A-Z]{12})$/.exec(path)?.[1] ?? null;
-    page = me?.user && mapRoles.includes(me.user.role) ? <ThreatReportPage id={id} /> : me ? <p role="alert">Réservé aux analystes, préfectures et députés : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+    page = restricted(mapRoles, 'aux analystes, aux préfectures et aux députés', () => <ThreatReportPage id={id} />);
   }
-  else if (path.startsWith('/instantanes')) {
+  else if (/^\/instantanes(\/I-[0-9A-Z]{12})?$/.test(path)) {
     const id = /^\/instantanes\/(I-[0-9A-Z]{12})$/.exec(path)?.[1];
-    page = me?.user && mapRoles.includes(me.user.role) ? (id ? <SnapshotPage id={id} /> : <SnapshotsPage />) : me ? <p role="alert">Réservé aux députés, analystes et préfectures : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+    page = restricted(mapRoles, 'aux députés, aux analystes et aux préfectures', () => (id ? <SnapshotPage id={id} /> : <SnapshotsPage />));
   }
   else if (path.startsWith('/secteurs') || path.startsWith('/plan-d-action')) {
     const Desk = path.startsWith('/secteurs') ? SectorsPage : ActionPlanPage;
-    page = me?.user && deskRoles.includes(me.user.role) ? <Desk me={me} /> : me ? <p role="alert">Réservé aux préfectures et aux analystes : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
+    page = restricted(deskRoles, 'aux préfectures et aux analystes', () => <Desk me={me!} />);
   }
-  else if ((path === '/' || path.startsWith('/carte')) && me?.user && mapRoles.includes(me.user.role)) page = health ? <MapPage me={me} basemapUrl={health.map?.basemap_url ?? null} /> : <p role="status">Chargement…</p>;
-  else if (path.startsWith('/carte')) page = me ? <p role="alert">Réservé aux analystes, préfectures et députés : <a href="/connexion">se connecter</a>.</p> : <p role="status">Chargement…</p>;
-  else if (path === '/' && !me) page = <p role="status">Chargement…</p>;
-  else page = <HomePage me={me} health={health} />;
+  else if ((path === '/' || path.startsWith('/carte')) && role && mapRoles.includes(role)) page = health ? <MapPage me={me!} basemapUrl={health.map?.basemap_url ?? null} /> : loading;
+  // A shared map link (the view in its query) opened signed out: sign in, then back to it.
+  else if (path.startsWith('/carte') || (path === '/' && location.search && me && !me.user)) page = restricted(mapRoles, 'aux analystes, aux préfectures et aux députés', () => loading);
+  else if (path === '/' && !me) page = loading;
+  else if (path === '/') page = <HomePage me={me} health={health} />;
+  else page = <NotFoundPage />;
+  const title = page.type === AccessDenied ? 'Accès réservé — Sillage' : page.type === NotFoundPage ? 'Page introuvable — Sillage' : pageTitle(path, Boolean(me?.user));
+  useEffect(() => { document.title = title; }, [title]);
   const wide = page.type === MapPage || page.type === PointsPage || page.type === OperationPage || page.type === SectorsPage;
   return (
     <Layout me={me} health={health} wide={wide}>

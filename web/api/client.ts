@@ -5,33 +5,14 @@ export class ApiError extends Error {
   }
 }
 
-// The API speaks English (its contract); the interface says it in French, keeping the API's detail.
-const frenchMessages: Record<string, string> = {
-  bad_credentials: 'Identifiant inconnu ou mot de passe erroné.',
-  rate_limited: 'Trop de tentatives : réessayez plus tard, ou depuis un navigateur où vous vous êtes déjà connecté.',
-  bad_activation: 'Identifiant inconnu, ou code d’activation erroné ou expiré.',
-  database_unavailable: 'La base de données est momentanément indisponible : réessayez dans quelques secondes.',
-  not_found: 'Introuvable (inexistant, ou hors de votre périmètre).',
-  awaiting_approval: 'Ce compte attend la validation d’un analyste (OFAST ou CROSS de son département) avant d’ouvrir des données.',
-  unauthenticated: 'Session absente ou expirée : reconnectez-vous.',
-  forbidden: 'Votre rôle ne permet pas cette action.',
-  out_of_scope: 'Ce département est hors de votre périmètre : seules des données agrégées y sont disponibles.',
-  csrf: 'Jeton de sécurité manquant : rechargez la page.',
-};
-
-function frenchMessage(code: string | undefined, status: number, message: string): string {
-  if (code && frenchMessages[code]) return frenchMessages[code];
-  if (status === 429) return frenchMessages.rate_limited;
-  if (status >= 500) return `Erreur du serveur (${status}) : ${message}`;
-  return `Demande refusée (${status}) : ${message}`;
-}
+import { frenchMessage } from './french-errors';
 
 let csrfToken: string | null = null;
 export function setCsrfToken(token: string | null): void { csrfToken = token; }
 export function currentCsrfToken(): string | null { return csrfToken; }
 /** The French message for an API error payload (for callers that use XMLHttpRequest, e.g. for upload progress). */
 export function apiError(status: number, payload: { error?: string; message?: string; details?: { field: string; reason: string }[] } | null): ApiError {
-  return new ApiError(status, frenchMessage(payload?.error, status, payload?.message ?? `erreur ${status}`), payload?.details ?? []);
+  return new ApiError(status, frenchMessage(payload?.error, status, payload?.message ?? `erreur ${status}`, payload?.details ?? []), payload?.details ?? []);
 }
 
 export async function api<T>(path: string, options: { method?: string; body?: unknown } = {}): Promise<T> {
@@ -41,7 +22,7 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   const response = await fetch(path, { method: options.method ?? 'GET', headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), credentials: 'same-origin' });
   const text = await response.text();
   const payload = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new ApiError(response.status, frenchMessage(payload?.error, response.status, payload?.message ?? `erreur ${response.status}`), payload?.details ?? []);
+  if (!response.ok) throw new ApiError(response.status, frenchMessage(payload?.error, response.status, payload?.message ?? `erreur ${response.status}`, payload?.details ?? []), payload?.details ?? []);
   return payload as T;
 }
 
@@ -52,7 +33,7 @@ export async function apiText<T>(path: string, text: string, contentType: string
   const response = await fetch(path, { method: 'POST', headers, body: text, credentials: 'same-origin' });
   const body = await response.text();
   const payload = body ? JSON.parse(body) : null;
-  if (!response.ok) throw new ApiError(response.status, frenchMessage(payload?.error, response.status, payload?.message ?? `erreur ${response.status}`), payload?.details ?? []);
+  if (!response.ok) throw new ApiError(response.status, frenchMessage(payload?.error, response.status, payload?.message ?? `erreur ${response.status}`, payload?.details ?? []), payload?.details ?? []);
   return payload as T;
 }
 
@@ -61,7 +42,4 @@ export interface Me { user: { username: string; role: string; departments: strin
 export interface CommuneHit { insee: string; name: string; department_code: string; population: number; longitude: number; latitude: number }
 export interface AuditRow { id: number; occurred_at: string; username: string | null; role: string | null; action: string; method: string; route: string; status_code: number; area: string | null; time_window: string | null; record_count: number | null }
 
-export const roleLabels: Record<string, string> = {
-  national_analyst: 'Analyste national (OFAST)', departmental_analyst: 'Analyste départemental (CROSS)', prefect: 'Préfecture',
-  deputy: 'Député', admin: 'Administrateur',
-};
+export { roleLabels } from '../labels';

@@ -1,5 +1,6 @@
 /** A line chart of monthly series (Chart.js), with an optional marker on the month shown on the map. */
 import { useEffect, useRef } from 'react';
+import { frenchAxisLabel } from '../format';
 import { Chart, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip, Filler, type Plugin } from 'chart.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip, Filler);
@@ -47,7 +48,7 @@ export function LineChart({ months, series, markerIndex = null, height = 180, ti
 
   useEffect(() => {
     const instance = chart.current!;
-    instance.data.labels = months;
+    instance.data.labels = months.map(frenchAxisLabel);
     instance.data.datasets = series.map((s) => ({ label: s.label, data: s.values, borderColor: s.colour, backgroundColor: s.colour, borderWidth: 1.8, pointRadius: 0, borderDash: s.dashed ? [5, 3] : [], spanGaps: false }));
     instance.options.plugins!.legend!.display = series.length > 1;
     instance.update('none');

@@ -6,14 +6,9 @@ import type { Cube } from '../map/cube';
 import type { ViewState } from '../map/view-state';
 import { monthIndex, monthRange } from '../../server/domain/months';
 import { LineChart, type Series } from './chart';
-import { frenchDate, sizeClassNames } from '../format';
+import { frenchDate, frenchMonth, sizeClassNames } from '../format';
 
-const statusLabels: Record<string, string> = { active: 'actif', dismantled: 'démantelé', reopened: 'rouvert' };
-const productLabels: Record<string, string> = {
-  cannabis_resine: 'résine de cannabis', cannabis_herbe: 'herbe de cannabis', cocaine: 'cocaïne', crack: 'crack', heroine: 'héroïne',
-  drogues_synthetiques: 'drogues de synthèse', medicaments_detournes: 'médicaments détournés', autre: 'autre',
-};
-const operationKinds: Record<string, string> = { place_nette: 'Place nette', operation_ampleur: 'Opération d’ampleur', operation_ciblee: 'Opération ciblée', autre: 'Autre' };
+import { frenchLabel, operationKindLabels as operationKinds, productLabels, sourceLabels, statusLabels } from '../labels';
 
 interface SeriesResponse { months: string[]; series: { active: (number | null)[] }[] }
 interface Panel { title: string; link?: { href: string; label: string }; facts: [string, string][]; chart: { title: string; months: string[]; series: Series[]; marker?: number | null } | null; history?: { status: string; effective_on: string }[] }
@@ -70,7 +65,7 @@ async function load(selection: Selection, cube: Cube | null, view: ViewState, pr
     const count = cell ? cell.active[offset] : 0;
     return {
       title: `Hexagone H3 (résolution ${cube?.resolution ?? '?'})`,
-      facts: [['Cellule', selection.h3], [`Points actifs en ${view.month}`, count === null ? `< ${cube?.suppressed_below}` : String(count ?? 0)],
+      facts: [['Cellule', selection.h3], [`Points actifs en ${frenchMonth(view.month)}`, count === null ? `< ${cube?.suppressed_below}` : String(count ?? 0)],
         ['Points distincts sur la fenêtre', cell ? String(cell.cumulative.at(-1) ?? '< 5') : '0']],
       chart: cell && cube ? { title: 'Points actifs par mois dans l’hexagone', months: cube.months, series: [{ label: 'Actifs', values: cell.active, colour: '#e1000f' }, { label: 'Cumulé', values: cell.cumulative, colour: '#000091', dashed: true }] } : null,
     };
@@ -94,7 +89,7 @@ async function load(selection: Selection, cube: Cube | null, view: ViewState, pr
         ['Commune', `${p.commune_name} (${p.commune_insee}), ${sizeClassNames[String(p.size_class)] ?? p.size_class}`],
         ['Statut actuel', statusLabels[String(p.status)] ?? String(p.status)],
         ['Produits', (p.products as string[]).map((code) => productLabels[code] ?? code).join(', ') || '—'],
-        ['Source', `${p.source}${p.external_id ? ` (réf. ${p.external_id})` : ''}`],
+        ['Source', `${frenchLabel(sourceLabels, String(p.source))}${p.external_id ? ` (réf. ${p.external_id})` : ''}`],
         ['Observations', String(observations.items.length)],
         ...(p.dataset === 'synthetic' ? [['Jeu de données', 'synthétique (démonstration)'] as [string, string]] : []),
       ],

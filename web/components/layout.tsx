@@ -3,6 +3,7 @@ import type { Health, Me } from '../api/client';
 
 type Role = 'national_analyst' | 'departmental_analyst' | 'prefect' | 'deputy' | 'admin';
 import { roleLabels } from '../api/client';
+import { useFocusableTables } from './focusable-tables';
 
 /** `public`: visitors not signed in. */
 interface NavigationLink { href: string; label: string; roles: readonly (Role | 'public')[] | 'everyone' }
@@ -29,6 +30,13 @@ const navigation: NavigationLink[] = [
   { href: '/signaler', label: 'Signaler un point de deal', roles: ['public'] },
 ];
 
+/** The DSFR footer's mandatory links (their pages: pages/legal-pages.tsx). */
+export const legalLinks = [
+  { href: '/accessibilite', label: 'Accessibilité : non conforme' },
+  { href: '/mentions-legales', label: 'Mentions légales' },
+  { href: '/donnees-personnelles', label: 'Données personnelles' },
+];
+
 export function navigationFor(role: string | null): NavigationLink[] {
   return navigation.filter((link) => link.roles === 'everyone' || (link.roles as readonly string[]).includes(role ?? 'public'));
 }
@@ -37,6 +45,7 @@ export function navigationFor(role: string | null): NavigationLink[] {
 export function Layout({ me, health, children, wide = false }: { me: Me | null; health: Health | null; children: ReactNode; wide?: boolean }) {
   const user = me?.user;
   const [open, setOpen] = useState(false);
+  useFocusableTables();
   const closeButton = useRef<HTMLButtonElement>(null);
   // The phone menu: focus on its close button when it opens, Escape closes it.
   useEffect(() => {
@@ -54,6 +63,15 @@ export function Layout({ me, health, children, wide = false }: { me: Me | null; 
     : <li><a className="fr-btn fr-icon-lock-line fr-btn--icon-left" href="/connexion">Se connecter</a></li>;
   return (
     <>
+      <div className="fr-skiplinks">
+        <nav className="fr-container" role="navigation" aria-label="Accès rapide">
+          <ul className="fr-skiplinks__list">
+            <li><a className="fr-link" href="#contenu">Contenu</a></li>
+            <li><a className="fr-link" href="#navigation-principale">Menu</a></li>
+            <li><a className="fr-link" href="#pied-de-page">Pied de page</a></li>
+          </ul>
+        </nav>
+      </div>
       <header role="banner" className="fr-header">
         <div className="fr-header__body">
           <div className="fr-container">
@@ -101,9 +119,13 @@ export function Layout({ me, health, children, wide = false }: { me: Me | null; 
           </p></div></div>
         </div>
       )}
-      <main role="main" id="contenu" className={wide ? 'fr-container--fluid fr-px-2w fr-py-1w' : 'fr-container fr-py-4w'}>{children}</main>
-      <footer className="fr-footer" role="contentinfo">
-        <div className="fr-container"><div className="fr-footer__body"><div className="fr-footer__content">
+      <main role="main" id="contenu" tabIndex={-1} className={wide ? 'fr-container--fluid fr-px-2w fr-py-1w' : 'fr-container fr-py-4w'}>{children}</main>
+      <footer className="fr-footer" role="contentinfo" id="pied-de-page">
+        <div className="fr-container"><div className="fr-footer__body">
+          <div className="fr-footer__brand fr-enlarge-link">
+            <a href="/" title="Accueil — Sillage"><p className="fr-logo">République<br />Française</p></a>
+          </div>
+          <div className="fr-footer__content">
           <p className="fr-footer__content-desc">
             Sillage enregistre des lieux et leur activité, jamais des personnes. Les données précises ne sont accessibles qu’aux rôles qui en ont besoin et chaque accès est journalisé.
             Contours : IGN Admin Express ; statistiques : SSMSI — Licence Ouverte Etalab 2.0.
@@ -114,7 +136,17 @@ export function Layout({ me, health, children, wide = false }: { me: Me | null; 
             <li className="fr-footer__content-item"><a className="fr-footer__content-link" href="/ogc?f=html">OGC API - Features</a></li>
             <li className="fr-footer__content-item"><a className="fr-footer__content-link" href="/api/docs">Documentation de l’API</a></li>
           </ul>
-        </div></div></div>
+          </div>
+        </div>
+        <div className="fr-footer__bottom">
+          <ul className="fr-footer__bottom-list">
+            {legalLinks.map((link) => <li className="fr-footer__bottom-item" key={link.href}><a className="fr-footer__bottom-link" href={link.href}>{link.label}</a></li>)}
+          </ul>
+          <div className="fr-footer__bottom-copy">
+            <p>Sauf mention contraire, les contenus de ce site sont proposés sous <a href="https://github.com/etalab/licence-ouverte/blob/master/LO.md" target="_blank" rel="noopener noreferrer" title="Licence Ouverte Etalab 2.0 — nouvelle fenêtre">licence etalab-2.0</a>.</p>
+          </div>
+        </div>
+        </div>
       </footer>
     </>
   );

@@ -1,4 +1,5 @@
 /** A plan's semester review: each priority sector's indicators against its targets, the schools nearby, the note saved. */
+import { frenchAxisLabel } from '../format';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { number, type Plan, type Review } from '../api/desk';
@@ -49,7 +50,7 @@ export function PlanReview({ plan, canWrite, onSaved }: { plan: Plan; canWrite: 
       {message && <div className={`fr-alert fr-alert--sm ${message.ok ? 'fr-alert--success' : 'fr-alert--error'} fr-my-1w`} role={message.ok ? 'status' : 'alert'}><p>{message.text}</p></div>}
       {!review ? <p role="status">Calcul de la revue…</p> : (
         <>
-          <p className="fr-text--sm">Du {review.from} au {review.to} (mesuré au {review.measured_on}).</p>
+          <p className="fr-text--sm">Du {frenchAxisLabel(review.from)} au {frenchAxisLabel(review.to)} (mesuré au {frenchAxisLabel(review.measured_on)}).</p>
           {review.sectors.map((sector) => (
             <div key={sector.code} className="fr-card fr-p-2w fr-mb-2w" data-testid="review-sector" data-code={sector.code}>
               <h3 className="fr-h6 fr-mb-1w">Priorité {sector.position} : {sector.name} ({sector.code})</h3>

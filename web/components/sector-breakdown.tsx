@@ -3,6 +3,7 @@
  * and contribution, each indicator's raw and normalised value with its definition, the values the
  * prefecture supplied (source, justification) and the sector's deal-point trend.
  */
+import { frenchAxisLabel } from '../format';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { criterionNames, number, type Indicator, type RankedSector, type ExcludedSector, type Supplied } from '../api/desk';
@@ -57,7 +58,7 @@ export function SectorBreakdown({ sector, excluded, indicators, supplied, trendU
           return (
             <tr key={indicator.code} data-code={indicator.code}>
               <td><abbr title={indicator.definition}>{indicator.criterion}. {indicator.label}</abbr>
-                {given && <div className="fr-text--xs fr-mb-0">Source : {given.source}, {given.observed_on} (version {given.version}){given.justification && <> — justification : {given.justification}</>}</div>}</td>
+                {given && <div className="fr-text--xs fr-mb-0">Source : {given.source}, {frenchAxisLabel(given.observed_on)} (version {given.version}){given.justification && <> — justification : {given.justification}</>}</div>}</td>
               <td>{number(value?.raw ?? given?.value ?? null, 3)}</td><td>{number(value?.normalised ?? null, 3)}</td>
             </tr>
           );

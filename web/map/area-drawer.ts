@@ -6,6 +6,7 @@
  * web/map/, the only maplibre-gl importer.
  */
 import * as maplibregl from 'maplibre-gl';
+import { frenchMapLocale } from './french-locale';
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -38,6 +39,7 @@ export class AreaDrawer {
   constructor(container: HTMLElement, private readonly onChange: (area: DrawnArea | null) => void, center: [number, number] = [5.5, 43.7], zoom = 9, initial: DrawnArea | null = null) {
     this.kept = polygonsOf(initial);
     this.map = new maplibregl.Map({
+      locale: frenchMapLocale,
       container, center, zoom, attributionControl: false, doubleClickZoom: false,
       style: {
         version: 8,

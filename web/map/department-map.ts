@@ -3,6 +3,7 @@
  * outlines (works offline, no deal-point source at all). Part of web/map/, the only maplibre-gl importer.
  */
 import * as maplibregl from 'maplibre-gl';
+import { frenchMapLocale } from './french-locale';
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -19,6 +20,7 @@ export class DepartmentMap {
 
   constructor(container: HTMLElement) {
     this.map = new maplibregl.Map({
+      locale: frenchMapLocale,
       container, center: [2.4, 46.6], zoom: 4.4, attributionControl: { compact: true, customAttribution: 'Contours : IGN Admin Express ; SSMSI' },
       style: {
         version: 8,

@@ -8,6 +8,7 @@
  * tiles already loaded.
  */
 import * as maplibregl from 'maplibre-gl';
+import { frenchMapLocale } from './french-locale';
 import type { ExpressionSpecification, FilterSpecification, GeoJSONSource, Map as MapLibreMap, MapMouseEvent, StyleSpecification, VectorTileSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import marianneUrl from '@gouvfr/dsfr/dist/fonts/Marianne-Regular.woff2?url';
@@ -98,6 +99,7 @@ export class SillageMap {
     };
     if (options.analyst) addAnalystLayers(style, options.pointTiles ?? null);
     this.map = new maplibregl.Map({
+      locale: frenchMapLocale,
       container, style,
       center: options.center ?? [2.5, 46.6],
       zoom: options.zoom ?? 4.6,

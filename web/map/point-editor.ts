@@ -4,6 +4,7 @@
  * outlines so it works offline. Part of web/map/, the only maplibre-gl importers.
  */
 import * as maplibregl from 'maplibre-gl';
+import { frenchMapLocale } from './french-locale';
 import type { GeoJSONSource, Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -28,6 +29,7 @@ export class PointEditor {
 
   constructor(container: HTMLElement, private readonly events: PointEditorEvents, private readonly editable: boolean, center: [number, number] = [5.4, 43.3], zoom = 11) {
     this.map = new maplibregl.Map({
+      locale: frenchMapLocale,
       container, center, zoom, attributionControl: false, doubleClickZoom: false,
       style: {
         version: 8,

@@ -8,9 +8,7 @@ import { api } from '../api/client';
 
 interface Pending { id: number; username: string; role: string; departments: string[]; created_at: string; activated_at: string | null; created_by: string | null }
 
-const roleLabels: Record<string, string> = {
-  national_analyst: 'analyste national (OFAST)', departmental_analyst: 'analyste départemental (CROSS)', prefect: 'préfecture', deputy: 'député',
-};
+import { roleLabels } from '../labels';
 const day = (iso: string) => new Date(iso).toLocaleString('fr-FR', { dateStyle: 'long', timeStyle: 'short' });
 
 export function AccountsPage() {

@@ -24,15 +24,8 @@ interface PointRecord {
 interface Pair { a: PointRecord; b: PointRecord; distance_m: number }
 interface Merge { id: number; kept_id: number; absorbed_id: number; merged_at: string; merged_by: string; undone_at: string | null; undoable: boolean; absorbed_source: string; absorbed_external_id: string | null; distance_m: number }
 
-export const serviceLabels: Record<string, string> = {
-  police_nationale: 'Police nationale', gendarmerie: 'Gendarmerie nationale', police_municipale: 'Police municipale', douane: 'Douane',
-  bailleur_social: 'Bailleur social', transport: 'Opérateur de transport', signalement_public: 'Signalement public',
-};
-const productLabels: Record<string, string> = {
-  cannabis_resine: 'résine de cannabis', cannabis_herbe: 'herbe de cannabis', cocaine: 'cocaïne', crack: 'crack', heroine: 'héroïne',
-  drogues_synthetiques: 'drogues de synthèse', medicaments_detournes: 'médicaments détournés', autre: 'autre',
-};
-const statusLabels: Record<string, string> = { active: 'actif', dismantled: 'démantelé', reopened: 'rouvert' };
+export { sourceLabels as serviceLabels } from '../labels';
+import { sourceLabels as serviceLabels, productLabels, statusLabels } from '../labels';
 
 type Pending = { kind: 'merge'; kept: number; absorbed: number } | { kind: 'distinct' } | null;
 

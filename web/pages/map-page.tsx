@@ -14,6 +14,7 @@ import { capitalised, frenchDate, frenchMonth, sizeClassNames } from '../format'
 import { patternLabels, type Pattern } from '../../server/domain/analytics/hot-spots';
 import { DetailsPanel } from '../components/details-panel';
 import { WatchPanel } from '../components/watch-panel';
+import { MapControlsSheet } from '../components/map-controls-sheet';
 
 interface SeriesResponse { months: string[]; series: { key: string; label: string; active: (number | null)[]; cumulative: (number | null)[] }[] }
 interface Indicator { code: string; label: string }
@@ -187,12 +188,13 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
 
   return (
     <div className="sillage-map-page">
-      <aside className="sillage-sidebar" aria-label="Commandes de la carte">
+      <h1 className="fr-sr-only">{precise ? 'Carte des points de deal' : 'Carte des points de deal (données agrégées)'}</h1>
+      <MapControlsSheet label="Commandes de la carte">
         <CommuneSearch onFound={(hit, feature) => { if (feature) map.current?.showCommune(feature); else map.current?.flyTo([hit.longitude, hit.latitude], 11); setSelection({ kind: 'commune', insee: hit.insee, name: hit.name }); }} onError={fail} />
 
         <section className="sillage-time" aria-label="Période">
           <h2 className="fr-text--md fr-text--bold fr-mb-1w">Période</h2>
-          <div className="sillage-row">
+          <div className="sillage-row sillage-window-fields">
             <label className="fr-label" htmlFor="window-from">Début
               <input id="window-from" className="fr-input" type="month" min="2016-01" max={view.to} value={view.from} onChange={(e) => e.target.value && setWindow({ from: e.target.value })} />
             </label>
@@ -236,7 +238,7 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
           {view.layers.includes('tendances') && hotSpots && <HotSpotLegend state={hotSpots} />}
         </section>
         {precise && <button type="button" className="fr-btn fr-btn--secondary fr-btn--sm fr-mt-2w" onClick={() => setWatchOpen(!watchOpen)}>Veille des résurgences (mesure 22)</button>}
-      </aside>
+      </MapControlsSheet>
 
       <section className="sillage-map-area" aria-label="Carte">
         <div className="sillage-status" role="status" aria-live="polite">

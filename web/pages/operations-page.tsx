@@ -8,7 +8,8 @@ import { api, ApiError, type Me } from '../api/client';
 import { TargetAreaPicker } from '../components/target-area-picker';
 import { frenchDate } from '../format';
 
-export const operationKindLabels: Record<string, string> = { place_nette: 'Place nette', operation_ampleur: 'Opération d’ampleur', operation_ciblee: 'Opération ciblée', autre: 'Autre' };
+export { operationKindLabels } from '../labels';
+import { operationKindLabels } from '../labels';
 const outcomeLabels: [string, string, 'integer' | 'decimal'][] = [
   ['arrests', 'Interpellations', 'integer'], ['officers_mobilised', 'Effectifs mobilisés', 'integer'],
   ['cannabis_seized_kg', 'Cannabis saisi (kg)', 'decimal'], ['cocaine_seized_kg', 'Cocaïne saisie (kg)', 'decimal'],

@@ -7,19 +7,13 @@
  * Precise points: analysts and prefects only (the API refuses the others).
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { frenchProblem } from '../api/french-errors';
 import { api, ApiError, type Me } from '../api/client';
 import { PointEditor } from '../map/point-editor';
 import { frenchDate } from '../format';
 
-export const statusLabels: Record<string, string> = { active: 'actif', dismantled: 'démantelé', reopened: 'rouvert' };
-export const productLabels: Record<string, string> = {
-  cannabis_resine: 'résine de cannabis', cannabis_herbe: 'herbe de cannabis', cocaine: 'cocaïne', crack: 'crack', heroine: 'héroïne',
-  drogues_synthetiques: 'drogues de synthèse', medicaments_detournes: 'médicaments détournés', autre: 'autre',
-};
-export const sourceLabels: Record<string, string> = {
-  police_nationale: 'Police nationale', gendarmerie: 'Gendarmerie', police_municipale: 'Police municipale', douane: 'Douane',
-  bailleur_social: 'Bailleur social', transport: 'Transport', signalement_public: 'Signalement public',
-};
+export { statusLabels, productLabels, sourceLabels } from '../labels';
+import { statusLabels, productLabels, sourceLabels } from '../labels';
 const activityLabels = ['aucune', 'faible', 'modérée', 'forte', 'très forte'];
 
 interface PointProperties {
@@ -37,7 +31,7 @@ const conflictText = 'Ce point a été modifié entre-temps (par quelqu’un d�
 
 function explain(error: unknown): { text: string; conflict: boolean } {
   if (error instanceof ApiError && error.status === 409 && /version/.test(error.message + JSON.stringify(error.details))) return { text: conflictText, conflict: true };
-  if (error instanceof ApiError && error.details.length) return { text: `${error.message} — ${error.details.map((d) => `${d.field.replace(/^body\.?/, '')} : ${d.reason}`).join(' ; ')}`, conflict: false };
+  if (error instanceof ApiError && error.details.length) return { text: `${error.message}${error.details.length > 1 ? ` — ${error.details.map(frenchProblem).join(' ; ')}` : ''}`, conflict: false };
   return { text: (error as Error).message, conflict: false };
 }
 

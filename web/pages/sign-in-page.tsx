@@ -1,11 +1,14 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, setCsrfToken, type Me } from '../api/client';
+import { api, ApiError, roleLabels, setCsrfToken, type Me } from '../api/client';
+import { safeReturnPath } from '../page-titles';
 
 export function SignInPage({ me, onChange }: { me: Me | null; onChange: () => void }) {
   const [username, setUsername] = useState(new URLSearchParams(location.search).get('identifiant') ?? '');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const leaving = new URLSearchParams(location.search).has('sortie');
+  // The page the user was sent here from (a shared link, a reserved page): back to it once signed in.
+  const returnPath = safeReturnPath(new URLSearchParams(location.search).get('suite'));
 
   useEffect(() => {
     if (leaving && me?.user) {
@@ -20,14 +23,28 @@ export function SignInPage({ me, onChange }: { me: Me | null; onChange: () => vo
       const answer = await api<Me>('/api/auth/sign-in', { method: 'POST', body: { username, password } });
       setCsrfToken(answer.csrf_token);
       const role = answer.user?.role;
-      const next = new URLSearchParams(location.search).get('suite');
-      location.assign(next && /^\/[a-z/]*$/.test(next) ? next : role === 'admin' ? '/admin/journal' : '/');
+      location.assign(returnPath ?? (role === 'admin' ? '/admin/journal' : '/'));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : (e as Error).message);
     }
   };
 
-  if (leaving && !me?.user) return <div className="fr-alert fr-alert--info"><p>Vous êtes déconnecté.</p></div>;
+  if (leaving && !me?.user) return <div><h1>Déconnexion</h1><div className="fr-alert fr-alert--info"><p>Vous êtes déconnecté.</p></div></div>;
+  if (leaving) return <p role="status">Déconnexion…</p>;
+  if (me?.user) {
+    return (
+      <div data-testid="already-signed-in">
+        <h1>Connexion</h1>
+        <div className="fr-alert fr-alert--info fr-mb-3w">
+          <p>Vous êtes déjà connecté en tant que <strong>{me.user.username}</strong> ({roleLabels[me.user.role] ?? me.user.role}).</p>
+        </div>
+        <ul className="fr-btns-group fr-btns-group--inline-md">
+          <li><a className="fr-btn" href={returnPath ?? (me.user.role === 'admin' ? '/admin/journal' : '/')}>Continuer</a></li>
+          <li><a className="fr-btn fr-btn--secondary" href="/connexion?sortie=1">Se déconnecter</a></li>
+        </ul>
+      </div>
+    );
+  }
   return (
     <form onSubmit={submit} style={{ maxWidth: 480 }}>
       <h1>Connexion</h1>

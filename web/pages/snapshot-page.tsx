@@ -1,4 +1,5 @@
 /** /instantanes/:id — one stored snapshot: its map (drawn from the stored figures), figures, method, stamp and downloads. */
+import { frenchMonth } from '../format';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { LineChart } from '../components/chart';
@@ -55,14 +56,14 @@ export function SnapshotPage({ id }: { id: string }) {
       </div>
       <div className="sillage-snapshot-grid">
         <figure className="fr-m-0">
-          <canvas ref={canvas} className="sillage-snapshot-page" data-testid="snapshot-canvas" role="img" aria-label={`Carte des points de deal actifs en ${data.map.month} : ${data.area.label}`} />
+          <canvas ref={canvas} className="sillage-snapshot-page" data-testid="snapshot-canvas" role="img" aria-label={`Carte des points de deal actifs en ${frenchMonth(data.map.month)} : ${data.area.label}`} />
           <figcaption className="fr-text--xs">Page de garde, telle qu’elle figure dans le PDF et le PNG.</figcaption>
         </figure>
         <div>
           <h2 className="fr-h5">Points de deal actifs</h2>
           <p data-testid="snapshot-start-end">Premier mois : <strong>{countLabel(data.series[0].values[0])}</strong> — dernier mois : <strong>{countLabel(data.series[0].values.at(-1) ?? 0)}</strong></p>
           {charts.map((series) => <LineChart key={series.label} months={data.months} series={[series]} height={130} title={`${series.label} : points actifs par mois (« < 5 » non tracé)`} />)}
-          <h2 className="fr-h5 fr-mt-2w">Par taille de commune ({data.map.month})</h2>
+          <h2 className="fr-h5 fr-mt-2w">Par taille de commune ({frenchMonth(data.map.month)})</h2>
           {data.size_classes ? (
             <table className="sillage-table"><tbody>{data.size_classes.map((s) => <tr key={s.code}><td>{s.label}</td><td>{countLabel(s.count)}</td></tr>)}</tbody></table>
           ) : <p className="fr-text--sm">Non disponible pour une zone dessinée (cellules H3 entières).</p>}

@@ -1,5 +1,6 @@
 /** /instantanes: the user's stamped snapshots and the form that creates one (deputies' exports). */
 import { useEffect, useState } from 'react';
+import { frenchProblem } from '../api/french-errors';
 import { api, ApiError, type CommuneHit } from '../api/client';
 import { frenchDate } from '../format';
 import { DrawnAreaPicker } from '../components/drawn-area-picker';
@@ -72,7 +73,7 @@ export function SnapshotsPage() {
       const created = await api<{ id: string }>('/api/snapshots', { method: 'POST', body: { area, from, to } });
       location.assign(`/instantanes/${created.id}`);
     } catch (e) {
-      setError(e instanceof ApiError && e.details.length ? `${e.message} (${e.details.map((d) => `${d.field} : ${d.reason}`).join(' ; ')})` : (e as Error).message);
+      setError(e instanceof ApiError && e.details.length > 1 ? `${e.message} (${e.details.map(frenchProblem).join(' ; ')})` : (e as Error).message);
       setBusy(false);
     }
   };

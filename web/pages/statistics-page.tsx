@@ -78,7 +78,7 @@ export function StatisticsPage() {
       </div>
       <div className="sillage-snapshot-grid">
         <figure className="fr-m-0">
-          <div ref={container} className="sillage-map" data-testid="statistics-map" style={{ height: 440 }} role="img" aria-label={`Carte des départements : ${indicators.find((i) => i.code === indicator)?.label} pour 1 000 habitants en ${year}`} />
+          <div ref={container} className="sillage-map" data-testid="statistics-map" style={{ height: 440 }} role="region" aria-label={`Carte des départements : ${indicators.find((i) => i.code === indicator)?.label} pour 1 000 habitants en ${year}`} />
           <ul className="sillage-swatches fr-mt-1w" aria-label="Légende (pour 1 000 habitants)">
             {breaks.map((upper, i) => <li key={upper}><span style={{ background: colours.rateRamp[i], border: '1px solid #ccc' }} />{i === 0 ? '≤ ' : `${frenchNumber(breaks[i - 1], 2)} – `}{frenchNumber(upper, 2)} ‰</li>)}
           </ul>
