@@ -20,6 +20,7 @@ const codeMessages: Record<string, string> = {
   version_conflict: 'Cet enregistrement a été modifié entre-temps : rechargez-le, puis refaites votre modification.',
   still_referenced: 'Cet enregistrement est encore utilisé par d’autres : il ne peut pas être supprimé.',
   already_undone: 'Cette fusion a déjà été annulée.',
+  merged_candidate: 'Ce point candidat a absorbé un autre point par une fusion : annulez d’abord la fusion.',
   later_merges: 'Annulez d’abord les fusions plus récentes de ce point.',
   already_moderated: 'Ce signalement a déjà été traité.',
   not_moderated: 'Ce signalement est en attente : il n’y a rien à annuler.',
