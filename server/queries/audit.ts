@@ -28,7 +28,7 @@ WITH entries AS (
          CASE WHEN route LIKE '/tiles/%' AND area ~ '^z=[0-9]+&x=[0-9]+&y=[0-9]+'
               THEN concat_ws('|', coalesce(session_ref, 'user:' || coalesce(username, '')), date_trunc('hour', occurred_at)::text, route, substring(area from '^z=([0-9]+)'))
          END AS tile_group,
-         substring(area from '^z=([0-9]+)')::int AS z, substring(area from '&x=([0-9]+)')::int AS x, substring(area from '&y=([0-9]+)')::int AS y
+         substring(area from '^z=([0-9]{1,9})(?![0-9])')::int AS z, substring(area from '&x=([0-9]{1,9})(?![0-9])')::int AS x, substring(area from '&y=([0-9]{1,9})(?![0-9])')::int AS y
   FROM audit_log
   ${filtered}
 )

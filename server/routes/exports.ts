@@ -52,7 +52,7 @@ export async function exportRoutes(instance: FastifyInstance) {
         tags: ['exports'],
         summary: `Every operation the list shows (same filters as GET /api/operations), as ${format.toUpperCase()}${format === 'csv' ? ' (; separator, UTF-8 with BOM, the target as GeoJSON text)' : ''}`,
         querystring: OperationExportQuery,
-        response: errorResponses,
+        response: { 200: fileResponse(`The operations as ${format}, an attachment`, mediaTypes[format]), ...errorResponses },
       },
     }, async (request, reply) => {
       const { departments, endedOnly } = operationScope(request);

@@ -8,6 +8,14 @@ import { checkFormToken, issueFormToken, minimumAgeSeconds, UsedTokens } from '.
 import { pointProblems } from '../domain/geojson-checks.js';
 import { InvalidInputError, UnprocessableError } from '../errors.js';
 import * as reports from '../services/public-reports.js';
+
+/** A candidate point as the moderation lists it (no reporter: reports carry their receipt and status only). */
+const CandidatePoint = Type.Object({
+  id: Type.Integer(), longitude: Type.Number(), latitude: Type.Number(), commune_insee: Type.String(), commune_name: Type.String(), department_code: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  reports: Type.Array(Type.Object({ id: Type.Integer(), receipt: Type.String(), status: Type.String(), reported_on: Type.String() })),
+  nearest_point: Type.Union([Type.Object({ id: Type.Integer(), distance_m: Type.Number() }), Type.Null()]),
+});
 import { assertRecordInScope, departmentFilter, workScope } from './scope.js';
 
 export const seenKinds = ['vente', 'guetteurs', 'file_acheteurs', 'consommation', 'vente_vehicule', 'rassemblement', 'autre'] as const;
@@ -186,7 +194,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Candidate deal points of your departments (created from accepted reports, not active until confirmed), oldest first, with their reports',
       querystring: Type.Object({ department: Type.Optional(DepartmentCode), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(AnyRecord) }), ...errorResponses },
+      response: { 200: Type.Object({ items: Type.Array(CandidatePoint) }), ...errorResponses },
     },
   }, async (request) => ({ items: await reports.listCandidates(app.db.pool, departmentFilter(request, request.query.department), request.query.limit ?? 200) }));
 
@@ -204,7 +212,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
       tags, summary: 'Discard a candidate deal point: no deal point there; it is removed and its reports rejected (no activity found), undoable the same day report by report',
       params: IdParams,
       body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 3, maxLength: 300 })) }, { additionalProperties: false }),
-      response: { 200: AnyRecord, ...errorResponses },
+      response: { 200: Type.Object({ id: Type.Integer(), discarded: Type.Boolean(), rejected_reports: Type.Array(Type.Integer()) }), ...errorResponses },
     },
   }, async (request) => {
     request.auditDetail = `deal_point=${request.params.id}`;

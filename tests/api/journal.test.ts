@@ -48,6 +48,14 @@ describe.each(targets())('the grouped journal on the %s database', (target) => {
     expect(new Set([refOf(first), refOf(second), refOf(other)]).size).toBe(3);
   });
 
+  it('reads a journal holding tile reads with out-of-range addresses (refused requests are journalled too)', async () => {
+    await context.database.pool.query(`INSERT INTO audit_log (username, role, action, method, route, status_code, area) VALUES
+      ('test.overflow', 'national_analyst', 'read_precise', 'GET', '/tiles/deal-points/{z}/{x}/{y}.mvt', 400, 'z=5&x=99999999999&y=1')`);
+    const grouped = await send(context.app, 'GET', '/api/admin/audit/grouped?username=test.overflow', undefined, undefined, admin);
+    expect(grouped.status).toBe(200);
+    expect(grouped.body.items).toHaveLength(1);
+  });
+
   it('reads one row per session, hour and zoom level for tiles, with the range read; exact username', async () => {
     const grouped = await send(context.app, 'GET', '/api/admin/audit/grouped?username=test.national_analyst&limit=20', undefined, undefined, admin);
     expect(grouped.status).toBe(200);

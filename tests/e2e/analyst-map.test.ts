@@ -124,7 +124,7 @@ describe('the analysts\' map', () => {
     await panel.locator('h2').waitFor();
     expect(await panel.locator('h2').textContent()).toContain('Hexagone H3 (résolution 8)');
     expect(await panel.textContent()).toContain(target.h3);
-    expect(await panel.textContent()).toContain(`Points actifs en 2024-06${target.count}`);
+    expect(await panel.textContent()).toContain(`Points actifs en juin 2024${target.count}`);
     expect(await panel.locator('canvas').count()).toBe(1);
     expect(page.url()).toContain(`sel=hex:${target.h3}`);
     await page.screenshot({ path: `${screenshotDirectory}/carte-panneau-hexagone.png` });
@@ -153,6 +153,16 @@ describe('the analysts\' map', () => {
     expect(ids.length).toBeGreaterThan(3);
     const listed = await fetchJson<{ features: { id: number }[] }>(page, '/api/deal-points?commune=84089&at=2024-12-15&status=active&status=reopened&limit=1000');
     for (const id of listed.features.map((f) => f.id)) expect(ids).toContain(id);
+    // The export of the view: the points of the visible area active in the month shown.
+    const href = await page.getAttribute('[data-testid="map-view-export"] a:has-text("GEOJSON")', 'href');
+    expect(href).toMatch(/^\/api\/exports\/deal-points\.geojson\?bbox=.*&from=2024-12-01&to=2024-12-31/);
+    const exported = await fetchJson<{ features: { id: number; geometry: { coordinates: [number, number] } }[] }>(page, href!);
+    const bbox = new URLSearchParams(href!.split('?')[1]).get('bbox')!.split(',').map(Number);
+    for (const id of listed.features.map((f) => f.id)) expect(exported.features.map((f) => f.id)).toContain(id);
+    for (const f of exported.features) {
+      expect(f.geometry.coordinates[0]).toBeGreaterThanOrEqual(bbox[0]);
+      expect(f.geometry.coordinates[0]).toBeLessThanOrEqual(bbox[2]);
+    }
     await page.screenshot({ path: `${screenshotDirectory}/carte-pertuis-partagee.png` });
     await page.close();
   }, 60_000);

@@ -235,6 +235,7 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
           ))}
           <Legend view={view} breaks={breaks} resolution={resolution} finest={finest} suppressed={cube?.suppressed_below ?? null}
             indicators={indicators} onChange={update} mapZoom={mapView.zoom} rateBreaks={rateBreaks} />
+          {precise && view.layers.includes('points') && <MapViewExport month={view.month} bounds={mapView.bounds} minSources={view.minSources} />}
           {view.layers.includes('tendances') && hotSpots && <HotSpotLegend state={hotSpots} />}
         </section>
         {precise && <button type="button" className="fr-btn fr-btn--secondary fr-btn--sm fr-mt-2w" onClick={() => setWatchOpen(!watchOpen)}>Veille des résurgences (mesure 22)</button>}
@@ -399,4 +400,23 @@ function parseSelection(key: string | null): Selection | null {
   if (kind === 'commune') return { kind, insee: id, name: id };
   if (kind === 'point' || kind === 'operation') return { kind, id: Number(id) };
   return null;
+}
+
+/**
+ * Exports of what the map shows: the points of the visible area that were active at some time in
+ * the month shown (with the reliability filter), as the points list's exports (audited there).
+ */
+function MapViewExport({ month, bounds, minSources }: { month: string; bounds: [number, number, number, number]; minSources: number }) {
+  const [year, m] = month.split('-').map(Number);
+  const last = new Date(Date.UTC(year, m, 0)).getUTCDate();
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  const bbox = [clamp(bounds[0], -180, 180), clamp(bounds[1], -85, 85), clamp(bounds[2], -180, 180), clamp(bounds[3], -85, 85)].map((v) => v.toFixed(5)).join(',');
+  const query = new URLSearchParams({ bbox, from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}`, ...(minSources > 1 ? { min_sources: String(minSources) } : {}) });
+  return (
+    <p className="fr-text--xs fr-mb-1v" data-testid="map-view-export">Exporter les points de la vue ({frenchMonth(month)}) :{' '}
+      {(['csv', 'geojson', 'gpkg'] as const).map((format, i) => (
+        <span key={format}>{i > 0 && ' · '}<a href={`/api/exports/deal-points.${format}?${query}`} download>{format === 'gpkg' ? 'GeoPackage' : format.toUpperCase()}</a></span>
+      ))}
+    </p>
+  );
 }
