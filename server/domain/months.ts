@@ -16,6 +16,12 @@ export function monthLabel(index: number): string {
   return `${year}-${String((((index % 12) + 12) % 12) + 1).padStart(2, '0')}`;
 }
 
+/** Last day of a month 'YYYY-MM', as YYYY-MM-DD. */
+export function monthEnd(month: string): string {
+  const [year, number] = month.split('-').map(Number);
+  return new Date(Date.UTC(year, number, 0)).toISOString().slice(0, 10);
+}
+
 /** First day of the month, YYYY-MM-01. */
 export function monthStart(index: number): string {
   return `${monthLabel(index)}-01`;

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { latLngToCell } from 'h3-js';
 import type { Principal } from '../domain/access.js';
 import { addKey, cellAt, publishedCount, suppressionThreshold } from '../domain/disclosure.js';
-import { monthStart } from '../domain/months.js';
+import { monthEnd, monthStart } from '../domain/months.js';
 import { canonicalJson, periodLabel, publishedSeries, type SnapshotData, type SnapshotDocument, type SnapshotIndicator, type SnapshotParameters } from '../domain/snapshots/document.js';
 import { NotFoundError, UnprocessableError } from '../errors.js';
 import { cellMonthCube, monthlySeries, type SeriesFilter } from './time-series.js';
@@ -56,17 +56,13 @@ async function mapCells(db: pg.Pool, parameters: SnapshotParameters, resolved: R
     .sort((a, b) => (a.h3 < b.h3 ? -1 : 1));
 }
 
-function lastDay(month: string): string {
-  const [year, number] = month.split('-').map(Number);
-  return new Date(Date.UTC(year, number, 0)).toISOString().slice(0, 10);
-}
 
 async function publicReports(db: pg.Pool, parameters: SnapshotParameters, resolved: ResolvedArea) {
   const { area } = parameters;
   const cells = resolved.filter.areas?.[0] ?? null;
   const envelope = cells?.envelope ?? null;
   const { rows } = await db.query<{ status: string; longitude: number; latitude: number; record_key: string }>(sql.reportsInArea, [
-    `${parameters.from}-01`, lastDay(parameters.to), area.kind === 'communes' ? area.communes : null, area.kind === 'department' ? [area.department] : null,
+    `${parameters.from}-01`, monthEnd(parameters.to), area.kind === 'communes' ? area.communes : null, area.kind === 'department' ? [area.department] : null,
     envelope?.[0] ?? null, envelope?.[1] ?? null, envelope?.[2] ?? null, envelope?.[3] ?? null,
   ]);
   // A drawn area counts whole r7 cells, as the deal points.
@@ -111,7 +107,7 @@ export async function gatherSnapshotData(db: pg.Pool, parameters: SnapshotParame
     for (const d of resolved.area.departments.slice(0, 3)) series.push(await totalSeries(db, { ...base, departments: [d.code] }, d.code, `${d.name} (${d.code})`));
   }
   if (parameters.area.kind !== 'france') series.push(await totalSeries(db, base, 'FR', 'France entière'));
-  const { rows: operations } = await db.query(sql.endedOperationsNear, [resolved.geometryText, `${parameters.from}-01`, lastDay(parameters.to), operationsNearMetres]);
+  const { rows: operations } = await db.query(sql.endedOperationsNear, [resolved.geometryText, `${parameters.from}-01`, monthEnd(parameters.to), operationsNearMetres]);
   return {
     area: resolved.area,
     vintage: await vintage(db),

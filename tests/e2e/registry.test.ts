@@ -14,7 +14,7 @@ import { readScenarioGeography, loadScenario } from '../../server/services/scena
 import { generateScenario } from '../../server/domain/scenario/generate.js';
 import { serializeScenario } from '../../server/domain/scenario/serialize.js';
 import { connect, emptyBusinessTables, ensureUser } from '../helpers/databases.js';
-import { buildWeb, launchChromium, screenshotDirectory, signInThroughForm } from '../helpers/browser.js';
+import { ensureWebBuilt, launchChromium, screenshotDirectory, signInThroughForm } from '../helpers/browser.js';
 import { acceptReport, createReport } from '../../server/services/public-reports.js';
 
 let database: Database;
@@ -24,7 +24,7 @@ let browser: Browser;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  await buildWeb();
+  await ensureWebBuilt();
   database = connect('embedded');
   await emptyBusinessTables(database.pool);
   const geography = readScenarioGeography();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monthIndex, monthLabel, monthlyCounts, monthRange, monthStart, parseMonthWindow } from '../../server/domain/months.js';
+import { monthEnd, monthIndex, monthLabel, monthlyCounts, monthRange, monthStart, parseMonthWindow } from '../../server/domain/months.js';
 import { labelMinPopulation, outlineMinPopulation } from '../../server/domain/commune-tiles.js';
 
 describe('months', () => {
@@ -10,6 +10,7 @@ describe('months', () => {
     expect(monthLabel(228)).toBe('2019-01');
     expect(monthLabel(-1)).toBe('1999-12');
     expect(monthStart(311)).toBe('2025-12-01');
+    expect([monthEnd('2024-02'), monthEnd('2023-02'), monthEnd('2025-12'), monthEnd('2024-04')]).toEqual(['2024-02-29', '2023-02-28', '2025-12-31', '2024-04-30']);
     expect(monthRange(238, 241)).toEqual(['2019-11', '2019-12', '2020-01', '2020-02']);
   });
 });

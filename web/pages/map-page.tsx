@@ -8,7 +8,7 @@ import { api, ApiError, type CommuneHit, type Me } from '../api/client';
 import { SillageMap, colours, patternColours, type Selection } from '../map/map-adapter';
 import { finestResolutionFor, layerNames, maxMinSources, parseView, quantileBreaks, resolutionForZoom, serializeView, type LayerName, type ViewState } from '../map/view-state';
 import { countsAt, cubeValues, totalAt, type Cube } from '../map/cube';
-import { monthIndex, monthLabel } from '../../server/domain/months';
+import { monthEnd, monthIndex, monthLabel } from '../../server/domain/months';
 import { LineChart } from '../components/chart';
 import { capitalised, frenchDate, frenchMonth, sizeClassNames } from '../format';
 import { patternLabels, type Pattern } from '../../server/domain/analytics/hot-spots';
@@ -407,11 +407,9 @@ function parseSelection(key: string | null): Selection | null {
  * the month shown (with the reliability filter), as the points list's exports (audited there).
  */
 function MapViewExport({ month, bounds, minSources }: { month: string; bounds: [number, number, number, number]; minSources: number }) {
-  const [year, m] = month.split('-').map(Number);
-  const last = new Date(Date.UTC(year, m, 0)).getUTCDate();
   const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
   const bbox = [clamp(bounds[0], -180, 180), clamp(bounds[1], -85, 85), clamp(bounds[2], -180, 180), clamp(bounds[3], -85, 85)].map((v) => v.toFixed(5)).join(',');
-  const query = new URLSearchParams({ bbox, from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}`, ...(minSources > 1 ? { min_sources: String(minSources) } : {}) });
+  const query = new URLSearchParams({ bbox, from: `${month}-01`, to: monthEnd(month), ...(minSources > 1 ? { min_sources: String(minSources) } : {}) });
   return (
     <p className="fr-text--xs fr-mb-1v" data-testid="map-view-export">Exporter les points de la vue ({frenchMonth(month)}) :{' '}
       {(['csv', 'geojson', 'gpkg'] as const).map((format, i) => (
