@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { cellToLatLng } from 'h3-js';
 import type { Database } from '../../server/database.js';
-import { ensureUser, testPassword } from '../helpers/databases.js';
-import { openScenarioSite, screenshotDirectory, type ScenarioSite } from '../helpers/browser.js';
+import { ensureUser } from '../helpers/databases.js';
+import { openScenarioSite, screenshotDirectory, signInByRequest, type ScenarioSite } from '../helpers/browser.js';
 import type { Role } from '../../server/domain/access.js';
 
 let site: ScenarioSite;
@@ -26,11 +26,7 @@ async function signedInPage(role: Role, path: string, departments: string[] = []
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'fr-FR' });
   page.on('pageerror', (error) => problems.push(`${path}: ${error.message}`));
   page.on('console', (message) => { if (message.type() === 'error' && !message.text().includes('status of 422')) problems.push(`${path}: ${message.text()}`); });
-  await page.goto(`${url}/connexion`);
-  await page.fill('#username', username);
-  await page.fill('#password', testPassword);
-  await page.click('button[type="submit"]');
-  await page.waitForURL(`${url}/`);
+  await signInByRequest(page, url, username);
   await page.goto(url + path);
   return page;
 }

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Database } from '../../server/database.js';
 import { ensureUser } from '../helpers/databases.js';
-import { openScenarioSite, screenshotDirectory, type ScenarioSite, signInThroughForm } from '../helpers/browser.js';
+import { openScenarioSite, screenshotDirectory, type ScenarioSite, signInByRequest } from '../helpers/browser.js';
 
 let site: ScenarioSite;
 let database: Database;
@@ -26,7 +26,7 @@ async function analystPage(path: string, viewport = desktop): Promise<Page> {
   const page = await browser.newPage({ viewport, locale: 'fr-FR', acceptDownloads: true });
   page.on('pageerror', (error) => problems.push(`${path}: ${error.message}`));
   page.on('console', (message) => { if (message.type() === 'error' && !/status of 4(09|22)/.test(message.text())) problems.push(`${path}: ${message.text()}`); });
-  await signInThroughForm(page, url, username);
+  await signInByRequest(page, url, username);
   await page.goto(url + path);
   return page;
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Database } from '../../server/database.js';
 import { ensureUser } from '../helpers/databases.js';
-import { openScenarioSite, screenshotDirectory, type ScenarioSite, signInThroughForm } from '../helpers/browser.js';
+import { openScenarioSite, screenshotDirectory, type ScenarioSite, signInByRequest } from '../helpers/browser.js';
 
 let site: ScenarioSite;
 let database: Database;
@@ -20,7 +20,7 @@ async function signedInPage(viewport: { width: number; height: number }): Promis
   const page = await context.newPage();
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
-  await signInThroughForm(page, url, username);
+  await signInByRequest(page, url, username);
   await page.goto(`${url}/compte/jetons`);
   await page.waitForSelector('h1:has-text("Jetons d’accès")');
   return page;

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Database } from '../../server/database.js';
-import { ensureUser, testPassword } from '../helpers/databases.js';
-import { openScenarioSite, screenshotDirectory, type ScenarioSite } from '../helpers/browser.js';
+import { ensureUser } from '../helpers/databases.js';
+import { openScenarioSite, screenshotDirectory, signInByRequest, type ScenarioSite } from '../helpers/browser.js';
 
 let site: ScenarioSite;
 let database: Database;
@@ -23,11 +23,7 @@ async function prefectPage(path: string, viewport = { width: 1440, height: 900 }
   const page = await browser.newPage({ viewport, locale: 'fr-FR' });
   page.on('pageerror', (error) => problems.push(`${path}: ${error.message}`));
   page.on('console', (message) => { if (message.type() === 'error') problems.push(`${path}: ${message.text()}`); });
-  await page.goto(`${url}/connexion`);
-  await page.fill('#username', username);
-  await page.fill('#password', testPassword);
-  await page.click('button[type="submit"]');
-  await page.waitForURL(`${url}/`);
+  await signInByRequest(page, url, username);
   await page.goto(url + path);
   return page;
 }

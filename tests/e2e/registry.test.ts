@@ -14,7 +14,7 @@ import { readScenarioGeography, loadScenario } from '../../server/services/scena
 import { generateScenario } from '../../server/domain/scenario/generate.js';
 import { serializeScenario } from '../../server/domain/scenario/serialize.js';
 import { connect, emptyBusinessTables, ensureUser } from '../helpers/databases.js';
-import { ensureWebBuilt, launchChromium, screenshotDirectory, signInThroughForm } from '../helpers/browser.js';
+import { ensureWebBuilt, launchChromium, screenshotDirectory, signInByRequest } from '../helpers/browser.js';
 import { acceptReport, createReport } from '../../server/services/public-reports.js';
 
 let database: Database;
@@ -48,7 +48,7 @@ async function signedInPage(role: 'national_analyst' | 'admin', viewport = { wid
   const page = await browser.newPage({ viewport, locale: 'fr-FR' });
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
-  await signInThroughForm(page, url, username);
+  await signInByRequest(page, url, username);
   return page;
 }
 

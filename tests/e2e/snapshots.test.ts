@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import type { Database } from '../../server/database.js';
 import { ensureUser } from '../helpers/databases.js';
-import { openScenarioSite, screenshotDirectory, type ScenarioSite, signInThroughForm } from '../helpers/browser.js';
+import { openScenarioSite, screenshotDirectory, type ScenarioSite, signInByRequest } from '../helpers/browser.js';
 
 let site: ScenarioSite;
 let database: Database;
@@ -25,7 +25,7 @@ async function signedInPage(viewport: { width: number; height: number }): Promis
   const page = await context.newPage();
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
-  await signInThroughForm(page, url, username);
+  await signInByRequest(page, url, username);
   return page;
 }
 

@@ -58,11 +58,14 @@ export async function openScenarioSite(configOverrides: Partial<Config> = {}): P
   };
 }
 
-/** Signs `username` in through the real form (the test password) and waits to leave /connexion. */
-export async function signInThroughForm(page: Page, url: string, username: string): Promise<void> {
-  await page.goto(`${url}/connexion`);
-  await page.fill('#username', username);
-  await page.fill('#password', testPassword);
-  await page.click('button[type="submit"]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/connexion'));
+/**
+ * Signs `username` in over HTTP and gives the page's browser context the session cookies, so that
+ * the page's first navigation is the page under test. (Signing in through the form lands on the
+ * map, and a test that then navigated away while the map was still starting saw elements of the
+ * next page detached; the form itself is tested in every-screen and public-and-admin.)
+ */
+export async function signInByRequest(page: Page, url: string, username: string): Promise<void> {
+  // The context's request API keeps the answer's cookies in the page's context.
+  const response = await page.context().request.post(`${url}/api/auth/sign-in`, { data: { username, password: testPassword } });
+  if (response.status() !== 200) throw new Error(`sign-in of ${username} answered ${response.status()}: ${await response.text()}`);
 }
