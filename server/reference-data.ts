@@ -12,6 +12,7 @@ import type { Topology, GeometryCollection } from 'topojson-specification';
 import type pg from 'pg';
 import { normalizeSearchText } from './domain/text-search.js';
 import { withTransaction } from './services/transactions.js';
+import * as sql from './queries/reference-data.js';
 import { importCrimeStatisticsWith } from './services/crime-statistics.js';
 
 import { referenceDirectory } from './reference-files.js';
@@ -32,10 +33,7 @@ async function loadDepartments(client: pg.PoolClient, text: string): Promise<num
   }
   const features = collection.features;
   await client.query(
-    `INSERT INTO departments (code, name, region_code, geom)
-     SELECT code, name, region_code, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(geojson), 4326)), 3))
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(code, name, region_code, geojson)
-     ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, region_code = EXCLUDED.region_code, geom = EXCLUDED.geom`,
+    sql.upsertDepartments,
     [
       features.map((f) => f.properties.code),
       features.map((f) => f.properties.name),
@@ -59,14 +57,7 @@ async function loadCommunes(client: pg.PoolClient, text: string, progress: Refer
   for (let start = 0; start < rows.length; start += batchSize) {
     const batch = rows.slice(start, start + batchSize);
     await client.query(
-      `INSERT INTO communes (insee, kind, name, search_name, department_code, region_code, parent_insee, population, centroid)
-       SELECT insee, kind, name, search_name, department_code, region_code, parent_insee, population,
-              ST_SetSRID(ST_MakePoint(lon, lat), 4326)
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::float8[], $10::float8[])
-         AS t(insee, kind, name, search_name, department_code, region_code, parent_insee, population, lon, lat)
-       ON CONFLICT (insee) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, search_name = EXCLUDED.search_name,
-         department_code = EXCLUDED.department_code, region_code = EXCLUDED.region_code,
-         parent_insee = EXCLUDED.parent_insee, population = EXCLUDED.population, centroid = EXCLUDED.centroid`,
+      sql.upsertCommunes,
       [
         batch.map((r) => r.insee), batch.map((r) => r.kind), batch.map((r) => r.name),
         batch.map((r) => normalizeSearchText(r.name)), batch.map((r) => r.department_code),
@@ -82,37 +73,29 @@ async function loadCommunes(client: pg.PoolClient, text: string, progress: Refer
 async function loadCommunePolygons(client: pg.PoolClient, text: string, progress: ReferenceProgress): Promise<number> {
   const topology = JSON.parse(text) as Topology;
   const collection = topology.objects.communes as GeometryCollection<{ insee: string }>;
-  await client.query('CREATE TEMPORARY TABLE commune_parts (insee text, geom geometry) ON COMMIT DROP');
+  await client.query(sql.createCommuneParts);
   const geometries = collection.geometries;
   const batchSize = 2000;
   for (let start = 0; start < geometries.length; start += batchSize) {
     const batch = geometries.slice(start, start + batchSize);
     const parts = batch.map((g) => feature(topology, g as never) as unknown as GeoJSON.Feature<GeoJSON.Geometry, { insee: string }>);
     await client.query(
-      `INSERT INTO commune_parts (insee, geom)
-       SELECT insee, ST_SetSRID(ST_GeomFromGeoJSON(geojson), 4326)
-       FROM unnest($1::text[], $2::text[]) AS t(insee, geojson)`,
+      sql.insertCommuneParts,
       [parts.map((p) => p.properties.insee), parts.map((p) => JSON.stringify(p.geometry))],
     );
     progress('commune polygons', Math.min(start + batchSize, geometries.length), geometries.length);
   }
   const { rowCount } = await client.query(
-    `UPDATE communes c SET geom = u.geom
-     FROM (
-       SELECT insee, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(geom)), 3)) AS geom
-       FROM commune_parts GROUP BY insee
-     ) u
-     WHERE c.insee = u.insee`,
+    sql.setCommuneOutlines,
   );
   return rowCount ?? 0;
 }
 
 async function loadSizeClassOverrides(client: pg.PoolClient, text: string): Promise<number> {
   const rows = parse(text, { columns: true }) as { insee: string; size_class: string; reason: string }[];
-  await client.query('DELETE FROM size_class_overrides');
+  await client.query(sql.deleteSizeClassOverrides);
   await client.query(
-    `INSERT INTO size_class_overrides (insee, size_class, reason)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
+    sql.insertSizeClassOverrides,
     [rows.map((r) => r.insee), rows.map((r) => r.size_class), rows.map((r) => r.reason)],
   );
   return rows.length;
@@ -141,7 +124,7 @@ export async function loadReferenceData(pool: pg.Pool, progress: ReferenceProgre
   for (const file of referenceFiles) {
     const bytes = readFileSync(`${referenceDirectory}/${file.name}`);
     const checksum = createHash('sha256').update(bytes).digest('hex');
-    const { rows } = await pool.query<{ checksum: string }>('SELECT checksum FROM reference_loads WHERE name = $1', [file.name]);
+    const { rows } = await pool.query<{ checksum: string }>(sql.loadedChecksum, [file.name]);
     if (rows[0]?.checksum === checksum) {
       results.push({ name: file.name, rows: 0, skipped: true });
       continue;
@@ -149,8 +132,7 @@ export async function loadReferenceData(pool: pg.Pool, progress: ReferenceProgre
     const count = await withTransaction(pool, async (client) => {
       const loaded = await file.load(client, decode(file.name, bytes), progress);
       await client.query(
-        `INSERT INTO reference_loads (name, checksum, rows) VALUES ($1, $2, $3)
-         ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, rows = EXCLUDED.rows, loaded_at = now()`,
+        sql.recordLoad,
         [file.name, checksum, loaded],
       );
       return loaded;

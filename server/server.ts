@@ -11,6 +11,7 @@ import { buildApp } from './app.js';
 import { join } from 'node:path';
 import { buildScenarioFiles, defaultScenarioSeed, loadScenario, writeScenarioFiles } from './services/scenario.js';
 import { ensureDemoAccounts, type DemoAccount } from './services/demo-accounts.js';
+import { anyDataLoaded, recordScenarioLoad } from './queries/system.js';
 
 export interface StartOptions {
   config?: Config;
@@ -57,7 +58,7 @@ export async function prepareDatabase(config: Config, options: Pick<StartOptions
 /** First start only: the synthetic demo scenario, recorded so that it is never loaded twice. */
 async function loadDemoOnce(database: Database, config: Config, progress: (message: string) => void, counts?: ReferenceProgress): Promise<void> {
   const marker = `scenario:planted:${defaultScenarioSeed}`;
-  const { rows } = await database.pool.query(`SELECT 1 FROM reference_loads WHERE name LIKE 'scenario:%' UNION ALL SELECT 1 FROM deal_points LIMIT 1`);
+  const { rows } = await database.pool.query(anyDataLoaded);
   if (rows.length) return;
   progress('first start: generating the synthetic demo scenario (2019-2025)');
   const files = buildScenarioFiles(defaultScenarioSeed, 'planted');
@@ -65,7 +66,7 @@ async function loadDemoOnce(database: Database, config: Config, progress: (messa
   writeScenarioFiles(directory, files);
   progress(`loading the demo scenario (files and ground truth in ${directory})`);
   const report = await loadScenario(database.pool, files, counts);
-  await database.pool.query(`INSERT INTO reference_loads (name, checksum, rows) VALUES ($1, $2, $3)`, [marker, String(defaultScenarioSeed), report.dealPoints]);
+  await database.pool.query(recordScenarioLoad, [marker, String(defaultScenarioSeed), report.dealPoints]);
   progress(`demo scenario loaded: ${report.dealPoints} synthetic deal points, ${report.operations} operations, ${report.observations} observations`);
 }
 

@@ -20,3 +20,6 @@ WHERE ($1::text IS NULL OR n.dataset = $1) AND n.id > $2 AND ${visible('$4')} OR
 
 export const insertNetwork = `INSERT INTO networks (name, description, source_code, external_id, dataset, department_code)
 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`;
+
+/** Identifiers of networks $1 (exports write them so that a re-import matches). */
+export const networkIdentifiers = 'SELECT id, external_id, source_code FROM networks WHERE id = ANY($1::bigint[])';

@@ -2,6 +2,7 @@ import { isAllowed, preciseReaders } from '../domain/access.js';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { migrationLevel } from '../migrations.js';
+import { datasetCounts } from '../queries/system.js';
 
 export async function healthRoutes(app: FastifyInstance) {
   app.get('/api/health', {
@@ -26,9 +27,7 @@ export async function healthRoutes(app: FastifyInstance) {
       },
     },
   }, async (request) => {
-    const { rows: [counts] } = await app.db.pool.query<{ real: number; synthetic: number }>(
-      `SELECT count(*) FILTER (WHERE dataset = 'real')::int AS real, count(*) FILTER (WHERE dataset = 'synthetic')::int AS synthetic FROM deal_points`,
-    );
+    const { rows: [counts] } = await app.db.pool.query<{ real: number; synthetic: number }>(datasetCounts);
     return {
     status: 'ok' as const,
     database: {

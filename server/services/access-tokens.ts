@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { Principal, Role } from '../domain/access.js';
 import { NotFoundError } from '../errors.js';
+import * as sql from '../queries/access-tokens.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -20,7 +21,6 @@ export interface AccessTokenRow {
   id: number; name: string; prefix: string; scope: 'read'; created_at: string; expires_at: string; last_used_at: string | null; revoked_at: string | null;
 }
 
-const columns = 'id, name, prefix, scope, created_at, expires_at, last_used_at, revoked_at';
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 function serve(row: Record<string, unknown>): AccessTokenRow {
   return {
@@ -33,32 +33,29 @@ function serve(row: Record<string, unknown>): AccessTokenRow {
 export class TooManyTokensError extends Error {}
 
 export async function createAccessToken(db: pg.Pool, userId: number, name: string, days: number): Promise<AccessTokenRow & { token: string }> {
-  const { rows: active } = await db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM access_tokens WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()', [userId]);
+  const { rows: active } = await db.query<{ n: number }>( sql.countActiveTokens, [userId]);
   if (active[0].n >= maxActiveTokens) throw new TooManyTokensError();
   const token = `sil_${randomBytes(32).toString('base64url')}`;
   const { rows } = await db.query(
-    `INSERT INTO access_tokens (user_id, name, token_hash, prefix, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(days => $5))
-     RETURNING ${columns}`, [userId, name, sha256(token), token.slice(0, 8), days]);
+    sql.insertToken, [userId, name, sha256(token), token.slice(0, 8), days]);
   return { ...serve(rows[0]), token };
 }
 
 export async function listAccessTokens(db: pg.Pool, userId: number): Promise<AccessTokenRow[]> {
-  const { rows } = await db.query(`SELECT ${columns} FROM access_tokens WHERE user_id = $1 ORDER BY id DESC`, [userId]);
+  const { rows } = await db.query(sql.listTokens, [userId]);
   return rows.map(serve);
 }
 
 /** Revokes one of the user's own tokens; another user's token is as unknown as a missing one. */
 export async function revokeAccessToken(db: pg.Pool, userId: number, id: number): Promise<AccessTokenRow> {
-  const { rows } = await db.query(
-    `UPDATE access_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2 RETURNING ${columns}`, [id, userId]);
+  const { rows } = await db.query( sql.revokeToken, [id, userId]);
   if (!rows[0]) throw new NotFoundError('access token', id);
   return serve(rows[0]);
 }
 
 /** Revokes every token of an account (its password was reset, or it was deactivated). */
 export async function revokeAllAccessTokens(db: pg.Pool | pg.PoolClient, userId: number): Promise<void> {
-  await db.query('UPDATE access_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+  await db.query(sql.revokeAllTokens, [userId]);
 }
 
 /**
@@ -68,11 +65,7 @@ export async function revokeAllAccessTokens(db: pg.Pool | pg.PoolClient, userId:
 export async function principalForToken(db: pg.Pool, token: string, username: string | null = null): Promise<{ principal: Principal; tokenId: number } | null> {
   if (!tokenPattern.test(token)) return null;
   const { rows } = await db.query<{ token_id: number; id: number; username: string; role: Role; department_codes: string[] }>(
-    `UPDATE access_tokens t SET last_used_at = now()
-     FROM users u
-     WHERE t.token_hash = $1 AND u.id = t.user_id AND u.active AND (u.approved_at IS NOT NULL OR u.role = 'admin')
-       AND t.revoked_at IS NULL AND t.expires_at > now() AND ($2::text IS NULL OR u.username = $2)
-     RETURNING t.id AS token_id, u.id, u.username, u.role, u.department_codes`, [sha256(token), username]);
+    sql.useToken, [sha256(token), username]);
   if (!rows[0]) return null;
   const r = rows[0];
   return { tokenId: Number(r.token_id), principal: { userId: Number(r.id), username: r.username, role: r.role, departments: r.department_codes } };

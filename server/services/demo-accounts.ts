@@ -10,6 +10,7 @@ import type { Role } from '../domain/access.js';
 import { hash, verify } from '@node-rs/argon2';
 import { createUser } from './auth.js';
 import { demoConstituency } from '../queries/snapshots.js';
+import * as sql from '../queries/accounts.js';
 
 export interface DemoAccount { username: string; password: string; role: Role; departments: string[]; label: string }
 
@@ -34,14 +35,14 @@ export async function ensureDemoAccounts(db: pg.Pool, dataDirectory: string): Pr
   const accounts: DemoAccount[] = [];
   for (const account of demoRoles) {
     const known = saved.find((a) => a.username === account.username);
-    const { rows } = await db.query<{ password_hash: string | null }>('SELECT password_hash FROM users WHERE username = $1', [account.username]);
+    const { rows } = await db.query<{ password_hash: string | null }>(sql.passwordHashOf, [account.username]);
     // A saved password is printed only if it still opens the account (the file may come from another data folder).
     if (known && rows.length && rows[0].password_hash && await verify(rows[0].password_hash, known.password).catch(() => false)) { accounts.push(known); continue; }
     const password = `${randomBytes(9).toString('base64url')}-demo`;
     if (rows.length) {
       // The password file was lost: give the account a new password.
-      await db.query('DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)', [account.username]);
-      await db.query('UPDATE users SET password_hash = $2, activation_hash = NULL, activation_expires_at = NULL WHERE username = $1', [account.username, await hash(password)]);
+      await db.query(sql.deleteSessionsOf, [account.username]);
+      await db.query(sql.setPasswordHash, [account.username, await hash(password)]);
     } else {
       await createUser(db, { ...account, password });
     }

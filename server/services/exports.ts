@@ -12,6 +12,8 @@ import { listOperations } from './operations.js';
 import { outcomeColumns, type OperationQueryInput } from '../schemas/records.js';
 import { writeGeoPackage, type GeoPackageLayer } from './geopackage.js';
 import { UnprocessableError } from '../errors.js';
+import { networkIdentifiers } from '../queries/networks.js';
+import { operationIdentifiers } from '../queries/operations.js';
 
 export const exportFormats = ['csv', 'geojson', 'gpkg'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
@@ -38,15 +40,13 @@ export async function dealPointExportRows(pool: pg.Pool, query: DealPointQueryIn
   const operationIds = [...new Set(features.flatMap((f) => f.properties.status_history.map((e) => e.operation_id)).filter((id): id is number => id !== null))];
   const networks = new Map<number, { external_id: string | null; source_code: string }>();
   if (networkIds.length) {
-    const { rows } = await pool.query<{ id: string; external_id: string | null; source_code: string }>('SELECT id, external_id, source_code FROM networks WHERE id = ANY($1::bigint[])', [networkIds]);
+    const { rows } = await pool.query<{ id: string; external_id: string | null; source_code: string }>(networkIdentifiers, [networkIds]);
     for (const row of rows) networks.set(Number(row.id), row);
   }
   const operations = new Map<number, string | null>();
   if (operationIds.length) {
     // An external id shared by several operations would be ambiguous on re-import: use #id then.
-    const { rows } = await pool.query<{ id: string; external_id: string | null; shared: boolean }>(
-      `SELECT o.id, o.external_id, (SELECT count(*) FROM operations p WHERE p.external_id = o.external_id) > 1 AS shared FROM operations o WHERE o.id = ANY($1::bigint[])`, [operationIds],
-    );
+    const { rows } = await pool.query<{ id: string; external_id: string | null; shared: boolean }>(operationIdentifiers, [operationIds]);
     for (const row of rows) operations.set(Number(row.id), row.external_id && !row.shared && !row.external_id.includes(':') && !row.external_id.includes('|') ? row.external_id : null);
   }
   return features.map((f) => {

@@ -1,6 +1,7 @@
 /** The history of imports: one row per file sent to POST /api/imports, imported or refused. */
 import type pg from 'pg';
 import type { Principal } from '../domain/access.js';
+import * as sql from '../queries/import-runs.js';
 
 export interface ImportRun {
   file_name: string | null; kind: string; format: string; outcome: 'imported' | 'rejected';
@@ -9,8 +10,7 @@ export interface ImportRun {
 
 export async function recordImportRun(pool: pg.Pool, principal: Principal | null, run: ImportRun): Promise<void> {
   await pool.query(
-    `INSERT INTO import_runs (user_id, username, departments, file_name, kind, format, outcome, rows, inserted, updated, unchanged, rejected_rows, elapsed_ms)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    sql.insertRun,
     [principal?.userId ?? null, principal?.username ?? null, principal?.departments ?? [], run.file_name, run.kind, run.format, run.outcome,
       run.rows, run.inserted, run.updated, run.unchanged, run.rejected_rows, Math.round(run.elapsed_ms)],
   );
@@ -19,9 +19,7 @@ export async function recordImportRun(pool: pg.Pool, principal: Principal | null
 /** Newest first; `departments`: only runs by accounts of these departments (null: all). */
 export async function listImportRuns(pool: pg.Pool, departments: string[] | null, limit: number, before: number | null) {
   const { rows } = await pool.query(
-    `SELECT id, username, started_at, file_name, kind, format, outcome, rows, inserted, updated, unchanged, rejected_rows, elapsed_ms
-     FROM import_runs WHERE ($1::text[] IS NULL OR departments && $1::text[]) AND ($2::bigint IS NULL OR id < $2)
-     ORDER BY id DESC LIMIT $3`, [departments, before, limit + 1],
+    sql.listRuns, [departments, before, limit + 1],
   );
   const page = rows.slice(0, limit).map((r) => ({ ...r, id: Number(r.id), started_at: new Date(r.started_at).toISOString() }));
   return { items: page, next: rows.length > limit ? page[page.length - 1].id : null };

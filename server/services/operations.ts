@@ -5,10 +5,7 @@ import { outcomeColumns, type OperationCreateInput, type OperationQueryInput, ty
 import { updateVersionedRow, deleteVersionedRow, type Assignment } from './versioned-rows.js';
 import { parseBbox } from './filters.js';
 import { rfc7946Geometry } from '../domain/rfc7946.js';
-
-const operationColumns = `id, name, kind, started_on, ended_on, department_code, ${outcomeColumns.join(', ')},
-  source_code AS source, external_id, dataset, version, created_at, updated_at,
-  ST_AsGeoJSON(target, 6)::json AS target`;
+import * as sql from '../queries/operations.js';
 
 function operationFeature(row: Record<string, unknown> & { id: number; target: unknown }) {
   const { id, target, ...properties } = row;
@@ -16,7 +13,7 @@ function operationFeature(row: Record<string, unknown> & { id: number; target: u
 }
 
 export async function getOperation(db: pg.Pool | pg.PoolClient, id: number) {
-  const { rows } = await db.query(`SELECT ${operationColumns} FROM operations WHERE id = $1`, [id]);
+  const { rows } = await db.query(sql.getOperation, [id]);
   if (rows.length === 0) throw new NotFoundError('operation', id);
   return operationFeature(rows[0]);
 }
@@ -30,13 +27,7 @@ export async function listOperations(db: pg.Pool, query: OperationQueryInput, de
   const bbox = query.bbox ? parseBbox(query.bbox, 'bbox') : null;
   const limit = query.limit ?? 100;
   const { rows } = await db.query(
-    `SELECT ${operationColumns} FROM operations
-     WHERE ($1::float8 IS NULL OR target && ST_MakeEnvelope($1, $2, $3, $4, 4326))
-       AND ($5::text IS NULL OR department_code = $5) AND ($6::text IS NULL OR kind = $6)
-       AND ($7::date IS NULL OR coalesce(ended_on, DATE '9999-12-31') >= $7) AND ($8::date IS NULL OR started_on <= $8)
-       AND ($9::text IS NULL OR dataset = $9) AND id > $10
-       AND ($12::text[] IS NULL OR department_code = ANY($12::text[])) AND (NOT $13 OR ended_on < current_date)
-     ORDER BY id LIMIT $11`,
+    sql.listOperations,
     [bbox?.[0] ?? null, bbox?.[1] ?? null, bbox?.[2] ?? null, bbox?.[3] ?? null, query.department ?? null, query.kind ?? null,
       query.from ?? null, query.to ?? null, query.dataset ?? null, query.after ?? 0, limit + 1, departmentCodes, endedOnly],
   );
@@ -50,13 +41,13 @@ export async function checkedTarget(db: pg.Pool | pg.PoolClient, target: unknown
   if (problems.length) throw new UnprocessableError(problems);
   const geojson = JSON.stringify(target);
   const { rows } = await db.query<{ valid: boolean; reason: string }>(
-    `SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS g) s`, [geojson],
+    sql.geometryValidity, [geojson],
   );
   if (!rows[0].valid) throw new UnprocessableError([{ field, reason: `invalid geometry: ${rows[0].reason}` }]);
   return geojson;
 }
 
-const targetSql = 'ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))';
+const targetSql = sql.targetExpression;
 
 function checkDates(started: string | undefined, ended: string | null | undefined) {
   if (started && ended && ended < started) throw new UnprocessableError([{ field: 'body.ended_on', reason: `must not be before started_on (${started})` }]);
@@ -65,8 +56,7 @@ function checkDates(started: string | undefined, ended: string | null | undefine
 /** Department an operation's target would be attributed to (as the database trigger does). */
 export async function departmentOfTarget(db: pg.Pool, geojson: string): Promise<string | null> {
   const { rows } = await db.query<{ code: string }>(
-    `SELECT d.code FROM departments d, (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS g) t
-     WHERE d.geom && t.g AND ST_Intersects(d.geom, ST_PointOnSurface(t.g)) ORDER BY d.code LIMIT 1`, [geojson],
+    sql.departmentOfTarget, [geojson],
   );
   return rows[0]?.code ?? null;
 }
@@ -77,9 +67,7 @@ export async function createOperation(pool: pg.Pool, input: OperationCreateInput
   const department = await departmentOfTarget(pool, geojson);
   if (department) assertDepartment(department);
   const { rows } = await pool.query<{ id: number }>(
-    `INSERT INTO operations (name, kind, started_on, ended_on, target, ${outcomeColumns.join(', ')}, source_code, external_id, dataset)
-     VALUES ($1, $2, $3, $4, ${targetSql.replace('?', '$5')}, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-     RETURNING id`,
+    sql.insertOperation,
     [input.name, input.kind, input.started_on, input.ended_on ?? null, geojson, ...outcomeColumns.map((c) => input[c] ?? null),
       input.source ?? null, input.external_id ?? null, input.dataset ?? 'real'],
   );

@@ -15,6 +15,7 @@ import { generateScenario, type ScenarioVariant } from '../domain/scenario/gener
 import { serializeScenario, type ScenarioFiles } from '../domain/scenario/serialize.js';
 import { importFile, type ImportProgress } from './imports.js';
 import { withTransaction } from './transactions.js';
+import * as sql from '../queries/scenario.js';
 
 export const defaultScenarioSeed = 20190101;
 
@@ -66,9 +67,7 @@ export async function loadScenario(pool: pg.Pool, files: ScenarioFiles, progress
   const networks = parse(files['networks.csv'], { columns: true, delimiter: ';' }) as { external_id: string; source: string; name: string }[];
   await withTransaction(pool, async (client) => {
     await client.query(
-      `INSERT INTO networks (name, source_code, external_id, dataset)
-       SELECT name, source, external_id, 'synthetic' FROM unnest($1::text[], $2::text[], $3::text[]) AS t(name, source, external_id)
-       ON CONFLICT (source_code, external_id) DO UPDATE SET name = EXCLUDED.name`,
+      sql.upsertNetworks,
       [networks.map((n) => n.name), networks.map((n) => n.source), networks.map((n) => n.external_id)],
     );
   });
@@ -77,15 +76,13 @@ export async function loadScenario(pool: pg.Pool, files: ScenarioFiles, progress
   const dealPoints = await importFile(pool, files['deal-points.csv'], { kind: 'deal-points', onProgress: progress });
   const observations = await importFile(pool, files['observations.csv'], { kind: 'observations', onProgress: progress });
   // Fresh planner statistics: without them a freshly loaded table looks empty and joins go quadratic.
-  await pool.query('ANALYZE deal_points, deal_point_status_events, deal_point_observations, operations');
+  await pool.query(sql.analyzeHistory);
   return { networks: networks.length, operations: operations.rows, dealPoints: dealPoints.rows, observations: observations.rows, elapsedMs: Math.round(performance.now() - started) };
 }
 
 /** Removes every synthetic record (scenario reset); real data is untouched. */
 export async function removeSyntheticData(pool: pg.Pool): Promise<void> {
   await withTransaction(pool, async (client) => {
-    await client.query(`DELETE FROM deal_points WHERE dataset = 'synthetic'`);
-    await client.query(`DELETE FROM operations WHERE dataset = 'synthetic'`);
-    await client.query(`DELETE FROM networks WHERE dataset = 'synthetic'`);
+    for (const statement of sql.removeSynthetic) await client.query(statement);
   });
 }

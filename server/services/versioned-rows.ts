@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import { NotFoundError, VersionConflictError } from '../errors.js';
+import * as sql from '../queries/versioned-rows.js';
 
 export type VersionedTable = 'deal_points' | 'deal_point_observations' | 'operations' | 'networks';
 
@@ -24,29 +25,26 @@ export async function updateVersionedRow(
   client: pg.PoolClient | pg.Pool, table: VersionedTable, id: number, expectedVersion: number, assignments: Assignment[],
 ): Promise<number> {
   const params: unknown[] = [id, expectedVersion];
-  const sets = assignments.map(({ column, sql, value }) => {
+  const sets = assignments.map(({ column, sql: expression, value }) => {
     if (!/^[a-z_0-9]+$/.test(column)) throw new Error(`bad column ${column}`);
-    if (!sql.includes('?')) return `${column} = ${sql}`;
+    if (!expression.includes('?')) return `${column} = ${expression}`;
     params.push(value);
-    return `${column} = ${sql.replace('?', `$${params.length}`)}`;
+    return `${column} = ${expression.replace('?', `$${params.length}`)}`;
   });
-  sets.push('version = version + 1', 'updated_at = now()');
-  const result = await client.query<{ version: number }>(
-    `UPDATE ${table} SET ${sets.join(', ')} WHERE id = $1 AND version = $2 RETURNING version`, params,
-  );
+  const result = await client.query<{ version: number }>(sql.updateAtVersion(table, sets), params);
   if (result.rowCount === 1) return result.rows[0].version;
   await throwMissingOrStale(client, table, id, expectedVersion);
   return expectedVersion;
 }
 
 export async function deleteVersionedRow(client: pg.PoolClient | pg.Pool, table: VersionedTable, id: number, expectedVersion: number): Promise<void> {
-  const result = await client.query(`DELETE FROM ${table} WHERE id = $1 AND version = $2`, [id, expectedVersion]);
+  const result = await client.query(sql.deleteAtVersion(table), [id, expectedVersion]);
   if (result.rowCount === 1) return;
   await throwMissingOrStale(client, table, id, expectedVersion);
 }
 
 export async function throwMissingOrStale(client: pg.PoolClient | pg.Pool, table: VersionedTable, id: number, expectedVersion: number): Promise<never> {
-  const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${table} WHERE id = $1`, [id]);
+  const { rows } = await client.query<{ version: number }>(sql.versionOf(table), [id]);
   if (rows.length === 0) throw new NotFoundError(labels[table], id);
   throw new VersionConflictError(labels[table], id, expectedVersion, rows[0].version);
 }
