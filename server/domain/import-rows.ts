@@ -392,7 +392,9 @@ export function parseImport(text: string, options: { kind?: ImportKind; format?:
   const firstGeometryType = (rows[0]?.geometry as { type?: string } | undefined)?.type;
   const kind = options.kind ?? inferKind(columns, format, firstGeometryType);
   if (!kind) {
-    return { kind: 'deal-points', format, rowCount: rows.length, records: [], problems: [...problems, { line: 1, field: 'kind', reason: 'cannot tell what the file holds from its columns: say kind=deal-points, observations or operations' }] };
+    // A file that could not be read says why; only a readable one is asked for its kind.
+    const kindProblem = { line: 1, field: 'kind', reason: 'cannot tell what the file holds from its columns: say kind=deal-points, observations or operations' };
+    return { kind: 'deal-points', format, rowCount: rows.length, records: [], problems: problems.length ? problems : [kindProblem] };
   }
   if (problems.length) return { kind, format, rowCount: rows.length, records: [], problems };
   if (rows.length === 0) return { kind, format, rowCount: 0, records: [], problems: [{ line: 1, field: 'file', reason: 'holds no rows' }] };

@@ -20,7 +20,7 @@ beforeAll(() => {
   files = buildScenarioFiles(seed, 'planted', geography);
   points = readPoints(files['deal-points.csv']);
   truth = JSON.parse(files['ground-truth.json']);
-});
+}, 120_000); // generating the scenario takes 3-10 s, more on a busy machine
 
 describe('scenario determinism', () => {
   it('gives the same bytes for the same seed and other bytes for another seed', () => {
