@@ -1,3 +1,5 @@
+import type { FieldProblem } from './problems.js';
+
 /** True for a real calendar date written YYYY-MM-DD (rejects 2024-02-30). */
 export function isCalendarDate(text: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
@@ -32,4 +34,9 @@ export function eventDateProblem(date: string, now = today()): string | null {
   const latest = addDays(now, eventDateMarginDays);
   if (date > latest) return `must not be after ${latest} (today plus ${eventDateMarginDays} days)`;
   return null;
+}
+
+/** The one check of a window of dates given as a query's from..to (either may be missing). */
+export function dateWindowProblems(from: string | undefined, to: string | undefined, field = 'querystring.to'): FieldProblem[] {
+  return from && to && from > to ? [{ field, reason: `must not be before from (${from})` }] : [];
 }

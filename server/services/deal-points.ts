@@ -9,7 +9,7 @@ import type { DealPointCreateInput, DealPointQueryInput, DealPointUpdateInput, S
 import { withTransaction } from './transactions.js';
 import { updateVersionedRow, deleteVersionedRow, throwMissingOrStale, type Assignment } from './versioned-rows.js';
 import { parseBbox } from './filters.js';
-import { today } from '../domain/dates.js';
+import { dateWindowProblems, today } from '../domain/dates.js';
 
 export interface DealPointRow {
   id: number; longitude: number; latitude: number; commune_insee: string; commune_name: string; department_code: string;
@@ -64,7 +64,8 @@ export async function listDealPoints(db: pg.Pool, query: DealPointQueryInput, de
   if (query.product) where.push(`${add(query.product)}::text = ANY(d.products)`);
   if (query.min_sources) where.push(`deal_point_sources_count(d.id) >= ${add(query.min_sources)}::int`);
   if (query.from || query.to) {
-    if (query.from && query.to && query.from > query.to) throw new InvalidInputError([{ field: 'querystring.to', reason: `must not be before from (${query.from})` }]);
+    const windowProblems = dateWindowProblems(query.from, query.to);
+    if (windowProblems.length) throw new InvalidInputError(windowProblems);
     where.push(`EXISTS (SELECT 1 FROM deal_point_active_periods p WHERE p.deal_point_id = d.id
       AND p.active_from <= ${add(query.to ?? '9999-12-31')}::date AND (p.active_until IS NULL OR p.active_until > ${add(query.from ?? '0001-01-01')}::date))`);
   }

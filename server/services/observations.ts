@@ -3,6 +3,7 @@ import { NotFoundError, InvalidInputError } from '../errors.js';
 import type { ObservationCreateInput, ObservationQueryInput, ObservationUpdateInput } from '../schemas/records.js';
 import { updateVersionedRow, deleteVersionedRow, type Assignment } from './versioned-rows.js';
 import * as sql from '../queries/observations.js';
+import { dateWindowProblems } from '../domain/dates.js';
 
 export async function getObservation(db: pg.Pool | pg.PoolClient, id: number) {
   const { rows } = await db.query(sql.getObservation, [id]);
@@ -11,7 +12,8 @@ export async function getObservation(db: pg.Pool | pg.PoolClient, id: number) {
 }
 
 export async function listObservations(db: pg.Pool, query: ObservationQueryInput, departmentCodes: string[] | null = null) {
-  if (query.from && query.to && query.from > query.to) throw new InvalidInputError([{ field: 'querystring.to', reason: `must not be before from (${query.from})` }]);
+  const windowProblems = dateWindowProblems(query.from, query.to);
+  if (windowProblems.length) throw new InvalidInputError(windowProblems);
   const limit = query.limit ?? 100;
   const { rows } = await db.query(
     sql.listObservations,

@@ -6,6 +6,7 @@ import { updateVersionedRow, deleteVersionedRow, type Assignment } from './versi
 import { parseBbox } from './filters.js';
 import { rfc7946Geometry } from '../domain/rfc7946.js';
 import * as sql from '../queries/operations.js';
+import { dateWindowProblems } from '../domain/dates.js';
 
 function operationFeature(row: Record<string, unknown> & { id: number; target: unknown }) {
   const { id, target, ...properties } = row;
@@ -23,7 +24,8 @@ export async function getOperation(db: pg.Pool | pg.PoolClient, id: number) {
  * still under way (for deputies).
  */
 export async function listOperations(db: pg.Pool, query: OperationQueryInput, departmentCodes: string[] | null = null, endedOnly = false) {
-  if (query.from && query.to && query.from > query.to) throw new InvalidInputError([{ field: 'querystring.to', reason: `must not be before from (${query.from})` }]);
+  const windowProblems = dateWindowProblems(query.from, query.to);
+  if (windowProblems.length) throw new InvalidInputError(windowProblems);
   const bbox = query.bbox ? parseBbox(query.bbox, 'bbox') : null;
   const limit = query.limit ?? 100;
   const { rows } = await db.query(
