@@ -353,6 +353,33 @@ export class SillageMap {
       .filter((hex, i, all) => all.findIndex((other) => other.h3 === hex.h3) === i);
   }
 
+  /**
+   * The deal points drawn in the view once the map is idle (id, status, source, place), nearest to
+   * the centre first: the keyboard's list of points.
+   */
+  async visiblePoints(limit = 25): Promise<{ points: { id: number; status: string; source: string; longitude: number; latitude: number }[]; total: number }> {
+    await this.ready;
+    if (!this.map.getLayer('points') || this.map.getLayoutProperty('points', 'visibility') === 'none') return { points: [], total: 0 };
+    if (!this.map.loaded()) await new Promise<void>((resolve) => this.map.once('idle', () => resolve()));
+    const centre = this.map.getCenter();
+    const seen = new Map<number, { id: number; status: string; source: string; longitude: number; latitude: number }>();
+    for (const f of this.map.queryRenderedFeatures({ layers: ['points'] })) {
+      const id = Number(f.id);
+      if (seen.has(id) || f.geometry.type !== 'Point') continue;
+      const [longitude, latitude] = f.geometry.coordinates;
+      seen.set(id, { id, status: String(f.properties.status ?? ''), source: String(f.properties.source ?? ''), longitude, latitude });
+    }
+    const distance = (p: { longitude: number; latitude: number }) => (p.longitude - centre.lng) ** 2 + (p.latitude - centre.lat) ** 2;
+    const points = [...seen.values()].sort((a, b) => distance(a) - distance(b) || a.id - b.id);
+    return { points: points.slice(0, limit), total: points.length };
+  }
+
+  /** The centre of the view, rounded as picked positions are (the report pin placed without a mouse). */
+  centre(): [number, number] {
+    const c = this.map.getCenter();
+    return [Number(c.lng.toFixed(6)), Number(c.lat.toFixed(6))];
+  }
+
   /** Deal points drawn on screen (for tests). */
   renderedPointIds(): number[] {
     return [...new Set(this.map.queryRenderedFeatures({ layers: ['points'] }).map((f) => Number(f.id)))].sort((a, b) => a - b);
