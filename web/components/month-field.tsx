@@ -8,8 +8,8 @@ import { useId } from 'react';
 
 export const frenchMonthNames = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 
-export function MonthField({ id, label, value, onChange, min = '2016-01', max = '2030-12', compact = false }: {
-  id: string; label: string; value: string; onChange: (month: string) => void; min?: string; max?: string; compact?: boolean;
+export function MonthField({ id, label, value, onChange, min = '2016-01', max = '2030-12' }: {
+  id: string; label: string; value: string; onChange: (month: string) => void; min?: string; max?: string;
 }) {
   const hint = useId();
   const [year, month] = value.split('-');
@@ -24,8 +24,8 @@ export function MonthField({ id, label, value, onChange, min = '2016-01', max = 
     onChange(next);
   };
   return (
-    <fieldset id={id} className={`fr-fieldset sillage-month-field${compact ? ' sillage-month-field--compact' : ''}`} data-value={value} aria-describedby={hint}>
-      <legend className="fr-fieldset__legend fr-text--sm fr-mb-1v">{label}</legend>
+    <fieldset id={id} className="sillage-month-field" data-value={value} aria-describedby={hint}>
+      <legend className="fr-label fr-mb-1v">{label}</legend>
       <span id={hint} className="fr-sr-only">mois puis année</span>
       <select id={`${id}-month`} className="fr-select" aria-label={`${label} : mois`} value={month} onChange={(e) => choose(year, e.target.value)}>
         {frenchMonthNames.map((name, i) => {
