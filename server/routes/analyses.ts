@@ -106,7 +106,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Resurgence watch (measure 22): dismantled points with new activity within R metres within N months; mid-sized towns near a recent operation whose activity rose',
       querystring: Type.Object({
-        as_of: Type.Optional(Type.String({ format: 'date', description: 'default: the last day with data in the departments read' })),
+        as_of: Type.Optional(Type.String({ format: 'date', description: 'the day read (default and upper bound: the last day with data; the answer gives the day used as as_of and that last day as data_until)' })),
         radius_m: Type.Optional(Type.Integer({ minimum: 50, maximum: 5000, default: 300 })),
         months: Type.Optional(Type.Integer({ minimum: 1, maximum: 24, default: 6 })),
         reach_km: Type.Optional(Type.Number({ minimum: 5, maximum: 300, default: 100 })),

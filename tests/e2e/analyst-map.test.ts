@@ -242,7 +242,7 @@ describe('the analysts\' map', () => {
     const panel = page.locator('[data-testid="watch-panel"]');
     await panel.locator('h3').first().waitFor({ timeout: 60_000 });
     // The watch at the end of September 2024: Pertuis rose after Marseille XXL (March 2024).
-    expect(await panel.locator('h2').textContent()).toContain('28/09/2024');
+    expect(await panel.locator('h2').textContent()).toBe('Veille au 30/09/2024'); // the month's end, not a 28th
     expect(await panel.textContent()).toContain('Pertuis (84)');
     await page.screenshot({ path: `${screenshotDirectory}/carte-veille.png` });
     await page.close();

@@ -10,6 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Database } from '../../server/database.js';
 import { ensureUser, testPassword } from '../helpers/databases.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { streetTile, writePmtiles } from '../helpers/pmtiles.js';
 import { chooseMonth, monthValue, openScenarioSite, screenshotDirectory, signInByRequest, type ScenarioSite } from '../helpers/browser.js';
 
 let site: ScenarioSite;
@@ -25,19 +29,25 @@ async function newPage(width = 1440, height = 900): Promise<Page> {
 async function tabTo(page: Page, selector: string, { limit = 80, backwards = false } = {}): Promise<void> {
   for (let i = 0; i < limit; i += 1) {
     await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
-    if (await page.locator(selector).evaluateAll((elements) => elements.includes(document.activeElement!))) return;
+    if (await page.locator(selector).evaluateAll((elements) => (elements as Element[]).includes(document.activeElement!))) return;
   }
   throw new Error(`${selector} not reached in ${limit} Tab presses (focus on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))})`);
 }
 
 const focused = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
 
+// The site runs with an offline vector basemap: one street tile in Pertuis (tests/helpers/pmtiles.ts).
+const basemapFolder = mkdtempSync(join(tmpdir(), 'sillage-e2e-basemap-'));
+const street = streetTile(5.502, 43.694, 'Rue du Test Hors Ligne');
+
 beforeAll(async () => {
-  site = await openScenarioSite();
+  const basemapFile = join(basemapFolder, 'pertuis.pmtiles');
+  writePmtiles(basemapFile, street);
+  site = await openScenarioSite({ basemapFile });
   ({ database, url, browser } = site);
 }, 240_000);
 
-afterAll(async () => site?.close());
+afterAll(async () => { await site?.close(); rmSync(basemapFolder, { recursive: true, force: true }); });
 
 describe('keyboard only', () => {
   it('signs in, finds Pertuis, plays the months and opens a cell through the list of visible hexagons', async () => {
@@ -134,6 +144,20 @@ describe('keyboard only', () => {
 });
 
 describe('the screens changed by issue 19', () => {
+  it('draws the streets of the operator\'s offline basemap under the analysts\' map, at 1440 and 390 px', async () => {
+    const username = await ensureUser(database.pool, 'national_analyst', []);
+    for (const [width, height] of [[1440, 900], [390, 844]] as const) {
+      const page = await newPage(width, height);
+      await signInByRequest(page, url, username);
+      await page.goto(`${url}/?c=${street.centre[0].toFixed(4)},${street.centre[1].toFixed(4)}&z=15&l=communes`);
+      await page.waitForSelector('[data-testid="analyst-map"][data-map-idle="true"]', { timeout: 30_000 });
+      await page.waitForFunction(() => (window as unknown as { sillageMap: { renderedBasemapStreets(): string[] } }).sillageMap.renderedBasemapStreets().length > 0, undefined, { timeout: 20_000 });
+      expect(await page.evaluate(() => (window as unknown as { sillageMap: { renderedBasemapStreets(): string[] } }).sillageMap.renderedBasemapStreets())).toEqual(['Rue du Test Hors Ligne']);
+      await page.screenshot({ path: `${screenshotDirectory}/fond-vectoriel-hors-ligne-${width}.png` });
+      await page.context().close();
+    }
+  }, 120_000);
+
   it('picks months in French, at 1440 and 390 px', async () => {
     const username = await ensureUser(database.pool, 'national_analyst', []);
     for (const [width, height] of [[1440, 900], [390, 844]] as const) {
@@ -178,26 +202,34 @@ describe('the screens changed by issue 19', () => {
     await page.context().close();
   }, 300_000);
 
-  it('dates the watch by the last data month, lists a departmental analyst\'s own towns and flies to a town', async () => {
-    const { rows: [{ last }] } = await database.pool.query<{ last: string }>("SELECT to_char(max(effective_on), 'YYYY-MM') AS last FROM deal_point_status_events");
-    const [year, month] = last.split('-').map(Number);
-    const expected = new Date(Date.UTC(year, month - 1, 1)).toLocaleDateString('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  it('dates the watch by the month shown (capped at the data), lists a departmental analyst\'s own towns and flies to a town', async () => {
+    const { rows: [{ last }] } = await database.pool.query<{ last: string }>('SELECT max(effective_on)::text AS last FROM deal_point_status_events');
     const page = await newPage();
     await signInByRequest(page, url, await ensureUser(database.pool, 'departmental_analyst', ['84']));
-    await page.goto(`${url}/?m=2021-02`);
+    // The default month (the window's end) goes beyond the data: the watch reads its last day.
+    await page.goto(`${url}/`);
     await page.waitForSelector('[data-testid="analyst-map"] canvas');
     await page.click('button:has-text("Veille des résurgences")');
-    await page.waitForSelector('[data-testid="watch-title"]:has-text("données jusqu’à")', { timeout: 60_000 });
-    expect(await page.textContent('[data-testid="watch-title"]')).toBe(`Veille : données jusqu’à ${expected}`);
-    const towns = await page.locator('[data-testid="watch-panel"] li button').allTextContents();
+    await page.waitForSelector('[data-testid="watch-title"]:has-text("Veille au")', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid="watch-title"]')).toBe(`Veille au ${last.slice(8, 10)}/${last.slice(5, 7)}/${last.slice(0, 4)} (dernier jour de données)`);
+    await page.close();
+
+    const earlier = await page.context().newPage();
+    await earlier.goto(`${url}/?m=2024-09&du=2019-01&au=2025-12`);
+    await earlier.waitForSelector('[data-testid="analyst-map"] canvas');
+    await earlier.click('button:has-text("Veille des résurgences")');
+    await earlier.waitForSelector('[data-testid="watch-title"]:has-text("Veille au 30/09/2024")', { timeout: 60_000 });
+    const towns = await earlier.locator('[data-testid="watch-panel"] li button').allTextContents();
     expect(towns.every((t) => t.endsWith('(84)'))).toBe(true);
-    await page.screenshot({ path: `${screenshotDirectory}/veille-departementale.png` });
+    await earlier.screenshot({ path: `${screenshotDirectory}/veille-departementale.png` });
     if (towns.length) {
-      const zoomBefore = Number(/z=([\d.]+)/.exec(new URL(page.url()).search)?.[1] ?? '0');
-      await page.locator('[data-testid="watch-panel"] li button').first().click();
-      await page.waitForFunction((z) => Number(/z=([\d.]+)/.exec(location.search)?.[1] ?? '0') > z + 2, zoomBefore, { timeout: 20_000 });
+      const zoomBefore = Number(/z=([\d.]+)/.exec(new URL(earlier.url()).search)?.[1] ?? '0');
+      await earlier.locator('[data-testid="watch-panel"] li button').first().click();
+      await earlier.waitForFunction((z) => Number(/z=([\d.]+)/.exec(location.search)?.[1] ?? '0') > z + 2, zoomBefore, { timeout: 20_000 });
+      await earlier.waitForSelector('.sillage-details h2');
     }
-    await page.context().close();
+    console.log(`watch of a Vaucluse analyst at the end of September 2024: ${towns.join('; ') || 'no town'}`);
+    await earlier.context().close();
   }, 120_000);
 
   it('tells the deputy what the hidden hexagons are, and greys the suppressed months of a chart with « < 5 »', async () => {

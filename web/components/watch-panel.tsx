@@ -1,25 +1,27 @@
 /** The resurgence watch (measure 22): mid-sized towns near a recent operation whose activity rose, and resurgences. */
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
-import { frenchDate, frenchMonth } from '../format';
+import { frenchDate } from '../format';
+import { monthEnd } from '../../server/domain/months';
 
 interface Watch {
-  as_of: string; data_month: string;
+  as_of: string; data_until: string;
   towns: { commune: string; name: string; department: string; operation_name: string; distance_km: number; active_before: number; active_now: number; change: number; p_value: number }[];
   resurgences: { point: number; commune_name: string; dismantled_on: string; activity: { point: number; on: string; distance_m: number; reopening: boolean }[] }[];
 }
 
-/** Dated by the last month with data in the user's departments (the server's default), not by the slider. */
-export function WatchPanel({ onClose, onTown }: { onClose: () => void; onTown: (insee: string, name: string) => void }) {
+/** Dated by the end of the month shown, or by the last day with data when the month goes beyond it (the server caps it). */
+export function WatchPanel({ month, onClose, onTown }: { month: string; onClose: () => void; onTown: (insee: string, name: string) => void }) {
   const [watch, setWatch] = useState<Watch | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api<Watch>('/api/analyses/watchlist').then(setWatch).catch((e: Error) => setError(e.message));
-  }, []);
+    setWatch(null);
+    api<Watch>(`/api/analyses/watchlist?as_of=${monthEnd(month)}`).then(setWatch).catch((e: Error) => setError(e.message));
+  }, [month]);
   return (
     <aside className="sillage-details" aria-label="Veille" data-testid="watch-panel">
       <button type="button" className="fr-btn--close fr-btn" title="Fermer le panneau" onClick={onClose}>Fermer</button>
-      <h2 className="fr-h6 fr-mb-1w" data-testid="watch-title">{watch ? `Veille : données jusqu’à ${frenchMonth(watch.data_month)}` : 'Veille des résurgences'}</h2>
+      <h2 className="fr-h6 fr-mb-1w" data-testid="watch-title">{watch ? `Veille au ${frenchDate(watch.as_of)}${watch.as_of === watch.data_until ? ' (dernier jour de données)' : ''}` : 'Veille des résurgences'}</h2>
       {error && <div className="fr-alert fr-alert--error fr-alert--sm" role="alert"><p>{error}</p></div>}
       {!watch && !error && <p role="status">Chargement…</p>}
       {watch && (

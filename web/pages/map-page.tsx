@@ -27,7 +27,7 @@ const layerLabels: Record<LayerName, string> = {
 };
 const speeds = [1, 2, 4, 8];
 
-export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string | null }) {
+export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: Me; basemapUrl?: string | null; basemapPmtiles?: string | null }) {
   const role = me.user!.role;
   const precise = role !== 'deputy';
   const finest = finestResolutionFor(role);
@@ -61,7 +61,7 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
   // The map, once.
   useEffect(() => {
     const pointTiles = precise ? pointTileTemplate(view.from, view.to, view.minSources) : null;
-    const instance = new SillageMap(container.current!, { center: view.center, zoom: view.zoom, analyst: true, pointTiles, basemapUrl });
+    const instance = new SillageMap(container.current!, { center: view.center, zoom: view.zoom, analyst: true, pointTiles, basemapUrl, basemapPmtiles });
     map.current = instance;
     (window as unknown as { sillageMap: SillageMap }).sillageMap = instance;
     instance.onViewChange((v) => {
@@ -264,7 +264,7 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
         </div>
         {error && <div className="fr-alert fr-alert--error fr-alert--sm sillage-error" role="alert"><p>{error}</p><button type="button" className="fr-link--close fr-link" onClick={() => setError(null)}>Masquer</button></div>}
         <div ref={container} className="sillage-map" data-testid="analyst-map" />
-        {watchOpen && !selection && <WatchPanel onClose={() => setWatchOpen(false)} onTown={(insee, name) => { void goToCommune(insee); setSelection({ kind: 'commune', insee, name }); }} />}
+        {watchOpen && !selection && <WatchPanel month={view.month} onClose={() => setWatchOpen(false)} onTown={(insee, name) => { void goToCommune(insee); setSelection({ kind: 'commune', insee, name }); }} />}
         {selection && <DetailsPanel selection={selection} cube={cube} view={view} precise={precise} operations={operations} onClose={() => setSelection(null)} />}
       </section>
 

@@ -29,7 +29,7 @@ function Checkboxes({ legend, name, options, selected, onChange, inline = false 
   );
 }
 
-export function ReportPage() {
+export function ReportPage({ basemapPmtiles = null }: { basemapPmtiles?: string | null }) {
   const mapContainer = useRef<HTMLDivElement>(null);
   const map = useRef<SillageMap | null>(null);
   const [pin, setPin] = useState<[number, number] | null>(null);
@@ -48,7 +48,7 @@ export function ReportPage() {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    const instance = new SillageMap(mapContainer.current!);
+    const instance = new SillageMap(mapContainer.current!, { basemapPmtiles });
     map.current = instance;
     api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((c) => instance.setDepartments(c)).catch((e: Error) => setError(e.message));
     instance.onPick((position) => place(instance, position));
