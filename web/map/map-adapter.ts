@@ -38,13 +38,16 @@ function pmtilesSource(path: string): string {
 function vectorBasemapLayers(): StyleSpecification['layers'] {
   const source = 'basemap-vector';
   const kind: ExpressionSpecification = ['get', 'kind'];
-  const roadWidth: ExpressionSpecification = ['interpolate', ['exponential', 1.6], ['zoom'], 10, ['match', kind, 'highway', 1.6, 'major_road', 1.1, 0.4], 16, ['match', kind, 'highway', 12, 'major_road', 9, 'minor_road', 6, 2.5]];
+  // "zoom" may only feed a top-level interpolate: the casing gets its own, 1.5 px wider.
+  const roadWidth = (extra: number): ExpressionSpecification => ['interpolate', ['exponential', 1.6], ['zoom'],
+    10, ['match', kind, 'highway', 1.6 + extra, 'major_road', 1.1 + extra, 0.4 + extra],
+    16, ['match', kind, 'highway', 12 + extra, 'major_road', 9 + extra, 'minor_road', 6 + extra, 2.5 + extra]];
   return [
     { id: 'basemap-landuse', type: 'fill', source, 'source-layer': 'landuse', filter: ['in', kind, ['literal', ['park', 'forest', 'wood', 'grass', 'nature_reserve', 'cemetery', 'garden', 'recreation_ground']]], paint: { 'fill-color': '#e3eedb', 'fill-opacity': 0.8 } },
     { id: 'basemap-water', type: 'fill', source, 'source-layer': 'water', paint: { 'fill-color': '#cfe0f1' } },
     { id: 'basemap-buildings', type: 'fill', source, 'source-layer': 'buildings', minzoom: 14, paint: { 'fill-color': '#e2e2e2', 'fill-outline-color': '#cecece' } },
-    { id: 'basemap-roads-casing', type: 'line', source, 'source-layer': 'roads', minzoom: 10, filter: ['in', kind, ['literal', ['highway', 'major_road', 'medium_road', 'minor_road']]], layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#c5c5c5', 'line-width': ['+', roadWidth, 1.5] as ExpressionSpecification } },
-    { id: 'basemap-roads', type: 'line', source, 'source-layer': 'roads', minzoom: 10, layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['match', kind, 'highway', '#fde2c3', '#ffffff'] as ExpressionSpecification, 'line-width': roadWidth } },
+    { id: 'basemap-roads-casing', type: 'line', source, 'source-layer': 'roads', minzoom: 10, filter: ['in', kind, ['literal', ['highway', 'major_road', 'medium_road', 'minor_road']]], layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#c5c5c5', 'line-width': roadWidth(1.5) } },
+    { id: 'basemap-roads', type: 'line', source, 'source-layer': 'roads', minzoom: 10, layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['match', kind, 'highway', '#fde2c3', '#ffffff'] as ExpressionSpecification, 'line-width': roadWidth(0) } },
     { id: 'basemap-road-names', type: 'symbol', source, 'source-layer': 'roads', minzoom: 14, layout: { 'symbol-placement': 'line', 'text-field': ['get', 'name'], 'text-font': ['Marianne'], 'text-size': 11 }, paint: { 'text-color': '#555555', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } },
   ];
 }
