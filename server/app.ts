@@ -18,6 +18,7 @@ import { operationRoutes } from './routes/operations.js';
 import { networkRoutes } from './routes/networks.js';
 import { geographyRoutes } from './routes/geography.js';
 import { tileRoutes } from './routes/tiles.js';
+import { basemapRoutes } from './routes/basemap.js';
 import { importRoutes } from './routes/imports.js';
 import { exportRoutes } from './routes/exports.js';
 import { webRoutes } from './routes/web.js';
@@ -196,6 +197,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(networkRoutes);
   await app.register(geographyRoutes);
   await app.register(tileRoutes);
+  await app.register(basemapRoutes);
   await app.register(importRoutes);
   await app.register(exportRoutes);
   await app.register(statisticsRoutes);

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -27,6 +28,8 @@ export interface Config {
   secret: string | null;
   /** Optional online raster basemap under the map ({z}/{x}/{y} template); the map never needs it. */
   basemapUrl: string | null;
+  /** Optional offline vector basemap: a PMTiles archive the operator provides (streets, water, buildings), served at /basemap.pmtiles. */
+  basemapFile: string | null;
   /** Database role the server runs as after start-up on a real PostgreSQL (null: the login role). */
   applicationRole: string | null;
   /**
@@ -60,6 +63,16 @@ function basemapFromEnvironment(environment: NodeJS.ProcessEnv): string | null {
   return raw;
 }
 
+function basemapFileFromEnvironment(environment: NodeJS.ProcessEnv): string | null {
+  const raw = environment.SILLAGE_BASEMAP_PMTILES;
+  if (!raw) return null;
+  const path = resolve(raw);
+  if (!path.endsWith('.pmtiles') || !existsSync(path) || !statSync(path).isFile()) {
+    throw new Error(`SILLAGE_BASEMAP_PMTILES must name an existing .pmtiles file, got "${raw}"`);
+  }
+  return path;
+}
+
 function integerFromEnvironment(name: string, fallback: number, environment: NodeJS.ProcessEnv): number {
   const raw = environment[name];
   if (raw === undefined || raw === '') return fallback;
@@ -85,6 +98,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     reportRateLimitPerMinute: integerFromEnvironment('SILLAGE_REPORT_RATE_LIMIT', 10, environment),
     secret: environment.SILLAGE_SECRET || null,
     basemapUrl: basemapFromEnvironment(environment),
+    basemapFile: basemapFileFromEnvironment(environment),
     applicationRole: environment.SILLAGE_DB_ROLE === 'none' ? null : environment.SILLAGE_DB_ROLE || 'sillage_app',
     trustProxy: trustProxyFromEnvironment(environment),
   };

@@ -57,7 +57,7 @@ function App() {
     !me ? loading : role && roles.includes(role) ? element() : <AccessDenied me={me} audience={audience} />;
   let page: ReactElement;
   if (path.startsWith('/signaler/suivi')) page = <ReceiptStatusPage />;
-  else if (path.startsWith('/signaler')) page = <ReportPage />;
+  else if (path.startsWith('/signaler')) page = health ? <ReportPage basemapPmtiles={health.map?.basemap_pmtiles ?? null} /> : loading;
   else if (path.startsWith('/compte/jetons')) page = restricted(allRoles, 'aux comptes des agents habilités', () => <TokensPage username={me!.user!.username} />);
   else if (path.startsWith('/statistiques')) page = <StatisticsPage />;
   else if (path.startsWith('/activer')) page = <ActivationPage />;
@@ -87,7 +87,7 @@ function App() {
     const Desk = path.startsWith('/secteurs') ? SectorsPage : ActionPlanPage;
     page = restricted(deskRoles, 'aux préfectures et aux analystes', () => <Desk me={me!} />);
   }
-  else if ((path === '/' || path.startsWith('/carte')) && role && mapRoles.includes(role)) page = health ? <MapPage me={me!} basemapUrl={health.map?.basemap_url ?? null} /> : loading;
+  else if ((path === '/' || path.startsWith('/carte')) && role && mapRoles.includes(role)) page = health ? <MapPage me={me!} basemapUrl={health.map?.basemap_url ?? null} basemapPmtiles={health.map?.basemap_pmtiles ?? null} /> : loading;
   // A shared map link (the view in its query) opened signed out: sign in, then back to it.
   else if (path.startsWith('/carte') || (path === '/' && location.search && me && !me.user)) page = restricted(mapRoles, 'aux analystes, aux préfectures et aux députés', () => loading);
   else if (path === '/' && !me) page = loading;

@@ -17,7 +17,6 @@ import { getOperation } from '../services/operations.js';
 import { assertRecordInScope, departmentFilter, operationNameable, workScope } from './scope.js';
 import { parseBbox } from '../services/filters.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../errors.js';
-import { today } from '../domain/dates.js';
 
 const EffectQuery = {
   buffer_rings: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: defaultEffectOptions.bufferRings, description: 'Buffer width in rings of H3 resolution-8 cells (about 0.92 km each; default 3, about 2.8 km)' })),
@@ -107,7 +106,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Resurgence watch (measure 22): dismantled points with new activity within R metres within N months; mid-sized towns near a recent operation whose activity rose',
       querystring: Type.Object({
-        as_of: Type.Optional(Type.String({ format: 'date' })),
+        as_of: Type.Optional(Type.String({ format: 'date', description: 'the day read (default and upper bound: the last day with data; the answer gives the day used as as_of and that last day as data_until)' })),
         radius_m: Type.Optional(Type.Integer({ minimum: 50, maximum: 5000, default: 300 })),
         months: Type.Optional(Type.Integer({ minimum: 1, maximum: 24, default: 6 })),
         reach_km: Type.Optional(Type.Number({ minimum: 5, maximum: 300, default: 100 })),
@@ -118,7 +117,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     const q = request.query;
     const principal = request.principal;
     return analyses.watchlist(pool(), {
-      asOf: q.as_of ?? today(), radiusM: q.radius_m ?? 300, months: q.months ?? 6, reachKm: q.reach_km ?? 100, departments: departmentFilter(request),
+      asOf: q.as_of ?? null, radiusM: q.radius_m ?? 300, months: q.months ?? 6, reachKm: q.reach_km ?? 100, departments: departmentFilter(request),
       operationNameable: (operation) => operationNameable(principal, operation),
     });
   });

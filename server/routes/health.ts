@@ -22,7 +22,10 @@ export async function healthRoutes(app: FastifyInstance) {
             synthetic_deal_points: Type.Integer(),
             synthetic: Type.Boolean({ description: 'true when any synthetic (demo) data is loaded: the UI and exports must say so' }),
           }),
-          map: Type.Object({ basemap_url: Type.Union([Type.String(), Type.Null()], { description: 'optional online basemap (SILLAGE_BASEMAP_URL); the map works without it' }) }),
+          map: Type.Object({
+            basemap_url: Type.Union([Type.String(), Type.Null()], { description: 'optional online basemap (SILLAGE_BASEMAP_URL); the map works without it' }),
+            basemap_pmtiles: Type.Union([Type.String(), Type.Null()], { description: 'path of the offline vector basemap (SILLAGE_BASEMAP_PMTILES) when the operator provided one, else null' }),
+          }),
         }),
       },
     },
@@ -38,7 +41,7 @@ export async function healthRoutes(app: FastifyInstance) {
       vector_tiles: app.databaseVersions.hasMvt ? 'PostGIS ST_AsMVT' : 'built in JS (PostGIS without protobuf)',
     },
     data: { real_deal_points: isAllowed(preciseReaders, request.principal) ? counts.real : null, synthetic_deal_points: counts.synthetic, synthetic: counts.synthetic > 0 },
-    map: { basemap_url: app.config.basemapUrl },
+    map: { basemap_url: app.config.basemapUrl, basemap_pmtiles: app.config.basemapFile ? '/basemap.pmtiles' : null },
   };
   });
 }

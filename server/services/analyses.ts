@@ -171,7 +171,8 @@ export async function sizeClassShiftAnalysis(db: pg.Pool, options: { operation: 
  * only when the principal may know of it (its departments', or ended).
  */
 export async function watchlist(db: pg.Pool, options: {
-  asOf: string; radiusM: number; months: number; reachKm: number; departments: string[] | null;
+  /** The day read, capped at the last day with data (null: that day; never today's date). */
+  asOf: string | null; radiusM: number; months: number; reachKm: number; departments: string[] | null;
   operationNameable?: (operation: { department_code: string; ended_on: string | null }) => boolean;
   /** Departments whose operations under way may show in the histories (default: `departments`; '[]': none, the deputies' rule). */
   historyScope?: string[] | null;
@@ -180,12 +181,14 @@ export async function watchlist(db: pg.Pool, options: {
   const { rows } = await db.query<{ id: string; name: string; started_on: string; ended_on: string | null; department_code: string; x: number; y: number }>(sql.operationCentres);
   const nameable = options.operationNameable ?? (() => true);
   const operations = rows.filter((r) => nameable(r)).map((r) => ({ id: Number(r.id), name: r.name, startedOn: r.started_on, longitude: r.x, latitude: r.y }));
-  const from = monthLabel(monthIndex(options.asOf.slice(0, 7)) - 12) + '-01';
+  const dataUntil = (await dataPeriod(db, null, options.departments)).to.slice(0, 10);
+  const asOf = options.asOf !== null && options.asOf < dataUntil ? options.asOf : dataUntil;
+  const from = monthLabel(monthIndex(asOf.slice(0, 7)) - 12) + '-01';
   const inScope = (p: PointHistory) => options.departments === null || options.departments.includes(p.department);
   return {
-    as_of: options.asOf, parameters: { radius_m: options.radiusM, months: options.months, reach_km: options.reachKm },
-    resurgences: resurgences(points.filter(inScope), { radiusM: options.radiusM, months: options.months, from, to: options.asOf }).slice(0, 500),
-    towns: townWatchlist(points.filter(inScope), operations, { asOf: options.asOf, recentMonths: 12, reachKm: options.reachKm, months: options.months, sizeClasses: ['ville_moyenne', 'petite_ville'] }),
+    as_of: asOf, data_until: dataUntil, parameters: { radius_m: options.radiusM, months: options.months, reach_km: options.reachKm },
+    resurgences: resurgences(points.filter(inScope), { radiusM: options.radiusM, months: options.months, from, to: asOf }).slice(0, 500),
+    towns: townWatchlist(points.filter(inScope), operations, { asOf, recentMonths: 12, reachKm: options.reachKm, months: options.months, sizeClasses: ['ville_moyenne', 'petite_ville'] }),
   };
 }
 

@@ -90,6 +90,24 @@ describe.each(targets())('analyses on the %s database', (target) => {
     // Departmental analysts see resurgences of their departments only.
     const scoped = (await send(context.app, 'GET', '/api/analyses/watchlist?as_of=2024-09-30', undefined, undefined, analyst84)).body;
     expect(scoped.resurgences.every((r: { commune: string }) => r.commune.startsWith('84'))).toBe(true);
+    // ... and towns of their departments only.
+    expect(scoped.towns.every((t: { department: string }) => t.department === '84')).toBe(true);
+    expect(watch.towns.some((t: { department: string }) => t.department !== '84')).toBe(true);
+  });
+
+  it('dates the watch by the day asked, capped at the last day with data (as the operation analyses), never by today', async () => {
+    const { rows: [{ last }] } = await context.database.pool.query<{ last: string }>('SELECT max(effective_on)::text AS last FROM deal_point_status_events');
+    const national = (await send(context.app, 'GET', '/api/analyses/watchlist')).body;
+    expect([national.as_of, national.data_until]).toEqual([last, last]);
+    // A later day reads the last day with data, and gives the same answer.
+    const later = (await send(context.app, 'GET', '/api/analyses/watchlist?as_of=2030-01-31')).body;
+    expect(later.as_of).toBe(last);
+    expect(later.towns).toEqual(national.towns);
+    const earlier = (await send(context.app, 'GET', '/api/analyses/watchlist?as_of=2024-09-30')).body;
+    expect([earlier.as_of, earlier.data_until]).toEqual(['2024-09-30', last]);
+    const scoped = (await send(context.app, 'GET', '/api/analyses/watchlist', undefined, undefined, analyst84)).body;
+    expect(scoped.as_of <= last).toBe(true);
+    expect(scoped.towns.every((t: { department: string }) => t.department === '84')).toBe(true);
   });
 
   it('runs emerging hot spots as a job with progress, readable by its owner only', async () => {

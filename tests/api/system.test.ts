@@ -17,7 +17,7 @@ describe.each(targets())('system and schema on the %s database', (target) => {
     expect(latestMigration).toMatch(/^\d{4}_/);
     expect(health.body.database.postgresql).toMatch(target === 'embedded' ? /^18\./ : /^1[5-9]/);
     expect(health.body.database.postgis).toMatch(/^3\.\d/);
-    expect(health.body.map).toEqual({ basemap_url: null });
+    expect(health.body.map).toEqual({ basemap_url: null, basemap_pmtiles: null });
   });
 
   it('serves the OpenAPI document and its interactive page', async () => {

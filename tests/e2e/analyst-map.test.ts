@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { cellToLatLng } from 'h3-js';
 import type { Database } from '../../server/database.js';
 import { ensureUser } from '../helpers/databases.js';
-import { openScenarioSite, screenshotDirectory, signInByRequest, type ScenarioSite } from '../helpers/browser.js';
+import { chooseMonth, monthValue, openScenarioSite, screenshotDirectory, signInByRequest, type ScenarioSite } from '../helpers/browser.js';
 import type { Role } from '../../server/domain/access.js';
 
 let site: ScenarioSite;
@@ -73,7 +73,7 @@ describe('the analysts\' map', () => {
     await page.screenshot({ path: `${screenshotDirectory}/carte-nationale.png` });
 
     // Typing a new window end moves the month shown; the counts become those of December 2020.
-    await page.fill('#window-to', '2020-12');
+    await chooseMonth(page, 'window-to', '2020-12');
     await settled(page);
     expect(await page.textContent('[data-testid="current-month"]')).toBe('décembre 2020');
     const counts2020 = await expectRenderedCountsMatchApi(page, 4, '2019-01', '2020-12', '2020-12');
@@ -135,8 +135,8 @@ describe('the analysts\' map', () => {
     expect(view.zoom).toBeCloseTo(11, 1);
     expect(view.center[0]).toBeCloseTo(5.5, 2);
     expect(view.center[1]).toBeCloseTo(43.7, 2);
-    expect(await page.inputValue('#window-from')).toBe('2022-01');
-    expect(await page.inputValue('#window-to')).toBe('2025-06');
+    expect(await monthValue(page, 'window-from')).toBe('2022-01');
+    expect(await monthValue(page, 'window-to')).toBe('2025-06');
     expect(await page.textContent('[data-testid="current-month"]')).toBe('décembre 2024');
     expect(await page.isChecked('#layer-points')).toBe(true);
     expect(await page.isChecked('#layer-hexagones')).toBe(false);
@@ -198,7 +198,7 @@ describe('the analysts\' map', () => {
   it('shows the API\'s error message instead of swallowing it', async () => {
     const page = await signedInPage('national_analyst', '/');
     await page.route('**/api/aggregates/deal-points/cube**', (route) => route.fulfill({ status: 422, contentType: 'application/json', body: JSON.stringify({ error: 'invalid_input', message: 'querystring.to: the window may span at most 240 months', details: [] }) }));
-    await page.fill('#window-from', '2020-01');
+    await chooseMonth(page, 'window-from', '2020-01');
     await page.waitForSelector('.sillage-error');
     expect(await page.textContent('.sillage-error')).toContain('the window may span at most 240 months');
     await page.close();
@@ -242,7 +242,7 @@ describe('the analysts\' map', () => {
     const panel = page.locator('[data-testid="watch-panel"]');
     await panel.locator('h3').first().waitFor({ timeout: 60_000 });
     // The watch at the end of September 2024: Pertuis rose after Marseille XXL (March 2024).
-    expect(await panel.locator('h2').textContent()).toContain('28/09/2024');
+    expect(await panel.locator('h2').textContent()).toBe('Veille au 30/09/2024'); // the month's end, not a 28th
     expect(await panel.textContent()).toContain('Pertuis (84)');
     await page.screenshot({ path: `${screenshotDirectory}/carte-veille.png` });
     await page.close();

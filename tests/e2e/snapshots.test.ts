@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import type { Database } from '../../server/database.js';
 import { ensureUser } from '../helpers/databases.js';
-import { openScenarioSite, screenshotDirectory, type ScenarioSite, signInByRequest } from '../helpers/browser.js';
+import { chooseMonth, openScenarioSite, screenshotDirectory, type ScenarioSite, signInByRequest } from '../helpers/browser.js';
 
 let site: ScenarioSite;
 let database: Database;
@@ -53,8 +53,8 @@ describe('a deputy\'s snapshot of Pertuis', () => {
     await page.check('#kind-communes', { force: true });
     await page.fill('#snapshot-commune', 'Pertuis');
     await page.click('button:has-text("Pertuis (84089")');
-    await page.fill('#snapshot-from', '2019-01');
-    await page.fill('#snapshot-to', '2025-12');
+    await chooseMonth(page, 'snapshot-from', '2019-01');
+    await chooseMonth(page, 'snapshot-to', '2025-12');
     await page.screenshot({ path: `${screenshotDirectory}/instantanes-formulaire.png`, fullPage: true });
     await page.click('button:has-text("Créer l’instantané")');
     await page.waitForURL(/\/instantanes\/I-[0-9A-Z]{12}$/, { timeout: 60_000 });

@@ -69,3 +69,16 @@ export async function signInByRequest(page: Page, url: string, username: string)
   const response = await page.context().request.post(`${url}/api/auth/sign-in`, { data: { username, password: testPassword } });
   if (response.status() !== 200) throw new Error(`sign-in of ${username} answered ${response.status()}: ${await response.text()}`);
 }
+
+/** Chooses a YYYY-MM month in a MonthField (web/components/month-field.tsx): year, then month. */
+export async function chooseMonth(page: Page, id: string, month: string): Promise<void> {
+  const [year, number] = month.split('-');
+  await page.selectOption(`#${id}-year`, year);
+  await page.selectOption(`#${id}-month`, number);
+  await page.waitForSelector(`#${id}[data-value="${month}"]`);
+}
+
+/** The YYYY-MM month a MonthField holds. */
+export async function monthValue(page: Page, id: string): Promise<string | null> {
+  return page.getAttribute(`#${id}`, 'data-value');
+}

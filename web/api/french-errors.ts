@@ -31,6 +31,7 @@ const codeMessages: Record<string, string> = {
   too_fine: 'Cette résolution est plus fine que ce que votre rôle permet ici.',
   too_many_tokens: 'Trop de jetons actifs sur ce compte : révoquez-en un d’abord.',
   bad_url: 'Adresse invalide.',
+  range_not_satisfiable: 'Partie de fichier demandée hors du fichier.',
   internal_error: 'Erreur du serveur ; elle a été consignée. Réessayez plus tard.',
   FST_ERR_CTP_BODY_TOO_LARGE: 'Demande trop volumineuse.',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Type de contenu non accepté.',

@@ -27,6 +27,42 @@ const marker: Plugin<'line'> = {
   },
 };
 
+/** Runs of months (first, last index) where some series is null: counts under 5, not published. */
+export function suppressedRuns(series: readonly Series[], length: number): [number, number][] {
+  const runs: [number, number][] = [];
+  for (let i = 0; i < length; i += 1) {
+    if (!series.some((s) => s.values[i] === null)) continue;
+    const last = runs.at(-1);
+    if (last && last[1] === i - 1) last[1] = i; else runs.push([i, i]);
+  }
+  return runs;
+}
+
+/** Suppressed months greyed, with "< 5" written in them when there is room: a gap is never silent. */
+const suppressedBands: Plugin<'line'> = {
+  id: 'suppressedBands',
+  beforeDatasetsDraw(chart) {
+    const runs = (chart.options.plugins as { suppressedBands?: { runs: [number, number][] } }).suppressedBands?.runs ?? [];
+    if (!runs.length) return;
+    const { top, bottom, left, right } = chart.chartArea;
+    const x = chart.scales.x;
+    const step = x.getPixelForValue(1) - x.getPixelForValue(0) || 0;
+    const context = chart.ctx;
+    context.save();
+    for (const [first, last] of runs) {
+      const from = Math.max(left, x.getPixelForValue(first) - step / 2);
+      const to = Math.min(right, x.getPixelForValue(last) + step / 2);
+      context.fillStyle = 'rgba(146, 146, 146, 0.18)';
+      context.fillRect(from, top, to - from, bottom - top);
+      context.fillStyle = '#3a3a3a';
+      context.font = '11px Marianne, Arial, sans-serif';
+      context.textAlign = 'center';
+      if (to - from >= 24) context.fillText('< 5', (from + to) / 2, top + (bottom - top) / 2);
+    }
+    context.restore();
+  },
+};
+
 export function LineChart({ months, series, markerIndex = null, height = 180, title }: { months: string[]; series: Series[]; markerIndex?: number | null; height?: number; title: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart<'line'> | null>(null);
@@ -39,9 +75,9 @@ export function LineChart({ months, series, markerIndex = null, height = 180, ti
         animation: false, responsive: true, maintainAspectRatio: false,
         interaction: { mode: 'index', intersect: false },
         scales: { x: { ticks: { maxTicksLimit: 8, font: { size: 10 } } }, y: { beginAtZero: true, ticks: { precision: 0, font: { size: 10 } } } },
-        plugins: { legend: { display: true, position: 'bottom', labels: { boxWidth: 10, font: { size: 10 } } }, monthMarker: { index: null } } as never,
+        plugins: { legend: { display: true, position: 'bottom', labels: { boxWidth: 10, font: { size: 10 } } }, monthMarker: { index: null }, suppressedBands: { runs: [] } } as never,
       },
-      plugins: [marker],
+      plugins: [suppressedBands, marker],
     });
     return () => chart.current?.destroy();
   }, []);
@@ -51,6 +87,7 @@ export function LineChart({ months, series, markerIndex = null, height = 180, ti
     instance.data.labels = months.map(frenchAxisLabel);
     instance.data.datasets = series.map((s) => ({ label: s.label, data: s.values, borderColor: s.colour, backgroundColor: s.colour, borderWidth: 1.8, pointRadius: 0, borderDash: s.dashed ? [5, 3] : [], spanGaps: false }));
     instance.options.plugins!.legend!.display = series.length > 1;
+    (instance.options.plugins as { suppressedBands: { runs: [number, number][] } }).suppressedBands.runs = suppressedRuns(series, months.length);
     instance.update('none');
   }, [months, series]);
 
@@ -59,10 +96,12 @@ export function LineChart({ months, series, markerIndex = null, height = 180, ti
     chart.current!.update('none');
   }, [markerIndex]);
 
+  const hidden = suppressedRuns(series, months.length).reduce((n, [first, last]) => n + last - first + 1, 0);
+  const note = hidden ? `${hidden} mois grisés « < 5 » : moins de 5 points, chiffre non publié.` : '';
   return (
     <figure className="sillage-chart" style={{ margin: 0 }}>
-      <div style={{ position: 'relative', height }}><canvas ref={canvas} role="img" aria-label={title} /></div>
-      <figcaption className="fr-text--xs fr-mb-0">{title}</figcaption>
+      <div style={{ position: 'relative', height }}><canvas ref={canvas} role="img" aria-label={note ? `${title}. ${note}` : title} /></div>
+      <figcaption className="fr-text--xs fr-mb-0">{title}{note && <span data-testid="suppressed-note"> — {note}</span>}</figcaption>
     </figure>
   );
 }

@@ -2,23 +2,26 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { frenchDate } from '../format';
+import { monthEnd } from '../../server/domain/months';
 
 interface Watch {
+  as_of: string; data_until: string;
   towns: { commune: string; name: string; department: string; operation_name: string; distance_km: number; active_before: number; active_now: number; change: number; p_value: number }[];
   resurgences: { point: number; commune_name: string; dismantled_on: string; activity: { point: number; on: string; distance_m: number; reopening: boolean }[] }[];
 }
 
-export function WatchPanel({ asOf, onClose, onTown }: { asOf: string; onClose: () => void; onTown: (insee: string, name: string) => void }) {
+/** Dated by the end of the month shown, or by the last day with data when the month goes beyond it (the server caps it). */
+export function WatchPanel({ month, onClose, onTown }: { month: string; onClose: () => void; onTown: (insee: string, name: string) => void }) {
   const [watch, setWatch] = useState<Watch | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     setWatch(null);
-    api<Watch>(`/api/analyses/watchlist?as_of=${asOf}`).then(setWatch).catch((e: Error) => setError(e.message));
-  }, [asOf]);
+    api<Watch>(`/api/analyses/watchlist?as_of=${monthEnd(month)}`).then(setWatch).catch((e: Error) => setError(e.message));
+  }, [month]);
   return (
     <aside className="sillage-details" aria-label="Veille" data-testid="watch-panel">
       <button type="button" className="fr-btn--close fr-btn" title="Fermer le panneau" onClick={onClose}>Fermer</button>
-      <h2 className="fr-h6 fr-mb-1w">Veille au {frenchDate(asOf)}</h2>
+      <h2 className="fr-h6 fr-mb-1w" data-testid="watch-title">{watch ? `Veille au ${frenchDate(watch.as_of)}${watch.as_of === watch.data_until ? ' (dernier jour de données)' : ''}` : 'Veille des résurgences'}</h2>
       {error && <div className="fr-alert fr-alert--error fr-alert--sm" role="alert"><p>{error}</p></div>}
       {!watch && !error && <p role="status">Chargement…</p>}
       {watch && (
@@ -34,7 +37,7 @@ export function WatchPanel({ asOf, onClose, onTown }: { asOf: string; onClose: (
           <p className="fr-text--xs fr-mb-1v">{watch.resurgences.length} point(s) démantelé(s) dans l’année avec une activité nouvelle à proximité.</p>
           <ul className="fr-text--xs sillage-history">
             {watch.resurgences.slice(0, 15).map((r) => (
-              <li key={`${r.point}-${r.dismantled_on}`}>n° {r.point}, {r.commune_name}, démantelé le {r.dismantled_on} : {r.activity.map((a) => (a.reopening ? `réouverture le ${a.on}` : `n° ${a.point} à ${a.distance_m} m le ${a.on}`)).join(' ; ')}</li>
+              <li key={`${r.point}-${r.dismantled_on}`}>n° {r.point}, {r.commune_name}, démantelé le {frenchDate(r.dismantled_on)} : {r.activity.map((a) => (a.reopening ? `réouverture le ${frenchDate(a.on)}` : `n° ${a.point} à ${a.distance_m} m le ${frenchDate(a.on)}`)).join(' ; ')}</li>
             ))}
           </ul>
         </>

@@ -9,6 +9,7 @@
  */
 import * as maplibregl from 'maplibre-gl';
 import { frenchMapLocale } from './french-locale';
+import { Protocol as PmtilesProtocol } from 'pmtiles';
 import type { ExpressionSpecification, FilterSpecification, GeoJSONSource, Map as MapLibreMap, MapMouseEvent, StyleSpecification, VectorTileSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import marianneUrl from '@gouvfr/dsfr/dist/fonts/Marianne-Regular.woff2?url';
@@ -18,6 +19,38 @@ import { monthLabel } from '../../server/domain/months';
 import type { LayerName } from './view-state';
 
 maplibregl.setWorkerUrl(workerUrl);
+
+/** The pmtiles:// protocol (byte ranges of a PMTiles archive), registered once when a map first needs it. */
+let pmtilesProtocol: PmtilesProtocol | null = null;
+function pmtilesSource(path: string): string {
+  if (!pmtilesProtocol) {
+    pmtilesProtocol = new PmtilesProtocol();
+    maplibregl.addProtocol('pmtiles', pmtilesProtocol.tile);
+  }
+  return `pmtiles://${new URL(path, location.origin).href}`;
+}
+
+/**
+ * Layers of an offline vector basemap in the Protomaps basemap schema (source layers water,
+ * landuse, roads, buildings; what `pmtiles extract` of a Protomaps build gives): water, parks,
+ * streets with their names from zoom 14, buildings from zoom 14. Layers of other schemas draw nothing.
+ */
+function vectorBasemapLayers(): StyleSpecification['layers'] {
+  const source = 'basemap-vector';
+  const kind: ExpressionSpecification = ['get', 'kind'];
+  // "zoom" may only feed a top-level interpolate: the casing gets its own, 1.5 px wider.
+  const roadWidth = (extra: number): ExpressionSpecification => ['interpolate', ['exponential', 1.6], ['zoom'],
+    10, ['match', kind, 'highway', 1.6 + extra, 'major_road', 1.1 + extra, 0.4 + extra],
+    16, ['match', kind, 'highway', 12 + extra, 'major_road', 9 + extra, 'minor_road', 6 + extra, 2.5 + extra]];
+  return [
+    { id: 'basemap-landuse', type: 'fill', source, 'source-layer': 'landuse', filter: ['in', kind, ['literal', ['park', 'forest', 'wood', 'grass', 'nature_reserve', 'cemetery', 'garden', 'recreation_ground']]], paint: { 'fill-color': '#e3eedb', 'fill-opacity': 0.8 } },
+    { id: 'basemap-water', type: 'fill', source, 'source-layer': 'water', paint: { 'fill-color': '#cfe0f1' } },
+    { id: 'basemap-buildings', type: 'fill', source, 'source-layer': 'buildings', minzoom: 14, paint: { 'fill-color': '#e2e2e2', 'fill-outline-color': '#cecece' } },
+    { id: 'basemap-roads-casing', type: 'line', source, 'source-layer': 'roads', minzoom: 10, filter: ['in', kind, ['literal', ['highway', 'major_road', 'medium_road', 'minor_road']]], layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#c5c5c5', 'line-width': roadWidth(1.5) } },
+    { id: 'basemap-roads', type: 'line', source, 'source-layer': 'roads', minzoom: 10, layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['match', kind, 'highway', '#fde2c3', '#ffffff'] as ExpressionSpecification, 'line-width': roadWidth(0) } },
+    { id: 'basemap-road-names', type: 'symbol', source, 'source-layer': 'roads', minzoom: 14, layout: { 'symbol-placement': 'line', 'text-field': ['get', 'name'], 'text-font': ['Marianne'], 'text-size': 11 }, paint: { 'text-color': '#555555', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } },
+  ];
+}
 
 const empty: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
 
@@ -76,7 +109,7 @@ export class SillageMap {
   private hexStates = new Map<string, number | null>();
   private departments: GeoJSON.FeatureCollection = empty;
 
-  constructor(container: HTMLElement, options: { center?: [number, number]; zoom?: number; basemapUrl?: string | null; analyst?: boolean; pointTiles?: string | null } = {}) {
+  constructor(container: HTMLElement, options: { center?: [number, number]; zoom?: number; basemapUrl?: string | null; basemapPmtiles?: string | null; analyst?: boolean; pointTiles?: string | null } = {}) {
     const style: StyleSpecification = {
       version: 8,
       'font-faces': { Marianne: [{ url: marianneUrl, 'unicode-range': ['U+0000-024F', 'U+2000-206F'] }] },
@@ -86,11 +119,13 @@ export class SillageMap {
         commune: { type: 'geojson', data: empty },
         pin: { type: 'geojson', data: empty },
         ...(options.basemapUrl ? { basemap: { type: 'raster' as const, tiles: [options.basemapUrl], tileSize: 256, attribution: 'Fond de carte externe (configuration)' } } : {}),
+        ...(options.basemapPmtiles ? { 'basemap-vector': { type: 'vector' as const, url: pmtilesSource(options.basemapPmtiles), attribution: 'Fond de carte vectoriel hors ligne (fichier de l’exploitant) : © contributeurs OpenStreetMap' } } : {}),
       },
       layers: [
         { id: 'background', type: 'background', paint: { 'background-color': '#dfe9f5' } },
         { id: 'departments-fill', type: 'fill', source: 'departments', paint: { 'fill-color': '#f6f6f6' } },
         ...(options.basemapUrl ? [{ id: 'basemap', type: 'raster' as const, source: 'basemap', paint: { 'raster-opacity': 0.6 } }] : []),
+        ...(options.basemapPmtiles ? vectorBasemapLayers() : []),
         { id: 'departments-line', type: 'line', source: 'departments', paint: { 'line-color': '#929292', 'line-width': 0.8 } },
         { id: 'commune-fill', type: 'fill', source: 'commune', paint: { 'fill-color': '#000091', 'fill-opacity': 0.08 } },
         { id: 'commune-line', type: 'line', source: 'commune', paint: { 'line-color': '#000091', 'line-width': 2 } },
@@ -351,6 +386,38 @@ export class SillageMap {
     return this.map.queryRenderedFeatures({ layers: ['hex-fill'] })
       .map((f) => ({ h3: String(f.properties.h3), count: Number(f.state?.count ?? 0), suppressed: Boolean(f.state?.suppressed) }))
       .filter((hex, i, all) => all.findIndex((other) => other.h3 === hex.h3) === i);
+  }
+
+  /**
+   * The deal points drawn in the view once the map is idle (id, status, source, place), nearest to
+   * the centre first: the keyboard's list of points.
+   */
+  async visiblePoints(limit = 25): Promise<{ points: { id: number; status: string; source: string; longitude: number; latitude: number }[]; total: number }> {
+    await this.ready;
+    if (!this.map.getLayer('points') || this.map.getLayoutProperty('points', 'visibility') === 'none') return { points: [], total: 0 };
+    if (!this.map.loaded()) await new Promise<void>((resolve) => this.map.once('idle', () => resolve()));
+    const centre = this.map.getCenter();
+    const seen = new Map<number, { id: number; status: string; source: string; longitude: number; latitude: number }>();
+    for (const f of this.map.queryRenderedFeatures({ layers: ['points'] })) {
+      const id = Number(f.id);
+      if (seen.has(id) || f.geometry.type !== 'Point') continue;
+      const [longitude, latitude] = f.geometry.coordinates;
+      seen.set(id, { id, status: String(f.properties.status ?? ''), source: String(f.properties.source ?? ''), longitude, latitude });
+    }
+    const distance = (p: { longitude: number; latitude: number }) => (p.longitude - centre.lng) ** 2 + (p.latitude - centre.lat) ** 2;
+    const points = [...seen.values()].sort((a, b) => distance(a) - distance(b) || a.id - b.id);
+    return { points: points.slice(0, limit), total: points.length };
+  }
+
+  /** The centre of the view, rounded as picked positions are (the report pin placed without a mouse). */
+  centre(): [number, number] {
+    const c = this.map.getCenter();
+    return [Number(c.lng.toFixed(6)), Number(c.lat.toFixed(6))];
+  }
+
+  /** Street names of the offline vector basemap drawn on screen (for tests). */
+  renderedBasemapStreets(): string[] {
+    return this.map.getLayer('basemap-roads') ? [...new Set(this.map.queryRenderedFeatures({ layers: ['basemap-roads'] }).map((f) => String(f.properties.name ?? '')))].filter(Boolean).sort() : [];
   }
 
   /** Deal points drawn on screen (for tests). */

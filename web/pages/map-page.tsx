@@ -15,6 +15,8 @@ import { patternLabels, type Pattern } from '../../server/domain/analytics/hot-s
 import { DetailsPanel } from '../components/details-panel';
 import { WatchPanel } from '../components/watch-panel';
 import { MapControlsSheet } from '../components/map-controls-sheet';
+import { MonthField } from '../components/month-field';
+import { VisibleLists } from '../components/visible-lists';
 
 interface SeriesResponse { months: string[]; series: { key: string; label: string; active: (number | null)[]; cumulative: (number | null)[] }[] }
 interface Indicator { code: string; label: string }
@@ -25,7 +27,7 @@ const layerLabels: Record<LayerName, string> = {
 };
 const speeds = [1, 2, 4, 8];
 
-export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string | null }) {
+export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: Me; basemapUrl?: string | null; basemapPmtiles?: string | null }) {
   const role = me.user!.role;
   const precise = role !== 'deputy';
   const finest = finestResolutionFor(role);
@@ -59,7 +61,7 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
   // The map, once.
   useEffect(() => {
     const pointTiles = precise ? pointTileTemplate(view.from, view.to, view.minSources) : null;
-    const instance = new SillageMap(container.current!, { center: view.center, zoom: view.zoom, analyst: true, pointTiles, basemapUrl });
+    const instance = new SillageMap(container.current!, { center: view.center, zoom: view.zoom, analyst: true, pointTiles, basemapUrl, basemapPmtiles });
     map.current = instance;
     (window as unknown as { sillageMap: SillageMap }).sillageMap = instance;
     instance.onViewChange((v) => {
@@ -120,7 +122,16 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
     map.current.showMonth(month, from, view.cumulative, countsAt(cube, offset, view.cumulative));
   }, [cube, month, from, view.cumulative]);
 
-  // Playback, month by month.
+  // Playback, month by month; the rate really reached is measured and shown beside the one asked.
+  const ticks = useRef<number[]>([]);
+  const [realRate, setRealRate] = useState<number | null>(null);
+  useEffect(() => {
+    if (!playing) { ticks.current = []; setRealRate(null); return; }
+    const now = performance.now();
+    ticks.current = [...ticks.current, now].slice(-9);
+    const times = ticks.current;
+    if (times.length >= 3) setRealRate((times.length - 1) / ((times.at(-1)! - times[0]) / 1000));
+  }, [playing, view.month]);
   useEffect(() => {
     if (!playing) return;
     const timer = setInterval(() => {
@@ -179,6 +190,11 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
     label: capitalised(sizeClassNames[s.key] ?? s.label), values: view.cumulative ? s.cumulative : s.active, colour: s.key === 'petite_ville' ? '#18753c' : s.key === 'rural' ? '#929292' : colours.sizeClasses[s.key],
   })), [sizeSeries, view.cumulative]);
 
+  // A town named in a panel: its outline shown and fitted, as when found by the search.
+  const goToCommune = async (insee: string) => {
+    const feature = await api<GeoJSON.Feature>(`/api/communes/${insee}`).catch(() => null);
+    if (feature?.geometry) await map.current?.showCommune(feature);
+  };
   const toggleLayer = (name: LayerName) => update({ layers: view.layers.includes(name) ? view.layers.filter((l) => l !== name) : [...view.layers, name] });
   const setWindow = (patch: { from?: string; to?: string }) => {
     const next = { from: patch.from ?? view.from, to: patch.to ?? view.to };
@@ -194,13 +210,9 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
 
         <section className="sillage-time" aria-label="Période">
           <h2 className="fr-text--md fr-text--bold fr-mb-1w">Période</h2>
-          <div className="sillage-row sillage-window-fields">
-            <label className="fr-label" htmlFor="window-from">Début
-              <input id="window-from" className="fr-input" type="month" min="2016-01" max={view.to} value={view.from} onChange={(e) => e.target.value && setWindow({ from: e.target.value })} />
-            </label>
-            <label className="fr-label" htmlFor="window-to">Fin
-              <input id="window-to" className="fr-input" type="month" min={view.from} max="2030-12" value={view.to} onChange={(e) => e.target.value && setWindow({ to: e.target.value })} />
-            </label>
+          <div className="sillage-window-fields">
+            <MonthField id="window-from" label="Début" min="2016-01" max={view.to} value={view.from} onChange={(m) => setWindow({ from: m })} />
+            <MonthField id="window-to" label="Fin" min={view.from} max="2030-12" value={view.to} onChange={(m) => setWindow({ to: m })} />
           </div>
           <div className="sillage-window-range" aria-label="Fenêtre glissable">
             <input aria-label="Début de la fenêtre (glisser)" type="range" min={monthIndex('2019-01')} max={monthIndex('2025-12')} value={from} onChange={(e) => setWindow({ from: monthLabel(Math.min(Number(e.target.value), to)) })} />
@@ -219,6 +231,7 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
               </select>
             </label>
           </div>
+          {playing && realRate !== null && <p className="fr-text--xs fr-mb-1v" data-testid="playback-rate">Cadence réelle : {realRate.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} mois/s{realRate < speed * 0.85 ? ' (la carte ne suit pas la vitesse demandée)' : ''}</p>}
           <div className="fr-checkbox-group fr-checkbox-group--sm fr-mt-1w">
             <input type="checkbox" id="cumulative" checked={view.cumulative} onChange={(e) => update({ cumulative: e.target.checked })} />
             <label className="fr-label" htmlFor="cumulative">Cumulé depuis le début de la fenêtre</label>
@@ -238,17 +251,20 @@ export function MapPage({ me, basemapUrl = null }: { me: Me; basemapUrl?: string
           {precise && view.layers.includes('points') && <MapViewExport month={view.month} bounds={mapView.bounds} minSources={view.minSources} />}
           {view.layers.includes('tendances') && hotSpots && <HotSpotLegend state={hotSpots} />}
         </section>
+        <VisibleLists cube={view.layers.includes('hexagones') ? cube : null} offset={cube ? month - monthIndex(cube.from) : -1} cumulative={view.cumulative} bounds={mapView.bounds}
+          monthLabel={frenchMonth(view.month)} map={map.current} showPoints={precise && view.layers.includes('points')}
+          refreshKey={`${mapView.bounds.map((v) => v.toFixed(4)).join()}|${view.month}|${view.from}|${view.to}|${view.minSources}`} onPick={setSelection} />
         {precise && <button type="button" className="fr-btn fr-btn--secondary fr-btn--sm fr-mt-2w" onClick={() => setWatchOpen(!watchOpen)}>Veille des résurgences (mesure 22)</button>}
       </MapControlsSheet>
 
       <section className="sillage-map-area" aria-label="Carte">
         <div className="sillage-status" role="status" aria-live="polite">
-          {shown && <span data-testid="shown-total">{view.cumulative ? 'Points actifs depuis ' + frenchMonth(view.from) : 'Points actifs en ' + frenchMonth(view.month)} : <strong>{shown.total.toLocaleString('fr-FR')}</strong>{shown.suppressedCells ? ` (+ ${shown.suppressedCells} hexagones < 5 masqués)` : ''} · </span>}
+          {shown && <span data-testid="shown-total">{view.cumulative ? 'Points actifs depuis ' + frenchMonth(view.from) : 'Points actifs en ' + frenchMonth(view.month)}{shown.suppressedCells ? ' dans les hexagones publiés' : ''} : <strong>{shown.total.toLocaleString('fr-FR')}</strong>{shown.suppressedCells ? `, sans les ${shown.suppressedCells.toLocaleString('fr-FR')} hexagones de moins de 5 points (masqués, non comptés)` : ''} · </span>}
           <span data-testid="cube-status">{cubeStatus}</span>
         </div>
         {error && <div className="fr-alert fr-alert--error fr-alert--sm sillage-error" role="alert"><p>{error}</p><button type="button" className="fr-link--close fr-link" onClick={() => setError(null)}>Masquer</button></div>}
         <div ref={container} className="sillage-map" data-testid="analyst-map" />
-        {watchOpen && !selection && <WatchPanel asOf={`${view.month}-28`} onClose={() => setWatchOpen(false)} onTown={(insee, name) => setSelection({ kind: 'commune', insee, name })} />}
+        {watchOpen && !selection && <WatchPanel month={view.month} onClose={() => setWatchOpen(false)} onTown={(insee, name) => { void goToCommune(insee); setSelection({ kind: 'commune', insee, name }); }} />}
         {selection && <DetailsPanel selection={selection} cube={cube} view={view} precise={precise} operations={operations} onClose={() => setSelection(null)} />}
       </section>
 

@@ -10,6 +10,7 @@ import { quantileBreaks } from '../map/view-state';
 import { monthIndex, monthLabel } from '../../server/domain/months';
 import { LineChart } from '../components/chart';
 import { frenchDate, frenchMonth, sizeClassNames } from '../format';
+import { operationParametersQuery, parseOperationParameters, type Parameters } from '../operation-parameters';
 
 interface Summary {
   reading: string; text: string; as_of: string; method_version: string;
@@ -44,7 +45,11 @@ const number = (v: number | null | undefined, digits = 2) => (v === null || v ==
 const pValue = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v < 0.001 ? '< 0,001' : v.toLocaleString('fr-FR', { maximumFractionDigits: 4 }));
 
 export function OperationPage({ id }: { id: number }) {
-  const [params, setParams] = useState({ buffer_rings: 3, before_months: 6, after_months: 6, distance_km: 100, lag_months: 6 });
+  const [params, setParams] = useState<Parameters>(() => parseOperationParameters(location.search));
+  useEffect(() => {
+    const next = operationParametersQuery(params);
+    if (next !== location.search) history.replaceState(null, '', `${location.pathname}${next}`);
+  }, [params]);
   const [summary, setSummary] = useState<Summary | null>(null);
   const [shift, setShift] = useState<Shift | null>(null);
   const [loading, setLoading] = useState(true);
@@ -71,7 +76,7 @@ export function OperationPage({ id }: { id: number }) {
       {e && summary && <p className="fr-text--sm" data-testid="as-of">Début le {frenchDate(e.operation.started_on)}, département {e.operation.department}. Données lues au {frenchDate(summary.as_of)} (dernier changement enregistré ; méthode du {frenchDate(summary.method_version)}). Fenêtres : {e.parameters.before_months} mois avant (en laissant de côté les {e.parameters.gap_months} derniers mois, où les sites ciblés sont souvent au plus haut), {e.parameters.after_months} mois après ; zone tampon de {e.parameters.buffer_rings} anneaux H3 (≈ {number(e.parameters.buffer_km, 1)} km) ; contrôle : {e.control}.</p>}
       {e?.control_warning && <div className="fr-alert fr-alert--warning fr-alert--sm fr-mb-2w"><p>{e.control_warning}</p></div>}
 
-      <form className="sillage-row fr-mb-2w" onSubmit={(event) => { event.preventDefault(); const f = new FormData(event.currentTarget); setParams(Object.fromEntries([...f.entries()].map(([k, v]) => [k, Number(v)])) as typeof params); }}>
+      <form className="sillage-row fr-mb-2w" onSubmit={(event) => { event.preventDefault(); const f = new FormData(event.currentTarget); setParams(parseOperationParameters(`?${new URLSearchParams([...f.entries()].map(([k, v]) => [k, String(v)]))}`)); }}>
         {([['buffer_rings', 'Zone tampon (anneaux)', 1, 10], ['before_months', 'Mois avant', 1, 24], ['after_months', 'Mois après', 1, 24], ['distance_km', 'Sillage : distance (km)', 1, 300], ['lag_months', 'Sillage : délai (mois)', 1, 24]] as const).map(([name, label, min, max]) => (
           <label key={name} className="fr-label fr-text--xs" htmlFor={name}>{label}
             <input id={name} name={name} className="fr-input" type="number" min={min} max={max} defaultValue={params[name]} />

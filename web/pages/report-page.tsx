@@ -29,7 +29,7 @@ function Checkboxes({ legend, name, options, selected, onChange, inline = false 
   );
 }
 
-export function ReportPage() {
+export function ReportPage({ basemapPmtiles = null }: { basemapPmtiles?: string | null }) {
   const mapContainer = useRef<HTMLDivElement>(null);
   const map = useRef<SillageMap | null>(null);
   const [pin, setPin] = useState<[number, number] | null>(null);
@@ -48,16 +48,10 @@ export function ReportPage() {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    const instance = new SillageMap(mapContainer.current!);
+    const instance = new SillageMap(mapContainer.current!, { basemapPmtiles });
     map.current = instance;
     api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((c) => instance.setDepartments(c)).catch((e: Error) => setError(e.message));
-    instance.onPick((position) => {
-      setPin(position);
-      void instance.setPin(position);
-      api<{ name: string; department_code: string }>(`/api/communes/at?longitude=${position[0]}&latitude=${position[1]}`)
-        .then((c) => setPinCommune(`${c.name} (${c.department_code})`))
-        .catch(() => setPinCommune('hors de France : placez le repère sur une commune'));
-    });
+    instance.onPick((position) => place(instance, position));
     api<{ token: string; usable_after_seconds: number }>('/api/public/form-token').then((t) => {
       setToken(t.token);
       setTimeout(() => setTokenReady(true), t.usable_after_seconds * 1000 + 200);
@@ -72,6 +66,15 @@ export function ReportPage() {
     }, 200);
     return () => clearTimeout(timer);
   }, [query]);
+
+  const place = (instance: SillageMap, position: [number, number]) => {
+    setPin(position);
+    setPinCommune(null);
+    void instance.setPin(position);
+    api<{ name: string; department_code: string }>(`/api/communes/at?longitude=${position[0]}&latitude=${position[1]}`)
+      .then((c) => setPinCommune(`${c.name} (${c.department_code})`))
+      .catch(() => setPinCommune('hors de France : placez le repère sur une commune'));
+  };
 
   const chooseCommune = async (hit: CommuneHit) => {
     setCommune(hit);
@@ -134,8 +137,13 @@ export function ReportPage() {
               </ul>
             )}
           </div>
-          <div ref={mapContainer} data-testid="report-map" style={{ height: 420, border: '1px solid #ddd' }} aria-label="Carte : cliquez pour placer le repère" />
-          <p className="fr-text--sm" data-testid="pin-status">{pin ? `Repère placé : ${pinCommune ?? '…'}` : 'Aucun repère placé : cliquez sur la carte.'}</p>
+          <div ref={mapContainer} data-testid="report-map" style={{ height: 420, border: '1px solid #ddd' }} aria-label="Carte : cliquez pour placer le repère, ou utilisez le bouton « Placer le repère au centre de la carte »" />
+          <div className="sillage-row fr-mt-1w">
+            <button type="button" className="fr-btn fr-btn--secondary fr-btn--sm" aria-describedby="pin-help" onClick={() => map.current && place(map.current, map.current.centre())}>Placer le repère au centre de la carte</button>
+            {pin && <button type="button" className="fr-btn fr-btn--tertiary fr-btn--sm" onClick={() => { setPin(null); setPinCommune(null); void map.current?.setPin(null); }}>Retirer le repère</button>}
+          </div>
+          <p className="fr-text--xs fr-mb-1v" id="pin-help">Sans souris : choisissez la commune ci-dessus, déplacez la carte avec les flèches du clavier (+ et − pour le zoom), puis placez le repère au centre.</p>
+          <p className="fr-text--sm" data-testid="pin-status" role="status">{pin ? `Repère placé : ${pinCommune ?? '…'}` : 'Aucun repère placé : cliquez sur la carte ou utilisez le bouton ci-dessus.'}</p>
         </div>
         <div className="fr-col-12 fr-col-md-5">
           <Checkboxes legend="Ce que vous avez constaté" name="seen" options={seenOptions} selected={seen} onChange={setSeen} />

@@ -4,6 +4,7 @@ import { frenchProblem } from '../api/french-errors';
 import { api, ApiError, type CommuneHit } from '../api/client';
 import { frenchDate } from '../format';
 import { DrawnAreaPicker } from '../components/drawn-area-picker';
+import { MonthField } from '../components/month-field';
 
 interface SnapshotRow { id: string; created_at: string; area_label: string; period_label: string; sha256: string }
 interface Commune { insee: string; name: string; department_code: string }
@@ -110,8 +111,8 @@ export function SnapshotsPage() {
         )}
         {kind === 'drawn' && <DrawnAreaPicker onChange={setPolygon} />}
         <div className="sillage-row fr-mt-2w" style={{ maxWidth: '32rem' }}>
-          <div className="fr-input-group"><label className="fr-label" htmlFor="snapshot-from">Premier mois</label><input id="snapshot-from" className="fr-input" type="month" value={from} onChange={(e) => setFrom(e.target.value)} /></div>
-          <div className="fr-input-group"><label className="fr-label" htmlFor="snapshot-to">Dernier mois</label><input id="snapshot-to" className="fr-input" type="month" value={to} onChange={(e) => setTo(e.target.value)} /></div>
+          <MonthField id="snapshot-from" label="Premier mois" max={to} value={from} onChange={setFrom} />
+          <MonthField id="snapshot-to" label="Dernier mois" min={from} value={to} onChange={setTo} />
         </div>
         <button className="fr-btn fr-mt-2w" type="submit" disabled={busy}>{busy ? 'Création…' : 'Créer l’instantané'}</button>
       </form>
