@@ -40,9 +40,10 @@ export interface ScenarioTraps {
   seasonality?: number; surgeBefore?: readonly string[];
   /**
    * Districts (targets and buffers) follow their department's trend and season relative to the
-   * operation's month instead of keeping their level, a surge adds points to the department
-   * rather than displacing others in it, and the points removed by operations weigh on the
-   * department's count with the season.
+   * operation's month instead of keeping their level (and an operation without effect leaves its
+   * district following), a surge adds points to the department rather than displacing others in
+   * it, and the points removed by operations weigh on the department's count as a share of its
+   * level (following its trend and season).
    */
   followDepartment?: boolean;
 }
@@ -271,15 +272,18 @@ export function generateScenario(input: ScenarioInput): Scenario {
   const removals: { department: string; month: number; count: number }[] = [];
   // In the null variant nothing comes back: the replacement of removed points elsewhere in the
   // department is itself a displacement, which the null must not hold.
+  // Realistic variant: the removed points weigh as a share of the department's level (its trend and season).
+  const departmentLevel = (department: string, m: number, at: number) => { const list = targets.get(department)!; return list[at] > 0 ? list[Math.min(m, list.length - 1)] / list[at] : 1; };
   const removedAt = (department: string, m: number) => removals
     .filter((r) => r.department === department && r.month <= m)
-    .reduce((sum, r) => sum + r.count * (followDepartment ? season(m) / season(r.month) : 1) * (variant === 'null' ? 1 : Math.max(0, 1 - (m - r.month) / effectParameters.recoveryMonths)), 0);
+    .reduce((sum, r) => sum + r.count * (followDepartment ? departmentLevel(department, m, r.month) : 1) * (variant === 'null' ? 1 : Math.max(0, 1 - (m - r.month) / effectParameters.recoveryMonths)), 0);
 
   for (let m = 0; m < monthCount; m++) {
     // Districts first, so that the department's balance below accounts for them.
     for (const district of districts) {
       const date = (rng: Random) => dateIn(m, rng.integer(1, 28));
-      if (m > 0 && m < district.op.month) maintainDistrict(district, 'target', m, date);
+      // A district the operation did not affect keeps following its department (realistic variant).
+      if (m > 0 && (m < district.op.month || (followDepartment && district.op.plan.effect === 'no_effect'))) maintainDistrict(district, 'target', m, date);
       if (m > 0 && !district.op.bufferCells.some((cell) => isClosed(cell, m))) maintainDistrict(district, 'buffer', m, date);
     }
 
