@@ -135,7 +135,7 @@ export function defaultControls(department: string, areas: Areas, centre: [numbe
 export interface PlaceboTest {
   /** Number of placebo dates (months before the operation, away from other operations). */
   placebos: number;
-  /** The buffer's change relative to the control (log ratio) at the operation and its ranks among the placebos. */
+  /** The buffer's net change (WDD displacement part, against its own control half) at the operation and its ranks among the placebos. */
   observed: number; p_lower: number; p_upper: number; significant: 'baisse' | 'hausse' | null;
 }
 
@@ -192,7 +192,7 @@ export function operationEffect(points: readonly PointHistory[], areas: Areas, s
   for (let at = first + span; at + options.afterMonths < 0; at += 1) {
     if (others.some((o) => o >= at - span && o <= at + options.afterMonths + 1)) continue;
     const pm = windowMeans(series, at, options);
-    if (pm) { placebos.push(relativeChange(pm.b, pm)); localPlacebos.push(relativeChange(pm.a, pm)); }
+    if (pm) { placebos.push(wddOf(pm).displacement); localPlacebos.push(relativeChange(pm.a, pm)); }
   }
   // The direct effect: the target's change relative to the whole control (log ratio), ranked among
   // the same place's placebo dates (one-sided, a decrease), and at least `minimumDrop` of its
@@ -205,10 +205,10 @@ export function operationEffect(points: readonly PointHistory[], areas: Areas, s
   const direct = { net_change: r2(w.local), z: r2(localZ), p_value: round(directP, 4), significant: directP <= options.alpha && material, material, placebos: localPlacebos.length >= 19 ? localPlacebos.length : 0 };
   let buffer: PlaceboTest | null = null;
   if (placebos.length >= 19) {
-    const observed = relativeChange(m.b, m);
+    const observed = w.displacement;
     const p_lower = rankPValue(observed, placebos, 'less');
     const p_upper = rankPValue(observed, placebos, 'greater');
-    buffer = { placebos: placebos.length, observed: round(observed, 4), p_lower: round(p_lower, 4), p_upper: round(p_upper, 4), significant: p_lower <= options.alpha / 2 ? 'baisse' : p_upper <= options.alpha / 2 ? 'hausse' : null };
+    buffer = { placebos: placebos.length, observed: r2(observed), p_lower: round(p_lower, 4), p_upper: round(p_upper, 4), significant: p_lower <= options.alpha / 2 ? 'baisse' : p_upper <= options.alpha / 2 ? 'hausse' : null };
   }
   return {
     control: chosen.label, control_warning, counts, wdq, tne, undefined_reason: null, direct, buffer,

@@ -16,9 +16,14 @@
 import { addMonths, appearances, type PointHistory } from './history.js';
 import { benjaminiHochberg, haversineKm, negativeBinomialUpperTail, rankPValue } from './statistics.js';
 
-/** `minPopulation`: the candidate destination towns (every one within reach is tested, with FDR over all of them). */
+/**
+ * `minPopulation`: the candidate destination towns (every one within reach is tested, with FDR over
+ * all of them). `fdr` is half the displacement reading's 5 % level: the buffer's rise (one side of
+ * its two-sided 5 % test, 2.5 %) takes the other half, so that a displacement is read by chance in
+ * at most 5 % of operations where nothing moved.
+ */
 export interface WakeOptions { distanceKm: number; lagMonths: number; historyMonths: number; priorMonths: number; fdr: number; minLinked: number; alpha: number; minPopulation: number }
-export const defaultWakeOptions: WakeOptions = { distanceKm: 100, lagMonths: 6, historyMonths: 12, priorMonths: 36, fdr: 0.05, minLinked: 2, alpha: 0.05, minPopulation: 5000 };
+export const defaultWakeOptions: WakeOptions = { distanceKm: 100, lagMonths: 6, historyMonths: 12, priorMonths: 36, fdr: 0.025, minLinked: 2, alpha: 0.05, minPopulation: 5000 };
 
 export interface Commune { insee: string; name: string; sizeClass: string; population: number; longitude: number; latitude: number }
 
