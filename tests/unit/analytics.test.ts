@@ -205,10 +205,9 @@ describe('the scenario\'s planted truth (demo seed; the truth benchmark runs 8 p
     expect(flaggedTrue / flaggedCount).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
 
-  // Skipped while issue 12 is open: it passed only because the target had no control at all (the
-  // control's split gave every cell to one half, see controlHalf below). With a real control,
-  // Grenoble (Mistral), planted diffusion, reads "pas d'effet" (direct p = 0.10).
-  it.skip('reads every operation of the demo seed as planted', () => {
+  // The direct effect is ranked among the target's placebo dates against the whole control: Grenoble
+  // (Mistral), whose control is small, reads its planted diffusion.
+  it('reads every operation of the demo seed as planted', () => {
     for (const { truth, reading } of analyseScenarioOperations(20190101, 'planted')) {
       expect(reading.reading, `${truth.name}: ${reading.text}`).toBe(plantedReading(truth.plantedEffect));
     }
@@ -220,9 +219,13 @@ describe('the scenario\'s planted truth (demo seed; the truth benchmark runs 8 p
     expect(readings.filter((r) => r.wake.destinations.some((d) => d.flagged)).length / readings.length).toBeLessThanOrEqual(0.05);
   }, 180_000);
 
-  // Skipped while issue 12 is open: on these seeds (no traps) 6 of 72 null operations read as
-  // displacement and 4 as diffusion since the target has a real control (the truth benchmark,
-  // npm run bench -- truth, prints the table over planted, null and trap seeds).
+  // Skipped while issue 12 is open (measured 2026-12-02, methodVersion 2026-12-02.3): on these seeds
+  // with the demo's generator (districts at a fixed level) 6 of 72 null operations read as
+  // displacement (8.3 %) and 5 as diffusion (6.9 %), 0 with a false town; with the realistic
+  // generator of the truth benchmark (npm run bench -- truth) 5/72 (6.9 %) and 4/72 (5.6 %) on these
+  // seeds. The buffer's placebo test is calibrated on pseudo-operations (5.0 %), but the scenario's
+  // districts drift against their department after their operation in some seeds (Saint-Ouen,
+  // Sevran, seed 23: every district's buffer rises).
   it.skip('on eight null seeds, reads displacement and diffusion in at most 5 % of operations each', () => {
     const readings = nullSeeds.flatMap((seed) => analyseScenarioOperations(seed, 'null'));
     expect(readings.filter((r) => r.reading.reading === 'deplacement').length / readings.length).toBeLessThanOrEqual(0.05);
