@@ -73,7 +73,7 @@ export function analyseScenarioOperations(seed: number, variant: ScenarioVariant
 }
 
 /**
- * Pseudo-operations on a null scenario: at a random month (mid-2022 to early 2025) and a random
+ * Pseudo-operations on a null scenario: at a random month (January 2023 to February 2025, as the scenario's operations) and a random
  * district of a town (the disk of radius 2 around an active point's resolution-8 cell, as the
  * scenario's operations), every point active there is dismantled for good, away from the
  * scenario's own operations (20 km, 12 months). Nothing is displaced, so any displacement or
@@ -90,7 +90,7 @@ export function analysePseudoOperations(seed: number, count: number, traps?: Sce
   const results: { on: string; department: string; struck: number; effect: ReturnType<typeof analyseOperation>['effect']; wake: ReturnType<typeof analyseOperation>['wake']; reading: Reading; text: string }[] = [];
   const pseudoId = 100_000;
   for (let attempt = 0; results.length < count && attempt < count * 50; attempt += 1) {
-    const on = addMonths('2022-06-15', Math.floor(random() * 33));
+    const on = addMonths('2023-01-15', Math.floor(random() * 26));
     const active = points.filter((p) => p.sizeClass !== 'rural' && isActiveOn(p, on));
     if (!active.length) continue;
     const centre = active[Math.floor(random() * active.length)];
