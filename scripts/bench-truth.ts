@@ -1,54 +1,43 @@
 /**
  * `npm run bench -- truth`: how often the operation readings tell the truth. Runs every operation
- * of 8 planted and 8 null scenario seeds (half of them with the traps: seasonality and a surge
- * before three operations), random null cubes for Gi*, and pseudo-operations on null data for the
- * placebo test's own rejection rate. Prints the table with the issue's targets.
+ * of 8 planted and 8 null scenario seeds used while tuning the methods, and 8 + 8 held-out seeds
+ * never looked at while tuning (TRUTH_SEEDS=tuning or heldout runs one set). Every scenario is
+ * realistic (districts follow their department's trend and season, removals the season); half of
+ * them add the traps (seasonality 0.2, a surge before three operations). Pseudo-operations on the
+ * null seeds (25 each) measure the placebo tests' own rejection rate; random null cubes, Gi*.
+ * Prints one table per set and for all seeds.
  */
-import { analyseScenarioOperations, plantedReading } from '../tests/helpers/scenario-histories.js';
+import { analysePseudoOperations, analyseScenarioOperations, plantedReading } from '../tests/helpers/scenario-histories.js';
 import type { ScenarioTraps } from '../server/domain/scenario/generate.js';
 import { progressReporter } from './progress.js';
-import { scenarioCommunes, scenarioHistories } from '../tests/helpers/scenario-histories.js';
-import { defaultWakeOptions, operationWake } from '../server/domain/analytics/wake.js';
-import { addMonths, isActiveOn } from '../server/domain/analytics/history.js';
-import { haversineKm, seededRandom } from '../server/domain/analytics/statistics.js';
+import { seededRandom } from '../server/domain/analytics/statistics.js';
 import { emergingHotSpots, runToEnd, sfdepHotSpotOptions, type HotSpotOptions } from '../server/domain/analytics/hot-spots.js';
 import { gridDisk, latLngToCell } from 'h3-js';
 
-const plantedSeeds = [20190101, 5, 12, 7, 99, 31, 42, 2024];
-const nullSeeds = [20190101, 3, 11, 13, 17, 23, 57, 77];
-const traps: ScenarioTraps = { seasonality: 0.2, surgeBefore: ['SYN-OP-2023-093-02', 'SYN-OP-2024-038-01', 'SYN-OP-2024-031-01'] };
-const withTraps = (i: number) => (i % 2 === 1 ? traps : undefined);
+const sets = {
+  tuning: { planted: [20190101, 5, 12, 7, 99, 31, 42, 2024], nulls: [20190101, 3, 11, 13, 17, 23, 57, 77] },
+  'held-out': { planted: [8, 19, 64, 123, 256, 777, 1312, 4096], nulls: [2, 29, 41, 88, 101, 314, 999, 2718] },
+};
+const only = process.env.TRUTH_SEEDS;
+const chosen = Object.entries(sets).filter(([name]) => !only || name.startsWith(only));
+const traps = (i: number): ScenarioTraps => (i % 2 === 1
+  ? { followDepartment: true, seasonality: 0.2, surgeBefore: ['SYN-OP-2023-093-02', 'SYN-OP-2024-038-01', 'SYN-OP-2024-031-01'] }
+  : { followDepartment: true });
+const pseudoPerSeed = Number(process.env.TRUTH_PSEUDO ?? 25);
 
 const bar = progressReporter();
 const started = performance.now();
 let done = 0;
-const total = plantedSeeds.length + nullSeeds.length;
-const planted = plantedSeeds.flatMap((seed, i) => { const r = analyseScenarioOperations(seed, 'planted', withTraps(i)).map((x) => ({ ...x, seed, traps: !!withTraps(i) })); bar.count('scenarios analysed', ++done, total); return r; });
-const nulls = nullSeeds.flatMap((seed, i) => { const r = analyseScenarioOperations(seed, 'null', withTraps(i)).map((x) => ({ ...x, seed, traps: !!withTraps(i) })); bar.count('scenarios analysed', ++done, total); return r; });
+const total = chosen.reduce((s, [, set]) => s + set.planted.length + 2 * set.nulls.length, 0);
+const runs = chosen.map(([name, set]) => {
+  const planted = set.planted.flatMap((seed, i) => { const r = analyseScenarioOperations(seed, 'planted', traps(i)).map((x) => ({ ...x, seed, traps: i % 2 === 1 })); bar.count('scenarios analysed', ++done, total); return r; });
+  const nulls = set.nulls.flatMap((seed, i) => { const r = analyseScenarioOperations(seed, 'null', traps(i)).map((x) => ({ ...x, seed, traps: i % 2 === 1 })); bar.count('scenarios analysed', ++done, total); return r; });
+  const pseudo = set.nulls.flatMap((seed, i) => { const r = analysePseudoOperations(seed, pseudoPerSeed, traps(i)).map((x) => ({ ...x, seed })); bar.count('scenarios analysed', ++done, total); return r; });
+  return { name, set, planted, nulls, pseudo };
+});
 bar.stop();
 const seconds = (performance.now() - started) / 1000;
-
-// The placebo test's own rejection rate: pseudo-operations on null data (the points active within
-// 1.5 km of a random active point, at a random date, taken as dismantled), 25 per null seed.
-const communes = scenarioCommunes();
-const pseudo: number[] = [];
-for (const seed of nullSeeds) {
-  const { points } = scenarioHistories(seed, 'null');
-  const random = seededRandom(seed);
-  for (let k = 0; pseudo.length < (nullSeeds.indexOf(seed) + 1) * 25 && k < 500; k += 1) {
-    const on = addMonths('2021-06-15', Math.floor(random() * 48));
-    const active = points.filter((p) => isActiveOn(p, on));
-    const centre = active[Math.floor(random() * active.length)];
-    const struck = active.filter((p) => haversineKm(centre.longitude, centre.latitude, p.longitude, p.latitude) <= 1.5);
-    if (struck.length < 5) continue;
-    const ids = new Set(struck.map((p) => p.id));
-    const marked = points.map((p) => (ids.has(p.id) ? { ...p, dismantledBy: [{ operationId: -1, on }] } : p));
-    const wake = operationWake(marked, -1, on, { from: '2019-01-01', to: '2025-12-31' }, communes, defaultWakeOptions, new Set());
-    if (wake.placebo.p_value !== null) pseudo.push(wake.placebo.p_value);
-  }
-  bar.count('pseudo-operations', pseudo.length, nullSeeds.length * 25);
-}
-bar.stop();
+const operations = runs.reduce((s, r) => s + r.planted.length + r.nulls.length + r.pseudo.length, 0);
 
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)} %` : '-');
 
@@ -77,34 +66,54 @@ for (const [methodName, options] of methods) {
 }
 bar.count('random cubes', 1, 1);
 
-const asPlanted = planted.filter((r) => r.reading.reading === plantedReading(r.truth.plantedEffect));
-let found = 0; let detectable = 0; let flaggedTotal = 0; let flaggedTrue = 0; let trapFound = 0; let traps_ = 0;
-for (const r of planted.filter((x) => x.truth.plantedEffect === 'displacement')) {
-  const flagged = new Set(r.wake.destinations.filter((d) => d.flagged).map((d) => d.commune));
-  const plantedTowns = new Set(r.truth.destinationTowns.filter((t) => t.planted > 0).map((t) => t.insee));
-  for (const t of r.truth.destinationTowns) {
-    if (t.trap) { traps_ += 1; if (flagged.has(t.insee)) trapFound += 1; } else if (t.planted >= 3) { detectable += 1; if (flagged.has(t.insee)) found += 1; }
-  }
-  flaggedTotal += flagged.size;
-  flaggedTrue += [...flagged].filter((c) => plantedTowns.has(c)).length;
-}
-const falseDisplacement = nulls.filter((r) => r.reading.reading === 'deplacement');
-const falseDiffusion = nulls.filter((r) => r.reading.reading === 'diffusion');
-const falseTowns = nulls.filter((r) => r.wake.destinations.some((d) => d.flagged));
-const wrongNull = nulls.filter((r) => r.reading.reading !== plantedReading(r.truth.plantedEffect));
-const wrongPlanted = planted.filter((r) => r.reading.reading !== plantedReading(r.truth.plantedEffect));
+type Run = typeof runs[number];
+const merged: Run = { name: 'all seeds', set: { planted: runs.flatMap((r) => r.set.planted), nulls: runs.flatMap((r) => r.set.nulls) }, planted: runs.flatMap((r) => r.planted), nulls: runs.flatMap((r) => r.nulls), pseudo: runs.flatMap((r) => r.pseudo) };
+const share = (list: readonly unknown[], n: number) => `${n}/${list.length} (${pct(n, list.length)})`;
 
-const rows: [string, string, string][] = [
-  ['planted operations read as planted', `${asPlanted.length}/${planted.length} (${pct(asPlanted.length, planted.length)})`, '100 %'],
-  ['destination towns recall (planted >= 3 points)', `${found}/${detectable} (${(found / Math.max(1, detectable)).toFixed(3)})`, '>= 0.9'],
-  ['destination towns precision (planted towns, traps included)', `${flaggedTrue}/${flaggedTotal} (${(flaggedTrue / Math.max(1, flaggedTotal)).toFixed(3)})`, '>= 0.95'],
-  ['trap towns (1-2 points) flagged', `${trapFound}/${traps_}`, 'reported'],
-  ['null: false displacement', `${falseDisplacement.length}/${nulls.length} (${pct(falseDisplacement.length, nulls.length)})`, '<= 5 %'],
-  ['null: false diffusion', `${falseDiffusion.length}/${nulls.length} (${pct(falseDiffusion.length, nulls.length)})`, '<= 5 %'],
-  ['null: operations with a false destination town', `${falseTowns.length}/${nulls.length} (${pct(falseTowns.length, nulls.length)})`, '<= 5 %'],
-  ['placebo test on null pseudo-operations: p <= 0.05', `${pseudo.filter((p) => p <= 0.05).length}/${pseudo.length} (${pct(pseudo.filter((p) => p <= 0.05).length, pseudo.length)})`, '5 % +/- 2 %'],
-  ['null: any reading other than the truth', `${wrongNull.length}/${nulls.length} (${pct(wrongNull.length, nulls.length)})`, 'reported'],
-];
-console.log(`\nTruth benchmark: ${planted.length} planted and ${nulls.length} null operations (${plantedSeeds.length} + ${nullSeeds.length} seeds, half with traps), ${seconds.toFixed(1)} s, ${(1000 * seconds / (planted.length + nulls.length)).toFixed(0)} ms per operation with its placebos`);
-for (const [what, value, target] of [...rows, ...cubeRows]) console.log(`  ${what.padEnd(62)} ${value.padEnd(24)} target ${target}`);
-for (const r of [...wrongPlanted, ...wrongNull]) console.log(`  - seed ${r.seed}${r.traps ? ' (traps)' : ''} ${r.truth.name} [${r.truth.plantedEffect}${r.truth.preSurge ? ', surge' : ''}]: ${r.reading.reading} — ${r.reading.text.slice(0, 160)}`);
+function table({ planted, nulls, pseudo }: Run): [string, string, string][] {
+  const asPlanted = planted.filter((r) => r.reading.reading === plantedReading(r.truth.plantedEffect));
+  let found = 0; let detectable = 0; let flaggedTotal = 0; let flaggedTrue = 0; let trapFound = 0; let trapTowns = 0;
+  for (const r of planted.filter((x) => x.truth.plantedEffect === 'displacement')) {
+    const flagged = new Set(r.wake.destinations.filter((d) => d.flagged).map((d) => d.commune));
+    const plantedTowns = new Set(r.truth.destinationTowns.filter((t) => t.planted > 0).map((t) => t.insee));
+    for (const t of r.truth.destinationTowns) {
+      if (t.trap) { trapTowns += 1; if (flagged.has(t.insee)) trapFound += 1; } else if (t.planted >= 3) { detectable += 1; if (flagged.has(t.insee)) found += 1; }
+    }
+    flaggedTotal += flagged.size;
+    flaggedTrue += [...flagged].filter((c) => plantedTowns.has(c)).length;
+  }
+  const byEffect = (effect: string) => { const list = planted.filter((r) => r.truth.plantedEffect === effect); return share(list, list.filter((r) => r.reading.reading === plantedReading(effect)).length); };
+  const wakeP = pseudo.map((r) => r.wake.placebo.p_value).filter((p): p is number => p !== null);
+  const buffers = pseudo.map((r) => r.effect.buffer).filter((b) => b !== null);
+  return [
+    ['planted operations read as planted', share(planted, asPlanted.length), '100 %'],
+    ['  of which displacement / diffusion / no effect', `${byEffect('displacement')} / ${byEffect('diffusion')} / ${byEffect('no_effect')}`, 'reported'],
+    ['destination towns recall (planted >= 3 points)', `${found}/${detectable} (${(found / Math.max(1, detectable)).toFixed(3)})`, '>= 0.9'],
+    ['destination towns precision (planted towns, traps included)', `${flaggedTrue}/${flaggedTotal} (${(flaggedTrue / Math.max(1, flaggedTotal)).toFixed(3)})`, '>= 0.95'],
+    ['trap towns (1-2 points) flagged', `${trapFound}/${trapTowns}`, 'reported'],
+    ['null: false displacement', share(nulls, nulls.filter((r) => r.reading.reading === 'deplacement').length), '<= 5 %'],
+    ['null: false diffusion', share(nulls, nulls.filter((r) => r.reading.reading === 'diffusion').length), '<= 5 %'],
+    ['null: operations with a false destination town', share(nulls, nulls.filter((r) => r.wake.destinations.some((d) => d.flagged)).length), '<= 5 %'],
+    ['null: any reading other than the truth', share(nulls, nulls.filter((r) => r.reading.reading !== plantedReading(r.truth.plantedEffect)).length), 'reported'],
+    ['pseudo-operations: false displacement', share(pseudo, pseudo.filter((r) => r.reading === 'deplacement').length), '<= 5 %'],
+    ['pseudo-operations: false diffusion', share(pseudo, pseudo.filter((r) => r.reading === 'diffusion').length), '<= 5 %'],
+    ['pseudo-operations: with a false destination town', share(pseudo, pseudo.filter((r) => r.wake.destinations.some((d) => d.flagged)).length), '<= 5 %'],
+    ['placebo test, buffer (two-sided, 5 %): rejects', share(buffers, buffers.filter((b) => b.significant !== null).length), '5 % +/- 2 %'],
+    ['placebo test, destination towns (p <= 0.05): rejects', share(wakeP, wakeP.filter((p) => p <= 0.05).length), '5 % +/- 2 %'],
+    ['placebo test, destination towns (p <= 0.20): rejects', share(wakeP, wakeP.filter((p) => p <= 0.2).length), 'about 20 %'],
+  ];
+}
+
+console.log(`\nTruth benchmark: ${merged.planted.length} planted, ${merged.nulls.length} null and ${merged.pseudo.length} pseudo-operations (seeds: ${runs.map((r) => `${r.name} ${r.set.planted.length} + ${r.set.nulls.length}`).join(', ')}; half with traps), ${seconds.toFixed(1)} s, ${(1000 * seconds / operations).toFixed(0)} ms per operation with its placebos (scenario generation included)`);
+for (const run of runs.length > 1 ? [...runs, merged] : runs) {
+  console.log(`\n ${run.name} (planted seeds ${run.set.planted.join(', ')}; null seeds ${run.set.nulls.join(', ')})`);
+  for (const [what, value, target] of table(run)) console.log(`  ${what.padEnd(62)} ${value.padEnd(28)} target ${target}`);
+}
+console.log('\n random null cubes');
+for (const [what, value, target] of cubeRows) console.log(`  ${what.padEnd(62)} ${value.padEnd(28)} target ${target}`);
+if (process.env.TRUTH_VERBOSE) {
+  for (const run of runs) {
+    for (const r of [...run.planted, ...run.nulls].filter((x) => x.reading.reading !== plantedReading(x.truth.plantedEffect))) console.log(`  - ${run.name} seed ${r.seed}${r.traps ? ' (traps)' : ''} ${r.truth.name} [${r.truth.plantedEffect}${r.truth.preSurge ? ', surge' : ''}]: ${r.reading.reading} — ${r.reading.text.slice(0, 140)}`);
+    for (const r of run.pseudo.filter((x) => x.reading === 'deplacement' || x.reading === 'diffusion')) console.log(`  - ${run.name} pseudo seed ${r.seed} ${r.department} ${r.on} (${r.struck} points): ${r.reading} — ${r.text.slice(0, 140)}`);
+  }
+}

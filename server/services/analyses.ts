@@ -99,13 +99,13 @@ export async function operationSummary(db: pg.Pool, id: number, options: Analysi
     as_of: period.to, data_from: period.from, method_version: methodVersion,
     effect: {
       operation,
-      parameters: { buffer_rings: options.effect.bufferRings, buffer_km: Math.round(options.effect.bufferRings * 0.92 * 10) / 10, before_months: options.effect.beforeMonths, after_months: options.effect.afterMonths, gap_months: options.effect.gapMonths, alpha: options.effect.alpha },
+      parameters: { buffer_rings: options.effect.bufferRings, buffer_km: Math.round(options.effect.bufferRings * 0.92 * 10) / 10, before_months: options.effect.beforeMonths, after_months: options.effect.afterMonths, gap_months: options.effect.gapMonths, alpha: options.effect.alpha, minimum_drop: options.effect.minimumDrop },
       ...e,
       areas: { type: 'FeatureCollection' as const, features: [...cellsCollection(result.areas.target, 'target'), ...cellsCollection(result.areas.buffer, 'buffer')] },
     },
     wake: {
       operation,
-      parameters: { distance_km: options.wake.distanceKm, lag_months: options.wake.lagMonths, history_months: options.wake.historyMonths, prior_months: options.wake.priorMonths, fdr: options.wake.fdr, min_linked: options.wake.minLinked },
+      parameters: { distance_km: options.wake.distanceKm, lag_months: options.wake.lagMonths, history_months: options.wake.historyMonths, prior_months: options.wake.priorMonths, fdr: options.wake.fdr, min_linked: options.wake.minLinked, min_population: options.wake.minPopulation },
       ...w,
       arcs: {
         type: 'FeatureCollection' as const,
@@ -120,7 +120,7 @@ export async function operationSummary(db: pg.Pool, id: number, options: Analysi
 }
 
 /** Bumped when a method changes, so that stored readings say which version made them. */
-export const methodVersion = '2026-12-02.2';
+export const methodVersion = '2026-12-02.3';
 
 export async function operationEffectAnalysis(db: pg.Pool, id: number, options: AnalysisOptions, scope: string[] | null = null) {
   const summary = await operationSummary(db, id, options, scope);

@@ -10,7 +10,7 @@ import { chanceInFrench } from '../../server/domain/analytics/wake.js';
 import { classifyPattern, defaultHotSpotOptions, emergingHotSpots, runToEnd, sfdepHotSpotOptions } from '../../server/domain/analytics/hot-spots.js';
 import { benjaminiHochberg, mannKendall, negativeBinomialUpperTail, poissonUpperTail, haversineKm, rankPValue, seededRandom, weightedDisplacementDifference } from '../../server/domain/analytics/statistics.js';
 import { type PointHistory } from '../../server/domain/analytics/history.js';
-import { analyseScenarioOperations, plantedReading } from '../helpers/scenario-histories.js';
+import { analysePseudoOperations, analyseScenarioOperations, plantedReading } from '../helpers/scenario-histories.js';
 
 describe('Weighted Displacement Difference (Wheeler & Ratcliffe 2018), WDQ and TNE (hand-computed)', () => {
   it('reproduces the paper\'s worked example: WDD = -118, variance 1568, z = -2.98, 95 % interval -196 to -40', () => {
@@ -205,10 +205,9 @@ describe('the scenario\'s planted truth (demo seed; the truth benchmark runs 8 p
     expect(flaggedTrue / flaggedCount).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
 
-  // Skipped while issue 12 is open: it passed only because the target had no control at all (the
-  // control's split gave every cell to one half, see controlHalf below). With a real control,
-  // Grenoble (Mistral), planted diffusion, reads "pas d'effet" (direct p = 0.10).
-  it.skip('reads every operation of the demo seed as planted', () => {
+  // The direct effect is ranked among the target's placebo dates against the whole control: Grenoble
+  // (Mistral), whose control is small, reads its planted diffusion.
+  it('reads every operation of the demo seed as planted', () => {
     for (const { truth, reading } of analyseScenarioOperations(20190101, 'planted')) {
       expect(reading.reading, `${truth.name}: ${reading.text}`).toBe(plantedReading(truth.plantedEffect));
     }
@@ -220,13 +219,46 @@ describe('the scenario\'s planted truth (demo seed; the truth benchmark runs 8 p
     expect(readings.filter((r) => r.wake.destinations.some((d) => d.flagged)).length / readings.length).toBeLessThanOrEqual(0.05);
   }, 180_000);
 
-  // Skipped while issue 12 is open: on these seeds (no traps) 6 of 72 null operations read as
-  // displacement and 4 as diffusion since the target has a real control (the truth benchmark,
-  // npm run bench -- truth, prints the table over planted, null and trap seeds).
+  // Skipped while issue 12 is open (measured 2026-12-02, methodVersion 2026-12-02.3): on these seeds
+  // with the demo's generator (districts at a fixed level) 6 of 72 null operations read as
+  // displacement (8.3 %) and 5 as diffusion (6.9 %), 0 with a false town; with the realistic
+  // generator of the truth benchmark (npm run bench -- truth) 5/72 (6.9 %) and 4/72 (5.6 %) on these
+  // seeds. The buffer's placebo test is calibrated on pseudo-operations (5.0 %), but the scenario's
+  // districts drift against their department after their operation in some seeds (Saint-Ouen,
+  // Sevran, seed 23: every district's buffer rises).
   it.skip('on eight null seeds, reads displacement and diffusion in at most 5 % of operations each', () => {
     const readings = nullSeeds.flatMap((seed) => analyseScenarioOperations(seed, 'null'));
     expect(readings.filter((r) => r.reading.reading === 'deplacement').length / readings.length).toBeLessThanOrEqual(0.05);
     expect(readings.filter((r) => r.reading.reading === 'diffusion').length / readings.length).toBeLessThanOrEqual(0.05);
+  }, 180_000);
+});
+
+describe('the placebo tests\' own rejection rate under the null (pseudo-operations on null scenarios)', () => {
+  // 40 pseudo-operations (20 on each of two null seeds, realistic districts, one with the traps):
+  // districts struck for good where nothing is displaced. At a true 5 % level, 8 rejections or more
+  // out of 40 happen with probability 0.0007; at 20 %, 1 or fewer 0.0015 and 17 or more 0.001. The
+  // truth benchmark runs 400 such cases, where the issue's band (5 % +/- 2 %) is not met yet
+  // (2026-12-02): the buffer's test rejects 9.0 % (placebo dates of 2019-2022 against 2023-2025),
+  // the destination towns' 2.5 %.
+  it('rejects at about its level: the buffer\'s two-sided test, the destination towns\' test', () => {
+    const runs = [
+      ...analysePseudoOperations(20190101, 20, { followDepartment: true }),
+      ...analysePseudoOperations(3, 20, { followDepartment: true, seasonality: 0.2 }),
+    ];
+    expect(runs).toHaveLength(40);
+    const buffers = runs.map((r) => r.effect.buffer!);
+    expect(buffers.every((b) => b !== null && b.placebos >= 19)).toBe(true);
+    expect(buffers.filter((b) => b.significant !== null).length).toBeLessThanOrEqual(7);
+    const atTwenty = buffers.filter((b) => Math.min(b.p_lower, b.p_upper) <= 0.1).length;
+    expect(atTwenty).toBeGreaterThanOrEqual(2);
+    expect(atTwenty).toBeLessThanOrEqual(16);
+    const wake = runs.map((r) => r.wake.placebo.p_value!);
+    expect(wake.every((p) => p !== null)).toBe(true);
+    expect(wake.filter((p) => p <= 0.05).length).toBeLessThanOrEqual(7);
+    expect(wake.filter((p) => p <= 0.2).length).toBeGreaterThanOrEqual(2);
+    expect(wake.filter((p) => p <= 0.2).length).toBeLessThanOrEqual(16);
+    // Every pseudo-operation removed its district: the direct effect is read whenever it is material.
+    expect(runs.filter((r) => r.effect.direct.significant).length).toBeGreaterThanOrEqual(34);
   }, 180_000);
 });
 

@@ -154,3 +154,32 @@ describe('operations and planted effects', () => {
     }
   });
 });
+
+describe('the realistic variant of the truth benchmark (followDepartment)', () => {
+  const activeOn = (history: { status: string; on: string }[], date: string) => {
+    let active = false;
+    for (const entry of history) { if (entry.on > date) break; active = entry.status !== 'dismantled'; }
+    return active;
+  };
+  it('keeps districts following their department\'s trend, and a surge adds points on top of the department', async () => {
+    const { generateScenario } = await import('../../server/domain/scenario/generate.js');
+    const geo = readScenarioGeography();
+    const run = (traps: Parameters<typeof generateScenario>[0]['traps']) => generateScenario({ seed: 5, variant: 'null', traps, communes: geo.communes, trafficking: geo.trafficking });
+    const fixed = run(undefined);
+    const following = run({ followDepartment: true });
+    const surged = run({ followDepartment: true, surgeBefore: ['SYN-OP-2024-038-01'] });
+    // Saint-Ouen's district in mid-2019: Seine-Saint-Denis had about 265 points then and about 224 at
+    // the operation (September 2023), so a district following it holds about 8 more than its 48.
+    const isere = (s: typeof fixed, date: string) => s.points.filter((p) => p.department === '38' && activeOn(p.history, date)).length;
+    const inTarget = (s: typeof fixed, name: string, date: string) => {
+      const cells = new Set(s.truth.find((t) => t.name.includes(name))!.targetCells);
+      return s.points.filter((p) => cells.has(latLngToCell(p.latitude, p.longitude, 8)) && activeOn(p.history, date)).length;
+    };
+    // (Other points of the department sit in the district's cells too: the difference is the district's.)
+    expect(inTarget(following, 'Saint-Ouen', '2019-06-30') - inTarget(fixed, 'Saint-Ouen', '2019-06-30')).toBeGreaterThanOrEqual(5);
+    // Grenoble's surge (+40 % in target and buffer in the three months before 16 April 2024) adds
+    // points to the Isère rather than displacing others there; gone after.
+    expect(isere(surged, '2024-03-31') - isere(following, '2024-03-31')).toBeGreaterThanOrEqual(12);
+    expect(Math.abs(isere(surged, '2024-12-31') - isere(following, '2024-12-31'))).toBeLessThanOrEqual(4);
+  }, 120_000);
+});

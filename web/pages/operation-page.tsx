@@ -20,7 +20,7 @@ interface Summary {
     control: string; control_warning: string | null; counts: Record<'a0' | 'a1' | 'b0' | 'b1' | 'c0' | 'c1', number>;
     wdq: { value: number | null; undefined_reason: string | null }; tne: { value: number | null; undefined_reason: string | null };
     wdd: { local: number; local_se: number; displacement: number; displacement_se: number; value: number; standard_error: number; z: number; p_value: number; low: number; high: number } | null;
-    direct: { net_change: number | null; z: number | null; p_value: number | null; significant: boolean };
+    direct: { net_change: number | null; z: number | null; p_value: number | null; significant: boolean; material: boolean; placebos: number };
     buffer: { placebos: number; observed: number; p_lower: number; p_upper: number; significant: 'baisse' | 'hausse' | null } | null;
     undefined_reason: string | null; areas: GeoJSON.FeatureCollection;
   };
@@ -29,7 +29,7 @@ interface Summary {
     placebo: { placebos: number; statistic: number; p_value: number | null; significant: boolean }; partial_window: boolean;
     destinations: { commune: string; name: string; size_class: string; linked: number; expected: number; history: number; p_value: number; flagged: boolean }[];
     arcs: GeoJSON.FeatureCollection; origin: [number, number] | null;
-    parameters: { distance_km: number; lag_months: number; history_months: number; fdr: number };
+    parameters: { distance_km: number; lag_months: number; history_months: number; fdr: number; min_population: number };
   };
 }
 interface Shift { region_name: string; months: string[]; classes: { size_class: string; label: string; before: number; after: number; change_pct: number | null; national_change_pct: number | null; excess_points: number | null }[]; series: { key: string; label: string; region: number[]; national: number[] }[] }
@@ -117,20 +117,20 @@ export function OperationPage({ id }: { id: number }) {
                 <div><dt>WDQ (Bowers et Johnson)</dt><dd>{e.wdq.value === null ? e.wdq.undefined_reason : number(e.wdq.value)}</dd></div>
                 <div><dt>Effet net total (TNE)</dt><dd>{e.tne.value === null ? e.tne.undefined_reason : number(e.tne.value)}</dd></div>
                 {e.wdd && <div><dt>WDD (Wheeler et Ratcliffe, 2018)</dt><dd>{number(e.wdd.value)} ± {number(e.wdd.standard_error)} (IC 95 % : {number(e.wdd.low, 1)} à {number(e.wdd.high, 1)} ; z = {number(e.wdd.z)}) dont zone ciblée {number(e.wdd.local)}, zone tampon {number(e.wdd.displacement)}</dd></div>}
-                <div><dt>Effet direct</dt><dd>{e.direct.significant ? 'significatif' : 'non significatif'} (test unilatéral du WDD de la zone ciblée, p = {pValue(e.direct.p_value)})</dd></div>
+                <div><dt>Effet direct</dt><dd>{e.direct.significant ? 'significatif' : 'non significatif'} ({e.direct.placebos ? <>baisse de la zone ciblée rapportée à toute la zone de contrôle, rangée parmi {e.direct.placebos} mois de comparaison sans opération</> : 'test unilatéral du WDD de la zone ciblée'}, p = {pValue(e.direct.p_value)}{e.direct.material ? '' : ' ; la baisse retire moins d’un cinquième des points, en deçà de ce qui compte comme un effet'})</dd></div>
                 <div><dt>Zone tampon</dt><dd>{e.buffer ? <>{e.buffer.significant === 'baisse' ? 'baisse significative' : e.buffer.significant === 'hausse' ? 'hausse significative' : 'pas d’écart significatif'} : rangée parmi {e.buffer.placebos} mois de comparaison sans opération (p = {pValue(e.buffer.p_lower)} pour une baisse, {pValue(e.buffer.p_upper)} pour une hausse)</> : 'trop peu de mois de comparaison (moins de 19)'}</dd></div>
               </dl>
-              <p className="fr-text--xs">Les tests ne se prononcent qu’au seuil de 5 % ; en dessous, la lecture dit « pas d’effet mesurable » ou « effet local ». Comptes de points actifs (stocks) : la variance de Poisson du WDD est prudente.</p>
+              <p className="fr-text--xs">Les tests ne se prononcent qu’au seuil de 5 % ; en dessous, la lecture dit « pas d’effet mesurable » ou « effet local ». Comptes de points actifs (stocks) : le WDD et sa variance de Poisson sont donnés pour référence ; les lectures reposent sur le rang parmi les mois de comparaison.</p>
             </section>
 
             <section className="fr-card fr-p-2w" data-testid="wake-card">
               <h2 className="fr-h6">Sillage : où sont allés les points ?</h2>
-              <p className="fr-text--sm">{w.dismantled} points démantelés ; {w.candidates} communes à moins de {w.parameters.distance_km} km, toutes testées ; {w.linked_appearances} apparitions dans les {w.parameters.lag_months} mois pour {number(w.expected_appearances, 1)} attendues d’après leur passé ({w.parameters.history_months} mois) et la tendance des communes de même taille hors de portée (hors zones ciblée et tampon : {w.local_appearances} de plus).
+              <p className="fr-text--sm">{w.dismantled} points démantelés ; {w.candidates} communes d’au moins {number(w.parameters.min_population, 0)} habitants à moins de {w.parameters.distance_km} km, toutes testées ; {w.linked_appearances} apparitions dans les {w.parameters.lag_months} mois pour {number(w.expected_appearances, 1)} attendues d’après leur passé ({w.parameters.history_months} mois) et la tendance des communes de même taille hors de portée (hors zones ciblée et tampon : {w.local_appearances} de plus).
                 {' '}Test placebo : {w.placebo.p_value === null ? 'trop peu de mois de comparaison' : <>la concentration observée est rangée parmi {w.placebo.placebos} mois sans opération, p = {pValue(w.placebo.p_value)}{w.placebo.significant ? ' (significatif)' : ''}</>}.
                 {w.midsize_share !== null && <> Part de l’excédent dans les villes moyennes : <strong>{Math.round(w.midsize_share * 100)} %</strong>.</>}
                 {w.partial_window && <> Fenêtre incomplète : les données s’arrêtent avant sa fin.</>}</p>
               <table className="sillage-table fr-text--xs" data-testid="destinations">
-                <thead><tr><th>Commune</th><th>Taille</th><th>Apparitions</th><th>Attendues</th><th>p</th><th>Destination (FDR {number(w.parameters.fdr * 100, 0)} %)</th></tr></thead>
+                <thead><tr><th>Commune</th><th>Taille</th><th>Apparitions</th><th>Attendues</th><th>p</th><th>Destination (FDR {number(w.parameters.fdr * 100, 1)} %)</th></tr></thead>
                 <tbody>
                   {w.destinations.slice(0, 14).map((d) => (
                     <tr key={d.commune} className={d.flagged ? 'sillage-flagged' : ''}><td>{d.name} ({d.commune})</td><td>{sizeClassNames[d.size_class] ?? d.size_class}</td><td>{d.linked}</td><td>{number(d.expected)}</td><td>{pValue(d.p_value)}</td><td>{d.flagged ? 'oui' : ''}</td></tr>

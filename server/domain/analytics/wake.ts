@@ -16,8 +16,14 @@
 import { addMonths, appearances, type PointHistory } from './history.js';
 import { benjaminiHochberg, haversineKm, negativeBinomialUpperTail, rankPValue } from './statistics.js';
 
-export interface WakeOptions { distanceKm: number; lagMonths: number; historyMonths: number; priorMonths: number; fdr: number; minLinked: number; alpha: number }
-export const defaultWakeOptions: WakeOptions = { distanceKm: 100, lagMonths: 6, historyMonths: 12, priorMonths: 36, fdr: 0.05, minLinked: 2, alpha: 0.05 };
+/**
+ * `minPopulation`: the candidate destination towns (every one within reach is tested, with FDR over
+ * all of them). `fdr` is half the displacement reading's 5 % level: the buffer's rise (one side of
+ * its two-sided 5 % test, 2.5 %) takes the other half, so that a displacement is read by chance in
+ * at most 5 % of operations where nothing moved.
+ */
+export interface WakeOptions { distanceKm: number; lagMonths: number; historyMonths: number; priorMonths: number; fdr: number; minLinked: number; alpha: number; minPopulation: number }
+export const defaultWakeOptions: WakeOptions = { distanceKm: 100, lagMonths: 6, historyMonths: 12, priorMonths: 36, fdr: 0.025, minLinked: 2, alpha: 0.05, minPopulation: 5000 };
 
 export interface Commune { insee: string; name: string; sizeClass: string; population: number; longitude: number; latitude: number }
 
@@ -132,16 +138,21 @@ export function operationWake(points: readonly PointHistory[], operationId: numb
   }
   const classOf = inReach.map((c) => c.sizeClass);
   const tests = townTests(0, first, bins, inReach, comparison, options);
-  const flaggedByFdr = benjaminiHochberg(tests.map((t) => t.p), options.fdr);
+  // Candidate towns: the communes within reach of at least `minPopulation` inhabitants; FDR over all of them.
+  const eligible = inReach.map((c) => c.population >= options.minPopulation);
+  const eligibleIndex = tests.filter((t) => eligible[t.index]).map((t) => t.index);
+  const eligibleFlags = benjaminiHochberg(eligibleIndex.map((i) => tests[i].p), options.fdr);
+  const flaggedByFdr = new Array<boolean>(tests.length).fill(false);
+  eligibleIndex.forEach((i, k) => { flaggedByFdr[i] = eligibleFlags[k]; });
 
   // Placebo months: windows before the operation, with their history inside the data, away from other operations.
   const others = otherStarts.map(monthsFrom);
   const placebos: number[] = [];
   for (let at = first + options.historyMonths - 1; at + options.lagMonths <= 0; at += 1) {
     if (others.some((o) => o >= at - 1 && o <= at + options.lagMonths + 1)) continue;
-    placebos.push(truncatedProduct(townTests(at, first, bins, inReach, comparison, options)));
+    placebos.push(truncatedProduct(townTests(at, first, bins, inReach, comparison, options).filter((t) => eligible[t.index])));
   }
-  const statistic = truncatedProduct(tests);
+  const statistic = truncatedProduct(tests.filter((t) => eligible[t.index]));
   const placeboP = placebos.length >= 19 ? rankPValue(statistic, placebos, 'greater') : null;
 
   const destinations: Destination[] = tests.map((t) => ({
@@ -161,7 +172,7 @@ export function operationWake(points: readonly PointHistory[], operationId: numb
   const listed = destinations.filter((d) => d.flagged || d.linked > 0)
     .sort((a, b) => Number(b.flagged) - Number(a.flagged) || a.p_value - b.p_value || b.linked - a.linked || a.commune.localeCompare(b.commune));
   return {
-    dismantled: origins.length, origin, candidates: inReach.length,
+    dismantled: origins.length, origin, candidates: eligibleIndex.length,
     linked_appearances: tests.reduce((s, t) => s + t.x, 0), expected_appearances: Math.round(tests.reduce((s, t) => s + t.expected, 0) * 100) / 100,
     local_appearances: local, by_size_class: bySizeClass,
     midsize_share: totalExcess > 0 ? Math.round((excess.filter((e) => e.c === 'ville_moyenne').reduce((s, e) => s + e.e, 0) / totalExcess) * 1000) / 1000 : null,
@@ -184,13 +195,18 @@ export function chanceInFrench(p: number): string {
  * buffer fell below its placebo dates; displacement when it rose above them, or when destination
  * towns pass the false-discovery-rate test.
  */
-export function readOperation(effect: { undefined_reason: string | null; direct: { significant: boolean; p_value: number | null }; buffer: { significant: 'baisse' | 'hausse' | null; p_lower: number; p_upper: number; placebos: number } | null },
+export function readOperation(effect: { undefined_reason: string | null; direct: { significant: boolean; p_value: number | null; material?: boolean; placebos?: number }; buffer: { significant: 'baisse' | 'hausse' | null; p_lower: number; p_upper: number; placebos: number } | null },
   wake: Pick<Wake, 'destinations' | 'placebo'>): { reading: Reading; text: string } {
   const towns = wake.destinations.filter((d) => d.flagged);
   const townList = towns.map((d) => `${d.name} (${d.linked} apparitions pour ${String(d.expected).replace('.', ',')} attendues ; ${chanceInFrench(d.p_value)})`).join(', ');
   if (effect.undefined_reason) return { reading: 'indefini', text: `Effet indéfini : ${effect.undefined_reason.replace(/^indéfini : /, '')}.` };
   if (!effect.direct.significant) {
-    return { reading: 'pas_d_effet', text: `Pas d’effet mesurable : la baisse dans la zone ciblée, rapportée à la zone de contrôle, n’est pas significative (p = ${String(effect.direct.p_value ?? 1).replace('.', ',')}).` };
+    const p = effect.direct.p_value ?? 1;
+    const against = effect.direct.placebos ? `rangée parmi ${effect.direct.placebos} mois de comparaison sans opération` : 'test du WDD';
+    const why = effect.direct.material === false && p <= 0.05
+      ? `la baisse dans la zone ciblée, rapportée à la zone de contrôle, retire moins d’un cinquième de ses points (elle se produirait par hasard ${chanceInFrench(p)}, ${against})`
+      : `la baisse dans la zone ciblée, rapportée à la zone de contrôle, n’est pas significative : elle se produirait par hasard ${chanceInFrench(p)} (${against}, p = ${String(p).replace('.', ',')})`;
+    return { reading: 'pas_d_effet', text: `Pas d’effet mesurable : ${why}.` };
   }
   const buffer = effect.buffer;
   if (buffer?.significant === 'baisse') {
@@ -203,5 +219,6 @@ export function readOperation(effect: { undefined_reason: string | null; direct:
     ].filter(Boolean);
     return { reading: 'deplacement', text: `Déplacement : ${parts.join(' ; ')}.` };
   }
-  return { reading: 'effet_local', text: 'Effet local : baisse significative dans la zone ciblée, sans déplacement ni diffusion détectés.' };
+  const sure = effect.direct.p_value === null ? '' : ` (une telle baisse se produirait par hasard ${chanceInFrench(effect.direct.p_value)})`;
+  return { reading: 'effet_local', text: `Effet local : baisse significative dans la zone ciblée${sure}, sans déplacement ni diffusion détectés.` };
 }

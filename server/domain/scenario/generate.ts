@@ -36,7 +36,17 @@ export interface PlantedDuplicate { original: { source: string; externalId: stri
  * +/-20 %, peaking in summer), and a surge of the targeted district and its surroundings in the
  * three months before the listed operations (+40 %, gone after: regression to the mean).
  */
-export interface ScenarioTraps { seasonality?: number; surgeBefore?: readonly string[] }
+export interface ScenarioTraps {
+  seasonality?: number; surgeBefore?: readonly string[];
+  /**
+   * Districts (targets and buffers) follow their department's trend and season relative to the
+   * operation's month instead of keeping their level (and an operation without effect leaves its
+   * district following), a surge adds points to the department rather than displacing others in
+   * it, and the points removed by operations weigh on the department's count as a share of its
+   * level (following its trend and season).
+   */
+  followDepartment?: boolean;
+}
 
 export interface StatusEntry { status: 'active' | 'dismantled' | 'reopened'; on: string; operation?: string }
 
@@ -89,6 +99,7 @@ export function generateScenario(input: ScenarioInput): Scenario {
   const communesByInsee = new Map(input.communes.map((c) => [c.insee, c]));
   const seasonality = input.traps?.seasonality ?? 0;
   const surgeBefore = new Set(input.traps?.surgeBefore ?? []);
+  const followDepartment = input.traps?.followDepartment ?? false;
   /** Seasonal factor of month m (peak in July). */
   const season = (m: number) => 1 + seasonality * Math.sin((2 * Math.PI * (m - 3)) / 12);
   const targets = new Map([...departmentTargets(input.trafficking)].map(([code, list]) => [code, list.map((v, m) => Math.round(v * season(m)))]));
@@ -217,12 +228,22 @@ export function generateScenario(input: ScenarioInput): Scenario {
   // (the buffer after it too, unless closed): an entrenched market replaces its lost points.
   const districts = operations.map((op) => ({ op, target: [] as LivePoint[], buffer: [] as LivePoint[] }));
   const districtPoints = new Set<LivePoint>();
+  const surging = (op: typeof operations[number], m: number) => surgeBefore.has(op.plan.externalId) && m >= op.month - 3 && m < op.month;
+  /** The district's wanted level in month m, with its surge; `withoutSurge`: the level it would have had. */
+  function districtLevel(op: typeof operations[number], area: 'target' | 'buffer', m: number, withoutSurge = false): number {
+    const base = area === 'target' ? op.plan.pointsInTarget : op.plan.pointsInBuffer ?? effectParameters.pointsInBuffer;
+    const list = targets.get(op.plan.department);
+    const level = followDepartment && list && list[op.month] > 0 ? (base * list[Math.min(m, list.length - 1)]) / list[op.month] : base * season(m);
+    return Math.round(level * (!withoutSurge && surging(op, m) ? 1.4 : 1));
+  }
+  /** Points a surge adds to a department in month m (they come on top of its count, not instead of others). */
+  const surgeExtra = (department: string, m: number) => (!followDepartment ? 0 : operations
+    .filter((op) => op.plan.department === department && surging(op, m))
+    .reduce((sum, op) => sum + districtLevel(op, 'target', m) - districtLevel(op, 'target', m, true) + districtLevel(op, 'buffer', m) - districtLevel(op, 'buffer', m, true), 0));
   function maintainDistrict(district: typeof districts[number], area: 'target' | 'buffer', m: number, date: (rng: Random) => string) {
     const { op } = district;
     const cells = area === 'target' ? op.targetCells : op.bufferCells;
-    const base = area === 'target' ? op.plan.pointsInTarget : op.plan.pointsInBuffer ?? effectParameters.pointsInBuffer;
-    const surge = surgeBefore.has(op.plan.externalId) && m >= op.month - 3 && m < op.month ? 1.4 : 1;
-    const wanted = Math.round(base * season(m) * surge);
+    const wanted = districtLevel(op, area, m);
     const rng = new Random(seedFrom(seed, 'district', op.plan.externalId, area, m));
     const list = district[area];
     const live = list.filter((p) => p.active);
@@ -251,15 +272,18 @@ export function generateScenario(input: ScenarioInput): Scenario {
   const removals: { department: string; month: number; count: number }[] = [];
   // In the null variant nothing comes back: the replacement of removed points elsewhere in the
   // department is itself a displacement, which the null must not hold.
+  // Realistic variant: the removed points weigh as a share of the department's level (its trend and season).
+  const departmentLevel = (department: string, m: number, at: number) => { const list = targets.get(department)!; return list[at] > 0 ? list[Math.min(m, list.length - 1)] / list[at] : 1; };
   const removedAt = (department: string, m: number) => removals
     .filter((r) => r.department === department && r.month <= m)
-    .reduce((sum, r) => sum + r.count * (variant === 'null' ? 1 : Math.max(0, 1 - (m - r.month) / effectParameters.recoveryMonths)), 0);
+    .reduce((sum, r) => sum + r.count * (followDepartment ? departmentLevel(department, m, r.month) : 1) * (variant === 'null' ? 1 : Math.max(0, 1 - (m - r.month) / effectParameters.recoveryMonths)), 0);
 
   for (let m = 0; m < monthCount; m++) {
     // Districts first, so that the department's balance below accounts for them.
     for (const district of districts) {
       const date = (rng: Random) => dateIn(m, rng.integer(1, 28));
-      if (m > 0 && m < district.op.month) maintainDistrict(district, 'target', m, date);
+      // A district the operation did not affect keeps following its department (realistic variant).
+      if (m > 0 && (m < district.op.month || (followDepartment && district.op.plan.effect === 'no_effect'))) maintainDistrict(district, 'target', m, date);
       if (m > 0 && !district.op.bufferCells.some((cell) => isClosed(cell, m))) maintainDistrict(district, 'buffer', m, date);
     }
 
@@ -271,7 +295,7 @@ export function generateScenario(input: ScenarioInput): Scenario {
           setStatus(point, 'dismantled', dateIn(m, rng.integer(1, 28)));
         }
       }
-      const target = Math.max(0, Math.round(targets.get(department)![m] - removedAt(department, m)));
+      const target = Math.max(0, Math.round(targets.get(department)![m] - removedAt(department, m) + surgeExtra(department, m)));
       let active = own.filter((p) => p.active).length;
       const pool = communesByDepartment.get(department)!;
       const reopenable = active < target ? own.filter((p) => !p.active && m - p.lastChange >= 3 && !isClosed(p.cell, m)) : [];
