@@ -14,24 +14,27 @@
  */
 const pointsInTile = `
   FROM deal_points d
+  -- One stored row per point (migration 0016): its events in date order and its active periods.
+  JOIN deal_point_histories h ON h.deal_point_id = d.id
   CROSS JOIN LATERAL (
-    SELECT e.status FROM deal_point_status_events e
-    WHERE e.deal_point_id = d.id AND e.effective_on <= $4::date
-    ORDER BY e.effective_on DESC LIMIT 1
+    SELECT h.event_status[(SELECT count(*)::int FROM unnest(h.event_on) AS x(on_date) WHERE x.on_date <= $4::date)] AS status
   ) s
   CROSS JOIN LATERAL (
-    SELECT array_agg(to_char(p.active_from, 'YYYY-MM') ORDER BY p.active_from) AS f,
-           array_agg(to_char(p.active_until - 1, 'YYYY-MM') ORDER BY p.active_from) AS l
-    FROM deal_point_active_periods p WHERE p.deal_point_id = d.id
+    SELECT (SELECT array_agg(to_char(p.f, 'YYYY-MM') ORDER BY p.n) FROM unnest(h.period_from) WITH ORDINALITY AS p(f, n)) AS f,
+           (SELECT array_agg(to_char(p.u - 1, 'YYYY-MM') ORDER BY p.n) FROM unnest(h.period_until) WITH ORDINALITY AS p(u, n)) AS l
   ) w
   WHERE d.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326)
+    AND s.status IS NOT NULL
     AND ($8::date IS NULL OR EXISTS (
-      SELECT 1 FROM deal_point_active_periods p
-      WHERE p.deal_point_id = d.id AND p.active_from < ($9::date + interval '1 month') AND (p.active_until IS NULL OR p.active_until > $8::date)))
+      SELECT 1 FROM unnest(h.period_from, h.period_until) AS p(active_from, active_until)
+      WHERE p.active_from < ($9::date + interval '1 month') AND (p.active_until IS NULL OR p.active_until > $8::date)))
     AND ($5::text[] IS NULL OR s.status = ANY($5::text[]))
     AND ($6::text IS NULL OR d.dataset = $6)
     AND ($7::text[] IS NULL OR EXISTS (SELECT 1 FROM communes c WHERE c.insee = d.commune_insee AND c.department_code = ANY($7::text[])))
     AND ($10::int IS NULL OR deal_point_sources_count(d.id) >= $10::int)`;
+
+/** The data version tiles are cached under (migration 0016). */
+export const dataVersion = 'SELECT version::text AS version FROM data_version';
 
 /** PostGIS encodes the tile (real PostgreSQL with protobuf support). */
 export const dealPointTileMvt = `

@@ -31,14 +31,42 @@ function intersect(boxes: Bbox[]): Bbox | null {
   return w <= e && s <= n ? [w, s, e, n] : [0, 0, 0, 0];
 }
 
+/**
+ * The spans query for `key`: periods stored per point when every status change shows (no
+ * operation under way hidden), size classes joined only when they are the key.
+ */
+export function spansQuery(key: SeriesKey, filter: Pick<SeriesFilter, 'underWayVisibleIn'>): string {
+  return activeSpans(keyExpressions[key], { stored: (filter.underWayVisibleIn ?? null) === null, sizeClasses: key === 'size_class' });
+}
+
+/**
+ * Runs `work` with JIT compilation off: on a national history the planner expects tens of millions
+ * of rows from the per-point periods and spends seconds compiling a query that runs in less.
+ */
+async function withoutJit<T>(db: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL jit = off');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 export async function fetchSpans(db: pg.Pool, key: SeriesKey, filter: SeriesFilter): Promise<ActiveSpan[]> {
   const areas = filter.areas ?? [];
   const envelope = areas.length ? intersect([...areas.map((a) => a.envelope), ...(filter.bbox ? [filter.bbox] : [])]) : filter.bbox;
-  const { rows } = await db.query<{ point_id: string; key: string; first: number; last: number; record_key: number; cell7: string; cell8: string }>(activeSpans(keyExpressions[key]), [
+  const { rows } = await withoutJit(db, (client) => client.query<{ point_id: string; key: string; first: number; last: number; record_key: number; cell7: string; cell8: string }>(spansQuery(key, filter), [
     monthStart(filter.from), monthStart(filter.to),
     envelope?.[0] ?? null, envelope?.[1] ?? null, envelope?.[2] ?? null, envelope?.[3] ?? null,
     filter.departments, filter.dataset, filter.region, filter.commune, filter.operation ?? null, filter.underWayVisibleIn ?? null, filter.communes ?? null,
-  ]);
+  ]));
   const kept = areas.length
     ? rows.filter((row) => areas.every((area) => area.accepts(area.resolution >= 8 ? row.cell8 : cellAt(row.cell7, area.resolution, 7))))
     : rows;
