@@ -21,6 +21,7 @@ import { loadConfig } from '../server/config.js';
 import { prepareDatabase, startServer } from '../server/server.js';
 import { ensureUser, testPassword } from '../tests/helpers/databases.js';
 import { dealPointTileMvt } from '../server/queries/tiles.js';
+import { inZoomRange, tileZoomRanges } from '../server/domain/tile-coordinates.js';
 import { spansQuery, type SeriesKey } from '../server/services/time-series.js';
 import { referenceDirectory } from '../server/reference-files.js';
 import { commandLine } from './command-line.js';
@@ -260,19 +261,32 @@ async function measure(scale: number): Promise<ScaleReport> {
   lines.push(`deal-point tiles around Marseille (3x3 tiles, at=${at}); endpoint vs raw SQL (ST_AsMVT query, same parameters):`);
   for (const z of [5, 8, 10, 12]) {
     const tiles = tilesAround(5.38, 43.30, z);
-    const features = (await Promise.all(tiles.map((t) => pool.query<{ count: number }>(dealPointTileMvt, [t.z, t.x, t.y, at, null, null, null, null, null, null])))).reduce((n, r) => n + r.rows[0].count, 0);
     const results: string[] = [];
+    const url = (t: { z: number; x: number; y: number }) => `/tiles/deal-points/${t.z}/${t.x}/${t.y}.mvt?at=${at}`;
+    if (!inZoomRange(z, tileZoomRanges.dealPoints)) {
+      // Below the point tiles' zooms the map shows the H3 cube; the tile is empty without SQL.
+      const empty = await median(5, () => get(url(tiles[4])));
+      lines.push(`  z${z}: outside the deal-point tiles' zooms (${tileZoomRanges.dealPoints.minzoom}-${tileZoomRanges.dealPoints.maxzoom}): an empty tile in ${fmt(empty)}, no point read (the map shows the H3 cube there)`);
+      continue;
+    }
+    const features = (await Promise.all(tiles.map((t) => pool.query<{ count: number }>(dealPointTileMvt, [t.z, t.x, t.y, at, null, null, null, null, null, null])))).reduce((n, r) => n + r.rows[0].count, 0);
+    // Cold: each tile's first request since the server started (nothing cached), one at a time.
+    const cold: number[] = [];
+    for (const t of tiles) { const started = performance.now(); await get(url(t)); cold.push(performance.now() - started); }
+    const coldRaw = await median(3, () => pool.query(dealPointTileMvt, [tiles[4].z, tiles[4].x, tiles[4].y, at, null, null, null, null, null, null]));
+    cold.sort((a, b) => a - b);
+    results.push(`    cold (first request of each tile): median ${fmt(cold[4])}, max ${fmt(cold[8])} | raw SQL of the centre tile ${fmt(coldRaw)}`);
     for (const connections of [1, 50]) {
       progress.step(`${scale}x: z${z} tiles, ${connections} connection(s)`);
       const tile = (i: number) => tiles[i % tiles.length];
-      const endpoint = await underLoad(connections, loadSeconds, async (i) => { const t = tile(i); await get(`/tiles/deal-points/${t.z}/${t.x}/${t.y}.mvt?at=${at}`); });
+      const endpoint = await underLoad(connections, loadSeconds, async (i) => { await get(url(tile(i))); });
       const raw = await underLoad(connections, loadSeconds, async (i) => { const t = tile(i); await pool.query(dealPointTileMvt, [t.z, t.x, t.y, at, null, null, null, null, null, null]); });
       results.push(`    ${String(connections).padStart(2)} conn: endpoint p50 ${fmt(endpoint.p50)}, p95 ${fmt(endpoint.p95)}, ${endpoint.perSecond.toFixed(1)} tiles/s${endpoint.errors ? ` (${endpoint.errors} failed)` : ''} | raw SQL p50 ${fmt(raw.p50)}, p95 ${fmt(raw.p95)}, ${raw.perSecond.toFixed(1)} tiles/s | p95 ratio ${ratio(endpoint.p95, raw.p95)}`);
     }
     // Revalidation: a client holding the tile sends its ETag back.
-    const first = await get(`/tiles/deal-points/${tiles[4].z}/${tiles[4].x}/${tiles[4].y}.mvt?at=${at}`);
+    const first = await get(url(tiles[4]));
     const etag = first.headers.get('etag') ?? '';
-    const revalidated = await median(5, () => get(`/tiles/deal-points/${tiles[4].z}/${tiles[4].x}/${tiles[4].y}.mvt?at=${at}`, { 'if-none-match': etag }));
+    const revalidated = await median(5, () => get(url(tiles[4]), { 'if-none-match': etag }));
     lines.push(`  z${z} (${features.toLocaleString('en')} points in the 9 tiles; a 304 revalidation: ${fmt(revalidated)}):`, ...results);
   }
 
@@ -325,12 +339,13 @@ async function measure(scale: number): Promise<ScaleReport> {
     const importStarted = performance.now();
     let peak = before.rss;
     const sampler = setInterval(() => { peak = Math.max(peak, rssOf(child.pid!).rss); }, 100);
-    const response = await fetch(`${base}/api/imports?kind=deal_points`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'text/csv' }, body: csv, signal: AbortSignal.timeout(1_800_000) });
+    const response = await fetch(`${base}/api/imports?kind=deal-points`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'text/csv' }, body: csv, signal: AbortSignal.timeout(1_800_000) });
     const importMs = performance.now() - importStarted;
     clearInterval(sampler);
-    const report = await response.json() as { inserted?: number };
+    const report = await response.json() as { inserted?: number; message?: string };
+    if (response.status !== 200) console.error(`import answered ${response.status}: ${JSON.stringify(report).slice(0, 300)}`);
     await pool.query(`DELETE FROM deal_points WHERE source_code = 'douane' AND external_id LIKE $1`, [`${tag}-%`]);
-    lines.push(`import of 100,000 deal points (${(csv.length / 1e6).toFixed(1)} MB CSV): endpoint ${fmt(importMs)} (${response.status}, ${report.inserted ?? 0} inserted; server RSS +${Math.round((peak - before.rss) / 1e6)} MB during it) | COPY ${fmt(copyMs)} | COPY is ${ratio(copyMs, importMs)} the import's speed... import takes ${ratio(importMs, copyMs)} COPY's time`);
+    lines.push(`import of 100,000 deal points (${(csv.length / 1e6).toFixed(1)} MB CSV): endpoint ${fmt(importMs)} (${response.status}, ${report.inserted ?? 0} inserted; server RSS +${Math.round((peak - before.rss) / 1e6)} MB during it) | COPY ${fmt(copyMs)} | the import runs at ${ratio(copyMs, importMs)} COPY's speed`);
   }
 
   const memory = rssOf(child.pid!);

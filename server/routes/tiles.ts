@@ -55,7 +55,7 @@ export async function tileRoutes(instance: FastifyInstance) {
   const sendTile = (request: FastifyRequest, reply: FastifyReply, tile: CachedTile, cacheControl: string) => {
     reply.type('application/vnd.mapbox-vector-tile').header('cache-control', cacheControl).header('etag', tile.etag);
     if (request.headers['if-none-match'] === tile.etag) return reply.status(304).send();
-    return reply.send(Buffer.from(tile.bytes));
+    return reply.send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength));
   };
   const base = publicOrigin;
   const tileJson = (request: FastifyRequest, name: string, description: string, layers: { id: string; description: string; fields: Record<string, string> }[], range: { minzoom: number; maxzoom: number }) => ({
