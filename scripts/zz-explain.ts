@@ -1,7 +1,7 @@
 import pg from 'pg';
-import { dealPointTileMvt } from '../server/queries/tiles.js';
+import { spansQuery } from '../server/services/time-series.js';
 const pool = new pg.Pool({ connectionString: process.argv[2] });
-const sql = dealPointTileMvt.replace(/\$(\d+)/g, (_, n) => ['', '10', '527', '374', `'2025-06-30'`, 'NULL', 'NULL', 'NULL', 'NULL', 'NULL', 'NULL'][Number(n)]);
-const { rows } = await pool.query('EXPLAIN (ANALYZE, BUFFERS) ' + sql);
+const params = ['2019-01-01', '2025-12-01', null, null, null, null, null, null, null, null, null, null, null];
+const { rows } = await pool.query(`EXPLAIN ${process.argv[3] ?? ''} ` + spansQuery('h3_7', { underWayVisibleIn: null }), params);
 console.log(rows.map((r) => r['QUERY PLAN']).join('\n'));
 await pool.end();

@@ -79,9 +79,15 @@ CREATE TABLE data_version (
 );
 INSERT INTO data_version DEFAULT VALUES;
 
+-- Once per transaction (its commit is what readers see): updating one row thousands of times in
+-- a transaction (an import changing points one by one) would walk ever longer version chains.
 CREATE FUNCTION data_version_raise() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('sillage.data_version_raised_in', true) IS NOT DISTINCT FROM txid_current()::text THEN
+    RETURN NULL;
+  END IF;
+  PERFORM set_config('sillage.data_version_raised_in', txid_current()::text, true);
   UPDATE data_version SET version = version + 1;
   RETURN NULL;
 END

@@ -6,7 +6,7 @@ import { shownEvent } from './aggregates.js';
  * whose operations under way may show (NULL: all; see queries/aggregates.ts), $13 communes (a list).
  * `last` is the last month the point is active in (the day before it stops), capped at $2.
  */
-export function activeSpans(keyExpression: string, { stored = false, sizeClasses = true }: { stored?: boolean; sizeClasses?: boolean } = {}): string {
+export function activeSpans(keyExpression: string, { stored = false, sizeClasses = true, cells = true }: { stored?: boolean; sizeClasses?: boolean; cells?: boolean } = {}): string {
   // stored: periods read from deal_point_histories (migration 0016), only when every status
   // change shows ($12 NULL); otherwise computed from the events, leaving out those hidden.
   const periods = stored
@@ -18,7 +18,7 @@ CROSS JOIN LATERAL (
   FROM deal_point_status_events e WHERE e.deal_point_id = d.id AND ${shownEvent('$12')}
 ) p`;
   return `
-SELECT d.id AS point_id, ${keyExpression} AS key, d.record_key, d.h3_r7 AS cell7, d.h3_r8 AS cell8,
+SELECT d.id AS point_id, ${keyExpression} AS key, d.record_key${cells ? ', d.h3_r7 AS cell7, d.h3_r8 AS cell8' : ''},
        month_index(p.active_from) AS first,
        CASE WHEN p.active_until IS NULL THEN month_index($2::date) ELSE month_index(p.active_until - 1) END AS last
 FROM deal_points d

@@ -33,10 +33,12 @@ function intersect(boxes: Bbox[]): Bbox | null {
 
 /**
  * The spans query for `key`: periods stored per point when every status change shows (no
- * operation under way hidden), size classes joined only when they are the key.
+ * operation under way hidden), size classes joined only when they are the key, the point's cells
+ * only when areas of whole cells filter the spans.
  */
-export function spansQuery(key: SeriesKey, filter: Pick<SeriesFilter, 'underWayVisibleIn'>): string {
-  return activeSpans(keyExpressions[key], { stored: (filter.underWayVisibleIn ?? null) === null, sizeClasses: key === 'size_class' });
+export function spansQuery(key: SeriesKey, filter: Pick<SeriesFilter, 'underWayVisibleIn' | 'areas'>): string {
+  // The cells are read only to keep the spans of whole-cell areas (disclosure control).
+  return activeSpans(keyExpressions[key], { stored: (filter.underWayVisibleIn ?? null) === null, sizeClasses: key === 'size_class', cells: (filter.areas ?? []).length > 0 });
 }
 
 /**

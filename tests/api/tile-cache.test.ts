@@ -118,6 +118,17 @@ describe.each(targets())('tile cache and stored histories on the %s database', (
     const v = await version();
     await pool.query(`UPDATE deal_point_status_events SET effective_on = effective_on + 1 WHERE deal_point_id = $1 AND status = 'dismantled'`, [ids[1]]);
     expect(Number(await version())).toBeGreaterThan(Number(v));
+    // Once per transaction, however many statements: readers see the commit.
+    const before = Number(await version());
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (let i = 0; i < 3; i += 1) await client.query(`UPDATE deal_point_status_events SET effective_on = effective_on + 1 WHERE deal_point_id = $1 AND status = 'dismantled'`, [ids[1]]);
+      await client.query('COMMIT');
+    } finally { client.release(); }
+    expect(Number(await version())).toBe(before + 1);
+    await pool.query(`UPDATE deal_point_status_events SET effective_on = effective_on + 1 WHERE deal_point_id = $1 AND status = 'dismantled'`, [ids[1]]);
+    expect(Number(await version())).toBe(before + 2);
   });
 
   it('counts the same spans from the stored periods as from the events', async () => {
