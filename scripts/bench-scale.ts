@@ -216,7 +216,7 @@ function rssOf(pid: number): { rss: number; peak: number } {
 }
 
 const fmt = (ms: number) => Number.isNaN(ms) ? '—' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
-const ratio = (ours: number, raw: number) => Number.isFinite(ours / raw) ? `${(ours / raw).toFixed(2)}x` : '—';
+const ratio = (ours: number, raw: number) => { const r = ours / raw; return Number.isFinite(r) ? `${r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}x` : '—'; };
 
 /** CSV of `rows` deal points near towns of 20,000+ inhabitants (as bench-import). */
 function importCsv(rows: number, tag: string): { csv: string; towns: number } {
