@@ -19,10 +19,6 @@ const pointsInTile = `
   CROSS JOIN LATERAL (
     SELECT h.event_status[(SELECT count(*)::int FROM unnest(h.event_on) AS x(on_date) WHERE x.on_date <= $4::date)] AS status
   ) s
-  CROSS JOIN LATERAL (
-    SELECT (SELECT array_agg(to_char(p.f, 'YYYY-MM') ORDER BY p.n) FROM unnest(h.period_from) WITH ORDINALITY AS p(f, n)) AS f,
-           (SELECT array_agg(to_char(p.u - 1, 'YYYY-MM') ORDER BY p.n) FROM unnest(h.period_until) WITH ORDINALITY AS p(u, n)) AS l
-  ) w
   WHERE d.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326)
     AND s.status IS NOT NULL
     AND ($8::date IS NULL OR EXISTS (
@@ -33,6 +29,11 @@ const pointsInTile = `
     AND ($7::text[] IS NULL OR EXISTS (SELECT 1 FROM communes c WHERE c.insee = d.commune_insee AND c.department_code = ANY($7::text[])))
     AND ($10::int IS NULL OR deal_point_sources_count(d.id) >= $10::int)`;
 
+/** The four period bounds as months, straight from the stored arrays (active_until is exclusive). */
+const periodMonths = `to_char(h.period_from[1], 'YYYY-MM') AS active_from, to_char(h.period_until[1] - 1, 'YYYY-MM') AS active_until,
+         to_char(h.period_from[2], 'YYYY-MM') AS reopened_from,
+         CASE WHEN cardinality(h.period_from) > 1 THEN to_char(h.period_until[cardinality(h.period_until)] - 1, 'YYYY-MM') END AS reopened_until`;
+
 /** The data version tiles are cached under (migration 0016). */
 export const dataVersion = 'SELECT version::text AS version FROM data_version';
 
@@ -40,18 +41,14 @@ export const dataVersion = 'SELECT version::text AS version FROM data_version';
 export const dealPointTileMvt = `
 SELECT ST_AsMVT(t, 'deal_points', 4096, 'geom', 'id') AS tile, count(*)::int AS count
 FROM (
-  SELECT d.id, s.status, d.source_code AS source, d.dataset,
-         w.f[1] AS active_from, w.l[1] AS active_until,
-         w.f[2] AS reopened_from, CASE WHEN cardinality(w.f) > 1 THEN w.l[cardinality(w.l)] END AS reopened_until,
+  SELECT d.id, s.status, d.source_code AS source, d.dataset, ${periodMonths},
          ST_AsMVTGeom(ST_Transform(d.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom
   ${pointsInTile}
 ) t`;
 
 /** Rows for encoding the tile in JS (embedded PostGIS is built without protobuf). */
 export const dealPointTileRows = `
-SELECT d.id, s.status, d.source_code AS source, d.dataset,
-       w.f[1] AS active_from, w.l[1] AS active_until,
-       w.f[2] AS reopened_from, CASE WHEN cardinality(w.f) > 1 THEN w.l[cardinality(w.l)] END AS reopened_until, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude
+SELECT d.id, s.status, d.source_code AS source, d.dataset, ${periodMonths}, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude
 ${pointsInTile}
 ORDER BY d.id`;
 

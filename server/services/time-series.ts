@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { cellToParent } from 'h3-js';
 import { activeSpans } from '../queries/time-series.js';
+import { withoutJit } from './without-jit.js';
 import { monthlyCounts, monthRange, monthStart, type ActiveSpan, type MonthlyCounts } from '../domain/months.js';
 import { cellAt, type Bbox, type CellArea } from '../domain/disclosure.js';
 
@@ -39,26 +40,6 @@ function intersect(boxes: Bbox[]): Bbox | null {
 export function spansQuery(key: SeriesKey, filter: Pick<SeriesFilter, 'underWayVisibleIn' | 'areas'>): string {
   // The cells are read only to keep the spans of whole-cell areas (disclosure control).
   return activeSpans(keyExpressions[key], { stored: (filter.underWayVisibleIn ?? null) === null, sizeClasses: key === 'size_class', cells: (filter.areas ?? []).length > 0 });
-}
-
-/**
- * Runs `work` with JIT compilation off: on a national history the planner expects tens of millions
- * of rows from the per-point periods and spends seconds compiling a query that runs in less.
- */
-async function withoutJit<T>(db: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SET LOCAL jit = off');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 export async function fetchSpans(db: pg.Pool, key: SeriesKey, filter: SeriesFilter): Promise<ActiveSpan[]> {
