@@ -38,6 +38,8 @@ export interface Config {
    * or proxy addresses / CIDR ranges (Fastify's trustProxy).
    */
   trustProxy: boolean | number | string[];
+  /** Bytes of encoded tiles kept in memory, keyed by the data version (0: no cache). */
+  tileCacheBytes: number;
 }
 
 function trustProxyFromEnvironment(environment: NodeJS.ProcessEnv): boolean | number | string[] {
@@ -101,5 +103,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     basemapFile: basemapFileFromEnvironment(environment),
     applicationRole: environment.SILLAGE_DB_ROLE === 'none' ? null : environment.SILLAGE_DB_ROLE || 'sillage_app',
     trustProxy: trustProxyFromEnvironment(environment),
+    tileCacheBytes: integerFromEnvironment('SILLAGE_TILE_CACHE_MB', 128, environment) * 1024 * 1024,
   };
 }

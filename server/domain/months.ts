@@ -55,44 +55,56 @@ const keyModulus = 2 ** 31;
  */
 export function monthlyCounts(spans: readonly ActiveSpan[], from: number, to: number): Map<string, MonthlyCounts> {
   const length = to - from + 1;
-  const perPoint = new Map<string, { key: string; recordKey: number; months: Set<number> }>();
+  // Each point's clipped periods under each key, as offsets in the window [first, last].
+  const perKey = new Map<string, Map<number, { recordKey: number; periods: number[] }>>();
   for (const span of spans) {
     const first = Math.max(span.first, from);
     const last = Math.min(span.last, to);
     if (first > last) continue;
-    const id = `${span.pointId}\u0000${span.key}`;
-    let entry = perPoint.get(id);
-    if (!entry) perPoint.set(id, (entry = { key: span.key, recordKey: span.recordKey ?? 0, months: new Set() }));
-    for (let month = first; month <= last; month += 1) entry.months.add(month - from);
+    let points = perKey.get(span.key);
+    if (!points) perKey.set(span.key, (points = new Map()));
+    let entry = points.get(span.pointId);
+    if (!entry) points.set(span.pointId, (entry = { recordKey: span.recordKey ?? 0, periods: [] }));
+    entry.periods.push(first - from, last - from);
   }
   const result = new Map<string, MonthlyCounts>();
-  const firstSeen = new Map<string, { count: number[]; keys: number[] }>();
-  const zeros = () => new Array<number>(length).fill(0);
-  for (const { key, recordKey, months } of perPoint.values()) {
-    let counts = result.get(key);
-    if (!counts) {
-      counts = { active: zeros(), cumulative: zeros(), activeKeys: zeros(), cumulativeKeys: zeros() };
-      result.set(key, counts);
-      firstSeen.set(key, { count: zeros(), keys: zeros() });
+  for (const [key, points] of perKey) {
+    // Differences: +1 at a period's first month, -1 after its last; periods of one point sharing
+    // or touching a month are merged first, so the point counts once in that month.
+    const activeChange = new Array<number>(length + 1).fill(0);
+    const keyChange = new Array<number>(length + 1).fill(0);
+    const arrivals = new Array<number>(length).fill(0);
+    const arrivalKeys = new Array<number>(length).fill(0);
+    for (const { recordKey, periods } of points.values()) {
+      const pairs: [number, number][] = [];
+      for (let i = 0; i < periods.length; i += 2) pairs.push([periods[i], periods[i + 1]]);
+      if (pairs.length > 1) pairs.sort((a, b) => a[0] - b[0]);
+      let [start, end] = pairs[0];
+      const close = () => {
+        activeChange[start] += 1;
+        activeChange[end + 1] -= 1;
+        keyChange[start] = (keyChange[start] + recordKey) % keyModulus;
+        keyChange[end + 1] = (keyChange[end + 1] - recordKey + keyModulus) % keyModulus;
+      };
+      for (let i = 1; i < pairs.length; i += 1) {
+        if (pairs[i][0] <= end + 1) { end = Math.max(end, pairs[i][1]); continue; }
+        close();
+        [start, end] = pairs[i];
+      }
+      close();
+      const earliest = pairs[0][0];
+      arrivals[earliest] += 1;
+      arrivalKeys[earliest] = (arrivalKeys[earliest] + recordKey) % keyModulus;
     }
-    let earliest = length;
-    for (const offset of months) {
-      counts.active[offset] += 1;
-      counts.activeKeys[offset] = (counts.activeKeys[offset] + recordKey) % keyModulus;
-      if (offset < earliest) earliest = offset;
-    }
-    const arrivals = firstSeen.get(key)!;
-    arrivals.count[earliest] += 1;
-    arrivals.keys[earliest] = (arrivals.keys[earliest] + recordKey) % keyModulus;
-  }
-  for (const [key, counts] of result) {
-    const arrivals = firstSeen.get(key)!;
-    let running = 0;
-    let runningKeys = 0;
+    const counts: MonthlyCounts = { active: new Array(length), cumulative: new Array(length), activeKeys: new Array(length), cumulativeKeys: new Array(length) };
+    let active = 0, activeKeys = 0, cumulative = 0, cumulativeKeys = 0;
     for (let offset = 0; offset < length; offset += 1) {
-      counts.cumulative[offset] = running += arrivals.count[offset];
-      counts.cumulativeKeys[offset] = runningKeys = (runningKeys + arrivals.keys[offset]) % keyModulus;
+      counts.active[offset] = active += activeChange[offset];
+      counts.activeKeys[offset] = activeKeys = (activeKeys + keyChange[offset]) % keyModulus;
+      counts.cumulative[offset] = cumulative += arrivals[offset];
+      counts.cumulativeKeys[offset] = cumulativeKeys = (cumulativeKeys + arrivalKeys[offset]) % keyModulus;
     }
+    result.set(key, counts);
   }
   return result;
 }

@@ -14,41 +14,41 @@
  */
 const pointsInTile = `
   FROM deal_points d
+  -- One stored row per point (migration 0016): its events in date order and its active periods.
+  JOIN deal_point_histories h ON h.deal_point_id = d.id
   CROSS JOIN LATERAL (
-    SELECT e.status FROM deal_point_status_events e
-    WHERE e.deal_point_id = d.id AND e.effective_on <= $4::date
-    ORDER BY e.effective_on DESC LIMIT 1
+    SELECT h.event_status[(SELECT count(*)::int FROM unnest(h.event_on) AS x(on_date) WHERE x.on_date <= $4::date)] AS status
   ) s
-  CROSS JOIN LATERAL (
-    SELECT array_agg(to_char(p.active_from, 'YYYY-MM') ORDER BY p.active_from) AS f,
-           array_agg(to_char(p.active_until - 1, 'YYYY-MM') ORDER BY p.active_from) AS l
-    FROM deal_point_active_periods p WHERE p.deal_point_id = d.id
-  ) w
   WHERE d.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326)
+    AND s.status IS NOT NULL
     AND ($8::date IS NULL OR EXISTS (
-      SELECT 1 FROM deal_point_active_periods p
-      WHERE p.deal_point_id = d.id AND p.active_from < ($9::date + interval '1 month') AND (p.active_until IS NULL OR p.active_until > $8::date)))
+      SELECT 1 FROM unnest(h.period_from, h.period_until) AS p(active_from, active_until)
+      WHERE p.active_from < ($9::date + interval '1 month') AND (p.active_until IS NULL OR p.active_until > $8::date)))
     AND ($5::text[] IS NULL OR s.status = ANY($5::text[]))
     AND ($6::text IS NULL OR d.dataset = $6)
     AND ($7::text[] IS NULL OR EXISTS (SELECT 1 FROM communes c WHERE c.insee = d.commune_insee AND c.department_code = ANY($7::text[])))
     AND ($10::int IS NULL OR deal_point_sources_count(d.id) >= $10::int)`;
 
+/** The four period bounds as months, straight from the stored arrays (active_until is exclusive). */
+const periodMonths = `to_char(h.period_from[1], 'YYYY-MM') AS active_from, to_char(h.period_until[1] - 1, 'YYYY-MM') AS active_until,
+         to_char(h.period_from[2], 'YYYY-MM') AS reopened_from,
+         CASE WHEN cardinality(h.period_from) > 1 THEN to_char(h.period_until[cardinality(h.period_until)] - 1, 'YYYY-MM') END AS reopened_until`;
+
+/** The data version tiles are cached under (migration 0016). */
+export const dataVersion = 'SELECT version::text AS version FROM data_version';
+
 /** PostGIS encodes the tile (real PostgreSQL with protobuf support). */
 export const dealPointTileMvt = `
 SELECT ST_AsMVT(t, 'deal_points', 4096, 'geom', 'id') AS tile, count(*)::int AS count
 FROM (
-  SELECT d.id, s.status, d.source_code AS source, d.dataset,
-         w.f[1] AS active_from, w.l[1] AS active_until,
-         w.f[2] AS reopened_from, CASE WHEN cardinality(w.f) > 1 THEN w.l[cardinality(w.l)] END AS reopened_until,
+  SELECT d.id, s.status, d.source_code AS source, d.dataset, ${periodMonths},
          ST_AsMVTGeom(ST_Transform(d.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom
   ${pointsInTile}
 ) t`;
 
 /** Rows for encoding the tile in JS (embedded PostGIS is built without protobuf). */
 export const dealPointTileRows = `
-SELECT d.id, s.status, d.source_code AS source, d.dataset,
-       w.f[1] AS active_from, w.l[1] AS active_until,
-       w.f[2] AS reopened_from, CASE WHEN cardinality(w.f) > 1 THEN w.l[cardinality(w.l)] END AS reopened_until, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude
+SELECT d.id, s.status, d.source_code AS source, d.dataset, ${periodMonths}, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude
 ${pointsInTile}
 ORDER BY d.id`;
 

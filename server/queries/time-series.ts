@@ -6,20 +6,26 @@ import { shownEvent } from './aggregates.js';
  * whose operations under way may show (NULL: all; see queries/aggregates.ts), $13 communes (a list).
  * `last` is the last month the point is active in (the day before it stops), capped at $2.
  */
-export function activeSpans(keyExpression: string): string {
-  return `
-SELECT d.id AS point_id, ${keyExpression} AS key, d.record_key, d.h3_r7 AS cell7, d.h3_r8 AS cell8,
-       month_index(p.active_from) AS first,
-       CASE WHEN p.active_until IS NULL THEN month_index($2::date) ELSE month_index(p.active_until - 1) END AS last
-FROM deal_points d
--- Periods computed per point (not from the whole view), so a small area stays a small query.
+export function activeSpans(keyExpression: string, { stored = false, sizeClasses = true, cells = true }: { stored?: boolean; sizeClasses?: boolean; cells?: boolean } = {}): string {
+  // stored: periods read from deal_point_histories (migration 0016), only when every status
+  // change shows ($12 NULL); otherwise computed from the events, leaving out those hidden.
+  const periods = stored
+    ? `JOIN deal_point_histories h ON h.deal_point_id = d.id
+CROSS JOIN LATERAL unnest(h.period_from, h.period_until) AS p(active_from, active_until)`
+    : `-- Periods computed per point (not from the whole view), so a small area stays a small query.
 CROSS JOIN LATERAL (
   SELECT e.status, e.effective_on AS active_from, lead(e.effective_on) OVER (ORDER BY e.effective_on) AS active_until
   FROM deal_point_status_events e WHERE e.deal_point_id = d.id AND ${shownEvent('$12')}
-) p
+) p`;
+  return `
+SELECT d.id AS point_id, ${keyExpression} AS key, d.record_key${cells ? ', d.h3_r7 AS cell7, d.h3_r8 AS cell8' : ''},
+       month_index(p.active_from) AS first,
+       CASE WHEN p.active_until IS NULL THEN month_index($2::date) ELSE month_index(p.active_until - 1) END AS last
+FROM deal_points d
+${periods}
 JOIN communes c ON c.insee = d.commune_insee
-JOIN commune_size_classes s ON s.insee = c.insee
-WHERE p.status IN ('active', 'reopened') AND p.active_from < ($2::date + interval '1 month') AND (p.active_until IS NULL OR p.active_until > $1::date)
+${sizeClasses ? 'JOIN commune_size_classes s ON s.insee = c.insee' : ''}
+WHERE ${stored ? '$12::text[] IS NULL' : `p.status IN ('active', 'reopened')`} AND p.active_from < ($2::date + interval '1 month') AND (p.active_until IS NULL OR p.active_until > $1::date)
   AND ($3::float8 IS NULL OR d.geom && ST_MakeEnvelope($3, $4, $5, $6, 4326))
   AND ($7::text[] IS NULL OR c.department_code = ANY($7::text[]))
   AND ($8::text IS NULL OR d.dataset = $8)

@@ -11,7 +11,8 @@ import { preciseReaders } from '../domain/access.js';
 import { departmentFilter } from './scope.js';
 import { publicOrigin } from './origin.js';
 import { monthPattern, monthStart, parseMonthWindow } from '../domain/months.js';
-import { createHash } from 'node:crypto';
+import { TileCache, type CachedTile } from '../services/tile-cache.js';
+import { dataVersion } from '../queries/tiles.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 function tileWindow(query: { from?: string; to?: string }): { from: string; to: string } | null {
@@ -22,10 +23,6 @@ function tileWindow(query: { from?: string; to?: string }): { from: string; to: 
   return { from: monthStart(window.from), to: monthStart(window.to) };
 }
 
-/** Strong ETag of a tile's bytes; a matching If-None-Match gets 304 without a body. */
-function etagOf(bytes: Uint8Array): string {
-  return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
-}
 
 const pointFields = {
   status: 'Status on the date `at`: active, dismantled, reopened, candidate... (the feature id is the deal point id)',
@@ -45,11 +42,20 @@ const TileJson = Type.Object({
 export async function tileRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const encoder: TileEncoder = app.databaseVersions.hasMvt ? 'postgis' : 'js';
-  const sendTile = (request: FastifyRequest, reply: FastifyReply, bytes: Uint8Array, cacheControl: string) => {
-    const etag = etagOf(bytes);
-    reply.type('application/vnd.mapbox-vector-tile').header('cache-control', cacheControl).header('etag', etag);
-    if (request.headers['if-none-match'] === etag) return reply.status(304).send();
-    return reply.send(Buffer.from(bytes));
+  // Encoded tiles by data version, reader's filter and address (SILLAGE_TILE_CACHE_MB; 0: none).
+  const cache = new TileCache(app.config.tileCacheBytes);
+  /** The cached tile of `key`, or the one `make` builds (then cached). */
+  const cachedTile = async (key: string, make: () => Promise<{ bytes: Uint8Array; count: number }>): Promise<CachedTile> => {
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const { bytes, count } = await make();
+    return cache.set(key, bytes, count);
+  };
+  /** Sends the tile with its strong ETag; a matching If-None-Match gets 304 without a body. */
+  const sendTile = (request: FastifyRequest, reply: FastifyReply, tile: CachedTile, cacheControl: string) => {
+    reply.type('application/vnd.mapbox-vector-tile').header('cache-control', cacheControl).header('etag', tile.etag);
+    if (request.headers['if-none-match'] === tile.etag) return reply.status(304).send();
+    return reply.send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength));
   };
   const base = publicOrigin;
   const tileJson = (request: FastifyRequest, name: string, description: string, layers: { id: string; description: string; fields: Record<string, string> }[], range: { minzoom: number; maxzoom: number }) => ({
@@ -102,12 +108,15 @@ export async function tileRoutes(instance: FastifyInstance) {
       at: request.query.at ?? today(), statuses: request.query.status ?? null, dataset: request.query.dataset ?? null,
       departments: departmentFilter(request), window: tileWindow(request.query), minimumSources: request.query.min_sources ?? null,
     };
+    // The version is read before the data: an entry can be newer than its key, never older.
+    const { rows: [{ version }] } = await app.db.pool.query<{ version: string }>(dataVersion);
+    const key = `deal-points|${version}|${tile.z}/${tile.x}/${tile.y}|${JSON.stringify(filter)}`;
     // Outside the zoom range: an empty tile (what tile clients expect), not an error.
-    const { bytes, count } = inZoomRange(tile.z, dealPointRange) ? await dealPointTile(app.db.pool, tile, filter, encoder) : { bytes: new Uint8Array(0), count: 0 };
-    request.auditCount = count;
+    const served = await cachedTile(key, () => inZoomRange(tile.z, dealPointRange) ? dealPointTile(app.db.pool, tile, filter, encoder) : Promise.resolve({ bytes: new Uint8Array(0), count: 0 }));
+    request.auditCount = served.count;
     // Revalidated at each use (the data change and the answer depends on the reader), but a
     // client holding the same bytes gets 304.
-    return sendTile(request, reply, bytes, 'private, no-cache');
+    return sendTile(request, reply, served, 'private, no-cache');
   });
 
   app.get('/tiles/communes/:z/:x/:y.mvt', {
@@ -122,7 +131,8 @@ export async function tileRoutes(instance: FastifyInstance) {
     const tile = request.params;
     checkTile(tile);
     // Outside the zoom range: an empty tile (what tile clients expect), not an error.
-    const bytes = inZoomRange(tile.z, communeRange) ? await communeTile(app.db.pool, tile, encoder) : new Uint8Array(0);
-    return sendTile(request, reply, bytes, 'public, max-age=86400');
+    // Reference data, loaded before the server starts: the address is the whole key.
+    const served = await cachedTile(`communes|${tile.z}/${tile.x}/${tile.y}`, async () => ({ bytes: inZoomRange(tile.z, communeRange) ? await communeTile(app.db.pool, tile, encoder) : new Uint8Array(0), count: 0 }));
+    return sendTile(request, reply, served, 'public, max-age=86400');
   });
 }

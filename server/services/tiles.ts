@@ -4,6 +4,7 @@ import { geoJSONToTile } from '@maplibre/geojson-vt';
 import { tileBounds, tileExtent, tilePosition, type TileAddress } from '../domain/tile-coordinates.js';
 import { labelMinPopulation, outlineMinPopulation } from '../domain/commune-tiles.js';
 import { communeTileMvt, communeTileRows, dealPointTileMvt, dealPointTileRows } from '../queries/tiles.js';
+import { withoutJit } from './without-jit.js';
 
 export interface TileFilter { at: string; statuses: string[] | null; dataset: string | null; departments?: string[] | null; window?: { from: string; to: string } | null; minimumSources?: number | null }
 export type TileEncoder = 'postgis' | 'js';
@@ -29,10 +30,10 @@ export function encodePointTile(rows: TileRow[], tile: TileAddress): Uint8Array 
 export async function dealPointTile(db: pg.Pool, tile: TileAddress, filter: TileFilter, encoder: TileEncoder): Promise<{ bytes: Uint8Array; count: number }> {
   const params = [tile.z, tile.x, tile.y, filter.at, filter.statuses, filter.dataset, filter.departments ?? null, filter.window?.from ?? null, filter.window?.to ?? null, filter.minimumSources ?? null];
   if (encoder === 'postgis') {
-    const { rows } = await db.query<{ tile: Buffer; count: number }>(dealPointTileMvt, params);
+    const { rows } = await withoutJit(db, (client) => client.query<{ tile: Buffer; count: number }>(dealPointTileMvt, params));
     return { bytes: rows[0].tile, count: rows[0].count };
   }
-  const { rows } = await db.query<TileRow>(dealPointTileRows, params);
+  const { rows } = await withoutJit(db, (client) => client.query<TileRow>(dealPointTileRows, params));
   return { bytes: rows.length ? encodePointTile(rows, tile) : new Uint8Array(0), count: rows.length };
 }
 

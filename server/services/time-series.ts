@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { cellToParent } from 'h3-js';
 import { activeSpans } from '../queries/time-series.js';
+import { withoutJit } from './without-jit.js';
 import { monthlyCounts, monthRange, monthStart, type ActiveSpan, type MonthlyCounts } from '../domain/months.js';
 import { cellAt, type Bbox, type CellArea } from '../domain/disclosure.js';
 
@@ -31,14 +32,24 @@ function intersect(boxes: Bbox[]): Bbox | null {
   return w <= e && s <= n ? [w, s, e, n] : [0, 0, 0, 0];
 }
 
+/**
+ * The spans query for `key`: periods stored per point when every status change shows (no
+ * operation under way hidden), size classes joined only when they are the key, the point's cells
+ * only when areas of whole cells filter the spans.
+ */
+export function spansQuery(key: SeriesKey, filter: Pick<SeriesFilter, 'underWayVisibleIn' | 'areas'>): string {
+  // The cells are read only to keep the spans of whole-cell areas (disclosure control).
+  return activeSpans(keyExpressions[key], { stored: (filter.underWayVisibleIn ?? null) === null, sizeClasses: key === 'size_class', cells: (filter.areas ?? []).length > 0 });
+}
+
 export async function fetchSpans(db: pg.Pool, key: SeriesKey, filter: SeriesFilter): Promise<ActiveSpan[]> {
   const areas = filter.areas ?? [];
   const envelope = areas.length ? intersect([...areas.map((a) => a.envelope), ...(filter.bbox ? [filter.bbox] : [])]) : filter.bbox;
-  const { rows } = await db.query<{ point_id: string; key: string; first: number; last: number; record_key: number; cell7: string; cell8: string }>(activeSpans(keyExpressions[key]), [
+  const { rows } = await withoutJit(db, (client) => client.query<{ point_id: string; key: string; first: number; last: number; record_key: number; cell7: string; cell8: string }>(spansQuery(key, filter), [
     monthStart(filter.from), monthStart(filter.to),
     envelope?.[0] ?? null, envelope?.[1] ?? null, envelope?.[2] ?? null, envelope?.[3] ?? null,
     filter.departments, filter.dataset, filter.region, filter.commune, filter.operation ?? null, filter.underWayVisibleIn ?? null, filter.communes ?? null,
-  ]);
+  ]));
   const kept = areas.length
     ? rows.filter((row) => areas.every((area) => area.accepts(area.resolution >= 8 ? row.cell8 : cellAt(row.cell7, area.resolution, 7))))
     : rows;

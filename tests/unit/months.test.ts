@@ -59,3 +59,37 @@ describe('parseMonthWindow (the one window check)', () => {
     expect(parseMonthWindow('2000-01', '2024-12', { maxMonths: 240 }).problems[0].reason).toBe('the window may span at most 240 months');
   });
 });
+
+describe('monthlyCounts on many overlapping periods', () => {
+  it('agrees with counting every point month by month', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const spans: ActiveSpanForTest[] = [];
+    for (let point = 1; point <= 400; point += 1) {
+      const key = `k${point % 7}`;
+      const recordKey = Math.floor(next() * 2 ** 31);
+      for (let period = 0; period < 1 + Math.floor(next() * 4); period += 1) {
+        const first = 280 + Math.floor(next() * 60);
+        spans.push({ pointId: point, key, first, last: first + Math.floor(next() * 20), recordKey });
+      }
+    }
+    const from = 290, to = 330;
+    const counts = monthlyCounts(spans, from, to);
+    for (const key of new Set(spans.map((s) => s.key))) {
+      const expected = { active: [] as number[], cumulative: [] as number[], activeKeys: [] as number[], cumulativeKeys: [] as number[] };
+      const seen = new Set<number>();
+      for (let month = from; month <= to; month += 1) {
+        const active = new Map(spans.filter((s) => s.key === key && s.first <= month && s.last >= month).map((s) => [s.pointId, s.recordKey]));
+        for (const id of active.keys()) seen.add(id);
+        const keyOf = (id: number) => spans.find((s) => s.pointId === id)!.recordKey;
+        expected.active.push(active.size);
+        expected.activeKeys.push([...active.keys()].reduce((sum, id) => (sum + keyOf(id)) % 2 ** 31, 0));
+        expected.cumulative.push(seen.size);
+        expected.cumulativeKeys.push([...seen].reduce((sum, id) => (sum + keyOf(id)) % 2 ** 31, 0));
+      }
+      if (expected.cumulative.at(-1) === 0) { expect(counts.has(key)).toBe(false); continue; }
+      expect(counts.get(key)).toEqual(expected);
+    }
+  });
+});
+type ActiveSpanForTest = { pointId: number; key: string; first: number; last: number; recordKey: number };

@@ -1,0 +1,375 @@
+/**
+ * Benchmark: the national history at 1x, 10x and 100x the demo scenario, on a real PostgreSQL.
+ * Each scale is its own database in DATABASE_URL's cluster (sillage_bench_scale_N), built once and
+ * kept between runs: the demo scenario, then N-1 jittered copies of every deal point made in SQL
+ * (locations moved by up to ~150 m inside their commune, H3 cells recomputed, histories shifted by
+ * up to 45 days unless linked to an operation, observations following), every constraint kept.
+ * At each scale it starts the server in a child process and prints, side by side with the raw SQL
+ * each endpoint wraps (same parameters, same database): deal-point tiles z5/z8/z10/z12 at 1 and 50
+ * connections, the H3 x month cube and the monthly series (national, one department), an emerging
+ * hot spot job (one department), an import of 100,000 rows against COPY, and the server's RSS.
+ *   npm run bench -- scale [--scales 1,10,100] [--seconds 5] [--no-import]
+ */
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import pg from 'pg';
+import { latLngToCell } from 'h3-js';
+import { parse } from 'csv-parse/sync';
+import { loadConfig } from '../server/config.js';
+import { prepareDatabase, startServer } from '../server/server.js';
+import { ensureUser, testPassword } from '../tests/helpers/databases.js';
+import { dealPointTileMvt } from '../server/queries/tiles.js';
+import { inZoomRange, tileZoomRanges } from '../server/domain/tile-coordinates.js';
+import { spansQuery, type SeriesKey } from '../server/services/time-series.js';
+import { referenceDirectory } from '../server/reference-files.js';
+import { commandLine } from './command-line.js';
+import { progressReporter } from './progress.js';
+
+// --- the server child: `--serve <database url>` -------------------------------------------------
+if (process.argv[2] === '--serve') {
+  const running = await startServer({ config: { ...loadConfig({}), databaseUrl: process.argv[3], loadDemo: false, port: 0, host: '127.0.0.1', logLevel: 'error' }, logger: { level: 'error' } });
+  process.send!({ url: running.url });
+  process.on('message', async () => { await running.close(); process.exit(0); });
+  await new Promise(() => {});
+}
+
+const options = commandLine(`usage: npm run bench -- scale [--scales 1,10,100] [--seconds 5] [--no-import]
+
+Builds (once; kept in the databases sillage_bench_scale_N of DATABASE_URL's cluster) the national
+history at each scale and prints tiles, cube, series, hot spots, import and RSS against raw SQL.`, { scales: { type: 'string' }, seconds: { type: 'string' }, 'no-import': { type: 'boolean' } }).values;
+const scales = (options.scales ?? '1,10,100').split(',').map(Number);
+if (!scales.every((s) => Number.isInteger(s) && s >= 1 && s <= 1000)) { console.error('--scales: whole numbers 1-1000 separated by commas'); process.exit(2); }
+const loadSeconds = Number(options.seconds ?? 5);
+const adminUrl = process.env.DATABASE_URL;
+if (!adminUrl) { console.error('bench scale needs a real PostgreSQL: set DATABASE_URL (e.g. eval "$(bash .ci/postgres.sh start)")'); process.exit(2); }
+const progress = progressReporter();
+const urlOf = (scale: number) => { const u = new URL(adminUrl); u.pathname = `/sillage_bench_scale_${scale}`; return u.toString(); };
+const builtMarker = (scale: number) => `bench-scale:${scale}`;
+
+// --- building the histories ---------------------------------------------------------------------
+async function databaseExists(admin: pg.Client, scale: number): Promise<boolean> {
+  const { rows } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [`sillage_bench_scale_${scale}`]);
+  return rows.length > 0;
+}
+async function isBuilt(scale: number): Promise<boolean> {
+  const client = new pg.Client(urlOf(scale));
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT 1 FROM reference_loads WHERE name = $1', [builtMarker(scale)]).catch(() => ({ rows: [] }));
+    return rows.length > 0;
+  } finally { await client.end(); }
+}
+
+function* random(seed: number) { let s = seed >>> 0; for (;;) { s = (s * 1664525 + 1013904223) >>> 0; yield s / 2 ** 32; } }
+
+/**
+ * Adds `copies` jittered copies of the demo's points, ten copies a statement. Row triggers are off
+ * (session_replication_role = replica) and what they would do is done here, set-wise: the copy
+ * keeps its original's commune, and a moved point that would leave it stays where it was (the
+ * commune trigger); identifiers are recorded (the registry trigger); foreign keys hold by
+ * construction; CHECK and UNIQUE constraints stay on. Then the stored histories are rebuilt.
+ */
+async function multiply(pool: pg.Pool, copies: number): Promise<void> {
+  const { rows: base } = await pool.query<{ id: string; lon: number; lat: number; linked: boolean }>(`
+    SELECT d.id, ST_X(d.geom) AS lon, ST_Y(d.geom) AS lat,
+           EXISTS (SELECT 1 FROM deal_point_status_events e WHERE e.deal_point_id = d.id AND e.operation_id IS NOT NULL) AS linked
+    FROM deal_points d ORDER BY d.id`);
+  const rng = random(18);
+  const next = () => rng.next().value as number;
+  const client = await pool.connect();
+  try {
+    await client.query(`SET session_replication_role = replica`);
+    await client.query('CREATE TEMP TABLE bench_copies (copy_id bigint PRIMARY KEY, original_id bigint NOT NULL, shift integer NOT NULL)');
+    for (let first = 1; first <= copies; first += 10) {
+      const last = Math.min(copies, first + 9);
+      const original: string[] = []; const copy: number[] = []; const lon: number[] = []; const lat: number[] = []; const shift: number[] = [];
+      const r7: string[] = []; const r8: string[] = []; const r9: string[] = [];
+      for (let k = first; k <= last; k += 1) {
+        for (const p of base) {
+          const x = p.lon + (next() - 0.5) * 0.004;
+          const y = p.lat + (next() - 0.5) * 0.0027;
+          original.push(p.id); copy.push(k); lon.push(x); lat.push(y); shift.push(p.linked ? 0 : Math.round((next() - 0.5) * 90));
+          r7.push(latLngToCell(y, x, 7)); r8.push(latLngToCell(y, x, 8)); r9.push(latLngToCell(y, x, 9));
+        }
+      }
+      await client.query('BEGIN');
+      await client.query('TRUNCATE bench_copies');
+      await client.query(`
+        WITH src AS (
+          SELECT * FROM unnest($1::bigint[], $2::int[], $3::float8[], $4::float8[], $5::text[], $6::text[], $7::text[], $8::int[]) AS t(original, k, lon, lat, r7, r8, r9, shift)
+        ), moved AS (
+          SELECT s.*, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) AS jittered FROM src s
+        ), placed AS (
+          SELECT m.*, d.geom AS original_geom, d.commune_insee, d.h3_r7, d.h3_r8, d.h3_r9, d.products, d.source_code, d.external_id, d.network_id, d.dataset, d.verification, d.created_at, d.updated_at,
+                 c.geom && m.jittered AND ST_Intersects(c.geom, m.jittered) AS inside
+          FROM moved m JOIN deal_points d ON d.id = m.original JOIN communes c ON c.insee = d.commune_insee
+        ), inserted AS (
+          INSERT INTO deal_points (geom, commune_insee, h3_r7, h3_r8, h3_r9, products, source_code, external_id, network_id, dataset, verification, created_at, updated_at)
+          SELECT CASE WHEN inside THEN jittered ELSE original_geom END, commune_insee,
+                 CASE WHEN inside THEN r7 ELSE h3_r7 END, CASE WHEN inside THEN r8 ELSE h3_r8 END, CASE WHEN inside THEN r9 ELSE h3_r9 END,
+                 products, source_code, left(COALESCE(external_id, 'p' || original), 80) || '~' || k || '~' || original, network_id, dataset, verification, created_at, updated_at
+          FROM placed
+          RETURNING id, source_code, external_id
+        ), identifiers AS (
+          INSERT INTO deal_point_identifiers (source_code, external_id, deal_point_id) SELECT source_code, external_id, id FROM inserted
+        )
+        INSERT INTO bench_copies (copy_id, original_id, shift)
+        SELECT i.id, s.original, s.shift FROM inserted i
+        JOIN src s ON s.original = split_part(i.external_id, '~', 3)::bigint AND s.k = split_part(i.external_id, '~', 2)::int`,
+      [original, copy, lon, lat, r7, r8, r9, shift]);
+      await client.query(`
+        INSERT INTO deal_point_status_events (deal_point_id, status, effective_on, operation_id, recorded_at)
+        SELECT b.copy_id, e.status, e.effective_on + b.shift, e.operation_id, e.recorded_at
+        FROM bench_copies b JOIN deal_point_status_events e ON e.deal_point_id = b.original_id
+        WHERE e.effective_on + b.shift >= DATE '2000-01-01'`);
+      await client.query(`
+        INSERT INTO deal_point_observations (deal_point_id, observed_on, activity_level, estimated_daily_transactions, source_code)
+        SELECT b.copy_id, o.observed_on + b.shift, o.activity_level, o.estimated_daily_transactions, o.source_code
+        FROM bench_copies b JOIN deal_point_observations o ON o.deal_point_id = b.original_id
+        WHERE o.observed_on + b.shift >= DATE '2000-01-01'`);
+      await client.query(`SELECT deal_point_histories_refresh(ARRAY(SELECT copy_id FROM bench_copies))`);
+      await client.query('COMMIT');
+      progress.count('copies of the demo', last, copies);
+    }
+    await client.query(`UPDATE data_version SET version = version + 1`);
+  } finally {
+    await client.query('RESET session_replication_role').catch(() => {});
+    client.release();
+  }
+}
+
+async function ensureScale(scale: number): Promise<void> {
+  const admin = new pg.Client(adminUrl);
+  await admin.connect();
+  try {
+    if (await databaseExists(admin, scale) && await isBuilt(scale)) {
+      // Migrations added since the build are applied (as a start would).
+      await (await prepareDatabase({ ...loadConfig({}), databaseUrl: urlOf(scale), loadDemo: false, applicationRole: null })).close();
+      return;
+    }
+    if (scale > 1) await ensureScale(1);
+    progress.step(`building the ${scale}x national history (database sillage_bench_scale_${scale}, kept for later runs)`);
+    await admin.query(`DROP DATABASE IF EXISTS sillage_bench_scale_${scale}`);
+    await admin.query(scale === 1 ? `CREATE DATABASE sillage_bench_scale_1` : `CREATE DATABASE sillage_bench_scale_${scale} TEMPLATE sillage_bench_scale_1`);
+  } finally { await admin.end(); }
+  const database = await prepareDatabase({ ...loadConfig({}), databaseUrl: urlOf(scale), loadDemo: true, applicationRole: null }, { onProgress: progress.step, onReferenceProgress: progress.count });
+  try {
+    if (scale > 1) {
+      await database.pool.query(`DELETE FROM reference_loads WHERE name LIKE 'bench-scale:%'`);
+      await multiply(database.pool, scale - 1);
+      progress.step('VACUUM ANALYZE');
+      await database.pool.query('VACUUM ANALYZE');
+    }
+    await database.pool.query(`INSERT INTO reference_loads (name, checksum, rows) SELECT $1, 'bench', count(*) FROM deal_points`, [builtMarker(scale)]);
+  } finally { await database.close(); }
+}
+
+// --- measuring ----------------------------------------------------------------------------------
+interface Load { p50: number; p95: number; perSecond: number; requests: number; errors: number }
+
+function summarise(latencies: number[], errors: number, seconds: number): Load {
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : NaN;
+  return { p50: at(0.5), p95: at(0.95), perSecond: latencies.length / seconds, requests: latencies.length, errors };
+}
+
+/** `connections` loops running `work` (given a running index) for `seconds`; at least one round. */
+async function underLoad(connections: number, seconds: number, work: (i: number) => Promise<void>): Promise<Load> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let counter = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(Array.from({ length: connections }, async () => {
+    do {
+      const i = counter++;
+      const t = performance.now();
+      try { await work(i); latencies.push(performance.now() - t); } catch { errors += 1; }
+    } while (performance.now() < deadline);
+  }));
+  return summarise(latencies, errors, (performance.now() - started) / 1000);
+}
+
+async function median(times: number, work: () => Promise<unknown>): Promise<number> {
+  const results: number[] = [];
+  for (let i = 0; i < times; i += 1) { const t = performance.now(); await work(); results.push(performance.now() - t); }
+  return results.sort((a, b) => a - b)[Math.floor(times / 2)];
+}
+
+/** The tiles around a place at zoom z: a 3x3 block (what one screen of a map asks for, about). */
+function tilesAround(longitude: number, latitude: number, z: number): { z: number; x: number; y: number }[] {
+  const size = 2 ** z;
+  const x = Math.floor(((longitude + 180) / 360) * size);
+  const sin = Math.sin((latitude * Math.PI) / 180);
+  const y = Math.floor((0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * size);
+  const tiles = [];
+  for (let dx = -1; dx <= 1; dx += 1) for (let dy = -1; dy <= 1; dy += 1) tiles.push({ z, x: x + dx, y: y + dy });
+  return tiles;
+}
+
+function rssOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+const fmt = (ms: number) => Number.isNaN(ms) ? '—' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+const ratio = (ours: number, raw: number) => { const r = ours / raw; return Number.isFinite(r) ? `${r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}x` : '—'; };
+
+/** CSV of `rows` deal points near towns of 20,000+ inhabitants (as bench-import). */
+function importCsv(rows: number, tag: string): { csv: string; towns: number } {
+  const rng = random(42);
+  const next = () => rng.next().value as number;
+  const towns = (parse(gunzipSync(readFileSync(join(referenceDirectory, 'communes.csv.gz'))), { columns: true }) as { kind: string; population: string; lon: string; lat: string; department_code: string }[])
+    .filter((c) => c.kind === 'COM' && Number(c.population) >= 20000 && !c.department_code.startsWith('97'));
+  const lines = ['external_id;source;lat;lon;first_seen_on;dismantled_on;products'];
+  for (let i = 0; i < rows; i += 1) {
+    const town = towns[Math.floor(next() * towns.length)];
+    const longitude = Number(town.lon) + (next() - 0.5) * 0.006;
+    const latitude = Number(town.lat) + (next() - 0.5) * 0.004;
+    const year = 2019 + Math.floor(next() * 6);
+    lines.push(`${tag}-${i};douane;${latitude.toFixed(6).replace('.', ',')};${longitude.toFixed(6).replace('.', ',')};${year}-0${1 + Math.floor(next() * 9)}-15;${next() < 0.3 ? '2025-03-01' : ''};cannabis_resine`);
+  }
+  return { csv: lines.join('\n'), towns: towns.length };
+}
+
+interface ScaleReport { scale: number; points: number; events: number; observations: number; lines: string[] }
+
+async function measure(scale: number): Promise<ScaleReport> {
+  const url = urlOf(scale);
+  const pool = new pg.Pool({ connectionString: url, max: 50 });
+  const counts = (await pool.query<{ p: number; e: number; o: number }>(`SELECT (SELECT count(*) FROM deal_points)::int AS p, (SELECT count(*) FROM deal_point_status_events)::int AS e, (SELECT count(*) FROM deal_point_observations)::int AS o`)).rows[0];
+  const username = await ensureUser(pool, 'national_analyst');
+  progress.step(`${scale}x: ${counts.p.toLocaleString('en')} points, ${counts.e.toLocaleString('en')} status events, ${counts.o.toLocaleString('en')} observations; starting the server`);
+  const child: ChildProcess = fork(new URL(import.meta.url).pathname, ['--serve', url], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const base = await new Promise<string>((resolve, reject) => { child.once('message', (m) => resolve((m as { url: string }).url)); child.once('exit', (code) => reject(new Error(`server exited ${code}`))); });
+  const signIn = await fetch(`${base}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: testPassword }) });
+  const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrf = (await signIn.json() as { csrf_token: string }).csrf_token;
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(base + path, { headers: { cookie, ...headers }, signal: AbortSignal.timeout(60_000) });
+    if (response.status !== 200 && response.status !== 304 && response.status !== 202) throw new Error(`${path}: ${response.status}`);
+    await response.arrayBuffer();
+    return response;
+  };
+  const lines: string[] = [];
+  const at = '2025-06-30';
+
+  // Tiles: Marseille, a 3x3 block per zoom; one connection walks the tiles, 50 hammer them.
+  lines.push(`deal-point tiles around Marseille (3x3 tiles, at=${at}); endpoint vs raw SQL (ST_AsMVT query, same parameters):`);
+  for (const z of [5, 8, 10, 12]) {
+    const tiles = tilesAround(5.38, 43.30, z);
+    const results: string[] = [];
+    const url = (t: { z: number; x: number; y: number }) => `/tiles/deal-points/${t.z}/${t.x}/${t.y}.mvt?at=${at}`;
+    if (!inZoomRange(z, tileZoomRanges.dealPoints)) {
+      // Below the point tiles' zooms the map shows the H3 cube; the tile is empty without SQL.
+      const empty = await median(5, () => get(url(tiles[4])));
+      lines.push(`  z${z}: outside the deal-point tiles' zooms (${tileZoomRanges.dealPoints.minzoom}-${tileZoomRanges.dealPoints.maxzoom}): an empty tile in ${fmt(empty)}, no point read (the map shows the H3 cube there)`);
+      continue;
+    }
+    const features = (await Promise.all(tiles.map((t) => pool.query<{ count: number }>(dealPointTileMvt, [t.z, t.x, t.y, at, null, null, null, null, null, null])))).reduce((n, r) => n + r.rows[0].count, 0);
+    // Cold: each tile's first request since the server started (nothing cached), one at a time.
+    const cold: number[] = [];
+    for (const t of tiles) { const started = performance.now(); await get(url(t)); cold.push(performance.now() - started); }
+    const coldRaw = await median(3, () => pool.query(dealPointTileMvt, [tiles[4].z, tiles[4].x, tiles[4].y, at, null, null, null, null, null, null]));
+    cold.sort((a, b) => a - b);
+    results.push(`    cold (first request of each tile): median ${fmt(cold[4])}, max ${fmt(cold[8])} | raw SQL of the centre tile ${fmt(coldRaw)}`);
+    for (const connections of [1, 50]) {
+      progress.step(`${scale}x: z${z} tiles, ${connections} connection(s)`);
+      const tile = (i: number) => tiles[i % tiles.length];
+      const endpoint = await underLoad(connections, loadSeconds, async (i) => { await get(url(tile(i))); });
+      const raw = await underLoad(connections, loadSeconds, async (i) => { const t = tile(i); await pool.query(dealPointTileMvt, [t.z, t.x, t.y, at, null, null, null, null, null, null]); });
+      results.push(`    ${String(connections).padStart(2)} conn: endpoint p50 ${fmt(endpoint.p50)}, p95 ${fmt(endpoint.p95)}, ${endpoint.perSecond.toFixed(1)} tiles/s${endpoint.errors ? ` (${endpoint.errors} failed)` : ''} | raw SQL p50 ${fmt(raw.p50)}, p95 ${fmt(raw.p95)}, ${raw.perSecond.toFixed(1)} tiles/s | p95 ratio ${ratio(endpoint.p95, raw.p95)}`);
+    }
+    // Revalidation: a client holding the tile sends its ETag back.
+    const first = await get(url(tiles[4]));
+    const etag = first.headers.get('etag') ?? '';
+    const revalidated = await median(5, () => get(url(tiles[4]), { 'if-none-match': etag }));
+    lines.push(`  z${z} (${features.toLocaleString('en')} points in the 9 tiles; a 304 revalidation: ${fmt(revalidated)}):`, ...results);
+  }
+
+  // Cube and series: the endpoint (spans + months in Node, disclosure, JSON) vs the spans query.
+  const window = { from: '2019-01', to: '2025-12' };
+  const spanParams = (departments: string[] | null) => ['2019-01-01', '2025-12-01', null, null, null, null, departments, null, null, null, null, null, null];
+  // Three runs each below 100x, one from 100x (a slow baseline takes minutes a run).
+  const runs = scale >= 100 ? 1 : 3;
+  lines.push(`H3 x month cube and monthly series, ${window.from}..${window.to} (${runs === 1 ? 'one run' : 'median of 3'}); endpoint vs raw SQL (the active-spans query it wraps):`);
+  for (const [label, path, key, departments] of [
+    ['national cube, resolution 7', `/api/aggregates/deal-points/cube?resolution=7&from=${window.from}&to=${window.to}`, 'h3_7', null],
+    ['department 13 cube, resolution 8', `/api/aggregates/deal-points/cube?resolution=8&from=${window.from}&to=${window.to}&department=13`, 'h3_8', ['13']],
+    ['national series by size class', `/api/aggregates/deal-points/series?by=size_class&from=${window.from}&to=${window.to}`, 'size_class', null],
+    ['department 13 series', `/api/aggregates/deal-points/series?from=${window.from}&to=${window.to}&department=13`, 'total', ['13']],
+  ] as const) {
+    progress.step(`${scale}x: ${label}`);
+    const endpoint = await median(runs, () => get(path));
+    const raw = await median(runs, () => pool.query(spansQuery(key as SeriesKey, { underWayVisibleIn: null }), spanParams(departments as string[] | null)));
+    lines.push(`  ${label.padEnd(34)}: endpoint ${fmt(endpoint).padStart(8)} | raw SQL ${fmt(raw).padStart(8)} | ${ratio(endpoint, raw)}`);
+  }
+
+  // Emerging hot spots (one department, normal approximation: the cheapest method).
+  progress.step(`${scale}x: emerging hot spots, department 13`);
+  const hotStarted = performance.now();
+  const job = await (await fetch(`${base}/api/analyses/emerging-hot-spots`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ resolution: 7, from: '2019-01', to: '2025-12', department: '13', method: 'normal' }) })).json() as { poll?: string };
+  let hotStatus = 'failed to start';
+  while (job.poll) {
+    const polled = await fetch(base + job.poll, { headers: { cookie } });
+    const body = await polled.json() as { status: string };
+    if (polled.status !== 200 || body.status === 'done' || body.status === 'failed') { hotStatus = polled.status === 200 ? body.status : `HTTP ${polled.status}`; break; }
+    if (performance.now() - hotStarted > 300_000) { hotStatus = 'timed out (5 min)'; break; }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const hotMs = performance.now() - hotStarted;
+  const hotRaw = await median(runs, () => pool.query(spansQuery('h3_7', { underWayVisibleIn: null }), spanParams(['13'])));
+  lines.push(`emerging hot spots, department 13, resolution 7, 84 months (normal): endpoint ${fmt(hotMs)} (${hotStatus}) | raw SQL of its spans ${fmt(hotRaw)} | ${ratio(hotMs, hotRaw)}`);
+
+  // Import of 100,000 rows through the HTTP route vs COPY of the same file into a bare table.
+  if (!options['no-import']) {
+    const tag = `SCALE${scale}`;
+    const { csv } = importCsv(100_000, tag);
+    progress.step(`${scale}x: COPY of 100,000 rows (baseline)`);
+    await pool.query('DROP TABLE IF EXISTS bench_copy_rows');
+    await pool.query('CREATE TABLE bench_copy_rows (external_id text, source text, lat text, lon text, first_seen_on date, dismantled_on date, products text)');
+    const copyStarted = performance.now();
+    const copied = spawnSync('psql', [url, '-q', '-c', `\\copy bench_copy_rows FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)`], { input: csv });
+    const copyMs = performance.now() - copyStarted;
+    if (copied.status !== 0) throw new Error(`COPY failed: ${copied.stderr}`);
+    await pool.query('DROP TABLE bench_copy_rows');
+    progress.step(`${scale}x: import of 100,000 rows (POST /api/imports)`);
+    const before = rssOf(child.pid!);
+    const importStarted = performance.now();
+    let peak = before.rss;
+    const sampler = setInterval(() => { peak = Math.max(peak, rssOf(child.pid!).rss); }, 100);
+    const response = await fetch(`${base}/api/imports?kind=deal-points`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'text/csv' }, body: csv, signal: AbortSignal.timeout(1_800_000) });
+    const importMs = performance.now() - importStarted;
+    clearInterval(sampler);
+    const report = await response.json() as { inserted?: number; message?: string };
+    if (response.status !== 200) console.error(`import answered ${response.status}: ${JSON.stringify(report).slice(0, 300)}`);
+    await pool.query(`DELETE FROM deal_points WHERE source_code = 'douane' AND external_id LIKE $1`, [`${tag}-%`]);
+    lines.push(`import of 100,000 deal points (${(csv.length / 1e6).toFixed(1)} MB CSV): endpoint ${fmt(importMs)} (${response.status}, ${report.inserted ?? 0} inserted; server RSS +${Math.round((peak - before.rss) / 1e6)} MB during it) | COPY ${fmt(copyMs)} | the import runs at ${ratio(copyMs, importMs)} COPY's speed`);
+  }
+
+  const memory = rssOf(child.pid!);
+  lines.push(`server RSS after the run: ${Math.round(memory.rss / 1e6)} MB (peak ${Math.round(memory.peak / 1e6)} MB)`);
+  child.send('close');
+  await new Promise((r) => child.once('exit', r));
+  await pool.end();
+  return { scale, points: counts.p, events: counts.e, observations: counts.o, lines };
+}
+
+const print = (report: ScaleReport) => {
+  console.log(`\n${report.scale}x: ${report.points.toLocaleString('en')} deal points, ${report.events.toLocaleString('en')} status events, ${report.observations.toLocaleString('en')} observations`);
+  for (const line of report.lines) console.log(`  ${line}`);
+};
+const reports: ScaleReport[] = [];
+for (const scale of scales) {
+  await ensureScale(scale);
+  const report = await measure(scale);
+  reports.push(report);
+  // Each scale as soon as measured (a long run interrupted keeps what it measured).
+  progress.stop();
+  print(report);
+}
+console.log(`\nScale benchmark (PostgreSQL ${adminUrl.replace(/\/\/[^@]*@/, '//')}, ${loadSeconds} s per load, server in a child process): all scales`);
+for (const report of reports) print(report);
