@@ -236,8 +236,11 @@ export async function listCandidates(db: pg.Pool, scope: string[] | null, limit 
             coalesce((SELECT json_agg(json_build_object('id', r.id, 'receipt', r.receipt, 'status', r.status, 'reported_on', r.reported_on) ORDER BY r.reported_on, r.id)
                       FROM public_reports r WHERE r.deal_point_id = d.id), '[]'::json) AS reports,
             (SELECT json_build_object('id', o.id, 'distance_m', round(ST_Distance(o.geom::geography, d.geom::geography)))
-               FROM deal_points o WHERE o.id <> d.id AND o.verification = 'confirmed' AND o.geom && ST_Expand(d.geom, 0.005)
+               FROM deal_points o JOIN communes oc ON oc.insee = o.commune_insee
+               WHERE o.id <> d.id AND o.verification = 'confirmed' AND o.geom && ST_Expand(d.geom, 0.005)
                  AND ST_DWithin(o.geom::geography, d.geom::geography, 300)
+                 -- Only points the analyst may see: a distance to another department's point would locate it (trilateration).
+                 AND ($1::text[] IS NULL OR oc.department_code = ANY($1::text[]))
                ORDER BY ST_Distance(o.geom::geography, d.geom::geography) LIMIT 1) AS nearest_point
      FROM deal_points d JOIN communes c ON c.insee = d.commune_insee
      WHERE d.verification = 'candidate' AND ($1::text[] IS NULL OR c.department_code = ANY($1::text[]))

@@ -187,6 +187,21 @@ describe.each(targets())('public reports on the %s database', (target) => {
     expect(audited).toEqual({ action: 'moderate', area: `id=${accepted.body.deal_point_id}&deal_point=${accepted.body.deal_point_id}`, username: analyst84.username });
   });
 
+  it('gives a candidate\'s nearest point only among points the analyst may see (a distance to another department\'s point would locate it)', async () => {
+    // A department-13 point in Meyrargues, 200 m south of a public report filed in Pertuis (84).
+    const across = await send(context.app, 'POST', '/api/deal-points', dealPointBody({ external_id: 'ACROSS-BORDER', location: { type: 'Point', coordinates: [5.5003, 43.6632] } }), undefined, analyst13);
+    expect(across.status).toBe(201);
+    const receipt = (await send(context.app, 'POST', '/api/public/reports', report({ location: { type: 'Point', coordinates: [5.5000, 43.6650] } }), undefined, null)).body.receipt;
+    const id = Number((await context.database.pool.query('SELECT id FROM public_reports WHERE receipt = $1', [receipt])).rows[0].id);
+    const accepted = await send(context.app, 'POST', `/api/moderation/reports/${id}/accept`, {}, undefined, analyst84);
+    expect(accepted.body.created_candidate).toBe(true);
+    const seenBy = async (session: TestSession | undefined) => (await send(context.app, 'GET', '/api/moderation/candidates', undefined, undefined, session)).body.items.find((c: any) => c.id === accepted.body.deal_point_id);
+    // The national analyst sees the 13 point as the nearest; CROSS 84 does not learn it exists.
+    expect((await seenBy(undefined)).nearest_point).toMatchObject({ id: across.body.id });
+    expect((await seenBy(undefined)).nearest_point.distance_m).toBeGreaterThan(150);
+    expect((await seenBy(analyst84)).nearest_point).toBeNull();
+  });
+
   it('lets an analyst discard a candidate: the point goes, its reports are rejected with the decision in their history, undoable', async () => {
     const submit = async (coordinates: number[]) => {
       const receipt = (await send(context.app, 'POST', '/api/public/reports', report({ location: { type: 'Point', coordinates } }), undefined, null)).body.receipt;
