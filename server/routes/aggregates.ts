@@ -10,7 +10,7 @@ import { AnyRecord, Bbox, Dataset, DepartmentCode, Id, InseeCode, StringEnum, er
 import { aggregateReaders, finestAggregateResolution, inPreciseScope, preciseScope, type Principal } from '../domain/access.js';
 import { bboxAreas, cellSetArea, disclosureFor, underWayVisibleIn, polygonCells, publishedCount, suppressionThreshold, type Disclosure } from '../domain/disclosure.js';
 import { monthPattern, parseMonthWindow, type MonthlyCounts } from '../domain/months.js';
-import { cellMonthCube, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
+import { additiveSeries, cellMonthCube, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
 import { countByCell, countByCommune, countByDepartment, cellFeature } from '../services/aggregates.js';
 import { today } from '../domain/dates.js';
 import { parseBbox } from '../services/filters.js';
@@ -198,6 +198,17 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     }
     assertOneUnitSystem(disclosure, cellArea, otherUnits);
     filter = { ...filter, region: query.region ?? null, commune: query.commune ?? null };
+    if (disclosure.perturb && cellArea && disclosure.unitResolution !== null) {
+      // A chosen area's total is the sum of its published cells (disclosure rule 3: no new equation per box).
+      const { months, total } = await additiveSeries(app.db.pool, 'cells', disclosure.unitResolution, filter);
+      request.auditCount = 1;
+      return {
+        by, from: query.from, to: query.to, months,
+        suppressed_below: suppressionThreshold,
+        disclosure: `${describeDisclosure(disclosure)}; the total of the area is the sum of its published cells, cells "< ${suppressionThreshold}" not counted (their number is given)`,
+        series: [{ key: 'total', label: 'Total', active: total.active, cumulative: total.cumulative, suppressed_cells: total.suppressedActive, suppressed_cells_cumulative: total.suppressedCumulative }],
+      };
+    }
     const { months, series } = await monthlySeries(app.db.pool, by, filter);
     const labels = await seriesLabels(app.db.pool, by);
     const keys = by === 'size_class' ? [...labels.keys()] : by === 'total' ? ['total'] : [...series.keys()].sort();

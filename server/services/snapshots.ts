@@ -11,8 +11,8 @@ import { addKey, cellAt, publishedCount, suppressionThreshold } from '../domain/
 import { monthEnd, monthStart } from '../domain/months.js';
 import { canonicalJson, periodLabel, publishedSeries, type SnapshotData, type SnapshotDocument, type SnapshotIndicator, type SnapshotParameters } from '../domain/snapshots/document.js';
 import { NotFoundError, UnprocessableError } from '../errors.js';
-import { cellMonthCube, monthlySeries, type SeriesFilter } from './time-series.js';
-import { baseFilter, resolveArea, type ResolvedArea } from './snapshot-area.js';
+import { additiveSeries, cellMonthCube, monthlySeries, type SeriesFilter } from './time-series.js';
+import { baseFilter, resolveArea, snapshotDisclosure, type ResolvedArea } from './snapshot-area.js';
 import * as sql from '../queries/snapshots.js';
 import * as aggregateSql from '../queries/aggregates.js';
 import { buildSnapshotDocument } from '../domain/snapshots/stamp.js';
@@ -33,6 +33,11 @@ async function totalSeries(db: pg.Pool, filter: SeriesFilter, key: string, label
   const length = filter.to - filter.from + 1;
   const values = counts ? publishedSeries(counts.active, counts.activeKeys) : Array.from({ length }, () => 0);
   return { key, label, values };
+}
+
+async function additiveZone(db: pg.Pool, filter: SeriesFilter, unit: 'cells' | 'communes', label: string) {
+  const { total } = await additiveSeries(db, unit, snapshotDisclosure.unitResolution, filter);
+  return { key: 'zone', label, values: total.active, suppressed_units: total.suppressedActive };
 }
 
 async function sizeClasses(db: pg.Pool, resolved: ResolvedArea) {
@@ -102,7 +107,9 @@ async function vintage(db: pg.Pool): Promise<SnapshotData['vintage']> {
 export async function gatherSnapshotData(db: pg.Pool, parameters: SnapshotParameters): Promise<SnapshotData> {
   const resolved = await resolveArea(db, parameters);
   const base = baseFilter(parameters);
-  const series = [await totalSeries(db, resolved.filter, 'zone', resolved.area.label)];
+  // A chosen area (drawn, or several communes) is the sum of its published units (disclosure rule 3).
+  const chosenUnits = parameters.area.kind === 'drawn' ? 'cells' : parameters.area.kind === 'communes' && parameters.area.communes.length > 1 ? 'communes' : null;
+  const series = [chosenUnits ? await additiveZone(db, resolved.filter, chosenUnits, resolved.area.label) : await totalSeries(db, resolved.filter, 'zone', resolved.area.label)];
   if (parameters.area.kind !== 'department' && parameters.area.kind !== 'france') {
     for (const d of resolved.area.departments.slice(0, 3)) series.push(await totalSeries(db, { ...base, departments: [d.code] }, d.code, `${d.name} (${d.code})`));
   }

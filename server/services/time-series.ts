@@ -4,7 +4,7 @@ import { cellToParent } from 'h3-js';
 import { activeSpans } from '../queries/time-series.js';
 import { withoutJit } from './without-jit.js';
 import { monthlyCounts, monthRange, monthStart, type ActiveSpan, type MonthlyCounts } from '../domain/months.js';
-import { cellAt, type Bbox, type CellArea } from '../domain/disclosure.js';
+import { additiveTotal, cellAt, type AdditiveTotal, type Bbox, type CellArea } from '../domain/disclosure.js';
 
 export interface SeriesFilter {
   from: number; to: number;
@@ -18,10 +18,10 @@ export interface SeriesFilter {
   underWayVisibleIn?: string[] | null;
 }
 
-export type SeriesKey = 'total' | 'size_class' | 'department' | 'region' | 'h3_7' | 'h3_8' | 'h3_9';
+export type SeriesKey = 'total' | 'size_class' | 'department' | 'region' | 'commune' | 'h3_7' | 'h3_8' | 'h3_9';
 
 const keyExpressions: Record<SeriesKey, string> = {
-  total: `'total'`, size_class: 's.size_class', department: 'c.department_code', region: 'c.region_code',
+  total: `'total'`, size_class: 's.size_class', department: 'c.department_code', region: 'c.region_code', commune: 'c.insee',
   h3_7: 'd.h3_r7', h3_8: 'd.h3_r8', h3_9: 'd.h3_r9',
 };
 
@@ -67,4 +67,15 @@ export async function cellMonthCube(db: pg.Pool, resolution: number, filter: Ser
 export async function monthlySeries(db: pg.Pool, key: SeriesKey, filter: SeriesFilter): Promise<{ months: string[]; series: Map<string, MonthlyCounts> }> {
   const spans = await fetchSpans(db, key, filter);
   return { months: monthRange(filter.from, filter.to), series: monthlyCounts(spans, filter.from, filter.to) };
+}
+
+/**
+ * The total of a chosen area for a perturbed reader (disclosure rule 3): the sum of the published
+ * values of its whole units, cells of `resolution` or communes.
+ */
+export async function additiveSeries(db: pg.Pool, unit: 'cells' | 'communes', resolution: number, filter: SeriesFilter): Promise<{ months: string[]; total: AdditiveTotal }> {
+  const { months, units } = unit === 'cells'
+    ? await cellMonthCube(db, resolution, filter).then((r) => ({ months: r.months, units: r.cells }))
+    : await monthlySeries(db, 'commune', filter).then((r) => ({ months: r.months, units: r.series }));
+  return { months, total: additiveTotal(units.values(), months.length) };
 }

@@ -107,4 +107,23 @@ describe.each(targets())('privacy of aggregated roles on the %s database', (targ
     const cells = await send(context.app, 'GET', '/api/aggregates/deal-points?group=h3&resolution=7&at=2020-12-20&department=93');
     expect(cells.body.features.reduce((sum: number, f: any) => sum + f.properties.count, 0)).toBe(276);
   });
+  it('gives a deputy the total of a chosen box as the sum of its published cells, so overlapping boxes add no equation', async () => {
+    // The attack review recovered every "< 5" cell by least squares over a few hundred boxes, each
+    // total perturbed on its own key; a sum of already-published cells carries nothing new.
+    const boxes = ['4.70,43.80,5.20,44.10', '4.75,43.82,5.10,44.05', '4.81,43.85,5.02,43.99'];
+    for (const bbox of boxes) {
+      const cube = await send(context.app, 'GET', `/api/aggregates/deal-points/cube?resolution=7&from=2024-01&to=2024-03&bbox=${bbox}`, undefined, undefined, deputy);
+      const series = await send(context.app, 'GET', `/api/aggregates/deal-points/series?from=2024-01&to=2024-03&bbox=${bbox}`, undefined, undefined, deputy);
+      expect(series.status).toBe(200);
+      for (let m = 0; m < 3; m++) {
+        const published = cube.body.cells.map((c: any) => c.active[m]);
+        expect(series.body.series[0].active[m], `${bbox} month ${m}`).toBe(published.reduce((sum: number, v: number | null) => sum + (v ?? 0), 0));
+        expect(series.body.series[0].suppressed_cells[m]).toBe(published.filter((v: number | null) => v === null).length);
+      }
+      expect(series.body.series[0].suppressed_cells[0]).toBeGreaterThan(0);
+    }
+    // A precise reader still gets the exact count of the box.
+    const exact = await send(context.app, 'GET', `/api/aggregates/deal-points/series?from=2024-01&to=2024-03&bbox=${boxes[0]}`);
+    expect(exact.body.series[0].suppressed_cells).toBeUndefined();
+  });
 });

@@ -25,7 +25,8 @@ export interface SnapshotParameters {
 /** A published count: a number (0 or >= 5, perturbed) or null for "< 5". */
 export type Published = number | null;
 
-export interface SnapshotSeries { key: string; label: string; values: Published[] }
+/** `suppressed_units`: for a chosen area's total (sum of its published units), how many units were "< 5" each month. */
+export interface SnapshotSeries { key: string; label: string; values: Published[]; suppressed_units?: number[] }
 export interface SnapshotCell { h3: string; count: Published }
 export interface SnapshotOperation { name: string; kind: string; started_on: string; ended_on: string; department_code: string; distance_km: number }
 export interface SnapshotIndicator { scope: 'zone' | 'department' | 'france'; code: string; name: string; year: number; indicator: string; count: number | null; rate_per_1000: number | null }
@@ -111,7 +112,7 @@ export function methodParagraphs(data: SnapshotData): string[] {
   return [
     'Point de deal : lieu de vente de rue où des vendeurs sont présents chaque jour. Sillage enregistre des lieux et leur activité, jamais des personnes.',
     'Point actif un mois donné : point dont le statut était « actif » ou « rouvert » au moins un jour de ce mois. Les chiffres de début et de fin sont ceux du premier et du dernier mois de la période.',
-    `Protection des petits effectifs : tout effectif de 1 à 4 est affiché « < ${suppressionThreshold} » ; les autres sont légèrement perturbés (de −2 à +2, méthode de la clé de cellule de l’Australian Bureau of Statistics, recommandée par Eurostat), de façon toujours identique pour un même ensemble de points. Un total publié n’est donc pas la somme des parties publiées, et la différence de deux instantanés ne donne pas un petit effectif exact.`,
+    `Protection des petits effectifs : tout effectif de 1 à 4 est affiché « < ${suppressionThreshold} » ; les autres sont légèrement perturbés (de −2 à +2, méthode de la clé de cellule de l’Australian Bureau of Statistics, recommandée par Eurostat), de façon toujours identique pour un même ensemble de points. Le total d’une zone dessinée ou d’une liste de communes est la somme des valeurs publiées de ses cellules ou de ses communes, celles à « < ${suppressionThreshold} » n’étant pas comptées (leur nombre est indiqué) : deux instantanés qui se recouvrent ne révèlent ainsi par différence aucun petit effectif.`,
     'Zones : une commune, une liste de communes ou un département sont comptés par commune entière ; une zone dessinée est comptée en cellules hexagonales H3 entières de résolution 7 (environ 5 km²). La carte montre toujours des cellules H3 entières (jamais plus fines que la résolution 7), y compris leur partie hors de la zone.',
     'Opérations : seules les opérations terminées figurent ; celles qui sont en cours ne sont ni nommées ni comptées hors de leur département.',
     'Indicateurs SSMSI : personnes mises en cause pour trafic et pour usage de stupéfiants, pour 1 000 habitants (base départementale du service statistique ministériel de la sécurité intérieure, Licence Ouverte).',
