@@ -12,6 +12,8 @@ import { buildApp, type AppOptions } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { readVersions, type Database } from '../../server/database.js';
 import { issueFormToken } from '../../server/domain/form-tokens.js';
+import { StoppingError, startJobRunner, type JobHandler } from '../../server/services/jobs.js';
+import { randomUUID } from 'node:crypto';
 import { connect, emptyBusinessTables, ensureUser, targets, testPassword, type Target } from '../helpers/databases.js';
 import { send, type TestSession } from '../helpers/requests.js';
 
@@ -53,6 +55,33 @@ describe.each(targets())('two server processes on the %s database', (target: Tar
     for (const app of apps) await app.close();
     for (const db of databases) await db.close();
   });
+
+  it('hands a job running in a process that stops back to the queue, where another process finishes it', async () => {
+    const pool = database().pool;
+    const marker = randomUUID();
+    const runs: string[] = [];
+    let running = false;
+    // The first process works until told to stop; the second finishes at once. Other jobs are ignored.
+    const slow: JobHandler = async (data, _id, context) => {
+      if (data.marker !== marker) return;
+      runs.push('first'); running = true;
+      while (!context.stopping) await wait(20);
+      throw new StoppingError();
+    };
+    const quick: JobHandler = async (data) => { if (data.marker === marker) runs.push('second'); };
+    const first = await startJobRunner(pool, { 'emerging-hot-spots': slow }, { pollingSeconds: 0.5 });
+    await first.send('emerging-hot-spots', randomUUID(), { marker });
+    for (let i = 0; i < 60 && !running; i += 1) await wait(100);
+    expect(runs).toEqual(['first']);
+    await first.stop();
+    const second = await startJobRunner(pool, { 'emerging-hot-spots': quick }, { pollingSeconds: 0.5 });
+    try {
+      for (let i = 0; i < 60 && runs.length < 2; i += 1) await wait(100);
+      expect(runs).toEqual(['first', 'second']);
+    } finally {
+      await second.stop();
+    }
+  }, 20_000);
 
   it('opens a session made by one process in the other, touching it at most once a minute', async () => {
     const me = await send(b, 'GET', '/api/auth/me', undefined, undefined, session);
