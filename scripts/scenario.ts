@@ -28,6 +28,8 @@ if (!Number.isInteger(seed) || seed < 0) { console.error('--seed must be a non-n
 const variant = values.null ? 'null' : 'planted';
 const directory = values.out ?? join('data', 'scenario', `${variant}-${seed}`);
 const progress = progressReporter();
+// The database first: a data folder held by another process is refused before any generation.
+const database = values['no-load'] ? null : await prepareOrExit(loadConfig(), { onProgress: progress.step, onReferenceProgress: progress.count });
 
 let started = performance.now();
 progress.step(`generating the ${variant} scenario (seed ${seed})`);
@@ -35,9 +37,8 @@ const files = buildScenarioFiles(seed, variant);
 writeScenarioFiles(directory, files);
 const lines = (name: keyof typeof files) => files[name].split('\n').length - 2;
 console.log(`  ${lines('deal-points.csv')} deal points, ${lines('observations.csv')} observations, ${lines('networks.csv')} networks, ${JSON.parse(files['operations.geojson']).features.length} operations in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${directory} (ground truth: ground-truth.json)`);
-if (values['no-load']) process.exit(0);
+if (!database) process.exit(0);
 
-const database = await prepareOrExit(loadConfig(), { onProgress: progress.step, onReferenceProgress: progress.count });
 try {
   if (values.replace) { progress.step('removing earlier synthetic data'); await removeSyntheticData(database.pool); }
   started = performance.now();

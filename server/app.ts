@@ -44,6 +44,10 @@ import { auditGroupRoutes } from './routes/audit-groups.js';
 import helmet from '@fastify/helmet';
 import compress from '@fastify/compress';
 import { registerStrictInput } from './plugins/strict-input.js';
+import { registerCancelOnDisconnect } from './plugins/cancel-on-disconnect.js';
+import { startJobRunner, type JobRunner } from './services/jobs.js';
+import { runHotSpotJob } from './services/analyses.js';
+import { postgresRateLimitStore, sharedSecret } from './services/shared-limits.js';
 import { isCalendarDate, addDays, today, earliestEventDate, eventDateMarginDays, earliestQueryDate, latestQueryDate } from './domain/dates.js';
 
 declare module 'fastify' {
@@ -51,6 +55,10 @@ declare module 'fastify' {
     db: Database;
     databaseVersions: DatabaseVersions;
     config: Config;
+    /** Signs form tokens and keys stored client hashes: SILLAGE_SECRET, or one kept in the database. */
+    sharedSecret: string;
+    /** The job queues (pg-boss over PostgreSQL); this process works them too. */
+    jobs: JobRunner;
   }
 }
 
@@ -61,6 +69,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Serve the built web client from dist/web (off in API tests). */
   serveWeb?: boolean;
+  /** How often this process looks for queued jobs (seconds, at least 0.5). */
+  jobPollingSeconds?: number;
 }
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -118,6 +128,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('db', options.database);
   app.decorate('databaseVersions', options.databaseVersions);
   app.decorate('config', options.config);
+  const pool = options.database.pool;
+  app.decorate('sharedSecret', await sharedSecret(pool, options.config.secret));
+  const jobs = await startJobRunner(pool, {
+    'emerging-hot-spots': (data, id, context) => runHotSpotJob(pool, id, data, context),
+  }, { pollingSeconds: options.jobPollingSeconds, onError: (error) => app.log.error({ err: error }, 'job queue') });
+  app.decorate('jobs', jobs);
+  // Before the database closes (the caller closes it after the app): running jobs go back to the queue.
+  app.addHook('onClose', async () => { await jobs.stop(); });
+  registerCancelOnDisconnect(app);
   registerErrorHandler(app);
   const external = basemapOrigin(options.config.basemapUrl);
   await app.register(helmet, {
@@ -139,6 +158,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerAccess(app);
   await app.register(rateLimit, {
     global: false, hook: 'preHandler',
+    // Counters in PostgreSQL, shared by every server process.
+    store: postgresRateLimitStore(pool, app.sharedSecret),
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, code: 'rate_limited', message: `too many requests, retry in ${context.after}` }),
   });
 

@@ -24,7 +24,9 @@ export interface Config {
   signInFailuresPerUsername: number;
   /** Public reports accepted per client address and minute (the address is never stored). */
   reportRateLimitPerMinute: number;
-  /** Secret signing the public form tokens; generated at start when not set. */
+  /** Tile reads are journalled in batches: one INSERT at most this often (and on close). */
+  auditFlushMs: number;
+  /** Secret signing the public form tokens; when not set, generated once and kept in the database (shared by every process). */
   secret: string | null;
   /** Optional online raster basemap under the map ({z}/{x}/{y} template); the map never needs it. */
   basemapUrl: string | null;
@@ -98,6 +100,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     signInRateLimitPerMinute: integerFromEnvironment('SILLAGE_SIGN_IN_RATE_LIMIT', 10, environment),
     signInFailuresPerUsername: integerFromEnvironment('SILLAGE_SIGN_IN_FAILURES_PER_USERNAME', 10, environment),
     reportRateLimitPerMinute: integerFromEnvironment('SILLAGE_REPORT_RATE_LIMIT', 10, environment),
+    auditFlushMs: integerFromEnvironment('SILLAGE_AUDIT_FLUSH_MS', 1000, environment),
     secret: environment.SILLAGE_SECRET || null,
     basemapUrl: basemapFromEnvironment(environment),
     basemapFile: basemapFileFromEnvironment(environment),

@@ -2,14 +2,16 @@
 import { runner } from 'node-pg-migrate';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { prepareJobQueues } from './services/jobs.js';
 
 export const migrationsDirectory = fileURLToPath(new URL('../db/migrations', import.meta.url));
 const migrationsTable = 'schema_migrations';
 
 export async function migrate(pool: pg.Pool, log: (message: string) => void = () => {}): Promise<string[]> {
   const client = await pool.connect();
+  let applied: Awaited<ReturnType<typeof runner>>;
   try {
-    const applied = await runner({
+    applied = await runner({
       dbClient: client as unknown as pg.Client,
       dir: migrationsDirectory,
       direction: 'up',
@@ -20,10 +22,12 @@ export async function migrate(pool: pg.Pool, log: (message: string) => void = ()
       log: () => {},
     } as Parameters<typeof runner>[0]);
     for (const migration of applied) log(`applied migration ${migration.name}`);
-    return applied.map((migration) => migration.name);
   } finally {
     client.release();
   }
+  // The job queues' own schema (pg-boss creates and upgrades it), by the role that owns the rest.
+  await prepareJobQueues(pool);
+  return applied.map((migration) => migration.name);
 }
 
 /** Name of the latest applied migration, or null on an empty database. */

@@ -1,7 +1,8 @@
 /**
  * Spam resistance for the public form without a third-party service: the page fetches a token
  * signed by the server (HMAC-SHA256); a report must carry one that is at least `minimumAgeSeconds`
- * old (bots post at once), at most `maximumAgeSeconds` old, and used once.
+ * old (bots post at once), at most `maximumAgeSeconds` old, and used once (services/shared-limits.ts
+ * remembers used tokens in PostgreSQL, for every server process).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -26,18 +27,6 @@ export function checkFormToken(token: string, secret: string, nowMs: number): Fo
   if (!(ageSeconds >= minimumAgeSeconds)) return { ok: false, reason: `was sent too fast: wait ${minimumAgeSeconds} s after the page loads` };
   if (ageSeconds > maximumAgeSeconds) return { ok: false, reason: 'has expired: reload the page' };
   return { ok: true };
-}
-
-/** Remembers used tokens until they expire, so each serves once. */
-export class UsedTokens {
-  private readonly used = new Map<string, number>();
-  /** True the first time a token is seen. */
-  claim(token: string, nowMs: number): boolean {
-    if (this.used.size > 10000) for (const [t, expiry] of this.used) if (expiry < nowMs) this.used.delete(t);
-    if (this.used.has(token)) return false;
-    this.used.set(token, nowMs + maximumAgeSeconds * 1000);
-    return true;
-  }
 }
 
 const receiptAlphabet = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';

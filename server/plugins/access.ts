@@ -10,7 +10,7 @@ import cookie from '@fastify/cookie';
 import { isAllowed, type Access, type Principal } from '../domain/access.js';
 import { sessionFor } from '../services/auth.js';
 import { credentialsFrom, principalForToken } from '../services/access-tokens.js';
-import { journalSessionRef, recordAudit, type AuditAction } from '../services/audit.js';
+import { AuditBatch, journalSessionRef, recordAudit, type AuditAction } from '../services/audit.js';
 import { DomainError } from '../errors.js';
 import { DatabaseUnavailableError } from './error-handler.js';
 
@@ -20,6 +20,8 @@ declare module 'fastify' {
     routeAccess: Map<string, Access>;
     /** Every route's schema, "METHOD /url" -> schema (for the fuzz test). */
     routeSchemas: Map<string, unknown>;
+    /** Journal rows of tile reads, written in batches. */
+    tileAudit: AuditBatch;
   }
   interface FastifyContextConfig {
     access?: Access;
@@ -137,16 +139,26 @@ export async function registerAccess(app: FastifyInstance): Promise<void> {
 
   // Before the answer leaves, so that nothing is served without its audit row. The hook never turns
   // a refusal into a 5xx; data whose audit row cannot be written is not served (503).
+  const tileAudit = new AuditBatch(app.db.pool, {
+    flushMs: app.config.auditFlushMs, maxRows: 500,
+    onError: (error) => app.log.error({ code: (error as { code?: string }).code }, 'audit rows not written yet (kept for the next flush)'),
+  });
+  app.decorate('tileAudit', tileAudit);
+  app.addHook('onClose', async () => { await tileAudit.flush(); });
   app.addHook('onSend', async (request, reply, payload) => {
     const action = request.routeOptions.config.audit;
     if (!action) return payload;
     const { area, timeWindow } = describeRequest(request);
+    const route = request.routeOptions.url ?? request.url.split('?')[0];
+    const entry = {
+      principal: request.principal, action, method: request.method, route,
+      statusCode: reply.statusCode, area, timeWindow, recordCount: reply.statusCode < 400 ? request.auditCount ?? null : 0,
+      sessionRef: request.sessionRef ?? null,
+    };
+    // Tiles come by dozens per map view: their rows go in batches (flushed on a timer and on close).
+    if (route.startsWith('/tiles/')) { tileAudit.add(entry); return payload; }
     try {
-      await recordAudit(app.db.pool, {
-        principal: request.principal, action, method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0],
-        statusCode: reply.statusCode, area, timeWindow, recordCount: reply.statusCode < 400 ? request.auditCount ?? null : 0,
-        sessionRef: request.sessionRef ?? null,
-      });
+      await recordAudit(app.db.pool, entry);
     } catch (error) {
       request.log.error({ code: (error as { code?: string }).code }, 'audit row not written');
       if (reply.statusCode >= 400) return payload;

@@ -12,7 +12,6 @@ import { defaultEffectOptions } from '../domain/analytics/displacement.js';
 import { defaultWakeOptions } from '../domain/analytics/wake.js';
 import { monthPattern, parseMonthWindow } from '../domain/months.js';
 import * as analyses from '../services/analyses.js';
-import { bboxAreas, disclosureFor, underWayVisibleIn } from '../domain/disclosure.js';
 import { getOperation } from '../services/operations.js';
 import { assertRecordInScope, departmentFilter, operationNameable, workScope } from './scope.js';
 import { parseBbox } from '../services/filters.js';
@@ -146,12 +145,11 @@ export async function analysisRoutes(instance: FastifyInstance) {
     // Outside the principal's departments a bbox selects whole cells, as for every aggregate.
     const departments = body.department ? [body.department] : null;
     const bbox = body.bbox ? parseBbox(body.bbox, 'bbox') : null;
-    const disclosure = disclosureFor(request.principal, departments);
-    const areas = bboxAreas(bbox, disclosure, body.resolution);
     request.auditDetail = `resolution=${body.resolution}${body.department ? `&department=${body.department}` : ''}${body.bbox ? `&bbox=${body.bbox}` : ''}`;
-    const job = analyses.startHotSpotJob(pool(), request.principal!.userId, {
+    // Queued in PostgreSQL: any server process runs it (the principal's scope travels with it).
+    const job = await analyses.startHotSpotJob(pool(), app.jobs, request.principal!, {
       resolution: body.resolution, from, to, departments, bbox, method: body.method ?? 'exact', permutations: body.permutations ?? 199, seed: 20190101,
-    }, areas, underWayVisibleIn(request.principal, disclosure));
+    });
     reply.status(202);
     return { id: job.id, status: job.status, done: job.done, total: job.total, poll: `/api/analyses/jobs/${job.id}` };
   });
@@ -163,7 +161,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { 200: AnyRecord, ...errorResponses },
     },
   }, async (request) => {
-    const job = analyses.getJob(request.params.id);
+    const job = await analyses.getJob(pool(), request.params.id);
     if (!job || job.owner !== request.principal!.userId) throw new NotFoundError('job', request.params.id);
     return { id: job.id, status: job.status, done: job.done, total: job.total, parameters: job.parameters, error: job.error, result: job.status === 'done' ? job.result : null };
   });

@@ -12,7 +12,7 @@ import { activateAccount, AwaitingApprovalError, signIn, signOut, trustDevice, t
 import { journalSessionRef, recentFailedSignIns, recordAudit } from '../services/audit.js';
 import { cookieOptions, sessionCookie } from '../plugins/access.js';
 import { DomainError } from '../errors.js';
-import { FailureWindows } from '../domain/sign-in-limits.js';
+import { SharedFailureWindows } from '../services/shared-limits.js';
 
 const Me = Type.Object({
   user: Type.Union([Type.Object({ username: Type.String(), role: Type.String(), departments: Type.Array(Type.String()) }), Type.Null()]),
@@ -32,8 +32,9 @@ class TooManyAttempts extends DomainError {
 export async function authRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['auth'];
-  const perAddress = new FailureWindows(60_000);
-  const perDevice = new FailureWindows(usernameWindowMinutes * 60_000);
+  // Shared by every server process (PostgreSQL); addresses kept only as keyed hashes.
+  const perAddress = new SharedFailureWindows(app.db.pool, app.sharedSecret, 'address', 60_000);
+  const perDevice = new SharedFailureWindows(app.db.pool, app.sharedSecret, 'device', usernameWindowMinutes * 60_000);
   const addressLimit = app.config.signInRateLimitPerMinute;
   const usernameLimit = app.config.signInFailuresPerUsername;
 
@@ -44,11 +45,11 @@ export async function authRoutes(instance: FastifyInstance) {
     const device = request.cookies[deviceCookie] ?? null;
     const trusted = device && (await trustedDeviceUser(app.db.pool, device)) === username ? device : null;
     if (trusted) {
-      if (perDevice.count(trusted) >= usernameLimit) refuse(reply, new TooManyAttempts(perDevice.retryAfterSeconds(trusted), 'too many failures from this browser'));
+      if (await perDevice.count(trusted) >= usernameLimit) refuse(reply, new TooManyAttempts(await perDevice.retryAfterSeconds(trusted), 'too many failures from this browser'));
       return trusted;
     }
     // Spraying: failures for many usernames from one address (one user's password is the per-username limit's).
-    if (perAddress.distinct(request.ip) >= addressLimit) refuse(reply, new TooManyAttempts(perAddress.retryAfterSeconds(request.ip), 'too many usernames tried from this address'));
+    if (await perAddress.distinct(request.ip) >= addressLimit) refuse(reply, new TooManyAttempts(await perAddress.retryAfterSeconds(request.ip), 'too many usernames tried from this address'));
     if (await recentFailedSignIns(app.db.pool, username, usernameWindowMinutes) >= usernameLimit) {
       refuse(reply, new TooManyAttempts(usernameWindowMinutes * 60, 'too many failures for this username: sign in from a browser you used before, or wait'));
     }
@@ -75,7 +76,7 @@ export async function authRoutes(instance: FastifyInstance) {
     }
     const audit = { method: 'POST', route: '/api/auth/sign-in', area: null, timeWindow: null, recordCount: null };
     if (!session) {
-      if (trusted) perDevice.add(trusted); else perAddress.add(request.ip, username);
+      if (trusted) await perDevice.add(trusted); else await perAddress.add(request.ip, username);
       await recordAudit(app.db.pool, { ...audit, principal: null, username: username.slice(0, 64), action: 'sign_in_failed', statusCode: 401 });
       throw new DomainError(401, 'bad_credentials', 'unknown username or wrong password', [{ field: 'password', reason: 'does not match' }]);
     }
@@ -104,7 +105,7 @@ export async function authRoutes(instance: FastifyInstance) {
     await checkLimits(request, reply, username);
     const audit = { method: 'POST', route: '/api/auth/activate', area: null, timeWindow: null, recordCount: null, principal: null, username: username.slice(0, 64) };
     if (!(await activateAccount(app.db.pool, username, activation_code, password))) {
-      perAddress.add(request.ip, username);
+      await perAddress.add(request.ip, username);
       await recordAudit(app.db.pool, { ...audit, action: 'sign_in_failed', statusCode: 401 });
       throw new DomainError(401, 'bad_activation', 'unknown username, or wrong or expired activation code', [{ field: 'activation_code', reason: 'does not match' }]);
     }

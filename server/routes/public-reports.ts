@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { randomBytes } from 'node:crypto';
 import { AnyRecord, IdParams, InseeCode, PointGeometry, StringEnum, errorResponses, DepartmentCode } from '../schemas/common.js';
 import { analysts } from '../domain/access.js';
-import { checkFormToken, issueFormToken, minimumAgeSeconds, UsedTokens } from '../domain/form-tokens.js';
+import { checkFormToken, issueFormToken, minimumAgeSeconds } from '../domain/form-tokens.js';
+import { claimFormToken } from '../services/shared-limits.js';
 import { pointProblems } from '../domain/geojson-checks.js';
 import { InvalidInputError, UnprocessableError } from '../errors.js';
 import * as reports from '../services/public-reports.js';
@@ -34,8 +34,8 @@ const ReportBody = Type.Object({
 
 export async function publicReportRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const secret = app.config.secret ?? randomBytes(32).toString('hex');
-  const usedTokens = new UsedTokens();
+  // Shared by every server process: a token issued by one is accepted, once, by any.
+  const secret = app.sharedSecret;
 
   app.get('/api/public/form-token', {
     config: { access: 'public' },
@@ -46,7 +46,7 @@ export async function publicReportRoutes(instance: FastifyInstance) {
     bodyLimit: 8 * 1024,
     config: {
       access: 'public', audit: 'write',
-      // The client address counts requests in memory only; it is never stored.
+      // Counted in PostgreSQL for every process; the client address is stored only as a keyed hash.
       rateLimit: { max: app.config.reportRateLimitPerMinute, timeWindow: '1 minute' },
     },
     schema: {
@@ -73,7 +73,7 @@ export async function publicReportRoutes(instance: FastifyInstance) {
     } else {
       throw new InvalidInputError([{ field: 'body.location', reason: 'place a pin on the map or give the commune' }]);
     }
-    if (!usedTokens.claim(body.form_token, Date.now())) throw new InvalidInputError([{ field: 'body.form_token', reason: 'was already used: reload the page' }]);
+    if (!(await claimFormToken(app.db.pool, body.form_token))) throw new InvalidInputError([{ field: 'body.form_token', reason: 'was already used: reload the page' }]);
     const { receipt } = await reports.createReport(app.db.pool, {
       longitude: position[0], latitude: position[1], precision, seen: body.seen, timesOfDay: body.times_of_day ?? [],
       description: body.description?.trim() || null,

@@ -1,9 +1,11 @@
 /**
  * Thin adapter between the database and the pure analyses: reads point histories and operations,
- * runs the analysis, shapes GeoJSON. Emerging hot spots run as in-memory jobs that report progress
- * and yield to the event loop between months, so the server keeps answering.
+ * runs the analysis, shapes GeoJSON. Emerging hot spots run as jobs queued in PostgreSQL
+ * (services/jobs.ts) that report progress and yield to the event loop between months, so the server keeps answering.
  */
-import { coarsenOutside, type CellArea } from '../domain/disclosure.js';
+import { bboxAreas, coarsenOutside, disclosureFor, underWayVisibleIn } from '../domain/disclosure.js';
+import type { Principal } from '../domain/access.js';
+import { StoppingError, type JobContext, type JobRunner } from './jobs.js';
 import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -192,53 +194,74 @@ export async function watchlist(db: pg.Pool, options: {
   };
 }
 
-// ---- Emerging hot spots, as jobs ----
+// ---- Emerging hot spots, as jobs (queued in PostgreSQL: any server process runs and reads them) ----
 
+export interface HotSpotParameters { resolution: number; from: number; to: number; departments: string[] | null; bbox: [number, number, number, number] | null; method: 'exact' | 'permutation' | 'sfdep' | 'normal'; permutations: number; seed: number }
 export interface HotSpotJob {
-  id: string; owner: number; status: 'running' | 'done' | 'failed'; done: number; total: number; started: number;
+  id: string; owner: number; status: 'running' | 'done' | 'failed'; done: number; total: number;
   parameters: Record<string, unknown>; result: unknown; error: string | null;
 }
-const jobs = new Map<string, HotSpotJob>();
-const jobLifetimeMs = 3_600_000;
+/** A job is readable for an hour after it was started. */
+const jobLifetimeMinutes = 60;
+/** Progress is written at most this often (every process reads it from the database). */
+const progressEveryMs = 250;
 
-export function getJob(id: string): HotSpotJob | undefined {
-  const now = Date.now();
-  for (const [key, job] of jobs) if (now - job.started > jobLifetimeMs) jobs.delete(key);
-  return jobs.get(id);
+export async function getJob(db: pg.Pool, id: string): Promise<HotSpotJob | undefined> {
+  const { rows } = await db.query<{ id: string; owner_id: number; status: HotSpotJob['status']; done: number; total: number; parameters: Record<string, unknown>; result: unknown; error: string | null }>(
+    `SELECT id, owner_id, status, done, total, parameters, CASE WHEN status = 'done' THEN result END AS result, error
+       FROM analysis_jobs WHERE id = $1 AND created_at > now() - make_interval(mins => $2)`, [id, jobLifetimeMinutes]);
+  const row = rows[0];
+  return row && { id: row.id, owner: row.owner_id, status: row.status, done: row.done, total: row.total, parameters: row.parameters, result: row.result, error: row.error };
 }
 
-export function startHotSpotJob(db: pg.Pool, owner: number, parameters: { resolution: number; from: number; to: number; departments: string[] | null; bbox: [number, number, number, number] | null; method: 'exact' | 'permutation' | 'sfdep' | 'normal'; permutations: number; seed: number },
-  areas: CellArea[] = [], underWayVisibleIn: string[] | null = null): HotSpotJob {
-  const job: HotSpotJob = { id: randomUUID(), owner, status: 'running', done: 0, total: parameters.to - parameters.from + 1, started: Date.now(), parameters: { ...parameters, from: monthLabel(parameters.from), to: monthLabel(parameters.to) }, result: null, error: null };
-  jobs.set(job.id, job);
-  void (async () => {
-    try {
-      const { months, cells } = await cellMonthCube(db, parameters.resolution, { from: parameters.from, to: parameters.to, bbox: areas.length ? null : parameters.bbox, departments: parameters.departments, dataset: null, region: null, commune: null, areas, underWayVisibleIn });
-      const input = cubeInput(cells, months.length);
-      const list = input.cells;
-      const T = months.length;
-      const options = parameters.method === 'sfdep' ? { ...sfdepHotSpotOptions, permutations: parameters.permutations, seed: parameters.seed }
-        : { method: parameters.method, permutations: parameters.permutations, seed: parameters.seed, fdr: 0.05 };
-      const steps = emergingHotSpots(input, options);
-      let step = steps.next();
-      while (!step.done) {
-        job.done = step.value;
-        await nextTurn();
-        step = steps.next();
-      }
-      const results: CellResult[] = step.value;
-      const counts: Record<string, number> = {};
-      for (const r of results) counts[r.pattern] = (counts[r.pattern] ?? 0) + 1;
-      job.result = {
-        type: 'FeatureCollection', months: [months[0], months[T - 1]], cells: list.length, patterns: counts, method: methodLabels[parameters.method],
-        features: results.filter((r) => r.pattern !== 'no_pattern').map((r) => cellFeature(r.cell, { ...r, label: patternLabels[r.pattern] })),
-      };
-      job.status = 'done';
-    } catch (error) {
-      job.status = 'failed';
-      job.error = (error as Error).message;
-    }
-  })();
+/** Records the job and queues it; the principal's scope is kept to recompute what it may see. */
+export async function startHotSpotJob(db: pg.Pool, jobs: JobRunner, principal: Principal, parameters: HotSpotParameters): Promise<HotSpotJob> {
+  const job: HotSpotJob = { id: randomUUID(), owner: principal.userId, status: 'running', done: 0, total: parameters.to - parameters.from + 1, parameters: { ...parameters, from: monthLabel(parameters.from), to: monthLabel(parameters.to) }, result: null, error: null };
+  await db.query('DELETE FROM analysis_jobs WHERE created_at < now() - make_interval(mins => $1)', [jobLifetimeMinutes]);
+  await db.query(`INSERT INTO analysis_jobs (id, kind, owner_id, total, parameters) VALUES ($1, 'emerging_hot_spots', $2, $3, $4)`,
+    [job.id, job.owner, job.total, JSON.stringify(job.parameters)]);
+  await jobs.send('emerging-hot-spots', job.id, { parameters, principal: { userId: principal.userId, username: principal.username, role: principal.role, departments: principal.departments } });
   return job;
+}
+
+/** Runs one queued hot spot job (in whichever process claimed it), writing its progress as it goes. */
+export async function runHotSpotJob(db: pg.Pool, id: string, data: Record<string, unknown>, context: JobContext): Promise<void> {
+  const parameters = data.parameters as HotSpotParameters;
+  const principal = data.principal as Principal;
+  const disclosure = disclosureFor(principal, parameters.departments);
+  const areas = bboxAreas(parameters.bbox, disclosure, parameters.resolution);
+  const started = await db.query(`UPDATE analysis_jobs SET status = 'running', done = 0, attempts = attempts + 1, updated_at = now() WHERE id = $1 AND status = 'running' RETURNING id`, [id]);
+  if (!started.rows.length) return; // finished (or expired) meanwhile
+  try {
+    const { months, cells } = await cellMonthCube(db, parameters.resolution, { from: parameters.from, to: parameters.to, bbox: areas.length ? null : parameters.bbox, departments: parameters.departments, dataset: null, region: null, commune: null, areas, underWayVisibleIn: underWayVisibleIn(principal, disclosure) });
+    const input = cubeInput(cells, months.length);
+    const list = input.cells;
+    const T = months.length;
+    const options = parameters.method === 'sfdep' ? { ...sfdepHotSpotOptions, permutations: parameters.permutations, seed: parameters.seed }
+      : { method: parameters.method, permutations: parameters.permutations, seed: parameters.seed, fdr: 0.05 };
+    const steps = emergingHotSpots(input, options);
+    let step = steps.next();
+    let written = 0;
+    while (!step.done) {
+      if (context.stopping) throw new StoppingError();
+      if (Date.now() - written >= progressEveryMs) {
+        written = Date.now();
+        await db.query('UPDATE analysis_jobs SET done = $2, updated_at = now() WHERE id = $1', [id, step.value]);
+      }
+      await nextTurn();
+      step = steps.next();
+    }
+    const results: CellResult[] = step.value;
+    const counts: Record<string, number> = {};
+    for (const r of results) counts[r.pattern] = (counts[r.pattern] ?? 0) + 1;
+    const result = {
+      type: 'FeatureCollection', months: [months[0], months[T - 1]], cells: list.length, patterns: counts, method: methodLabels[parameters.method],
+      features: results.filter((r) => r.pattern !== 'no_pattern').map((r) => cellFeature(r.cell, { ...r, label: patternLabels[r.pattern] })),
+    };
+    await db.query(`UPDATE analysis_jobs SET status = 'done', done = total, result = $2, updated_at = now() WHERE id = $1`, [id, JSON.stringify(result)]);
+  } catch (error) {
+    if (error instanceof StoppingError) throw error; // back to the queue, for another process
+    await db.query(`UPDATE analysis_jobs SET status = 'failed', error = $2, updated_at = now() WHERE id = $1`, [id, (error as Error).message]);
+  }
 }
 

@@ -14,6 +14,8 @@ export interface AuditEntry {
   area: string | null; timeWindow: string | null; recordCount: number | null;
   /** The session (or access token) the request came with, as `journalSessionRef` gives it. */
   sessionRef?: string | null;
+  /** When it happened, for rows written later in a batch (default: when written). */
+  occurredAt?: Date | null;
 }
 
 /**
@@ -34,13 +36,68 @@ export function journalText(value: string | null | undefined, max = 500): string
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
+const auditColumns = '(user_id, username, role, action, method, route, status_code, area, time_window, record_count, session_ref, occurred_at)';
+
+function auditRow(entry: AuditEntry): unknown[] {
+  return [entry.principal?.userId ?? null, journalText(entry.principal?.username ?? entry.username ?? null, 64), entry.principal?.role ?? (entry.username ? null : 'public'),
+    entry.action, journalText(entry.method, 10), journalText(entry.route, 200), entry.statusCode, journalText(entry.area), journalText(entry.timeWindow, 200), entry.recordCount, entry.sessionRef ?? null, entry.occurredAt ?? null];
+}
+
 export async function recordAudit(db: pg.Pool | pg.PoolClient, entry: AuditEntry): Promise<void> {
-  await db.query(
-    `INSERT INTO audit_log (user_id, username, role, action, method, route, status_code, area, time_window, record_count, session_ref)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [entry.principal?.userId ?? null, journalText(entry.principal?.username ?? entry.username ?? null, 64), entry.principal?.role ?? (entry.username ? null : 'public'),
-      entry.action, journalText(entry.method, 10), journalText(entry.route, 200), entry.statusCode, journalText(entry.area), journalText(entry.timeWindow, 200), entry.recordCount, entry.sessionRef ?? null],
-  );
+  await recordAudits(db, [entry]);
+}
+
+/** Several journal rows in one INSERT. */
+export async function recordAudits(db: pg.Pool | pg.PoolClient, entries: AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
+  const values: unknown[] = [];
+  const tuples = entries.map((entry) => {
+    const row = auditRow(entry);
+    // occurred_at: when the request was answered (a batched row is written later), else now().
+    const placeholders = row.map((_, i) => (i === row.length - 1 ? `coalesce($${values.length + i + 1}::timestamptz, now())` : `$${values.length + i + 1}`));
+    values.push(...row);
+    return `(${placeholders.join(', ')})`;
+  });
+  await db.query(`INSERT INTO audit_log ${auditColumns} VALUES ${tuples.join(', ')}`, values);
+}
+
+/**
+ * Journal rows written in batches (tile reads: a map view asks dozens of tiles at once): one INSERT
+ * per `maxRows` rows or per `flushMs`, and on close. A failed flush keeps its rows for the next one.
+ * Rows still pending when the process is killed (not stopped) are lost: at most `flushMs` of them.
+ */
+export class AuditBatch {
+  private pending: AuditEntry[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  constructor(private readonly db: pg.Pool, private readonly options: { flushMs: number; maxRows: number; onError?: (error: Error) => void }) {}
+
+  get size(): number { return this.pending.length; }
+
+  add(entry: AuditEntry): void {
+    this.pending.push({ ...entry, occurredAt: entry.occurredAt ?? new Date() });
+    if (this.pending.length >= this.options.maxRows) void this.flush();
+    else this.timer ??= setTimeout(() => { void this.flush(); }, this.options.flushMs);
+  }
+
+  /** Writes every pending row (waits for a flush under way first). */
+  flush(): Promise<void> {
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    this.flushing = this.flushing.then(async () => {
+      while (this.pending.length) {
+        const rows = this.pending.splice(0, this.options.maxRows);
+        try {
+          await recordAudits(this.db, rows);
+        } catch (error) {
+          this.pending.unshift(...rows);
+          this.options.onError?.(error as Error);
+          this.timer ??= setTimeout(() => { void this.flush(); }, this.options.flushMs);
+          return;
+        }
+      }
+    });
+    return this.flushing;
+  }
 }
 
 /** The journal's filters, shared by its list, its CSV export and its grouped reading. */

@@ -141,15 +141,26 @@ export async function signIn(db: pg.Pool, username: string, password: string): P
   return { token, csrfToken, expiresAt, principal: { userId: rows[0].id, username: rows[0].username, role: rows[0].role, departments: rows[0].department_codes } };
 }
 
-/** The session a cookie token opens, if valid (not expired, not idle too long, user active). */
+/** A session's last use is written at most this often (not on every request: tiles come by dozens). */
+export const sessionTouchSeconds = 60;
+
+/**
+ * The session a cookie token opens, if valid (not expired, not idle too long, user active). Its
+ * last use is written only when more than a minute old, so that most requests only read.
+ */
 export async function sessionFor(db: pg.Pool, token: string): Promise<{ principal: Principal; csrfToken: string } | null> {
   const { rows } = await db.query<{ id: number; username: string; role: Role; department_codes: string[]; csrf_token: string }>(
-    `UPDATE sessions s SET last_seen_at = now()
-     FROM users u
-     WHERE s.token_hash = $1 AND u.id = s.user_id AND u.active AND (u.approved_at IS NOT NULL OR u.role = 'admin') AND s.expires_at > now()
-       AND s.last_seen_at > now() - make_interval(mins => $2)
-     RETURNING u.id, u.username, u.role, u.department_codes, s.csrf_token`,
-    [sha256(token), sessionIdleMinutes],
+    `WITH open AS (
+       SELECT s.token_hash, u.id, u.username, u.role, u.department_codes, s.csrf_token, s.last_seen_at
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND u.active AND (u.approved_at IS NOT NULL OR u.role = 'admin') AND s.expires_at > now()
+          AND s.last_seen_at > now() - make_interval(mins => $2)
+     ), touched AS (
+       UPDATE sessions s SET last_seen_at = now() FROM open
+        WHERE s.token_hash = open.token_hash AND open.last_seen_at < now() - make_interval(secs => $3)
+     )
+     SELECT id, username, role, department_codes, csrf_token FROM open`,
+    [sha256(token), sessionIdleMinutes, sessionTouchSeconds],
   );
   if (!rows[0]) return null;
   return { csrfToken: rows[0].csrf_token, principal: { userId: rows[0].id, username: rows[0].username, role: rows[0].role, departments: rows[0].department_codes } };

@@ -102,6 +102,7 @@ describe.each(targets())('sessions and the audit trail on the %s database', (tar
     await send(context.app, 'GET', '/api/deal-points?department=84&at=2024-06-01', undefined, undefined, analyst);
     await context.app.inject({ url: '/tiles/deal-points/9/263/186.mvt?at=2024-06-01', headers: { cookie: analyst.cookie } });
     await send(context.app, 'GET', '/api/statistics/national?year=2024', undefined, undefined, analyst); // public data: not audited
+    await context.app.tileAudit.flush(); // tile reads are journalled in batches
     const { rows } = await context.database.pool.query('SELECT username, role, action, method, route, status_code, area, time_window, record_count FROM audit_log WHERE id > $1 ORDER BY id', [before]);
     expect(rows).toEqual([
       { username: analyst.username, role: 'departmental_analyst', action: 'write', method: 'POST', route: '/api/deal-points', status_code: 201, area: null, time_window: null, record_count: 1 },

@@ -2,7 +2,7 @@
  * The embedded data folder belongs to one process: a second one (an import beside `npm start`) is
  * refused with a clear message; a lock left by a process that died is taken over.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,24 +15,44 @@ const scratch = () => { const folder = mkdtempSync(join(tmpdir(), 'sillage-lock-
 afterAll(() => { for (const folder of folders) rmSync(folder, { recursive: true, force: true }); });
 
 describe('the embedded data folder lock', () => {
-  it('refuses a second process while the first holds the folder, and frees it on close', async () => {
+  it('refuses every entry point (migrate, start, import, scenario, create-user) while another process holds the folder, and frees it on close', async () => {
     const folder = scratch();
+    const csv = join(folder, 'points.csv');
+    writeFileSync(csv, 'external_id,source\n');
     const database = await openEmbeddedDatabase({ dataDirectory: folder });
-    try {
-      const env: NodeJS.ProcessEnv = { ...process.env, SILLAGE_DATA_DIR: folder };
+    const run = (script: string, args: string[], extra: NodeJS.ProcessEnv = {}) => new Promise<{ script: string; status: number | null; stderr: string }>((resolve) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, SILLAGE_DATA_DIR: folder, PORT: '0', SILLAGE_SCENARIO_DIR: join(folder, 'scenario'), ...extra };
       delete env.DATABASE_URL;
-      const second = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], { encoding: 'utf8', timeout: 60_000, env });
-      expect(second.status).toBe(1);
-      expect(second.stderr).toContain(`in use by another Sillage process (pid ${process.pid})`);
-      expect(second.stderr).not.toMatch(/\n\s+at /);
+      const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => { stderr += chunk; });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      child.on('close', (status) => { clearTimeout(timer); resolve({ script, status, stderr }); });
+    });
+    try {
+      const runs = await Promise.all([
+        run('scripts/migrate.ts', []),
+        run('scripts/start.ts', []),
+        run('scripts/import.ts', [csv]),
+        run('scripts/scenario.ts', ['--seed', '3', '--null', '--out', join(folder, 'scenario-out')]),
+        run('scripts/create-user.ts', ['--username', 'lock.test', '--role', 'admin'], { SILLAGE_NEW_PASSWORD: 'mot-de-passe-assez-long' }),
+      ]);
+      for (const { script, status, stderr } of runs) {
+        expect({ script, status }).toEqual({ script, status: 1 });
+        expect(stderr).toContain(`in use by another Sillage process (pid ${process.pid})`);
+        expect(stderr).toContain('set DATABASE_URL');
+        expect(stderr).not.toMatch(/\n\s+at /);
+      }
+      expect(existsSync(join(folder, 'scenario-out'))).toBe(false); // refused before generating anything
       expect(() => lockDataFolder(folder)).toThrow(DataFolderLockedError); // nor twice in one process
-      expect((await database.pool.query('SELECT 1 AS one')).rows[0].one).toBe(1); // the first still works
+      const { rows } = await database.pool.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'users'");
+      expect(rows[0].n).toBe(0); // none of them touched the folder; the first still works
     } finally {
       await database.close();
     }
     expect(existsSync(join(folder, 'sillage.lock'))).toBe(false);
     lockDataFolder(folder)(); // free again
-  });
+  }, 120_000);
 
   it('takes over the lock of a process that is gone', () => {
     const folder = scratch();

@@ -1,0 +1,61 @@
+/**
+ * A client that goes away (closed tab, panned map, timed-out proxy) stops its queries: each
+ * request's `pool.query` calls run on a connection it remembers (AsyncLocalStorage), and when the
+ * response closes before it was finished, PostgreSQL is sent a cancel request for each of them
+ * (the wire protocol's CancelRequest with the backend's key: no pool slot, no role needed).
+ * Later queries of that request fail at once.
+ *
+ * Not on the embedded PGlite: it is a single session that runs one query at a time, so nothing
+ * can interrupt the query in progress (abandoned requests still queue behind it).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+
+interface RequestQueries { running: Set<pg.PoolClient>; abandoned: boolean }
+
+const requestQueries = new AsyncLocalStorage<RequestQueries>();
+
+export class RequestAbandonedError extends Error {
+  readonly code = '57014';
+  constructor() { super('the client went away: query not run'); }
+}
+
+type ActiveClient = pg.PoolClient & { activeQuery?: unknown; processID?: number };
+
+export function registerCancelOnDisconnect(app: FastifyInstance): void {
+  if (app.db.mode !== 'external') return;
+  const pool = app.db.pool;
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
+  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const store = requestQueries.getStore();
+    if (!store || typeof args[args.length - 1] === 'function') return query(...args);
+    if (store.abandoned) return Promise.reject(new RequestAbandonedError());
+    return (async () => {
+      const client = await pool.connect();
+      store.running.add(client);
+      try {
+        return await (client.query as (...a: unknown[]) => Promise<pg.QueryResult>)(...args);
+      } finally {
+        store.running.delete(client);
+        client.release();
+      }
+    })();
+  };
+
+  app.addHook('onRequest', (request, reply, done) => {
+    const store: RequestQueries = { running: new Set(), abandoned: false };
+    reply.raw.once('close', () => {
+      if (reply.raw.writableFinished) return;
+      store.abandoned = true;
+      for (const client of store.running as Set<ActiveClient>) {
+        if (!client.activeQuery) continue;
+        const canceller = new pg.Client(pool.options);
+        (canceller as unknown as { connection: NodeJS.EventEmitter }).connection.on('error', () => {});
+        (canceller as unknown as { cancel(client: unknown, query: unknown): void }).cancel(client, client.activeQuery);
+        request.log.info({ backend: client.processID }, 'client went away: query cancelled');
+      }
+    });
+    requestQueries.run(store, done);
+  });
+}
