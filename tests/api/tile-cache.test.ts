@@ -24,7 +24,8 @@ describe.each(targets())('tile cache and stored histories on the %s database', (
   let context: TestContext;
   let session: TestSession;
   const get = (url: string, headers: Record<string, string> = {}) => context.app.inject({ url, headers: { cookie: session.cookie, ...headers } });
-  const auditRows = async () => Number((await context.database.pool.query(`SELECT count(*) FROM audit_log WHERE action = 'read_precise'`)).rows[0].count);
+  // Tile reads are journalled in batches: flush before counting.
+  const auditRows = async () => { await context.app.tileAudit.flush(); return Number((await context.database.pool.query(`SELECT count(*) FROM audit_log WHERE action = 'read_precise'`)).rows[0].count); };
 
   beforeAll(async () => {
     context = await openTestApp(target);

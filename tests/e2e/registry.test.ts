@@ -282,7 +282,7 @@ describe('candidate points from accepted reports', () => {
               (SELECT to_char(reported_on, 'YYYY-MM-DD') FROM public_reports WHERE receipt = $2) AS reported_on
        FROM deal_points d WHERE d.id = $1`, [candidates[0].id, candidates[0].receipt]);
     expect(point).toEqual({ verification: 'confirmed', events: [`active ${point.reported_on}`], reported_on: point.reported_on });
-    expect(await page.locator('[data-testid="candidate"]', { hasText: `Point candidat n° ${candidates[0].id}` }).count()).toBe(0);
+    await page.locator('[data-testid="candidate"]', { hasText: `Point candidat n° ${candidates[0].id}` }).waitFor({ state: 'detached' });
 
     const second = page.locator('[data-testid="candidate"]', { hasText: `Point candidat n° ${candidates[1].id}` });
     await second.locator('button:has-text("Écarter")').click();
