@@ -1,24 +1,15 @@
 /** A query run with JIT compilation off (one transaction on one pooled connection). */
 import type pg from 'pg';
+import { withTransaction } from './transactions.js';
 
 /**
  * Runs `work` with JIT compilation off. On a national history the planner's estimates for the
  * per-point periods (spans, tiles) pass JIT's cost thresholds and PostgreSQL spends a large part
  * of the time compiling (610 of 2,370 ms of a z8 tile at 100x, seconds for the national cube).
  */
-export async function withoutJit<T>(db: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+export function withoutJit<T>(db: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withTransaction(db, async (client) => {
     await client.query('SET LOCAL jit = off');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+    return work(client);
+  });
 }
-
