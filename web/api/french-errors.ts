@@ -29,6 +29,7 @@ const codeMessages: Record<string, string> = {
   bad_token: 'Jeton d’accès inconnu, expiré ou révoqué.',
   read_only_token: 'Un jeton d’accès ne permet que la lecture : connectez-vous pour modifier.',
   too_fine: 'Cette résolution est plus fine que ce que votre rôle permet ici.',
+  min_sources_not_allowed: 'Le filtre par nombre de sources est réservé aux analystes et aux préfets : les agrégats de votre rôle comptent tous les points actifs.',
   too_many_tokens: 'Trop de jetons actifs sur ce compte : révoquez-en un d’abord.',
   bad_url: 'Adresse invalide.',
   range_not_satisfiable: 'Partie de fichier demandée hors du fichier.',
