@@ -15,7 +15,7 @@ const codeMessages: Record<string, string> = {
   awaiting_approval: 'Ce compte attend la validation d’un analyste (OFAST ou CROSS de son département) avant d’ouvrir des données.',
   unauthenticated: 'Session absente ou expirée : reconnectez-vous.',
   forbidden: 'Votre rôle ne permet pas cette action.',
-  out_of_scope: 'Ce département est hors de votre périmètre : seules des données agrégées y sont disponibles.',
+  out_of_scope: 'Ce département est hors de votre périmètre : ni données précises ni analyse n’y sont disponibles (la carte ne le montre qu’en hexagones agrégés).',
   csrf: 'Jeton de sécurité manquant : rechargez la page.',
   version_conflict: 'Cet enregistrement a été modifié entre-temps : rechargez-le, puis refaites votre modification.',
   still_referenced: 'Cet enregistrement est encore utilisé par d’autres : il ne peut pas être supprimé.',
