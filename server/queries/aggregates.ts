@@ -10,7 +10,8 @@
 export const shownEvent = (departments: string) => `(${departments}::text[] IS NULL OR e.operation_id IS NULL OR EXISTS (
     SELECT 1 FROM operations o WHERE o.id = e.operation_id AND ((o.ended_on IS NOT NULL AND o.ended_on < current_date) OR o.department_code = ANY(${departments}::text[]))))`;
 
-const activeOn = (join = '') => `
+/** With `minSources`, $10 keeps points confirmed by at least that many independent sources (precise roles only, see the routes). */
+const activeOn = (join = '', minSources = false) => `
 FROM deal_points d
 JOIN LATERAL (
   SELECT e.status, e.effective_on AS active_from, lead(e.effective_on) OVER (ORDER BY e.effective_on) AS active_until
@@ -23,24 +24,27 @@ WHERE ($2::float8 IS NULL OR $8::boolean OR d.geom && ST_MakeEnvelope($2, $3, $4
         SELECT t.insee FROM communes t
         WHERE t.geom && ST_MakeEnvelope($2, $3, $4, $5, 4326) AND ST_Intersects(t.geom, ST_MakeEnvelope($2, $3, $4, $5, 4326)))))
   AND ($6::text[] IS NULL OR c.department_code = ANY($6::text[]))
-  AND ($7::text IS NULL OR d.dataset = $7)`;
+  AND ($7::text IS NULL OR d.dataset = $7)${minSources ? `
+  AND deal_point_sources_count(d.id) >= $10::int` : ''}`;
 
 const keySum = `(sum(d.record_key::bigint) % 2147483648)::bigint AS key_sum`;
 
 /** Per stored H3 cell; `column` is one of the fixed stored columns h3_r7, h3_r8, h3_r9. */
-export function countByStoredCell(column: 'h3_r7' | 'h3_r8' | 'h3_r9'): string {
-  return `SELECT d.${column} AS cell, count(*)::int AS count, ${keySum} ${activeOn()} GROUP BY d.${column}`;
+export function countByStoredCell(column: 'h3_r7' | 'h3_r8' | 'h3_r9', minSources = false): string {
+  return `SELECT d.${column} AS cell, count(*)::int AS count, ${keySum} ${activeOn('', minSources)} GROUP BY d.${column}`;
 }
 
-export const countByCommune = `
+export const countByCommuneQuery = (minSources = false) => `
 SELECT c.insee, c.name, c.department_code, s.size_class, count(*)::int AS count, ${keySum}
-${activeOn('JOIN commune_size_classes s ON s.insee = c.insee')}
+${activeOn('JOIN commune_size_classes s ON s.insee = c.insee', minSources)}
 GROUP BY c.insee, c.name, c.department_code, s.size_class ORDER BY c.insee`;
+export const countByCommune = countByCommuneQuery();
 
-export const countByDepartment = `
+export const countByDepartmentQuery = (minSources = false) => `
 SELECT c.department_code AS code, dep.name, count(*)::int AS count, ${keySum}
-${activeOn('JOIN departments dep ON dep.code = c.department_code')}
+${activeOn('JOIN departments dep ON dep.code = c.department_code', minSources)}
 GROUP BY c.department_code, dep.name ORDER BY c.department_code`;
+export const countByDepartment = countByDepartmentQuery();
 
 /** The target of an operation as GeoJSON, with its department and end date. */
 export const operationTarget = `SELECT ST_AsGeoJSON(target)::json AS target, department_code, ended_on FROM operations WHERE id = $1`;

@@ -6,7 +6,8 @@ import { shownEvent } from './aggregates.js';
  * whose operations under way may show (NULL: all; see queries/aggregates.ts), $13 communes (a list).
  * `last` is the last month the point is active in (the day before it stops), capped at $2.
  */
-export function activeSpans(keyExpression: string, { stored = false, sizeClasses = true, cells = true }: { stored?: boolean; sizeClasses?: boolean; cells?: boolean } = {}): string {
+export function activeSpans(keyExpression: string, { stored = false, sizeClasses = true, cells = true, minSources = false }: { stored?: boolean; sizeClasses?: boolean; cells?: boolean; minSources?: boolean } = {}): string {
+  // minSources: $14 keeps points confirmed by at least that many independent sources (precise roles only).
   // stored: periods read from deal_point_histories (migration 0016), only when every status
   // change shows ($12 NULL); otherwise computed from the events, leaving out those hidden.
   const periods = stored
@@ -32,5 +33,6 @@ WHERE ${stored ? '$12::text[] IS NULL' : `p.status IN ('active', 'reopened')`} A
   AND ($9::text IS NULL OR c.region_code = $9)
   AND ($10::text IS NULL OR c.insee = $10)
   AND ($13::text[] IS NULL OR c.insee = ANY($13::text[]))
-  AND ($11::bigint IS NULL OR EXISTS (SELECT 1 FROM operations o WHERE o.id = $11 AND o.target && d.geom AND ST_Intersects(o.target, d.geom)))`;
+  AND ($11::bigint IS NULL OR EXISTS (SELECT 1 FROM operations o WHERE o.id = $11 AND o.target && d.geom AND ST_Intersects(o.target, d.geom)))${minSources ? `
+  AND deal_point_sources_count(d.id) >= $14::int` : ''}`;
 }

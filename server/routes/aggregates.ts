@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AnyRecord, Bbox, Dataset, DepartmentCode, Id, InseeCode, StringEnum, errorResponses } from '../schemas/common.js';
-import { aggregateReaders, finestAggregateResolution, inPreciseScope, preciseScope, type Principal } from '../domain/access.js';
+import { aggregateReaders, finestAggregateResolution, inPreciseScope, preciseReaders, preciseScope, type Principal } from '../domain/access.js';
 import { bboxAreas, cellSetArea, disclosureFor, underWayVisibleIn, polygonCells, publishedCount, suppressionThreshold, type Disclosure } from '../domain/disclosure.js';
 import { monthPattern, parseMonthWindow, type MonthlyCounts } from '../domain/months.js';
 import { additiveSeries, cellMonthCube, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
@@ -57,6 +57,23 @@ function assertResolutionAllowed(principal: Principal | null, resolution: number
   }
 }
 
+/** The `min_sources` parameter (measure 2) of an aggregate, in the querystring schemas. */
+const MinSources = Type.Optional(Type.Integer({ minimum: 1, maximum: 7, description: 'Only points confirmed by at least this many independent sources (measure 2); analysts and prefects only: refused (403 min_sources_not_allowed) for deputies, whatever its value, as counts at two values of K would differ by single points' }));
+
+/**
+ * The minimum number of sources an aggregate may be filtered by: precise roles only. For a deputy
+ * (and any other role) the parameter is refused whatever its value and before any data is read,
+ * so the refusal tells nothing about the data: counts for K=1 and K=2 would otherwise differ by
+ * the single-source points of a cell, below the suppression threshold.
+ */
+function minimumSourcesFor(principal: Principal | null, value: number | undefined): number | null {
+  if (value === undefined) return null;
+  if (!principal || !preciseReaders.includes(principal.role)) {
+    throw new DomainError(403, 'min_sources_not_allowed', 'min_sources is for analysts and prefects: aggregates for your role count every active point', [{ field: 'querystring.min_sources', reason: 'not allowed for your role' }]);
+  }
+  return value;
+}
+
 export async function aggregateRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/aggregates/deal-points', {
@@ -71,14 +88,16 @@ export async function aggregateRoutes(instance: FastifyInstance) {
         bbox: Type.Optional(Bbox),
         department: Type.Optional(DepartmentCode),
         dataset: Type.Optional(Dataset),
+        min_sources: MinSources,
       }, { additionalProperties: false }),
       response: { 200: AnyRecord, ...errorResponses },
     },
   }, async (request) => {
     const { query, principal } = request;
+    const minimumSources = minimumSourcesFor(principal, query.min_sources);
     const departments = query.department ? [query.department] : null;
     const disclosure = disclosureFor(principal, departments);
-    const filter = { at: query.at ?? today(), bbox: query.bbox ? parseBbox(query.bbox, 'bbox') : null, departments, dataset: query.dataset ?? null, underWayVisibleIn: underWayVisibleIn(principal, disclosure) };
+    const filter = { at: query.at ?? today(), bbox: query.bbox ? parseBbox(query.bbox, 'bbox') : null, departments, dataset: query.dataset ?? null, underWayVisibleIn: underWayVisibleIn(principal, disclosure), minimumSources };
     const method = { disclosure: describeDisclosure(disclosure) };
     if (query.group === 'h3') {
       const resolution = query.resolution ?? 7;
@@ -121,17 +140,19 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
   const windowQuery = {
     from: Month('First month of the window'), to: Month('Last month of the window'),
     bbox: Type.Optional(Bbox), department: Type.Optional(DepartmentCode), dataset: Type.Optional(Dataset),
+    min_sources: MinSources,
   };
 
   /** The filter and its disclosure; a bbox becomes whole cells when the principal may not see every point. */
-  const filterOf = (request: FastifyRequest, query: { from: string; to: string; bbox?: string; department?: string; dataset?: 'real' | 'synthetic' }, cubeResolution: number | null) => {
+  const filterOf = (request: FastifyRequest, query: { from: string; to: string; bbox?: string; department?: string; dataset?: 'real' | 'synthetic'; min_sources?: number }, cubeResolution: number | null) => {
+    const minimumSources = minimumSourcesFor(request.principal, query.min_sources);
     const departments = query.department ? [query.department] : null;
     const disclosure = disclosureFor(request.principal, departments);
     const bbox = query.bbox ? parseBbox(query.bbox, 'bbox') : null;
     const areas = bboxAreas(bbox, disclosure, cubeResolution);
     const filter: SeriesFilter = {
       ...monthWindow(query), bbox: areas.length ? null : bbox, departments, dataset: query.dataset ?? null, region: null, commune: null, areas,
-      underWayVisibleIn: underWayVisibleIn(request.principal, disclosure),
+      underWayVisibleIn: underWayVisibleIn(request.principal, disclosure), minimumSources,
     };
     return { filter, disclosure };
   };

@@ -9,7 +9,7 @@ import { today } from '../domain/dates.js';
 
 export class OutOfScopeError extends DomainError {
   constructor(department: string) {
-    super(403, 'out_of_scope', `department ${department} is outside your departments: only aggregated data is available there`, [{ field: 'department', reason: 'outside your departments' }]);
+    super(403, 'out_of_scope', `department ${department} is outside your departments: no precise data nor analysis there (the map shows it only as aggregated hexbins)`, [{ field: 'department', reason: 'outside your departments' }]);
   }
 }
 

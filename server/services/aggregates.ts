@@ -12,11 +12,13 @@ export interface AggregateFilter {
   at: string; bbox: Bbox | null; departments: string[] | null; dataset: string | null;
   /** Departments whose operations under way may show in the counts (null: all). */
   underWayVisibleIn?: string[] | null;
+  /** Only points confirmed by at least this many independent sources (precise roles only; null: all). */
+  minimumSources?: number | null;
 }
 export interface KeyedCount { count: number; keySum: number }
 
 function params(filter: AggregateFilter, envelope: Bbox | null, wholeCommunes: boolean): unknown[] {
-  return [filter.at, envelope?.[0] ?? null, envelope?.[1] ?? null, envelope?.[2] ?? null, envelope?.[3] ?? null, filter.departments, filter.dataset, wholeCommunes, filter.underWayVisibleIn ?? null];
+  return [filter.at, envelope?.[0] ?? null, envelope?.[1] ?? null, envelope?.[2] ?? null, envelope?.[3] ?? null, filter.departments, filter.dataset, wholeCommunes, filter.underWayVisibleIn ?? null, ...(filter.minimumSources ? [filter.minimumSources] : [])];
 }
 
 function storedColumn(resolution: number): { column: 'h3_r7' | 'h3_r8' | 'h3_r9'; stored: number } {
@@ -32,7 +34,7 @@ function storedColumn(resolution: number): { column: 'h3_r7' | 'h3_r8' | 'h3_r9'
 export async function countByCell(db: pg.Pool, resolution: number, filter: AggregateFilter, disclosure: Disclosure): Promise<Map<string, KeyedCount>> {
   const { column, stored } = storedColumn(resolution);
   const area = filter.bbox && disclosure.unitResolution !== null ? bboxCellArea(filter.bbox, Math.min(resolution, disclosure.unitResolution)) : null;
-  const { rows } = await db.query<{ cell: string; count: number; key_sum: number }>(sql.countByStoredCell(column), params(filter, area?.envelope ?? filter.bbox, false));
+  const { rows } = await db.query<{ cell: string; count: number; key_sum: number }>(sql.countByStoredCell(column, Boolean(filter.minimumSources)), params(filter, area?.envelope ?? filter.bbox, false));
   const counts = new Map<string, KeyedCount>();
   for (const row of rows) {
     if (area && !area.accepts(cellAt(row.cell, area.resolution, stored))) continue;
@@ -52,12 +54,12 @@ export function cellFeature(cell: string, properties: Record<string, unknown>) {
 /** Snapped: a bbox keeps the whole communes it touches. */
 export async function countByCommune(db: pg.Pool, filter: AggregateFilter, disclosure: Disclosure) {
   const { rows } = await db.query<{ insee: string; name: string; department_code: string; size_class: string; count: number; key_sum: number }>(
-    sql.countByCommune, params(filter, filter.bbox, disclosure.unitResolution !== null));
+    sql.countByCommuneQuery(Boolean(filter.minimumSources)), params(filter, filter.bbox, disclosure.unitResolution !== null));
   return rows.map(({ key_sum, ...row }) => ({ ...row, keySum: Number(key_sum) }));
 }
 
 export async function countByDepartment(db: pg.Pool, filter: AggregateFilter, disclosure: Disclosure) {
   const { rows } = await db.query<{ code: string; name: string; count: number; key_sum: number }>(
-    sql.countByDepartment, params(filter, filter.bbox, disclosure.unitResolution !== null));
+    sql.countByDepartmentQuery(Boolean(filter.minimumSources)), params(filter, filter.bbox, disclosure.unitResolution !== null));
   return rows.map(({ key_sum, ...row }) => ({ ...row, keySum: Number(key_sum) }));
 }

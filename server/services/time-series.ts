@@ -16,6 +16,8 @@ export interface SeriesFilter {
   areas?: CellArea[];
   /** Departments whose operations under way may show in the counts (null: all). */
   underWayVisibleIn?: string[] | null;
+  /** Only points confirmed by at least this many independent sources (precise roles only; null: all). */
+  minimumSources?: number | null;
 }
 
 export type SeriesKey = 'total' | 'size_class' | 'department' | 'region' | 'commune' | 'h3_7' | 'h3_8' | 'h3_9';
@@ -37,9 +39,9 @@ function intersect(boxes: Bbox[]): Bbox | null {
  * operation under way hidden), size classes joined only when they are the key, the point's cells
  * only when areas of whole cells filter the spans.
  */
-export function spansQuery(key: SeriesKey, filter: Pick<SeriesFilter, 'underWayVisibleIn' | 'areas'>): string {
+export function spansQuery(key: SeriesKey, filter: Pick<SeriesFilter, 'underWayVisibleIn' | 'areas' | 'minimumSources'>): string {
   // The cells are read only to keep the spans of whole-cell areas (disclosure control).
-  return activeSpans(keyExpressions[key], { stored: (filter.underWayVisibleIn ?? null) === null, sizeClasses: key === 'size_class', cells: (filter.areas ?? []).length > 0 });
+  return activeSpans(keyExpressions[key], { stored: (filter.underWayVisibleIn ?? null) === null, sizeClasses: key === 'size_class', cells: (filter.areas ?? []).length > 0, minSources: Boolean(filter.minimumSources) });
 }
 
 export async function fetchSpans(db: pg.Pool, key: SeriesKey, filter: SeriesFilter): Promise<ActiveSpan[]> {
@@ -49,6 +51,7 @@ export async function fetchSpans(db: pg.Pool, key: SeriesKey, filter: SeriesFilt
     monthStart(filter.from), monthStart(filter.to),
     envelope?.[0] ?? null, envelope?.[1] ?? null, envelope?.[2] ?? null, envelope?.[3] ?? null,
     filter.departments, filter.dataset, filter.region, filter.commune, filter.operation ?? null, filter.underWayVisibleIn ?? null, filter.communes ?? null,
+    ...(filter.minimumSources ? [filter.minimumSources] : []),
   ]));
   const kept = areas.length
     ? rows.filter((row) => areas.every((area) => area.accepts(area.resolution >= 8 ? row.cell8 : cellAt(row.cell7, area.resolution, 7))))

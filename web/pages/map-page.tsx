@@ -102,7 +102,9 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
     const started = performance.now();
     setCubeStatus(`Chargement des hexagones (résolution ${resolution}, ${to - from + 1} mois)…`);
     const area = cubeArea ? `&bbox=${cubeArea.map((v) => v.toFixed(4)).join(',')}` : '';
-    api<Cube>(`/api/aggregates/deal-points/cube?resolution=${resolution}&from=${view.from}&to=${view.to}${area}`)
+    // K filters the hexbins too, for precise roles only (the server refuses it for deputies).
+    const sources = precise && view.minSources > 1 ? `&min_sources=${view.minSources}` : '';
+    api<Cube>(`/api/aggregates/deal-points/cube?resolution=${resolution}&from=${view.from}&to=${view.to}${area}${sources}`)
       .then(async (loaded) => {
         if (cancelled) return;
         await map.current?.setHexCells(loaded.cells.map((c) => c.h3));
@@ -112,7 +114,7 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
       })
       .catch((e) => { if (!cancelled) { setCubeStatus(''); fail(e); } });
     return () => { cancelled = true; };
-  }, [resolution, view.from, view.to, cubeArea, fail]);
+  }, [resolution, view.from, view.to, cubeArea, fail, precise, view.minSources]);
 
   // Each tick: a lookup in the cube, feature-state and global state on the map.
   useEffect(() => {
@@ -310,7 +312,7 @@ function Legend({ view, breaks, resolution, finest, suppressed, indicators, onCh
               {Array.from({ length: maxMinSources - 1 }, (_, i) => i + 2).map((k) => <option key={k} value={k}>Confirmés par au moins {k} sources</option>)}
             </select>
           </label>
-          {view.minSources > 1 && <p className="fr-text--xs fr-mb-1v" data-testid="min-sources-note">Seuls les points sont filtrés ; les hexagones comptent tous les points actifs.</p>}
+          {view.minSources > 1 && <p className="fr-text--xs fr-mb-1v" data-testid="min-sources-note">Points et hexagones ne comptent que les points confirmés par au moins {view.minSources} sources.</p>}
         </>
       )}
       {view.layers.includes('communes') && (
