@@ -43,3 +43,24 @@ export const regionName = 'SELECT name FROM regions WHERE code = $1';
 
 /** Operations with their target's centre, for the watch. */
 export const operationCentres = `SELECT id, name, started_on::text, ended_on::text, department_code, ST_X(ST_Centroid(target)) AS x, ST_Y(ST_Centroid(target)) AS y FROM operations`;
+
+/**
+ * Ended operations of other departments whose reach (from the target's centre) covers candidate
+ * towns of the given departments: the wakes that may concern them. $1 the departments, $2 the
+ * reach in km, $3 the towns' minimum population, $4 today (an operation ended before it is known).
+ */
+export const wakesReaching = `
+WITH o AS (
+  SELECT id, name, started_on, ended_on, department_code, ST_Centroid(target)::geography AS centre FROM operations
+  WHERE department_code <> ALL($1::text[]) AND ended_on IS NOT NULL AND ended_on < $4::date
+)
+SELECT o.id, o.name, o.started_on::text, o.ended_on::text, o.department_code,
+       count(*)::int AS towns_in_reach, round(min(ST_Distance(o.centre, c.centroid::geography)) / 1000)::int AS nearest_km,
+       array_agg(DISTINCT c.department_code ORDER BY c.department_code) AS departments_reached
+FROM o JOIN communes c ON c.department_code = ANY($1::text[]) AND c.kind = 'COM' AND coalesce(c.population, 0) >= $3
+  AND ST_DWithin(o.centre, c.centroid::geography, $2 * 1000)
+GROUP BY o.id, o.name, o.started_on, o.ended_on, o.department_code
+ORDER BY o.started_on DESC, o.id`;
+
+/** The department of each commune; $1 INSEE codes. */
+export const communeDepartments = 'SELECT insee, department_code FROM communes WHERE insee = ANY($1::text[])';

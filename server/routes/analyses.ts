@@ -16,6 +16,7 @@ import { getOperation } from '../services/operations.js';
 import { assertRecordInScope, departmentFilter, operationNameable, workScope } from './scope.js';
 import { parseBbox } from '../services/filters.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../errors.js';
+import { today } from '../domain/dates.js';
 
 const EffectQuery = {
   buffer_rings: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: defaultEffectOptions.bufferRings, description: 'Buffer width in rings of H3 resolution-8 cells (about 0.92 km each; default 3, about 2.8 km)' })),
@@ -79,6 +80,66 @@ export async function analysisRoutes(instance: FastifyInstance) {
   }, async (request) => {
     await checkOperation(request, request.params.id);
     return analyses.operationWakeAnalysis(pool(), request.params.id, options(request.query), workScope(request));
+  });
+
+  // Departmental roles: the wakes of other departments' (ended) operations that reach theirs.
+  const departmentsAsked = (request: FastifyRequest, department: string | undefined): string[] => {
+    const departments = departmentFilter(request, department) ?? (department ? [department] : null);
+    if (departments === null) throw new InvalidInputError([{ field: 'querystring.department', reason: 'national roles give the department to read' }]);
+    return departments;
+  };
+  const DepartmentQuery = { department: Type.Optional(DepartmentCode) };
+  const Operation = Type.Object({ id: Type.Integer(), name: Type.String(), started_on: Type.String(), ended_on: Type.Union([Type.String(), Type.Null()]), department: Type.String() }, { additionalProperties: false });
+
+  app.get('/api/analyses/department-wakes', {
+    config,
+    schema: {
+      tags, summary: "Ended operations of other departments whose wake may reach the principal's departments (towns of the wake's minimum population within its distance of the target)",
+      querystring: Type.Object({ ...DepartmentQuery, distance_km: WakeQuery.distance_km }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          departments: Type.Array(Type.String()), distance_km: Type.Number(), min_population: Type.Integer(),
+          items: Type.Array(Type.Object({
+            id: Type.Integer(), name: Type.String(), started_on: Type.String(), ended_on: Type.String(), department: Type.String(),
+            towns_in_reach: Type.Integer(), nearest_km: Type.Integer(), departments_reached: Type.Array(Type.String()),
+          }, { additionalProperties: false })),
+        }, { additionalProperties: false }),
+        ...errorResponses,
+      },
+    },
+  }, async (request) => {
+    const departments = departmentsAsked(request, request.query.department);
+    const distanceKm = request.query.distance_km ?? defaultWakeOptions.distanceKm;
+    const items = await analyses.wakesReaching(pool(), departments, { distanceKm, minPopulation: defaultWakeOptions.minPopulation, today: today() });
+    return { departments, distance_km: distanceKm, min_population: defaultWakeOptions.minPopulation, items };
+  });
+
+  app.get('/api/analyses/operations/:id/department-wake', {
+    config,
+    schema: {
+      tags, summary: "An operation's wake as it concerns the principal's departments: their towns in full (appearances against expectation, exact test, FDR over all towns), the towns elsewhere as totals; for ended operations of other departments and one's own",
+      params: IdParams, querystring: Type.Object({ ...DepartmentQuery, ...WakeQuery, buffer_rings: EffectQuery.buffer_rings }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          as_of: Type.String(), method_version: Type.String(), departments: Type.Array(Type.String()), operation: Operation,
+          parameters: Type.Object({ distance_km: Type.Number(), lag_months: Type.Integer(), history_months: Type.Integer(), prior_months: Type.Integer(), fdr: Type.Number(), min_linked: Type.Integer(), min_population: Type.Integer() }, { additionalProperties: false }),
+          dismantled: Type.Integer(), candidates: Type.Integer(), partial_window: Type.Boolean(),
+          placebo: Type.Object({ placebos: Type.Integer(), statistic: Type.Number(), p_value: Type.Union([Type.Number(), Type.Null()]), significant: Type.Boolean() }, { additionalProperties: false }),
+          destinations: Type.Array(Type.Object({
+            commune: Type.String(), name: Type.String(), department: Type.String(), size_class: Type.String(), linked: Type.Integer(), expected: Type.Number(), history: Type.Number(),
+            p_value: Type.Number(), flagged: Type.Boolean(), longitude: Type.Number(), latitude: Type.Number(),
+          }, { additionalProperties: false })),
+          elsewhere: Type.Object({ towns_with_appearances: Type.Integer(), flagged: Type.Integer(), linked: Type.Integer(), expected: Type.Number() }, { additionalProperties: false }),
+        }, { additionalProperties: false }),
+        ...errorResponses,
+      },
+    },
+  }, async (request) => {
+    const departments = departmentsAsked(request, request.query.department);
+    const feature = await getOperation(pool(), request.params.id);
+    if (!operationNameable(request.principal, feature.properties as { department_code: string; ended_on: string | null })) throw new NotFoundError('operation', request.params.id);
+    request.auditDetail = `departments=${departments.join(',')}`;
+    return analyses.departmentalWake(pool(), request.params.id, options(request.query), departments);
   });
 
   app.get('/api/analyses/size-class-shift', {

@@ -85,7 +85,7 @@ export interface AnalysisOptions { effect: EffectOptions; wake: WakeOptions; asO
  */
 export async function operationSummary(db: pg.Pool, id: number, options: AnalysisOptions, scope: string[] | null = null) {
   const feature = await getOperation(db, id);
-  const properties = feature.properties as { name: string; started_on: string; department_code: string };
+  const properties = feature.properties as { name: string; started_on: string; ended_on: string | null; department_code: string };
   const [period, communes, points, { rows: operations }] = [await dataPeriod(db, options.asOf, scope), await candidateTowns(db), coarsenOutside(await loadHistories(db, scope), scope),
     await db.query<{ id: string; started_on: string; department_code: string; target: GeoJSON.MultiPolygon }>(sql.operationsForAnalysis)];
   const others = operations.filter((o) => Number(o.id) !== id).map((o) => {
@@ -95,7 +95,7 @@ export async function operationSummary(db: pg.Pool, id: number, options: Analysi
   });
   const result = analyseOperation(points, { id, startedOn: properties.started_on, department: properties.department_code, targetCells: targetCells(feature.geometry as GeoJSON.MultiPolygon) },
     others, communes, period, options.effect, options.wake);
-  const operation = { id, name: properties.name, started_on: properties.started_on, department: properties.department_code };
+  const operation = { id, name: properties.name, started_on: properties.started_on, ended_on: properties.ended_on ?? null, department: properties.department_code };
   const { effect: e, wake: w } = result;
   return {
     as_of: period.to, data_from: period.from, method_version: methodVersion,
@@ -132,6 +132,40 @@ export async function operationEffectAnalysis(db: pg.Pool, id: number, options: 
 export async function operationWakeAnalysis(db: pg.Pool, id: number, options: AnalysisOptions, scope: string[] | null = null) {
   const summary = await operationSummary(db, id, options, scope);
   return { as_of: summary.as_of, method_version: summary.method_version, ...summary.wake };
+}
+
+/**
+ * Ended operations of other departments whose wake may reach the given departments (towns of at
+ * least the wake's minimum population within its distance of the target's centre).
+ */
+export async function wakesReaching(db: pg.Pool, departments: string[], options: { distanceKm: number; minPopulation: number; today: string }) {
+  const { rows } = await db.query<{ id: string; name: string; started_on: string; ended_on: string; department_code: string; towns_in_reach: number; nearest_km: number; departments_reached: string[] }>(
+    sql.wakesReaching, [departments, options.distanceKm, options.minPopulation, options.today]);
+  return rows.map((r) => ({ id: Number(r.id), name: r.name, started_on: r.started_on, ended_on: r.ended_on, department: r.department_code, towns_in_reach: r.towns_in_reach, nearest_km: r.nearest_km, departments_reached: r.departments_reached }));
+}
+
+/**
+ * An operation's wake as it concerns some departments: their towns in full, the towns elsewhere
+ * only as totals. Read with the departments' scope (other departments' points at cell centres).
+ */
+export async function departmentalWake(db: pg.Pool, id: number, options: AnalysisOptions, departments: string[]) {
+  const summary = await operationSummary(db, id, options, departments);
+  const w = summary.wake;
+  const { rows } = await db.query<{ insee: string; department_code: string }>(sql.communeDepartments, [w.destinations.map((d) => d.commune)]);
+  const departmentOf = new Map(rows.map((r) => [r.insee, r.department_code]));
+  const here = w.destinations.filter((d) => departments.includes(departmentOf.get(d.commune) ?? ''));
+  const elsewhere = w.destinations.filter((d) => !departments.includes(departmentOf.get(d.commune) ?? ''));
+  const round1 = (v: number) => Math.round(v * 10) / 10;
+  return {
+    as_of: summary.as_of, method_version: summary.method_version, departments,
+    operation: { ...w.operation }, parameters: w.parameters,
+    dismantled: w.dismantled, candidates: w.candidates, partial_window: w.partial_window, placebo: w.placebo,
+    destinations: here.map((d) => ({ ...d, department: departmentOf.get(d.commune)! })),
+    elsewhere: {
+      towns_with_appearances: elsewhere.length, flagged: elsewhere.filter((d) => d.flagged).length,
+      linked: elsewhere.reduce((s, d) => s + d.linked, 0), expected: round1(elsewhere.reduce((s, d) => s + d.expected, 0)),
+    },
+  };
 }
 
 export async function sizeClassShiftAnalysis(db: pg.Pool, options: { operation: number | null; region: string | null; month: string | null; windowMonths: number; scope?: string[] | null }) {
