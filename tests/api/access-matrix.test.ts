@@ -76,6 +76,8 @@ const expected: Record<string, Who[]> = {
   'GET /api/analyses/operations/:id': precise,
   'GET /api/analyses/operations/:id/effect': precise,
   'GET /api/analyses/operations/:id/wake': precise,
+  'GET /api/analyses/operations/:id/department-wake': precise,
+  'GET /api/analyses/department-wakes': precise,
   'GET /api/analyses/size-class-shift': precise,
   'GET /api/analyses/watchlist': precise,
   'POST /api/analyses/emerging-hot-spots': precise,
@@ -203,7 +205,7 @@ describe.each(targets())('access matrix on the %s database', (target) => {
       : key === 'GET /api/aggregates/deal-points/series' ? '?from=2024-01&to=2024-02'
       : key === 'GET /api/analyses/size-class-shift' ? '?region=93&month=2024-03' : key === 'POST /api/statistics/imports' ? '?level=departments'
       : key === 'GET /api/communes/at' ? '?longitude=5.5345&latitude=43.6931' : key === 'GET /api/communes/union' ? '?insee=84089&insee=84087'
-      : ['GET /api/sectors', 'GET /api/sectors/indicator-values', 'GET /api/schools'].includes(key) ? '?department=84'
+      : ['GET /api/sectors', 'GET /api/sectors/indicator-values', 'GET /api/schools', 'GET /api/analyses/department-wakes', 'GET /api/analyses/operations/:id/department-wake'].includes(key) ? '?department=84'
       : key === 'GET /api/sectors/trend' ? '?department=84&code=84089' : key === 'GET /api/action-plans/:id/review' ? '?semester=2025-S2'
       : key.startsWith('GET /api/statistics/') && !key.endsWith('indicators') ? '?year=2024&indicator=trafic_de_stupefiants' : '';
     // Bodies are deliberately incomplete: access is decided before validation.
