@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { frenchDate } from '../format';
 import { monthEnd } from '../../server/domain/months';
+import type { WakesReaching } from './department-wake';
 
 interface Watch {
   as_of: string; data_until: string;
@@ -11,8 +12,12 @@ interface Watch {
 }
 
 /** Dated by the end of the month shown, or by the last day with data when the month goes beyond it (the server caps it). */
-export function WatchPanel({ month, onClose, onTown }: { month: string; onClose: () => void; onTown: (insee: string, name: string) => void }) {
+export function WatchPanel({ month, onClose, onTown, departmental = false }: { month: string; onClose: () => void; onTown: (insee: string, name: string) => void; departmental?: boolean }) {
   const [watch, setWatch] = useState<Watch | null>(null);
+  const [wakes, setWakes] = useState<WakesReaching | null>(null);
+  useEffect(() => {
+    if (departmental) api<WakesReaching>('/api/analyses/department-wakes').then(setWakes).catch((e: Error) => setError(e.message));
+  }, [departmental]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     setWatch(null);
@@ -33,6 +38,17 @@ export function WatchPanel({ month, onClose, onTown }: { month: string; onClose:
               <li key={t.commune}><button type="button" className="fr-link fr-text--xs" onClick={() => onTown(t.commune, t.name)}>{t.name} ({t.department})</button> : {t.active_before} → {t.active_now} points actifs (p {t.p_value < 0.001 ? '< 0,001' : `= ${t.p_value.toLocaleString('fr-FR')}`}), à {t.distance_km.toLocaleString('fr-FR')} km de « {t.operation_name} »</li>
             ))}
           </ul>
+          {wakes && (
+            <>
+              <h3 className="fr-text--sm fr-text--bold fr-mb-1v">Opérations d’autres départements dont le sillage atteint les vôtres</h3>
+              {wakes.items.length === 0 && <p className="fr-text--xs">Aucune opération terminée à moins de {wakes.distance_km} km de vos communes.</p>}
+              <ul className="fr-text--xs sillage-history" data-testid="wakes-reaching">
+                {wakes.items.slice(0, 15).map((o) => (
+                  <li key={o.id}><a className="fr-link fr-text--xs" href={`/operations/${o.id}`}>{o.name}</a> ({o.department}, {frenchDate(o.started_on)} – {frenchDate(o.ended_on)}) : {o.towns_in_reach} de vos communes à portée, la plus proche à {o.nearest_km} km</li>
+                ))}
+              </ul>
+            </>
+          )}
           <h3 className="fr-text--sm fr-text--bold fr-mb-1v">Résurgences (300 m, 6 mois) après démantèlement</h3>
           <p className="fr-text--xs fr-mb-1v">{watch.resurgences.length} point(s) démantelé(s) dans l’année avec une activité nouvelle à proximité.</p>
           <ul className="fr-text--xs sillage-history">

@@ -266,7 +266,7 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
         </div>
         {error && <div className="fr-alert fr-alert--error fr-alert--sm sillage-error" role="alert"><p>{error}</p><button type="button" className="fr-link--close fr-link" onClick={() => setError(null)}>Masquer</button></div>}
         <div ref={container} className="sillage-map" data-testid="analyst-map" />
-        {watchOpen && !selection && <WatchPanel month={view.month} onClose={() => setWatchOpen(false)} onTown={(insee, name) => { void goToCommune(insee); setSelection({ kind: 'commune', insee, name }); }} />}
+        {watchOpen && !selection && <WatchPanel departmental={(me.user?.departments.length ?? 0) > 0} month={view.month} onClose={() => setWatchOpen(false)} onTown={(insee, name) => { void goToCommune(insee); setSelection({ kind: 'commune', insee, name }); }} />}
         {selection && <DetailsPanel selection={selection} cube={cube} view={view} precise={precise} operations={operations} onClose={() => setSelection(null)} />}
       </section>
 

@@ -11,6 +11,8 @@ import { monthIndex, monthLabel } from '../../server/domain/months';
 import { LineChart } from '../components/chart';
 import { frenchDate, frenchMonth, sizeClassNames } from '../format';
 import { operationParametersQuery, parseOperationParameters, type Parameters } from '../operation-parameters';
+import { DepartmentWakeView, type DepartmentWake } from '../components/department-wake';
+import { ApiError } from '../api/client';
 
 interface Summary {
   reading: string; text: string; as_of: string; method_version: string;
@@ -54,14 +56,23 @@ export function OperationPage({ id }: { id: number }) {
   const [shift, setShift] = useState<Shift | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  const [departmentWake, setDepartmentWake] = useState<DepartmentWake | null>(null);
 
   useEffect(() => {
     let cancelled = false;
     setLoading(true);
     setError(null);
+    setDepartmentWake(null);
     const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
     Promise.all([api<Summary>(`/api/analyses/operations/${id}?${query}`), api<Shift>(`/api/analyses/size-class-shift?operation=${id}&window_months=${params.after_months}`)])
       .then(([s, sh]) => { if (!cancelled) { setSummary(s); setShift(sh); } })
+      // Another department's ended operation: a departmental role reads its wake in its own departments.
+      .catch(async (e: Error) => {
+        if (!(e instanceof ApiError && e.status === 404)) throw e;
+        const wakeQuery = new URLSearchParams({ distance_km: String(params.distance_km), lag_months: String(params.lag_months) });
+        const wake = await api<DepartmentWake>(`/api/analyses/operations/${id}/department-wake?${wakeQuery}`).catch(() => { throw e; });
+        if (!cancelled) setDepartmentWake(wake);
+      })
       .catch((e: Error) => { if (!cancelled) setError(e.message); })
       .finally(() => { if (!cancelled) setLoading(false); });
     return () => { cancelled = true; };
@@ -72,7 +83,8 @@ export function OperationPage({ id }: { id: number }) {
   return (
     <div className="sillage-operation">
       <p className="fr-mb-1w"><a className="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={`/?sel=operation:${id}`}>Retour à la carte</a></p>
-      <h1 className="fr-h3 fr-mb-1w">{e ? e.operation.name : `Opération n° ${id}`}</h1>
+      <h1 className="fr-h3 fr-mb-1w">{e ? e.operation.name : departmentWake ? departmentWake.operation.name : `Opération n° ${id}`}</h1>
+      {departmentWake && <DepartmentWakeView wake={departmentWake} />}
       {e && summary && <p className="fr-text--sm" data-testid="as-of">Début le {frenchDate(e.operation.started_on)}, département {e.operation.department}. Données lues au {frenchDate(summary.as_of)} (dernier changement enregistré ; méthode du {frenchDate(summary.method_version)}). Fenêtres : {e.parameters.before_months} mois avant (en laissant de côté les {e.parameters.gap_months} derniers mois, où les sites ciblés sont souvent au plus haut), {e.parameters.after_months} mois après ; zone tampon de {e.parameters.buffer_rings} anneaux H3 (≈ {number(e.parameters.buffer_km, 1)} km) ; contrôle : {e.control}.</p>}
       {e?.control_warning && <div className="fr-alert fr-alert--warning fr-alert--sm fr-mb-2w"><p>{e.control_warning}</p></div>}
 
