@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AnyRecord, DepartmentCode, IdParams, QueryDate, StringEnum, errorResponses } from '../schemas/common.js';
+import { Closed, DepartmentCode, OrNull, Timestamp, IdParams, QueryDate, StringEnum, errorResponses } from '../schemas/common.js';
 import { roles } from '../domain/access.js';
 import { approveAccount, inviteUser, pendingAccounts, resetActivation, setUserActive } from '../services/auth.js';
 import { NotFoundError } from '../errors.js';
@@ -20,12 +20,25 @@ export function neutralised(value: unknown): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
+
+const Account = Closed({
+  id: Type.Integer(), username: Type.String(), role: Type.String(), departments: Type.Array(Type.String()), active: Type.Boolean(), created_at: Timestamp,
+  awaiting_activation: Type.Boolean({ description: 'Created or reset, its user has not set a password yet' }), activation_expires_at: OrNull(Timestamp), activated_at: OrNull(Timestamp),
+  awaiting_approval: Type.Boolean({ description: 'An analyst has not approved it yet (second person)' }),
+});
+const Activation = Closed({ id: Type.Integer(), activation_code: Type.String({ description: 'One-time code to hand to the user (shown once)' }), activation_expires_at: Timestamp });
+const Invited = Closed({ ...Activation.properties, username: Type.String(), role: Type.String(), departments: Type.Array(Type.String()) });
+const PendingAccount = Closed({
+  id: Type.Integer(), username: Type.String(), role: Type.String(), departments: Type.Array(Type.String()), created_at: Timestamp, activated_at: OrNull(Timestamp),
+  created_by: OrNull(Type.String({ description: 'The admin who created or reset it' })),
+});
+
 export async function adminRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['admin'];
   const admin = { access: ['admin'] as const, audit: 'admin' as const };
 
-  app.get('/api/admin/users', { config: admin, schema: { tags, summary: 'Accounts (no passwords)', response: { 200: Type.Object({ items: Type.Array(AnyRecord) }) } } }, async () => {
+  app.get('/api/admin/users', { config: admin, schema: { tags, summary: 'Accounts (no passwords)', response: { 200: Closed({ items: Type.Array(Account) }), ...errorResponses } } }, async () => {
     const { rows } = await app.db.pool.query(listAccounts);
     return { items: rows.map((r) => ({ ...r, created_at: (r.created_at as Date).toISOString(), activation_expires_at: r.activation_expires_at?.toISOString() ?? null, activated_at: r.activated_at?.toISOString() ?? null })) };
   });
@@ -38,7 +51,7 @@ export async function adminRoutes(instance: FastifyInstance) {
         username: Type.String({ minLength: 3, maxLength: 64 }),
         role: StringEnum(roles), departments: Type.Optional(Type.Array(DepartmentCode, { maxItems: 20, uniqueItems: true })),
       }, { additionalProperties: false }),
-      response: { 201: AnyRecord, ...errorResponses },
+      response: { 201: Invited, ...errorResponses },
     },
   }, async (request, reply) => {
     request.auditDetail = `user=${request.body.username}&role=${request.body.role}&departments=${(request.body.departments ?? []).join(',')}`;
@@ -49,12 +62,12 @@ export async function adminRoutes(instance: FastifyInstance) {
 
   app.post('/api/admin/users/:id/activation', {
     config: admin,
-    schema: { tags, summary: 'Revoke an account\'s password and sessions and issue a new one-time activation code', params: IdParams, response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'Revoke an account\'s password and sessions and issue a new one-time activation code', params: IdParams, response: { 200: Activation, ...errorResponses } },
   }, async (request) => resetActivation(app.db.pool, request.params.id));
 
   app.patch('/api/admin/users/:id', {
     config: admin,
-    schema: { tags, summary: 'Activate or deactivate an account (deactivating ends its sessions)', params: IdParams, body: Type.Object({ active: Type.Boolean() }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'Activate or deactivate an account (deactivating ends its sessions)', params: IdParams, body: Type.Object({ active: Type.Boolean() }, { additionalProperties: false }), response: { 200: Closed({ id: Type.Integer(), active: Type.Boolean() }), ...errorResponses } },
   }, async (request) => {
     request.auditDetail = `active=${request.body.active}`;
     await setUserActive(app.db.pool, request.params.id, request.body.active);
@@ -95,14 +108,14 @@ export async function accountApprovalRoutes(instance: FastifyInstance) {
   const tags = ['admin'];
   app.get('/api/accounts/pending', {
     config: { access: ['national_analyst', 'departmental_analyst'] },
-    schema: { tags, summary: 'Accounts created or reset by an admin that await your approval (OFAST: all; a CROSS: analysts and prefects of its departments)', response: { 200: Type.Object({ items: Type.Array(AnyRecord) }) } },
+    schema: { tags, summary: 'Accounts created or reset by an admin that await your approval (OFAST: all; a CROSS: analysts and prefects of its departments)', response: { 200: Closed({ items: Type.Array(PendingAccount) }), ...errorResponses } },
   }, async (request) => ({ items: await pendingAccounts(app.db.pool, request.principal!) }));
 
   app.post('/api/accounts/:id/approve', {
     config: { access: ['national_analyst', 'departmental_analyst'], audit: 'admin' },
-    schema: { tags, summary: 'Approve an account: confirm, out of band, that it belongs to the person named, then approve', params: IdParams, response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'Approve an account: confirm, out of band, that it belongs to the person named, then approve', params: IdParams, response: { 200: Closed({ id: Type.Integer(), approved: Type.Literal(true) }), ...errorResponses } },
   }, async (request) => {
     if (!(await approveAccount(app.db.pool, request.params.id, request.principal!))) throw new NotFoundError('pending account', request.params.id);
-    return { id: request.params.id, approved: true };
+    return { id: request.params.id, approved: true as const };
   });
 }

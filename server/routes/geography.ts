@@ -1,9 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AnyRecord, AreaFeature, DepartmentCode, InseeCode, errorResponses } from '../schemas/common.js';
-import { Type as T } from 'typebox';
-const Items = T.Object({ items: T.Array(AnyRecord) });
+import { AreaFeature, Closed, OrNull, DepartmentCode, InseeCode, errorResponses } from '../schemas/common.js';
+import { Type as T, type Static } from 'typebox';
+const Items = Closed({ items: T.Array(Closed({
+  insee: T.String(), name: T.String(), kind: T.String({ description: 'COM commune, ARM municipal district (Paris, Lyon, Marseille)' }), department_code: T.String(),
+  population: OrNull(T.Integer()), size_class: T.String(), longitude: T.Number(), latitude: T.Number(),
+})) });
+/** A department outline (coordinates passed through as computed: Polygon or MultiPolygon). */
+const OutlineGeometry = T.Unsafe<GeoJSON.Geometry>({
+  type: 'object', required: ['type', 'coordinates'], additionalProperties: false,
+  properties: { type: { type: 'string', enum: ['Polygon', 'MultiPolygon'] }, coordinates: { type: 'array', description: 'RFC 7946 rings, 4 decimals' } },
+});
+const DepartmentOutlines = Closed({
+  type: T.Literal('FeatureCollection'),
+  features: T.Array(Closed({ type: T.Literal('Feature'), id: T.String({ description: 'Department code' }), properties: Closed({ code: T.String(), name: T.String() }), geometry: OrNull(OutlineGeometry) })),
+});
 import { NotFoundError, UnprocessableError } from '../errors.js';
 import { normalizeSearchText } from '../domain/text-search.js';
 import * as sql from '../queries/geography.js';
@@ -74,17 +86,17 @@ export async function geographyRoutes(instance: FastifyInstance) {
   });
 
   // Outlines for the base map (about 500 m precision), built once per process.
-  let outlines: Promise<Record<string, unknown>> | null = null;
+  let outlines: Promise<Static<typeof DepartmentOutlines>> | null = null;
   app.get('/api/departments/outlines', {
     config: { access: 'public' },
-    schema: { tags, summary: 'All department outlines, simplified, as a GeoJSON FeatureCollection (the offline base map)', response: { 200: AnyRecord } },
+    schema: { tags, summary: 'All department outlines, simplified, as a GeoJSON FeatureCollection (the offline base map)', response: { 200: DepartmentOutlines, ...errorResponses } },
   }, async (_request, reply) => {
     outlines ??= pool().query(
       sql.departmentOutlines,
     ).then((r) => {
       const collection = r.rows[0].collection as { features: { geometry: GeoJSON.Geometry | null }[] };
       for (const feature of collection.features) if (feature.geometry) feature.geometry = rfc7946Geometry(feature.geometry);
-      return collection as unknown as Record<string, unknown>;
+      return collection as unknown as Static<typeof DepartmentOutlines>;
     });
     reply.type('application/geo+json').header('cache-control', 'public, max-age=86400');
     return outlines;

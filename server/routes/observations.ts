@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AnyRecord, IdParams, ListOf, VersionQuery, errorResponses } from '../schemas/common.js';
-import { ObservationCreate, ObservationQuery, ObservationUpdate } from '../schemas/records.js';
+import { IdParams, ListOf, VersionQuery, errorResponses } from '../schemas/common.js';
+import { Observation, ObservationCreate, ObservationQuery, ObservationUpdate } from '../schemas/records.js';
 import * as observations from '../services/observations.js';
 import { getDealPoint } from '../services/deal-points.js';
 import { analysts, inPreciseScope, preciseReaders } from '../domain/access.js';
@@ -21,11 +21,11 @@ export async function observationRoutes(instance: FastifyInstance) {
     assertRecordInScope(request, value.department_code, 'observation', value.id);
     return value;
   };
-  app.get('/api/observations', { config: read, schema: { tags, summary: 'Activity observations, filtered, keyset-paginated', querystring: ObservationQuery, response: { 200: ListOf(AnyRecord), ...errorResponses } } },
+  app.get('/api/observations', { config: read, schema: { tags, summary: 'Activity observations, filtered, keyset-paginated', querystring: ObservationQuery, response: { 200: ListOf(Observation), ...errorResponses } } },
     async (request) => { const page = await observations.listObservations(pool(), request.query, departmentFilter(request)); return { ...page, links: pageLinks(request, page.next) }; });
-  app.get('/api/observations/:id', { config: read, schema: { tags, summary: 'An activity observation', params: IdParams, response: { 200: AnyRecord, ...errorResponses } } },
+  app.get('/api/observations/:id', { config: read, schema: { tags, summary: 'An activity observation', params: IdParams, response: { 200: Observation, ...errorResponses } } },
     async (request) => scoped(request, observations.getObservation(pool(), request.params.id)));
-  app.post('/api/observations', { config: write, schema: { tags, summary: 'Record activity observed at a deal point', body: ObservationCreate, response: { 201: AnyRecord, ...errorResponses } } },
+  app.post('/api/observations', { config: write, schema: { tags, summary: 'Record activity observed at a deal point', body: ObservationCreate, response: { 201: Observation, ...errorResponses } } },
     async (request, reply) => {
       // A deal point of another department is as unknown as a missing one.
       const point = await getDealPoint(pool(), request.body.deal_point_id).catch(() => null);
@@ -35,7 +35,7 @@ export async function observationRoutes(instance: FastifyInstance) {
       reply.status(201);
       return observations.createObservation(pool(), request.body);
     });
-  app.patch('/api/observations/:id', { config: write, schema: { tags, summary: 'Change an observation (with its version: 409 when someone saved first)', params: IdParams, body: ObservationUpdate, response: { 200: AnyRecord, ...errorResponses } } },
+  app.patch('/api/observations/:id', { config: write, schema: { tags, summary: 'Change an observation (with its version: 409 when someone saved first)', params: IdParams, body: ObservationUpdate, response: { 200: Observation, ...errorResponses } } },
     async (request) => { await scoped(request, observations.getObservation(pool(), request.params.id)); return observations.updateObservation(pool(), request.params.id, request.body); });
   app.delete('/api/observations/:id', { config: write, schema: { tags, summary: 'Delete an observation (with its version)', params: IdParams, querystring: VersionQuery, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => { await scoped(request, observations.getObservation(pool(), request.params.id)); await observations.deleteObservation(pool(), request.params.id, request.query.version); return reply.status(204).send(null); });

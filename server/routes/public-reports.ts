@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { AnyRecord, IdParams, InseeCode, PointGeometry, StringEnum, errorResponses, DepartmentCode } from '../schemas/common.js';
+import { Type, type Static } from 'typebox';
+import { Closed, IdParams, OrNull, Timestamp, InseeCode, PointGeometry, StringEnum, errorResponses, DepartmentCode } from '../schemas/common.js';
 import { analysts } from '../domain/access.js';
 import { checkFormToken, issueFormToken, minimumAgeSeconds } from '../domain/form-tokens.js';
 import { claimFormToken } from '../services/shared-limits.js';
@@ -92,6 +92,27 @@ export async function publicReportRoutes(instance: FastifyInstance) {
   }, async (request) => reports.receiptStatus(app.db.pool, request.params.receipt));
 }
 
+
+const Str = Type.String();
+const reportFields = {
+  id: Type.Integer(), receipt: Str, longitude: Type.Number(), latitude: Type.Number(), location_precision: Str, commune_insee: Str, commune_name: Str,
+  department_code: Str, seen: Type.Array(Str), times_of_day: Type.Array(Str), description: OrNull(Str), reported_on: Str, cluster_id: Type.Integer(),
+  status: Str, deal_point_id: OrNull(Type.Integer()), merged_into: OrNull(Type.Integer()), rejection_reason: OrNull(Str), moderated_at: OrNull(Timestamp),
+};
+const Report = Closed(reportFields);
+const Nearby = Closed({ id: Type.Integer(), distance_m: Type.Number({ description: 'Metres' }) });
+const QueuedReport = Closed({ ...reportFields, nearest_deal_point: OrNull(Nearby) });
+const QueuedCluster = Closed({ cluster_id: Type.Integer(), count: Type.Integer(), reports: Type.Array(QueuedReport) });
+const Decision = Closed({
+  decision: Str, reason_code: OrNull(Str), reason_text: OrNull(Str), deal_point_id: OrNull(Type.Integer()), merged_into: OrNull(Type.Integer()),
+  created_candidate: Type.Boolean(), decided_at: Timestamp, decided_by: Str,
+});
+const Surroundings = Closed({
+  report: Closed({ id: Type.Integer(), receipt: Str, cluster_id: Type.Integer(), longitude: Type.Number(), latitude: Type.Number() }),
+  deal_points: Type.Array(Closed({ id: Type.Integer(), longitude: Type.Number(), latitude: Type.Number(), verification: Str, distance_m: Type.Number() })),
+  reports: Type.Array(Closed({ id: Type.Integer(), receipt: Str, status: Str, cluster_id: Type.Integer(), longitude: Type.Number(), latitude: Type.Number(), distance_m: Type.Number() })),
+});
+
 export async function moderationRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['moderation'];
@@ -109,18 +130,18 @@ export async function moderationRoutes(instance: FastifyInstance) {
         department: Type.Optional(DepartmentCode), status: Type.Optional(StringEnum(['pending', 'accepted', 'merged', 'rejected'] as const)),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(AnyRecord) }), ...errorResponses },
+      response: { 200: Closed({ items: Type.Array(QueuedCluster) }), ...errorResponses },
     },
   }, async (request) => {
     const departments = departmentFilter(request, request.query.department);
     const items = await reports.moderationQueue(app.db.pool, { departments, department: request.query.department, status: request.query.status ?? 'pending', limit: request.query.limit ?? 200 });
     request.auditCount = items.reduce((sum, cluster) => sum + cluster.count, 0);
-    return { items };
+    return { items: items as unknown as Static<typeof QueuedCluster>[] };
   });
 
   app.post('/api/moderation/reports/:id/accept', {
     config: moderate,
-    schema: { tags, summary: 'Accept: link to a deal point within 75 m (given, or the nearest), else create a candidate point', params: IdParams, body: Type.Object({ deal_point_id: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])) }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'Accept: link to a deal point within 75 m (given, or the nearest), else create a candidate point', params: IdParams, body: Type.Object({ deal_point_id: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])) }, { additionalProperties: false }), response: { 200: Closed({ ...reportFields, created_candidate: Type.Boolean() }), ...errorResponses } },
   }, async (request) => {
     await inScope(request, request.params.id);
     if (request.body.deal_point_id) request.auditDetail = `deal_point=${request.body.deal_point_id}`;
@@ -131,7 +152,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
 
   app.post('/api/moderation/reports/:id/merge', {
     config: moderate,
-    schema: { tags, summary: 'Merge a duplicate into another report', params: IdParams, body: Type.Object({ into: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'Merge a duplicate into another report', params: IdParams, body: Type.Object({ into: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), response: { 200: Report, ...errorResponses } },
   }, async (request) => {
     await inScope(request, request.params.id);
     request.auditDetail = `into=${request.body.into}`;
@@ -146,7 +167,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
         reason_code: Type.Optional(StringEnum(Object.keys(reports.rejectionReasons) as (keyof typeof reports.rejectionReasons)[])),
         reason: Type.Optional(Type.String({ minLength: 3, maxLength: 400 })),
       }, { additionalProperties: false }),
-      response: { 200: AnyRecord, ...errorResponses },
+      response: { 200: Report, ...errorResponses },
     },
   }, async (request) => {
     const { reason_code: code, reason } = request.body;
@@ -163,7 +184,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
 
   app.post('/api/moderation/reports/:id/undo', {
     config: moderate,
-    schema: { tags, summary: 'Undo the decision on a report, the same day: the report is pending again (a candidate point it created goes away)', params: IdParams, response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'Undo the decision on a report, the same day: the report is pending again (a candidate point it created goes away)', params: IdParams, response: { 200: Closed({ ...reportFields, undone: Type.String({ description: 'The decision undone' }), removed_candidate: OrNull(Type.Integer({ description: 'The candidate point removed' })) }), ...errorResponses } },
   }, async (request) => {
     await inScope(request, request.params.id);
     const undone = await reports.undoDecision(app.db.pool, request.params.id, request.principal!.userId);
@@ -173,7 +194,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
 
   app.get('/api/moderation/reports/:id/history', {
     config: { access: analysts, audit: 'read_precise' },
-    schema: { tags, summary: 'The decisions taken on a report, oldest first', params: IdParams, response: { 200: Type.Object({ items: Type.Array(AnyRecord) }), ...errorResponses } },
+    schema: { tags, summary: 'The decisions taken on a report, oldest first', params: IdParams, response: { 200: Closed({ items: Type.Array(Decision) }), ...errorResponses } },
   }, async (request) => {
     await inScope(request, request.params.id);
     return { items: await reports.decisionHistory(app.db.pool, request.params.id) };
@@ -181,12 +202,12 @@ export async function moderationRoutes(instance: FastifyInstance) {
 
   app.get('/api/moderation/reports/:id/surroundings', {
     config: { access: analysts, audit: 'read_precise' },
-    schema: { tags, summary: "A report's place: deal points (of your departments) and other reports within 300 m, for its small map", params: IdParams, response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: "A report's place: deal points (of your departments) and other reports within 300 m, for its small map", params: IdParams, response: { 200: Surroundings, ...errorResponses } },
   }, async (request) => {
     await inScope(request, request.params.id);
     const around = await reports.reportSurroundings(app.db.pool, request.params.id, workScope(request));
     request.auditCount = around.deal_points.length + around.reports.length + 1;
-    return around;
+    return around as unknown as Static<typeof Surroundings>;
   });
 
   app.get('/api/moderation/candidates', {
@@ -200,7 +221,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
 
   app.post('/api/moderation/candidates/:id/confirm', {
     config: moderate,
-    schema: { tags, summary: 'Confirm a candidate deal point (created from an accepted report): it becomes an ordinary point, active from its first report', params: IdParams, response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'Confirm a candidate deal point (created from an accepted report): it becomes an ordinary point, active from its first report', params: IdParams, response: { 200: Closed({ id: Type.Integer(), verification: Str, version: Type.Integer(), active_from: OrNull(Str) }), ...errorResponses } },
   }, async (request) => {
     request.auditDetail = `deal_point=${request.params.id}`;
     return reports.confirmCandidate(app.db.pool, request.params.id, workScope(request));

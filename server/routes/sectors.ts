@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AnyRecord, DepartmentCode, errorResponses } from '../schemas/common.js';
+import { AnyRecord, Closed, DepartmentCode, OrNull, Timestamp, errorResponses } from '../schemas/common.js';
 import { AreaCollection, CriterionFourBody, SectorCode, SectorKind, SectorQuery, ValuesImportQuery } from '../schemas/sectors.js';
 import { assertInScope, workScope } from './scope.js';
 import { sectorTable } from '../services/sectors.js';
@@ -23,6 +23,14 @@ import { InvalidInputError, NotFoundError } from '../errors.js';
 
 export const deskReaders = ['national_analyst', 'departmental_analyst', 'prefect'] as const;
 export const deskWriters = ['national_analyst', 'prefect'] as const;
+
+const ValuesReport = Closed({ rows: Type.Integer(), inserted: Type.Integer({ description: 'New versions written' }), unchanged: Type.Integer(), indicator: Type.String(), criterion: Type.Integer() });
+const ValueVersion = Closed({
+  id: Type.Integer(), indicator_code: Type.String(), criterion: Type.Integer(), sector_kind: Type.String(), sector_code: Type.String(), value: Type.Number(), source: Type.String(),
+  observed_on: Type.String(), justification: OrNull(Type.String()), version: Type.Integer(), import_sha256: OrNull(Type.String({ description: 'SHA-256 of the imported file; null when entered by hand' })),
+  created_by: OrNull(Type.String()), created_at: Timestamp,
+});
+const ImportCounts = Closed({ rows: Type.Integer(), inserted: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() });
 
 export async function sectorRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -60,7 +68,7 @@ export async function sectorRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Monthly active deal points of one sector over the 36 months up to the date',
       querystring: Type.Object({ department: DepartmentCode, kind: Type.Optional(SectorKind), code: SectorCode, at: Type.Optional(Type.String({ format: 'date' })) }, { additionalProperties: false }),
-      response: { 200: AnyRecord, ...errorResponses },
+      response: { 200: Closed({ code: Type.String(), months: Type.Array(Type.String(), { description: 'YYYY-MM, 36 months' }), active: Type.Array(Type.Integer(), { description: 'Active points, one per month' }) }), ...errorResponses },
     },
   }, async (request) => {
     const { department, kind = 'commune', code, at = today() } = request.query;
@@ -77,7 +85,7 @@ export async function sectorRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Import prefecture values of one indicator per sector (CSV: code;valeur;source;date[;justification], justification required for criterion 4), all-or-nothing, versioned, idempotent',
       consumes: ['text/csv', 'text/plain'],
-      querystring: ValuesImportQuery, response: { 200: AnyRecord, ...errorResponses },
+      querystring: ValuesImportQuery, response: { 200: ValuesReport, ...errorResponses },
     },
   }, async (request) => {
     const { department, indicator, criterion, kind = 'commune' } = request.query;
@@ -91,7 +99,7 @@ export async function sectorRoutes(instance: FastifyInstance) {
 
   app.post('/api/sectors/criterion-4', {
     config: { access: deskWriters, audit: 'write' },
-    schema: { tags, summary: 'Enter one criterion-4 value for a sector, with its source and justification (a new version; never computed by Sillage)', body: CriterionFourBody, response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'Enter one criterion-4 value for a sector, with its source and justification (a new version; never computed by Sillage)', body: CriterionFourBody, response: { 200: ValuesReport, ...errorResponses } },
   }, async (request) => {
     const { department, kind = 'commune', indicator = 'critere_4', ...entry } = request.body;
     assertInScope(request, department);
@@ -104,7 +112,7 @@ export async function sectorRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'History of the values the prefecture supplied (every version, newest first)',
       querystring: Type.Object({ department: DepartmentCode, kind: Type.Optional(SectorKind), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) }, { additionalProperties: false }),
-      response: { 200: AnyRecord, ...errorResponses },
+      response: { 200: Closed({ items: Type.Array(ValueVersion) }), ...errorResponses },
     },
   }, async (request) => {
     assertInScope(request, request.query.department);
@@ -116,7 +124,7 @@ export async function sectorRoutes(instance: FastifyInstance) {
     bodyLimit: app.config.importBodyLimitBytes,
     schema: {
       tags, summary: 'Create or replace areas drawn or imported by the prefecture (GeoJSON FeatureCollection, properties code and name), all or nothing',
-      querystring: Type.Object({ department: DepartmentCode }, { additionalProperties: false }), body: AreaCollection, response: { 200: AnyRecord, ...errorResponses },
+      querystring: Type.Object({ department: DepartmentCode }, { additionalProperties: false }), body: AreaCollection, response: { 200: Closed({ items: Type.Array(Closed({ id: Type.Integer(), code: Type.String(), name: Type.String() })) }), ...errorResponses },
     },
   }, async (request) => {
     assertInScope(request, request.query.department);
@@ -129,7 +137,7 @@ export async function sectorRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Import the schools of a department as a layer (CSV: uai;nom;longitude;latitude), all-or-nothing, idempotent',
       consumes: ['text/csv', 'text/plain'],
-      querystring: Type.Object({ department: DepartmentCode }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses },
+      querystring: Type.Object({ department: DepartmentCode }, { additionalProperties: false }), response: { 200: ImportCounts, ...errorResponses },
     },
   }, async (request) => {
     assertInScope(request, request.query.department);
@@ -138,7 +146,7 @@ export async function sectorRoutes(instance: FastifyInstance) {
 
   app.get('/api/schools', {
     config: { access: deskReaders },
-    schema: { tags, summary: 'Schools imported for a department (name, UAI code, location)', querystring: Type.Object({ department: DepartmentCode }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'Schools imported for a department (name, UAI code, location)', querystring: Type.Object({ department: DepartmentCode }, { additionalProperties: false }), response: { 200: Closed({ items: Type.Array(Closed({ uai: Type.String(), name: Type.String(), longitude: Type.Number(), latitude: Type.Number() })) }), ...errorResponses } },
   }, async (request) => {
     assertInScope(request, request.query.department);
     return { items: await departmentSchools(pool(), request.query.department) };

@@ -6,7 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AnyRecord, IdParams, errorResponses } from '../schemas/common.js';
+import { AnyRecord, Closed, IdParams, errorResponses } from '../schemas/common.js';
+import { SnapshotSummary } from '../schemas/snapshots.js';
 import { ConstituencyBody, PngDownload, SnapshotCreate, SnapshotFileParams, SnapshotParams } from '../schemas/snapshots.js';
 import { aggregateReaders } from '../domain/access.js';
 import { checkSnapshotRequest } from '../domain/snapshots/area.js';
@@ -43,12 +44,12 @@ export async function snapshotRoutes(instance: FastifyInstance) {
 
   app.get('/api/snapshots', {
     config: { access: aggregateReaders },
-    schema: { tags, summary: 'The signed-in user\'s snapshots, newest first', response: { 200: Type.Object({ items: Type.Array(AnyRecord) }) } },
+    schema: { tags, summary: 'The signed-in user\'s snapshots, newest first', response: { 200: Closed({ items: Type.Array(SnapshotSummary) }), ...errorResponses } },
   }, async (request) => ({ items: await listSnapshots(pool(), request.principal!) }));
 
   app.get('/api/snapshots/defaults', {
     config: { access: aggregateReaders },
-    schema: { tags, summary: 'The default area of the signed-in user: a deputy\'s constituency (communes), if set', response: { 200: AnyRecord } },
+    schema: { tags, summary: 'The default area of the signed-in user: a deputy\'s constituency (communes), if set', response: { 200: Closed({ constituency: Type.Array(Closed({ insee: Type.String(), name: Type.String(), department_code: Type.String() }), { description: 'Empty when none is set' }) }), ...errorResponses } },
   }, async (request) => ({ constituency: await constituency(pool(), request.principal!.userId) }));
 
   app.get('/api/snapshots/:id', {
@@ -84,7 +85,7 @@ export async function snapshotRoutes(instance: FastifyInstance) {
 
   app.put('/api/admin/users/:id/constituency', {
     config: { access: ['admin'], audit: 'admin' },
-    schema: { tags, summary: 'Tie a deputy account to the communes of its constituency (its default snapshot area); an empty list unties it', params: IdParams, body: ConstituencyBody, response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'Tie a deputy account to the communes of its constituency (its default snapshot area); an empty list unties it', params: IdParams, body: ConstituencyBody, response: { 200: Closed({ id: Type.Integer(), communes: Type.Array(Type.String()) }), ...errorResponses } },
   }, async (request) => {
     request.auditDetail = `constituency=${request.body.communes.join(',')}`;
     await setConstituency(pool(), request.params.id, request.body.communes);

@@ -1,11 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AnyRecord, DepartmentCode, InseeCode, StringEnum, errorResponses } from '../schemas/common.js';
+import { Closed, DepartmentCode, OrNull, InseeCode, StringEnum, errorResponses } from '../schemas/common.js';
 import * as statistics from '../services/crime-statistics.js';
 import { InvalidInputError } from '../errors.js';
 
-const Items = Type.Object({ items: Type.Array(AnyRecord) });
+const Str = Type.String();
+const Count = OrNull(Type.Integer());
+const Rate = OrNull(Type.Number({ description: 'Per 1,000 inhabitants' }));
+const IndicatorItems = Closed({ items: Type.Array(Closed({ code: Str, label: Str, unit: Str, unit_label: Str })) });
+const DepartmentItems = Closed({ items: Type.Array(Closed({
+  department_code: Str, department_name: Str, year: Type.Integer(), indicator: Str, unit: Str, count: Count, rate_per_1000: Rate, population: Count,
+})) });
+const CommuneItems = Closed({ items: Type.Array(Closed({
+  insee: Str, commune_name: Str, department_code: Str, year: Type.Integer(), indicator: Str, unit: Str,
+  is_published: Type.Boolean({ description: 'false: withheld by the SSMSI (count and rate null)' }), count: Count, rate_per_1000: Rate, population: Count,
+})) });
+const NationalItems = Closed({ items: Type.Array(Closed({
+  year: Type.Integer(), indicator: Str, indicator_label: Str, unit: Str, count: Count, metropole: Count, drom: Count, population: Count, rate_per_1000: Rate,
+  departments: Type.Integer(), departments_with_count: Type.Integer({ description: 'Departments whose count is known' }),
+})) });
 const Indicator = Type.String({ pattern: '^[a-z0-9_]+$', description: 'Indicator code, e.g. trafic_de_stupefiants (see /api/statistics/indicators)' });
 const Year = Type.Integer({ minimum: 1990, maximum: 2100 });
 const ImportReport = Type.Object({
@@ -18,7 +32,7 @@ export async function statisticsRoutes(instance: FastifyInstance) {
   const tags = ['statistics'];
   const pool = () => app.db.pool;
 
-  app.get('/api/statistics/indicators', { config: { access: 'public' }, schema: { tags, summary: 'SSMSI indicators and their counting unit', response: { 200: Items } } },
+  app.get('/api/statistics/indicators', { config: { access: 'public' }, schema: { tags, summary: 'SSMSI indicators and their counting unit', response: { 200: IndicatorItems, ...errorResponses } } },
     async () => ({ items: await statistics.listIndicators(pool()) }));
 
   app.get('/api/statistics/departments', {
@@ -26,7 +40,7 @@ export async function statisticsRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'SSMSI recorded crime by department, indicator and year (count and rate per 1,000 inhabitants)',
       querystring: Type.Object({ indicator: Type.Optional(Indicator), year: Type.Optional(Year), department: Type.Optional(DepartmentCode) }, { additionalProperties: false }),
-      response: { 200: Items, ...errorResponses },
+      response: { 200: DepartmentItems, ...errorResponses },
     },
   }, async (request) => ({ items: await statistics.departmentStatistics(pool(), request.query) }));
 
@@ -38,7 +52,7 @@ export async function statisticsRoutes(instance: FastifyInstance) {
         indicator: Type.Optional(Indicator), year: Type.Optional(Year), insee: Type.Optional(InseeCode), department: Type.Optional(DepartmentCode),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000 })),
       }, { additionalProperties: false }),
-      response: { 200: Items, ...errorResponses },
+      response: { 200: CommuneItems, ...errorResponses },
     },
   }, async (request) => ({ items: await statistics.communeStatistics(pool(), { ...request.query, limit: request.query.limit ?? 1000 }) }));
 
@@ -47,7 +61,7 @@ export async function statisticsRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'National totals (France entière, metropole, DROM) by indicator and year',
       querystring: Type.Object({ indicator: Type.Optional(Indicator), year: Type.Optional(Year) }, { additionalProperties: false }),
-      response: { 200: Items, ...errorResponses },
+      response: { 200: NationalItems, ...errorResponses },
     },
   }, async (request) => ({ items: await statistics.nationalStatistics(pool(), request.query) }));
 

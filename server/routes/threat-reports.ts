@@ -6,7 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AnyRecord, DepartmentCode, errorResponses } from '../schemas/common.js';
+import { AnyRecord, Closed, DepartmentCode, errorResponses } from '../schemas/common.js';
+import { SnapshotSummary } from '../schemas/snapshots.js';
 import { aggregateReaders } from '../domain/access.js';
 import type { ThreatReportDocument } from '../domain/snapshots/threat-report.js';
 import { today } from '../domain/dates.js';
@@ -51,7 +52,7 @@ export async function threatReportRoutes(instance: FastifyInstance) {
 
   app.get('/api/threat-reports', {
     config: { access: aggregateReaders },
-    schema: { tags, summary: 'The signed-in user\'s threat reports, newest first', response: { 200: Type.Object({ items: Type.Array(AnyRecord) }) } },
+    schema: { tags, summary: 'The signed-in user\'s threat reports, newest first', response: { 200: Closed({ items: Type.Array(SnapshotSummary) }), ...errorResponses } },
   }, async (request) => ({ items: await listSnapshots(pool(), request.principal!, 'threat_report') }));
 
   app.get('/api/threat-reports/:id', {

@@ -106,3 +106,14 @@ export const AnyRecord = Type.Record(Type.String(), Type.Unknown());
 export const AreaFeature = Type.Object({ type: Type.Literal('Feature'), id: Type.Union([Type.Integer(), Type.String()]), geometry: Type.Unknown(), properties: AnyRecord });
 export const AreaFeatureCollection = FeatureCollectionOf(AreaFeature);
 export const NoContent = Type.Null({ description: 'No content' });
+
+/** A response object with exactly these fields (closed: no undeclared field). */
+export function Closed<T extends Record<string, TSchema>>(properties: T, options: { description?: string } = {}) {
+  return Type.Object(properties, { additionalProperties: false, ...options });
+}
+/** `schema` or null. */
+export function OrNull<T extends TSchema>(schema: T) {
+  return Type.Union([schema, Type.Null()]);
+}
+/** A timestamp (ISO 8601 with time zone). */
+export const Timestamp = Type.String({ description: 'ISO 8601 timestamp' });

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { operationKindCodes as operationKinds } from '../domain/vocabulary.js';
 import {
-  After, AreaGeometry, Bbox, CalendarDate, QueryDate, Dataset, DepartmentCode, ExternalId, Id, Limit, ServiceCode, StringEnum,
+  After, AreaGeometry, Bbox, CalendarDate, Closed, OrNull, Timestamp, QueryDate, Dataset, DepartmentCode, ExternalId, Id, Limit, ServiceCode, StringEnum,
 } from './common.js';
 
 // Observations of activity at a deal point.
@@ -107,3 +107,15 @@ export const NetworkQuery = Type.Object({
   after: Type.Optional(After),
 }, { additionalProperties: false });
 export type NetworkQueryInput = Static<typeof NetworkQuery>;
+
+// Answers.
+export const Observation = Closed({
+  id: Type.Integer(), deal_point_id: Type.Integer(), observed_on: Type.String({ description: 'YYYY-MM-DD' }),
+  activity_level: OrNull(Type.Integer()), estimated_daily_transactions: OrNull(Type.Integer()), source: Type.String(),
+  version: Type.Integer(), created_at: Timestamp, updated_at: Timestamp, department_code: Type.String({ description: 'Department of the deal point' }),
+});
+export const Network = Closed({
+  id: Type.Integer(), name: Type.String(), description: OrNull(Type.String()), source: OrNull(Type.String()), external_id: OrNull(Type.String()),
+  dataset: Type.String(), department_code: OrNull(Type.String()), version: Type.Integer(), created_at: Timestamp, updated_at: Timestamp,
+  deal_point_count: Type.Integer({ description: 'Its deal points (in your departments for departmental roles)' }),
+});

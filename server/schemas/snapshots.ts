@@ -1,7 +1,7 @@
 /** Request schemas of the stamped snapshots (the domain checks what JSON Schema cannot say). */
 import { Type } from 'typebox';
 import { monthPattern } from '../domain/months.js';
-import { DepartmentCode, InseeCode, StringEnum } from './common.js';
+import { Closed, DepartmentCode, InseeCode, StringEnum, Timestamp } from './common.js';
 import { maxCommunes } from '../domain/snapshots/area.js';
 
 const Month = (description: string) => Type.String({ pattern: monthPattern, description: `${description}, YYYY-MM` });
@@ -23,3 +23,9 @@ export const SnapshotCreate = Type.Object({
 
 export const PngDownload = Type.Object({ format: StringEnum(['png'] as const) }, { additionalProperties: false });
 export const ConstituencyBody = Type.Object({ communes: Type.Array(InseeCode, { maxItems: 300, uniqueItems: true }) }, { additionalProperties: false });
+
+/** A stored snapshot or threat report in the lists (its document at GET /api/snapshots/{id}). */
+export const SnapshotSummary = Closed({
+  id: Type.String({ description: 'Reference printed on the document, e.g. I-…' }), kind: Type.String({ description: 'snapshot or threat_report' }), created_at: Timestamp,
+  area_label: Type.String(), period_label: Type.String(), method_version: Type.String(), sha256: Type.String({ description: 'SHA-256 of the stored document' }),
+});

@@ -141,7 +141,7 @@ export async function markDistinct(pool: pg.Pool, aId: number, bId: number, user
     await client.query(
       `INSERT INTO deal_point_distinct_pairs (low_id, high_id, decided_by) VALUES (least($1::bigint, $2::bigint), greatest($1::bigint, $2::bigint), $3)
        ON CONFLICT DO NOTHING`, [aId, bId, userId]);
-    return { a: aId, b: bId, distinct: true };
+    return { a: aId, b: bId, distinct: true as const };
   });
 }
 
