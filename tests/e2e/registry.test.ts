@@ -267,11 +267,25 @@ describe('candidate points from accepted reports', () => {
       expect(accepted.created_candidate).toBe(true);
       candidates.push({ id: Number(accepted.deal_point_id), receipt });
     }
+    // The first has waited 45 days: it is marked as old; the second, created today, is not.
+    await database.pool.query(`UPDATE deal_points SET created_at = now() - interval '45 days' WHERE id = $1`, [candidates[0].id]);
     const page = await signedInPage('national_analyst');
     await page.goto(`${url}/moderation`);
     const first = page.locator('[data-testid="candidate"]', { hasText: `Point candidat n° ${candidates[0].id}` });
     await first.waitFor();
     expect(await first.textContent()).toContain(candidates[0].receipt);
+    expect(await first.locator('[data-testid="old-candidate"]').textContent()).toBe('en attente depuis 45 jours');
+    expect(await page.locator('[data-testid="candidate"]', { hasText: `Point candidat n° ${candidates[1].id}` }).locator('[data-testid="old-candidate"]').count()).toBe(0);
+    // Its small map: the candidate itself, labelled, and the caption's counts of what lies within 300 m.
+    await first.locator(`button:has-text("Voir le point n° ${candidates[0].id} sur une carte")`).click();
+    await first.locator('[data-testid="candidate-map"]').waitFor();
+    await page.waitForFunction((id) => {
+      const map = (window as unknown as { candidateMap?: { renderedComparedLabels(): string[] } }).candidateMap;
+      return map?.renderedComparedLabels().includes(`Candidat n° ${id}`);
+    }, candidates[0].id, { timeout: 20_000 });
+    const { rows: [near] } = await database.pool.query(
+      `SELECT count(*)::int AS n FROM deal_points d, public_reports r WHERE r.receipt = $1 AND d.verification = 'confirmed' AND ST_DWithin(d.geom::geography, r.geom::geography, 300)`, [candidates[0].receipt]);
+    expect(await first.locator('figcaption').textContent()).toBe(`Point candidat en bleu ; à moins de 300 m : ${near.n} point${near.n > 1 ? 's' : ''} confirmé${near.n > 1 ? 's' : ''} (gris) et 0 autre signalement (orange).`);
     await page.screenshot({ path: `${screenshotDirectory}/moderation-candidats.png`, fullPage: true });
     await first.locator(`button:has-text("Confirmer le point n° ${candidates[0].id}")`).click();
     await first.locator('[role="alertdialog"]').waitFor();

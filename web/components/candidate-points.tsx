@@ -3,9 +3,59 @@
  * becomes an active point from its first report's day) or discards it (no deal point there: it is
  * removed and its reports rejected). Each asks for confirmation first.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import { frenchDate } from '../format';
+import { SillageMap } from '../map/map-adapter';
+
+/** A candidate waiting longer than this is marked as old in the list (it stays inactive until examined). */
+export const oldCandidateDays = 30;
+
+interface Surroundings {
+  deal_points: { id: number; longitude: number; latitude: number; distance_m: number; verification: string }[];
+  reports: { id: number; receipt: string; longitude: number; latitude: number }[];
+}
+
+/** The candidate on a small map with the confirmed points and the other reports within 300 m of its first report. */
+function CandidateMap({ candidate }: { candidate: Candidate }) {
+  const holder = useRef<HTMLDivElement | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [nearby, setNearby] = useState<{ points: number; reports: number } | null>(null);
+  useEffect(() => {
+    if (!holder.current) return undefined;
+    const map = new SillageMap(holder.current, { center: [candidate.longitude, candidate.latitude], zoom: 16 });
+    (window as unknown as { candidateMap: SillageMap }).candidateMap = map;
+    const point = (longitude: number, latitude: number, properties: Record<string, unknown>): GeoJSON.Feature<GeoJSON.Point> => ({ type: 'Feature', properties, geometry: { type: 'Point', coordinates: [longitude, latitude] } });
+    const first = candidate.reports[0];
+    const around: Promise<Surroundings> = first ? api<Surroundings>(`/api/moderation/reports/${first.id}/surroundings`) : Promise.resolve({ deal_points: [], reports: [] });
+    around.then((s) => {
+      const points = s.deal_points.filter((d) => d.id !== candidate.id && d.verification === 'confirmed');
+      setNearby({ points: points.length, reports: s.reports.length });
+      return map.setComparedPoints({
+        type: 'FeatureCollection',
+        features: [
+          point(candidate.longitude, candidate.latitude, { role: 'a', label: `Candidat n° ${candidate.id}` }),
+          ...s.reports.map((r) => point(r.longitude, r.latitude, { role: 'b', label: r.receipt })),
+          ...points.map((d) => point(d.longitude, d.latitude, { role: 'nearby', label: `point n° ${d.id}` })),
+        ],
+      });
+    }).catch((e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message));
+    return () => map.destroy();
+  }, [candidate]);
+  return (
+    <figure className="sillage-small-map fr-mb-1w">
+      <div ref={holder} className="sillage-duplicates__map" data-testid="candidate-map" role="img" aria-label={`Carte du point candidat n° ${candidate.id}, des points confirmés et des signalements à moins de 300 m`} />
+      <figcaption className="fr-text--xs">
+        {error ?? (nearby ? `Point candidat en bleu ; à moins de 300 m : ${nearby.points} point${nearby.points > 1 ? 's' : ''} confirmé${nearby.points > 1 ? 's' : ''} (gris) et ${nearby.reports} autre${nearby.reports > 1 ? 's' : ''} signalement${nearby.reports > 1 ? 's' : ''} (orange).` : 'Chargement de la carte…')}
+      </figcaption>
+    </figure>
+  );
+}
+
+/** Whole days between the candidate's creation and now. */
+function waitingDays(createdAt: string, now = Date.now()): number {
+  return Math.max(0, Math.floor((now - Date.parse(createdAt)) / 86_400_000));
+}
 
 interface Candidate {
   id: number; commune_name: string; department_code: string; created_at: string; longitude: number; latitude: number;
@@ -21,6 +71,7 @@ export function CandidatePoints({ refresh, onChanged }: { refresh: number; onCha
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
+  const [shown, setShown] = useState<number | null>(null);
   const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message);
 
   useEffect(() => { api<{ items: Candidate[] }>('/api/moderation/candidates').then((r) => setItems(r.items)).catch(fail); }, [refresh, version]);
@@ -47,16 +98,19 @@ export function CandidatePoints({ refresh, onChanged }: { refresh: number; onCha
   return (
     <section className="fr-mb-4w" aria-labelledby="candidates-title" data-testid="candidates">
       <h2 id="candidates-title" className="fr-h5">Points candidats à confirmer{items ? ` (${items.length})` : ''}</h2>
-      <p className="fr-text--sm">Créés en acceptant un signalement sans point de deal connu à moins de 75 m. Inactifs (absents de la carte et des comptes) tant qu’un analyste ne les a pas confirmés.</p>
+      <p className="fr-text--sm">Créés en acceptant un signalement sans point de deal connu à moins de 75 m. Inactifs (absents de la carte et des comptes) tant qu’un analyste ne les a pas confirmés ; les plus anciens d’abord, signalés au-delà de {oldCandidateDays} jours d’attente.</p>
       {notice && <div className="fr-alert fr-alert--success fr-alert--sm fr-mb-2w" role="status"><p>{notice}</p></div>}
       {error && <div className="fr-alert fr-alert--error fr-alert--sm fr-mb-2w" role="alert"><p>{error}</p></div>}
       {items?.length === 0 && <p className="fr-text--sm">Aucun point candidat.</p>}
       {items && items.length > 0 && (
         <ul className="sillage-candidates">
-          {items.map((c) => (
+          {items.map((c) => { const days = waitingDays(c.created_at); return (
             <li key={c.id} className="fr-card fr-p-2w fr-mb-1w" data-testid="candidate">
               <p className="fr-text--sm fr-mb-1v">
-                <strong>Point candidat n° {c.id}</strong> — {c.commune_name} ({c.department_code}), créé le {frenchDate(c.created_at.slice(0, 10))}.
+                <strong>Point candidat n° {c.id}</strong> — {c.commune_name} ({c.department_code}), créé le {frenchDate(c.created_at.slice(0, 10))}
+                {days >= oldCandidateDays
+                  ? <> <span className="fr-badge fr-badge--warning fr-badge--sm" data-testid="old-candidate">en attente depuis {days} jours</span></>
+                  : days > 0 ? `, en attente depuis ${days} jour${days > 1 ? 's' : ''}` : ''}.
                 {' '}{c.nearest_point ? `Point confirmé le plus proche : n° ${c.nearest_point.id} à ${c.nearest_point.distance_m} m.` : 'Aucun point confirmé à moins de 300 m.'}
               </p>
               <p className="fr-text--sm fr-mb-1w">
@@ -65,6 +119,7 @@ export function CandidatePoints({ refresh, onChanged }: { refresh: number; onCha
                 ))}
                 {c.reports.length === 0 && 'aucun'}
               </p>
+              {shown === c.id && <CandidateMap candidate={c} />}
               {pending?.candidate.id === c.id ? (
                 <div className="fr-alert fr-alert--warning fr-alert--sm" role="alertdialog" aria-labelledby={`candidate-confirm-${c.id}`}>
                   <p id={`candidate-confirm-${c.id}`}>
@@ -87,10 +142,11 @@ export function CandidatePoints({ refresh, onChanged }: { refresh: number; onCha
                 <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
                   <li><button type="button" className="fr-btn" onClick={() => { setNotice(null); setPending({ kind: 'confirm', candidate: c }); }}>Confirmer le point n° {c.id}</button></li>
                   <li><button type="button" className="fr-btn fr-btn--secondary" onClick={() => { setNotice(null); setPending({ kind: 'discard', candidate: c }); }}>Écarter le point n° {c.id}…</button></li>
+                  <li><button type="button" className="fr-btn fr-btn--tertiary" aria-expanded={shown === c.id} onClick={() => setShown(shown === c.id ? null : c.id)}>{shown === c.id ? 'Masquer la carte' : `Voir le point n° ${c.id} sur une carte`}</button></li>
                 </ul>
               )}
             </li>
-          ))}
+          ); })}
         </ul>
       )}
     </section>
