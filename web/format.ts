@@ -27,3 +27,13 @@ export { sizeClassLabels as sizeClassNames } from './labels.js';
 export function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** A number in French (decimal comma), at most `digits` decimals; a dash when there is none. */
+export function frenchNumber(value: number | null | undefined, digits = 2): string {
+  return value === null || value === undefined ? '—' : value.toLocaleString('fr-FR', { maximumFractionDigits: digits });
+}
+
+/** A p-value in French: "< 0,001" below a thousandth, else four decimals at most; a dash when there is none. */
+export function frenchPValue(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : value < 0.001 ? '< 0,001' : frenchNumber(value, 4);
+}

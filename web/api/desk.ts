@@ -1,4 +1,5 @@
 /** Types of the prefect's desk API (sectors, rankings, action plans), as the pages read them. */
+import { frenchNumber } from '../format';
 export interface Indicator { code: string; criterion: 1 | 2 | 3 | 4; label: string; definition: string; unit: string; source: string }
 export interface Conjunctive { qualifies: boolean; criteria: Record<string, 'pass' | 'fail' | 'missing' | 'not_tested'> }
 export interface RankedSector {
@@ -46,7 +47,7 @@ export const criterionNames: Record<string, string> = {
 };
 export const kindLabels: Record<string, string> = { commune: 'Communes', arrondissement: 'Arrondissements (Paris, Lyon, Marseille)', h3: 'Cellules H3 (rés. 7, ~5 km²)', area: 'Zones dessinées ou importées' };
 
-export const number = (value: number | null | undefined, digits = 2) => (value === null || value === undefined ? '—' : value.toLocaleString('fr-FR', { maximumFractionDigits: digits }));
+export const number = frenchNumber;
 
 /** The departments a principal works on: its own, or a typed one for national roles. */
 export function defaultDepartment(departments: string[]): string { return departments[0] ?? '84'; }

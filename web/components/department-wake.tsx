@@ -3,7 +3,7 @@
  * wake in their departments (their towns in full), the towns elsewhere only as totals. The effect
  * on the target (another department's precise counts) is not theirs to read.
  */
-import { frenchDate, sizeClassNames } from '../format';
+import { frenchDate, frenchNumber as number, frenchPValue as pValue, sizeClassNames } from '../format';
 
 export interface DepartmentWake {
   as_of: string; method_version: string; departments: string[];
@@ -15,8 +15,6 @@ export interface DepartmentWake {
   elsewhere: { towns_with_appearances: number; flagged: number; linked: number; expected: number };
 }
 
-const number = (v: number, digits = 1) => v.toLocaleString('fr-FR', { maximumFractionDigits: digits });
-const pValue = (v: number | null) => (v === null ? '—' : v < 0.001 ? '< 0,001' : v.toLocaleString('fr-FR', { maximumFractionDigits: 4 }));
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('fr-FR')} ${n > 1 ? many : one}`;
 
 export function DepartmentWakeView({ wake: w }: { wake: DepartmentWake }) {
@@ -41,7 +39,7 @@ export function DepartmentWakeView({ wake: w }: { wake: DepartmentWake }) {
         {w.destinations.length === 0 ? <p className="fr-text--sm">Aucune apparition dans vos communes pendant la fenêtre.</p> : (
           <div className="sillage-scroll"><table className="sillage-table fr-text--xs" data-testid="destinations">
             <caption className="fr-sr-only">Communes de vos départements : apparitions après l’opération et attendues</caption>
-            <thead><tr><th scope="col">Commune</th><th scope="col">Taille</th><th scope="col">Apparitions</th><th scope="col">Attendues</th><th scope="col">p</th><th scope="col">Destination (FDR {number(w.parameters.fdr * 100)} %)</th></tr></thead>
+            <thead><tr><th scope="col">Commune</th><th scope="col">Taille</th><th scope="col">Apparitions</th><th scope="col">Attendues</th><th scope="col">p</th><th scope="col">Destination (FDR {number(w.parameters.fdr * 100, 1)} %)</th></tr></thead>
             <tbody>
               {w.destinations.map((d) => (
                 <tr key={d.commune} className={d.flagged ? 'sillage-flagged' : ''}><td>{d.name} ({d.commune})</td><td>{sizeClassNames[d.size_class] ?? d.size_class}</td><td>{d.linked}</td><td>{number(d.expected, 2)}</td><td>{pValue(d.p_value)}</td><td>{d.flagged ? 'oui' : ''}</td></tr>
@@ -50,7 +48,7 @@ export function DepartmentWakeView({ wake: w }: { wake: DepartmentWake }) {
           </table></div>
         )}
         <p className="fr-text--sm fr-mt-1w" data-testid="elsewhere">
-          Ailleurs : {plural(w.elsewhere.linked, 'apparition', 'apparitions')} ({number(w.elsewhere.expected)} attendues) dans {plural(w.elsewhere.towns_with_appearances, 'commune', 'communes')}, dont {plural(w.elsewhere.flagged, 'destination probable', 'destinations probables')}.
+          Ailleurs : {plural(w.elsewhere.linked, 'apparition', 'apparitions')} ({number(w.elsewhere.expected, 1)} attendues) dans {plural(w.elsewhere.towns_with_appearances, 'commune', 'communes')}, dont {plural(w.elsewhere.flagged, 'destination probable', 'destinations probables')}.
         </p>
       </section>
     </>

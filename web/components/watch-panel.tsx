@@ -15,10 +15,10 @@ interface Watch {
 export function WatchPanel({ month, onClose, onTown, departmental = false }: { month: string; onClose: () => void; onTown: (insee: string, name: string) => void; departmental?: boolean }) {
   const [watch, setWatch] = useState<Watch | null>(null);
   const [wakes, setWakes] = useState<WakesReaching | null>(null);
+  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (departmental) api<WakesReaching>('/api/analyses/department-wakes').then(setWakes).catch((e: Error) => setError(e.message));
   }, [departmental]);
-  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     setWatch(null);
     api<Watch>(`/api/analyses/watchlist?as_of=${monthEnd(month)}`).then(setWatch).catch((e: Error) => setError(e.message));

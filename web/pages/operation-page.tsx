@@ -9,7 +9,7 @@ import { countsAt, type Cube } from '../map/cube';
 import { quantileBreaks } from '../map/view-state';
 import { monthIndex, monthLabel } from '../../server/domain/months';
 import { LineChart } from '../components/chart';
-import { frenchDate, frenchMonth, sizeClassNames } from '../format';
+import { frenchDate, frenchMonth, frenchNumber, frenchPValue, sizeClassNames } from '../format';
 import { operationParametersQuery, parseOperationParameters, type Parameters } from '../operation-parameters';
 import { DepartmentWakeView, type DepartmentWake } from '../components/department-wake';
 import { ApiError } from '../api/client';
@@ -43,8 +43,8 @@ const readings: Record<string, { label: string; tone: string }> = {
   pas_d_effet: { label: 'Pas d’effet mesurable', tone: 'fr-callout--beige-gris-galet' },
   indefini: { label: 'Indéfini', tone: 'fr-callout--beige-gris-galet' },
 };
-const number = (v: number | null | undefined, digits = 2) => (v === null || v === undefined ? '—' : v.toLocaleString('fr-FR', { maximumFractionDigits: digits }));
-const pValue = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v < 0.001 ? '< 0,001' : v.toLocaleString('fr-FR', { maximumFractionDigits: 4 }));
+const number = frenchNumber;
+const pValue = frenchPValue;
 
 export function OperationPage({ id }: { id: number }) {
   const [params, setParams] = useState<Parameters>(() => parseOperationParameters(location.search));
