@@ -13,7 +13,7 @@ import { cellToLatLng, latLngToCell, polygonToCells } from 'h3-js';
 import { cellFeature } from './aggregates.js';
 import type { PointHistory } from '../domain/analytics/history.js';
 import type { EffectOptions } from '../domain/analytics/displacement.js';
-import type { Commune, WakeOptions } from '../domain/analytics/wake.js';
+import { defaultWakeOptions, type Commune, type WakeOptions } from '../domain/analytics/wake.js';
 import { analyseOperation } from '../domain/analytics/operation-analysis.js';
 import * as sql from '../queries/analyses.js';
 import { cubeInput, emergingHotSpots, patternLabels, sfdepHotSpotOptions, type CellResult } from '../domain/analytics/hot-spots.js';
@@ -24,7 +24,7 @@ const methodLabels = {
   sfdep: 'Gi* ; réglages de sfdep : 199 permutations, mois précédent dans le voisinage, p < 0,01 sans correction',
   normal: 'Gi* ; approximation normale (comparaison seulement : elle signale des cubes aléatoires)',
 } as const;
-import { resurgences, sizeClassShift, townWatchlist } from '../domain/analytics/watch.js';
+import { operationOrigins, resurgences, sizeClassShift, townWatchlist } from '../domain/analytics/watch.js';
 import { monthIndex, monthLabel } from '../domain/months.js';
 import { getOperation } from './operations.js';
 import { cellMonthCube, monthlySeries } from './time-series.js';
@@ -216,7 +216,8 @@ export async function watchlist(db: pg.Pool, options: {
   const points = await loadHistories(db, options.historyScope === undefined ? options.departments : options.historyScope);
   const { rows } = await db.query<{ id: string; name: string; started_on: string; ended_on: string | null; department_code: string; x: number; y: number }>(sql.operationCentres);
   const nameable = options.operationNameable ?? (() => true);
-  const operations = rows.filter((r) => nameable(r)).map((r) => ({ id: Number(r.id), name: r.name, startedOn: r.started_on, longitude: r.x, latitude: r.y }));
+  const origins = operationOrigins(points);
+  const operations = rows.filter((r) => nameable(r)).map((r) => ({ id: Number(r.id), name: r.name, startedOn: r.started_on, longitude: r.x, latitude: r.y, origin: origins.get(Number(r.id)) ?? null }));
   const dataUntil = (await dataPeriod(db, null, options.departments)).to.slice(0, 10);
   const asOf = options.asOf !== null && options.asOf < dataUntil ? options.asOf : dataUntil;
   const from = monthLabel(monthIndex(asOf.slice(0, 7)) - 12) + '-01';
@@ -224,7 +225,7 @@ export async function watchlist(db: pg.Pool, options: {
   return {
     as_of: asOf, data_until: dataUntil, parameters: { radius_m: options.radiusM, months: options.months, reach_km: options.reachKm },
     resurgences: resurgences(points.filter(inScope), { radiusM: options.radiusM, months: options.months, from, to: asOf }).slice(0, 500),
-    towns: townWatchlist(points.filter(inScope), operations, { asOf, recentMonths: 12, reachKm: options.reachKm, months: options.months, sizeClasses: ['ville_moyenne', 'petite_ville'] }),
+    towns: townWatchlist(points.filter(inScope), operations, { asOf, recentMonths: 12, reachKm: options.reachKm, months: options.months, sizeClasses: ['ville_moyenne', 'petite_ville'], lagMonths: defaultWakeOptions.lagMonths, wakeKm: defaultWakeOptions.distanceKm }),
   };
 }
 

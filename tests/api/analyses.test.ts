@@ -95,6 +95,21 @@ describe.each(targets())('analyses on the %s database', (target) => {
     expect(watch.towns.some((t: { department: string }) => t.department !== '84')).toBe(true);
   });
 
+  it('names for each watched town the operation whose wake holds its appearances, with the count the operation page gives', async () => {
+    const watch = (await send(context.app, 'GET', '/api/analyses/watchlist?as_of=2024-09-30')).body;
+    const viaWake = watch.towns.filter((t: { attribution: string }) => t.attribution === 'wake');
+    expect(viaWake.length).toBeGreaterThan(0);
+    expect(watch.towns.every((t: { attribution: string; linked_appearances: number }) => (t.attribution === 'wake') === (t.linked_appearances > 0))).toBe(true);
+    // Pertuis, Cavaillon, Apt, Carpentras in Marseille XXL's wake; Vienne, Villefranche-sur-Saône in Lyon's.
+    expect(viaWake.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['Pertuis', 'Cavaillon', 'Apt', 'Carpentras']));
+    const wakes = new Map<number, { destinations: { commune: string; linked: number }[] }>();
+    for (const town of viaWake as { commune: string; operation: number; linked_appearances: number }[]) {
+      if (!wakes.has(town.operation)) wakes.set(town.operation, (await send(context.app, 'GET', `/api/analyses/operations/${town.operation}/wake`)).body);
+      const shown = wakes.get(town.operation)!.destinations.find((d) => d.commune === town.commune);
+      expect(shown?.linked, `${town.commune} in operation ${town.operation}'s wake`).toBe(town.linked_appearances);
+    }
+  });
+
   it('dates the watch by the day asked, capped at the last day with data (as the operation analyses), never by today', async () => {
     const { rows: [{ last }] } = await context.database.pool.query<{ last: string }>('SELECT max(effective_on)::text AS last FROM deal_point_status_events');
     const national = (await send(context.app, 'GET', '/api/analyses/watchlist')).body;

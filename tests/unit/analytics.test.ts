@@ -300,6 +300,37 @@ describe('resurgence watch and size-class shift (hand-computed)', async () => {
     expect(list[0].p_value).toBeCloseTo(poissonUpperTail(5, 1), 4);
     expect(townWatchlist(points, operations, { asOf: '2026-06-01', recentMonths: 12, reachKm: 100, months: 6, sizeClasses: ['ville_moyenne'] })).toEqual([]);
   });
+  it('names the operation whose wake holds the town\'s appearances, as the operation page does, not merely the nearest', async () => {
+    const { operationWake, defaultWakeOptions } = await import('../../server/domain/analytics/wake.js');
+    // Pertuis (84089) rose from 1 to 5 active points in spring 2024. Operation 9 (Marseille,
+    // started 2024-03-18, 30 km away) dismantled two points; operation 7 (Aix, 15 km away, started
+    // 2024-05-20) dismantled one, after most of the town's appearances.
+    const town = (id: number, from: string) => at(id, 5.5, 43.69, [{ from, until: null }], 'ville_moyenne', '84089');
+    const dismantled = (id: number, lon: number, lat: number, operationId: number, on: string, commune: string): PointHistory => ({
+      ...at(id, lon, lat, [{ from: '2021-01-01', until: on }], 'metropole', commune), dismantledBy: [{ operationId, on }],
+    });
+    const points = [
+      town(1, '2020-01-01'), town(2, '2024-04-02'), town(3, '2024-04-20'), town(4, '2024-05-10'), town(5, '2024-06-01'),
+      dismantled(10, 5.37, 43.35, 9, '2024-03-18', '13055'), dismantled(11, 5.38, 43.34, 9, '2024-03-18', '13055'),
+      dismantled(12, 5.45, 43.53, 7, '2024-05-20', '13001'),
+    ];
+    const { operationOrigins } = await import('../../server/domain/analytics/watch.js');
+    const origins = operationOrigins(points);
+    expect(origins.get(9)![0]).toBeCloseTo(5.375, 6);
+    const operations = [
+      { id: 9, name: 'Marseille XXL', startedOn: '2024-03-18', longitude: 5.37, latitude: 43.35, origin: origins.get(9)! },
+      { id: 7, name: 'Aix', startedOn: '2024-05-20', longitude: 5.45, latitude: 43.53, origin: origins.get(7)! },
+    ];
+    const [watched] = townWatchlist(points, operations, { asOf: '2024-09-01', recentMonths: 12, reachKm: 100, months: 6, sizeClasses: ['ville_moyenne'], lagMonths: 6, wakeKm: 100 });
+    // By distance alone it would be Aix; four appearances fall in Marseille XXL's six months, one in Aix's.
+    expect(watched).toMatchObject({ operation: 9, attribution: 'wake', linked_appearances: 4 });
+    const communes = [{ insee: '84089', name: 'Pertuis', sizeClass: 'ville_moyenne', population: 20000, longitude: 5.5, latitude: 43.69 }];
+    const wake = operationWake(points, 9, '2024-03-18', { from: '2019-01-01', to: '2024-09-01' }, communes, { ...defaultWakeOptions, lagMonths: 6, distanceKm: 100 });
+    expect(wake.destinations.find((d) => d.commune === '84089')?.linked).toBe(watched.linked_appearances);
+    // Without any operation whose wake holds an appearance, the nearest recent one, said as such.
+    const late = [{ ...operations[1], startedOn: '2024-08-20' }];
+    expect(townWatchlist(points, late, { asOf: '2024-09-01', recentMonths: 12, reachKm: 100, months: 6, sizeClasses: ['ville_moyenne'] })[0]).toMatchObject({ operation: 7, attribution: 'nearest', linked_appearances: 0 });
+  });
   it('measures a size class\'s change against the national trend', () => {
     const area = new Map([['ville_moyenne', [10, 10, 10, 99, 15, 15, 15]]]);
     const national = new Map([['ville_moyenne', [100, 100, 100, 0, 110, 110, 110]]]);

@@ -7,7 +7,8 @@ import type { WakesReaching } from './department-wake';
 
 interface Watch {
   as_of: string; data_until: string;
-  towns: { commune: string; name: string; department: string; operation_name: string; distance_km: number; active_before: number; active_now: number; change: number; p_value: number }[];
+  parameters: { lag_months: number };
+  towns: { commune: string; name: string; department: string; operation: number; operation_name: string; distance_km: number; attribution: 'wake' | 'nearest'; linked_appearances: number; active_before: number; active_now: number; change: number; p_value: number }[];
   resurgences: { point: number; commune_name: string; dismantled_on: string; activity: { point: number; on: string; distance_m: number; reopening: boolean }[] }[];
 }
 
@@ -35,7 +36,9 @@ export function WatchPanel({ month, onClose, onTown, departmental = false }: { m
           {watch.towns.length === 0 && <p className="fr-text--xs">Aucune sur les 6 derniers mois.</p>}
           <ul className="fr-text--xs sillage-history">
             {watch.towns.map((t) => (
-              <li key={t.commune}><button type="button" className="fr-link fr-text--xs" onClick={() => onTown(t.commune, t.name)}>{t.name} ({t.department})</button> : {t.active_before} → {t.active_now} points actifs (p {t.p_value < 0.001 ? '< 0,001' : `= ${t.p_value.toLocaleString('fr-FR')}`}), à {t.distance_km.toLocaleString('fr-FR')} km de « {t.operation_name} »</li>
+              <li key={t.commune}><button type="button" className="fr-link fr-text--xs" onClick={() => onTown(t.commune, t.name)}>{t.name} ({t.department})</button> : {t.active_before} → {t.active_now} points actifs (p {t.p_value < 0.001 ? '< 0,001' : `= ${t.p_value.toLocaleString('fr-FR')}`}), {t.attribution === 'wake'
+                ? <>dans le sillage de <a className="fr-link fr-text--xs" href={`/operations/${t.operation}`}>« {t.operation_name} »</a> ({t.linked_appearances} apparition{t.linked_appearances > 1 ? 's' : ''} dans les {watch.parameters.lag_months} mois suivant son début, à {t.distance_km.toLocaleString('fr-FR')} km)</>
+                : <>à {t.distance_km.toLocaleString('fr-FR')} km de « {t.operation_name} », l’opération récente la plus proche (aucune apparition liée à son sillage)</>}</li>
             ))}
           </ul>
           {wakes && (

@@ -17,6 +17,7 @@ import { WatchPanel } from '../components/watch-panel';
 import { MapControlsSheet } from '../components/map-controls-sheet';
 import { MonthField } from '../components/month-field';
 import { VisibleLists } from '../components/visible-lists';
+import { playbackSpeeds, realRate as rateOf, seek, setSpeed as withSpeed, tick, toggle, type Playback } from '../map/playback';
 
 interface SeriesResponse { months: string[]; series: { key: string; label: string; active: (number | null)[]; cumulative: (number | null)[] }[] }
 interface Indicator { code: string; label: string }
@@ -25,7 +26,6 @@ const layerLabels: Record<LayerName, string> = {
   hexagones: 'Hexagones H3 (points actifs)', points: 'Points de deal', communes: 'Communes par taille',
   departements: 'Départements : indicateur SSMSI', operations: 'Opérations', tendances: 'Tendances émergentes (points chauds et froids)',
 };
-const speeds = [1, 2, 4, 8];
 
 export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: Me; basemapUrl?: string | null; basemapPmtiles?: string | null }) {
   const role = me.user!.role;
@@ -38,8 +38,8 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
   const [cube, setCube] = useState<Cube | null>(null);
   const [cubeStatus, setCubeStatus] = useState<string>('');
   const [error, setError] = useState<string | null>(null);
-  const [playing, setPlaying] = useState(false);
-  const [speed, setSpeed] = useState(2);
+  const [run, setRun] = useState<Pick<Playback, 'speed' | 'playing' | 'anchor'>>({ speed: 2, playing: false, anchor: null });
+  const { playing, speed } = run;
   const [sizeSeries, setSizeSeries] = useState<SeriesResponse | null>(null);
   const [indicators, setIndicators] = useState<Indicator[]>([]);
   const [operations, setOperations] = useState<GeoJSON.FeatureCollection | null>(null);
@@ -124,27 +124,44 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
     map.current.showMonth(month, from, view.cumulative, countsAt(cube, offset, view.cumulative));
   }, [cube, month, from, view.cumulative]);
 
-  // Playback, month by month; the rate really reached is measured and shown beside the one asked.
-  const ticks = useRef<number[]>([]);
-  const [realRate, setRealRate] = useState<number | null>(null);
+  // Playback (web/map/playback.ts): each animation frame asks the clock which month the wall
+  // clock has reached at the speed asked, so the rate shown is the rate played; months the map
+  // had no time to draw are counted and said.
+  const latest = useRef({ view, run });
+  latest.current = { view, run };
+  const playbackNow = (): Playback => {
+    const { view: v, run: r } = latest.current;
+    return { ...r, first: monthIndex(v.from), last: monthIndex(v.to), month: monthIndex(v.month) };
+  };
+  const samples = useRef<{ at: number; month: number }[]>([]);
+  const [played, setPlayed] = useState<{ rate: number | null; skipped: number }>({ rate: null, skipped: 0 });
+  const applyPlayback = (next: Playback, now = performance.now()) => {
+    const before = monthIndex(latest.current.view.month);
+    const reanchored = next.anchor !== latest.current.run.anchor;
+    const nextRun = { speed: next.speed, playing: next.playing, anchor: next.anchor };
+    setRun(nextRun);
+    if (next.month !== before) update({ month: monthLabel(next.month) });
+    // Until React renders, the next frame reads what was just decided.
+    latest.current = { view: { ...latest.current.view, month: monthLabel(next.month) }, run: nextRun };
+    // The rate reached, over the last two seconds of months reached by the clock; months the map skipped, counted.
+    if (!next.playing) { samples.current = []; setPlayed({ rate: null, skipped: 0 }); return; }
+    if (reanchored) samples.current = [];
+    const previous = samples.current.at(-1);
+    samples.current = [...samples.current.filter((x) => x.at >= now - 2000), { at: now, month: next.month }];
+    const skipped = previous && next.month > previous.month + 1 ? next.month - previous.month - 1 : 0;
+    setPlayed((current) => ({ rate: rateOf(samples.current), skipped: current.skipped + skipped }));
+  };
   useEffect(() => {
-    if (!playing) { ticks.current = []; setRealRate(null); return; }
-    const now = performance.now();
-    ticks.current = [...ticks.current, now].slice(-9);
-    const times = ticks.current;
-    if (times.length >= 3) setRealRate((times.length - 1) / ((times.at(-1)! - times[0]) / 1000));
-  }, [playing, view.month]);
-  useEffect(() => {
-    if (!playing) return;
-    const timer = setInterval(() => {
-      setView((current) => {
-        const next = monthIndex(current.month) + 1;
-        if (next > monthIndex(current.to)) { setPlaying(false); return current; }
-        return { ...current, month: monthLabel(next) };
-      });
-    }, 1000 / speed);
-    return () => clearInterval(timer);
-  }, [playing, speed]);
+    if (!run.playing) return;
+    let frame = requestAnimationFrame(function step() {
+      const state = playbackNow();
+      const now = performance.now();
+      const next = tick(state, now);
+      if (next !== state) applyPlayback(next, now);
+      if (next.playing) frame = requestAnimationFrame(step);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [run.playing, run.anchor]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Emerging hot spots: a server job (Gi* with permutations over the cube), polled with progress.
   const hotSpotKey = `${Math.min(resolution, precise ? 7 : 6)}|${view.from}|${view.to}`;
@@ -201,7 +218,9 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
   const setWindow = (patch: { from?: string; to?: string }) => {
     const next = { from: patch.from ?? view.from, to: patch.to ?? view.to };
     if (next.from > next.to) return;
-    update({ ...next, month: view.month < next.from ? next.from : view.month > next.to ? next.to : view.month });
+    const shown = view.month < next.from ? next.from : view.month > next.to ? next.to : view.month;
+    update({ ...next, month: shown });
+    if (playing) setRun((r) => ({ ...r, anchor: { month: monthIndex(shown), at: performance.now() } }));
   };
 
   return (
@@ -221,19 +240,20 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
             <input aria-label="Fin de la fenêtre (glisser)" type="range" min={monthIndex('2019-01')} max={monthIndex('2025-12')} value={to} onChange={(e) => setWindow({ to: monthLabel(Math.max(Number(e.target.value), from)) })} />
           </div>
           <label className="fr-label fr-mt-1w" htmlFor="month-slider">Mois affiché : <strong data-testid="current-month">{frenchMonth(view.month)}</strong></label>
-          <input id="month-slider" className="sillage-slider" type="range" min={from} max={to} value={month} onChange={(e) => update({ month: monthLabel(Number(e.target.value)) })} />
+          <input id="month-slider" className="sillage-slider" type="range" min={from} max={to} value={month} onChange={(e) => {
+            const chosen = Number(e.target.value);
+            if (playing) applyPlayback(seek(playbackNow(), chosen, performance.now()));
+            else update({ month: monthLabel(chosen) });
+          }} />
           <div className="sillage-row">
-            <button type="button" className={`fr-btn fr-btn--sm ${playing ? 'fr-icon-pause-circle-line' : 'fr-icon-play-circle-line'} fr-btn--icon-left`} onClick={() => {
-              if (!playing && month >= to) update({ month: view.from });
-              setPlaying(!playing);
-            }}>{playing ? 'Pause' : 'Lecture'}</button>
+            <button type="button" className={`fr-btn fr-btn--sm ${playing ? 'fr-icon-pause-circle-line' : 'fr-icon-play-circle-line'} fr-btn--icon-left`} onClick={() => applyPlayback(toggle(playbackNow(), performance.now()))}>{playing ? 'Pause' : 'Lecture'}</button>
             <label className="fr-label" htmlFor="speed">Vitesse
-              <select id="speed" className="fr-select" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
-                {speeds.map((s) => <option key={s} value={s}>{s} mois/s</option>)}
+              <select id="speed" className="fr-select" value={speed} onChange={(e) => applyPlayback(withSpeed(playbackNow(), Number(e.target.value), performance.now()))}>
+                {playbackSpeeds.map((s) => <option key={s} value={s}>{s} mois/s</option>)}
               </select>
             </label>
           </div>
-          {playing && realRate !== null && <p className="fr-text--xs fr-mb-1v" data-testid="playback-rate">Cadence réelle : {realRate.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} mois/s{realRate < speed * 0.85 ? ' (la carte ne suit pas la vitesse demandée)' : ''}</p>}
+          {playing && played.rate !== null && <p className="fr-text--xs fr-mb-1v" data-testid="playback-rate">Cadence réelle : {played.rate.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} mois/s{played.skipped > 0 ? ` (${played.skipped} mois non dessinés pour tenir la cadence)` : ''}</p>}
           <div className="fr-checkbox-group fr-checkbox-group--sm fr-mt-1w">
             <input type="checkbox" id="cumulative" checked={view.cumulative} onChange={(e) => update({ cumulative: e.target.checked })} />
             <label className="fr-label" htmlFor="cumulative">Cumulé depuis le début de la fenêtre</label>

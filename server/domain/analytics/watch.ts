@@ -39,26 +39,50 @@ export function resurgences(points: readonly PointHistory[], options: { radiusM:
 export interface WatchedTown {
   commune: string; name: string; department: string; size_class: string;
   operation: number; operation_name: string; distance_km: number;
+  /**
+   * How the operation was chosen: 'wake' when the town's appearances in the `lagMonths` after the
+   * operation's start are counted in that operation's wake (the operation page's "apparitions
+   * liées"), the operation with the most of them; 'nearest' when no recent operation's wake
+   * reaches it, the nearest recent operation.
+   */
+  attribution: 'wake' | 'nearest'; linked_appearances: number;
   active_before: number; active_now: number; change: number; p_value: number;
+}
+
+/** Where each operation's wake is measured from, as the wake does: the centre of the points it dismantled. */
+export function operationOrigins(points: readonly PointHistory[]): Map<number, [number, number]> {
+  const sums = new Map<number, { lon: number; lat: number; n: number }>();
+  for (const p of points) for (const d of p.dismantledBy) {
+    const s = sums.get(d.operationId) ?? { lon: 0, lat: 0, n: 0 };
+    s.lon += p.longitude; s.lat += p.latitude; s.n += 1;
+    sums.set(d.operationId, s);
+  }
+  return new Map([...sums].map(([id, s]) => [id, [s.lon / s.n, s.lat / s.n]]));
 }
 
 /**
  * Mid-sized towns within `reachKm` of an operation started in the `recentMonths` before `asOf`,
  * whose active points rose over the last `months` months (at least 2 more, Poisson p < 0.05).
+ * Each is attributed to an operation by the wake's own rule (appearances in the town in the
+ * `lagMonths` after the operation's start, the town within `wakeKm` of the points it dismantled),
+ * so the watch and the operation page name the same operation.
  */
-export function townWatchlist(points: readonly PointHistory[], operations: readonly { id: number; name: string; startedOn: string; longitude: number; latitude: number }[],
-  options: { asOf: string; recentMonths: number; reachKm: number; months: number; sizeClasses: readonly string[] }): WatchedTown[] {
+export function townWatchlist(points: readonly PointHistory[], operations: readonly { id: number; name: string; startedOn: string; longitude: number; latitude: number; origin?: [number, number] | null }[],
+  options: { asOf: string; recentMonths: number; reachKm: number; months: number; sizeClasses: readonly string[]; lagMonths?: number; wakeKm?: number }): WatchedTown[] {
   const since = addMonths(options.asOf, -options.months);
+  const lag = options.lagMonths ?? 6;
+  const wakeKm = options.wakeKm ?? 100;
   const recent = operations.filter((o) => o.startedOn <= options.asOf && o.startedOn >= addMonths(options.asOf, -options.recentMonths));
-  const towns = new Map<string, { name: string; department: string; size_class: string; before: number; now: number; longitude: number; latitude: number; n: number }>();
+  const towns = new Map<string, { name: string; department: string; size_class: string; before: number; now: number; longitude: number; latitude: number; n: number; starts: string[] }>();
   for (const point of points) {
     if (!options.sizeClasses.includes(point.sizeClass)) continue;
-    const town = towns.get(point.commune) ?? { name: point.communeName, department: point.department, size_class: point.sizeClass, before: 0, now: 0, longitude: 0, latitude: 0, n: 0 };
+    const town = towns.get(point.commune) ?? { name: point.communeName, department: point.department, size_class: point.sizeClass, before: 0, now: 0, longitude: 0, latitude: 0, n: 0, starts: [] };
     town.before += isActiveOn(point, since) ? 1 : 0;
     town.now += isActiveOn(point, options.asOf) ? 1 : 0;
     town.longitude += point.longitude;
     town.latitude += point.latitude;
     town.n += 1;
+    for (const period of point.periods) if (period.from <= options.asOf) town.starts.push(period.from);
     towns.set(point.commune, town);
   }
   const result: WatchedTown[] = [];
@@ -68,11 +92,19 @@ export function townWatchlist(points: readonly PointHistory[], operations: reado
     const p = poissonUpperTail(town.now, Math.max(town.before, 0.5));
     if (p >= 0.05) continue;
     const [lon, lat] = [town.longitude / town.n, town.latitude / town.n];
-    const nearest = recent.map((o) => ({ o, km: haversineKm(o.longitude, o.latitude, lon, lat) })).filter((x) => x.km <= options.reachKm).sort((a, b) => a.km - b.km)[0];
-    if (!nearest) continue;
+    const near = recent.map((o) => ({ o, km: haversineKm(o.longitude, o.latitude, lon, lat) }));
+    const linked = near
+      .filter(({ o }) => { const from = o.origin ?? [o.longitude, o.latitude]; return haversineKm(from[0], from[1], lon, lat) <= wakeKm; })
+      .map((x) => { const until = addMonths(x.o.startedOn, lag); return { ...x, links: town.starts.filter((d) => d > x.o.startedOn && d <= until).length }; })
+      .filter((x) => x.links > 0)
+      .sort((a, b) => b.links - a.links || a.km - b.km)[0];
+    const nearest = near.filter((x) => x.km <= options.reachKm).sort((a, b) => a.km - b.km)[0];
+    const chosen = linked ?? (nearest && { ...nearest, links: 0 });
+    if (!chosen) continue;
     result.push({
-      commune, name: town.name, department: town.department, size_class: town.size_class, operation: nearest.o.id, operation_name: nearest.o.name,
-      distance_km: Math.round(nearest.km * 10) / 10, active_before: town.before, active_now: town.now, change, p_value: Math.round(p * 10000) / 10000,
+      commune, name: town.name, department: town.department, size_class: town.size_class, operation: chosen.o.id, operation_name: chosen.o.name,
+      distance_km: Math.round(chosen.km * 10) / 10, attribution: linked ? 'wake' : 'nearest', linked_appearances: chosen.links,
+      active_before: town.before, active_now: town.now, change, p_value: Math.round(p * 10000) / 10000,
     });
   }
   return result.sort((a, b) => b.change - a.change || a.p_value - b.p_value || a.commune.localeCompare(b.commune));
