@@ -87,6 +87,34 @@ for (const [label, page, resolution, bbox] of [
   results.push(`  ratio baseline/ours: JS ${(baseline.jsMedian / Math.max(ours.jsMedian, 0.01)).toFixed(1)}x, to idle ${(baseline.idleMedian / Math.max(ours.idleMedian, 0.01)).toFixed(1)}x`);
 }
 
+// Playback as the user sees it: the months really reached per second against the speed chosen.
+for (const speed of [2, 8]) {
+  await national.page.goto(`${url}/?l=hexagones,points,operations&du=2019-01&au=2025-12&m=2019-01`);
+  await national.page.waitForSelector('[data-testid="analyst-map"][data-map-idle="true"]', { timeout: 60_000 });
+  await national.page.selectOption('#speed', String(speed));
+  // Measured in the page, months reached in the URL.
+  const measured = await national.page.evaluate(async () => {
+    // (No named helper here: tsx would wrap it in a __name() the page does not have.)
+    // Months shown (in the URL) 1 s and 6 s after the click: the steady rate, without the
+    // constant delay of the first draw.
+    const button = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Lecture')!;
+    button.click();
+    const seen: { at: number; label: string }[] = [];
+    for (const wait of [1000, 5000]) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      seen.push({ at: performance.now(), label: new URLSearchParams(location.search).get('m') ?? '' });
+    }
+    const [a, b] = seen;
+    const months = (Number(b.label.slice(0, 4)) - Number(a.label.slice(0, 4))) * 12 + Number(b.label.slice(5, 7)) - Number(a.label.slice(5, 7));
+    return { months, seconds: (b.at - a.at) / 1000 };
+  });
+  const rateText = (await national.page.textContent('[data-testid="playback-rate"]')) ?? '';
+  await national.page.click('button:has-text("Pause")');
+  const rate = measured.months / measured.seconds;
+  const [startMonth, endMonth, elapsed] = ['from 1 s after the click,', `${measured.months} months`, measured.seconds];
+  results.push(`playback at ${speed} mois/s, national view, ${startMonth} ${endMonth} in ${elapsed.toFixed(1)} s: ${rate.toFixed(2)} months/s (ratio to the label ${(rate / speed).toFixed(2)}); page says "${rateText}"`);
+}
+
 await browser.close();
 await app.close();
 await database.close();

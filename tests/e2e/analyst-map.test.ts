@@ -4,6 +4,7 @@
  * clicking opens panels, a shared URL restores the view, deputies see suppressed aggregates only,
  * and API errors are shown.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { cellToLatLng } from 'h3-js';
@@ -191,6 +192,23 @@ describe('the analysts\' map', () => {
     expect(hexes.some((h) => h.suppressed)).toBe(true);
     expect(hexes.filter((h) => !h.suppressed && h.count > 0 && h.count < 5)).toEqual([]);
     expect(await page.textContent('.sillage-legend')).toContain('< 5 (masqué)');
+    // The hexbins' export holds what the map plays: every small count written "< 5", the rest the cube's.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="hexbin-export"] button:has-text("CSV")')]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.startsWith('\uFEFFcellule_h3;resolution;mois;points_actifs\r\n')).toBe(true);
+    const rows = csv.trim().split('\r\n').slice(1).map((line) => line.split(';'));
+    expect(rows.length).toBeGreaterThan(100);
+    expect(rows.filter((r) => r[3] !== '< 5' && Number(r[3]) < 5)).toEqual([]);
+    expect(rows.some((r) => r[3] === '< 5')).toBe(true);
+    const shownMonth = new URL(page.url()).searchParams.get('m') ?? '2025-12';
+    // The cube the page loaded, asked again.
+    const cube = await page.evaluate(async () => {
+      const loaded = performance.getEntriesByType('resource').map((e) => e.name).filter((name) => name.includes('/deal-points/cube')).at(-1)!;
+      return (await fetch(loaded)).json();
+    }) as { months: string[]; cells: { h3: string; active: (number | null)[] }[] };
+    const offset = cube.months.indexOf(shownMonth);
+    const fromApi = new Map(cube.cells.filter((c) => c.active[offset] !== 0).map((c) => [c.h3, c.active[offset] === null ? '< 5' : String(c.active[offset])]));
+    expect(new Map(rows.filter((r) => r[2] === shownMonth).map((r) => [r[0], r[3]]))).toEqual(fromApi);
     await page.screenshot({ path: `${screenshotDirectory}/carte-depute.png` });
     await page.close();
   }, 60_000);

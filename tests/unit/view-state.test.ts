@@ -53,6 +53,18 @@ describe('cube lookups', async () => {
     expect(totalAt(cube, 1, false)).toEqual({ total: 6, suppressedCells: 1 });
     expect(totalAt(cube, 1, true)).toEqual({ total: 13, suppressedCells: 0 });
   });
+  it('exports the hexbins as the map shows them: "< 5" kept, empty months left out', async () => {
+    const { cubeCsv, cubeMonthGeoJson } = await import('../../web/map/cube.js');
+    expect(cubeCsv(cube, false)).toBe('\uFEFFcellule_h3;resolution;mois;points_actifs\r\na;7;2024-01;3\r\na;7;2024-02;< 5\r\nb;7;2024-02;6\r\n');
+    expect(cubeCsv(cube, true).split('\r\n')[0]).toBe('\uFEFFcellule_h3;resolution;mois;points_actifs_cumules');
+    const square = (): GeoJSON.Polygon => ({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] });
+    const month = cubeMonthGeoJson(cube, 1, false, square);
+    expect(month.features.map((f) => f.properties)).toEqual([
+      { cellule_h3: 'a', resolution: 7, mois: '2024-02', points_actifs: null, masque: true },
+      { cellule_h3: 'b', resolution: 7, mois: '2024-02', points_actifs: 6, masque: false },
+    ]);
+    expect(cubeMonthGeoJson(cube, 0, false, square).features.map((f) => f.id)).toEqual(['a']);
+  });
 });
 
 describe('basemap configuration', async () => {

@@ -47,3 +47,33 @@ export function visibleCells(cube: Cube, offset: number, cumulative: boolean, [w
   found.sort((a, b) => (b.count ?? -1) - (a.count ?? -1) || a.h3.localeCompare(b.h3));
   return { cells: found.slice(0, limit), total: found.length };
 }
+
+/**
+ * The hexbins as a spreadsheet, one row per cell and month of the cube (what the map plays):
+ * `;`-separated, UTF-8 with BOM, suppressed counts written "< N" as on the map, never a number.
+ */
+export function cubeCsv(cube: Cube, cumulative: boolean): string {
+  const hidden = cube.suppressed_below === null ? '' : `< ${cube.suppressed_below}`;
+  const header = ['cellule_h3', 'resolution', 'mois', cumulative ? 'points_actifs_cumules' : 'points_actifs'].join(';');
+  const lines = [header];
+  for (const cell of cube.cells) {
+    const values = cumulative ? cell.cumulative : cell.active;
+    cube.months.forEach((month, i) => {
+      const value = values[i];
+      if (value === 0 || value === undefined) return;
+      lines.push([cell.h3, cube.resolution, month, value === null ? hidden : value].join(';'));
+    });
+  }
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** The hexbins of the month at `offset` as RFC 7946 GeoJSON (suppressed cells with a null count and `masque: true`). */
+export function cubeMonthGeoJson(cube: Cube, offset: number, cumulative: boolean, polygon: (h3: string) => GeoJSON.Polygon): GeoJSON.FeatureCollection {
+  const features: GeoJSON.Feature[] = [];
+  for (const cell of cube.cells) {
+    const value = (cumulative ? cell.cumulative : cell.active)[offset];
+    if (value === 0 || value === undefined) continue;
+    features.push({ type: 'Feature', id: cell.h3, geometry: polygon(cell.h3), properties: { cellule_h3: cell.h3, resolution: cube.resolution, mois: cube.months[offset], points_actifs: value, masque: value === null } });
+  }
+  return { type: 'FeatureCollection', features };
+}

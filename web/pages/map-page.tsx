@@ -7,7 +7,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, type CommuneHit, type Me } from '../api/client';
 import { SillageMap, colours, patternColours, type Selection } from '../map/map-adapter';
 import { finestResolutionFor, layerNames, maxMinSources, parseView, quantileBreaks, resolutionForZoom, serializeView, type LayerName, type ViewState } from '../map/view-state';
-import { countsAt, cubeValues, totalAt, type Cube } from '../map/cube';
+import { countsAt, cubeCsv, cubeMonthGeoJson, cubeValues, totalAt, type Cube } from '../map/cube';
+import { cellPolygon } from '../../server/domain/h3-cells';
 import { monthEnd, monthIndex, monthLabel } from '../../server/domain/months';
 import { LineChart } from '../components/chart';
 import { capitalised, frenchDate, frenchMonth, sizeClassNames } from '../format';
@@ -270,6 +271,7 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
           ))}
           <Legend view={view} breaks={breaks} resolution={resolution} finest={finest} suppressed={cube?.suppressed_below ?? null}
             indicators={indicators} onChange={update} mapZoom={mapView.zoom} rateBreaks={rateBreaks} />
+          {cube && view.layers.includes('hexagones') && <HexbinExport cube={cube} offset={month - monthIndex(cube.from)} cumulative={view.cumulative} month={view.month} />}
           {precise && view.layers.includes('points') && <MapViewExport month={view.month} bounds={mapView.bounds} minSources={view.minSources} />}
           {view.layers.includes('tendances') && hotSpots && <HotSpotLegend state={hotSpots} />}
         </section>
@@ -438,6 +440,30 @@ function parseSelection(key: string | null): Selection | null {
   if (kind === 'commune') return { kind, insee: id, name: id };
   if (kind === 'point' || kind === 'operation') return { kind, id: Number(id) };
   return null;
+}
+
+/** Saves a file built in the page. */
+function download(name: string, type: string, content: string) {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([content], { type }));
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+/**
+ * Exports of the hexbins the map plays, for every role that sees them: the cube already loaded
+ * (and audited when it was read), suppressed counts kept as "< 5" (CSV) or null (GeoJSON).
+ */
+function HexbinExport({ cube, offset, cumulative, month }: { cube: Cube; offset: number; cumulative: boolean; month: string }) {
+  const name = `sillage-hexagones-r${cube.resolution}`;
+  return (
+    <p className="fr-text--xs fr-mb-1v" data-testid="hexbin-export">Exporter les hexagones :{' '}
+      <button type="button" className="fr-link fr-text--xs" onClick={() => download(`${name}-${cube.from}-${cube.to}.csv`, 'text/csv;charset=utf-8', cubeCsv(cube, cumulative))}>CSV ({frenchMonth(cube.from)} – {frenchMonth(cube.to)})</button>
+      {' · '}
+      {offset >= 0 && offset < cube.months.length && <button type="button" className="fr-link fr-text--xs" onClick={() => download(`${name}-${month}.geojson`, 'application/geo+json', JSON.stringify(cubeMonthGeoJson(cube, offset, cumulative, cellPolygon)))}>GeoJSON ({frenchMonth(month)})</button>}
+    </p>
+  );
 }
 
 /**
