@@ -43,3 +43,20 @@ FROM entries
 GROUP BY coalesce(tile_group, id::text)
 ORDER BY max(id) DESC
 LIMIT $6 OFFSET $7`;
+
+/** The journal's columns, in the order of `auditRow` (services/audit.ts). */
+const auditColumns = ['user_id', 'username', 'role', 'action', 'method', 'route', 'status_code', 'area', 'time_window', 'record_count', 'session_ref', 'occurred_at'];
+
+/**
+ * `rows` journal rows in one INSERT, 12 parameters per row; occurred_at: when the request was
+ * answered (a batched row is written later), else now().
+ */
+export function insertAuditRows(rows: number): string {
+  const width = auditColumns.length;
+  const tuples = Array.from({ length: rows }, (_, r) => `(${auditColumns.map((column, i) => (column === 'occurred_at' ? `coalesce($${r * width + i + 1}::timestamptz, now())` : `$${r * width + i + 1}`)).join(', ')})`);
+  return `INSERT INTO audit_log (${auditColumns.join(', ')}) VALUES ${tuples.join(', ')}`;
+}
+
+/** Failed sign-ins for a username ($1) in the last $2 minutes, from every address. */
+export const recentFailedSignIns = `
+SELECT count(*)::int AS n FROM audit_log WHERE action = 'sign_in_failed' AND username = $1 AND occurred_at > now() - make_interval(mins => $2)`;

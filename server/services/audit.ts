@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import { createHash } from 'node:crypto';
 import type { Principal } from '../domain/access.js';
-import { listAuditEntries } from '../queries/audit.js';
+import { insertAuditRows, listAuditEntries, recentFailedSignIns as failedSignInsSql } from '../queries/audit.js';
 
 export const auditActions = [
   'read_precise', 'read_aggregate', 'analysis', 'export', 'write', 'sign_in', 'sign_in_failed', 'sign_out', 'activate', 'moderate', 'admin',
@@ -36,8 +36,7 @@ export function journalText(value: string | null | undefined, max = 500): string
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
-const auditColumns = '(user_id, username, role, action, method, route, status_code, area, time_window, record_count, session_ref, occurred_at)';
-
+/** A journal row's values, in the order of insertAuditRows' columns (queries/audit.ts). */
 function auditRow(entry: AuditEntry): unknown[] {
   return [entry.principal?.userId ?? null, journalText(entry.principal?.username ?? entry.username ?? null, 64), entry.principal?.role ?? (entry.username ? null : 'public'),
     entry.action, journalText(entry.method, 10), journalText(entry.route, 200), entry.statusCode, journalText(entry.area), journalText(entry.timeWindow, 200), entry.recordCount, entry.sessionRef ?? null, entry.occurredAt ?? null];
@@ -50,15 +49,7 @@ export async function recordAudit(db: pg.Pool | pg.PoolClient, entry: AuditEntry
 /** Several journal rows in one INSERT. */
 export async function recordAudits(db: pg.Pool | pg.PoolClient, entries: AuditEntry[]): Promise<void> {
   if (!entries.length) return;
-  const values: unknown[] = [];
-  const tuples = entries.map((entry) => {
-    const row = auditRow(entry);
-    // occurred_at: when the request was answered (a batched row is written later), else now().
-    const placeholders = row.map((_, i) => (i === row.length - 1 ? `coalesce($${values.length + i + 1}::timestamptz, now())` : `$${values.length + i + 1}`));
-    values.push(...row);
-    return `(${placeholders.join(', ')})`;
-  });
-  await db.query(`INSERT INTO audit_log ${auditColumns} VALUES ${tuples.join(', ')}`, values);
+  await db.query(insertAuditRows(entries.length), entries.flatMap(auditRow));
 }
 
 /**
@@ -116,9 +107,6 @@ export async function listAudit(db: pg.Pool, filter: AuditFilter) {
 
 /** Failed sign-ins for a username since `minutes` ago (every address), from the journal. */
 export async function recentFailedSignIns(db: pg.Pool, username: string, minutes: number): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM audit_log WHERE action = 'sign_in_failed' AND username = $1 AND occurred_at > now() - make_interval(mins => $2)`,
-    [username, minutes],
-  );
+  const { rows } = await db.query<{ n: number }>(failedSignInsSql, [username, minutes]);
   return rows[0].n;
 }

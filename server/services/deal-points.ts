@@ -40,42 +40,23 @@ export async function getDealPoint(db: pg.Pool | pg.PoolClient, id: number, at =
 
 /** Department of the commune holding a location, or null outside France. */
 export async function departmentAt(db: pg.Pool, longitude: number, latitude: number): Promise<string | null> {
-  const { rows } = await db.query<{ department_code: string }>(
-    `SELECT c.department_code FROM communes c WHERE c.insee = commune_at(ST_SetSRID(ST_MakePoint($1, $2), 4326))`, [longitude, latitude],
-  );
+  const { rows } = await db.query<{ department_code: string }>(sql.departmentAt, [longitude, latitude]);
   return rows[0]?.department_code ?? null;
 }
 
 export async function listDealPoints(db: pg.Pool, query: DealPointQueryInput, departmentCodes: string[] | null = null) {
   const at = query.at ?? today();
-  const params: unknown[] = [at];
-  const where: string[] = [];
-  const add = (value: unknown) => { params.push(value); return `$${params.length}`; };
-  if (query.bbox) {
-    const [west, south, east, north] = parseBbox(query.bbox, 'bbox');
-    where.push(`d.geom && ST_MakeEnvelope(${add(west)}, ${add(south)}, ${add(east)}, ${add(north)}, 4326)`);
-  }
-  if (query.commune) where.push(`(d.commune_insee = ${add(query.commune)} OR c.parent_insee = $${params.length})`);
-  if (query.department) where.push(`c.department_code = ${add(query.department)}`);
-  if (departmentCodes) where.push(`c.department_code = ANY(${add(departmentCodes)}::text[])`);
-  if (query.source) where.push(`d.source_code = ${add(query.source)}`);
-  if (query.dataset) where.push(`d.dataset = ${add(query.dataset)}`);
-  if (query.network_id) where.push(`d.network_id = ${add(query.network_id)}`);
-  if (query.product) where.push(`${add(query.product)}::text = ANY(d.products)`);
-  if (query.min_sources) where.push(`deal_point_sources_count(d.id) >= ${add(query.min_sources)}::int`);
+  const bbox = query.bbox ? parseBbox(query.bbox, 'bbox') : [null, null, null, null];
   if (query.from || query.to) {
     const windowProblems = dateWindowProblems(query.from, query.to);
     if (windowProblems.length) throw new InvalidInputError(windowProblems);
-    where.push(`EXISTS (SELECT 1 FROM deal_point_active_periods p WHERE p.deal_point_id = d.id
-      AND p.active_from <= ${add(query.to ?? '9999-12-31')}::date AND (p.active_until IS NULL OR p.active_until > ${add(query.from ?? '0001-01-01')}::date))`);
   }
-  where.push(`EXISTS (SELECT 1 FROM deal_point_status_events e WHERE e.deal_point_id = d.id AND e.effective_on <= $1::date)`);
-  if (query.after) where.push(`d.id > ${add(query.after)}`);
   const limit = query.limit ?? 100;
-  const statusFilter = query.status?.length ? `WHERE status = ANY(${add(query.status)}::text[])` : '';
-  const text = `SELECT * FROM (${sql.dealPointSelect} WHERE ${where.join(' AND ')} ORDER BY d.id) listed ${statusFilter}
-                ORDER BY id LIMIT ${add(limit + 1)}`;
-  const { rows } = await db.query<DealPointRow>(text, params);
+  const { rows } = await db.query<DealPointRow>(sql.listDealPoints, [
+    at, ...bbox, query.commune || null, query.department || null, departmentCodes, query.source || null, query.dataset || null,
+    query.network_id ?? null, query.product || null, query.min_sources ?? null, query.from || null, query.to || null,
+    query.after ?? null, query.status?.length ? query.status : null, limit + 1,
+  ]);
   const page = rows.slice(0, limit);
   return {
     type: 'FeatureCollection' as const,

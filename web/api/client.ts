@@ -39,7 +39,7 @@ export async function apiText<T>(path: string, text: string, contentType: string
 
 export interface Health { database: { mode: string; postgresql: string; postgis: string; migration: string | null }; data: { synthetic: boolean; synthetic_deal_points: number; real_deal_points: number | null }; map?: { basemap_url: string | null; basemap_pmtiles?: string | null } }
 export interface Me { user: { username: string; role: string; departments: string[] } | null; csrf_token: string | null }
-export interface CommuneHit { insee: string; name: string; department_code: string; population: number; longitude: number; latitude: number }
+export interface CommuneHit { insee: string; name: string; kind: string; department_code: string; population: number | null; longitude: number; latitude: number }
 export interface AuditRow { id: number; occurred_at: string; username: string | null; role: string | null; action: string; method: string; route: string; status_code: number; area: string | null; time_window: string | null; record_count: number | null }
 
 export { roleLabels } from '../labels';

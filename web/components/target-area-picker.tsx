@@ -8,9 +8,9 @@ import { useEffect, useRef, useState } from 'react';
 import { cellsToMultiPolygon, latLngToCell } from 'h3-js';
 import { api, ApiError } from '../api/client';
 import { AreaDrawer, type DrawnArea } from '../map/area-drawer';
+import { useCommuneSearch } from './commune-search';
 
 type Mode = 'dessin' | 'communes' | 'h3';
-interface CommuneHit { insee: string; name: string; kind: string; department_code: string; population: number | null }
 const modeLabels: Record<Mode, string> = { dessin: 'Dessiner', communes: 'Communes', h3: 'Cellules H3' };
 
 export function TargetAreaPicker({ onChange, initial, label }: { onChange(area: DrawnArea | null): void; initial: DrawnArea | null; label: string }) {
@@ -19,11 +19,12 @@ export function TargetAreaPicker({ onChange, initial, label }: { onChange(area: 
   const [mode, setMode] = useState<Mode>('dessin');
   const [counts, setCounts] = useState({ polygons: 0, vertices: 0, drawing: 0 });
   const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<CommuneHit[]>([]);
   const [communes, setCommunes] = useState<{ insee: string; name: string }[]>([]);
   const [resolution, setResolution] = useState(8);
   const [cells, setCells] = useState<string[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
+  // Communes mode: search as one types.
+  const [hits, setHits] = useCommuneSearch(query, (e) => setProblem(e.message), mode === 'communes');
 
   useEffect(() => {
     drawer.current = new AreaDrawer(container.current!, (area) => { setCounts(drawer.current?.counts() ?? { polygons: 0, vertices: 0, drawing: 0 }); onChange(area); }, undefined, undefined, initial);
@@ -47,14 +48,6 @@ export function TargetAreaPicker({ onChange, initial, label }: { onChange(area: 
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the cells drive the area
   }, [cells]);
 
-  // Communes mode: search as one types.
-  useEffect(() => {
-    if (mode !== 'communes' || query.trim().length < 2) { setHits([]); return; }
-    const timer = setTimeout(() => {
-      api<{ items: CommuneHit[] }>(`/api/communes?q=${encodeURIComponent(query.trim())}&limit=8`).then((r) => setHits(r.items)).catch((e: Error) => setProblem(e.message));
-    }, 200);
-    return () => clearTimeout(timer);
-  }, [query, mode]);
 
   async function compose(next: { insee: string; name: string }[]) {
     setCommunes(next);

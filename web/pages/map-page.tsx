@@ -4,24 +4,24 @@
  * The view lives in the URL.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, ApiError, type CommuneHit, type Me } from '../api/client';
-import { SillageMap, colours, patternColours, type Selection } from '../map/map-adapter';
-import { finestResolutionFor, layerNames, maxMinSources, parseView, quantileBreaks, resolutionForZoom, serializeView, type LayerName, type ViewState } from '../map/view-state';
-import { countsAt, cubeCsv, cubeMonthGeoJson, cubeValues, totalAt, type Cube } from '../map/cube';
-import { cellPolygon } from '../../server/domain/h3-cells';
-import { monthEnd, monthIndex, monthLabel } from '../../server/domain/months';
+import { api, ApiError, type Me } from '../api/client';
+import { SillageMap, colours, type Selection } from '../map/map-adapter';
+import { finestResolutionFor, layerNames, parseView, quantileBreaks, resolutionForZoom, serializeView, type LayerName, type ViewState } from '../map/view-state';
+import { countsAt, cubeValues, totalAt, type Cube } from '../map/cube';
+import { monthIndex, monthLabel } from '../../server/domain/months';
 import { LineChart } from '../components/chart';
 import { capitalised, frenchDate, frenchMonth, sizeClassNames } from '../format';
-import { patternLabels, type Pattern } from '../../server/domain/analytics/hot-spots';
 import { DetailsPanel } from '../components/details-panel';
 import { WatchPanel } from '../components/watch-panel';
 import { MapControlsSheet } from '../components/map-controls-sheet';
 import { MonthField } from '../components/month-field';
 import { VisibleLists } from '../components/visible-lists';
+import { HotSpotLegend, Legend, type Indicator } from '../components/map-legend';
+import { CommuneSearch } from '../components/commune-search';
+import { HexbinExport, MapViewExport } from '../components/map-exports';
 import { playbackSpeeds, realRate as rateOf, seek, setSpeed as withSpeed, tick, toggle, type Playback } from '../map/playback';
 
 interface SeriesResponse { months: string[]; series: { key: string; label: string; active: (number | null)[]; cumulative: (number | null)[] }[] }
-interface Indicator { code: string; label: string }
 
 const layerLabels: Record<LayerName, string> = {
   hexagones: 'Hexagones H3 (points actifs)', points: 'Points de deal', communes: 'Communes par taille',
@@ -299,125 +299,6 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
   );
 }
 
-function Legend({ view, breaks, resolution, finest, suppressed, indicators, onChange, mapZoom, rateBreaks }: {
-  view: ViewState; breaks: number[]; resolution: number; finest: number; suppressed: number | null; indicators: Indicator[];
-  onChange: (patch: Partial<ViewState>) => void; mapZoom: number; rateBreaks: number[];
-}) {
-  return (
-    <div className="sillage-legend fr-text--xs">
-      {view.layers.includes('hexagones') && (
-        <div>
-          <p className="fr-text--xs fr-mb-1v"><strong>Points actifs par hexagone</strong></p>
-          <ul className="sillage-swatches">
-            {breaks.map((upper, i) => { const lower = i === 0 ? Math.min(upper, suppressed ?? 1) : breaks[i - 1] + 1; return <li key={upper}><span style={{ background: colours.hexRamp[i] }} />{lower}{upper > lower ? `–${upper}` : ''}</li>; })}
-            {suppressed && <li><span style={{ background: '#b7b7b7' }} />&lt; {suppressed} (masqué)</li>}
-          </ul>
-          <label className="fr-label fr-text--xs" htmlFor="resolution">Résolution H3
-            <select id="resolution" className="fr-select" value={String(view.resolution)} onChange={(e) => onChange({ resolution: e.target.value === 'auto' ? 'auto' : Number(e.target.value) })}>
-              <option value="auto">Selon le zoom (actuellement {resolution})</option>
-              {[4, 5, 6, 7, 8, 9].filter((r) => r <= finest).map((r) => <option key={r} value={r}>{r} ({['≈ 1 770 km²', '≈ 250 km²', '≈ 36 km²', '≈ 5 km²', '≈ 0,7 km²', '≈ 0,1 km²'][r - 4]})</option>)}
-            </select>
-          </label>
-        </div>
-      )}
-      {view.layers.includes('points') && (
-        <>
-          <ul className="sillage-swatches">
-            <li><span className="dot" style={{ background: colours.active }} />actif</li>
-            <li><span className="dot" style={{ background: colours.reopened }} />rouvert</li>
-            {view.cumulative && <li><span className="dot" style={{ background: colours.dismantled }} />démantelé depuis</li>}
-            {mapZoom < 7 && <li>visibles à partir du zoom 7</li>}
-          </ul>
-          <label className="fr-label fr-text--xs" htmlFor="min-sources">Fiabilité (mesure 2)
-            <select id="min-sources" className="fr-select" value={view.minSources} onChange={(e) => onChange({ minSources: Number(e.target.value) })}>
-              <option value={1}>Tous les points</option>
-              {Array.from({ length: maxMinSources - 1 }, (_, i) => i + 2).map((k) => <option key={k} value={k}>Confirmés par au moins {k} sources</option>)}
-            </select>
-          </label>
-          {view.minSources > 1 && <p className="fr-text--xs fr-mb-1v" data-testid="min-sources-note">Points et hexagones ne comptent que les points confirmés par au moins {view.minSources} sources.</p>}
-        </>
-      )}
-      {view.layers.includes('communes') && (
-        <ul className="sillage-swatches">
-          {Object.entries(colours.sizeClasses).map(([code, colour]) => <li key={code}><span style={{ background: colour, border: '1px solid #ccc' }} />{capitalised(sizeClassNames[code])}</li>)}
-        </ul>
-      )}
-      {view.layers.includes('departements') && (
-        <div className="sillage-row">
-          <label className="fr-label fr-text--xs" htmlFor="indicator">Indicateur (pour 1 000 hab.)
-            <select id="indicator" className="fr-select" value={view.indicator} onChange={(e) => onChange({ indicator: e.target.value })}>
-              {indicators.map((i) => <option key={i.code} value={i.code}>{i.label}</option>)}
-            </select>
-          </label>
-          <label className="fr-label fr-text--xs" htmlFor="year">Année
-            <select id="year" className="fr-select" value={view.year} onChange={(e) => onChange({ year: Number(e.target.value) })}>
-              {Array.from({ length: 10 }, (_, i) => 2016 + i).map((y) => <option key={y} value={y}>{y}</option>)}
-            </select>
-          </label>
-        </div>
-      )}
-      {view.layers.includes('departements') && rateBreaks.length > 0 && (
-        <ul className="sillage-swatches" data-testid="rate-legend">
-          {rateBreaks.map((upper, i) => <li key={upper}><span style={{ background: colours.rateRamp[i], border: '1px solid #ccc' }} />{i === 0 ? '≤ ' : `${rateBreaks[i - 1].toLocaleString('fr-FR', { maximumFractionDigits: 2 })} – `}{upper.toLocaleString('fr-FR', { maximumFractionDigits: 2 })} ‰</li>)}
-        </ul>
-      )}
-      {view.layers.includes('operations') && <ul className="sillage-swatches"><li><span style={{ border: `2px dashed ${colours.operation}` }} />zone ciblée d’une opération (pâle : pas encore commencée)</li></ul>}
-    </div>
-  );
-}
-
-function HotSpotLegend({ state }: { state: { status: string; done: number; total: number; patterns?: Record<string, number> } }) {
-  if (state.status !== 'done') {
-    return (
-      <div className="fr-text--xs" role="status" data-testid="hotspot-progress">
-        Analyse des tendances : {state.done} / {state.total} mois
-        <progress max={state.total} value={state.done} style={{ width: '100%' }} />
-      </div>
-    );
-  }
-  const entries = Object.entries(state.patterns ?? {}).filter(([p]) => p !== 'no_pattern').sort((a, b) => b[1] - a[1]);
-  return (
-    <div className="sillage-legend fr-text--xs" data-testid="hotspot-legend">
-      <p className="fr-text--xs fr-mb-1v"><strong>Tendances émergentes</strong> (Gi* et test exact conditionnel du voisinage, FDR 5 % par mois, tendance de Mann-Kendall)</p>
-      <ul className="sillage-swatches">
-        {entries.map(([pattern, count]) => <li key={pattern}><span style={{ background: patternColours[pattern] }} />{patternLabels[pattern as Pattern] ?? pattern} ({count})</li>)}
-        {entries.length === 0 && <li>aucune tendance significative</li>}
-      </ul>
-    </div>
-  );
-}
-
-
-function CommuneSearch({ onFound, onError }: { onFound: (hit: CommuneHit, feature: GeoJSON.Feature | null) => void; onError: (e: unknown) => void }) {
-  const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<CommuneHit[]>([]);
-  useEffect(() => {
-    if (query.trim().length < 2) { setHits([]); return; }
-    const timer = setTimeout(() => {
-      api<{ items: CommuneHit[] }>(`/api/communes?q=${encodeURIComponent(query.trim())}&limit=8`).then((r) => setHits(r.items)).catch(onError);
-    }, 200);
-    return () => clearTimeout(timer);
-  }, [query, onError]);
-  const choose = async (hit: CommuneHit) => {
-    setHits([]);
-    setQuery(hit.name);
-    const feature = await api<GeoJSON.Feature>(`/api/communes/${hit.insee}`).catch(() => null);
-    onFound(hit, feature && feature.geometry ? feature : null);
-  };
-  return (
-    <div className="fr-search-bar sillage-search" role="search">
-      <label className="fr-label" htmlFor="commune-search">Aller à une commune (nom ou code INSEE)</label>
-      <input id="commune-search" className="fr-input" type="search" placeholder="Pertuis, 84089…" value={query} autoComplete="off"
-        onChange={(e) => setQuery(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter' && hits[0]) choose(hits[0]); }} />
-      {hits.length > 0 && (
-        <ul className="sillage-hits" role="listbox" aria-label="Communes trouvées">
-          {hits.map((hit) => <li key={hit.insee} role="option" aria-selected="false"><button type="button" onClick={() => choose(hit)}>{hit.name} ({hit.department_code}) — {hit.insee}</button></li>)}
-        </ul>
-      )}
-    </div>
-  );
-}
-
 function pointTileTemplate(from: string, to: string, minSources: number): string {
   return `${location.origin}/tiles/deal-points/{z}/{x}/{y}.mvt?from=${from}&to=${to}${minSources > 1 ? `&min_sources=${minSources}` : ''}`;
 }
@@ -440,45 +321,4 @@ function parseSelection(key: string | null): Selection | null {
   if (kind === 'commune') return { kind, insee: id, name: id };
   if (kind === 'point' || kind === 'operation') return { kind, id: Number(id) };
   return null;
-}
-
-/** Saves a file built in the page. */
-function download(name: string, type: string, content: string) {
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(new Blob([content], { type }));
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-}
-
-/**
- * Exports of the hexbins the map plays, for every role that sees them: the cube already loaded
- * (and audited when it was read), suppressed counts kept as "< 5" (CSV) or null (GeoJSON).
- */
-function HexbinExport({ cube, offset, cumulative, month }: { cube: Cube; offset: number; cumulative: boolean; month: string }) {
-  const name = `sillage-hexagones-r${cube.resolution}`;
-  return (
-    <p className="fr-text--xs fr-mb-1v" data-testid="hexbin-export">Exporter les hexagones :{' '}
-      <button type="button" className="fr-link fr-text--xs" onClick={() => download(`${name}-${cube.from}-${cube.to}.csv`, 'text/csv;charset=utf-8', cubeCsv(cube, cumulative))}>CSV ({frenchMonth(cube.from)} – {frenchMonth(cube.to)})</button>
-      {' · '}
-      {offset >= 0 && offset < cube.months.length && <button type="button" className="fr-link fr-text--xs" onClick={() => download(`${name}-${month}.geojson`, 'application/geo+json', JSON.stringify(cubeMonthGeoJson(cube, offset, cumulative, cellPolygon)))}>GeoJSON ({frenchMonth(month)})</button>}
-    </p>
-  );
-}
-
-/**
- * Exports of what the map shows: the points of the visible area that were active at some time in
- * the month shown (with the reliability filter), as the points list's exports (audited there).
- */
-function MapViewExport({ month, bounds, minSources }: { month: string; bounds: [number, number, number, number]; minSources: number }) {
-  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-  const bbox = [clamp(bounds[0], -180, 180), clamp(bounds[1], -85, 85), clamp(bounds[2], -180, 180), clamp(bounds[3], -85, 85)].map((v) => v.toFixed(5)).join(',');
-  const query = new URLSearchParams({ bbox, from: `${month}-01`, to: monthEnd(month), ...(minSources > 1 ? { min_sources: String(minSources) } : {}) });
-  return (
-    <p className="fr-text--xs fr-mb-1v" data-testid="map-view-export">Exporter les points de la vue ({frenchMonth(month)}) :{' '}
-      {(['csv', 'geojson', 'gpkg'] as const).map((format, i) => (
-        <span key={format}>{i > 0 && ' · '}<a href={`/api/exports/deal-points.${format}?${query}`} download>{format === 'gpkg' ? 'GeoPackage' : format.toUpperCase()}</a></span>
-      ))}
-    </p>
-  );
 }

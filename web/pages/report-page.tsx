@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, type CommuneHit } from '../api/client';
 import { SillageMap } from '../map/map-adapter';
+import { useCommuneSearch } from '../components/commune-search';
 
 const seenOptions: [string, string][] = [
   ['vente', 'Vente de produits'], ['guetteurs', 'Guetteurs (« chouffes »)'], ['file_acheteurs', 'File ou passage d’acheteurs'],
@@ -35,7 +36,7 @@ export function ReportPage({ basemapPmtiles = null }: { basemapPmtiles?: string 
   const [pin, setPin] = useState<[number, number] | null>(null);
   const [pinCommune, setPinCommune] = useState<string | null>(null);
   const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<CommuneHit[]>([]);
+  const [hits, setHits] = useCommuneSearch(query, (e) => setError(e.message));
   const [commune, setCommune] = useState<CommuneHit | null>(null);
   const [seen, setSeen] = useState<string[]>([]);
   const [times, setTimes] = useState<string[]>([]);
@@ -59,13 +60,6 @@ export function ReportPage({ basemapPmtiles = null }: { basemapPmtiles?: string 
     return () => instance.destroy();
   }, []);
 
-  useEffect(() => {
-    if (query.trim().length < 2) { setHits([]); return; }
-    const timer = setTimeout(() => {
-      api<{ items: CommuneHit[] }>(`/api/communes?limit=8&q=${encodeURIComponent(query)}`).then((r) => setHits(r.items)).catch((e: Error) => setError(e.message));
-    }, 200);
-    return () => clearTimeout(timer);
-  }, [query]);
 
   const place = (instance: SillageMap, position: [number, number]) => {
     setPin(position);

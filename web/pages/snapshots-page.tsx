@@ -5,6 +5,7 @@ import { api, ApiError, type CommuneHit } from '../api/client';
 import { frenchDate } from '../format';
 import { DrawnAreaPicker } from '../components/drawn-area-picker';
 import { MonthField } from '../components/month-field';
+import { useCommuneSearch } from '../components/commune-search';
 
 interface SnapshotRow { id: string; created_at: string; area_label: string; period_label: string; sha256: string }
 interface Commune { insee: string; name: string; department_code: string }
@@ -18,12 +19,7 @@ function previousMonth(): string {
 
 function CommunePicker({ chosen, onChange }: { chosen: Commune[]; onChange(next: Commune[]): void }) {
   const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<CommuneHit[]>([]);
-  useEffect(() => {
-    if (query.trim().length < 2) { setHits([]); return; }
-    const timer = setTimeout(() => api<{ items: CommuneHit[] }>(`/api/communes?q=${encodeURIComponent(query)}&limit=8`).then((r) => setHits(r.items)).catch(() => setHits([])), 200);
-    return () => clearTimeout(timer);
-  }, [query]);
+  const [hits, setHits] = useCommuneSearch(query, () => setHits([]));
   return (
     <div className="fr-input-group sillage-search">
       <label className="fr-label" htmlFor="snapshot-commune">Ajouter une commune (nom ou code INSEE)</label>

@@ -1,0 +1,44 @@
+/** Finding a commune by name or INSEE code, with its outline when it has one. */
+import { useEffect, useState } from 'react';
+import { api, type CommuneHit } from '../api/client';
+
+/**
+ * Communes whose name or INSEE code matches `query` (2 characters at least, asked 200 ms after
+ * the last keystroke, 8 at most); `enabled` false clears them. Errors go to `onError`.
+ */
+export function useCommuneSearch(query: string, onError: (e: Error) => void, enabled = true): [CommuneHit[], (hits: CommuneHit[]) => void] {
+  const [hits, setHits] = useState<CommuneHit[]>([]);
+  useEffect(() => {
+    if (!enabled || query.trim().length < 2) { setHits([]); return; }
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      api<{ items: CommuneHit[] }>(`/api/communes?q=${encodeURIComponent(query.trim())}&limit=8`)
+        .then((r) => { if (!cancelled) setHits(r.items); }).catch((e: Error) => { if (!cancelled) onError(e); });
+    }, 200);
+    return () => { cancelled = true; clearTimeout(timer); };
+  }, [query, enabled]); // eslint-disable-line react-hooks/exhaustive-deps -- onError is read when the answer comes
+  return [hits, setHits];
+}
+
+export function CommuneSearch({ onFound, onError }: { onFound: (hit: CommuneHit, feature: GeoJSON.Feature | null) => void; onError: (e: unknown) => void }) {
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useCommuneSearch(query, onError);
+  const choose = async (hit: CommuneHit) => {
+    setHits([]);
+    setQuery(hit.name);
+    const feature = await api<GeoJSON.Feature>(`/api/communes/${hit.insee}`).catch(() => null);
+    onFound(hit, feature && feature.geometry ? feature : null);
+  };
+  return (
+    <div className="fr-search-bar sillage-search" role="search">
+      <label className="fr-label" htmlFor="commune-search">Aller à une commune (nom ou code INSEE)</label>
+      <input id="commune-search" className="fr-input" type="search" placeholder="Pertuis, 84089…" value={query} autoComplete="off"
+        onChange={(e) => setQuery(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter' && hits[0]) choose(hits[0]); }} />
+      {hits.length > 0 && (
+        <ul className="sillage-hits" role="listbox" aria-label="Communes trouvées">
+          {hits.map((hit) => <li key={hit.insee} role="option" aria-selected="false"><button type="button" onClick={() => choose(hit)}>{hit.name} ({hit.department_code}) — {hit.insee}</button></li>)}
+        </ul>
+      )}
+    </div>
+  );
+}
