@@ -23,6 +23,7 @@ import { ensureUser, testPassword } from '../tests/helpers/databases.js';
 import { dealPointTileMvt } from '../server/queries/tiles.js';
 import { inZoomRange, tileZoomRanges } from '../server/domain/tile-coordinates.js';
 import { spansQuery, type SeriesKey } from '../server/services/time-series.js';
+import { activeMonthChanges } from '../server/queries/time-series.js';
 import { referenceDirectory } from '../server/reference-files.js';
 import { commandLine } from './command-line.js';
 import { progressReporter } from './progress.js';
@@ -290,12 +291,13 @@ async function measure(scale: number): Promise<ScaleReport> {
     lines.push(`  z${z} (${features.toLocaleString('en')} points in the 9 tiles; a 304 revalidation: ${fmt(revalidated)}):`, ...results);
   }
 
-  // Cube and series: the endpoint (spans + months in Node, disclosure, JSON) vs the spans query.
+  // Cube and series: the endpoint (month changes added up in SQL, sums in Node, disclosure, JSON)
+  // vs the month-changes query it wraps, and the active-spans query it replaced (every period sent to Node).
   const window = { from: '2019-01', to: '2025-12' };
   const spanParams = (departments: string[] | null) => ['2019-01-01', '2025-12-01', null, null, null, null, departments, null, null, null, null, null, null];
   // Three runs each below 100x, one from 100x (a slow baseline takes minutes a run).
   const runs = scale >= 100 ? 1 : 3;
-  lines.push(`H3 x month cube and monthly series, ${window.from}..${window.to} (${runs === 1 ? 'one run' : 'median of 3'}); endpoint vs raw SQL (the active-spans query it wraps):`);
+  lines.push(`H3 x month cube and monthly series, ${window.from}..${window.to} (${runs === 1 ? 'one run' : 'median of 3'}); endpoint vs raw SQL (the month-changes query it wraps; before migration 0019 the endpoint read every span):`);
   for (const [label, path, key, departments] of [
     ['national cube, resolution 7', `/api/aggregates/deal-points/cube?resolution=7&from=${window.from}&to=${window.to}`, 'h3_7', null],
     ['department 13 cube, resolution 8', `/api/aggregates/deal-points/cube?resolution=8&from=${window.from}&to=${window.to}&department=13`, 'h3_8', ['13']],
@@ -304,8 +306,10 @@ async function measure(scale: number): Promise<ScaleReport> {
   ] as const) {
     progress.step(`${scale}x: ${label}`);
     const endpoint = await median(runs, () => get(path));
-    const raw = await median(runs, () => pool.query(spansQuery(key as SeriesKey, { underWayVisibleIn: null }), spanParams(departments as string[] | null)));
-    lines.push(`  ${label.padEnd(34)}: endpoint ${fmt(endpoint).padStart(8)} | raw SQL ${fmt(raw).padStart(8)} | ${ratio(endpoint, raw)}`);
+    const keyExpression = { h3_7: 'd.h3_r7', h3_8: 'd.h3_r8', size_class: 's.size_class', total: `'total'` }[key];
+    const raw = await median(runs, () => pool.query(activeMonthChanges(keyExpression, { sizeClasses: key === 'size_class' }), spanParams(departments as string[] | null)));
+    const spans = await median(runs, () => pool.query(spansQuery(key as SeriesKey, { underWayVisibleIn: null }), spanParams(departments as string[] | null)));
+    lines.push(`  ${label.padEnd(34)}: endpoint ${fmt(endpoint).padStart(8)} | raw SQL ${fmt(raw).padStart(8)} | ${ratio(endpoint, raw)} | the spans query alone ${fmt(spans)}`);
   }
 
   // Emerging hot spots (one department, normal approximation: the cheapest method).

@@ -109,6 +109,42 @@ export function monthlyCounts(spans: readonly ActiveSpan[], from: number, to: nu
   return result;
 }
 
+/** A key's changes at one month offset of the window (from SQL: queries/time-series.ts, activeMonthChanges). */
+export interface MonthChange { key: string; offset: number; active: number; activeKeys: number; arrivals: number; arrivalKeys: number }
+
+/**
+ * The monthly counts from their changes, as `monthlyCounts` gives them from the spans: changes
+ * of keys that `keyOf` maps together (H3 cells to a coarser parent) add up, since each point has
+ * one key. Key sums stay modulo 2^31.
+ */
+export function countsFromChanges(changes: Iterable<MonthChange>, from: number, to: number, keyOf: (key: string) => string = (k) => k): Map<string, MonthlyCounts> {
+  const length = to - from + 1;
+  const perKey = new Map<string, { active: number[]; activeKeys: number[]; arrivals: number[]; arrivalKeys: number[] }>();
+  for (const change of changes) {
+    const key = keyOf(change.key);
+    let entry = perKey.get(key);
+    if (!entry) perKey.set(key, (entry = { active: new Array(length + 1).fill(0), activeKeys: new Array(length + 1).fill(0), arrivals: new Array(length + 1).fill(0), arrivalKeys: new Array(length + 1).fill(0) }));
+    entry.active[change.offset] += change.active;
+    entry.activeKeys[change.offset] = (entry.activeKeys[change.offset] + change.activeKeys) % keyModulus;
+    entry.arrivals[change.offset] += change.arrivals;
+    entry.arrivalKeys[change.offset] = (entry.arrivalKeys[change.offset] + change.arrivalKeys) % keyModulus;
+  }
+  const result = new Map<string, MonthlyCounts>();
+  const modulo = (v: number) => ((v % keyModulus) + keyModulus) % keyModulus;
+  for (const [key, entry] of perKey) {
+    const counts: MonthlyCounts = { active: new Array(length), cumulative: new Array(length), activeKeys: new Array(length), cumulativeKeys: new Array(length) };
+    let active = 0, activeKeys = 0, cumulative = 0, cumulativeKeys = 0;
+    for (let offset = 0; offset < length; offset += 1) {
+      counts.active[offset] = active += entry.active[offset];
+      counts.activeKeys[offset] = activeKeys = modulo(activeKeys + entry.activeKeys[offset]);
+      counts.cumulative[offset] = cumulative += entry.arrivals[offset];
+      counts.cumulativeKeys[offset] = cumulativeKeys = modulo(cumulativeKeys + entry.arrivalKeys[offset]);
+    }
+    result.set(key, counts);
+  }
+  return result;
+}
+
 /** A window of months, inclusive, as indices. */
 export interface MonthWindow { from: number; to: number }
 

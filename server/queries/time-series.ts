@@ -27,7 +27,12 @@ ${periods}
 JOIN communes c ON c.insee = d.commune_insee
 ${sizeClasses ? 'JOIN commune_size_classes s ON s.insee = c.insee' : ''}
 WHERE ${stored ? '$12::text[] IS NULL' : `p.status IN ('active', 'reopened')`} AND p.active_from < ($2::date + interval '1 month') AND (p.active_until IS NULL OR p.active_until > $1::date)
-  AND ($3::float8 IS NULL OR d.geom && ST_MakeEnvelope($3, $4, $5, $6, 4326))
+  ${pointFilters(minSources)}`;
+}
+
+/** The points' filters shared by the spans and the month changes: $3-$11, $13, and $14 when `minSources`. */
+function pointFilters(minSources: boolean): string {
+  return `AND ($3::float8 IS NULL OR d.geom && ST_MakeEnvelope($3, $4, $5, $6, 4326))
   AND ($7::text[] IS NULL OR c.department_code = ANY($7::text[]))
   AND ($8::text IS NULL OR d.dataset = $8)
   AND ($9::text IS NULL OR c.region_code = $9)
@@ -35,4 +40,38 @@ WHERE ${stored ? '$12::text[] IS NULL' : `p.status IN ('active', 'reopened')`} A
   AND ($13::text[] IS NULL OR c.insee = ANY($13::text[]))
   AND ($11::bigint IS NULL OR EXISTS (SELECT 1 FROM operations o WHERE o.id = $11 AND o.target && d.geom AND ST_Intersects(o.target, d.geom)))${minSources ? `
   AND deal_point_sources_count(d.id) >= $14::int` : ''}`;
+}
+
+/**
+ * The monthly counts as changes, counted in SQL from the stored months (migration 0019), for
+ * readers who see every status change ($12 NULL): per key and month offset from the window's
+ * first month, the change of active points and of their record keys (+1 at an island's first
+ * month in the window, -1 after its last), and the arrivals (a point's first month in the window)
+ * with their keys; key sums modulo 2^31. Same parameters as activeSpans ($1, $2 months as dates).
+ * The server adds the changes up (domain/months.ts, countsFromChanges).
+ */
+export function activeMonthChanges(keyExpression: string, { sizeClasses = true, minSources = false }: { sizeClasses?: boolean; minSources?: boolean } = {}): string {
+  return `
+WITH islands AS (
+  SELECT ${keyExpression} AS key, d.record_key::bigint AS record_key,
+         GREATEST(u.f, month_index($1::date)) - month_index($1::date) AS first,
+         LEAST(COALESCE(u.l, month_index($2::date)), month_index($2::date)) - month_index($1::date) AS last,
+         -- Islands are in order: the first one in the window is the one whose predecessor ends before it.
+         (u.n = 1 OR h.month_last[u.n - 1] < month_index($1::date)) AS arrival
+  FROM deal_points d
+  JOIN deal_point_histories h ON h.deal_point_id = d.id
+  CROSS JOIN LATERAL unnest(h.month_first, h.month_last) WITH ORDINALITY AS u(f, l, n)
+  JOIN communes c ON c.insee = d.commune_insee
+  ${sizeClasses ? 'JOIN commune_size_classes s ON s.insee = c.insee' : ''}
+  WHERE $12::text[] IS NULL AND u.f <= month_index($2::date) AND (u.l IS NULL OR u.l >= month_index($1::date))
+  ${pointFilters(minSources)}
+)
+SELECT key, v.offset_, sum(v.active)::int AS active, (sum(v.record_key) % 2147483648)::bigint AS active_keys,
+       sum(v.arrivals)::int AS arrivals, (sum(v.arrival_key) % 2147483648)::bigint AS arrival_keys
+FROM islands i
+CROSS JOIN LATERAL (VALUES
+  (i.first, 1, i.record_key, CASE WHEN i.arrival THEN 1 ELSE 0 END, CASE WHEN i.arrival THEN i.record_key ELSE 0 END),
+  (i.last + 1, -1, -i.record_key, 0, 0)
+) AS v(offset_, active, record_key, arrivals, arrival_key)
+GROUP BY key, v.offset_`;
 }

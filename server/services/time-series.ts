@@ -1,9 +1,9 @@
 /** Monthly counts of active deal points per H3 cell, size class, department or region: never coordinates. */
 import type pg from 'pg';
 import { cellToParent } from 'h3-js';
-import { activeSpans } from '../queries/time-series.js';
+import { activeMonthChanges, activeSpans } from '../queries/time-series.js';
 import { withoutJit } from './without-jit.js';
-import { monthlyCounts, monthRange, monthStart, type ActiveSpan, type MonthlyCounts } from '../domain/months.js';
+import { countsFromChanges, monthlyCounts, monthRange, monthStart, type ActiveSpan, type MonthChange, type MonthlyCounts } from '../domain/months.js';
 import { additiveTotal, cellAt, type AdditiveTotal, type Bbox, type CellArea } from '../domain/disclosure.js';
 
 export interface SeriesFilter {
@@ -47,29 +47,52 @@ export function spansQuery(key: SeriesKey, filter: Pick<SeriesFilter, 'underWayV
 export async function fetchSpans(db: pg.Pool, key: SeriesKey, filter: SeriesFilter): Promise<ActiveSpan[]> {
   const areas = filter.areas ?? [];
   const envelope = areas.length ? intersect([...areas.map((a) => a.envelope), ...(filter.bbox ? [filter.bbox] : [])]) : filter.bbox;
-  const { rows } = await withoutJit(db, (client) => client.query<{ point_id: string; key: string; first: number; last: number; record_key: number; cell7: string; cell8: string }>(spansQuery(key, filter), [
-    monthStart(filter.from), monthStart(filter.to),
-    envelope?.[0] ?? null, envelope?.[1] ?? null, envelope?.[2] ?? null, envelope?.[3] ?? null,
-    filter.departments, filter.dataset, filter.region, filter.commune, filter.operation ?? null, filter.underWayVisibleIn ?? null, filter.communes ?? null,
-    ...(filter.minimumSources ? [filter.minimumSources] : []),
-  ]));
+  const { rows } = await withoutJit(db, (client) => client.query<{ point_id: string; key: string; first: number; last: number; record_key: number; cell7: string; cell8: string }>(spansQuery(key, filter), parameters(filter, envelope)));
   const kept = areas.length
     ? rows.filter((row) => areas.every((area) => area.accepts(area.resolution >= 8 ? row.cell8 : cellAt(row.cell7, area.resolution, 7))))
     : rows;
   return kept.map((row) => ({ pointId: Number(row.point_id), key: row.key, first: row.first, last: row.last, recordKey: Number(row.record_key) }));
 }
 
+/**
+ * Whether the counts can be added up in SQL from the stored months (migration 0019): for readers
+ * who see every status change, without areas of whole cells (those filter each point's cells).
+ */
+function countedInDatabase(filter: SeriesFilter): boolean {
+  return (filter.underWayVisibleIn ?? null) === null && (filter.areas ?? []).length === 0;
+}
+
+function parameters(filter: SeriesFilter, envelope: Bbox | null): unknown[] {
+  return [
+    monthStart(filter.from), monthStart(filter.to),
+    envelope?.[0] ?? null, envelope?.[1] ?? null, envelope?.[2] ?? null, envelope?.[3] ?? null,
+    filter.departments, filter.dataset, filter.region, filter.commune, filter.operation ?? null, filter.underWayVisibleIn ?? null, filter.communes ?? null,
+    ...(filter.minimumSources ? [filter.minimumSources] : []),
+  ];
+}
+
+/** Monthly counts per key: added up in SQL when it can (countedInDatabase), else from every span. */
+async function countsByKey(db: pg.Pool, key: SeriesKey, filter: SeriesFilter, keyOf?: (key: string) => string): Promise<Map<string, MonthlyCounts>> {
+  if (countedInDatabase(filter)) {
+    const { rows } = await withoutJit(db, (client) => client.query<{ key: string; offset_: number; active: number; active_keys: string; arrivals: number; arrival_keys: string }>(
+      activeMonthChanges(keyExpressions[key], { sizeClasses: key === 'size_class', minSources: Boolean(filter.minimumSources) }), parameters(filter, filter.bbox)));
+    const changes: MonthChange[] = rows.map((r) => ({ key: r.key, offset: r.offset_, active: r.active, activeKeys: Number(r.active_keys), arrivals: r.arrivals, arrivalKeys: Number(r.arrival_keys) }));
+    return countsFromChanges(changes, filter.from, filter.to, keyOf);
+  }
+  const spans = await fetchSpans(db, key, filter);
+  if (keyOf) for (const span of spans) span.key = keyOf(span.key);
+  return monthlyCounts(spans, filter.from, filter.to);
+}
+
 /** The H3 cell x month cube at `resolution` (4-9); coarser than 7 is derived from the stored r7 cells. */
 export async function cellMonthCube(db: pg.Pool, resolution: number, filter: SeriesFilter): Promise<{ months: string[]; cells: Map<string, MonthlyCounts> }> {
   const column: SeriesKey = resolution >= 9 ? 'h3_9' : resolution === 8 ? 'h3_8' : 'h3_7';
-  const spans = await fetchSpans(db, column, filter);
-  if (resolution < 7) for (const span of spans) span.key = cellToParent(span.key, resolution);
-  return { months: monthRange(filter.from, filter.to), cells: monthlyCounts(spans, filter.from, filter.to) };
+  const cells = await countsByKey(db, column, filter, resolution < 7 ? (cell) => cellToParent(cell, resolution) : undefined);
+  return { months: monthRange(filter.from, filter.to), cells };
 }
 
 export async function monthlySeries(db: pg.Pool, key: SeriesKey, filter: SeriesFilter): Promise<{ months: string[]; series: Map<string, MonthlyCounts> }> {
-  const spans = await fetchSpans(db, key, filter);
-  return { months: monthRange(filter.from, filter.to), series: monthlyCounts(spans, filter.from, filter.to) };
+  return { months: monthRange(filter.from, filter.to), series: await countsByKey(db, key, filter) };
 }
 
 /**

@@ -3,11 +3,13 @@
  * here independently), on both databases; deputies' suppression; bad windows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cellToParent, getResolution } from 'h3-js';
+import { cellToParent, getResolution, latLngToCell } from 'h3-js';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, type TestSession } from '../helpers/requests.js';
 import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
 import { readPoints, type FilePoint } from '../helpers/scenario-counts.js';
+import { cellMonthCube, fetchSpans, monthlySeries, type SeriesFilter } from '../../server/services/time-series.js';
+import { monthIndex, monthlyCounts } from '../../server/domain/months.js';
 
 const files = buildScenarioFiles(20190101, 'planted');
 const points = readPoints(files['deal-points.csv']);
@@ -109,6 +111,47 @@ describe.each(targets())('monthly cube and series on the %s database', (target) 
       const response = await send(context.app, 'GET', url);
       expect(response.status, url).toBe(400);
       expect(response.body.details.map((d: { field: string }) => d.field), url).toContain(field);
+    }
+  });
+
+  it('adds the counts up in SQL (stored months) exactly as from every span: active, cumulative and record keys', async () => {
+    const db = context.database.pool;
+    const base: SeriesFilter = { from: monthIndex('2019-01'), to: monthIndex('2025-12'), bbox: null, departments: null, dataset: null, region: null, commune: null };
+    const cases: [string, 'h3_7' | 'h3_8' | 'size_class' | 'total' | 'department', SeriesFilter, number?][] = [
+      ['national, r7', 'h3_7', base],
+      ['national, r5 (rolled up)', 'h3_7', base, 5],
+      ['window starting mid-history, size classes', 'size_class', { ...base, from: monthIndex('2023-07'), to: monthIndex('2024-12') }],
+      ['one month', 'department', { ...base, from: monthIndex('2024-03'), to: monthIndex('2024-03') }],
+      ['department 13, r8', 'h3_8', { ...base, departments: ['13'] }],
+      ['a box and a dataset', 'total', { ...base, bbox: [5.0, 43.0, 6.0, 44.0], dataset: 'synthetic' }],
+      ['two sources or more', 'h3_7', { ...base, minimumSources: 2 }],
+    ];
+    for (const [label, key, filter, parent] of cases) {
+      const spans = await fetchSpans(db, key, filter);
+      if (parent) for (const span of spans) span.key = cellToParent(span.key, parent);
+      const expected = monthlyCounts(spans, filter.from, filter.to);
+      const got = key.startsWith('h3') ? (await cellMonthCube(db, parent ?? (key === 'h3_8' ? 8 : 7), filter)).cells : (await monthlySeries(db, key, filter)).series;
+      expect(new Map([...got].sort()), label).toEqual(new Map([...expected].sort()));
+    }
+  });
+
+  it('counts once in a month a point dismantled and reopened within it', async () => {
+    const db = context.database.pool;
+    const filter: SeriesFilter = { from: monthIndex('2024-02'), to: monthIndex('2024-06'), bbox: [5.40, 43.60, 5.60, 43.80], departments: null, dataset: null, region: null, commune: null };
+    const before = (await monthlySeries(db, 'total', filter)).series.get('total')!;
+    const [longitude, latitude] = [5.5046, 43.6942];
+    const { rows: [point] } = await db.query<{ id: string }>(`
+      INSERT INTO deal_points (geom, h3_r7, h3_r8, h3_r9, products, source_code, external_id, dataset)
+      SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326), $3, $4, $5, products, source_code, 'MONTH-ONCE', 'synthetic'
+      FROM deal_points LIMIT 1 RETURNING id`, [longitude, latitude, latLngToCell(latitude, longitude, 7), latLngToCell(latitude, longitude, 8), latLngToCell(latitude, longitude, 9)]);
+    await db.query(`INSERT INTO deal_point_status_events (deal_point_id, status, effective_on) VALUES ($1, 'active', '2024-03-02'), ($1, 'dismantled', '2024-03-10'), ($1, 'reopened', '2024-03-25'), ($1, 'dismantled', '2024-05-04')`, [point.id]);
+    try {
+      const after = (await monthlySeries(db, 'total', filter)).series.get('total')!;
+      expect(after.active.map((v, i) => v - before.active[i])).toEqual([0, 1, 1, 1, 0]);
+      expect(after.cumulative.map((v, i) => v - before.cumulative[i])).toEqual([0, 1, 1, 1, 1]);
+    } finally {
+      await db.query('DELETE FROM deal_point_status_events WHERE deal_point_id = $1', [point.id]);
+      await db.query('DELETE FROM deal_points WHERE id = $1', [point.id]);
     }
   });
 });
