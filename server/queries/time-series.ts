@@ -66,12 +66,11 @@ WITH islands AS (
   WHERE $12::text[] IS NULL AND u.f <= month_index($2::date) AND (u.l IS NULL OR u.l >= month_index($1::date))
   ${pointFilters(minSources)}
 )
-SELECT key, v.offset_, sum(v.active)::int AS active, (sum(v.record_key) % 2147483648)::bigint AS active_keys,
-       sum(v.arrivals)::int AS arrivals, (sum(v.arrival_key) % 2147483648)::bigint AS arrival_keys
-FROM islands i
-CROSS JOIN LATERAL (VALUES
-  (i.first, 1, i.record_key, CASE WHEN i.arrival THEN 1 ELSE 0 END, CASE WHEN i.arrival THEN i.record_key ELSE 0 END),
-  (i.last + 1, -1, -i.record_key, 0, 0)
-) AS v(offset_, active, record_key, arrivals, arrival_key)
-GROUP BY key, v.offset_`;
+-- Starts (with the arrivals) and ends grouped apart: two aggregates, no row made per change.
+SELECT key, first AS offset_, count(*)::int AS active, (sum(record_key) % 2147483648)::bigint AS active_keys,
+       count(*) FILTER (WHERE arrival)::int AS arrivals, (COALESCE(sum(record_key) FILTER (WHERE arrival), 0) % 2147483648)::bigint AS arrival_keys
+FROM islands GROUP BY key, first
+UNION ALL
+SELECT key, last + 1, -count(*)::int, -(sum(record_key) % 2147483648)::bigint, 0, 0
+FROM islands GROUP BY key, last + 1`;
 }
