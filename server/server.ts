@@ -90,11 +90,14 @@ export function attachReplica(database: Database, config: Config, onProgress: (m
 
 export async function startServer(options: StartOptions = {}): Promise<Running> {
   const config = options.config ?? loadConfig();
-  const database = attachReplica(await prepareDatabase(config, options), config, options.onProgress ?? (() => {}));
+  // Lost replica connections are logged once the app (and its logger) exists.
+  let replicaError = (_error: Error) => {};
+  const database = attachReplica(await prepareDatabase(config, options), config, options.onProgress ?? (() => {}), (error) => replicaError(error));
   const app = await buildApp({
     database, databaseVersions: await readVersions(database.pool), config,
     logger: options.logger ?? { level: config.logLevel }, serveWeb: options.serveWeb,
   });
+  replicaError = (error) => app.log.warn({ code: (error as { code?: string }).code }, 'replica connection lost (reads go to the primary for a few seconds)');
   const url = await app.listen({ host: config.host, port: config.port });
   // Demo accounts exist only on the embedded database, never on a real PostgreSQL.
   const demoAccounts = database.mode === 'embedded' ? await ensureDemoAccounts(database.pool, config.dataDirectory) : [];

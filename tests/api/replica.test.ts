@@ -207,6 +207,23 @@ describe.skipIf(!standbyUrl)(`a streaming standby as the read replica (${standby
     const health = await send(context.app, 'GET', '/api/health');
     expect(health.body.replica).toMatchObject({ status: 'streaming', lag_seconds: 0, serving_reads: true });
   });
+
+  it('reads from the primary when the standby drops its connections, and from the standby again a few seconds later', async () => {
+    expect(await aggregateTotal()).toBe(2);
+    expect(context.readFrom.get('GET /api/aggregates/deal-points')).toBe('replica');
+    // The standby ends every connection of the app's replica pool (as a restart would).
+    const { rows: ended } = await standby.query<{ ended: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+    );
+    expect(ended.length).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await aggregateTotal()).toBe(2);
+    expect(context.readFrom.get('GET /api/aggregates/deal-points')).toBe('primary');
+    expect((await send(context.app, 'GET', '/api/health')).body.replica.serving_reads).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 5200));
+    expect(await aggregateTotal()).toBe(2);
+    expect(context.readFrom.get('GET /api/aggregates/deal-points')).toBe('replica');
+  });
 });
 
 describe.skipIf(!externalUrl())(`an unreachable replica on the external database (${externalUrl() ? 'DATABASE_URL' : 'skipped: DATABASE_URL is not set'})`, () => {
