@@ -25,6 +25,8 @@ case "${1:-start}" in
     chown postgres:postgres "$STANDBY"
     chmod 700 "$STANDBY"
     # A fast checkpoint and WAL streamed during the copy; -R writes primary_conninfo and standby.signal.
+    # Throwaway like the primary: no fsync (nor the fsync of the whole copy at its first start, 3 s).
+    # max_connections must be at least the primary's.
     if ! runuser -u postgres -- "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$STANDBY" \
         -R -X stream -c fast --no-sync >"$STANDBY.log" 2>&1; then
       cat "$STANDBY.log" >&2; rm -rf "$STANDBY" "$STANDBY.log"; exit 1
@@ -32,7 +34,7 @@ case "${1:-start}" in
     rm -f "$STANDBY.log" "$STANDBY/server.log"
     # The primary's server.log came with the copy; the standby keeps its own.
     if ! runuser -u postgres -- "$PGBIN/pg_ctl" -D "$STANDBY" -l "$STANDBY/server.log" -w \
-        -o "-p $STANDBY_PORT -k /tmp -c listen_addresses=127.0.0.1 -c hot_standby=on -c max_connections=200" start >/dev/null; then
+        -o "-p $STANDBY_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c hot_standby=on -c max_connections=200" start >/dev/null; then
       cat "$STANDBY/server.log" >&2; rm -rf "$STANDBY"; exit 1
     fi
     echo "export PGDATA_SILLAGE_STANDBY=$STANDBY DATABASE_READ_URL=postgres://postgres@127.0.0.1:$STANDBY_PORT/postgres"
