@@ -112,7 +112,7 @@ describe.skipIf(!standbyUrl)(`a streaming standby as the read replica (${standby
 
   /** Waits until the standby has replayed everything the primary has written so far. */
   const caughtUp = async () => {
-    const { rows: [{ lsn }] } = await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+    const { rows: [{ lsn }] } = await primary.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn');
     for (let attempt = 0; attempt < 200; attempt += 1) {
       const { rows: [{ done }] } = await standby.query<{ done: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [lsn]);
       if (done) return;
