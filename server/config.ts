@@ -9,6 +9,8 @@ export interface Config {
    * `config.replica`; null without one. Ignored in embedded mode (no DATABASE_URL): PGlite has no replica.
    */
   databaseReadUrl: string | null;
+  /** Replica routes read the primary while the replica is further behind than this (seconds; 0: no limit). */
+  replicaMaxLagSeconds: number;
   /** Folder holding the embedded database's files (embedded mode only). */
   dataDirectory: string;
   host: string;
@@ -94,6 +96,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   return {
     databaseUrl: environment.DATABASE_URL || null,
     databaseReadUrl: environment.DATABASE_READ_URL || null,
+    replicaMaxLagSeconds: integerFromEnvironment('SILLAGE_REPLICA_MAX_LAG_SECONDS', 30, environment),
     dataDirectory: resolve(environment.SILLAGE_DATA_DIR || 'data/pglite'),
     host: environment.HOST || '127.0.0.1',
     port: integerFromEnvironment('PORT', 3000, environment),

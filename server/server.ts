@@ -83,7 +83,7 @@ export function attachReplica(database: Database, config: Config, onProgress: (m
   }
   onProgress('reading tiles, geography, statistics and aggregates from the replica (DATABASE_READ_URL)');
   const role = config.applicationRole && database.role === config.applicationRole ? config.applicationRole : null;
-  const replica = new Replica(config.databaseReadUrl, { applicationRole: role, onError });
+  const replica = new Replica(config.databaseReadUrl, { applicationRole: role, onError, primary: database.pool, maxLagMs: config.replicaMaxLagSeconds * 1000 });
   const close = database.close;
   return { ...database, replica, async close() { await replica.close(); await close(); } };
 }
