@@ -15,6 +15,7 @@ import { buildApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { readVersions, type Database } from '../../server/database.js';
 import { attachReplica } from '../../server/server.js';
+import { Replica } from '../../server/replica.js';
 import { connect, emptyBusinessTables, externalUrl, replicaUrl, signInAs, type Target } from '../helpers/databases.js';
 import { dealPointBody, send, setDefaultSession } from '../helpers/requests.js';
 
@@ -206,6 +207,20 @@ describe.skipIf(!standbyUrl)(`a streaming standby as the read replica (${standby
     expect(await tileCount()).toBe(2);
     const health = await send(context.app, 'GET', '/api/health');
     expect(health.body.replica).toMatchObject({ status: 'streaming', lag_seconds: 0, serving_reads: true });
+  });
+
+  it('reports the standby as streaming, with its lag, to the application role too (no pg_read_all_stats)', async () => {
+    const asApplication = new Replica(standbyUrl!, { applicationRole: 'sillage_app', primary });
+    try {
+      expect((await asApplication.pool.query('SELECT current_user AS role')).rows[0].role).toBe('sillage_app');
+      await caughtUp();
+      const health = await asApplication.health(primary);
+      expect(health).toMatchObject({ status: 'streaming', serving_reads: true });
+      expect(health.lag_seconds).toBeGreaterThanOrEqual(0);
+      expect(health.lag_bytes).toBeGreaterThanOrEqual(0);
+    } finally {
+      await asApplication.close();
+    }
   });
 
   it('reads from the primary while the standby lags beyond SILLAGE_REPLICA_MAX_LAG_SECONDS, from the standby again once it caught up', async () => {
