@@ -14,6 +14,7 @@
  */
 import pg from 'pg';
 import { isDatabaseUnavailable } from './plugins/error-handler.js';
+import * as sql from './queries/replica.js';
 
 export interface ReplicaOptions {
   /** Role to run as on each connection (the same application role as on the primary). */
@@ -90,9 +91,9 @@ export class Replica {
     this.probing ??= (async () => {
       if (!this.primary || this.pool.ended) return;
       try {
-        const { rows: [written] } = await this.primary.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn');
+        const { rows: [written] } = await this.primary.query<{ lsn: string }>(sql.primaryFlushedWal);
         const at = Date.now();
-        const { rows: [replica] } = await this.pool.query<{ lsn: string | null }>('SELECT pg_last_wal_replay_lsn()::text AS lsn');
+        const { rows: [replica] } = await this.pool.query<{ lsn: string | null }>(sql.replicaReplayedWal);
         // Not a standby (no replay position): nothing to measure.
         if (replica.lsn === null) { this.pending = []; this.lagMs = 0; return; }
         if (this.pending.length < 10_000) this.pending.push({ at, lsn: lsnBytes(written.lsn) });
@@ -114,15 +115,11 @@ export class Replica {
   async health(primary: pg.Pool): Promise<ReplicaHealth> {
     await this.probe();
     try {
-      const { rows: [replica] } = await this.pool.query<{ in_recovery: boolean; streaming: boolean; replay_lsn: string | null }>(`
-        SELECT pg_is_in_recovery() AS in_recovery,
-               -- Without pg_read_all_stats (the application role) the status is hidden, the receiver's pid is not.
-               EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE pid IS NOT NULL AND coalesce(status, 'streaming') = 'streaming') AS streaming,
-               pg_last_wal_replay_lsn()::text AS replay_lsn`);
+      const { rows: [replica] } = await this.pool.query<{ in_recovery: boolean; streaming: boolean; replay_lsn: string | null }>(sql.replicaState);
       let lagBytes: number | null = null;
       if (replica.replay_lsn) {
         const { rows: [primaryPosition] } = await primary.query<{ lag_bytes: number }>(
-          'SELECT greatest(0, pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn))::float8 AS lag_bytes', [replica.replay_lsn],
+          sql.bytesBehind, [replica.replay_lsn],
         ).catch(() => ({ rows: [{ lag_bytes: null as unknown as number }] }));
         lagBytes = primaryPosition.lag_bytes;
       }
