@@ -45,6 +45,7 @@ import helmet from '@fastify/helmet';
 import compress from '@fastify/compress';
 import { registerStrictInput } from './plugins/strict-input.js';
 import { registerCancelOnDisconnect } from './plugins/cancel-on-disconnect.js';
+import { registerReplica } from './plugins/replica.js';
 import { startJobRunner, type JobRunner } from './services/jobs.js';
 import { runHotSpotJob } from './services/analyses.js';
 import { postgresRateLimitStore, sharedSecret } from './services/shared-limits.js';
@@ -137,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Before the database closes (the caller closes it after the app): running jobs go back to the queue.
   app.addHook('onClose', async () => { await jobs.stop(); });
   registerCancelOnDisconnect(app);
+  registerReplica(app);
   registerErrorHandler(app);
   const external = basemapOrigin(options.config.basemapUrl);
   await app.register(helmet, {

@@ -4,6 +4,13 @@ import { resolve } from 'node:path';
 export interface Config {
   /** Real PostgreSQL + PostGIS; when absent, Sillage runs on the embedded PGlite database. */
   databaseUrl: string | null;
+  /**
+   * A streaming standby of DATABASE_URL (DATABASE_READ_URL) for the read-only routes that declare
+   * `config.replica`; null without one. Ignored in embedded mode (no DATABASE_URL): PGlite has no replica.
+   */
+  databaseReadUrl: string | null;
+  /** Replica routes read the primary while the replica is further behind than this (seconds; 0: no limit). */
+  replicaMaxLagSeconds: number;
   /** Folder holding the embedded database's files (embedded mode only). */
   dataDirectory: string;
   host: string;
@@ -88,6 +95,8 @@ function integerFromEnvironment(name: string, fallback: number, environment: Nod
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl: environment.DATABASE_URL || null,
+    databaseReadUrl: environment.DATABASE_READ_URL || null,
+    replicaMaxLagSeconds: integerFromEnvironment('SILLAGE_REPLICA_MAX_LAG_SECONDS', 30, environment),
     dataDirectory: resolve(environment.SILLAGE_DATA_DIR || 'data/pglite'),
     host: environment.HOST || '127.0.0.1',
     port: integerFromEnvironment('PORT', 3000, environment),

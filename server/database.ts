@@ -6,12 +6,17 @@
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { lockDataFolder } from './data-folder-lock.js';
+import type { Replica } from './replica.js';
 
 export type DatabaseMode = 'embedded' | 'external';
 
 export interface Database {
   mode: DatabaseMode;
   pool: pg.Pool;
+  /** A streaming standby for the routes that may read from one (DATABASE_READ_URL; external mode only). */
+  replica?: Replica | null;
+  /** The role each connection runs as after SET ROLE (external mode), null: the login role. */
+  role?: string | null;
   close(): Promise<void>;
 }
 
@@ -49,7 +54,7 @@ export async function openExternalDatabase(connectionString: string, options: Ex
     pool.on('connect', (client) => { client.query(`SET ROLE ${role}`).catch(() => {}); });
   }
   await pool.query('SELECT 1');
-  return { mode: 'external', pool, close: () => pool.end() };
+  return { mode: 'external', pool, role, close: () => pool.end() };
 }
 
 /**

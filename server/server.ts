@@ -8,6 +8,7 @@ import { canUseRole, openEmbeddedDatabase, openExternalDatabase, readVersions, t
 import { migrate } from './migrations.js';
 import { loadReferenceData, type ReferenceProgress } from './reference-data.js';
 import { buildApp } from './app.js';
+import { Replica } from './replica.js';
 import { join } from 'node:path';
 import { buildScenarioFiles, defaultScenarioSeed, loadScenario, writeScenarioFiles } from './services/scenario.js';
 import { ensureDemoAccounts, type DemoAccount } from './services/demo-accounts.js';
@@ -70,13 +71,33 @@ async function loadDemoOnce(database: Database, config: Config, progress: (messa
   progress(`demo scenario loaded: ${report.dealPoints} synthetic deal points, ${report.operations} operations, ${report.observations} observations`);
 }
 
+/**
+ * Adds the read replica (DATABASE_READ_URL) to an opened external database, with the same role.
+ * Never fails the start: an unreachable replica is a health status, reads go to the primary.
+ */
+export function attachReplica(database: Database, config: Config, onProgress: (message: string) => void, onError?: (error: Error) => void): Database {
+  if (!config.databaseReadUrl) return database;
+  if (database.mode !== 'external') {
+    onProgress('DATABASE_READ_URL is ignored: the embedded database has no replica (set DATABASE_URL too)');
+    return database;
+  }
+  onProgress('reading tiles, geography, statistics and aggregates from the replica (DATABASE_READ_URL)');
+  const role = config.applicationRole && database.role === config.applicationRole ? config.applicationRole : null;
+  const replica = new Replica(config.databaseReadUrl, { applicationRole: role, onError, primary: database.pool, maxLagMs: config.replicaMaxLagSeconds * 1000 });
+  const close = database.close;
+  return { ...database, replica, async close() { await replica.close(); await close(); } };
+}
+
 export async function startServer(options: StartOptions = {}): Promise<Running> {
   const config = options.config ?? loadConfig();
-  const database = await prepareDatabase(config, options);
+  // Lost replica connections are logged once the app (and its logger) exists.
+  let replicaError = (_error: Error) => {};
+  const database = attachReplica(await prepareDatabase(config, options), config, options.onProgress ?? (() => {}), (error) => replicaError(error));
   const app = await buildApp({
     database, databaseVersions: await readVersions(database.pool), config,
     logger: options.logger ?? { level: config.logLevel }, serveWeb: options.serveWeb,
   });
+  replicaError = (error) => app.log.warn({ code: (error as { code?: string }).code }, 'replica connection lost (reads go to the primary for a few seconds)');
   const url = await app.listen({ host: config.host, port: config.port });
   // Demo accounts exist only on the embedded database, never on a real PostgreSQL.
   const demoAccounts = database.mode === 'embedded' ? await ensureDemoAccounts(database.pool, config.dataDirectory) : [];

@@ -12,7 +12,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 
-interface RequestQueries { running: Set<pg.PoolClient>; abandoned: boolean }
+interface RequestQueries { running: Map<pg.PoolClient, pg.Pool>; abandoned: boolean }
 
 const requestQueries = new AsyncLocalStorage<RequestQueries>();
 
@@ -23,9 +23,8 @@ export class RequestAbandonedError extends Error {
 
 type ActiveClient = pg.PoolClient & { activeQuery?: unknown; processID?: number };
 
-export function registerCancelOnDisconnect(app: FastifyInstance): void {
-  if (app.db.mode !== 'external') return;
-  const pool = app.db.pool;
+/** Runs each `query` of a request on a connection the request remembers, to cancel it if the client leaves. */
+function patchQuery(pool: pg.Pool): void {
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
   (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     const store = requestQueries.getStore();
@@ -33,7 +32,7 @@ export function registerCancelOnDisconnect(app: FastifyInstance): void {
     if (store.abandoned) return Promise.reject(new RequestAbandonedError());
     return (async () => {
       const client = await pool.connect();
-      store.running.add(client);
+      store.running.set(client, pool);
       try {
         return await (client.query as (...a: unknown[]) => Promise<pg.QueryResult>)(...args);
       } finally {
@@ -42,13 +41,20 @@ export function registerCancelOnDisconnect(app: FastifyInstance): void {
       }
     })();
   };
+}
+
+export function registerCancelOnDisconnect(app: FastifyInstance): void {
+  if (app.db.mode !== 'external') return;
+  // The primary's pool and the replica's (DATABASE_READ_URL), each cancelled on its own server.
+  for (const pool of [app.db.pool, app.db.replica?.pool].filter((p): p is pg.Pool => p !== undefined)) patchQuery(pool);
 
   app.addHook('onRequest', (request, reply, done) => {
-    const store: RequestQueries = { running: new Set(), abandoned: false };
+    const store: RequestQueries = { running: new Map(), abandoned: false };
     reply.raw.once('close', () => {
       if (reply.raw.writableFinished) return;
       store.abandoned = true;
-      for (const client of store.running as Set<ActiveClient>) {
+      for (const [running, pool] of store.running) {
+        const client = running as ActiveClient;
         if (!client.activeQuery) continue;
         const canceller = new pg.Client(pool.options);
         (canceller as unknown as { connection: NodeJS.EventEmitter }).connection.on('error', () => {});

@@ -77,7 +77,7 @@ function minimumSourcesFor(principal: Principal | null, value: number | undefine
 export async function aggregateRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/aggregates/deal-points', {
-    config: { access: aggregateReaders, audit: 'read_aggregate' },
+    config: { access: aggregateReaders, audit: 'read_aggregate', replica: true },
     schema: {
       tags: ['aggregates'],
       summary: 'Active deal points counted per H3 cell, commune or department on a date (deputies: H3 no finer than 7, perturbed counts, "< 5"; a bbox selects whole cells or communes)',
@@ -103,13 +103,13 @@ export async function aggregateRoutes(instance: FastifyInstance) {
       const resolution = query.resolution ?? 7;
       assertResolutionAllowed(principal, resolution, query.department);
       assertOneUnitSystem(disclosure, { field: 'querystring.group' }, [{ field: 'querystring.department', present: query.department !== undefined }]);
-      const counts = await countByCell(app.db.pool, resolution, filter, disclosure);
+      const counts = await countByCell(app.readPool(request), resolution, filter, disclosure);
       return {
         type: 'FeatureCollection', resolution, at: filter.at, ...method,
         features: [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([cell, c]) => cellFeature(cell, served(c.count, c.keySum, disclosure))),
       };
     }
-    const rows = query.group === 'commune' ? await countByCommune(app.db.pool, filter, disclosure) : await countByDepartment(app.db.pool, filter, disclosure);
+    const rows = query.group === 'commune' ? await countByCommune(app.readPool(request), filter, disclosure) : await countByDepartment(app.readPool(request), filter, disclosure);
     request.auditCount = rows.length;
     return { at: filter.at, ...method, items: rows.map(({ keySum, count, ...row }) => ({ ...row, ...served(count, keySum, disclosure) })) };
   });
@@ -158,7 +158,7 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
   };
 
   app.get('/api/aggregates/deal-points/cube', {
-    config: { access: aggregateReaders, audit: 'read_aggregate' },
+    config: { access: aggregateReaders, audit: 'read_aggregate', replica: true },
     schema: {
       tags: ['aggregates'],
       summary: 'H3 cell x month cube of active deal points: per cell, points active during each month and distinct points active since the first month of the window (the map\'s time slider reads it once per view)',
@@ -170,7 +170,7 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     assertResolutionAllowed(principal, query.resolution, query.department);
     const { filter, disclosure } = filterOf(request, query, query.resolution);
     assertOneUnitSystem(disclosure, { field: 'cube' }, [{ field: 'querystring.department', present: query.department !== undefined }]);
-    const { months, cells } = await cellMonthCube(app.db.pool, query.resolution, filter);
+    const { months, cells } = await cellMonthCube(app.readPool(request), query.resolution, filter);
     request.auditCount = cells.size;
     return {
       resolution: query.resolution, from: query.from, to: query.to, months,
@@ -180,7 +180,7 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
   });
 
   app.get('/api/aggregates/deal-points/series', {
-    config: { access: aggregateReaders, audit: 'read_aggregate' },
+    config: { access: aggregateReaders, audit: 'read_aggregate', replica: true },
     schema: {
       tags: ['aggregates'],
       summary: 'Monthly series of active deal points, in total or by commune size class, department or region, for an area (France, a department, a region, a commune or an operation\'s target)',
@@ -203,6 +203,7 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
       { field: 'querystring.region', present: query.region !== undefined }, { field: 'querystring.by', present: by !== 'total' },
     ];
     if (query.operation !== undefined) {
+      // The operation itself from the primary: one just created is found at once (its counts come from the replica).
       const { rows } = await app.db.pool.query<{ target: GeoJSON.MultiPolygon; department_code: string; ended_on: string | null }>(sql.operationTarget, [query.operation]);
       if (!rows[0] || !operationVisible(principal, rows[0])) throw new NotFoundError('operation', query.operation);
       // An analyst's own operation is counted precisely within its departments.
@@ -221,7 +222,7 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     filter = { ...filter, region: query.region ?? null, commune: query.commune ?? null };
     if (disclosure.perturb && cellArea && disclosure.unitResolution !== null) {
       // A chosen area's total is the sum of its published cells (disclosure rule 3: no new equation per box).
-      const { months, total } = await additiveSeries(app.db.pool, 'cells', disclosure.unitResolution, filter);
+      const { months, total } = await additiveSeries(app.readPool(request), 'cells', disclosure.unitResolution, filter);
       request.auditCount = 1;
       return {
         by, from: query.from, to: query.to, months,
@@ -230,8 +231,8 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
         series: [{ key: 'total', label: 'Total', active: total.active, cumulative: total.cumulative, suppressed_cells: total.suppressedActive, suppressed_cells_cumulative: total.suppressedCumulative }],
       };
     }
-    const { months, series } = await monthlySeries(app.db.pool, by, filter);
-    const labels = await seriesLabels(app.db.pool, by);
+    const { months, series } = await monthlySeries(app.readPool(request), by, filter);
+    const labels = await seriesLabels(app.readPool(request), by);
     const keys = by === 'size_class' ? [...labels.keys()] : by === 'total' ? ['total'] : [...series.keys()].sort();
     const zero = months.map(() => 0);
     const empty: MonthlyCounts = { active: zero, cumulative: zero, activeKeys: zero, cumulativeKeys: zero };

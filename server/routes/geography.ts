@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AreaFeature, Closed, OrNull, DepartmentCode, InseeCode, errorResponses } from '../schemas/common.js';
@@ -24,10 +24,11 @@ import { rfc7946Geometry } from '../domain/rfc7946.js';
 export async function geographyRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['geography'];
-  const pool = () => app.db.pool;
+  // Reference data, the same on the replica: every route here may read from it (DATABASE_READ_URL).
+  const pool = (request: FastifyRequest) => app.readPool(request);
 
   app.get('/api/communes', {
-    config: { access: 'public' },
+    config: { access: 'public', replica: true },
     schema: {
       tags, summary: 'Search communes by name or INSEE code',
       querystring: Type.Object({
@@ -41,7 +42,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
     const q = request.query.q?.trim() ?? '';
     const codePrefix = /^[0-9][0-9AB][0-9]{0,3}$/i.test(q) ? q.toUpperCase() : null;
     const name = normalizeSearchText(q) || null;
-    const { rows } = await pool().query(
+    const { rows } = await pool(request).query(
       sql.searchCommunes,
       [request.query.department ?? null, codePrefix, name, request.query.limit ?? 20],
     );
@@ -49,7 +50,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
   });
 
   app.get('/api/communes/union', {
-    config: { access: 'public' },
+    config: { access: 'public', replica: true },
     schema: {
       tags, summary: 'The union (PostGIS ST_Union) of the outlines of the communes given by INSEE code, as a MultiPolygon: an operation\'s target area composed from communes',
       querystring: Type.Object({ insee: Type.Array(InseeCode, { minItems: 1, maxItems: 50, description: 'INSEE codes of communes (repeat the parameter)' }) }, { additionalProperties: false }),
@@ -57,7 +58,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
     },
   }, async (request, reply) => {
     const codes = [...new Set(request.query.insee)];
-    const { rows } = await pool().query<{ communes: { insee: string; name: string; kind: string; parent_insee: string | null; has_outline: boolean }[] | null; geometry: GeoJSON.MultiPolygon | null }>(sql.communesUnion, [codes]);
+    const { rows } = await pool(request).query<{ communes: { insee: string; name: string; kind: string; parent_insee: string | null; has_outline: boolean }[] | null; geometry: GeoJSON.MultiPolygon | null }>(sql.communesUnion, [codes]);
     const found = new Map((rows[0].communes ?? []).map((c) => [c.insee, c]));
     const problems = codes.flatMap((code) => {
       const commune = found.get(code);
@@ -72,10 +73,10 @@ export async function geographyRoutes(instance: FastifyInstance) {
   });
 
   app.get('/api/communes/:insee', {
-    config: { access: 'public' },
+    config: { access: 'public', replica: true },
     schema: { tags, summary: 'A commune with its outline, population and size class', params: Type.Object({ insee: InseeCode }), response: { 200: AreaFeature, ...errorResponses } },
   }, async (request, reply) => {
-    const { rows } = await pool().query(
+    const { rows } = await pool(request).query(
       sql.communeByInsee,
       [request.params.insee],
     );
@@ -88,29 +89,29 @@ export async function geographyRoutes(instance: FastifyInstance) {
   // Outlines for the base map (about 500 m precision), built once per process.
   let outlines: Promise<Static<typeof DepartmentOutlines>> | null = null;
   app.get('/api/departments/outlines', {
-    config: { access: 'public' },
+    config: { access: 'public', replica: true },
     schema: { tags, summary: 'All department outlines, simplified, as a GeoJSON FeatureCollection (the offline base map)', response: { 200: DepartmentOutlines, ...errorResponses } },
-  }, async (_request, reply) => {
-    outlines ??= pool().query(
+  }, async (request, reply) => {
+    outlines ??= pool(request).query(
       sql.departmentOutlines,
     ).then((r) => {
       const collection = r.rows[0].collection as { features: { geometry: GeoJSON.Geometry | null }[] };
       for (const feature of collection.features) if (feature.geometry) feature.geometry = rfc7946Geometry(feature.geometry);
       return collection as unknown as Static<typeof DepartmentOutlines>;
-    });
+    }).catch((error) => { outlines = null; throw error; }); // tried again by the next request
     reply.type('application/geo+json').header('cache-control', 'public, max-age=86400');
     return outlines;
   });
 
   app.get('/api/communes/at', {
-    config: { access: 'public' },
+    config: { access: 'public', replica: true },
     schema: {
       tags, summary: 'The commune at a location (for the report form: which commune the pin is in)',
       querystring: Type.Object({ longitude: Type.Number({ minimum: -180, maximum: 180 }), latitude: Type.Number({ minimum: -90, maximum: 90 }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ insee: Type.String(), name: Type.String(), department_code: Type.String() }, { additionalProperties: false }), ...errorResponses },
     },
   }, async (request) => {
-    const { rows } = await pool().query(
+    const { rows } = await pool(request).query(
       sql.communeAt,
       [request.query.longitude, request.query.latitude],
     );
@@ -118,20 +119,20 @@ export async function geographyRoutes(instance: FastifyInstance) {
     return rows[0];
   });
 
-  app.get('/api/departments', { config: { access: 'public' }, schema: { tags, summary: 'Departments (without outlines)', response: { 200: Type.Object({ items: Type.Array(Type.Object({
+  app.get('/api/departments', { config: { access: 'public', replica: true }, schema: { tags, summary: 'Departments (without outlines)', response: { 200: Type.Object({ items: Type.Array(Type.Object({
     code: Type.String(), name: Type.String(), region_code: Type.Union([Type.String(), Type.Null()]), region_name: Type.Union([Type.String(), Type.Null()]),
-  }, { additionalProperties: false })) }, { additionalProperties: false }), ...errorResponses } } }, async () => {
-    const { rows } = await pool().query(
+  }, { additionalProperties: false })) }, { additionalProperties: false }), ...errorResponses } } }, async (request) => {
+    const { rows } = await pool(request).query(
       sql.listDepartments,
     );
     return { items: rows };
   });
 
   app.get('/api/departments/:code', {
-    config: { access: 'public' },
+    config: { access: 'public', replica: true },
     schema: { tags, summary: 'A department with its outline', params: Type.Object({ code: DepartmentCode }), response: { 200: AreaFeature, ...errorResponses } },
   }, async (request, reply) => {
-    const { rows } = await pool().query(
+    const { rows } = await pool(request).query(
       sql.departmentByCode, [request.params.code],
     );
     if (rows.length === 0) throw new NotFoundError('department', request.params.code);
@@ -140,17 +141,17 @@ export async function geographyRoutes(instance: FastifyInstance) {
     return { type: 'Feature' as const, id: properties.code, geometry: rfc7946Geometry(geometry), properties };
   });
 
-  app.get('/api/size-classes', { config: { access: 'public' }, schema: { tags, summary: 'Commune size classes and their thresholds', response: { 200: Type.Object({ items: Type.Array(Type.Object({
+  app.get('/api/size-classes', { config: { access: 'public', replica: true }, schema: { tags, summary: 'Commune size classes and their thresholds', response: { 200: Type.Object({ items: Type.Array(Type.Object({
     code: Type.String(), label: Type.String(), min_population: Type.Union([Type.Integer(), Type.Null()]), max_population: Type.Union([Type.Integer(), Type.Null()]), rank: Type.Integer(),
-  }, { additionalProperties: false })) }, { additionalProperties: false }), ...errorResponses } } }, async () => {
-    const { rows } = await pool().query(sql.listSizeClasses);
+  }, { additionalProperties: false })) }, { additionalProperties: false }), ...errorResponses } } }, async (request) => {
+    const { rows } = await pool(request).query(sql.listSizeClasses);
     return { items: rows };
   });
 
-  app.get('/api/services', { config: { access: 'public' }, schema: { tags, summary: 'Services that report deal points', response: { 200: Type.Object({ items: Type.Array(Type.Object({
+  app.get('/api/services', { config: { access: 'public', replica: true }, schema: { tags, summary: 'Services that report deal points', response: { 200: Type.Object({ items: Type.Array(Type.Object({
     code: Type.String(), label: Type.String(),
-  }, { additionalProperties: false })) }, { additionalProperties: false }), ...errorResponses } } }, async () => {
-    const { rows } = await pool().query(sql.listServices);
+  }, { additionalProperties: false })) }, { additionalProperties: false }), ...errorResponses } } }, async (request) => {
+    const { rows } = await pool(request).query(sql.listServices);
     return { items: rows };
   });
 }

@@ -9,7 +9,7 @@ export async function healthRoutes(app: FastifyInstance) {
     config: { access: 'public' },
     schema: {
       tags: ['system'],
-      summary: 'Database mode, versions and migration level',
+      summary: 'Database mode, versions and migration level, and the read replica\'s state and lag',
       response: {
         200: Type.Object({
           status: Type.Literal('ok'),
@@ -22,6 +22,12 @@ export async function healthRoutes(app: FastifyInstance) {
             synthetic_deal_points: Type.Integer(),
             synthetic: Type.Boolean({ description: 'true when any synthetic (demo) data is loaded: the UI and exports must say so' }),
           }),
+          replica: Type.Object({
+            status: Type.Union([Type.Literal('none'), Type.Literal('streaming'), Type.Literal('not_streaming'), Type.Literal('unavailable')], { description: 'none: no DATABASE_READ_URL (or embedded mode, which ignores it); streaming: a hot standby receiving WAL; not_streaming: answers but receives no WAL (or is not a standby); unavailable: cannot be reached (replica routes read the primary)' }),
+            lag_seconds: Type.Union([Type.Number(), Type.Null()], { description: 'seconds since the last replayed transaction while WAL waits to be replayed, 0 when caught up, null when unknown' }),
+            lag_bytes: Type.Union([Type.Number(), Type.Null()], { description: 'WAL bytes the replica has not replayed yet, null when unknown' }),
+            serving_reads: Type.Boolean({ description: 'whether the routes that may read from the replica do so now (false: they read the primary)' }),
+          }, { description: 'The read replica (DATABASE_READ_URL), never its address' }),
           map: Type.Object({
             basemap_url: Type.Union([Type.String(), Type.Null()], { description: 'optional online basemap (SILLAGE_BASEMAP_URL); the map works without it' }),
             basemap_pmtiles: Type.Union([Type.String(), Type.Null()], { description: 'path of the offline vector basemap (SILLAGE_BASEMAP_PMTILES) when the operator provided one, else null' }),
@@ -31,6 +37,7 @@ export async function healthRoutes(app: FastifyInstance) {
     },
   }, async (request) => {
     const { rows: [counts] } = await app.db.pool.query<{ real: number; synthetic: number }>(datasetCounts);
+    const replica = app.db.mode === 'external' ? app.db.replica ?? null : null;
     return {
     status: 'ok' as const,
     database: {
@@ -41,6 +48,7 @@ export async function healthRoutes(app: FastifyInstance) {
       vector_tiles: app.databaseVersions.hasMvt ? 'PostGIS ST_AsMVT' : 'built in JS (PostGIS without protobuf)',
     },
     data: { real_deal_points: isAllowed(preciseReaders, request.principal) ? counts.real : null, synthetic_deal_points: counts.synthetic, synthetic: counts.synthetic > 0 },
+    replica: replica ? await replica.health(app.db.pool) : { status: 'none' as const, lag_seconds: null, lag_bytes: null, serving_reads: false },
     map: { basemap_url: app.config.basemapUrl, basemap_pmtiles: app.config.basemapFile ? '/basemap.pmtiles' : null },
   };
   });

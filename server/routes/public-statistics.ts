@@ -10,7 +10,7 @@ import { activePointsByDepartment } from '../services/public-statistics.js';
 export async function publicStatisticsRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/statistics/active-points', {
-    config: { access: 'public' },
+    config: { access: 'public', replica: true },
     schema: {
       tags: ['statistics'],
       summary: `Active deal points per department in December of each complete year, for everyone: counts 1-4 as null ("< ${suppressionThreshold}"), others perturbed by -2..+2 (cell-key method); departments only, never a location`,
@@ -23,8 +23,8 @@ export async function publicStatisticsRoutes(instance: FastifyInstance) {
         ...errorResponses,
       },
     },
-  }, async () => {
-    const figures = await activePointsByDepartment(app.db.pool, Number(today().slice(0, 4)) - 1);
+  }, async (request) => {
+    const figures = await activePointsByDepartment(app.readPool(request), Number(today().slice(0, 4)) - 1);
     return { ...figures, suppressed_below: suppressionThreshold, as_of: 'décembre de chaque année', disclosure: 'départements entiers ; effectifs de 1 à 4 masqués (« < 5 »), autres perturbés de −2 à +2 ; aucune opération en cours' };
   });
 }

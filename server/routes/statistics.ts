@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Closed, DepartmentCode, OrNull, InseeCode, StringEnum, errorResponses } from '../schemas/common.js';
@@ -31,21 +31,23 @@ export async function statisticsRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['statistics'];
   const pool = () => app.db.pool;
+  // Reference figures: the GET routes may read from the replica (DATABASE_READ_URL); imports write to the primary.
+  const readPool = (request: FastifyRequest) => app.readPool(request);
 
-  app.get('/api/statistics/indicators', { config: { access: 'public' }, schema: { tags, summary: 'SSMSI indicators and their counting unit', response: { 200: IndicatorItems, ...errorResponses } } },
-    async () => ({ items: await statistics.listIndicators(pool()) }));
+  app.get('/api/statistics/indicators', { config: { access: 'public', replica: true }, schema: { tags, summary: 'SSMSI indicators and their counting unit', response: { 200: IndicatorItems, ...errorResponses } } },
+    async (request) => ({ items: await statistics.listIndicators(readPool(request)) }));
 
   app.get('/api/statistics/departments', {
-    config: { access: 'public' },
+    config: { access: 'public', replica: true },
     schema: {
       tags, summary: 'SSMSI recorded crime by department, indicator and year (count and rate per 1,000 inhabitants)',
       querystring: Type.Object({ indicator: Type.Optional(Indicator), year: Type.Optional(Year), department: Type.Optional(DepartmentCode) }, { additionalProperties: false }),
       response: { 200: DepartmentItems, ...errorResponses },
     },
-  }, async (request) => ({ items: await statistics.departmentStatistics(pool(), request.query) }));
+  }, async (request) => ({ items: await statistics.departmentStatistics(readPool(request), request.query) }));
 
   app.get('/api/statistics/communes', {
-    config: { access: 'public' },
+    config: { access: 'public', replica: true },
     schema: {
       tags, summary: 'SSMSI recorded crime by commune; withheld cells (est_diffuse = ndiff) have is_published false and a null count',
       querystring: Type.Object({
@@ -54,16 +56,16 @@ export async function statisticsRoutes(instance: FastifyInstance) {
       }, { additionalProperties: false }),
       response: { 200: CommuneItems, ...errorResponses },
     },
-  }, async (request) => ({ items: await statistics.communeStatistics(pool(), { ...request.query, limit: request.query.limit ?? 1000 }) }));
+  }, async (request) => ({ items: await statistics.communeStatistics(readPool(request), { ...request.query, limit: request.query.limit ?? 1000 }) }));
 
   app.get('/api/statistics/national', {
-    config: { access: 'public' },
+    config: { access: 'public', replica: true },
     schema: {
       tags, summary: 'National totals (France entière, metropole, DROM) by indicator and year',
       querystring: Type.Object({ indicator: Type.Optional(Indicator), year: Type.Optional(Year) }, { additionalProperties: false }),
       response: { 200: NationalItems, ...errorResponses },
     },
-  }, async (request) => ({ items: await statistics.nationalStatistics(pool(), request.query) }));
+  }, async (request) => ({ items: await statistics.nationalStatistics(readPool(request), request.query) }));
 
   app.post('/api/statistics/imports', {
     config: { access: ['national_analyst'], audit: 'write' },

@@ -86,7 +86,7 @@ export async function tileRoutes(instance: FastifyInstance) {
     { id: 'commune_labels', description: 'Commune names at their centre', fields: communeFields },
   ], communeRange));
   app.get('/tiles/deal-points/:z/:x/:y.mvt', {
-    config: { access: preciseReaders, audit: 'read_precise' },
+    config: { access: preciseReaders, audit: 'read_precise', replica: true },
     schema: {
       tags: ['tiles'],
       summary: `Mapbox vector tile of deal points (layer deal_points, feature id the deal point id: status on \`at\`, source, dataset, active periods as months active_from, active_until, reopened_from, reopened_until); empty outside zooms ${dealPointRange.minzoom}-${dealPointRange.maxzoom}`,
@@ -108,11 +108,13 @@ export async function tileRoutes(instance: FastifyInstance) {
       at: request.query.at ?? today(), statuses: request.query.status ?? null, dataset: request.query.dataset ?? null,
       departments: departmentFilter(request), window: tileWindow(request.query), minimumSources: request.query.min_sources ?? null,
     };
-    // The version is read before the data: an entry can be newer than its key, never older.
-    const { rows: [{ version }] } = await app.db.pool.query<{ version: string }>(dataVersion);
+    // The version is read before the data, from the same database (the replica when there is one):
+    // an entry can be newer than its key, never older. The audit row still goes to the primary.
+    const pool = app.readPool(request);
+    const { rows: [{ version }] } = await pool.query<{ version: string }>(dataVersion);
     const key = `deal-points|${version}|${tile.z}/${tile.x}/${tile.y}|${JSON.stringify(filter)}`;
     // Outside the zoom range: an empty tile (what tile clients expect), not an error.
-    const served = await cachedTile(key, () => inZoomRange(tile.z, dealPointRange) ? dealPointTile(app.db.pool, tile, filter, encoder) : Promise.resolve({ bytes: new Uint8Array(0), count: 0 }));
+    const served = await cachedTile(key, () => inZoomRange(tile.z, dealPointRange) ? dealPointTile(pool, tile, filter, encoder) : Promise.resolve({ bytes: new Uint8Array(0), count: 0 }));
     request.auditCount = served.count;
     // Revalidated at each use (the data change and the answer depends on the reader), but a
     // client holding the same bytes gets 304.
@@ -120,7 +122,7 @@ export async function tileRoutes(instance: FastifyInstance) {
   });
 
   app.get('/tiles/communes/:z/:x/:y.mvt', {
-    config: { access: 'public' },
+    config: { access: 'public', replica: true },
     schema: {
       tags: ['tiles'],
       summary: `Mapbox vector tile of communes (public reference data): outlines with size class (layer communes) and names (layer commune_labels), the smaller communes from higher zooms; empty outside zooms ${communeRange.minzoom}-${communeRange.maxzoom}; feature id the INSEE code as a number (2A/2B as 201/202)`,
@@ -132,7 +134,7 @@ export async function tileRoutes(instance: FastifyInstance) {
     checkTile(tile);
     // Outside the zoom range: an empty tile (what tile clients expect), not an error.
     // Reference data, loaded before the server starts: the address is the whole key.
-    const served = await cachedTile(`communes|${tile.z}/${tile.x}/${tile.y}`, async () => ({ bytes: inZoomRange(tile.z, communeRange) ? await communeTile(app.db.pool, tile, encoder) : new Uint8Array(0), count: 0 }));
+    const served = await cachedTile(`communes|${tile.z}/${tile.x}/${tile.y}`, async () => ({ bytes: inZoomRange(tile.z, communeRange) ? await communeTile(app.readPool(request), tile, encoder) : new Uint8Array(0), count: 0 }));
     return sendTile(request, reply, served, 'public, max-age=86400');
   });
 }

@@ -36,6 +36,15 @@ export function externalUrl(): string | null {
   return urls.length ? urls[workerIndex(urls.length)] : null;
 }
 
+/**
+ * This worker's database on the streaming standby of DATABASE_READ_URL (.ci/run starts one), or
+ * null when the run has none.
+ */
+export function replicaUrl(): string | null {
+  const urls = inject('replicaUrls');
+  return urls.length ? urls[workerIndex(urls.length)] : null;
+}
+
 export function targets(): Target[] {
   return externalUrl() ? ['embedded', 'external'] : ['embedded'];
 }

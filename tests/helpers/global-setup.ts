@@ -2,7 +2,8 @@
  * Once per test run, for each database test worker (the files run two at a time): an embedded
  * PGlite (PostGIS) in its own process, served on a loopback port, migrated and loaded with the
  * reference data; and, when DATABASE_URL is set, a copy of that real PostgreSQL database prepared
- * the same way (`<name>_w1`, `<name>_w2`, made from the prepared database as a template). Test
+ * the same way (`<name>_w1`, `<name>_w2`, made from the prepared database as a template), and
+ * with DATABASE_READ_URL (a streaming standby of it) their addresses on the standby. Test
  * files connect to their worker's pair through `pg`, like the server does (see databases.ts).
  */
 import type { TestProject } from 'vitest/node';
@@ -20,6 +21,8 @@ declare module 'vitest' {
     /** One per database worker, indexed by VITEST_POOL_ID - 1. */
     embeddedPorts: number[];
     externalUrls: string[];
+    /** The same databases on the streaming standby of DATABASE_READ_URL (empty without one). */
+    replicaUrls: string[];
   }
 }
 
@@ -97,6 +100,13 @@ export default async function setup(project: TestProject) {
   ]).then(([e, x]) => [e, x] as const);
   project.provide('embeddedPorts', embedded.map((e) => e.port));
   project.provide('externalUrls', externalUrls);
+  // A streaming standby copies the whole cluster: each worker's copy is there too, under its name.
+  const readUrl = process.env.DATABASE_READ_URL || null;
+  project.provide('replicaUrls', readUrl && externalUrls.length ? externalUrls.map((url) => {
+    const replica = new URL(readUrl);
+    replica.pathname = new URL(url).pathname;
+    return replica.toString();
+  }) : []);
   console.log(`${databaseWorkers} embedded PostGIS ready${externalUrl ? ' and as many PostgreSQL copies (DATABASE_URL)' : ''} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return async () => {
     await Promise.all(embedded.map(({ child }) => new Promise<void>((resolve) => {
