@@ -284,7 +284,8 @@ describe('placebo districts at the operation\'s dates (hand-computed)', () => {
     const districts = placeboDistricts(points, 1, '2024-06-15', options, () => true, new Set());
     // Centres: the centre's cell and ring1 (points 1 and 2 were active before); ring1 is not in the centre's disk of radius 0, so both stay.
     const atCentre = districts.find((d) => d.centre === centre)!;
-    expect(atCentre).toMatchObject({ department: '69', a0: 1, b0: 0.5, b1: 1, d0: 2.5, d1: 3 });
+    // The window before the before window (02-15, 01-15), for the pre-trend: point 2 in the ring on both (e0 = 1), three points in the department.
+    expect(atCentre).toMatchObject({ department: '69', a0: 1, b0: 0.5, b1: 1, d0: 2.5, d1: 3, e0: 1, de0: 3 });
     expect(districts.map((d) => d.centre).sort()).toEqual([centre, ring1].sort());
     // A district touching an excluded cell is left out; a point excluded is not counted.
     expect(placeboDistricts(points, 1, '2024-06-15', options, () => true, new Set([ring1])).map((d) => d.centre)).toEqual([]);

@@ -179,6 +179,13 @@ export function diskRadius(cells: number): number {
 }
 
 /**
+ * A district's mean counts: target before (`a0`), buffer before and after (`b0`, `b1`), its
+ * department or control before and after (`d0`, `d1`), and, for the pre-trend, the buffer and the
+ * department on the window before the before window (`e0`, `de0`).
+ */
+export interface DistrictCounts { a0: number; b0: number; b1: number; d0: number; d1: number; e0?: number; de0?: number }
+
+/**
  * Placebo districts at the operation's own dates (pure), drawn over all the points given (the
  * country, so that enough districts of the buffer's size exist): disks of the target's radius
  * centred on the cells of points in towns (not rural communes) active before, taken in a fixed
@@ -189,20 +196,22 @@ export function diskRadius(cells: number): number {
  * same for its centre's department (`d0`, `d1`: its trend and season).
  */
 export function placeboDistricts(points: readonly PointHistory[], targetSize: number, startedOn: string, options: EffectOptions,
-  counted: (p: PointHistory) => boolean, excluded: ReadonlySet<string>): { centre: string; department: string; a0: number; b0: number; b1: number; d0: number; d1: number }[] {
+  counted: (p: PointHistory) => boolean, excluded: ReadonlySet<string>): ({ centre: string; department: string } & DistrictCounts)[] {
   const before = Array.from({ length: options.beforeMonths }, (_, k) => addMonths(startedOn, -options.gapMonths - k - 1));
+  const earlier = Array.from({ length: options.beforeMonths }, (_, k) => addMonths(startedOn, -options.gapMonths - options.beforeMonths - k - 1));
   const after = Array.from({ length: options.afterMonths }, (_, k) => addMonths(startedOn, k + 1));
-  const means = new Map<string, [number, number]>();
-  const departments = new Map<string, [number, number]>();
+  const means = new Map<string, [number, number, number]>();
+  const departments = new Map<string, [number, number, number]>();
   const centres = new Map<string, string>();
   for (const point of points) {
     if (excluded.has(point.cell) || !counted(point)) continue;
     const b = before.filter((d) => isActiveOn(point, d)).length / before.length;
     const a = after.filter((d) => isActiveOn(point, d)).length / after.length;
-    if (b === 0 && a === 0) continue;
+    const e = earlier.filter((d) => isActiveOn(point, d)).length / earlier.length;
+    if (b === 0 && a === 0 && e === 0) continue;
     for (const [map, key] of [[means, point.cell], [departments, point.department]] as const) {
-      const m = map.get(key) ?? [0, 0];
-      m[0] += b; m[1] += a;
+      const m = map.get(key) ?? [0, 0, 0];
+      m[0] += b; m[1] += a; m[2] += e;
       map.set(key, m);
     }
     if (b > 0 && point.sizeClass !== 'rural' && !centres.has(point.cell)) centres.set(point.cell, point.department);
@@ -211,18 +220,18 @@ export function placeboDistricts(points: readonly PointHistory[], targetSize: nu
   const disks = new Map<string, string[]>();
   const diskOf = (cell: string, k: number) => { const key = `${cell}:${k}`; let d = disks.get(key); if (!d) { d = gridDisk(cell, k); disks.set(key, d); } return d; };
   const blocked = new Set<string>();
-  const districts: { centre: string; department: string; a0: number; b0: number; b1: number; d0: number; d1: number }[] = [];
+  const districts: ({ centre: string; department: string } & DistrictCounts)[] = [];
   for (const centre of [...centres.keys()].sort((x, y) => cellHash(x) - cellHash(y) || x.localeCompare(y))) {
     if (blocked.has(centre)) continue;
     const disk = diskOf(centre, r + options.bufferRings);
     if (disk.some((c) => excluded.has(c))) continue;
     const inner = new Set(diskOf(centre, r));
     for (const c of inner) blocked.add(c);
-    let a0 = 0; let b0 = 0; let b1 = 0;
-    for (const c of disk) { const m = means.get(c); if (!m) continue; if (inner.has(c)) a0 += m[0]; else { b0 += m[0]; b1 += m[1]; } }
+    let a0 = 0; let b0 = 0; let b1 = 0; let e0 = 0;
+    for (const c of disk) { const m = means.get(c); if (!m) continue; if (inner.has(c)) a0 += m[0]; else { b0 += m[0]; b1 += m[1]; e0 += m[2]; } }
     const department = centres.get(centre)!;
-    const [d0, d1] = departments.get(department)!;
-    districts.push({ centre, department, a0, b0, b1, d0, d1 });
+    const [d0, d1, de0] = departments.get(department)!;
+    districts.push({ centre, department, a0, b0, b1, d0, d1, e0, de0 });
   }
   return districts;
 }
@@ -234,9 +243,13 @@ export function placeboDistricts(points: readonly PointHistory[], targetSize: nu
  * when the observed buffer is larger than most, they are smaller and vary more, which makes the
  * test conservative); null when fewer than `fewest` (a side's rank test needs 1 / (n + 1) <= alpha / 2).
  */
-export function samePlaceRank(observed: { a0: number; b0: number; b1: number; d0: number; d1: number }, districts: readonly { a0: number; b0: number; b1: number; d0: number; d1: number }[], most = 99, fewest = 39): RankTest | null {
-  const change = (d: { b0: number; b1: number; d0: number; d1: number }) => Math.log((d.b1 + 0.5) / (d.b0 + 0.5)) - Math.log((d.d1 + 0.5) / (d.d0 + 0.5));
-  const gap = (d: { a0: number; b0: number }) => Math.abs(Math.log((d.a0 + 0.5) / (observed.a0 + 0.5))) + Math.abs(Math.log((d.b0 + 0.5) / (observed.b0 + 0.5)));
+export function samePlaceRank(observed: DistrictCounts, districts: readonly DistrictCounts[], most = 99, fewest = 39): RankTest | null {
+  const change = (d: DistrictCounts) => Math.log((d.b1 + 0.5) / (d.b0 + 0.5)) - Math.log((d.d1 + 0.5) / (d.d0 + 0.5));
+  // The pre-trend: the buffer's change from the window before to the before window, against its department.
+  const pre = (d: DistrictCounts) => (d.e0 === undefined || d.de0 === undefined ? null : Math.log((d.b0 + 0.5) / (d.e0 + 0.5)) - Math.log((d.d0 + 0.5) / (d.de0 + 0.5)));
+  const observedPre = pre(observed);
+  const gap = (d: DistrictCounts) => Math.abs(Math.log((d.a0 + 0.5) / (observed.a0 + 0.5))) + Math.abs(Math.log((d.b0 + 0.5) / (observed.b0 + 0.5)))
+    + (observedPre === null ? 0 : Math.abs((pre(d) ?? observedPre) - observedPre));
   const similar = [...districts].sort((x, y) => gap(x) - gap(y)).slice(0, most);
   if (similar.length < fewest) return null;
   const value = change(observed);
@@ -328,7 +341,10 @@ export function operationEffect(points: readonly PointHistory[], areas: Areas, s
   const dates: RankTest | null = placebos.length >= 19 && bufferObserved !== null
     ? { placebos: placebos.length, observed: r2(bufferObserved), p_lower: round(rankPValue(bufferObserved, placebos, 'less'), 4), p_upper: round(rankPValue(bufferObserved, placebos, 'greater'), 4) } : null;
   const excludedCells = new Set([...areas.target, ...areas.buffer, ...otherDistricts]);
-  const places = samePlaceRank({ a0: m.a.before, b0: m.b.before, b1: m.b.after, d0: m.ct.before + m.cd.before, d1: m.ct.after + m.cd.after },
+  const earlierOffsets = Array.from({ length: options.beforeMonths }, (_, k) => -options.gapMonths - options.beforeMonths - k - 1);
+  const earlierMean = (areas: Area[]) => (earlierOffsets.every((n) => n >= series.first)
+    ? earlierOffsets.reduce((sum, n) => sum + areas.reduce((s2, a) => s2 + series.counts[a][n - series.first], 0), 0) / earlierOffsets.length : undefined);
+  const places = samePlaceRank({ a0: m.a.before, b0: m.b.before, b1: m.b.after, d0: m.ct.before + m.cd.before, d1: m.ct.after + m.cd.after, e0: earlierMean(['b']), de0: earlierMean(['ct', 'cd']) },
     placeboDistricts(points, areas.target.size, startedOn, options, (p) => !excludedCommunes.has(p.commune), excludedCells));
   // Both are reported; the reading rests on the chosen one (or on what is available).
   const used = (options.bufferPlacebo === 'both' ? [dates, places] : options.bufferPlacebo === 'places' ? [places ?? dates] : [dates ?? places])
