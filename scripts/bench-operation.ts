@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- operation`: one operation's full analysis with its placebos (effect with its
- * placebo dates, wake with its placebo months, reading) on the demo database (embedded, as
+ * placebo dates and the buffer's placebo districts, wake with its placebo months, reading) on the demo database (embedded, as
  * `npm start` without DATABASE_URL), through the service the route calls: histories read from the
  * database included. Every operation of the demo, best of 3 runs each; target under 10 s. Baseline
  * measured in the same run: reading the histories alone (the part that does not depend on placebos).
@@ -27,8 +27,8 @@ for (const row of rows) {
   let summary: Awaited<ReturnType<typeof operationSummary>> | null = null;
   const ms = await best(async () => { summary = await operationSummary(database.pool, Number(row.id), options, null); });
   worst = Math.max(worst, ms);
-  const s = summary as unknown as { reading: string; effect: { buffer: { placebos: number } | null; direct: { placebos: number } }; wake: { placebo: { placebos: number }; candidates: number } };
-  lines.push(`  ${row.name.padEnd(48)} ${(ms / 1000).toFixed(2)} s  (${s.reading}; ${s.effect.direct.placebos} + ${s.effect.buffer?.placebos ?? 0} placebo dates, ${s.wake.placebo.placebos} placebo months over ${s.wake.candidates} towns; ${(ms / historiesMs).toFixed(1)}x reading the histories)`);
+  const s = summary as unknown as { reading: string; effect: { buffer: { placebos: number; dates: { placebos: number } | null; places: { placebos: number } | null } | null; direct: { placebos: number } }; wake: { placebo: { placebos: number }; candidates: number } };
+  lines.push(`  ${row.name.padEnd(48)} ${(ms / 1000).toFixed(2)} s  (${s.reading}; ${s.effect.direct.placebos} + ${s.effect.buffer?.dates?.placebos ?? 0} placebo dates and ${s.effect.buffer?.places?.placebos ?? 0} placebo districts, ${s.wake.placebo.placebos} placebo months over ${s.wake.candidates} towns; ${(ms / historiesMs).toFixed(1)}x reading the histories)`);
 }
 console.log(`\nOne operation's full analysis with its placebos, demo database (embedded PGlite), best of 3:`);
 for (const line of lines) console.log(line);

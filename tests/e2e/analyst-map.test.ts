@@ -232,6 +232,8 @@ describe('the analysts\' map', () => {
     expect(await page.textContent('[data-testid="reading"] h2')).toBe('Déplacement');
     expect(await page.textContent('[data-testid="reading"]')).toContain('Pertuis');
     expect(await page.textContent('[data-testid="wdq-card"]')).toContain('WDD (Wheeler et Ratcliffe, 2018)');
+    // The buffer's test names both of its references and how many of each.
+    expect(await page.textContent('[data-testid="wdq-card"]')).toMatch(/ses \d+ mois sans opération et à \d+ quartiers témoins de taille comparable aux mêmes dates/);
     expect(await page.textContent('[data-testid="as-of"]')).toContain('Données lues au');
     const flagged = await page.locator('[data-testid="destinations"] tr.sillage-flagged td:first-child').allTextContents();
     expect(flagged).toContain('Pertuis (84089)');
@@ -240,6 +242,9 @@ describe('the analysts\' map', () => {
     expect(await page.textContent('[data-testid="shift"]')).toContain('Ville moyenne');
     await page.waitForFunction(() => [...document.querySelectorAll('.sillage-map')].every((m) => (m as HTMLElement).dataset.mapIdle === 'true'), undefined, { timeout: 30_000 });
     await page.screenshot({ path: `${screenshotDirectory}/operation-marseille.png`, fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('[data-testid="wdq-card"]').screenshot({ path: `${screenshotDirectory}/operation-marseille-effect-390.png` });
+    await page.setViewportSize({ width: 1440, height: 1000 });
     // Changing a parameter recomputes.
     await page.fill('#lag_months', '2');
     await page.click('button:has-text("Recalculer")');

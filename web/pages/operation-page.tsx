@@ -23,7 +23,10 @@ interface Summary {
     wdq: { value: number | null; undefined_reason: string | null }; tne: { value: number | null; undefined_reason: string | null };
     wdd: { local: number; local_se: number; displacement: number; displacement_se: number; value: number; standard_error: number; z: number; p_value: number; low: number; high: number } | null;
     direct: { net_change: number | null; z: number | null; p_value: number | null; significant: boolean; material: boolean; placebos: number };
-    buffer: { placebos: number; observed: number; p_lower: number; p_upper: number; significant: 'baisse' | 'hausse' | null } | null;
+    buffer: {
+      placebos: number; observed: number; p_lower: number; p_upper: number; significant: 'baisse' | 'hausse' | null; method: 'dates' | 'places' | 'both';
+      dates: { placebos: number; p_lower: number; p_upper: number } | null; places: { placebos: number; p_lower: number; p_upper: number } | null;
+    } | null;
     undefined_reason: string | null; areas: GeoJSON.FeatureCollection;
   };
   wake: {
@@ -43,6 +46,13 @@ const readings: Record<string, { label: string; tone: string }> = {
   pas_d_effet: { label: 'Pas d’effet mesurable', tone: 'fr-callout--beige-gris-galet' },
   indefini: { label: 'Indéfini', tone: 'fr-callout--beige-gris-galet' },
 };
+/** What the buffer was compared with (as the reading's text says it, server/domain/analytics/wake.ts). */
+function bufferReference(b: NonNullable<Summary['effect']['buffer']>): string {
+  const dates = `ses ${b.dates?.placebos ?? b.placebos} mois sans opération`;
+  const places = `${b.places?.placebos ?? b.placebos} quartiers témoins de taille comparable aux mêmes dates`;
+  return b.method === 'both' ? `comparée à ${dates} et à ${places}, retenue seulement si les deux comparaisons concordent` : b.method === 'places' ? `comparée à ${places}` : `comparée à ${dates} (trop peu de quartiers témoins aux mêmes dates)`;
+}
+
 const number = frenchNumber;
 const pValue = frenchPValue;
 
@@ -130,9 +140,9 @@ export function OperationPage({ id }: { id: number }) {
                 <div><dt>Effet net total (TNE)</dt><dd>{e.tne.value === null ? e.tne.undefined_reason : number(e.tne.value)}</dd></div>
                 {e.wdd && <div><dt>WDD (Wheeler et Ratcliffe, 2018)</dt><dd>{number(e.wdd.value)} ± {number(e.wdd.standard_error)} (IC 95 % : {number(e.wdd.low, 1)} à {number(e.wdd.high, 1)} ; z = {number(e.wdd.z)}) dont zone ciblée {number(e.wdd.local)}, zone tampon {number(e.wdd.displacement)}</dd></div>}
                 <div><dt>Effet direct</dt><dd>{e.direct.significant ? 'significatif' : 'non significatif'} ({e.direct.placebos ? <>baisse de la zone ciblée rapportée à toute la zone de contrôle, rangée parmi {e.direct.placebos} mois de comparaison sans opération</> : 'test unilatéral du WDD de la zone ciblée'}, p = {pValue(e.direct.p_value)}{e.direct.material ? '' : ' ; la baisse retire moins d’un cinquième des points, en deçà de ce qui compte comme un effet'})</dd></div>
-                <div><dt>Zone tampon</dt><dd>{e.buffer ? <>{e.buffer.significant === 'baisse' ? 'baisse significative' : e.buffer.significant === 'hausse' ? 'hausse significative' : 'pas d’écart significatif'} : rangée parmi {e.buffer.placebos} mois de comparaison sans opération (p = {pValue(e.buffer.p_lower)} pour une baisse, {pValue(e.buffer.p_upper)} pour une hausse)</> : 'trop peu de mois de comparaison (moins de 19)'}</dd></div>
+                <div><dt>Zone tampon</dt><dd>{e.buffer ? <>{e.buffer.significant === 'baisse' ? 'baisse significative' : e.buffer.significant === 'hausse' ? 'hausse significative' : 'pas d’écart significatif'} : {bufferReference(e.buffer)} (p = {pValue(e.buffer.p_lower)} pour une baisse, {pValue(e.buffer.p_upper)} pour une hausse{e.buffer.method === 'both' ? ', le moins net des deux tests' : ''})</> : 'trop peu de mois de comparaison et de quartiers témoins'}</dd></div>
               </dl>
-              <p className="fr-text--xs">Les tests ne se prononcent qu’au seuil de 5 % ; en dessous, la lecture dit « pas d’effet mesurable » ou « effet local ». Comptes de points actifs (stocks) : le WDD et sa variance de Poisson sont donnés pour référence ; les lectures reposent sur le rang parmi les mois de comparaison.</p>
+              <p className="fr-text--xs">Les tests ne se prononcent qu’au seuil de 5 % ; en dessous, la lecture dit « pas d’effet mesurable » ou « effet local ». Comptes de points actifs (stocks) : le WDD et sa variance de Poisson sont donnés pour référence ; les lectures reposent sur le rang parmi les mois de comparaison et, pour la zone tampon, parmi des quartiers témoins aux mêmes dates.</p>
             </section>
 
             <section className="fr-card fr-p-2w" data-testid="wake-card">

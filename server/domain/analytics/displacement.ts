@@ -30,8 +30,16 @@ export interface EffectOptions {
    * removed every false reading on the null seeds of the truth benchmark but most diffusions too.
    */
   seasonalMonths: number;
+  /**
+   * What the buffer's change is ranked among: 'dates' (the same place on months without an
+   * operation), 'places' (placebo districts of the control at the same dates, their buffers of
+   * similar size) or 'both' (the default: an intersection-union test, a side rejects only when
+   * both reject it, so its level stays alpha / 2; a trend or season that makes the operation's
+   * months unlike the placebo dates is shared by the places, a place's own drift is seen on its dates).
+   */
+  bufferPlacebo: 'dates' | 'places' | 'both';
 }
-export const defaultEffectOptions: EffectOptions = { bufferRings: 3, beforeMonths: 6, afterMonths: 6, gapMonths: 3, alpha: 0.05, minimumDrop: 0.2, seasonalMonths: 0 };
+export const defaultEffectOptions: EffectOptions = { bufferRings: 3, beforeMonths: 6, afterMonths: 6, gapMonths: 3, alpha: 0.05, minimumDrop: 0.2, seasonalMonths: 0, bufferPlacebo: 'both' };
 
 /** Mean number of active points in each area over the monthly samples of a window. */
 export interface AreaCounts { a0: number; a1: number; b0: number; b1: number; c0: number; c1: number }
@@ -139,11 +147,114 @@ export function defaultControls(department: string, areas: Areas, centre: [numbe
   ];
 }
 
-export interface PlaceboTest {
-  /** Number of placebo dates (months before the operation, away from other operations). */
-  placebos: number;
-  /** The buffer's net change (WDD displacement part, against its own control half) at the operation and its ranks among the placebos. */
-  observed: number; p_lower: number; p_upper: number; significant: 'baisse' | 'hausse' | null;
+/** An observed statistic ranked among its placebos (p-values of the ranks, each side). */
+export interface RankTest { placebos: number; observed: number; p_lower: number; p_upper: number }
+
+export interface PlaceboTest extends RankTest {
+  /**
+   * Which reference the buffer was ranked in (`bufferPlacebo`, or what was available): with
+   * 'both', `p_lower` and `p_upper` are the larger of the two tests' (intersection-union) and
+   * `placebos` the number of placebo dates.
+   */
+  method: 'dates' | 'places' | 'both';
+  significant: 'baisse' | 'hausse' | null;
+  /** The buffer's net change (WDD displacement part, against its own control half) ranked among the same place's months without an operation. */
+  dates: RankTest | null;
+  /** The buffer's log change (half a point added) ranked among placebo districts' buffers of similar size at the same dates. */
+  places: RankTest | null;
+}
+
+/** A fixed pseudo-random order of cells (FNV-1a of the index), independent of the counts. */
+function cellHash(cell: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < cell.length; i += 1) hash = Math.imul(hash ^ cell.charCodeAt(i), 16777619);
+  return hash >>> 0;
+}
+
+/** Smallest disk radius (in rings) holding `cells` cells. */
+export function diskRadius(cells: number): number {
+  let r = 0;
+  while (3 * r * (r + 1) + 1 < cells) r += 1;
+  return r;
+}
+
+/**
+ * A district's mean counts: target before (`a0`), buffer before and after (`b0`, `b1`), its
+ * department or control before and after (`d0`, `d1`), and, for the pre-trend, the buffer and the
+ * department on the window before the before window (`e0`, `de0`).
+ */
+export interface DistrictCounts { a0: number; b0: number; b1: number; d0: number; d1: number; e0?: number; de0?: number }
+
+/**
+ * Placebo districts at the operation's own dates (pure), drawn over all the points given (the
+ * country, so that enough districts of the buffer's size exist): disks of the target's radius
+ * centred on the cells of points in towns (not rural communes) active before, taken in a fixed
+ * pseudo-random order of cells and thinned so that no centre lies in another's disk; a district
+ * (disk and buffer rings) must keep clear of the `excluded` cells (the operation's target and
+ * buffer, other operations' districts). Each: the mean number of `counted` points active in its
+ * buffer rings on the sample dates before (`b0`) and after (`b1`) the operation's start, and the
+ * same for its centre's department (`d0`, `d1`: its trend and season).
+ */
+export function placeboDistricts(points: readonly PointHistory[], targetSize: number, startedOn: string, options: EffectOptions,
+  counted: (p: PointHistory) => boolean, excluded: ReadonlySet<string>): ({ centre: string; department: string } & DistrictCounts)[] {
+  const before = Array.from({ length: options.beforeMonths }, (_, k) => addMonths(startedOn, -options.gapMonths - k - 1));
+  const earlier = Array.from({ length: options.beforeMonths }, (_, k) => addMonths(startedOn, -options.gapMonths - options.beforeMonths - k - 1));
+  const after = Array.from({ length: options.afterMonths }, (_, k) => addMonths(startedOn, k + 1));
+  const means = new Map<string, [number, number, number]>();
+  const departments = new Map<string, [number, number, number]>();
+  const centres = new Map<string, string>();
+  for (const point of points) {
+    if (excluded.has(point.cell) || !counted(point)) continue;
+    const b = before.filter((d) => isActiveOn(point, d)).length / before.length;
+    const a = after.filter((d) => isActiveOn(point, d)).length / after.length;
+    const e = earlier.filter((d) => isActiveOn(point, d)).length / earlier.length;
+    if (b === 0 && a === 0 && e === 0) continue;
+    for (const [map, key] of [[means, point.cell], [departments, point.department]] as const) {
+      const m = map.get(key) ?? [0, 0, 0];
+      m[0] += b; m[1] += a; m[2] += e;
+      map.set(key, m);
+    }
+    if (b > 0 && point.sizeClass !== 'rural' && !centres.has(point.cell)) centres.set(point.cell, point.department);
+  }
+  const r = diskRadius(targetSize);
+  const disks = new Map<string, string[]>();
+  const diskOf = (cell: string, k: number) => { const key = `${cell}:${k}`; let d = disks.get(key); if (!d) { d = gridDisk(cell, k); disks.set(key, d); } return d; };
+  const blocked = new Set<string>();
+  const districts: ({ centre: string; department: string } & DistrictCounts)[] = [];
+  for (const centre of [...centres.keys()].sort((x, y) => cellHash(x) - cellHash(y) || x.localeCompare(y))) {
+    if (blocked.has(centre)) continue;
+    const disk = diskOf(centre, r + options.bufferRings);
+    if (disk.some((c) => excluded.has(c))) continue;
+    const inner = new Set(diskOf(centre, r));
+    for (const c of inner) blocked.add(c);
+    let a0 = 0; let b0 = 0; let b1 = 0; let e0 = 0;
+    for (const c of disk) { const m = means.get(c); if (!m) continue; if (inner.has(c)) a0 += m[0]; else { b0 += m[0]; b1 += m[1]; e0 += m[2]; } }
+    const department = centres.get(centre)!;
+    const [d0, d1, de0] = departments.get(department)!;
+    districts.push({ centre, department, a0, b0, b1, d0, d1, e0, de0 });
+  }
+  return districts;
+}
+
+/**
+ * The buffer's log change relative to its control (half a point added to each mean) ranked among
+ * the placebo districts' (each relative to its own department): the `most` whose buffer held the
+ * number of points closest to the observed one before (ratio of the means, half a point added;
+ * when the observed buffer is larger than most, they are smaller and vary more, which makes the
+ * test conservative); null when fewer than `fewest` (a side's rank test needs 1 / (n + 1) <= alpha / 2).
+ */
+export function samePlaceRank(observed: DistrictCounts, districts: readonly DistrictCounts[], most = 99, fewest = 39): RankTest | null {
+  const change = (d: DistrictCounts) => Math.log((d.b1 + 0.5) / (d.b0 + 0.5)) - Math.log((d.d1 + 0.5) / (d.d0 + 0.5));
+  // The pre-trend: the buffer's change from the window before to the before window, against its department.
+  const pre = (d: DistrictCounts) => (d.e0 === undefined || d.de0 === undefined ? null : Math.log((d.b0 + 0.5) / (d.e0 + 0.5)) - Math.log((d.d0 + 0.5) / (d.de0 + 0.5)));
+  const observedPre = pre(observed);
+  const gap = (d: DistrictCounts) => Math.abs(Math.log((d.a0 + 0.5) / (observed.a0 + 0.5))) + Math.abs(Math.log((d.b0 + 0.5) / (observed.b0 + 0.5)))
+    + (observedPre === null ? 0 : Math.abs((pre(d) ?? observedPre) - observedPre));
+  const similar = [...districts].sort((x, y) => gap(x) - gap(y)).slice(0, most);
+  if (similar.length < fewest) return null;
+  const value = change(observed);
+  const placebos = similar.map(change);
+  return { placebos: placebos.length, observed: round(value, 3), p_lower: round(rankPValue(value, placebos, 'less'), 4), p_upper: round(rankPValue(value, placebos, 'greater'), 4) };
 }
 
 export interface Effect {
@@ -166,7 +277,7 @@ export interface Effect {
  * `otherStarts`: start dates of other operations whose months must not fall in a placebo window.
  */
 export function operationEffect(points: readonly PointHistory[], areas: Areas, startedOn: string, options: EffectOptions, controls: readonly ControlArea[],
-  period: { from: string; to: string }, otherStarts: readonly string[] = [], minimumControl = 10): Effect {
+  period: { from: string; to: string }, otherStarts: readonly string[] = [], minimumControl = 10, otherDistricts: ReadonlySet<string> = new Set(), excludedCommunes: ReadonlySet<string> = new Set()): Effect {
   const monthsFrom = (date: string) => (Number(date.slice(0, 4)) - Number(startedOn.slice(0, 4))) * 12 + Number(date.slice(5, 7)) - Number(startedOn.slice(5, 7));
   // Sample dates inside the data: the first on or after its first day, the last on or before its vintage.
   let first = monthsFrom(period.from);
@@ -225,13 +336,27 @@ export function operationEffect(points: readonly PointHistory[], areas: Areas, s
   const directP = localPlacebos.length >= 19 ? rankPValue(localObserved, localPlacebos, 'less') : normalCdf(localZ);
   const material = m.a.after <= (1 - options.minimumDrop) * m.a.before;
   const direct = { net_change: r2(w.local), z: r2(localZ), p_value: round(directP, 4), significant: directP <= options.alpha && material, material, placebos: localPlacebos.length >= 19 ? localPlacebos.length : 0 };
-  let buffer: PlaceboTest | null = null;
+  // The buffer: ranked among its own placebo dates and/or among placebo districts at the same dates.
   const bufferObserved = lag > 0 ? bufferAt(0) : w.displacement;
-  if (placebos.length >= 19 && bufferObserved !== null) {
-    const observed = bufferObserved;
-    const p_lower = rankPValue(observed, placebos, 'less');
-    const p_upper = rankPValue(observed, placebos, 'greater');
-    buffer = { placebos: placebos.length, observed: r2(observed), p_lower: round(p_lower, 4), p_upper: round(p_upper, 4), significant: p_lower <= options.alpha / 2 ? 'baisse' : p_upper <= options.alpha / 2 ? 'hausse' : null };
+  const dates: RankTest | null = placebos.length >= 19 && bufferObserved !== null
+    ? { placebos: placebos.length, observed: r2(bufferObserved), p_lower: round(rankPValue(bufferObserved, placebos, 'less'), 4), p_upper: round(rankPValue(bufferObserved, placebos, 'greater'), 4) } : null;
+  const excludedCells = new Set([...areas.target, ...areas.buffer, ...otherDistricts]);
+  const earlierOffsets = Array.from({ length: options.beforeMonths }, (_, k) => -options.gapMonths - options.beforeMonths - k - 1);
+  const earlierMean = (areas: Area[]) => (earlierOffsets.every((n) => n >= series.first)
+    ? earlierOffsets.reduce((sum, n) => sum + areas.reduce((s2, a) => s2 + series.counts[a][n - series.first], 0), 0) / earlierOffsets.length : undefined);
+  const places = samePlaceRank({ a0: m.a.before, b0: m.b.before, b1: m.b.after, d0: m.ct.before + m.cd.before, d1: m.ct.after + m.cd.after, e0: earlierMean(['b']), de0: earlierMean(['ct', 'cd']) },
+    placeboDistricts(points, areas.target.size, startedOn, options, (p) => !excludedCommunes.has(p.commune), excludedCells));
+  // Both are reported; the reading rests on the chosen one (or on what is available).
+  const used = (options.bufferPlacebo === 'both' ? [dates, places] : options.bufferPlacebo === 'places' ? [places ?? dates] : [dates ?? places])
+    .filter((t): t is RankTest => t !== null);
+  let buffer: PlaceboTest | null = null;
+  if (used.length) {
+    const p_lower = Math.max(...used.map((t) => t.p_lower));
+    const p_upper = Math.max(...used.map((t) => t.p_upper));
+    buffer = {
+      method: used.length === 2 ? 'both' : used[0] === places ? 'places' : 'dates', placebos: used[0].placebos, observed: used[0].observed, p_lower, p_upper,
+      significant: p_lower <= options.alpha / 2 ? 'baisse' : p_upper <= options.alpha / 2 ? 'hausse' : null, dates, places,
+    };
   }
   return {
     control: chosen.label, control_warning, counts, wdq, tne, undefined_reason: null, direct, buffer,

@@ -25,6 +25,6 @@ export function analyseOperation(points: readonly PointHistory[], operation: Ope
   const sameDepartment = others.filter((o) => o.department === operation.department).map((o) => o.startedOn);
   // Nor the districts of other operations (targets and buffers): their own strikes are not a trend.
   const otherDistricts = new Set(others.flatMap((o) => { const a = operationAreas(o.targetCells, effectOptions.bufferRings); return [...a.target, ...a.buffer]; }));
-  const effect = operationEffect(points, areas, operation.startedOn, effectOptions, defaultControls(operation.department, areas, centre, candidates, otherDistricts), period, sameDepartment);
+  const effect = operationEffect(points, areas, operation.startedOn, effectOptions, defaultControls(operation.department, areas, centre, candidates, otherDistricts), period, sameDepartment, 10, otherDistricts, candidates);
   return { areas, centre, effect, wake, ...readOperation(effect, wake) };
 }

@@ -192,10 +192,20 @@ export function chanceInFrench(p: number): string {
 /**
  * What the operation did, in one word and in plain French, each part given only when its test
  * rejects: no direct effect when the target's decrease is not significant; diffusion when the
- * buffer fell below its placebo dates; displacement when it rose above them, or when destination
- * towns pass the false-discovery-rate test.
+ * buffer fell below its placebos (by default both its own months without an operation and the
+ * placebo districts at the same dates); displacement when it rose above them (each side at
+ * alpha / 2), or when destination towns pass the false-discovery-rate test (at alpha / 2).
  */
-export function readOperation(effect: { undefined_reason: string | null; direct: { significant: boolean; p_value: number | null; material?: boolean; placebos?: number }; buffer: { significant: 'baisse' | 'hausse' | null; p_lower: number; p_upper: number; placebos: number } | null },
+type BufferTest = { significant: 'baisse' | 'hausse' | null; p_lower: number; p_upper: number; placebos: number; method?: 'dates' | 'places' | 'both'; dates?: { placebos: number } | null; places?: { placebos: number } | null };
+
+/** What the buffer was compared with, in French. */
+export function bufferReferenceInFrench(buffer: BufferTest): string {
+  const dates = `ses ${buffer.dates?.placebos ?? buffer.placebos} mois sans opération`;
+  const places = `${buffer.places?.placebos ?? buffer.placebos} quartiers témoins de taille comparable aux mêmes dates`;
+  return buffer.method === 'both' ? `par rapport à ${dates} comme à ${places}` : buffer.method === 'places' ? `par rapport à ${places}` : `par rapport à ${dates}`;
+}
+
+export function readOperation(effect: { undefined_reason: string | null; direct: { significant: boolean; p_value: number | null; material?: boolean; placebos?: number }; buffer: BufferTest | null },
   wake: Pick<Wake, 'destinations' | 'placebo'>): { reading: Reading; text: string } {
   const towns = wake.destinations.filter((d) => d.flagged);
   const townList = towns.map((d) => `${d.name} (${d.linked} apparitions pour ${String(d.expected).replace('.', ',')} attendues ; ${chanceInFrench(d.p_value)})`).join(', ');
@@ -210,11 +220,11 @@ export function readOperation(effect: { undefined_reason: string | null; direct:
   }
   const buffer = effect.buffer;
   if (buffer?.significant === 'baisse') {
-    return { reading: 'diffusion', text: `Diffusion des bénéfices : la zone tampon a baissé plus qu’à chacun des ${buffer.placebos} mois de comparaison sans opération, ou presque (une telle baisse se produirait par hasard ${chanceInFrench(buffer.p_lower)}).${towns.length ? ` Hausses anormales à portée, à examiner (elles peuvent venir d’une autre cause) : ${townList}.` : ''}` };
+    return { reading: 'diffusion', text: `Diffusion des bénéfices : la zone tampon a baissé ${bufferReferenceInFrench(buffer)} (une telle baisse se produirait par hasard ${chanceInFrench(buffer.p_lower)}).${towns.length ? ` Hausses anormales à portée, à examiner (elles peuvent venir d’une autre cause) : ${townList}.` : ''}` };
   }
   if (buffer?.significant === 'hausse' || towns.length) {
     const parts = [
-      buffer?.significant === 'hausse' ? `hausse dans la zone tampon (par hasard ${chanceInFrench(buffer.p_upper)})` : null,
+      buffer?.significant === 'hausse' ? `hausse dans la zone tampon ${bufferReferenceInFrench(buffer)} (par hasard ${chanceInFrench(buffer.p_upper)})` : null,
       towns.length ? `villes de destination : ${townList}` : null,
     ].filter(Boolean);
     return { reading: 'deplacement', text: `Déplacement : ${parts.join(' ; ')}.` };
