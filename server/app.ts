@@ -45,6 +45,7 @@ import helmet from '@fastify/helmet';
 import compress from '@fastify/compress';
 import { registerStrictInput } from './plugins/strict-input.js';
 import { registerCancelOnDisconnect } from './plugins/cancel-on-disconnect.js';
+import { registerResponseCheck } from './plugins/response-check.js';
 import { startJobRunner, type JobRunner } from './services/jobs.js';
 import { runHotSpotJob } from './services/analyses.js';
 import { postgresRateLimitStore, sharedSecret } from './services/shared-limits.js';
@@ -71,6 +72,8 @@ export interface AppOptions {
   serveWeb?: boolean;
   /** How often this process looks for queued jobs (seconds, at least 0.5). */
   jobPollingSeconds?: number;
+  /** Tests: check every JSON answer against its declared response schema (a mismatch fails the request). */
+  checkResponses?: boolean;
 }
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -156,6 +159,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(compress, { global: true, threshold: 1024, encodings: ['gzip'] });
   registerStrictInput(app, ['text/csv', 'text/plain', 'application/geo+json'], options.config.importBodyLimitBytes);
   await registerAccess(app);
+  if (options.checkResponses) registerResponseCheck(app, makeAjv(false));
   await app.register(rateLimit, {
     global: false, hook: 'preHandler',
     // Counters in PostgreSQL, shared by every server process.

@@ -6,8 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AnyRecord, Closed, IdParams, errorResponses } from '../schemas/common.js';
-import { SnapshotSummary } from '../schemas/snapshots.js';
+import { Closed, IdParams, errorResponses } from '../schemas/common.js';
+import { SnapshotDocumentSchema, SnapshotSummary } from '../schemas/snapshots.js';
 import { ConstituencyBody, PngDownload, SnapshotCreate, SnapshotFileParams, SnapshotParams } from '../schemas/snapshots.js';
 import { aggregateReaders } from '../domain/access.js';
 import { checkSnapshotRequest } from '../domain/snapshots/area.js';
@@ -28,7 +28,7 @@ export async function snapshotRoutes(instance: FastifyInstance) {
     config: { access: aggregateReaders, audit: 'read_aggregate' },
     schema: {
       tags, summary: 'Create a stamped snapshot of an area and period (aggregated at the deputies\' level: whole H3 cells no finer than 7 or communes, "< 5", perturbed counts), stored immutably',
-      body: SnapshotCreate, response: { 201: AnyRecord, ...errorResponses },
+      body: SnapshotCreate, response: { 201: SnapshotDocumentSchema, ...errorResponses },
     },
   }, async (request, reply) => {
     const { parameters, problems } = checkSnapshotRequest(request.body, today().slice(0, 7));
@@ -39,7 +39,7 @@ export async function snapshotRoutes(instance: FastifyInstance) {
     request.auditDetail = request.auditDetail.replace('snapshot=new', `snapshot=${document.id}`);
     request.auditCount = document.data.map.cells.length;
     reply.status(201);
-    return document as unknown as Record<string, unknown>;
+    return document;
   });
 
   app.get('/api/snapshots', {

@@ -117,3 +117,30 @@ export function OrNull<T extends TSchema>(schema: T) {
 }
 /** A timestamp (ISO 8601 with time zone). */
 export const Timestamp = Type.String({ description: 'ISO 8601 timestamp' });
+
+/** A GeoJSON Polygon (closed object: type and coordinates only). */
+export const PolygonGeometry = Closed({
+  type: Type.Literal('Polygon'),
+  coordinates: Type.Array(Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 3 }), { minItems: 4 }), { description: 'Rings of [longitude, latitude], the outer one counter-clockwise' }),
+});
+/** A GeoJSON LineString (closed object). */
+export const LineStringGeometry = Closed({
+  type: Type.Literal('LineString'),
+  coordinates: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 3 }), { minItems: 2 }),
+});
+/** The H3 cell Feature of the aggregates: id and `properties.h3` the cell index, its hexagon as geometry. */
+export function CellFeatureOf<T extends Record<string, TSchema>>(properties: T) {
+  return Closed({ type: Type.Literal('Feature'), id: Type.String({ description: 'H3 cell index' }), geometry: PolygonGeometry, properties: Closed({ h3: Type.String({ description: 'H3 cell index' }), ...properties }) });
+}
+/** A count as served to aggregated roles: null when suppressed, with its label ("< 5"). */
+export const ServedCount = { count: OrNull(Type.Integer({ description: 'null when suppressed (fewer than 5, deputies)' })), count_label: Type.String({ description: 'The count as text, "< 5" when suppressed' }) };
+/** A GeoJSON MultiPolygon (closed object). */
+export const MultiPolygonGeometry = Closed({
+  type: Type.Literal('MultiPolygon'),
+  coordinates: Type.Array(Type.Array(Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 3 }), { minItems: 4 })), { description: 'Polygons of rings of [longitude, latitude]' }),
+});
+/** An outline as PostGIS computed it: Polygon, MultiPolygon, or a GeometryCollection of them (a union of touching areas). */
+export const OutlineGeometry = Type.Union([
+  PolygonGeometry, MultiPolygonGeometry,
+  Closed({ type: Type.Literal('GeometryCollection'), geometries: Type.Array(Type.Union([PolygonGeometry, MultiPolygonGeometry])) }),
+]);
