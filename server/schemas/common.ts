@@ -35,10 +35,17 @@ export const ErrorResponse = Type.Object({
   message: Type.String(),
   details: Type.Array(Type.Object({ field: Type.String(), reason: Type.String(), line: Type.Optional(Type.Integer()) })),
 });
+/**
+ * The error answers a route may give (the OpenAPI document keeps those that apply to it:
+ * plugins/openapi-errors.ts). 429 only where a limit applies: `rateLimitedResponses`, or a
+ * route with `config.rateLimit`.
+ */
 export const errorResponses = {
   400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse,
-  429: ErrorResponse, 503: ErrorResponse,
+  503: ErrorResponse,
 };
+/** The error answers of a route that counts attempts itself (sign-in): 429 with Retry-After. */
+export const rateLimitedResponses = { ...errorResponses, 429: ErrorResponse };
 
 export const PointGeometry = Type.Object({
   type: Type.Literal('Point'),
