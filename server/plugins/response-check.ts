@@ -37,9 +37,15 @@ export function registerResponseCheck(app: FastifyInstance, ajv: Ajv): void {
   app.addHook('preSerialization', async (request, reply, payload) => {
     const status = reply.statusCode;
     if (status >= 300 || payload === null || typeof payload !== 'object' || Buffer.isBuffer(payload)) return payload;
-    const schema = schemaFor((request.routeOptions.schema as { response?: Record<string, unknown> } | undefined)?.response, status);
-    // File answers (their schema names media types) are not JSON.
-    if (!schema || 'content' in schema) return payload;
+    let schema = schemaFor((request.routeOptions.schema as { response?: Record<string, unknown> } | undefined)?.response, status);
+    // A schema per media type: the JSON one for a JSON answer; file answers (binary) are not checked.
+    if (schema && 'content' in schema) {
+      const type = String(reply.getHeader('content-type') ?? 'application/json').split(';')[0];
+      const content = schema.content as Record<string, { schema?: Record<string, unknown> }>;
+      schema = content[type]?.schema;
+      if (schema?.format === 'binary') schema = undefined;
+    }
+    if (!schema) return payload;
     const validate = validatorFor(schema);
     // What the client would read: dates as ISO strings, undefined fields absent.
     const json = JSON.parse(JSON.stringify(payload)) as unknown;

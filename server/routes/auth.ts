@@ -7,15 +7,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errorResponses, rateLimitedResponses } from '../schemas/common.js';
+import { Closed, errorResponses, rateLimitedResponses } from '../schemas/common.js';
 import { activateAccount, AwaitingApprovalError, signIn, signOut, trustDevice, trustedDeviceUser } from '../services/auth.js';
 import { journalSessionRef, recentFailedSignIns, recordAudit } from '../services/audit.js';
 import { cookieOptions, sessionCookie } from '../plugins/access.js';
 import { DomainError } from '../errors.js';
 import { SharedFailureWindows } from '../services/shared-limits.js';
 
-const Me = Type.Object({
-  user: Type.Union([Type.Object({ username: Type.String(), role: Type.String(), departments: Type.Array(Type.String()) }), Type.Null()]),
+const Me = Closed({
+  user: Type.Union([Closed({ username: Type.String(), role: Type.String(), departments: Type.Array(Type.String()) }), Type.Null()]),
   csrf_token: Type.Union([Type.String(), Type.Null()]),
 });
 

@@ -1,6 +1,7 @@
 import { isAllowed, preciseReaders } from '../domain/access.js';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { Closed } from '../schemas/common.js';
 import { migrationLevel } from '../migrations.js';
 import { datasetCounts } from '../queries/system.js';
 
@@ -11,18 +12,18 @@ export async function healthRoutes(app: FastifyInstance) {
       tags: ['system'],
       summary: 'Database mode, versions and migration level',
       response: {
-        200: Type.Object({
+        200: Closed({
           status: Type.Literal('ok'),
-          database: Type.Object({
+          database: Closed({
             mode: Type.String(), postgresql: Type.String(), postgis: Type.String(),
             migration: Type.Union([Type.String(), Type.Null()]), vector_tiles: Type.String(),
           }),
-          data: Type.Object({
+          data: Closed({
             real_deal_points: Type.Union([Type.Integer(), Type.Null()], { description: 'for roles that read precise data only (null otherwise): a live exact count would tell anyone when a report became a deal point' }),
             synthetic_deal_points: Type.Integer(),
             synthetic: Type.Boolean({ description: 'true when any synthetic (demo) data is loaded: the UI and exports must say so' }),
           }),
-          map: Type.Object({
+          map: Closed({
             basemap_url: Type.Union([Type.String(), Type.Null()], { description: 'optional online basemap (SILLAGE_BASEMAP_URL); the map works without it' }),
             basemap_pmtiles: Type.Union([Type.String(), Type.Null()], { description: 'path of the offline vector basemap (SILLAGE_BASEMAP_PMTILES) when the operator provided one, else null' }),
           }),

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Closed, IdParams, errorResponses } from '../schemas/common.js';
+import { Closed, fileResponse, storedJsonResponse, IdParams, errorResponses } from '../schemas/common.js';
 import { SnapshotDocumentSchema, SnapshotSummary } from '../schemas/snapshots.js';
 import { ConstituencyBody, PngDownload, SnapshotCreate, SnapshotFileParams, SnapshotParams } from '../schemas/snapshots.js';
 import { aggregateReaders } from '../domain/access.js';
@@ -54,7 +54,7 @@ export async function snapshotRoutes(instance: FastifyInstance) {
 
   app.get('/api/snapshots/:id', {
     config: { access: aggregateReaders, audit: 'read_aggregate' },
-    schema: { tags, summary: 'A stored snapshot exactly as stored (canonical JSON: parameters, aggregated data, SHA-256)', params: SnapshotParams, response: { 200: Type.Unsafe<unknown>({ description: 'the stored JSON text' }), ...errorResponses } },
+    schema: { tags, summary: 'A stored snapshot exactly as stored (canonical JSON: parameters, aggregated data, SHA-256)', params: SnapshotParams, response: { 200: storedJsonResponse('The stored document, byte for byte (canonical JSON)', SnapshotDocumentSchema), ...errorResponses } },
   }, async (request, reply) => {
     const { text } = await storedSnapshot(pool(), request.params.id);
     request.auditCount = 1;
@@ -63,7 +63,7 @@ export async function snapshotRoutes(instance: FastifyInstance) {
 
   app.get('/api/snapshots/:id/files/:format', {
     config: { access: aggregateReaders, audit: 'export' },
-    schema: { tags, summary: 'Download a snapshot as PDF (PDF/A-3b, vector map, data attached), CSV (`;`, UTF-8 with BOM, INSEE codes) or GeoJSON (RFC 7946); the same snapshot always gives the same bytes', params: SnapshotFileParams, response: { 200: Type.Unsafe<unknown>({ description: 'the file' }), ...errorResponses } },
+    schema: { tags, summary: 'Download a snapshot as PDF (PDF/A-3b, vector map, data attached), CSV (`;`, UTF-8 with BOM, INSEE codes) or GeoJSON (RFC 7946); the same snapshot always gives the same bytes', params: SnapshotFileParams, response: { 200: fileResponse('The file, the same bytes for the same snapshot', 'application/pdf', 'text/csv', 'application/geo+json'), ...errorResponses } },
   }, async (request, reply) => {
     const { text } = await storedSnapshot(pool(), request.params.id);
     const document = JSON.parse(text) as SnapshotDocument;

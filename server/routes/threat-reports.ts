@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Closed, DepartmentCode, errorResponses } from '../schemas/common.js';
+import { Closed, fileResponse, storedJsonResponse, DepartmentCode, errorResponses } from '../schemas/common.js';
 import { SnapshotSummary, ThreatReportSchema } from '../schemas/snapshots.js';
 import { aggregateReaders } from '../domain/access.js';
 import type { ThreatReportDocument } from '../domain/snapshots/threat-report.js';
@@ -57,7 +57,7 @@ export async function threatReportRoutes(instance: FastifyInstance) {
 
   app.get('/api/threat-reports/:id', {
     config: { access: aggregateReaders, audit: 'read_aggregate' },
-    schema: { tags, summary: 'A stored threat report exactly as stored', params: ReportParams, response: { 200: Type.Unsafe<unknown>({ description: 'the stored JSON text' }), ...errorResponses } },
+    schema: { tags, summary: 'A stored threat report exactly as stored', params: ReportParams, response: { 200: storedJsonResponse('The stored document, byte for byte (canonical JSON)', ThreatReportSchema), ...errorResponses } },
   }, async (request, reply) => {
     const { text } = await readable(request, request.params.id);
     request.auditCount = 1;
@@ -66,7 +66,7 @@ export async function threatReportRoutes(instance: FastifyInstance) {
 
   app.get('/api/threat-reports/:id/pdf', {
     config: { access: aggregateReaders, audit: 'export' },
-    schema: { tags, summary: 'A stored threat report as a stamped PDF (PDF/A-3b; the same report always gives the same bytes)', params: ReportParams, response: { 200: Type.Unsafe<unknown>({ description: 'the PDF' }), ...errorResponses } },
+    schema: { tags, summary: 'A stored threat report as a stamped PDF (PDF/A-3b; the same report always gives the same bytes)', params: ReportParams, response: { 200: fileResponse('The stamped PDF (PDF/A-3b)', 'application/pdf'), ...errorResponses } },
   }, async (request, reply) => {
     const { report } = await readable(request, request.params.id);
     request.auditDetail = 'format=pdf';

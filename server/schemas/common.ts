@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
 import { datasetCodes, serviceCodes } from '../domain/vocabulary.js';
 
 /** A string enum rendered as JSON Schema `enum` (clear validation messages listing allowed values). */
@@ -65,7 +65,7 @@ export const AreaGeometry = Type.Unsafe<GeoJSON.Polygon | GeoJSON.MultiPolygon>(
 });
 
 export function FeatureOf(geometry: TSchema, properties: TSchema) {
-  return Type.Object({ type: Type.Literal('Feature'), id: Type.Integer(), geometry, properties });
+  return Closed({ type: Type.Literal('Feature'), id: Type.Integer(), geometry, properties });
 }
 export const PageLink = Type.Object({ href: Type.String(), rel: Type.String(), type: Type.String() }, { additionalProperties: false });
 
@@ -82,7 +82,7 @@ export function pagingLinks(url: string, host: string | undefined, protocol: str
 }
 
 export function FeatureCollectionOf(feature: TSchema) {
-  return Type.Object({
+  return Closed({
     type: Type.Literal('FeatureCollection'),
     features: Type.Array(feature),
     next: Type.Union([Type.Integer(), Type.Null()], { description: 'Cursor for the next page (pass as `after`), null on the last page' }),
@@ -94,7 +94,7 @@ export type IdParamsType = Static<typeof IdParams>;
 
 /** Lists of plain records, keyset-paginated. */
 export function ListOf(item: TSchema) {
-  return Type.Object({
+  return Closed({
     items: Type.Array(item),
     next: Type.Union([Type.Integer(), Type.Null()], { description: 'Cursor for the next page (pass as `after`, or `before` where the list says so), null on the last page' }),
     links: Type.Optional(Type.Array(PageLink, { description: 'self and, unless on the last page, next' })),
@@ -108,19 +108,28 @@ export function fileResponse(description: string, ...mediaTypes: string[]) {
   return Type.Unsafe<Buffer | string>({ description, content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) });
 }
 
-/** A record whose properties the route documents in its summary (serialised as is). */
-export const AnyRecord = Type.Record(Type.String(), Type.Unknown());
-export const AreaFeature = Type.Object({ type: Type.Literal('Feature'), id: Type.Union([Type.Integer(), Type.String()]), geometry: Type.Unknown(), properties: AnyRecord });
-export const AreaFeatureCollection = FeatureCollectionOf(AreaFeature);
+/**
+ * A stored JSON document sent as its stored text (the bytes its SHA-256 was computed on, not
+ * serialised again): documented with the document's schema.
+ */
+export function storedJsonResponse(description: string, schema: TSchema) {
+  return Type.Unsafe<string>({ description, content: { 'application/json': { schema } } });
+}
 export const NoContent = Type.Null({ description: 'No content' });
 
 /** A response object with exactly these fields (closed: no undeclared field). */
-export function Closed<T extends Record<string, TSchema>>(properties: T, options: { description?: string } = {}) {
+export function Closed<T extends Record<string, TSchema>>(properties: T, options: Record<string, unknown> = {}) {
   return Type.Object(properties, { additionalProperties: false, ...options });
 }
 /** `schema` or null. */
-export function OrNull<T extends TSchema>(schema: T) {
-  return Type.Union([schema, Type.Null()]);
+export function OrNull<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> {
+  const scalar = schema as unknown as Record<string, unknown>;
+  // A nullable scalar as a type list (`["integer", "null"]`): the serializer writes it with a typeof
+  // test, where an anyOf costs a validation per value (the map's cube has a value per cell and month).
+  if (typeof scalar.type === 'string' && ['string', 'number', 'integer', 'boolean'].includes(scalar.type) && !('const' in scalar) && !('enum' in scalar)) {
+    return Type.Unsafe<Static<T> | null>({ ...scalar, type: [scalar.type, 'null'] });
+  }
+  return Type.Unsafe<Static<T> | null>(Type.Union([schema, Type.Null()]));
 }
 /** A timestamp (ISO 8601 with time zone). */
 export const Timestamp = Type.String({ description: 'ISO 8601 timestamp' });
