@@ -46,6 +46,8 @@ import compress from '@fastify/compress';
 import { registerStrictInput } from './plugins/strict-input.js';
 import { registerCancelOnDisconnect } from './plugins/cancel-on-disconnect.js';
 import { registerReplica } from './plugins/replica.js';
+import { registerResponseCheck } from './plugins/response-check.js';
+import { documentedResponses } from './plugins/openapi-errors.js';
 import { startJobRunner, type JobRunner } from './services/jobs.js';
 import { runHotSpotJob } from './services/analyses.js';
 import { postgresRateLimitStore, sharedSecret } from './services/shared-limits.js';
@@ -72,6 +74,8 @@ export interface AppOptions {
   serveWeb?: boolean;
   /** How often this process looks for queued jobs (seconds, at least 0.5). */
   jobPollingSeconds?: number;
+  /** Tests: check every JSON answer against its declared response schema (a mismatch fails the request). */
+  checkResponses?: boolean;
 }
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -96,15 +100,17 @@ function basemapOrigin(url: string | null): string[] {
 /**
  * How a route appears in the OpenAPI document: an operationId derived from its method and path
  * when it names none (`getApiDealPointsId`), and file uploads (`consumes` with no body schema)
- * documented as a binary body of those media types. Validation is unchanged.
+ * documented as a binary body of those media types, and the error answers where they apply
+ * (plugins/openapi-errors.ts). Validation is unchanged.
  */
-function documentRoute({ schema: declared, url, route }: { schema: FastifySchema; url: string; route: { method: string | string[] } }) {
+function documentRoute({ schema: declared, url, route }: { schema: FastifySchema; url: string; route: { method: string | string[]; config?: { access?: unknown; rateLimit?: unknown } } }) {
   const schema = declared as Record<string, unknown> | undefined;
   if (!schema || schema.hide) return { schema: declared, url };
   const method = [route.method].flat()[0].toLowerCase();
   const words = url.split(/[^A-Za-z0-9]+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1));
   const documented: Record<string, unknown> = { ...schema, operationId: schema.operationId ?? `${method}${words.join('')}` };
   if (Array.isArray(schema.consumes) && !schema.body) documented.body = { type: 'string', format: 'binary', description: `The file itself as the body (${schema.consumes.join(', ')})` };
+  documented.response = documentedResponses({ method, url, access: route.config?.access, rateLimited: Boolean(route.config?.rateLimit), schema: documented });
   return { schema: documented as FastifySchema, url };
 }
 
@@ -158,6 +164,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(compress, { global: true, threshold: 1024, encodings: ['gzip'] });
   registerStrictInput(app, ['text/csv', 'text/plain', 'application/geo+json'], options.config.importBodyLimitBytes);
   await registerAccess(app);
+  if (options.checkResponses) registerResponseCheck(app, makeAjv(false));
   await app.register(rateLimit, {
     global: false, hook: 'preHandler',
     // Counters in PostgreSQL, shared by every server process.

@@ -40,6 +40,7 @@ function cleanPolygon(rings: Ring[]): Ring[] | null {
 }
 
 /** Any geometry made RFC 7946-clean: (Multi)Polygons oriented and cleaned, every position rounded to 6 decimals. */
+export function rfc7946Geometry<G extends GeoJSON.Geometry>(geometry: G): G | null;
 export function rfc7946Geometry(geometry: GeoJSON.Geometry): GeoJSON.Geometry | null {
   switch (geometry.type) {
     case 'Polygon': {

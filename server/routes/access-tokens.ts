@@ -5,11 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { IdParams, errorResponses } from '../schemas/common.js';
+import { Closed, IdParams, errorResponses } from '../schemas/common.js';
 import { createAccessToken, defaultTokenDays, listAccessTokens, maxActiveTokens, maxTokenDays, revokeAccessToken, TooManyTokensError } from '../services/access-tokens.js';
 import { DomainError } from '../errors.js';
 
-const AccessToken = Type.Object({
+const AccessToken = Closed({
   id: Type.Integer(),
   name: Type.String(),
   prefix: Type.String({ description: 'First 8 characters of the token, to recognise it' }),
@@ -51,7 +51,7 @@ export async function accessTokenRoutes(instance: FastifyInstance) {
 
   app.get('/api/auth/tokens', {
     config: { access: 'signed_in' },
-    schema: { tags, summary: "The signed-in user's own access tokens (never their secrets)", operationId: 'listAccessTokens', response: { 200: Type.Object({ items: Type.Array(AccessToken) }), ...errorResponses } },
+    schema: { tags, summary: "The signed-in user's own access tokens (never their secrets)", operationId: 'listAccessTokens', response: { 200: Closed({ items: Type.Array(AccessToken) }), ...errorResponses } },
   }, async (request) => ({ items: await listAccessTokens(pool(), request.principal!.userId) }));
 
   app.delete('/api/auth/tokens/:id', {

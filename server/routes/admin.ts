@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Closed, DepartmentCode, OrNull, Timestamp, IdParams, QueryDate, StringEnum, errorResponses } from '../schemas/common.js';
+import { Closed, DepartmentCode, ListOf, OrNull, Timestamp, IdParams, QueryDate, StringEnum, errorResponses } from '../schemas/common.js';
 import { roles } from '../domain/access.js';
 import { approveAccount, inviteUser, pendingAccounts, resetActivation, setUserActive } from '../services/auth.js';
 import { NotFoundError } from '../errors.js';
@@ -84,7 +84,20 @@ export async function adminRoutes(instance: FastifyInstance) {
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 200 })), after: Type.Optional(Type.Integer({ minimum: 1 })),
         format: Type.Optional(StringEnum(['json', 'csv'] as const)),
       }, { additionalProperties: false }),
-      response: { 200: Type.Unsafe<unknown>({ description: 'JSON {items, next} or CSV' }), ...errorResponses },
+      response: {
+        200: Type.Unsafe<unknown>({
+          description: 'JSON {items, next, links}, or CSV with format=csv',
+          content: {
+            'application/json': { schema: ListOf(Closed({
+              id: Type.Integer(), occurred_at: Timestamp, username: OrNull(Type.String()), role: OrNull(Type.String()), action: Type.String(),
+              method: Type.String(), route: Type.String(), status_code: Type.Integer(), area: OrNull(Type.String()), time_window: OrNull(Type.String()),
+              record_count: OrNull(Type.Integer()), session_ref: OrNull(Type.String()),
+            })) },
+            'text/csv': { schema: { type: 'string', format: 'binary' } },
+          },
+        }),
+        ...errorResponses,
+      },
     },
   }, async (request, reply) => {
     const limit = request.query.limit ?? 200;

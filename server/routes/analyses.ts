@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AnyRecord, Bbox, DepartmentCode, Id, IdParams, errorResponses } from '../schemas/common.js';
+import { Bbox, DepartmentCode, Id, IdParams, errorResponses } from '../schemas/common.js';
+import { Job, JobStarted, OperationEffect, OperationSummary, OperationWake, SizeClassShift, Watchlist } from '../schemas/analyses.js';
 import { preciseReaders, preciseScope } from '../domain/access.js';
 import { defaultEffectOptions } from '../domain/analytics/displacement.js';
 import { defaultWakeOptions } from '../domain/analytics/wake.js';
@@ -53,7 +54,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     config,
     schema: {
       tags, summary: 'What an operation did, as of the data vintage: effect (WDQ, TNE, WDD of Wheeler & Ratcliffe, placebo test of the buffer), wake (destination towns with FDR, placebo test) and the reading in plain French',
-      params: IdParams, querystring: Type.Object({ ...EffectQuery, ...WakeQuery }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses },
+      params: IdParams, querystring: Type.Object({ ...EffectQuery, ...WakeQuery }, { additionalProperties: false }), response: { 200: OperationSummary, ...errorResponses },
     },
   }, async (request) => {
     await checkOperation(request, request.params.id);
@@ -64,7 +65,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     config,
     schema: {
       tags, summary: 'Effect of an operation: counts in target (A), buffer (B) and control (C) before and after, WDQ, TNE, WDD with its standard error, interpretation; target and buffer cells as GeoJSON',
-      params: IdParams, querystring: Type.Object({ ...EffectQuery, as_of: WakeQuery.as_of }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses },
+      params: IdParams, querystring: Type.Object({ ...EffectQuery, as_of: WakeQuery.as_of }, { additionalProperties: false }), response: { 200: OperationEffect, ...errorResponses },
     },
   }, async (request) => {
     await checkOperation(request, request.params.id);
@@ -75,7 +76,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     config,
     schema: {
       tags, summary: 'Wake of an operation: appearances within D km and L months in every candidate town against its expected count (exact test, FDR over all towns), placebo test, arcs as GeoJSON',
-      params: IdParams, querystring: Type.Object({ ...WakeQuery, buffer_rings: EffectQuery.buffer_rings }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses },
+      params: IdParams, querystring: Type.Object({ ...WakeQuery, buffer_rings: EffectQuery.buffer_rings }, { additionalProperties: false }), response: { 200: OperationWake, ...errorResponses },
     },
   }, async (request) => {
     await checkOperation(request, request.params.id);
@@ -150,7 +151,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
         operation: Type.Optional(Id), region: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })), month: Type.Optional(Type.String({ pattern: monthPattern })),
         window_months: Type.Optional(Type.Integer({ minimum: 1, maximum: 24, default: 6 })),
       }, { additionalProperties: false }),
-      response: { 200: AnyRecord, ...errorResponses },
+      response: { 200: SizeClassShift, ...errorResponses },
     },
   }, async (request) => {
     const q = request.query;
@@ -171,7 +172,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
         months: Type.Optional(Type.Integer({ minimum: 1, maximum: 24, default: 6 })),
         reach_km: Type.Optional(Type.Number({ minimum: 5, maximum: 300, default: 100 })),
       }, { additionalProperties: false }),
-      response: { 200: AnyRecord, ...errorResponses },
+      response: { 200: Watchlist, ...errorResponses },
     },
   }, async (request) => {
     const q = request.query;
@@ -193,7 +194,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
         method: Type.Optional(Type.Union([Type.Literal('exact'), Type.Literal('permutation'), Type.Literal('sfdep'), Type.Literal('normal')], { default: 'exact', description: "exact: conditional Poisson test of the neighbourhood (counts); permutation: conditional permutation ranks (PySAL p_sim); sfdep: sfdep's settings (199 permutations, previous month in the neighbourhood, p < 0.01 without FDR); normal: the normal approximation, for comparison" })),
         permutations: Type.Optional(Type.Integer({ minimum: 19, maximum: 999, default: 199, description: 'Draws for the permutation methods' })),
       }, { additionalProperties: false }),
-      response: { 202: AnyRecord, ...errorResponses },
+      response: { 202: JobStarted, ...errorResponses },
     },
   }, async (request, reply) => {
     const body = request.body;
@@ -219,7 +220,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     config: { access: preciseReaders, audit: 'analysis' },
     schema: {
       tags, summary: 'Progress and, once done, the result of an analysis job (only for the user who started it)',
-      params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { 200: AnyRecord, ...errorResponses },
+      params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { 200: Job, ...errorResponses },
     },
   }, async (request) => {
     const job = await analyses.getJob(pool(), request.params.id);

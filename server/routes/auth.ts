@@ -7,15 +7,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errorResponses } from '../schemas/common.js';
+import { Closed, errorResponses, rateLimitedResponses } from '../schemas/common.js';
 import { activateAccount, AwaitingApprovalError, signIn, signOut, trustDevice, trustedDeviceUser } from '../services/auth.js';
 import { journalSessionRef, recentFailedSignIns, recordAudit } from '../services/audit.js';
 import { cookieOptions, sessionCookie } from '../plugins/access.js';
 import { DomainError } from '../errors.js';
 import { SharedFailureWindows } from '../services/shared-limits.js';
 
-const Me = Type.Object({
-  user: Type.Union([Type.Object({ username: Type.String(), role: Type.String(), departments: Type.Array(Type.String()) }), Type.Null()]),
+const Me = Closed({
+  user: Type.Union([Closed({ username: Type.String(), role: Type.String(), departments: Type.Array(Type.String()) }), Type.Null()]),
   csrf_token: Type.Union([Type.String(), Type.Null()]),
 });
 
@@ -61,7 +61,7 @@ export async function authRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Sign in: sets an HTTP-only session cookie and returns the CSRF token to send as x-csrf-token',
       body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 200: Me, ...errorResponses },
+      response: { 200: Me, ...rateLimitedResponses },
     },
   }, async (request, reply) => {
     const username = request.body.username;
@@ -98,7 +98,7 @@ export async function authRoutes(instance: FastifyInstance) {
         username: Type.String({ minLength: 1, maxLength: 64 }), activation_code: Type.String({ minLength: 10, maxLength: 40 }),
         password: Type.String({ minLength: 1, maxLength: 200 }),
       }, { additionalProperties: false }),
-      response: { 204: Type.Null(), ...errorResponses },
+      response: { 204: Type.Null(), ...rateLimitedResponses },
     },
   }, async (request, reply) => {
     const { username, activation_code, password } = request.body;

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AreaFeature, Closed, OrNull, DepartmentCode, InseeCode, errorResponses } from '../schemas/common.js';
+import { Closed, MultiPolygonGeometry, OrNull, DepartmentCode, InseeCode, PointGeometry, PolygonGeometry, errorResponses } from '../schemas/common.js';
 import { Type as T, type Static } from 'typebox';
 const Items = Closed({ items: T.Array(Closed({
   insee: T.String(), name: T.String(), kind: T.String({ description: 'COM commune, ARM municipal district (Paris, Lyon, Marseille)' }), department_code: T.String(),
@@ -11,6 +11,23 @@ const Items = Closed({ items: T.Array(Closed({
 const OutlineGeometry = T.Unsafe<GeoJSON.Geometry>({
   type: 'object', required: ['type', 'coordinates'], additionalProperties: false,
   properties: { type: { type: 'string', enum: ['Polygon', 'MultiPolygon'] }, coordinates: { type: 'array', description: 'RFC 7946 rings, 4 decimals' } },
+});
+const Area = OrNull(T.Union([PolygonGeometry, MultiPolygonGeometry], { description: 'RFC 7946 outline, 5 decimals' }));
+const CommuneFeature = Closed({
+  type: T.Literal('Feature'), id: T.String({ description: 'INSEE code' }),
+  geometry: OrNull(T.Union([PolygonGeometry, MultiPolygonGeometry, PointGeometry], { description: 'Outline; its centre (Point) for a commune without one in the reference data (arrondissements, newer communes)' })),
+  properties: Closed({
+    insee: T.String(), name: T.String(), kind: T.String({ description: 'COM commune, ARM arrondissement...' }), department_code: T.String(), region_code: OrNull(T.String()),
+    parent_insee: OrNull(T.String({ description: 'Commune of an arrondissement' })), population: OrNull(T.Integer()), size_class: T.String(),
+  }),
+});
+const CommuneUnion = Closed({
+  type: T.Literal('Feature'), id: T.String({ description: 'The INSEE codes joined by +' }), geometry: Area,
+  properties: Closed({ communes: T.Array(Closed({ insee: T.String(), name: T.String() })) }),
+});
+const DepartmentFeature = Closed({
+  type: T.Literal('Feature'), id: T.String({ description: 'Department code' }), geometry: Area,
+  properties: Closed({ code: T.String(), name: T.String(), region_code: OrNull(T.String()) }),
 });
 const DepartmentOutlines = Closed({
   type: T.Literal('FeatureCollection'),
@@ -54,7 +71,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'The union (PostGIS ST_Union) of the outlines of the communes given by INSEE code, as a MultiPolygon: an operation\'s target area composed from communes',
       querystring: Type.Object({ insee: Type.Array(InseeCode, { minItems: 1, maxItems: 50, description: 'INSEE codes of communes (repeat the parameter)' }) }, { additionalProperties: false }),
-      response: { 200: AreaFeature, ...errorResponses },
+      response: { 200: CommuneUnion, ...errorResponses },
     },
   }, async (request, reply) => {
     const codes = [...new Set(request.query.insee)];
@@ -74,7 +91,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
 
   app.get('/api/communes/:insee', {
     config: { access: 'public', replica: true },
-    schema: { tags, summary: 'A commune with its outline, population and size class', params: Type.Object({ insee: InseeCode }), response: { 200: AreaFeature, ...errorResponses } },
+    schema: { tags, summary: 'A commune with its outline, population and size class', params: Type.Object({ insee: InseeCode }), response: { 200: CommuneFeature, ...errorResponses } },
   }, async (request, reply) => {
     const { rows } = await pool(request).query(
       sql.communeByInsee,
@@ -130,7 +147,7 @@ export async function geographyRoutes(instance: FastifyInstance) {
 
   app.get('/api/departments/:code', {
     config: { access: 'public', replica: true },
-    schema: { tags, summary: 'A department with its outline', params: Type.Object({ code: DepartmentCode }), response: { 200: AreaFeature, ...errorResponses } },
+    schema: { tags, summary: 'A department with its outline', params: Type.Object({ code: DepartmentCode }), response: { 200: DepartmentFeature, ...errorResponses } },
   }, async (request, reply) => {
     const { rows } = await pool(request).query(
       sql.departmentByCode, [request.params.code],

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ListOf, StringEnum, errorResponses } from '../schemas/common.js';
+import { Closed, ListOf, StringEnum, errorResponses } from '../schemas/common.js';
 import { detectFormat, importKinds, previewImport } from '../domain/import-rows.js';
 import { ImportRejectedError, importFile } from '../services/imports.js';
 import { listImportRuns, recordImportRun } from '../services/import-runs.js';
@@ -11,12 +11,12 @@ import { ImportProgressRegistry } from '../services/import-progress.js';
 import { analysts, preciseScope } from '../domain/access.js';
 import { pageLinks } from './origin.js';
 
-const ImportReport = Type.Object({
+const ImportReport = Closed({
   kind: Type.String(), format: Type.String(), rows: Type.Integer(),
   inserted: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), elapsed_ms: Type.Integer(),
-  likely_duplicates: Type.Optional(Type.Object({
+  likely_duplicates: Type.Optional(Closed({
     count: Type.Integer({ description: 'Pairs of a new point and a point of another source likely to be one place (see /doublons)' }),
-    pairs: Type.Array(Type.Object({
+    pairs: Type.Array(Closed({
       new_id: Type.Integer(), new_external_id: Type.Union([Type.String(), Type.Null()]), other_id: Type.Integer(),
       other_source: Type.String(), other_external_id: Type.Union([Type.String(), Type.Null()]), distance_m: Type.Number(),
     }), { description: 'The first 100' }),
@@ -101,7 +101,7 @@ export async function importRoutes(instance: FastifyInstance) {
       summary: 'Progress of a running import sent with the header x-import-id (a random id of 32 to 64 characters, which reading it requires): phase, rows processed and total; kept a minute after the end',
       params: Type.Object({ id: Type.String({ pattern: importIdPattern.source }) }),
       response: {
-        200: Type.Object({ phase: Type.String(), done: Type.Integer(), total: Type.Integer(), finished: Type.Boolean(), outcome: StringEnum(['running', 'imported', 'rejected', 'failed'] as const) }),
+        200: Closed({ phase: Type.String(), done: Type.Integer(), total: Type.Integer(), finished: Type.Boolean(), outcome: StringEnum(['running', 'imported', 'rejected', 'failed'] as const) }),
         ...errorResponses,
       },
     },

@@ -12,7 +12,7 @@ import { Type, type Static } from 'typebox';
 import { aggregateReaders, isAllowed, preciseReaders, type Access } from '../domain/access.js';
 import type { AuditAction } from '../services/audit.js';
 import { franceExtents } from '../domain/france-extent.js';
-import { errorResponses, StringEnum } from '../schemas/common.js';
+import { errorResponses, MultiPolygonGeometry, PointGeometry, PolygonGeometry, StringEnum } from '../schemas/common.js';
 import { publicOrigin } from './origin.js';
 import { getItem, hasTemporal, listItems, parseDatetime, queryablesOf, type CollectionId } from '../services/ogc.js';
 import { parseBbox } from '../services/filters.js';
@@ -60,7 +60,7 @@ const Collection = Type.Object({
 }, { additionalProperties: false });
 const Feature = Type.Object({
   type: Type.Literal('Feature'), id: Type.Union([Type.Integer(), Type.String()]),
-  geometry: Type.Union([Type.Object({ type: Type.String(), coordinates: Type.Array(Type.Unknown()) }, { additionalProperties: false }), Type.Null()]),
+  geometry: Type.Union([PointGeometry, PolygonGeometry, MultiPolygonGeometry, Type.Null()], { description: 'RFC 7946: deal points as Points, areas as (Multi)Polygons' }),
   properties: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
   links: Type.Optional(Links),
 }, { additionalProperties: false });

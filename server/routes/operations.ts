@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AreaFeature, AreaFeatureCollection, IdParams, VersionQuery, errorResponses } from '../schemas/common.js';
+import { IdParams, VersionQuery, errorResponses } from '../schemas/common.js';
 import { pageLinks } from './origin.js';
-import { OperationCreate, OperationQuery, OperationUpdate } from '../schemas/records.js';
+import { OperationCollection, OperationCreate, OperationFeature, OperationQuery, OperationUpdate } from '../schemas/records.js';
 import * as operations from '../services/operations.js';
 import { aggregateReaders, analysts, preciseScope } from '../domain/access.js';
 import { assertInScope, operationVisible } from './scope.js';
@@ -30,7 +30,7 @@ export async function operationRoutes(instance: FastifyInstance) {
     if (!operationVisible(request.principal, feature.properties as { department_code: string; ended_on: string | null })) throw new NotFoundError('operation', id);
     return feature;
   };
-  app.get('/api/operations', { config: read, schema: { tags, summary: 'Operations as a GeoJSON FeatureCollection of target areas (deputies: ended operations only)', querystring: OperationQuery, response: { 200: AreaFeatureCollection, ...errorResponses } } },
+  app.get('/api/operations', { config: read, schema: { tags, summary: 'Operations as a GeoJSON FeatureCollection of target areas (deputies: ended operations only)', querystring: OperationQuery, response: { 200: OperationCollection, ...errorResponses } } },
     async (request, reply) => {
       const { departments, endedOnly } = operationScope(request);
       if (request.query.department && departments) assertInScope(request, request.query.department);
@@ -38,11 +38,11 @@ export async function operationRoutes(instance: FastifyInstance) {
       const page = await operations.listOperations(pool(), request.query, departments, endedOnly);
       return { ...page, links: pageLinks(request, page.next, 'application/geo+json') };
     });
-  app.get('/api/operations/:id', { config: read, schema: { tags, summary: 'An operation as a GeoJSON Feature of its target area (deputies: ended operations only)', params: IdParams, response: { 200: AreaFeature, ...errorResponses } } },
+  app.get('/api/operations/:id', { config: read, schema: { tags, summary: 'An operation as a GeoJSON Feature of its target area (deputies: ended operations only)', params: IdParams, response: { 200: OperationFeature, ...errorResponses } } },
     async (request, reply) => { const feature = await readable(request, request.params.id); reply.type('application/geo+json'); return feature; });
-  app.post('/api/operations', { config: write, schema: { tags, summary: 'Register an operation (target area, dates, outcomes)', body: OperationCreate, response: { 201: AreaFeature, ...errorResponses } } },
+  app.post('/api/operations', { config: write, schema: { tags, summary: 'Register an operation (target area, dates, outcomes)', body: OperationCreate, response: { 201: OperationFeature, ...errorResponses } } },
     async (request, reply) => { const created = await operations.createOperation(pool(), request.body, inScope(request)); reply.status(201).type('application/geo+json'); return created; });
-  app.patch('/api/operations/:id', { config: write, schema: { tags, summary: 'Change an operation (with its version: 409 when someone saved first)', params: IdParams, body: OperationUpdate, response: { 200: AreaFeature, ...errorResponses } } },
+  app.patch('/api/operations/:id', { config: write, schema: { tags, summary: 'Change an operation (with its version: 409 when someone saved first)', params: IdParams, body: OperationUpdate, response: { 200: OperationFeature, ...errorResponses } } },
     async (request, reply) => { await readable(request, request.params.id); reply.type('application/geo+json'); return operations.updateOperation(pool(), request.params.id, request.body, inScope(request)); });
   app.delete('/api/operations/:id', { config: write, schema: { tags, summary: 'Delete an operation (with its version)', params: IdParams, querystring: VersionQuery, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => { await readable(request, request.params.id); await operations.deleteOperation(pool(), request.params.id, request.query.version); return reply.status(204).send(null); });

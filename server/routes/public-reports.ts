@@ -10,11 +10,11 @@ import { InvalidInputError, UnprocessableError } from '../errors.js';
 import * as reports from '../services/public-reports.js';
 
 /** A candidate point as the moderation lists it (no reporter: reports carry their receipt and status only). */
-const CandidatePoint = Type.Object({
+const CandidatePoint = Closed({
   id: Type.Integer(), longitude: Type.Number(), latitude: Type.Number(), commune_insee: Type.String(), commune_name: Type.String(), department_code: Type.String(),
   created_at: Type.String({ format: 'date-time' }),
-  reports: Type.Array(Type.Object({ id: Type.Integer(), receipt: Type.String(), status: Type.String(), reported_on: Type.String() })),
-  nearest_point: Type.Union([Type.Object({ id: Type.Integer(), distance_m: Type.Number() }), Type.Null()]),
+  reports: Type.Array(Closed({ id: Type.Integer(), receipt: Type.String(), status: Type.String(), reported_on: Type.String() })),
+  nearest_point: Type.Union([Closed({ id: Type.Integer(), distance_m: Type.Number() }), Type.Null()]),
 });
 import { assertRecordInScope, departmentFilter, workScope } from './scope.js';
 
@@ -39,7 +39,7 @@ export async function publicReportRoutes(instance: FastifyInstance) {
 
   app.get('/api/public/form-token', {
     config: { access: 'public' },
-    schema: { tags: ['public reports'], summary: `A signed token for the report form, usable once, from ${minimumAgeSeconds} s after it is issued`, response: { 200: Type.Object({ token: Type.String(), usable_after_seconds: Type.Integer() }) } },
+    schema: { tags: ['public reports'], summary: `A signed token for the report form, usable once, from ${minimumAgeSeconds} s after it is issued`, response: { 200: Closed({ token: Type.String(), usable_after_seconds: Type.Integer() }) } },
   }, async () => ({ token: issueFormToken(secret, Date.now()), usable_after_seconds: minimumAgeSeconds }));
 
   app.post('/api/public/reports', {
@@ -53,7 +53,7 @@ export async function publicReportRoutes(instance: FastifyInstance) {
       tags: ['public reports'],
       summary: 'Report a suspected deal point (no account; no IP address, identity or device data is stored). Answers a receipt number.',
       body: ReportBody,
-      response: { 201: Type.Object({ receipt: Type.String(), message: Type.String() }), ...errorResponses },
+      response: { 201: Closed({ receipt: Type.String(), message: Type.String() }), ...errorResponses },
     },
   }, async (request, reply) => {
     const body = request.body;
@@ -87,7 +87,7 @@ export async function publicReportRoutes(instance: FastifyInstance) {
     schema: {
       tags: ['public reports'], summary: 'Follow a receipt: received, or examined (nothing else is told)',
       params: Type.Object({ receipt: Type.String({ pattern: '^SIG-[0-9A-HJ-NP-Z]{10}$' }) }),
-      response: { 200: Type.Object({ receipt: Type.String(), status: StringEnum(['received', 'examined'] as const) }), ...errorResponses },
+      response: { 200: Closed({ receipt: Type.String(), status: StringEnum(['received', 'examined'] as const) }), ...errorResponses },
     },
   }, async (request) => reports.receiptStatus(app.db.pool, request.params.receipt));
 }
@@ -179,7 +179,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
 
   app.get('/api/moderation/reasons', {
     config: { access: analysts },
-    schema: { tags, summary: 'The reasons a report can be rejected for', response: { 200: Type.Object({ items: Type.Array(Type.Object({ code: Type.String(), label: Type.String() })) }) } },
+    schema: { tags, summary: 'The reasons a report can be rejected for', response: { 200: Closed({ items: Type.Array(Closed({ code: Type.String(), label: Type.String() })) }) } },
   }, async () => ({ items: Object.entries(reports.rejectionReasons).map(([code, label]) => ({ code, label })) }));
 
   app.post('/api/moderation/reports/:id/undo', {
@@ -215,7 +215,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Candidate deal points of your departments (created from accepted reports, not active until confirmed), oldest first, with their reports',
       querystring: Type.Object({ department: Type.Optional(DepartmentCode), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(CandidatePoint) }), ...errorResponses },
+      response: { 200: Closed({ items: Type.Array(CandidatePoint) }), ...errorResponses },
     },
   }, async (request) => ({ items: await reports.listCandidates(app.db.pool, departmentFilter(request, request.query.department), request.query.limit ?? 200) }));
 
@@ -233,7 +233,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
       tags, summary: 'Discard a candidate deal point: no deal point there; it is removed and its reports rejected (no activity found), undoable the same day report by report',
       params: IdParams,
       body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 3, maxLength: 300 })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ id: Type.Integer(), discarded: Type.Boolean(), rejected_reports: Type.Array(Type.Integer()) }), ...errorResponses },
+      response: { 200: Closed({ id: Type.Integer(), discarded: Type.Boolean(), rejected_reports: Type.Array(Type.Integer()) }), ...errorResponses },
     },
   }, async (request) => {
     request.auditDetail = `deal_point=${request.params.id}`;

@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { AnyRecord, DepartmentCode, Id, IdParams, errorResponses } from '../schemas/common.js';
+import { DepartmentCode, Id, IdParams, errorResponses } from '../schemas/common.js';
+import { ComputedRanking, RankingComparison, RankingList, SavedRanking, SavedRankingCreated } from '../schemas/rankings.js';
 import { RankingBody, SaveRankingBody } from '../schemas/sectors.js';
 import { assertInScope, workScope } from './scope.js';
 import { deskReaders, deskWriters } from './sectors.js';
@@ -27,13 +28,13 @@ export async function rankingRoutes(instance: FastifyInstance) {
     config: { access: deskReaders, audit: 'analysis' },
     schema: {
       tags, summary: 'Rank a department\'s sectors (not saved): conjunctive rule, composite score (min-max or rank; arithmetic or geometric), seeded Monte Carlo rank intervals, sectors lacking data listed apart',
-      body: RankingBody, response: { 200: AnyRecord, ...errorResponses },
+      body: RankingBody, response: { 200: ComputedRanking, ...errorResponses },
     },
   }, async (request) => compute(request, request.body));
 
   app.post('/api/sectors/rankings', {
     config: { access: deskWriters, audit: 'write' },
-    schema: { tags, summary: 'Compute and save a ranking as an immutable dated record (parameters, data vintage, result, SHA-256)', body: SaveRankingBody, response: { 201: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'Compute and save a ranking as an immutable dated record (parameters, data vintage, result, SHA-256)', body: SaveRankingBody, response: { 201: SavedRankingCreated, ...errorResponses } },
   }, async (request, reply) => {
     const computed = await compute(request, request.body.parameters);
     const saved = await rankings.saveRanking(pool(), computed, request.body.title.trim(), request.principal!.userId);
@@ -44,7 +45,7 @@ export async function rankingRoutes(instance: FastifyInstance) {
 
   app.get('/api/sectors/rankings', {
     config: { access: deskReaders },
-    schema: { tags, summary: 'Saved rankings of your departments, newest first', querystring: Type.Object({ department: Type.Optional(DepartmentCode) }, { additionalProperties: false }), response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'Saved rankings of your departments, newest first', querystring: Type.Object({ department: Type.Optional(DepartmentCode) }, { additionalProperties: false }), response: { 200: RankingList, ...errorResponses } },
   }, async (request) => {
     if (request.query.department) assertInScope(request, request.query.department);
     const scope = request.query.department ? [request.query.department] : workScope(request);
@@ -53,12 +54,12 @@ export async function rankingRoutes(instance: FastifyInstance) {
 
   app.get('/api/sectors/rankings/:id', {
     config: { access: deskReaders, audit: 'read_precise' },
-    schema: { tags, summary: 'One saved ranking, with a check that its content still gives its SHA-256', params: IdParams, response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'One saved ranking, with a check that its content still gives its SHA-256', params: IdParams, response: { 200: SavedRanking, ...errorResponses } },
   }, async (request) => rankings.getRanking(pool(), request.params.id, workScope(request)));
 
   app.get('/api/sectors/rankings/:id/compare/:other', {
     config: { access: deskReaders, audit: 'read_precise' },
-    schema: { tags, summary: 'Two saved rankings side by side: each sector\'s rank in both and its change', params: Type.Object({ id: Id, other: Id }), response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'Two saved rankings side by side: each sector\'s rank in both and its change', params: Type.Object({ id: Id, other: Id }), response: { 200: RankingComparison, ...errorResponses } },
   }, async (request) => {
     const [a, b] = await Promise.all([rankings.getRanking(pool(), request.params.id, workScope(request)), rankings.getRanking(pool(), request.params.other, workScope(request))]);
     return rankings.compareSaved(a, b);

@@ -8,7 +8,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AnyRecord, Closed, DepartmentCode, OrNull, Timestamp, errorResponses } from '../schemas/common.js';
+import { Closed, DepartmentCode, OrNull, Timestamp, errorResponses } from '../schemas/common.js';
+import { Criteria, Sectors } from '../schemas/rankings.js';
 import { AreaCollection, CriterionFourBody, SectorCode, SectorKind, SectorQuery, ValuesImportQuery } from '../schemas/sectors.js';
 import { assertInScope, workScope } from './scope.js';
 import { sectorTable } from '../services/sectors.js';
@@ -43,23 +44,23 @@ export async function sectorRoutes(instance: FastifyInstance) {
 
   app.get('/api/sectors/criteria', {
     config: { access: deskReaders },
-    schema: { tags, summary: 'The four criteria, the indicators Sillage computes with their definitions, the default thresholds and the coverage rule', response: { 200: AnyRecord } },
+    schema: { tags, summary: 'The four criteria, the indicators Sillage computes with their definitions, the default thresholds and the coverage rule', response: { 200: Criteria } },
   }, async () => ({
     criteria: criteria.map((c) => ({ criterion: c, label: criterionLabels[c], definition: criterionDefinitions[c] })),
-    indicators: computedIndicators, threshold_notes: defaultThresholdNotes, coverage_rule: coverageRule, followed_indicators: followedIndicators,
+    indicators: [...computedIndicators], threshold_notes: defaultThresholdNotes, coverage_rule: coverageRule, followed_indicators: [...followedIndicators],
   }));
 
   app.get('/api/sectors', {
     config: { access: deskReaders, audit: 'read_precise' },
-    schema: { tags, summary: 'Sectors of a department as GeoJSON, each with the raw value of every indicator on the date (and the prefecture values with their source)', querystring: SectorQuery, response: { 200: AnyRecord, ...errorResponses } },
+    schema: { tags, summary: 'Sectors of a department as GeoJSON, each with the raw value of every indicator on the date (and the prefecture values with their source)', querystring: SectorQuery, response: { 200: Sectors, ...errorResponses } },
   }, async (request) => {
     const { department, kind = 'commune', at = today() } = request.query;
     assertInScope(request, department);
     const table = await sectorTable(pool(), department, kind, at, workScope(request));
     const values = new Map(table.rows.map((r) => [r.code, r.values]));
     return {
-      type: 'FeatureCollection', department, kind, at, indicators: table.indicators, vintage: table.vintage,
-      features: table.sectors.map((s) => ({ type: 'Feature', id: s.code, geometry: s.geometry, properties: { code: s.code, name: s.name, population: s.population, area_km2: Math.round(s.area_km2 * 1000) / 1000, values: values.get(s.code), supplied: table.supplied[s.code] ?? {} } })),
+      type: 'FeatureCollection' as const, department, kind, at, indicators: table.indicators, vintage: table.vintage,
+      features: table.sectors.map((s) => ({ type: 'Feature' as const, id: s.code, geometry: s.geometry, properties: { code: s.code, name: s.name, population: s.population, area_km2: Math.round(s.area_km2 * 1000) / 1000, values: values.get(s.code)!, supplied: table.supplied[s.code] ?? {} } })),
     };
   });
 

@@ -6,8 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AnyRecord, Closed, IdParams, errorResponses } from '../schemas/common.js';
-import { SnapshotSummary } from '../schemas/snapshots.js';
+import { Closed, fileResponse, storedJsonResponse, IdParams, errorResponses } from '../schemas/common.js';
+import { SnapshotDocumentSchema, SnapshotSummary } from '../schemas/snapshots.js';
 import { ConstituencyBody, PngDownload, SnapshotCreate, SnapshotFileParams, SnapshotParams } from '../schemas/snapshots.js';
 import { aggregateReaders } from '../domain/access.js';
 import { checkSnapshotRequest } from '../domain/snapshots/area.js';
@@ -28,7 +28,7 @@ export async function snapshotRoutes(instance: FastifyInstance) {
     config: { access: aggregateReaders, audit: 'read_aggregate' },
     schema: {
       tags, summary: 'Create a stamped snapshot of an area and period (aggregated at the deputies\' level: whole H3 cells no finer than 7 or communes, "< 5", perturbed counts), stored immutably',
-      body: SnapshotCreate, response: { 201: AnyRecord, ...errorResponses },
+      body: SnapshotCreate, response: { 201: SnapshotDocumentSchema, ...errorResponses },
     },
   }, async (request, reply) => {
     const { parameters, problems } = checkSnapshotRequest(request.body, today().slice(0, 7));
@@ -39,7 +39,7 @@ export async function snapshotRoutes(instance: FastifyInstance) {
     request.auditDetail = request.auditDetail.replace('snapshot=new', `snapshot=${document.id}`);
     request.auditCount = document.data.map.cells.length;
     reply.status(201);
-    return document as unknown as Record<string, unknown>;
+    return document;
   });
 
   app.get('/api/snapshots', {
@@ -54,7 +54,7 @@ export async function snapshotRoutes(instance: FastifyInstance) {
 
   app.get('/api/snapshots/:id', {
     config: { access: aggregateReaders, audit: 'read_aggregate' },
-    schema: { tags, summary: 'A stored snapshot exactly as stored (canonical JSON: parameters, aggregated data, SHA-256)', params: SnapshotParams, response: { 200: Type.Unsafe<unknown>({ description: 'the stored JSON text' }), ...errorResponses } },
+    schema: { tags, summary: 'A stored snapshot exactly as stored (canonical JSON: parameters, aggregated data, SHA-256)', params: SnapshotParams, response: { 200: storedJsonResponse('The stored document, byte for byte (canonical JSON)', SnapshotDocumentSchema), ...errorResponses } },
   }, async (request, reply) => {
     const { text } = await storedSnapshot(pool(), request.params.id);
     request.auditCount = 1;
@@ -63,7 +63,7 @@ export async function snapshotRoutes(instance: FastifyInstance) {
 
   app.get('/api/snapshots/:id/files/:format', {
     config: { access: aggregateReaders, audit: 'export' },
-    schema: { tags, summary: 'Download a snapshot as PDF (PDF/A-3b, vector map, data attached), CSV (`;`, UTF-8 with BOM, INSEE codes) or GeoJSON (RFC 7946); the same snapshot always gives the same bytes', params: SnapshotFileParams, response: { 200: Type.Unsafe<unknown>({ description: 'the file' }), ...errorResponses } },
+    schema: { tags, summary: 'Download a snapshot as PDF (PDF/A-3b, vector map, data attached), CSV (`;`, UTF-8 with BOM, INSEE codes) or GeoJSON (RFC 7946); the same snapshot always gives the same bytes', params: SnapshotFileParams, response: { 200: fileResponse('The file, the same bytes for the same snapshot', 'application/pdf', 'text/csv', 'application/geo+json'), ...errorResponses } },
   }, async (request, reply) => {
     const { text } = await storedSnapshot(pool(), request.params.id);
     const document = JSON.parse(text) as SnapshotDocument;

@@ -22,7 +22,7 @@ const NationalItems = Closed({ items: Type.Array(Closed({
 })) });
 const Indicator = Type.String({ pattern: '^[a-z0-9_]+$', description: 'Indicator code, e.g. trafic_de_stupefiants (see /api/statistics/indicators)' });
 const Year = Type.Integer({ minimum: 1990, maximum: 2100 });
-const ImportReport = Type.Object({
+const ImportReport = Closed({
   level: Type.String(), rows: Type.Integer(), inserted: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(),
   withheld: Type.Integer({ description: 'cells withheld by the SSMSI (est_diffuse = ndiff), stored as unknown' }),
 });

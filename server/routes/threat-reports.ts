@@ -6,8 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AnyRecord, Closed, DepartmentCode, errorResponses } from '../schemas/common.js';
-import { SnapshotSummary } from '../schemas/snapshots.js';
+import { Closed, fileResponse, storedJsonResponse, DepartmentCode, errorResponses } from '../schemas/common.js';
+import { SnapshotSummary, ThreatReportSchema } from '../schemas/snapshots.js';
 import { aggregateReaders } from '../domain/access.js';
 import type { ThreatReportDocument } from '../domain/snapshots/threat-report.js';
 import { today } from '../domain/dates.js';
@@ -36,7 +36,7 @@ export async function threatReportRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Create the annual threat report for France or a department and a complete year (precise for OFAST and the department\'s CROSS and prefecture, aggregated for the others), stored immutably',
       body: Type.Object({ scope: Type.Union([Type.Literal('france'), DepartmentCode], { description: '"france" or a department code' }), year: Type.Integer({ minimum: 2000, maximum: 2100 }) }, { additionalProperties: false }),
-      response: { 201: AnyRecord, ...errorResponses },
+      response: { 201: ThreatReportSchema, ...errorResponses },
     },
   }, async (request, reply) => {
     const { scope, year } = request.body;
@@ -47,7 +47,7 @@ export async function threatReportRoutes(instance: FastifyInstance) {
     request.auditDetail = `report=${report.id}&scope=${scope}&precision=${report.parameters.precision}&year=${year}`;
     request.auditCount = 1;
     reply.status(201);
-    return report as unknown as Record<string, unknown>;
+    return report;
   });
 
   app.get('/api/threat-reports', {
@@ -57,7 +57,7 @@ export async function threatReportRoutes(instance: FastifyInstance) {
 
   app.get('/api/threat-reports/:id', {
     config: { access: aggregateReaders, audit: 'read_aggregate' },
-    schema: { tags, summary: 'A stored threat report exactly as stored', params: ReportParams, response: { 200: Type.Unsafe<unknown>({ description: 'the stored JSON text' }), ...errorResponses } },
+    schema: { tags, summary: 'A stored threat report exactly as stored', params: ReportParams, response: { 200: storedJsonResponse('The stored document, byte for byte (canonical JSON)', ThreatReportSchema), ...errorResponses } },
   }, async (request, reply) => {
     const { text } = await readable(request, request.params.id);
     request.auditCount = 1;
@@ -66,7 +66,7 @@ export async function threatReportRoutes(instance: FastifyInstance) {
 
   app.get('/api/threat-reports/:id/pdf', {
     config: { access: aggregateReaders, audit: 'export' },
-    schema: { tags, summary: 'A stored threat report as a stamped PDF (PDF/A-3b; the same report always gives the same bytes)', params: ReportParams, response: { 200: Type.Unsafe<unknown>({ description: 'the PDF' }), ...errorResponses } },
+    schema: { tags, summary: 'A stored threat report as a stamped PDF (PDF/A-3b; the same report always gives the same bytes)', params: ReportParams, response: { 200: fileResponse('The stamped PDF (PDF/A-3b)', 'application/pdf'), ...errorResponses } },
   }, async (request, reply) => {
     const { report } = await readable(request, request.params.id);
     request.auditDetail = 'format=pdf';

@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
 import { datasetCodes, serviceCodes } from '../domain/vocabulary.js';
 
 /** A string enum rendered as JSON Schema `enum` (clear validation messages listing allowed values). */
@@ -35,10 +35,17 @@ export const ErrorResponse = Type.Object({
   message: Type.String(),
   details: Type.Array(Type.Object({ field: Type.String(), reason: Type.String(), line: Type.Optional(Type.Integer()) })),
 });
+/**
+ * The error answers a route may give (the OpenAPI document keeps those that apply to it:
+ * plugins/openapi-errors.ts). 429 only where a limit applies: `rateLimitedResponses`, or a
+ * route with `config.rateLimit`.
+ */
 export const errorResponses = {
   400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse,
-  429: ErrorResponse, 503: ErrorResponse,
+  503: ErrorResponse,
 };
+/** The error answers of a route that counts attempts itself (sign-in): 429 with Retry-After. */
+export const rateLimitedResponses = { ...errorResponses, 429: ErrorResponse };
 
 export const PointGeometry = Type.Object({
   type: Type.Literal('Point'),
@@ -58,7 +65,7 @@ export const AreaGeometry = Type.Unsafe<GeoJSON.Polygon | GeoJSON.MultiPolygon>(
 });
 
 export function FeatureOf(geometry: TSchema, properties: TSchema) {
-  return Type.Object({ type: Type.Literal('Feature'), id: Type.Integer(), geometry, properties });
+  return Closed({ type: Type.Literal('Feature'), id: Type.Integer(), geometry, properties });
 }
 export const PageLink = Type.Object({ href: Type.String(), rel: Type.String(), type: Type.String() }, { additionalProperties: false });
 
@@ -75,7 +82,7 @@ export function pagingLinks(url: string, host: string | undefined, protocol: str
 }
 
 export function FeatureCollectionOf(feature: TSchema) {
-  return Type.Object({
+  return Closed({
     type: Type.Literal('FeatureCollection'),
     features: Type.Array(feature),
     next: Type.Union([Type.Integer(), Type.Null()], { description: 'Cursor for the next page (pass as `after`), null on the last page' }),
@@ -87,7 +94,7 @@ export type IdParamsType = Static<typeof IdParams>;
 
 /** Lists of plain records, keyset-paginated. */
 export function ListOf(item: TSchema) {
-  return Type.Object({
+  return Closed({
     items: Type.Array(item),
     next: Type.Union([Type.Integer(), Type.Null()], { description: 'Cursor for the next page (pass as `after`, or `before` where the list says so), null on the last page' }),
     links: Type.Optional(Type.Array(PageLink, { description: 'self and, unless on the last page, next' })),
@@ -101,19 +108,55 @@ export function fileResponse(description: string, ...mediaTypes: string[]) {
   return Type.Unsafe<Buffer | string>({ description, content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) });
 }
 
-/** A record whose properties the route documents in its summary (serialised as is). */
-export const AnyRecord = Type.Record(Type.String(), Type.Unknown());
-export const AreaFeature = Type.Object({ type: Type.Literal('Feature'), id: Type.Union([Type.Integer(), Type.String()]), geometry: Type.Unknown(), properties: AnyRecord });
-export const AreaFeatureCollection = FeatureCollectionOf(AreaFeature);
+/**
+ * A stored JSON document sent as its stored text (the bytes its SHA-256 was computed on, not
+ * serialised again): documented with the document's schema.
+ */
+export function storedJsonResponse(description: string, schema: TSchema) {
+  return Type.Unsafe<string>({ description, content: { 'application/json': { schema } } });
+}
 export const NoContent = Type.Null({ description: 'No content' });
 
 /** A response object with exactly these fields (closed: no undeclared field). */
-export function Closed<T extends Record<string, TSchema>>(properties: T, options: { description?: string } = {}) {
+export function Closed<T extends Record<string, TSchema>>(properties: T, options: Record<string, unknown> = {}) {
   return Type.Object(properties, { additionalProperties: false, ...options });
 }
 /** `schema` or null. */
-export function OrNull<T extends TSchema>(schema: T) {
-  return Type.Union([schema, Type.Null()]);
+export function OrNull<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> {
+  const scalar = schema as unknown as Record<string, unknown>;
+  // A nullable scalar as a type list (`["integer", "null"]`): the serializer writes it with a typeof
+  // test, where an anyOf costs a validation per value (the map's cube has a value per cell and month).
+  if (typeof scalar.type === 'string' && ['string', 'number', 'integer', 'boolean'].includes(scalar.type) && !('const' in scalar) && !('enum' in scalar)) {
+    return Type.Unsafe<Static<T> | null>({ ...scalar, type: [scalar.type, 'null'] });
+  }
+  return Type.Unsafe<Static<T> | null>(Type.Union([schema, Type.Null()]));
 }
 /** A timestamp (ISO 8601 with time zone). */
 export const Timestamp = Type.String({ description: 'ISO 8601 timestamp' });
+
+/** A GeoJSON Polygon (closed object: type and coordinates only). */
+export const PolygonGeometry = Closed({
+  type: Type.Literal('Polygon'),
+  coordinates: Type.Array(Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 3 }), { minItems: 4 }), { description: 'Rings of [longitude, latitude], the outer one counter-clockwise' }),
+});
+/** A GeoJSON LineString (closed object). */
+export const LineStringGeometry = Closed({
+  type: Type.Literal('LineString'),
+  coordinates: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 3 }), { minItems: 2 }),
+});
+/** The H3 cell Feature of the aggregates: id and `properties.h3` the cell index, its hexagon as geometry. */
+export function CellFeatureOf<T extends Record<string, TSchema>>(properties: T) {
+  return Closed({ type: Type.Literal('Feature'), id: Type.String({ description: 'H3 cell index' }), geometry: PolygonGeometry, properties: Closed({ h3: Type.String({ description: 'H3 cell index' }), ...properties }) });
+}
+/** A count as served to aggregated roles: null when suppressed, with its label ("< 5"). */
+export const ServedCount = { count: OrNull(Type.Integer({ description: 'null when suppressed (fewer than 5, deputies)' })), count_label: Type.String({ description: 'The count as text, "< 5" when suppressed' }) };
+/** A GeoJSON MultiPolygon (closed object). */
+export const MultiPolygonGeometry = Closed({
+  type: Type.Literal('MultiPolygon'),
+  coordinates: Type.Array(Type.Array(Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 3 }), { minItems: 4 })), { description: 'Polygons of rings of [longitude, latitude]' }),
+});
+/** An outline as PostGIS computed it: Polygon, MultiPolygon, or a GeometryCollection of them (a union of touching areas). */
+export const OutlineGeometry = Type.Union([
+  PolygonGeometry, MultiPolygonGeometry,
+  Closed({ type: Type.Literal('GeometryCollection'), geometries: Type.Array(Type.Union([PolygonGeometry, MultiPolygonGeometry])) }),
+]);

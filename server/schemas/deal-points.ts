@@ -3,7 +3,7 @@ import { dealPointStatuses } from '../domain/status-history.js';
 import { productCodes } from '../domain/vocabulary.js';
 import {
   After, Bbox, CalendarDate, Dataset, DepartmentCode, ExternalId, FeatureCollectionOf, FeatureOf, Id, InseeCode, Limit,
-  PointGeometry, ServiceCode, StringEnum,
+  Closed, PointGeometry, ServiceCode, StringEnum,
 } from './common.js';
 
 export const Product = StringEnum(productCodes);
@@ -64,7 +64,7 @@ export const DealPointQuery = Type.Object({
 }, { additionalProperties: false });
 export type DealPointQueryInput = Static<typeof DealPointQuery>;
 
-export const DealPointProperties = Type.Object({
+export const DealPointProperties = Closed({
   commune_insee: Type.String(),
   commune_name: Type.String(),
   department_code: Type.String(),
@@ -76,7 +76,7 @@ export const DealPointProperties = Type.Object({
   network_id: Type.Union([Type.Integer(), Type.Null()]),
   dataset: Type.String(),
   status: Type.Union([Status, Type.Null()], { description: 'Status on the requested date (today by default)' }),
-  status_history: Type.Array(Type.Object({ status: Type.String(), effective_on: Type.String(), operation_id: Type.Union([Type.Integer(), Type.Null()]) })),
+  status_history: Type.Array(Closed({ status: Type.String(), effective_on: Type.String(), operation_id: Type.Union([Type.Integer(), Type.Null()]) })),
   version: Type.Integer(),
   created_at: Type.String(),
   updated_at: Type.String(),

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { operationKindCodes as operationKinds } from '../domain/vocabulary.js';
 import {
-  After, AreaGeometry, Bbox, CalendarDate, Closed, OrNull, Timestamp, QueryDate, Dataset, DepartmentCode, ExternalId, Id, Limit, ServiceCode, StringEnum,
+  After, AreaGeometry, Bbox, CalendarDate, Closed, FeatureCollectionOf, MultiPolygonGeometry, OrNull, PolygonGeometry, Timestamp, QueryDate, Dataset, DepartmentCode, ExternalId, Id, Limit, ServiceCode, StringEnum,
 } from './common.js';
 
 // Observations of activity at a deal point.
@@ -119,3 +119,18 @@ export const Network = Closed({
   dataset: Type.String(), department_code: OrNull(Type.String()), version: Type.Integer(), created_at: Timestamp, updated_at: Timestamp,
   deal_point_count: Type.Integer({ description: 'Its deal points (in your departments for departmental roles)' }),
 });
+
+/** An operation as served: a GeoJSON Feature of its target area (RFC 7946), its fields as properties. */
+const NullableCount = OrNull(Type.Integer());
+const NullableAmount = OrNull(Type.Number());
+export const OperationFeature = Closed({
+  type: Type.Literal('Feature'), id: Type.Integer(),
+  geometry: OrNull(Type.Union([PolygonGeometry, MultiPolygonGeometry], { description: 'Target area, WGS 84' })),
+  properties: Closed({
+    name: Type.String(), kind: StringEnum(operationKinds), started_on: Type.String(), ended_on: OrNull(Type.String()), department_code: Type.String(),
+    arrests: NullableCount, officers_mobilised: NullableCount, cannabis_seized_kg: NullableAmount, cocaine_seized_kg: NullableAmount,
+    cash_seized_eur: NullableAmount, weapons_seized: NullableCount,
+    source: OrNull(Type.String()), external_id: OrNull(Type.String()), dataset: Type.String(), version: Type.Integer(), created_at: Timestamp, updated_at: Timestamp,
+  }),
+});
+export const OperationCollection = FeatureCollectionOf(OperationFeature);

@@ -47,8 +47,8 @@ export async function countByCell(db: pg.Pool, resolution: number, filter: Aggre
   return counts;
 }
 
-export function cellFeature(cell: string, properties: Record<string, unknown>) {
-  return { type: 'Feature' as const, id: cell, geometry: cellPolygon(cell), properties: { h3: cell, ...properties } };
+export function cellFeature<P extends object>(cell: string, properties: P) {
+  return { type: 'Feature' as const, id: cell, geometry: cellPolygon(cell) as GeoJSON.Polygon & { type: 'Polygon' }, properties: { h3: cell, ...properties } };
 }
 
 /** Snapped: a bbox keeps the whole communes it touches. */

@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { cellToLatLng, latLngToCell, polygonToCells } from 'h3-js';
 import { cellFeature } from './aggregates.js';
+import type { Static } from 'typebox';
+import type { HotSpotResult as HotSpotResultSchema } from '../schemas/analyses.js';
 import type { PointHistory } from '../domain/analytics/history.js';
 import type { EffectOptions } from '../domain/analytics/displacement.js';
 import { defaultWakeOptions, type Commune, type WakeOptions } from '../domain/analytics/wake.js';
@@ -73,7 +75,7 @@ export function targetCells(target: GeoJSON.MultiPolygon | GeoJSON.Polygon): str
   return [latLngToCell(ring.reduce((s, p) => s + p[1], 0) / ring.length, ring.reduce((s, p) => s + p[0], 0) / ring.length, 8)];
 }
 
-function cellsCollection(cells: Iterable<string>, role: string) {
+function cellsCollection(cells: Iterable<string>, role: 'target' | 'buffer') {
   return [...cells].map((cell) => cellFeature(cell, { role }));
 }
 
@@ -198,7 +200,7 @@ export async function sizeClassShiftAnalysis(db: pg.Pool, options: { operation: 
   return {
     region, region_name: regionRows[0]?.name ?? region, month, operation: operationName, window_months: options.windowMonths, months: regional.months,
     classes: sizeClassShift(regionalSeries, nationalSeries, pivot - from, options.windowMonths).map((c) => ({ ...c, label: classes.find((k) => k.code === c.size_class)?.label })),
-    series: classes.map((c) => ({ key: c.code, label: c.label, region: regionalSeries.get(c.code), national: nationalSeries.get(c.code) })),
+    series: classes.map((c) => ({ key: c.code, label: c.label, region: regionalSeries.get(c.code)!, national: nationalSeries.get(c.code)! })),
   };
 }
 
@@ -223,7 +225,7 @@ export async function watchlist(db: pg.Pool, options: {
   const from = monthLabel(monthIndex(asOf.slice(0, 7)) - 12) + '-01';
   const inScope = (p: PointHistory) => options.departments === null || options.departments.includes(p.department);
   return {
-    as_of: asOf, data_until: dataUntil, parameters: { radius_m: options.radiusM, months: options.months, reach_km: options.reachKm },
+    as_of: asOf, data_until: dataUntil, parameters: { radius_m: options.radiusM, months: options.months, reach_km: options.reachKm, wake_km: defaultWakeOptions.distanceKm, lag_months: defaultWakeOptions.lagMonths },
     resurgences: resurgences(points.filter(inScope), { radiusM: options.radiusM, months: options.months, from, to: asOf }).slice(0, 500),
     towns: townWatchlist(points.filter(inScope), operations, { asOf, recentMonths: 12, reachKm: options.reachKm, months: options.months, sizeClasses: ['ville_moyenne', 'petite_ville'], lagMonths: defaultWakeOptions.lagMonths, wakeKm: defaultWakeOptions.distanceKm }),
   };
@@ -234,15 +236,18 @@ export async function watchlist(db: pg.Pool, options: {
 export interface HotSpotParameters { resolution: number; from: number; to: number; departments: string[] | null; bbox: [number, number, number, number] | null; method: 'exact' | 'permutation' | 'sfdep' | 'normal'; permutations: number; seed: number }
 export interface HotSpotJob {
   id: string; owner: number; status: 'running' | 'done' | 'failed'; done: number; total: number;
-  parameters: Record<string, unknown>; result: unknown; error: string | null;
+  /** The parameters as stored, months as labels (YYYY-MM). */
+  parameters: Omit<HotSpotParameters, 'from' | 'to'> & { from: string; to: string }; result: HotSpotResult | null; error: string | null;
 }
+/** A done job's result: the cells with a pattern, as H3 cell Features (stored as JSON: NaN read back as null). */
+export type HotSpotResult = Static<typeof HotSpotResultSchema>;
 /** A job is readable for an hour after it was started. */
 const jobLifetimeMinutes = 60;
 /** Progress is written at most this often (every process reads it from the database). */
 const progressEveryMs = 250;
 
 export async function getJob(db: pg.Pool, id: string): Promise<HotSpotJob | undefined> {
-  const { rows } = await db.query<{ id: string; owner_id: number; status: HotSpotJob['status']; done: number; total: number; parameters: Record<string, unknown>; result: unknown; error: string | null }>(
+  const { rows } = await db.query<{ id: string; owner_id: number; status: HotSpotJob['status']; done: number; total: number; parameters: HotSpotJob['parameters']; result: HotSpotResult | null; error: string | null }>(
     `SELECT id, owner_id, status, done, total, parameters, CASE WHEN status = 'done' THEN result END AS result, error
        FROM analysis_jobs WHERE id = $1 AND created_at > now() - make_interval(mins => $2)`, [id, jobLifetimeMinutes]);
   const row = rows[0];

@@ -1,16 +1,21 @@
 import type pg from 'pg';
 import { NotFoundError, UnprocessableError, InvalidInputError } from '../errors.js';
 import { areaProblems } from '../domain/geojson-checks.js';
-import { outcomeColumns, type OperationCreateInput, type OperationQueryInput, type OperationUpdateInput } from '../schemas/records.js';
+import type { Static } from 'typebox';
+import { outcomeColumns, type OperationFeature, type OperationCreateInput, type OperationQueryInput, type OperationUpdateInput } from '../schemas/records.js';
 import { updateVersionedRow, deleteVersionedRow, type Assignment } from './versioned-rows.js';
 import { parseBbox } from './filters.js';
 import { rfc7946Geometry } from '../domain/rfc7946.js';
 import * as sql from '../queries/operations.js';
 import { dateWindowProblems } from '../domain/dates.js';
 
-function operationFeature(row: Record<string, unknown> & { id: number; target: unknown }) {
+type OperationAnswer = Static<typeof OperationFeature>;
+/** A row of `operationColumns` (the database's types: see the query). */
+type OperationRow = OperationAnswer['properties'] & { id: number; target: GeoJSON.MultiPolygon | null };
+
+function operationFeature(row: OperationRow): OperationAnswer {
   const { id, target, ...properties } = row;
-  return { type: 'Feature' as const, id, geometry: target ? rfc7946Geometry(target as GeoJSON.Geometry) : target, properties };
+  return { type: 'Feature' as const, id, geometry: target ? rfc7946Geometry(target) as OperationAnswer['geometry'] : null, properties };
 }
 
 export async function getOperation(db: pg.Pool | pg.PoolClient, id: number) {

@@ -12,7 +12,7 @@ import { compareRankings, rankSectors, type RankingResult } from '../domain/rank
 import { rankingHash } from '../domain/ranking/record.js';
 import { exportRows } from '../domain/ranking/export-rows.js';
 import type { SectorKind } from '../domain/ranking/sector-geometry.js';
-import { sectorTable, type SectorTable } from './sectors.js';
+import { sectorTable, type DataVintage, type SectorTable } from './sectors.js';
 
 export interface RankingRequest {
   department: string; kind: SectorKind; at: string;
@@ -38,7 +38,7 @@ export function resolveParameters(request: RankingRequest, table: SectorTable): 
 }
 
 export type ComputedRanking = {
-  department: string; kind: SectorKind; parameters: RankingParameters; data_vintage: Record<string, unknown>;
+  department: string; kind: SectorKind; parameters: RankingParameters; data_vintage: DataVintage;
   result: RankingResult & { indicators: SectorTable['indicators']; supplied: SectorTable['supplied'] };
   criteria: { criterion: number; label: string; definition: string; has_data: boolean }[];
   threshold_notes: string[];
@@ -71,7 +71,7 @@ export async function listRankings(db: pg.Pool, departments: string[] | null) {
 
 export type SavedRanking = {
   id: number; department_code: string; title: string; sector_kind: SectorKind; parameters: RankingParameters;
-  data_vintage: Record<string, unknown>; result: ComputedRanking['result']; sha256: string; created_at: string; created_by: string | null;
+  data_vintage: DataVintage; result: ComputedRanking['result']; sha256: string; created_at: string; created_by: string | null;
   /** Whether the stored content still gives the stored hash. */
   hash_verified: boolean;
 };

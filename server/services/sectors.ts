@@ -21,7 +21,12 @@ export interface SectorTable {
   /** Values supplied by the prefecture, in force, by sector code then indicator (source and justification shown). */
   supplied: Record<string, Record<string, { value: number; source: string; observed_on: string; justification: string | null; version: number }>>;
   criteriaWithData: Set<Criterion>;
-  vintage: Record<string, unknown>;
+  vintage: DataVintage;
+}
+/** What a ranking read (stored with it). */
+export interface DataVintage {
+  at: string; department: string; kind: SectorKind; ssmsi_years?: Record<string, string>; criterion_3_source: 'ssmsi' | 'prefecture';
+  prefecture_value_ids: number[]; deal_points: number; last_status_recorded_at: string | null;
 }
 
 async function loadSectors(db: pg.Pool, department: string, kind: SectorKind, points: { cell7: string }[]): Promise<Sector[]> {
@@ -51,7 +56,7 @@ export async function sectorTable(db: pg.Pool, department: string, kind: SectorK
 
   const indicators: IndicatorDefinition[] = [...computedIndicators];
   const values = new Map(sectors.map((s) => [s.code, { ...computed.get(s.code)! } as Record<string, number | null>]));
-  const vintage: Record<string, unknown> = { at, department, kind };
+  let ssmsiYears: Record<string, string> | undefined;
 
   // Criterion 3: the SSMSI communal base when loaded for these communes, else the prefecture's indicators.
   let ssmsiLoaded = false;
@@ -64,7 +69,7 @@ export async function sectorTable(db: pg.Pool, department: string, kind: SectorK
       for (const [code, label] of labels) indicators.push(ssmsiIndicator(code, label));
       for (const row of values.values()) for (const code of labels.keys()) row[`ssmsi_${code}`] = null;
       for (const rate of rates) { const row = values.get(rate.insee); if (row && rate.is_published && rate.rate !== null) row[`ssmsi_${rate.indicator_code}`] = rate.rate; }
-      vintage.ssmsi_years = Object.fromEntries([...new Set(rates.map((r) => `${r.indicator_code}:${r.year}`))].map((k) => k.split(':')));
+      ssmsiYears = Object.fromEntries([...new Set(rates.map((r) => `${r.indicator_code}:${r.year}`))].map((k) => k.split(':')));
     }
   }
   const { rows: supplied } = await db.query<PrefectureValue>(sql.prefectureValuesInForce, [department, kind]);
@@ -85,11 +90,12 @@ export async function sectorTable(db: pg.Pool, department: string, kind: SectorK
     row[value.indicator_code] = value.value;
     (suppliedBySector[value.sector_code] ??= {})[value.indicator_code] = { value: value.value, source: value.source, observed_on: value.observed_on, justification: value.justification, version: value.version };
   }
-  vintage.criterion_3_source = ssmsiLoaded ? 'ssmsi' : 'prefecture';
-  vintage.prefecture_value_ids = supplied.filter((v) => prefectureCodes.has(v.indicator_code)).map((v) => v.id).sort((a, b) => a - b);
   const { rows: [points_vintage] } = await db.query<{ deal_points: number; last_recorded_at: Date | null }>(sql.dealPointVintage, [department]);
-  vintage.deal_points = points_vintage.deal_points;
-  vintage.last_status_recorded_at = points_vintage.last_recorded_at?.toISOString() ?? null;
+  const vintage: DataVintage = {
+    at, department, kind, ...(ssmsiYears ? { ssmsi_years: ssmsiYears } : {}), criterion_3_source: ssmsiLoaded ? 'ssmsi' : 'prefecture',
+    prefecture_value_ids: supplied.filter((v) => prefectureCodes.has(v.indicator_code)).map((v) => v.id).sort((a, b) => a - b),
+    deal_points: points_vintage.deal_points, last_status_recorded_at: points_vintage.last_recorded_at?.toISOString() ?? null,
+  };
 
   const criteriaWithData = new Set<Criterion>(criteria.filter((c) => indicators.some((i) => i.criterion === c && sectors.some((s) => values.get(s.code)![i.code] !== null))));
   return {

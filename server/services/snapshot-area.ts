@@ -48,7 +48,7 @@ export async function resolveArea(db: pg.Pool, parameters: SnapshotParameters): 
     const { rows: communes } = await db.query<SnapshotData['area']['communes'][number]>(sql.communesOfList, [area.communes]);
     const unknown = area.communes.filter((code) => !communes.some((c) => c.insee === code));
     if (unknown.length) throw new UnprocessableError([{ field: 'body.area.communes', reason: `unknown commune ${unknown.slice(0, 5).join(', ')}` }]);
-    const { rows: [{ outline }] } = await db.query<{ outline: GeoJSON.Geometry | null }>(sql.communesOutline, [area.communes]);
+    const { rows: [{ outline }] } = await db.query<{ outline: SnapshotData['area']['outline'] }>(sql.communesOutline, [area.communes]);
     const { rows: departments } = await db.query<{ code: string; name: string }>(sql.departmentNames, [[...new Set(communes.map((c) => c.department_code))]]);
     return {
       area: { label: communesLabel(communes), kind: 'communes', communes, departments, outline },
@@ -56,7 +56,7 @@ export async function resolveArea(db: pg.Pool, parameters: SnapshotParameters): 
     };
   }
   if (area.kind === 'department') {
-    const { rows } = await db.query<{ code: string; name: string; outline: GeoJSON.Geometry | null }>(sql.departmentWithOutline, [area.department]);
+    const { rows } = await db.query<{ code: string; name: string; outline: SnapshotData['area']['outline'] }>(sql.departmentWithOutline, [area.department]);
     if (!rows[0]) throw new UnprocessableError([{ field: 'body.area.department', reason: `unknown department ${area.department}` }]);
     const { code, name, outline } = rows[0];
     return {
@@ -65,7 +65,7 @@ export async function resolveArea(db: pg.Pool, parameters: SnapshotParameters): 
     };
   }
   if (area.kind === 'france') {
-    const { rows: [{ outline }] } = await db.query<{ outline: GeoJSON.Geometry | null }>(sql.franceOutline);
+    const { rows: [{ outline }] } = await db.query<{ outline: SnapshotData['area']['outline'] }>(sql.franceOutline);
     return { area: { label: 'France entière', kind: 'france', communes: [], departments: [], outline }, filter: base, mapArea: null, geometryText: null };
   }
   const text = JSON.stringify(area.polygon);

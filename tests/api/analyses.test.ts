@@ -97,6 +97,7 @@ describe.each(targets())('analyses on the %s database', (target) => {
 
   it('names for each watched town the operation whose wake holds its appearances, with the count the operation page gives', async () => {
     const watch = (await send(context.app, 'GET', '/api/analyses/watchlist?as_of=2024-09-30')).body;
+    expect(watch.parameters).toMatchObject({ wake_km: 100, lag_months: 6 });
     const viaWake = watch.towns.filter((t: { attribution: string }) => t.attribution === 'wake');
     expect(viaWake.length).toBeGreaterThan(0);
     expect(watch.towns.every((t: { attribution: string; linked_appearances: number }) => (t.attribution === 'wake') === (t.linked_appearances > 0))).toBe(true);

@@ -1,40 +1,46 @@
 /**
  * The OpenAPI documents (/api/openapi.json and the OGC API's /ogc/api) checked by a real validator
  * (@seriousme/openapi-schema-validator), and what a client needs from them: how to authenticate
- * every operation that is not public, the error answers, and for the GIS routes an operationId,
- * a summary and a response schema.
+ * every operation that is not public, the error answers where they apply (with what they mean),
+ * the tiles' media type, and for the GIS routes an operationId, a summary and a response schema.
+ * No answer is a record of anything: every route declares its fields.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { closeTestApp, openTestApp, targets, type TestContext } from '../helpers/databases.js';
 import { send } from '../helpers/requests.js';
 
-const stillOpen: string[] = [
-  "GET /api/action-plans",
-  "GET /api/action-plans/:id",
-  "GET /api/action-plans/:id/review",
-  "GET /api/aggregates/deal-points",
-  "GET /api/aggregates/deal-points/cube",
-  "GET /api/aggregates/deal-points/series",
-  "GET /api/analyses/jobs/:id",
-  "GET /api/analyses/operations/:id",
-  "GET /api/analyses/operations/:id/effect",
-  "GET /api/analyses/operations/:id/wake",
-  "GET /api/analyses/size-class-shift",
-  "GET /api/analyses/watchlist",
-  "GET /api/sectors",
-  "GET /api/sectors/criteria",
-  "GET /api/sectors/rankings",
-  "GET /api/sectors/rankings/:id",
-  "GET /api/sectors/rankings/:id/compare/:other",
-  "POST /api/action-plans",
-  "POST /api/action-plans/:id/reviews",
-  "POST /api/analyses/emerging-hot-spots",
-  "POST /api/sectors/ranking",
-  "POST /api/sectors/rankings",
-  "POST /api/snapshots",
-  "POST /api/threat-reports",
-];
+
+/**
+ * Where a response schema leaves an object open: an object with neither declared properties nor
+ * a map of declared values (a record of anything), or with properties but undeclared ones allowed.
+ */
+function openObjects(schema: Record<string, unknown>, path: string): string[] {
+  const found: string[] = [];
+  const visit = (node: unknown, at: string) => {
+    if (!node || typeof node !== 'object') return;
+    const s = node as Record<string, unknown>;
+    const says = ['type', 'anyOf', 'oneOf', 'allOf', 'const', 'enum', '$ref', 'properties', 'items', 'then'].some((k) => k in s);
+    if (!says) { found.push(`${at || '/'}: value of anything, record of anything`); return; }
+    const isObject = s.type === 'object' || (Array.isArray(s.type) && s.type.includes('object'));
+    if (isObject) {
+      // A map (patternProperties, or additionalProperties as a schema) is closed when its values say what they are.
+      const values = [...Object.values((s.patternProperties as Record<string, Record<string, unknown>>) ?? {}),
+        ...(s.additionalProperties && typeof s.additionalProperties === 'object' ? [s.additionalProperties as Record<string, unknown>] : [])];
+      const says = (v: Record<string, unknown>) => ['type', 'anyOf', 'oneOf', 'allOf', 'const', 'enum', '$ref'].some((k) => k in v);
+      if (!s.properties && (!values.length || !values.every(says))) found.push(`${at || '/'}: record of anything`);
+      else if (s.properties && s.additionalProperties !== false) found.push(`${at || '/'}: undeclared properties allowed`);
+      if (s.additionalProperties && typeof s.additionalProperties === 'object') visit(s.additionalProperties, `${at}/*`);
+    }
+    for (const [name, child] of Object.entries((s.properties as Record<string, unknown>) ?? {})) visit(child, `${at}/${name}`);
+    for (const child of Object.values((s.patternProperties as Record<string, unknown>) ?? {})) visit(child, `${at}/*`);
+    if (s.items) visit(s.items, `${at}[]`);
+    for (const key of ['anyOf', 'oneOf', 'allOf'] as const) if (Array.isArray(s[key])) (s[key] as unknown[]).forEach((child) => visit(child, at));
+    for (const key of ['then', 'else'] as const) if (s[key]) visit(s[key], at);
+  };
+  visit(schema, path);
+  return found;
+}
 
 type Operation = { operationId?: string; summary?: string; security?: unknown[]; responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
 
@@ -73,6 +79,7 @@ describe.each(targets().slice(0, 1))('OpenAPI documents (%s database)', (target)
     const doc = (await send(context.app, 'GET', '/api/openapi.json')).body;
     const problems: string[] = [];
     const open: string[] = [];
+    const loose: string[] = [];
     let checked = 0;
     for (const [key, schema] of context.app.routeSchemas as Map<string, Record<string, unknown>>) {
       const [method, url] = key.split(' ');
@@ -96,13 +103,12 @@ describe.each(targets().slice(0, 1))('OpenAPI documents (%s database)', (target)
         if (code === '204') continue;
         const contents = Object.entries(response.content ?? {});
         if (!contents.length || contents.some(([, c]) => !c.schema)) { problems.push(`${key}: ${code} without a schema`); continue; }
-        // An object with no declared property (a record of anything) says nothing to a client.
-        const isOpen = (s: Record<string, unknown> | undefined) => !!s && s.type === 'object' && !s.properties;
-        for (const [, c] of contents) {
-          const body = c.schema!;
-          const items = (body.properties as Record<string, { items?: Record<string, unknown> }> | undefined)?.items?.items;
-          // /ogc/api is itself an OpenAPI document (its shape is OpenAPI's).
-          if ((isOpen(body) || isOpen(items)) && key !== 'GET /ogc/api') open.push(key);
+        // OpenAPI and JSON Schema documents (/ogc/api, /api/openapi.json, OGC queryables) have the shape of
+        // those standards; file answers are not JSON.
+        if (key === 'GET /ogc/api' || key === 'GET /api/openapi.json' || key.endsWith('/queryables')) continue;
+        for (const [type, c] of contents) {
+          if (!/json/.test(type)) continue;
+          for (const where of openObjects(c.schema!, '')) (where.endsWith('record of anything') ? open : loose).push(`${key} ${code}${where}`);
         }
       }
     }
@@ -112,9 +118,10 @@ describe.each(targets().slice(0, 1))('OpenAPI documents (%s database)', (target)
     expect(Object.keys(doc.paths['/tiles/deal-points/{z}/{x}/{y}.mvt'].get.responses['200'].content)).toEqual(['application/vnd.mapbox-vector-tile']);
     expect(Object.keys(doc.paths['/api/exports/deal-points.gpkg'].get.responses['200'].content)).toEqual(['application/geopackage+sqlite3']);
     expect(Object.keys(doc.paths['/api/imports'].post.requestBody.content)).toEqual(['text/csv', 'application/geo+json', 'text/plain']);
-    // Routes whose answer is still documented as a record of anything (their shapes are large:
-    // analyses, rankings, snapshots...). The list may only shrink: a new route must declare its fields.
-    expect([...new Set(open)].sort()).toEqual(stillOpen);
+    // Every JSON answer declares its fields, nested too: no route answers a record of anything, and
+    // every object is closed (additionalProperties: false), so that what the document says is all there is.
+    expect(open).toEqual([]);
+    expect(loose).toEqual([]);
     expect(new Set(operations(doc).map(({ op }) => op.operationId)).size).toBe(operations(doc).length);
   });
 
@@ -133,7 +140,49 @@ describe.each(targets().slice(0, 1))('OpenAPI documents (%s database)', (target)
     for (const key of ['GET /api/deal-points', 'POST /api/auth/tokens', 'GET /ogc/collections/deal-points/items']) {
       const [method, path] = key.split(' ');
       const responses = doc.paths[path][method.toLowerCase()].responses;
-      for (const code of ['400', '401', '403', '404', '429']) expect(responses[code], `${key} ${code}`).toBeDefined();
+      for (const code of ['400', '401', '403', '404']) expect(responses[code], `${key} ${code}`).toBeDefined();
+      // No limit counts these requests.
+      expect(responses['429'], `${key} 429`).toBeUndefined();
     }
+  });
+
+  it('documents each error answer where it applies, with what it means; tiles with their media type', async () => {
+    const doc = (await send(context.app, 'GET', '/api/openapi.json')).body;
+    const problems: string[] = [];
+    for (const { key, op } of operations(doc)) {
+      const [method, path] = key.split(' ');
+      const route = `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
+      const access = context.app.routeAccess.get(route);
+      const schema = (context.app.routeSchemas as Map<string, Record<string, unknown>>).get(route);
+      if (access === undefined || !schema || !/^\/(api|tiles)\//.test(path)) continue;
+      const responses = op.responses ?? {};
+      const codes = Object.keys(responses);
+      const hasBody = Boolean((op as { requestBody?: unknown }).requestBody);
+      const expected = [
+        ...(access !== 'public' ? ['401', '403'] : []),
+        ...(method !== 'GET' ? ['403'] : []),
+        ...(/\{\w+\}/.test(path) ? ['400', '404'] : []),
+        ...(hasBody ? ['400', '413', '415'] : []),
+      ];
+      for (const code of expected) if (!codes.includes(code)) problems.push(`${key}: ${code} undocumented`);
+      // A read without a body meets no conflict and no body error.
+      if (method === 'GET') for (const code of ['409', '413', '415']) if (codes.includes(code)) problems.push(`${key}: ${code} cannot happen`);
+      for (const code of codes.filter((c) => /^[45]/.test(c))) {
+        const response = (responses as Record<string, { description?: string; content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }>)[code];
+        if (!response.description || response.description === 'Default Response') problems.push(`${key}: ${code} says nothing`);
+        const body = response.content?.['application/json']?.schema;
+        if (!body?.properties?.error || !body.properties.details) problems.push(`${key}: ${code} without the error body`);
+      }
+    }
+    expect(problems).toEqual([]);
+    // 429 where a limit counts the requests: sign-in and activation (attempts), the public report form and receipts.
+    expect(doc.paths['/api/auth/sign-in'].post.responses['429']).toBeDefined();
+    expect(doc.paths['/api/auth/activate'].post.responses['429']).toBeDefined();
+    expect(doc.paths['/api/public/reports'].post.responses['429']).toBeDefined();
+    expect(doc.paths['/api/public/reports/{receipt}'].get.responses['429']).toBeDefined();
+    // Every vector tile answers with the MVT media type.
+    const tiles = Object.keys(doc.paths).filter((path) => path.endsWith('.mvt') || path.endsWith('.pbf'));
+    expect(tiles.length).toBeGreaterThanOrEqual(2);
+    for (const path of tiles) expect(Object.keys(doc.paths[path].get.responses['200'].content), path).toEqual(['application/vnd.mapbox-vector-tile']);
   });
 });

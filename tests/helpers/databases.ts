@@ -91,6 +91,8 @@ export async function openTestApp(target: Target, configOverrides: Partial<Retur
   const app = await buildApp({
     database, databaseVersions: await readVersions(database.pool),
     config: { ...loadConfig({}), ...configOverrides }, serveWeb: false,
+    // Every JSON answer is checked against its route's response schema (SILLAGE_CHECK_RESPONSES=0 turns it off).
+    checkResponses: process.env.SILLAGE_CHECK_RESPONSES !== '0',
   });
   const context = { app, database };
   if (role) setDefaultSession(app, await signInAs(context, role, role === 'departmental_analyst' || role === 'prefect' ? ['84'] : []));

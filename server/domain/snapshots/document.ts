@@ -36,8 +36,8 @@ export interface SnapshotData {
     label: string; kind: SnapshotArea['kind'];
     communes: { insee: string; name: string; department_code: string; size_class: string; population: number }[];
     departments: { code: string; name: string }[];
-    /** Outline to draw (public reference geometry, simplified). */
-    outline: GeoJSON.Geometry | null;
+    /** Outline to draw (public reference geometry, simplified; France: the departments collected). */
+    outline: GeoJSON.Polygon | GeoJSON.MultiPolygon | GeoJSON.GeometryCollection<GeoJSON.Polygon | GeoJSON.MultiPolygon> | null;
   };
   vintage: { deal_points: string; public_reports: string; ssmsi: string; geography: string };
   months: string[];
