@@ -3,14 +3,16 @@
  * Every answer goes through disclosure control (domain/disclosure.ts): whole units only, and for
  * deputies cell-key perturbation with "< 5". Every read is audited.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { Bbox, CellFeatureOf, Closed, Dataset, DepartmentCode, Id, InseeCode, OrNull, ServedCount, StringEnum, errorResponses } from '../schemas/common.js';
 import { aggregateReaders, finestAggregateResolution, inPreciseScope, preciseReaders, preciseScope, type Principal } from '../domain/access.js';
 import { bboxAreas, cellSetArea, disclosureFor, underWayVisibleIn, polygonCells, publishedCount, suppressionThreshold, type Disclosure } from '../domain/disclosure.js';
 import { monthPattern, parseMonthWindow, type MonthlyCounts } from '../domain/months.js';
-import { additiveSeries, cellMonthCube, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
+import { additiveSeries, cellMonthCube, countedInDatabase, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
+import { TileCache } from '../services/tile-cache.js';
+import { dataVersion } from '../queries/tiles.js';
 import { countByCell, countByCommune, countByDepartment, cellFeature } from '../services/aggregates.js';
 import { today } from '../domain/dates.js';
 import { parseBbox } from '../services/filters.js';
@@ -197,6 +199,12 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     return { filter, disclosure };
   };
 
+  // Whole cubes of readers who see every status change (the SQL-counted path), keyed by the data
+  // version as tiles are (migration 0016: raised by every change to points, events, observations
+  // and identifiers) and by the filter and disclosure: a map opened again, by anyone with the same
+  // view, is served from memory, and a client holding the answer gets 304. Other readers' answers
+  // also depend on operations under way, which the version does not follow: never cached.
+  const cubeCache = new TileCache(Math.min(app.config.tileCacheBytes, 64 * 1024 * 1024));
   app.get('/api/aggregates/deal-points/cube', {
     config: { access: aggregateReaders, audit: 'read_aggregate', replica: true },
     // Two values per cell and month (about 400,000 at resolution 7 nationally): the schema-driven
@@ -209,18 +217,40 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
       querystring: Type.Object({ ...windowQuery, resolution: Type.Integer({ minimum: 4, maximum: 9, description: 'H3 resolution (4: about 1,770 km2 ... 9: about 0.1 km2)' }) }, { additionalProperties: false }),
       response: { 200: Cube, ...errorResponses },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { query, principal } = request;
     assertResolutionAllowed(principal, query.resolution, query.department);
     const { filter, disclosure } = filterOf(request, query, query.resolution);
     assertOneUnitSystem(disclosure, { field: 'cube' }, [{ field: 'querystring.department', present: query.department !== undefined }]);
-    const { months, cells } = await cellMonthCube(app.readPool(request), query.resolution, filter);
+    const pool = app.readPool(request);
+    let key: string | null = null;
+    if (countedInDatabase(filter)) {
+      // The version is read before the data, from the same database: an entry can be newer than its key, never older.
+      const { rows: [{ version }] } = await pool.query<{ version: string }>(dataVersion);
+      key = `${version}|${query.resolution}|${query.from}|${query.to}|${JSON.stringify(filter)}|${JSON.stringify(disclosure)}`;
+      const hit = cubeCache.get(key);
+      if (hit) {
+        request.auditCount = hit.count;
+        // The stored bytes are the answer already serialised (and checked, in the tests, when it was made).
+        const raw = reply as FastifyReply;
+        raw.header('etag', hit.etag).header('cache-control', 'private, no-cache');
+        if (request.headers['if-none-match'] === hit.etag) return raw.code(304).send();
+        return raw.type('application/json; charset=utf-8').send(Buffer.from(hit.bytes.buffer, hit.bytes.byteOffset, hit.bytes.byteLength));
+      }
+    }
+    const { months, cells } = await cellMonthCube(pool, query.resolution, filter);
     request.auditCount = cells.size;
-    return {
+    const answer = {
       resolution: query.resolution, from: query.from, to: query.to, months,
       suppressed_below: disclosure.perturb ? suppressionThreshold : null, disclosure: describeDisclosure(disclosure),
       cells: [...cells.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([h3, counts]) => ({ h3, ...servedCounts(counts, disclosure) })),
     };
+    if (key !== null) {
+      // The same bytes the route's serializer (JSON.stringify) writes; the answer itself still goes through it (and the tests' check).
+      const entry = cubeCache.set(key, Buffer.from(JSON.stringify(answer)), cells.size);
+      reply.header('etag', entry.etag).header('cache-control', 'private, no-cache');
+    }
+    return answer;
   });
 
   app.get('/api/aggregates/deal-points/series', {

@@ -58,7 +58,7 @@ export async function fetchSpans(db: pg.Pool, key: SeriesKey, filter: SeriesFilt
  * Whether the counts can be added up in SQL from the stored months (migration 0019): for readers
  * who see every status change, without areas of whole cells (those filter each point's cells).
  */
-function countedInDatabase(filter: SeriesFilter): boolean {
+export function countedInDatabase(filter: SeriesFilter): boolean {
   return (filter.underWayVisibleIn ?? null) === null && (filter.areas ?? []).length === 0;
 }
 

@@ -154,4 +154,42 @@ describe.each(targets())('monthly cube and series on the %s database', (target) 
       await db.query('DELETE FROM deal_points WHERE id = $1', [point.id]);
     }
   });
+
+  it('serves a national analyst\'s cube again from memory until the data change (ETag, 304), never a deputy\'s', async () => {
+    const national = await signInAs(context, 'national_analyst');
+    const url = '/api/aggregates/deal-points/cube?resolution=6&from=2024-01&to=2024-12';
+    const first = await send(context.app, 'GET', url, undefined, undefined, national);
+    const again = await send(context.app, 'GET', url, undefined, undefined, national);
+    expect(first.headers.etag).toMatch(/^"/);
+    expect(again.headers.etag).toBe(first.headers.etag);
+    expect(again.headers['cache-control']).toBe('private, no-cache');
+    expect(again.body).toEqual(first.body);
+    const revalidated = await context.app.inject({ method: 'GET', url, headers: { cookie: national.cookie, 'if-none-match': String(first.headers.etag) } });
+    expect(revalidated.statusCode).toBe(304);
+    // A status change raises the data version: a new answer, with the change in it.
+    const { rows: [point] } = await context.database.pool.query<{ id: string; h3_r7: string }>(`
+      SELECT d.id, d.h3_r7 FROM deal_points d JOIN deal_point_histories h ON h.deal_point_id = d.id
+      WHERE h.event_status[cardinality(h.event_status)] IN ('active', 'reopened') AND h.event_on[cardinality(h.event_on)] < '2024-06-01' LIMIT 1`);
+    const cell = cellToParent(point.h3_r7, 6);
+    const before = (first.body.cells as { h3: string; active: number[] }[]).find((c) => c.h3 === cell)!.active;
+    await context.database.pool.query(`INSERT INTO deal_point_status_events (deal_point_id, status, effective_on) VALUES ($1, 'dismantled', '2024-06-15')`, [point.id]);
+    try {
+      // (With a read replica the route reads the standby, which replays the change a moment later.)
+      let changed = await send(context.app, 'GET', url, undefined, undefined, national);
+      for (let i = 0; i < 50 && changed.headers.etag === first.headers.etag; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        changed = await send(context.app, 'GET', url, undefined, undefined, national);
+      }
+      expect(changed.headers.etag).not.toBe(first.headers.etag);
+      const after = (changed.body.cells as { h3: string; active: number[] }[]).find((c) => c.h3 === cell)?.active ?? [];
+      // Active through June (dismantled during it), gone from July.
+      expect(after.slice(0, 6)).toEqual(before.slice(0, 6));
+      expect(after.slice(6).map((v, i) => before[6 + i] - v)).toEqual([1, 1, 1, 1, 1, 1]);
+    } finally {
+      await context.database.pool.query(`DELETE FROM deal_point_status_events WHERE deal_point_id = $1 AND effective_on = '2024-06-15' AND status = 'dismantled'`, [point.id]);
+    }
+    const forDeputy = await send(context.app, 'GET', url, undefined, undefined, deputy);
+    expect(forDeputy.status).toBe(200);
+    expect(forDeputy.headers.etag).toBeUndefined();
+  });
 });
