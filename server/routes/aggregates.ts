@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type, type Static } from 'typebox';
-import { Bbox, CellFeatureOf, Closed, Dataset, DepartmentCode, Id, InseeCode, OrNull, ServedCount, StringEnum, errorResponses } from '../schemas/common.js';
+import { Type } from 'typebox';
+import { Bbox, Dataset, DepartmentCode, Id, InseeCode, StringEnum, errorResponses } from '../schemas/common.js';
 import { aggregateReaders, finestAggregateResolution, inPreciseScope, preciseReaders, preciseScope, type Principal } from '../domain/access.js';
 import { bboxAreas, cellSetArea, disclosureFor, underWayVisibleIn, polygonCells, publishedCount, suppressionThreshold, type Disclosure } from '../domain/disclosure.js';
 import { monthPattern, parseMonthWindow, type MonthlyCounts } from '../domain/months.js';
@@ -19,6 +19,7 @@ import { parseBbox } from '../services/filters.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../errors.js';
 import { operationVisible } from './scope.js';
 import * as sql from '../queries/aggregates.js';
+import { CellsOrUnits, Cube, Series } from '../schemas/aggregates.js';
 
 /** A count as served, with its label ("< 5" when suppressed). */
 function served(count: number, keySum: number, disclosure: Disclosure): { count: number | null; count_label: string } {
@@ -75,46 +76,6 @@ function minimumSourcesFor(principal: Principal | null, value: number | undefine
   }
   return value;
 }
-
-const Disclosed = OrNull(Type.String({ description: 'What was done to the figures (whole units, perturbation, "< 5"); null when counted precisely' }));
-const AggregateCells = Closed({
-  type: Type.Literal('FeatureCollection'), resolution: Type.Integer(), at: Type.String({ description: 'Day counted, YYYY-MM-DD' }), disclosure: Disclosed,
-  features: Type.Array(CellFeatureOf(ServedCount)),
-}, { description: 'group=h3: one Feature per H3 cell with active points' });
-const AggregateUnits = Closed({
-  at: Type.String({ description: 'Day counted, YYYY-MM-DD' }), disclosure: Disclosed,
-  items: Type.Array(Type.Union([
-    Closed({ insee: Type.String(), name: Type.String(), department_code: Type.String(), size_class: Type.String(), ...ServedCount }),
-    Closed({ code: Type.String(), name: Type.String(), ...ServedCount }),
-  ], { description: 'group=commune: insee, name, department_code, size_class; group=department: code, name' })),
-}, { description: 'group=commune or group=department: one item per unit with active points' });
-/**
- * group=h3 gives cells, the other groups units: told apart by `features` (if/then/else, which the
- * serializer reads with one test instead of validating the whole answer against each alternative).
- */
-const CellsOrUnits = Type.Unsafe<Static<typeof AggregateCells> | Static<typeof AggregateUnits>>({
-  if: { type: 'object', required: ['features'] }, then: AggregateCells, else: AggregateUnits,
-  description: 'group=h3: a FeatureCollection of H3 cells; group=commune or department: items',
-});
-const MonthlyValues = (description: string) => Type.Array(OrNull(Type.Integer()), { description: `${description}, one value per month of \`months\` (null: suppressed)` });
-const ServedMonthly = {
-  active: MonthlyValues('Points active during the month'),
-  cumulative: MonthlyValues('Distinct points active since the first month of the window'),
-};
-const Months = Type.Array(Type.String({ description: 'YYYY-MM' }));
-const SuppressedBelow = OrNull(Type.Integer({ description: 'Counts below this are suppressed (deputies), null otherwise' }));
-const Cube = Closed({
-  resolution: Type.Integer(), from: Type.String(), to: Type.String(), months: Months, suppressed_below: SuppressedBelow, disclosure: Disclosed,
-  cells: Type.Array(Closed({ h3: Type.String({ description: 'H3 cell index' }), ...ServedMonthly })),
-});
-const Series = Closed({
-  by: StringEnum(['total', 'size_class', 'department', 'region'] as const), from: Type.String(), to: Type.String(), months: Months, suppressed_below: SuppressedBelow, disclosure: Disclosed,
-  series: Type.Array(Closed({
-    key: Type.String(), label: Type.String(), ...ServedMonthly,
-    suppressed_cells: Type.Optional(Type.Array(Type.Integer(), { description: 'Deputies, an area chosen by cells: cells "< 5" left out of the month\'s total' })),
-    suppressed_cells_cumulative: Type.Optional(Type.Array(Type.Integer(), { description: 'The same for the cumulative counts' })),
-  })),
-});
 
 export async function aggregateRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
