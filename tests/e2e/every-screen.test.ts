@@ -115,8 +115,10 @@ describe('the flow between pages', () => {
   it('brings a shared link opened signed out back after signing in, and says so on /connexion once signed in', async () => {
     const page = await pageAs(null);
     const username = await ensureUser(database.pool, 'national_analyst');
-    await page.goto(`${url}/operations`);
-    await page.waitForURL('**/connexion?suite=**');
+    // The page sends a signed-out reader to /connexion itself, which may abort the first load's navigation: wait on the address.
+    await page.goto(`${url}/operations`, { waitUntil: 'commit' }).catch(() => {});
+    await page.waitForFunction(() => location.pathname === '/connexion' && location.search.includes('suite='), undefined, { timeout: 20_000 });
+    await page.waitForSelector('#username');
     await page.fill('#username', username);
     await page.fill('#password', testPassword);
     await page.click('button[type="submit"]');
