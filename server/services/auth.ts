@@ -5,6 +5,8 @@ import type pg from 'pg';
 import type { Principal, Role } from '../domain/access.js';
 import { roles } from '../domain/access.js';
 import { InvalidInputError, DuplicateError, NotFoundError } from '../errors.js';
+import * as accounts from '../queries/accounts.js';
+import * as sessions from '../queries/sessions.js';
 
 export const sessionLifetimeHours = 8;
 export const sessionIdleMinutes = 60;
@@ -37,7 +39,7 @@ async function checkAccount(db: pg.Pool, user: InvitedUser, password: string | n
   if (!scoped && departments.length) problems.push({ field: 'departments', reason: `a ${user.role} has no departments` });
   if (problems.length) throw new InvalidInputError(problems);
   if (departments.length) {
-    const { rows } = await db.query<{ code: string }>('SELECT code FROM departments WHERE code = ANY($1::text[])', [departments]);
+    const { rows } = await db.query<{ code: string }>(accounts.knownDepartments, [departments]);
     const unknown = departments.filter((d) => !rows.some((r) => r.code === d));
     if (unknown.length) throw new InvalidInputError([{ field: 'departments', reason: `unknown department(s) ${unknown.join(', ')}` }]);
   }
@@ -48,7 +50,7 @@ async function checkAccount(db: pg.Pool, user: InvitedUser, password: string | n
 export async function createUser(db: pg.Pool, user: NewUser): Promise<{ id: number }> {
   const departments = await checkAccount(db, user, user.password);
   const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO users (username, password_hash, role, department_codes, activated_at, approved_at) VALUES ($1, $2, $3, $4, now(), now()) ON CONFLICT (username) DO NOTHING RETURNING id`,
+    accounts.insertActiveUser,
     [user.username, await hash(user.password), user.role, departments],
   );
   if (rows.length === 0) throw new DuplicateError('username', 'is already taken');
@@ -76,8 +78,7 @@ export async function inviteUser(db: pg.Pool, user: InvitedUser, createdBy: numb
   const departments = await checkAccount(db, user, null);
   const code = newActivationSecret();
   const { rows } = await db.query<{ id: number; expires: Date }>(
-    `INSERT INTO users (username, password_hash, role, department_codes, activation_hash, activation_expires_at, created_by)
-     VALUES ($1, NULL, $2, $3, $4, now() + make_interval(hours => $5), $6) ON CONFLICT (username) DO NOTHING RETURNING id, activation_expires_at AS expires`,
+    accounts.insertInvitedUser,
     [user.username, user.role, departments, activationDigest(code), activationHours, createdBy],
   );
   if (rows.length === 0) throw new DuplicateError('username', 'is already taken');
@@ -88,14 +89,12 @@ export async function inviteUser(db: pg.Pool, user: InvitedUser, createdBy: numb
 export async function resetActivation(db: pg.Pool, id: number): Promise<{ id: number; activation_code: string; activation_expires_at: string }> {
   const code = newActivationSecret();
   const { rows } = await db.query<{ expires: Date }>(
-    `UPDATE users SET password_hash = NULL, activation_hash = $2, activation_expires_at = now() + make_interval(hours => $3), activated_at = NULL,
-       approved_at = CASE WHEN role = 'admin' THEN approved_at ELSE NULL END, approved_by = NULL
-     WHERE id = $1 RETURNING activation_expires_at AS expires`, [id, activationDigest(code), activationHours],
+    accounts.resetUserActivation, [id, activationDigest(code), activationHours],
   );
   if (rows.length === 0) throw new NotFoundError('user', id);
-  await db.query('DELETE FROM sessions WHERE user_id = $1', [id]);
-  await db.query('DELETE FROM sign_in_devices WHERE user_id = $1', [id]);
-  await db.query('UPDATE access_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [id]);
+  await db.query(sessions.deleteSessionsOfUser, [id]);
+  await db.query(sessions.deleteDevicesOfUser, [id]);
+  await db.query(accounts.revokeAccessTokensOf, [id]);
   return { id, activation_code: code, activation_expires_at: rows[0].expires.toISOString() };
 }
 
@@ -104,17 +103,16 @@ export async function activateAccount(db: pg.Pool, username: string, code: strin
   const reason = passwordProblem(password);
   if (reason) throw new InvalidInputError([{ field: 'body.password', reason }]);
   const { rowCount } = await db.query(
-    `UPDATE users SET password_hash = $3, activation_hash = NULL, activation_expires_at = NULL, activated_at = now()
-     WHERE username = $1 AND active AND activation_hash = $2 AND activation_expires_at > now()`,
+    accounts.activateUser,
     [username, activationDigest(code), await hash(password)],
   );
   return rowCount === 1;
 }
 
 export async function setUserActive(db: pg.Pool, id: number, active: boolean): Promise<void> {
-  const { rowCount } = await db.query('UPDATE users SET active = $2 WHERE id = $1', [id, active]);
+  const { rowCount } = await db.query(accounts.setUserActiveFlag, [id, active]);
   if (rowCount === 0) throw new NotFoundError('user', id);
-  if (!active) await db.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+  if (!active) await db.query(sessions.deleteSessionsOfUser, [id]);
 }
 
 export interface Session { token: string; csrfToken: string; principal: Principal; expiresAt: Date }
@@ -124,9 +122,7 @@ export class AwaitingApprovalError extends Error {}
 
 /** Checks the password and opens a session; null when the pair does not match an active user. */
 export async function signIn(db: pg.Pool, username: string, password: string): Promise<Session | null> {
-  const { rows } = await db.query<{ id: number; username: string; role: Role; department_codes: string[]; password_hash: string; approved: boolean }>(
-    `SELECT id, username, role, department_codes, password_hash, (approved_at IS NOT NULL OR role = 'admin') AS approved FROM users WHERE username = $1 AND active`, [username],
-  );
+  const { rows } = await db.query<{ id: number; username: string; role: Role; department_codes: string[]; password_hash: string; approved: boolean }>(accounts.userForSignIn, [username]);
   // Verify against a dummy hash when the user is unknown, so timing does not tell which usernames exist.
   // Accounts not yet activated have no password: verify against the dummy too.
   const stored = rows[0]?.password_hash ?? (await dummyHash());
@@ -136,8 +132,8 @@ export async function signIn(db: pg.Pool, username: string, password: string): P
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + sessionLifetimeHours * 3600_000);
-  await db.query('DELETE FROM sessions WHERE expires_at < now() OR last_seen_at < now() - make_interval(mins => $1)', [sessionIdleMinutes]);
-  await db.query('INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)', [sha256(token), rows[0].id, csrfToken, expiresAt]);
+  await db.query(sessions.deleteStaleSessions, [sessionIdleMinutes]);
+  await db.query(sessions.insertSession, [sha256(token), rows[0].id, csrfToken, expiresAt]);
   return { token, csrfToken, expiresAt, principal: { userId: rows[0].id, username: rows[0].username, role: rows[0].role, departments: rows[0].department_codes } };
 }
 
@@ -150,16 +146,7 @@ export const sessionTouchSeconds = 60;
  */
 export async function sessionFor(db: pg.Pool, token: string): Promise<{ principal: Principal; csrfToken: string } | null> {
   const { rows } = await db.query<{ id: number; username: string; role: Role; department_codes: string[]; csrf_token: string }>(
-    `WITH open AS (
-       SELECT s.token_hash, u.id, u.username, u.role, u.department_codes, s.csrf_token, s.last_seen_at
-         FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = $1 AND u.active AND (u.approved_at IS NOT NULL OR u.role = 'admin') AND s.expires_at > now()
-          AND s.last_seen_at > now() - make_interval(mins => $2)
-     ), touched AS (
-       UPDATE sessions s SET last_seen_at = now() FROM open
-        WHERE s.token_hash = open.token_hash AND open.last_seen_at < now() - make_interval(secs => $3)
-     )
-     SELECT id, username, role, department_codes, csrf_token FROM open`,
+    sessions.openSession,
     [sha256(token), sessionIdleMinutes, sessionTouchSeconds],
   );
   if (!rows[0]) return null;
@@ -167,7 +154,7 @@ export async function sessionFor(db: pg.Pool, token: string): Promise<{ principa
 }
 
 export async function signOut(db: pg.Pool, token: string): Promise<void> {
-  await db.query('DELETE FROM sessions WHERE token_hash = $1', [sha256(token)]);
+  await db.query(sessions.deleteSession, [sha256(token)]);
 }
 
 /** Browsers where a user signed in: trusted for 90 days to keep their own sign-in budget. */
@@ -176,30 +163,22 @@ export const trustedDeviceDays = 90;
 export async function trustDevice(db: pg.Pool, userId: number): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + trustedDeviceDays * 86_400_000);
-  await db.query('DELETE FROM sign_in_devices WHERE expires_at < now()');
-  await db.query('INSERT INTO sign_in_devices (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [sha256(token), userId, expiresAt]);
+  await db.query(sessions.deleteExpiredDevices);
+  await db.query(sessions.insertDevice, [sha256(token), userId, expiresAt]);
   return { token, expiresAt };
 }
 
 /** The username a trusted-device token belongs to, if still valid. */
 export async function trustedDeviceUser(db: pg.Pool, token: string): Promise<string | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  const { rows } = await db.query<{ username: string }>(
-    'SELECT u.username FROM sign_in_devices t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.expires_at > now() AND u.active', [sha256(token)],
-  );
+  const { rows } = await db.query<{ username: string }>(sessions.deviceUser, [sha256(token)]);
   return rows[0]?.username ?? null;
 }
 
 /** Accounts awaiting approval that `approver` may approve (OFAST: all; a CROSS: its departments' analysts and prefects). */
 export async function pendingAccounts(db: pg.Pool, approver: Principal) {
   const scope = approver.role === 'national_analyst' ? null : approver.departments;
-  const { rows } = await db.query(
-    `SELECT u.id, u.username, u.role, u.department_codes AS departments, u.created_at, u.activated_at, c.username AS created_by
-     FROM users u LEFT JOIN users c ON c.id = u.created_by
-     WHERE u.approved_at IS NULL AND u.role <> 'admin' AND u.active AND u.id <> $1
-       AND ($2::text[] IS NULL OR (u.role IN ('departmental_analyst', 'prefect') AND u.department_codes <@ $2::text[]))
-     ORDER BY u.created_at`, [approver.userId, scope],
-  );
+  const { rows } = await db.query(accounts.pendingAccountsFor, [approver.userId, scope]);
   return rows.map((r) => ({ ...r, created_at: (r.created_at as Date).toISOString(), activated_at: r.activated_at ? (r.activated_at as Date).toISOString() : null }));
 }
 
@@ -207,6 +186,6 @@ export async function pendingAccounts(db: pg.Pool, approver: Principal) {
 export async function approveAccount(db: pg.Pool, id: number, approver: Principal): Promise<boolean> {
   const allowed = (await pendingAccounts(db, approver)).some((a) => Number(a.id) === id);
   if (!allowed) return false;
-  await db.query('UPDATE users SET approved_at = now(), approved_by = $2 WHERE id = $1 AND approved_at IS NULL', [id, approver.userId]);
+  await db.query(accounts.approveUser, [id, approver.userId]);
   return true;
 }

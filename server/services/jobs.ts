@@ -11,6 +11,7 @@
  */
 import PgBoss from 'pg-boss';
 import type pg from 'pg';
+import * as sql from '../queries/jobs.js';
 
 export const jobQueues = ['emerging-hot-spots'] as const;
 export type JobQueueName = (typeof jobQueues)[number];
@@ -50,14 +51,7 @@ export async function prepareJobQueues(pool: pg.Pool): Promise<void> {
   } finally {
     await queue.stop({ graceful: false, wait: true, close: false });
   }
-  await pool.query(`DO $$
-    BEGIN
-      IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sillage_app') AND NOT pg_has_role('sillage_app', current_user, 'MEMBER') THEN
-        EXECUTE 'GRANT USAGE ON SCHEMA pgboss TO sillage_app';
-        EXECUTE 'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pgboss TO sillage_app';
-      END IF;
-    EXCEPTION WHEN insufficient_privilege THEN NULL;
-    END $$`);
+  await pool.query(sql.grantQueueToApp);
 }
 
 export interface JobRunner {

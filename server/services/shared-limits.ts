@@ -9,13 +9,13 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { maximumAgeSeconds } from '../domain/form-tokens.js';
 import { retryAfterSeconds } from '../domain/sign-in-limits.js';
+import * as sql from '../queries/shared-limits.js';
 
 /** The configured secret, or one generated once and kept in the database for every process. */
 export async function sharedSecret(db: pg.Pool, configured: string | null): Promise<string> {
   if (configured) return configured;
   const { rows } = await db.query<{ value: string }>(
-    `WITH created AS (INSERT INTO server_secrets (name, value) VALUES ('signing', $1) ON CONFLICT (name) DO NOTHING RETURNING value)
-     SELECT value FROM created UNION ALL SELECT value FROM server_secrets WHERE name = 'signing' LIMIT 1`,
+    sql.signingSecret,
     [randomBytes(32).toString('hex')],
   );
   return rows[0].value;
@@ -25,9 +25,9 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('base6
 
 /** True the first time a (valid) form token is claimed, by any process. */
 export async function claimFormToken(db: pg.Pool, token: string): Promise<boolean> {
-  if (Math.random() < 0.01) await db.query('DELETE FROM used_form_tokens WHERE expires_at < now()');
+  if (Math.random() < 0.01) await db.query(sql.deleteExpiredFormTokens);
   const { rowCount } = await db.query(
-    `INSERT INTO used_form_tokens (token_hash, expires_at) VALUES ($1, now() + make_interval(secs => $2)) ON CONFLICT (token_hash) DO NOTHING`,
+    sql.claimFormToken,
     [sha256(token), maximumAgeSeconds],
   );
   return rowCount === 1;
@@ -43,9 +43,7 @@ export class SharedFailureWindows {
 
   private async recent(key: string): Promise<{ count: number; distinct: number; oldestAgeMs: number | null }> {
     const { rows } = await this.db.query<{ count: number; distinct: number; oldest_age_ms: number | null }>(
-      `SELECT count(*)::int AS count, count(DISTINCT tag_hash)::int AS distinct,
-              (extract(epoch FROM now() - min(failed_at)) * 1000)::float8 AS oldest_age_ms
-         FROM sign_in_failures WHERE scope = $1 AND key_hash = $2 AND failed_at > now() - make_interval(secs => $3)`,
+      sql.recentFailures,
       [this.scope, this.hash(key), this.windowMs / 1000],
     );
     return { count: rows[0].count, distinct: rows[0].distinct, oldestAgeMs: rows[0].oldest_age_ms };
@@ -60,8 +58,8 @@ export class SharedFailureWindows {
   }
 
   async add(key: string, tag = ''): Promise<void> {
-    await this.db.query('DELETE FROM sign_in_failures WHERE scope = $1 AND failed_at < now() - make_interval(secs => $2)', [this.scope, this.windowMs / 1000]);
-    await this.db.query('INSERT INTO sign_in_failures (scope, key_hash, tag_hash) VALUES ($1, $2, $3)', [this.scope, this.hash(key), this.hash(`tag:${tag}`)]);
+    await this.db.query(sql.deleteOldFailures, [this.scope, this.windowMs / 1000]);
+    await this.db.query(sql.insertFailure, [this.scope, this.hash(key), this.hash(`tag:${tag}`)]);
   }
 }
 
@@ -75,14 +73,10 @@ export function postgresRateLimitStore(db: pg.Pool, secret: string): FastifyRate
     incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
       const hashed = createHmac('sha256', secret).update(`${this.prefix}\u0000${key}`).digest('base64url');
       db.query<{ count: number; ttl: number }>(
-        `INSERT INTO rate_limit_counters AS c (key, count, expires_at) VALUES ($1, 1, now() + make_interval(secs => $2))
-         ON CONFLICT (key) DO UPDATE SET
-           count = CASE WHEN c.expires_at <= now() THEN 1 ELSE c.count + 1 END,
-           expires_at = CASE WHEN c.expires_at <= now() THEN now() + make_interval(secs => $2) ELSE c.expires_at END
-         RETURNING count, greatest(0, extract(epoch FROM expires_at - now()) * 1000)::float8 AS ttl`,
+        sql.incrementRateCounter,
         [hashed, timeWindow / 1000],
       ).then(async ({ rows }) => {
-        if (Math.random() < 0.01) await db.query('DELETE FROM rate_limit_counters WHERE expires_at < now()');
+        if (Math.random() < 0.01) await db.query(sql.deleteExpiredRateCounters);
         callback(null, { current: rows[0].count, ttl: Math.ceil(rows[0].ttl) });
       }, (error: Error) => callback(error));
     }
