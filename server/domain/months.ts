@@ -11,6 +11,11 @@ export function monthIndex(month: string): number {
   return (year - 2000) * 12 + number - 1;
 }
 
+/** The month index of a date YYYY-MM-DD (or of a timestamp starting so). */
+export function monthOfDate(date: string): number {
+  return monthIndex(date.slice(0, 7));
+}
+
 export function monthLabel(index: number): string {
   const year = 2000 + Math.floor(index / 12);
   return `${year}-${String((((index % 12) + 12) % 12) + 1).padStart(2, '0')}`;

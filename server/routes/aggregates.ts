@@ -6,10 +6,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Bbox, Dataset, DepartmentCode, Id, InseeCode, StringEnum, errorResponses } from '../schemas/common.js';
+import { Bbox, Dataset, DepartmentCode, Id, InseeCode, Month, StringEnum, errorResponses } from '../schemas/common.js';
 import { aggregateReaders, finestAggregateResolution, inPreciseScope, preciseReaders, preciseScope, type Principal } from '../domain/access.js';
 import { bboxAreas, cellSetArea, disclosureFor, underWayVisibleIn, polygonCells, publishedCount, suppressionThreshold, type Disclosure } from '../domain/disclosure.js';
-import { monthPattern, parseMonthWindow, type MonthlyCounts } from '../domain/months.js';
+import { parseMonthWindow, type MonthlyCounts } from '../domain/months.js';
 import { additiveSeries, cellMonthCube, countedInDatabase, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
 import { TileCache } from '../services/tile-cache.js';
 import { dataVersion } from '../queries/tiles.js';
@@ -126,7 +126,6 @@ function describeDisclosure(disclosure: Disclosure): string | null {
     : `whole H3 cells of resolution ${disclosure.unitResolution} or communes outside your departments`;
 }
 
-const Month = (description: string) => Type.String({ pattern: monthPattern, description: `${description}, YYYY-MM` });
 const maxWindowMonths = 240;
 
 /** Reads and checks the month window (from <= to, at most 20 years). */

@@ -6,12 +6,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Bbox, DepartmentCode, Id, IdParams, errorResponses } from '../schemas/common.js';
+import { Bbox, DepartmentCode, Id, IdParams, Month, errorResponses } from '../schemas/common.js';
 import { Job, JobStarted, OperationEffect, OperationSummary, OperationWake, SizeClassShift, Watchlist } from '../schemas/analyses.js';
 import { preciseReaders, preciseScope } from '../domain/access.js';
 import { defaultEffectOptions } from '../domain/analytics/displacement.js';
 import { defaultWakeOptions } from '../domain/analytics/wake.js';
-import { monthPattern, parseMonthWindow } from '../domain/months.js';
+import { parseMonthWindow } from '../domain/months.js';
 import * as analyses from '../services/analyses.js';
 import { getOperation } from '../services/operations.js';
 import { assertRecordInScope, departmentFilter, operationNameable, workScope } from './scope.js';
@@ -148,7 +148,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Active points by commune size class in a region before and after a month (or an operation\'s start), against the national change',
       querystring: Type.Object({
-        operation: Type.Optional(Id), region: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })), month: Type.Optional(Type.String({ pattern: monthPattern })),
+        operation: Type.Optional(Id), region: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })), month: Type.Optional(Month('Month read')),
         window_months: Type.Optional(Type.Integer({ minimum: 1, maximum: 24, default: 6 })),
       }, { additionalProperties: false }),
       response: { 200: SizeClassShift, ...errorResponses },
@@ -189,7 +189,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
       tags, summary: 'Start an emerging hot spot analysis (H3 cells x months, Gi* with an exact or permutation test, FDR, Mann-Kendall); answers 202 with a job to poll',
       body: Type.Object({
         resolution: Type.Integer({ minimum: 5, maximum: 8 }),
-        from: Type.String({ pattern: monthPattern }), to: Type.String({ pattern: monthPattern }),
+        from: Month('First month of the window'), to: Month('Last month of the window'),
         department: Type.Optional(DepartmentCode), bbox: Type.Optional(Bbox),
         method: Type.Optional(Type.Union([Type.Literal('exact'), Type.Literal('permutation'), Type.Literal('sfdep'), Type.Literal('normal')], { default: 'exact', description: "exact: conditional Poisson test of the neighbourhood (counts); permutation: conditional permutation ranks (PySAL p_sim); sfdep: sfdep's settings (199 permutations, previous month in the neighbourhood, p < 0.01 without FDR); normal: the normal approximation, for comparison" })),
         permutations: Type.Optional(Type.Integer({ minimum: 19, maximum: 999, default: 199, description: 'Draws for the permutation methods' })),

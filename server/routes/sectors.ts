@@ -18,7 +18,7 @@ import { departmentSchools } from '../services/action-plans.js';
 import { computedIndicators, criteria, criterionDefinitions, criterionLabels, defaultThresholdNotes, coverageRule } from '../domain/ranking/criteria.js';
 import { sectorTrend } from '../domain/ranking/sector-geometry.js';
 import { followedIndicators } from '../domain/ranking/action-plan.js';
-import { monthIndex, monthRange } from '../domain/months.js';
+import { monthOfDate, monthRange } from '../domain/months.js';
 import { today } from '../domain/dates.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 
@@ -76,7 +76,7 @@ export async function sectorRoutes(instance: FastifyInstance) {
     assertInScope(request, department);
     const table = await sectorTable(pool(), department, kind, at, workScope(request));
     if (!table.sectors.some((s) => s.code === code)) throw new NotFoundError('sector', code);
-    const to = monthIndex(at.slice(0, 7));
+    const to = monthOfDate(at);
     return { code, months: monthRange(to - 35, to), active: sectorTrend(table.points, code, to - 35, to) };
   });
 

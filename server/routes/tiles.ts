@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Dataset, errorResponses, fileResponse } from '../schemas/common.js';
+import { Dataset, Month, errorResponses, fileResponse } from '../schemas/common.js';
 import { Status } from '../schemas/deal-points.js';
 import { deepestTileZoom, inZoomRange, isValidTile, tileZoomRanges } from '../domain/tile-coordinates.js';
 import { InvalidInputError } from '../errors.js';
@@ -10,7 +10,7 @@ import { today } from '../domain/dates.js';
 import { preciseReaders } from '../domain/access.js';
 import { departmentFilter } from './scope.js';
 import { publicOrigin } from './origin.js';
-import { monthPattern, monthStart, parseMonthWindow } from '../domain/months.js';
+import { monthStart, parseMonthWindow } from '../domain/months.js';
 import { TileCache, type CachedTile } from '../services/tile-cache.js';
 import { dataVersion } from '../queries/tiles.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -95,8 +95,8 @@ export async function tileRoutes(instance: FastifyInstance) {
         at: Type.Optional(Type.String({ format: 'date', description: 'Date on which statuses are evaluated (default today)' })),
         status: Type.Optional(Type.Array(Status)),
         dataset: Type.Optional(Dataset),
-        from: Type.Optional(Type.String({ pattern: monthPattern, description: 'With `to`: keep only points active at some time in this window of months (YYYY-MM)' })),
-        to: Type.Optional(Type.String({ pattern: monthPattern, description: 'Last month of the window (YYYY-MM)' })),
+        from: Type.Optional(Month('With `to`: keep only points active at some time in this window of months; its first month')),
+        to: Type.Optional(Month('Last month of the window')),
         min_sources: Type.Optional(Type.Integer({ minimum: 1, maximum: 7, description: 'Only points confirmed by at least this many independent sources (measure 2)' })),
       }, { additionalProperties: false }),
       response: { 200: fileResponse('Mapbox Vector Tile (protobuf), empty when no point falls in the tile or outside the zoom range', 'application/vnd.mapbox-vector-tile'), ...errorResponses },

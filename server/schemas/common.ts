@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
 import { datasetCodes, serviceCodes } from '../domain/vocabulary.js';
+import { monthPattern } from '../domain/months.js';
 
 /** A string enum rendered as JSON Schema `enum` (clear validation messages listing allowed values). */
 export function StringEnum<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
@@ -10,6 +11,8 @@ export function StringEnum<const T extends readonly string[]>(values: T, options
 export const CalendarDate = Type.String({ format: 'event-date', description: 'Date of an event, YYYY-MM-DD, from 2000-01-01 to today + 31 days' });
 /** A date to evaluate or filter on, YYYY-MM-DD, 1990-2100. */
 export const QueryDate = Type.String({ format: 'date', description: 'Date, YYYY-MM-DD (1990-2100)' });
+/** A month, YYYY-MM (1900-2099): the one schema of a month at the API's edge; indices inside. */
+export const Month = (description = 'Month') => Type.String({ pattern: monthPattern, description: `${description}, YYYY-MM` });
 export const Id = Type.Integer({ minimum: 1, maximum: 9007199254740991, description: 'Record id: digits, no sign, no leading zero' });
 export const IdParams = Type.Object({ id: Id });
 export const VersionQuery = Type.Object({ version: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'Version read before deleting (optimistic concurrency)' }) }, { additionalProperties: false });

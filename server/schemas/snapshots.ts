@@ -1,10 +1,7 @@
 /** Request schemas of the stamped snapshots (the domain checks what JSON Schema cannot say). */
 import { Type } from 'typebox';
-import { monthPattern } from '../domain/months.js';
-import { Closed, DepartmentCode, InseeCode, OrNull, PolygonGeometry, OutlineGeometry, StringEnum, Timestamp } from './common.js';
+import { Closed, DepartmentCode, Month, InseeCode, OrNull, PolygonGeometry, OutlineGeometry, StringEnum, Timestamp } from './common.js';
 import { maxCommunes } from '../domain/snapshots/area.js';
-
-const Month = (description: string) => Type.String({ pattern: monthPattern, description: `${description}, YYYY-MM` });
 
 export const SnapshotId = Type.String({ pattern: '^I-[0-9A-HJ-NP-Z]{12}$', description: 'Snapshot identifier (its permalink), e.g. I-7K2M9QX4TB3H' });
 export const SnapshotParams = Type.Object({ id: SnapshotId });

@@ -27,7 +27,7 @@ const methodLabels = {
   normal: 'Gi* ; approximation normale (comparaison seulement : elle signale des cubes aléatoires)',
 } as const;
 import { operationOrigins, resurgences, sizeClassShift, townWatchlist } from '../domain/analytics/watch.js';
-import { monthIndex, monthLabel } from '../domain/months.js';
+import { monthIndex, monthOfDate, monthLabel } from '../domain/months.js';
 import { getOperation } from './operations.js';
 import { cellMonthCube, monthlySeries } from './time-series.js';
 import { NotFoundError } from '../errors.js';
@@ -222,7 +222,7 @@ export async function watchlist(db: pg.Pool, options: {
   const operations = rows.filter((r) => nameable(r)).map((r) => ({ id: Number(r.id), name: r.name, startedOn: r.started_on, longitude: r.x, latitude: r.y, origin: origins.get(Number(r.id)) ?? null }));
   const dataUntil = (await dataPeriod(db, null, options.departments)).to.slice(0, 10);
   const asOf = options.asOf !== null && options.asOf < dataUntil ? options.asOf : dataUntil;
-  const from = monthLabel(monthIndex(asOf.slice(0, 7)) - 12) + '-01';
+  const from = monthLabel(monthOfDate(asOf) - 12) + '-01';
   const inScope = (p: PointHistory) => options.departments === null || options.departments.includes(p.department);
   return {
     as_of: asOf, data_until: dataUntil, parameters: { radius_m: options.radiusM, months: options.months, reach_km: options.reachKm, wake_km: defaultWakeOptions.distanceKm, lag_months: defaultWakeOptions.lagMonths },

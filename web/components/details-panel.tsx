@@ -4,7 +4,7 @@ import { api } from '../api/client';
 import type { Selection } from '../map/map-adapter';
 import type { Cube } from '../map/cube';
 import type { ViewState } from '../map/view-state';
-import { monthIndex, monthRange } from '../../server/domain/months';
+import { monthIndex, monthOfDate, monthRange } from '../../server/domain/months';
 import { LineChart, type Series } from './chart';
 import { frenchDate, frenchMonth, sizeClassNames } from '../format';
 
@@ -111,7 +111,7 @@ async function load(selection: Selection, cube: Cube | null, view: ViewState, pr
   if (!feature) throw new Error(`Opération ${selection.id} introuvable.`);
   const o = feature.properties as Record<string, unknown> & { name: string; kind: string; started_on: string; ended_on: string | null };
   const monthly = await series(`operation=${selection.id}`, view);
-  const start = monthIndex(o.started_on.slice(0, 7)) - monthIndex(view.from);
+  const start = monthOfDate(o.started_on) - monthIndex(view.from);
   const number = (key: string, unit = '') => (o[key] === null || o[key] === undefined ? null : `${Number(o[key]).toLocaleString('fr-FR')}${unit}`);
   return {
     title: o.name,

@@ -8,7 +8,7 @@ import { api, ApiError, type Me } from '../api/client';
 import { SillageMap, colours, type Selection } from '../map/map-adapter';
 import { finestResolutionFor, layerNames, parseView, quantileBreaks, resolutionForZoom, serializeView, type LayerName, type ViewState } from '../map/view-state';
 import { countsAt, cubeValues, totalAt, type Cube } from '../map/cube';
-import { monthIndex, monthLabel } from '../../server/domain/months';
+import { monthIndex, monthOfDate, monthLabel } from '../../server/domain/months';
 import { LineChart } from '../components/chart';
 import { capitalised, frenchDate, frenchMonth, sizeClassNames } from '../format';
 import { DetailsPanel } from '../components/details-panel';
@@ -92,7 +92,7 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
       ...operations,
       features: operations.features.map((f) => {
         const p = f.properties as { started_on: string; ended_on: string | null };
-        return { ...f, properties: { ...p, start_month: monthIndex(p.started_on.slice(0, 7)), period: `${frenchDate(p.started_on)}${p.ended_on ? ` → ${frenchDate(p.ended_on)}` : ' (en cours)'}` } };
+        return { ...f, properties: { ...p, start_month: monthOfDate(p.started_on), period: `${frenchDate(p.started_on)}${p.ended_on ? ` → ${frenchDate(p.ended_on)}` : ' (en cours)'}` } };
       }),
     });
   }, [operations]);

@@ -7,7 +7,7 @@ import { api } from '../api/client';
 import { SillageMap } from '../map/map-adapter';
 import { countsAt, type Cube } from '../map/cube';
 import { quantileBreaks } from '../map/view-state';
-import { monthIndex, monthLabel } from '../../server/domain/months';
+import { monthIndex, monthOfDate, monthLabel } from '../../server/domain/months';
 import { LineChart } from '../components/chart';
 import { frenchDate, frenchMonth, frenchNumber, frenchPValue, sizeClassNames } from '../format';
 import { operationParametersQuery, parseOperationParameters, type Parameters } from '../operation-parameters';
@@ -118,8 +118,8 @@ export function OperationPage({ id }: { id: number }) {
           </div>
 
           <div className="sillage-before-after">
-            <BeforeAfterMap title={`Avant : ${frenchMonth(monthLabel(monthIndex(e.operation.started_on.slice(0, 7)) - 1))}`} operation={e} offset={-1} />
-            <BeforeAfterMap title={`Après : ${frenchMonth(monthLabel(monthIndex(e.operation.started_on.slice(0, 7)) + e.parameters.after_months))}`} operation={e} offset={e.parameters.after_months} />
+            <BeforeAfterMap title={`Avant : ${frenchMonth(monthLabel(monthOfDate(e.operation.started_on) - 1))}`} operation={e} offset={-1} />
+            <BeforeAfterMap title={`Après : ${frenchMonth(monthLabel(monthOfDate(e.operation.started_on) + e.parameters.after_months))}`} operation={e} offset={e.parameters.after_months} />
           </div>
           <p className="fr-text--xs">Hexagones H3 (résolution 8) des points actifs ; zone ciblée (A) en vert, zone tampon (B) en orange ; zone de contrôle (C) : {e.control}.</p>
 
@@ -204,7 +204,7 @@ function BeforeAfterMap({ title, operation, offset }: { title: string; operation
     const pad = 0.03;
     const box = [bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad];
     const map = new SillageMap(container.current!, { center: [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2], zoom: 11, analyst: true });
-    const month = monthLabel(monthIndex(operation.operation.started_on.slice(0, 7)) + offset);
+    const month = monthLabel(monthOfDate(operation.operation.started_on) + offset);
     api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((o) => map.setDepartments(o)).catch(() => {});
     map.setLayers(['hexagones']);
     map.setAreas(operation.areas);

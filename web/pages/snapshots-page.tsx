@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { frenchProblem } from '../api/french-errors';
 import { api, ApiError, type CommuneHit } from '../api/client';
 import { frenchDate } from '../format';
+import { monthLabel, monthOfDate } from '../../server/domain/months';
 import { DrawnAreaPicker } from '../components/drawn-area-picker';
 import { MonthField } from '../components/month-field';
 import { useCommuneSearch } from '../components/commune-search';
@@ -12,9 +13,7 @@ interface Commune { insee: string; name: string; department_code: string }
 type Kind = 'constituency' | 'communes' | 'department' | 'france' | 'drawn';
 
 function previousMonth(): string {
-  const now = new Date();
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-  return d.toISOString().slice(0, 7);
+  return monthLabel(monthOfDate(new Date().toISOString()) - 1);
 }
 
 function CommunePicker({ chosen, onChange }: { chosen: Commune[]; onChange(next: Commune[]): void }) {

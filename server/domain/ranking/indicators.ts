@@ -4,7 +4,7 @@
  * reopenings, share of the department, density, Gini across resolution-8 cells.
  */
 import { addDays } from '../dates.js';
-import { monthIndex, type ActiveSpan } from '../months.js';
+import { monthOfDate, type ActiveSpan } from '../months.js';
 import { historyMonths } from './criteria.js';
 
 export type PointStatus = 'active' | 'dismantled' | 'reopened';
@@ -46,8 +46,8 @@ export function pointSpans(point: PointHistory, key: string, toMonth: number): A
   point.events.forEach((event, i) => {
     if (event.status === 'dismantled') return;
     const until = point.events[i + 1]?.on ?? null;
-    const first = monthIndex(event.on.slice(0, 7));
-    const last = until === null ? toMonth : monthIndex(addDays(until, -1).slice(0, 7));
+    const first = monthOfDate(event.on);
+    const last = until === null ? toMonth : monthOfDate(addDays(until, -1));
     if (first <= Math.min(last, toMonth)) spans.push({ pointId: point.id, key, first, last: Math.min(last, toMonth) });
   });
   return spans;

@@ -6,7 +6,7 @@
 import { booleanPointInPolygon, bbox as turfBbox } from '@turf/turf';
 import { cellToChildren, gridDisk, polygonToCells } from 'h3-js';
 import { emergingHotSpots, runToEnd } from '../analytics/hot-spots.js';
-import { monthIndex, monthlyCounts, type ActiveSpan } from '../months.js';
+import { monthOfDate, monthlyCounts, type ActiveSpan } from '../months.js';
 import { historyMonths } from './criteria.js';
 import { pointSpans, type PointHistory } from './indicators.js';
 
@@ -42,7 +42,7 @@ export function coveringCells(kind: SectorKind, code: string, geometry: GeoJSON.
  * as zeros, 99 conditional permutations, fixed seed).
  */
 export function hotCellsOf(points: readonly PointHistory[], at: string, seed = 20190101): Set<string> {
-  const to = monthIndex(at.slice(0, 7));
+  const to = monthOfDate(at);
   const from = to - historyMonths + 1;
   const spans: ActiveSpan[] = points.flatMap((p) => pointSpans(p, p.cell7, to));
   const cube = monthlyCounts(spans, from, to);

@@ -5,21 +5,21 @@
  * (end 2023); Vaucluse about 50 (May 2021) and 69 (March 2022); none in Lozère or Hautes-Alpes.
  * Other departments share the rest in proportion to their SSMSI trafficking figures (2020).
  */
-import { monthCount, monthIndex } from './calendar.js';
+import { monthCount, scenarioMonth } from './calendar.js';
 
 type Anchors = [month: number, count: number][];
 
 export const nationalAnchors: Anchors = [
-  [monthIndex(2019, 1), 3700], [monthIndex(2020, 12), 3950], [monthIndex(2022, 10), 3230],
-  [monthIndex(2024, 6), 3000], [monthIndex(2025, 12), 2950],
+  [scenarioMonth(2019, 1), 3700], [scenarioMonth(2020, 12), 3950], [scenarioMonth(2022, 10), 3230],
+  [scenarioMonth(2024, 6), 3000], [scenarioMonth(2025, 12), 2950],
 ];
 
 export const departmentAnchors: Record<string, Anchors> = {
-  '93': [[monthIndex(2019, 1), 262], [monthIndex(2020, 12), 276], [monthIndex(2022, 10), 228], [monthIndex(2024, 6), 212], [monthIndex(2025, 12), 206]],
-  '69': [[monthIndex(2019, 1), 243], [monthIndex(2020, 12), 255], [monthIndex(2022, 10), 210], [monthIndex(2024, 6), 196], [monthIndex(2025, 12), 190]],
-  '59': [[monthIndex(2019, 1), 238], [monthIndex(2020, 12), 251], [monthIndex(2022, 10), 207], [monthIndex(2024, 6), 193], [monthIndex(2025, 12), 188]],
-  '13': [[monthIndex(2019, 1), 214], [monthIndex(2020, 12), 220], [monthIndex(2023, 12), 127], [monthIndex(2025, 12), 120]],
-  '84': [[monthIndex(2019, 1), 42], [monthIndex(2021, 5), 50], [monthIndex(2022, 3), 69], [monthIndex(2025, 12), 70]],
+  '93': [[scenarioMonth(2019, 1), 262], [scenarioMonth(2020, 12), 276], [scenarioMonth(2022, 10), 228], [scenarioMonth(2024, 6), 212], [scenarioMonth(2025, 12), 206]],
+  '69': [[scenarioMonth(2019, 1), 243], [scenarioMonth(2020, 12), 255], [scenarioMonth(2022, 10), 210], [scenarioMonth(2024, 6), 196], [scenarioMonth(2025, 12), 190]],
+  '59': [[scenarioMonth(2019, 1), 238], [scenarioMonth(2020, 12), 251], [scenarioMonth(2022, 10), 207], [scenarioMonth(2024, 6), 193], [scenarioMonth(2025, 12), 188]],
+  '13': [[scenarioMonth(2019, 1), 214], [scenarioMonth(2020, 12), 220], [scenarioMonth(2023, 12), 127], [scenarioMonth(2025, 12), 120]],
+  '84': [[scenarioMonth(2019, 1), 42], [scenarioMonth(2021, 5), 50], [scenarioMonth(2022, 3), 69], [scenarioMonth(2025, 12), 70]],
   '48': [[0, 0], [monthCount - 1, 0]],
   '05': [[0, 0], [monthCount - 1, 0]],
 };
