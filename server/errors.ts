@@ -46,3 +46,12 @@ export class DuplicateError extends DomainError {
   }
 }
 
+
+/** Errors of a database that cannot be reached or went away (not of the request). */
+export function isDatabaseUnavailable(error: { code?: unknown; message?: unknown }): boolean {
+  const code = typeof error.code === 'string' ? error.code : '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true;
+  if (/^(08|57P0|53)/.test(code)) return true; // connection exceptions, admin/crash shutdown, cannot connect now, out of resources
+  const message = typeof error.message === 'string' ? error.message : '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|terminating connection/i.test(message);
+}

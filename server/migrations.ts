@@ -30,10 +30,4 @@ export async function migrate(pool: pg.Pool, log: (message: string) => void = ()
   return applied.map((migration) => migration.name);
 }
 
-/** Name of the latest applied migration, or null on an empty database. */
-export async function migrationLevel(pool: pg.Pool): Promise<string | null> {
-  const { rows } = await pool.query<{ name: string }>(
-    `SELECT name FROM ${migrationsTable} ORDER BY run_on DESC, id DESC LIMIT 1`,
-  ).catch(() => ({ rows: [] as { name: string }[] }));
-  return rows[0]?.name ?? null;
-}
+export { migrationLevel } from './services/system.js';

@@ -13,7 +13,7 @@
  * receiving or replaying WAL is. Beyond `maxLagMs` reads go to the primary until it catches up.
  */
 import pg from 'pg';
-import { isDatabaseUnavailable } from './plugins/error-handler.js';
+import { isDatabaseUnavailable } from './errors.js';
 import * as sql from './queries/replica.js';
 
 export interface ReplicaOptions {

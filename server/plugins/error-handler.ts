@@ -5,7 +5,7 @@
  * message, code, constraint name, host or port.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { DomainError, describeProblems, type FieldProblem } from '../errors.js';
+import { DomainError, describeProblems, isDatabaseUnavailable, type FieldProblem } from '../errors.js';
 
 interface DatabaseError { code?: string; constraint?: string; column?: string; detail?: string; message: string; table?: string }
 
@@ -27,14 +27,7 @@ const constraintFields: Record<string, FieldProblem> = {
   public_reports_location_in_commune: { field: 'location', reason: 'is not inside any French commune' },
 };
 
-/** Errors of a database that cannot be reached or went away (not of the request). */
-export function isDatabaseUnavailable(error: { code?: unknown; message?: unknown }): boolean {
-  const code = typeof error.code === 'string' ? error.code : '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true;
-  if (/^(08|57P0|53)/.test(code)) return true; // connection exceptions, admin/crash shutdown, cannot connect now, out of resources
-  const message = typeof error.message === 'string' ? error.message : '';
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|terminating connection/i.test(message);
-}
+export { isDatabaseUnavailable } from '../errors.js';
 
 export class DatabaseUnavailableError extends DomainError {
   constructor() {

@@ -11,7 +11,7 @@
  */
 import type { FastifyInstance, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type pg from 'pg';
-import { isDatabaseUnavailable } from './error-handler.js';
+import { isDatabaseUnavailable } from '../errors.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -9,3 +9,6 @@ export const anyDataLoaded = "SELECT 1 FROM reference_loads WHERE name LIKE 'sce
 
 /** Records that the demo scenario (marker $1, seed $2, $3 points) was loaded. */
 export const recordScenarioLoad = 'INSERT INTO reference_loads (name, checksum, rows) VALUES ($1, $2, $3)';
+
+/** The latest applied migration (node-pg-migrate's table, named in server/migrations.ts). */
+export const latestMigration = 'SELECT name FROM schema_migrations ORDER BY run_on DESC, id DESC LIMIT 1';

@@ -3,12 +3,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Closed, DepartmentCode, ListOf, OrNull, Timestamp, IdParams, QueryDate, StringEnum, errorResponses } from '../schemas/common.js';
 import { roles } from '../domain/access.js';
-import { approveAccount, inviteUser, pendingAccounts, resetActivation, setUserActive } from '../services/auth.js';
+import { approveAccount, inviteUser, listUsers, pendingAccounts, resetActivation, setUserActive } from '../services/auth.js';
 import { NotFoundError } from '../errors.js';
 import { auditActions, listAudit } from '../services/audit.js';
 import { auditUsernameFilters } from './audit-groups.js';
 import { stringify } from 'csv-stringify/sync';
-import { listAccounts } from '../queries/accounts.js';
 import { pageLinks } from './origin.js';
 
 /**
@@ -39,8 +38,7 @@ export async function adminRoutes(instance: FastifyInstance) {
   const admin = { access: ['admin'] as const, audit: 'admin' as const };
 
   app.get('/api/admin/users', { config: admin, schema: { tags, summary: 'Accounts (no passwords)', response: { 200: Closed({ items: Type.Array(Account) }), ...errorResponses } } }, async () => {
-    const { rows } = await app.db.pool.query(listAccounts);
-    return { items: rows.map((r) => ({ ...r, created_at: (r.created_at as Date).toISOString(), activation_expires_at: r.activation_expires_at?.toISOString() ?? null, activated_at: r.activated_at?.toISOString() ?? null })) };
+    return { items: await listUsers(app.db.pool) };
   });
 
   app.post('/api/admin/users', {

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { UnprocessableError } from '../errors.js';
 import { networkReadable } from '../services/networks.js';
-import { scopedOperationIds } from '../queries/deal-points.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { IdParams, VersionQuery, errorResponses } from '../schemas/common.js';
@@ -33,8 +32,7 @@ export async function dealPointRoutes(instance: FastifyInstance) {
     if (!scope) return;
     const operationIds = [...(body.status_history ?? []).map((e) => e.operation_id), body.operation_id].filter((id): id is number => typeof id === 'number');
     if (operationIds.length) {
-      const { rows } = await pool().query<{ id: number }>(scopedOperationIds, [operationIds, scope]);
-      const known = new Set(rows.map((r) => Number(r.id)));
+      const known = await dealPoints.operationsInScope(pool(), operationIds, scope);
       const unknown = operationIds.find((id) => !known.has(id));
       if (unknown !== undefined) throw new UnprocessableError([{ field: body.operation_id === unknown ? 'body.operation_id' : 'body.status_history.operation_id', reason: 'unknown operation' }], undefined, 'unknown_reference');
     }

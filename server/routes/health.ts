@@ -2,8 +2,7 @@ import { isAllowed, preciseReaders } from '../domain/access.js';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { Closed } from '../schemas/common.js';
-import { migrationLevel } from '../migrations.js';
-import { datasetCounts } from '../queries/system.js';
+import { migrationLevel, registryCounts } from '../services/system.js';
 
 export async function healthRoutes(app: FastifyInstance) {
   app.get('/api/health', {
@@ -37,7 +36,7 @@ export async function healthRoutes(app: FastifyInstance) {
       },
     },
   }, async (request) => {
-    const { rows: [counts] } = await app.db.pool.query<{ real: number; synthetic: number }>(datasetCounts);
+    const counts = await registryCounts(app.db.pool);
     const replica = app.db.mode === 'external' ? app.db.replica ?? null : null;
     return {
     status: 'ok' as const,

@@ -108,7 +108,7 @@ export function ListOf(item: TSchema) {
  * with a binary string schema. Fastify sends the Buffer or text as it is (no JSON serialisation).
  */
 export function fileResponse(description: string, ...mediaTypes: string[]) {
-  return Type.Unsafe<Buffer | string>({ description, content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) });
+  return Type.Unsafe<Uint8Array | string>({ description, content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) });
 }
 
 /**

@@ -46,6 +46,12 @@ async function checkAccount(db: pg.Pool, user: InvitedUser, password: string | n
   return departments;
 }
 
+/** Every account without its secrets, with its activation and approval state. */
+export async function listUsers(db: pg.Pool) {
+  const { rows } = await db.query(accounts.listAccounts);
+  return rows.map((r) => ({ ...r, created_at: (r.created_at as Date).toISOString(), activation_expires_at: r.activation_expires_at?.toISOString() ?? null, activated_at: r.activated_at?.toISOString() ?? null }));
+}
+
 /** An account with a password (command line, tests, demo accounts): for the operator, not the admin role. */
 export async function createUser(db: pg.Pool, user: NewUser): Promise<{ id: number }> {
   const departments = await checkAccount(db, user, user.password);

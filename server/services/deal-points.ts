@@ -44,6 +44,12 @@ export async function departmentAt(db: pg.Pool, longitude: number, latitude: num
   return rows[0]?.department_code ?? null;
 }
 
+/** Which of operations `ids` lie in departments `scope` (a write may refer only to those). */
+export async function operationsInScope(db: pg.Pool, ids: readonly number[], scope: readonly string[]): Promise<Set<number>> {
+  const { rows } = await db.query<{ id: number }>(sql.scopedOperationIds, [ids, scope]);
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
 export async function listDealPoints(db: pg.Pool, query: DealPointQueryInput, departmentCodes: string[] | null = null) {
   const at = query.at ?? today();
   const bbox = query.bbox ? parseBbox(query.bbox, 'bbox') : [null, null, null, null];

@@ -1,6 +1,7 @@
 /** Finding a commune by name or INSEE code, with its outline when it has one. */
 import { useEffect, useState } from 'react';
-import { api, type CommuneHit } from '../api/client';
+import type { CommuneHit } from '../api/client';
+import { get } from '../api/routes';
 
 /**
  * Communes whose name or INSEE code matches `query` (2 characters at least, asked 200 ms after
@@ -12,7 +13,7 @@ export function useCommuneSearch(query: string, onError: (e: Error) => void, ena
     if (!enabled || query.trim().length < 2) { setHits([]); return; }
     let cancelled = false;
     const timer = setTimeout(() => {
-      api<{ items: CommuneHit[] }>(`/api/communes?q=${encodeURIComponent(query.trim())}&limit=8`)
+      get('/api/communes', { query: { q: query.trim(), limit: 8 } })
         .then((r) => { if (!cancelled) setHits(r.items); }).catch((e: Error) => { if (!cancelled) onError(e); });
     }, 200);
     return () => { cancelled = true; clearTimeout(timer); };
@@ -26,8 +27,8 @@ export function CommuneSearch({ onFound, onError }: { onFound: (hit: CommuneHit,
   const choose = async (hit: CommuneHit) => {
     setHits([]);
     setQuery(hit.name);
-    const feature = await api<GeoJSON.Feature>(`/api/communes/${hit.insee}`).catch(() => null);
-    onFound(hit, feature && feature.geometry ? feature : null);
+    const feature = await get('/api/communes/:insee', { params: { insee: hit.insee } }).catch(() => null);
+    onFound(hit, feature?.geometry ? { ...feature, geometry: feature.geometry } : null);
   };
   return (
     <div className="fr-search-bar sillage-search" role="search">

@@ -1,6 +1,7 @@
 /** Side panel for a clicked hexbin, deal point, commune or operation, with a monthly chart. */
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
+import { get } from '../api/routes';
 import type { Selection } from '../map/map-adapter';
 import type { Cube } from '../map/cube';
 import type { ViewState } from '../map/view-state';
@@ -10,7 +11,6 @@ import { frenchDate, frenchMonth, sizeClassNames } from '../format';
 
 import { frenchLabel, operationKindLabels as operationKinds, productLabels, sourceLabels, statusLabels } from '../labels';
 
-interface SeriesResponse { months: string[]; series: { active: (number | null)[] }[] }
 interface Panel { title: string; link?: { href: string; label: string }; facts: [string, string][]; chart: { title: string; months: string[]; series: Series[]; marker?: number | null } | null; history?: { status: string; effective_on: string }[] }
 
 export function DetailsPanel({ selection, cube, view, precise, operations, onClose }: {
@@ -54,8 +54,8 @@ export function DetailsPanel({ selection, cube, view, precise, operations, onClo
   );
 }
 
-async function series(query: string, view: ViewState): Promise<SeriesResponse> {
-  return api<SeriesResponse>(`/api/aggregates/deal-points/series?from=${view.from}&to=${view.to}&${query}`);
+function series(query: { commune: string } | { operation: number }, view: ViewState) {
+  return get('/api/aggregates/deal-points/series', { query: { from: view.from, to: view.to, ...query } });
 }
 
 async function load(selection: Selection, cube: Cube | null, view: ViewState, precise: boolean, operations: GeoJSON.FeatureCollection | null): Promise<Panel> {
@@ -100,7 +100,7 @@ async function load(selection: Selection, cube: Cube | null, view: ViewState, pr
   if (selection.kind === 'commune') {
     const commune = await api<{ properties: { name: string; insee: string; population: number; size_class: string; department_code: string } }>(`/api/communes/${selection.insee}`);
     const c = commune.properties;
-    const monthly = await series(`commune=${c.insee}`, view);
+    const monthly = await series({ commune: c.insee }, view);
     return {
       title: `${c.name} (${c.department_code})`,
       facts: [['Code INSEE', c.insee], ['Population', c.population.toLocaleString('fr-FR')], ['Taille', sizeClassNames[c.size_class] ?? c.size_class]],
@@ -110,7 +110,7 @@ async function load(selection: Selection, cube: Cube | null, view: ViewState, pr
   const feature = operations?.features.find((f) => Number(f.id) === selection.id);
   if (!feature) throw new Error(`Opération ${selection.id} introuvable.`);
   const o = feature.properties as Record<string, unknown> & { name: string; kind: string; started_on: string; ended_on: string | null };
-  const monthly = await series(`operation=${selection.id}`, view);
+  const monthly = await series({ operation: selection.id }, view);
   const start = monthOfDate(o.started_on) - monthIndex(view.from);
   const number = (key: string, unit = '') => (o[key] === null || o[key] === undefined ? null : `${Number(o[key]).toLocaleString('fr-FR')}${unit}`);
   return {

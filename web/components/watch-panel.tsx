@@ -1,16 +1,12 @@
 /** The resurgence watch (measure 22): mid-sized towns near a recent operation whose activity rose, and resurgences. */
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
+import { get, type GetRoutes } from '../api/routes';
 import { frenchDate } from '../format';
 import { monthEnd } from '../../server/domain/months';
 import type { WakesReaching } from './department-wake';
 
-interface Watch {
-  as_of: string; data_until: string;
-  parameters: { lag_months: number };
-  towns: { commune: string; name: string; department: string; operation: number; operation_name: string; distance_km: number; attribution: 'wake' | 'nearest'; linked_appearances: number; active_before: number; active_now: number; change: number; p_value: number }[];
-  resurgences: { point: number; commune_name: string; dismantled_on: string; activity: { point: number; on: string; distance_m: number; reopening: boolean }[] }[];
-}
+type Watch = GetRoutes['/api/analyses/watchlist'];
 
 /** Dated by the end of the month shown, or by the last day with data when the month goes beyond it (the server caps it). */
 export function WatchPanel({ month, onClose, onTown, departmental = false }: { month: string; onClose: () => void; onTown: (insee: string, name: string) => void; departmental?: boolean }) {
@@ -22,7 +18,7 @@ export function WatchPanel({ month, onClose, onTown, departmental = false }: { m
   }, [departmental]);
   useEffect(() => {
     setWatch(null);
-    api<Watch>(`/api/analyses/watchlist?as_of=${monthEnd(month)}`).then(setWatch).catch((e: Error) => setError(e.message));
+    get('/api/analyses/watchlist', { query: { as_of: monthEnd(month) } }).then(setWatch).catch((e: Error) => setError(e.message));
   }, [month]);
   return (
     <aside className="sillage-details" aria-label="Veille" data-testid="watch-panel">

@@ -7,7 +7,7 @@ import { frenchMapLocale } from './french-locale';
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { colours } from './map-adapter';
+import { colours, drawable } from './map-adapter';
 
 maplibregl.setWorkerUrl(workerUrl);
 const empty: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
@@ -38,7 +38,8 @@ export class DepartmentMap {
     this.map.on('dataloading', () => { container.dataset.mapIdle = 'false'; });
   }
 
-  async setOutlines(collection: GeoJSON.FeatureCollection): Promise<void> {
+  async setOutlines(outlines: GeoJSON.FeatureCollection<GeoJSON.Geometry | null>): Promise<void> {
+    const collection = drawable(outlines);
     this.outlines = collection;
     await this.ready;
     (this.map.getSource('departments') as GeoJSONSource).setData(collection);

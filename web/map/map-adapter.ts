@@ -18,6 +18,11 @@ import { cellPolygon } from '../../server/domain/h3-cells';
 import { monthLabel } from '../../server/domain/months';
 import type { LayerName } from './view-state';
 
+/** The features of a collection that have a geometry (the reference data has departments without an outline). */
+export function drawable(collection: GeoJSON.FeatureCollection<GeoJSON.Geometry | null>): GeoJSON.FeatureCollection {
+  return { type: 'FeatureCollection', features: collection.features.filter((f): f is GeoJSON.Feature => f.geometry !== null) };
+}
+
 maplibregl.setWorkerUrl(workerUrl);
 
 /** The pmtiles:// protocol (byte ranges of a PMTiles archive), registered once when a map first needs it. */
@@ -152,8 +157,9 @@ export class SillageMap {
 
   whenReady(): Promise<void> { return this.ready; }
 
-  async setDepartments(collection: GeoJSON.FeatureCollection): Promise<void> {
+  async setDepartments(outlines: GeoJSON.FeatureCollection<GeoJSON.Geometry | null>): Promise<void> {
     await this.ready;
+    const collection = drawable(outlines);
     this.departments = collection;
     (this.map.getSource('departments') as GeoJSONSource).setData(collection);
   }

@@ -7,6 +7,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
+import { get } from '../api/routes';
 import { SillageMap } from '../map/map-adapter';
 import { frenchDate } from '../format';
 
@@ -77,7 +78,7 @@ export function DuplicatesPage() {
       map.current = new SillageMap(mapContainer.current, { center: [pair.a.longitude, pair.a.latitude], zoom: 16 });
       // Tests read what the map draws.
       (window as unknown as { duplicateMap: SillageMap }).duplicateMap = map.current;
-      api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((c) => map.current?.setDepartments(c)).catch(fail);
+      get('/api/departments/outlines').then((c) => map.current?.setDepartments(c)).catch(fail);
     }
     void map.current.setComparedPoints({
       type: 'FeatureCollection',

@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, type Me } from '../api/client';
+import { get, type GetRoutes } from '../api/routes';
 import { SillageMap, colours, type Selection } from '../map/map-adapter';
 import { finestResolutionFor, layerNames, parseView, quantileBreaks, resolutionForZoom, serializeView, type LayerName, type ViewState } from '../map/view-state';
 import { countsAt, cubeValues, totalAt, type Cube } from '../map/cube';
@@ -21,7 +22,6 @@ import { CommuneSearch } from '../components/commune-search';
 import { HexbinExport, MapViewExport } from '../components/map-exports';
 import { playbackSpeeds, realRate as rateOf, seek, setSpeed as withSpeed, tick, toggle, type Playback } from '../map/playback';
 
-interface SeriesResponse { months: string[]; series: { key: string; label: string; active: (number | null)[]; cumulative: (number | null)[] }[] }
 
 const layerLabels: Record<LayerName, string> = {
   hexagones: 'Hexagones H3 (points actifs)', points: 'Points de deal', communes: 'Communes par taille',
@@ -41,7 +41,7 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
   const [error, setError] = useState<string | null>(null);
   const [run, setRun] = useState<Pick<Playback, 'speed' | 'playing' | 'anchor'>>({ speed: 2, playing: false, anchor: null });
   const { playing, speed } = run;
-  const [sizeSeries, setSizeSeries] = useState<SeriesResponse | null>(null);
+  const [sizeSeries, setSizeSeries] = useState<GetRoutes['/api/aggregates/deal-points/series'] | null>(null);
   const [indicators, setIndicators] = useState<Indicator[]>([]);
   const [operations, setOperations] = useState<GeoJSON.FeatureCollection | null>(null);
   const [selection, setSelection] = useState<Selection | null>(() => parseSelection(view.selection));
@@ -71,7 +71,7 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
     });
     instance.onSelect((s) => setSelection(s));
     instance.whenReady().then(() => setMapView({ zoom: instance.view().zoom, bounds: instance.view().bounds }));
-    api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((outlines) => instance.setDepartments(outlines)).catch(fail);
+    get('/api/departments/outlines').then((outlines) => instance.setDepartments(outlines)).catch(fail);
     api<GeoJSON.FeatureCollection>('/api/operations').then(setOperations).catch(fail);
     api<{ items: Indicator[] }>('/api/statistics/indicators').then((r) => setIndicators(r.items)).catch(fail);
     return () => instance.destroy();
@@ -102,10 +102,10 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
     let cancelled = false;
     const started = performance.now();
     setCubeStatus(`Chargement des hexagones (résolution ${resolution}, ${to - from + 1} mois)…`);
-    const area = cubeArea ? `&bbox=${cubeArea.map((v) => v.toFixed(4)).join(',')}` : '';
     // K filters the hexbins too, for precise roles only (the server refuses it for deputies).
-    const sources = precise && view.minSources > 1 ? `&min_sources=${view.minSources}` : '';
-    api<Cube>(`/api/aggregates/deal-points/cube?resolution=${resolution}&from=${view.from}&to=${view.to}${area}${sources}`)
+    get('/api/aggregates/deal-points/cube', { query: {
+      resolution, from: view.from, to: view.to, bbox: cubeArea?.map((v) => v.toFixed(4)).join(','), min_sources: precise && view.minSources > 1 ? view.minSources : null,
+    } })
       .then(async (loaded) => {
         if (cancelled) return;
         await map.current?.setHexCells(loaded.cells.map((c) => c.h3));
@@ -187,7 +187,7 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
 
   // The national chart by commune size class.
   useEffect(() => {
-    api<SeriesResponse>(`/api/aggregates/deal-points/series?by=size_class&from=${view.from}&to=${view.to}`).then(setSizeSeries).catch(fail);
+    get('/api/aggregates/deal-points/series', { query: { by: 'size_class', from: view.from, to: view.to } }).then(setSizeSeries).catch(fail);
   }, [view.from, view.to, fail]);
 
   // Departments by the chosen SSMSI indicator (rate per 1,000 inhabitants).

@@ -7,6 +7,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
+import { get } from '../api/routes';
 import { SillageMap } from '../map/map-adapter';
 import { frenchDate } from '../format';
 import { CandidatePoints } from '../components/candidate-points';
@@ -83,7 +84,7 @@ export function ModerationPage() {
       mapHolder.current = mapContainer.current;
       map.current = new SillageMap(mapContainer.current, { center: [surroundings.report.longitude, surroundings.report.latitude], zoom: 16 });
       (window as unknown as { moderationMap: SillageMap }).moderationMap = map.current;
-      api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((c) => map.current?.setDepartments(c)).catch(fail);
+      get('/api/departments/outlines').then((c) => map.current?.setDepartments(c)).catch(fail);
     }
     const point = (longitude: number, latitude: number, properties: Record<string, unknown>): GeoJSON.Feature<GeoJSON.Point> => ({ type: 'Feature', properties, geometry: { type: 'Point', coordinates: [longitude, latitude] } });
     void map.current.setComparedPoints({

@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
+import { get } from '../api/routes';
 import { SillageMap } from '../map/map-adapter';
 import { countsAt, type Cube } from '../map/cube';
 import { quantileBreaks } from '../map/view-state';
@@ -205,7 +206,7 @@ function BeforeAfterMap({ title, operation, offset }: { title: string; operation
     const box = [bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad];
     const map = new SillageMap(container.current!, { center: [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2], zoom: 11, analyst: true });
     const month = monthLabel(monthOfDate(operation.operation.started_on) + offset);
-    api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((o) => map.setDepartments(o)).catch(() => {});
+    get('/api/departments/outlines').then((o) => map.setDepartments(o)).catch(() => {});
     map.setLayers(['hexagones']);
     map.setAreas(operation.areas);
     map.fitBounds(box as [number, number, number, number]);
@@ -228,7 +229,7 @@ function WakeMap({ wake, areas }: { wake: Summary['wake']; areas: GeoJSON.Featur
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const map = new SillageMap(container.current!, { center: wake.origin ?? [2.5, 46.6], zoom: 7, analyst: true });
-    api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((o) => map.setDepartments(o)).catch(() => {});
+    get('/api/departments/outlines').then((o) => map.setDepartments(o)).catch(() => {});
     map.setLayers([]);
     map.setAreas(areas);
     map.setArcs(wake.arcs);

@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, type CommuneHit } from '../api/client';
+import { get } from '../api/routes';
 import { SillageMap } from '../map/map-adapter';
 import { useCommuneSearch } from '../components/commune-search';
 
@@ -51,7 +52,7 @@ export function ReportPage({ basemapPmtiles = null }: { basemapPmtiles?: string 
   useEffect(() => {
     const instance = new SillageMap(mapContainer.current!, { basemapPmtiles });
     map.current = instance;
-    api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((c) => instance.setDepartments(c)).catch((e: Error) => setError(e.message));
+    get('/api/departments/outlines').then((c) => instance.setDepartments(c)).catch((e: Error) => setError(e.message));
     instance.onPick((position) => place(instance, position));
     api<{ token: string; usable_after_seconds: number }>('/api/public/form-token').then((t) => {
       setToken(t.token);

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { bbox as turfBbox } from '@turf/turf';
 import { api, type Me } from '../api/client';
+import { get } from '../api/routes';
 import { kindLabels, number, type RankingResponse, type SectorCollection } from '../api/desk';
 import { SillageMap } from '../map/map-adapter';
 import { RankingControls, type Controls } from '../components/ranking-controls';
@@ -72,7 +73,7 @@ export function SectorsPage({ me }: { me: Me }) {
 
   useEffect(() => {
     map.current = new SillageMap(mapElement.current!, { center: [5.1, 43.95], zoom: 8 });
-    api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((d) => map.current?.setDepartments(d)).catch(() => {});
+    get('/api/departments/outlines').then((d) => map.current?.setDepartments(d)).catch(() => {});
     return () => map.current?.destroy();
   }, []);
 

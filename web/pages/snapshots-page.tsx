@@ -2,13 +2,14 @@
 import { useEffect, useState } from 'react';
 import { frenchProblem } from '../api/french-errors';
 import { api, ApiError, type CommuneHit } from '../api/client';
+import { get, type GetRoutes } from '../api/routes';
 import { frenchDate } from '../format';
 import { monthLabel, monthOfDate } from '../../server/domain/months';
 import { DrawnAreaPicker } from '../components/drawn-area-picker';
 import { MonthField } from '../components/month-field';
 import { useCommuneSearch } from '../components/commune-search';
 
-interface SnapshotRow { id: string; created_at: string; area_label: string; period_label: string; sha256: string }
+type SnapshotRow = GetRoutes['/api/snapshots']['items'][number];
 interface Commune { insee: string; name: string; department_code: string }
 type Kind = 'constituency' | 'communes' | 'department' | 'france' | 'drawn';
 
@@ -55,9 +56,9 @@ export function SnapshotsPage() {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    api<{ items: SnapshotRow[] }>('/api/snapshots').then((r) => setRows(r.items)).catch((e: Error) => setError(e.message));
-    api<{ constituency: Commune[] }>('/api/snapshots/defaults').then((r) => { setConstituency(r.constituency); if (r.constituency.length) setKind('constituency'); }).catch(() => {});
-    api<{ items: { code: string; name: string }[] }>('/api/departments').then((r) => setDepartments(r.items)).catch(() => {});
+    get('/api/snapshots').then((r) => setRows(r.items)).catch((e: Error) => setError(e.message));
+    get('/api/snapshots/defaults').then((r) => { setConstituency(r.constituency); if (r.constituency.length) setKind('constituency'); }).catch(() => {});
+    get('/api/departments').then((r) => setDepartments(r.items)).catch(() => {});
   }, []);
 
   const create = async () => {

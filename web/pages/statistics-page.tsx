@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client';
+import { get } from '../api/routes';
 import { LineChart } from '../components/chart';
 import { colours } from '../map/map-adapter';
 import { DepartmentMap } from '../map/department-map';
@@ -39,7 +40,7 @@ export function StatisticsPage() {
     api<ActivePoints>('/api/statistics/active-points').then(setActive).catch((e: Error) => setError(e.message));
     const instance = new DepartmentMap(container.current!);
     map.current = instance;
-    api<GeoJSON.FeatureCollection>('/api/departments/outlines').then((c) => instance.setOutlines(c)).catch((e: Error) => setError(e.message));
+    get('/api/departments/outlines').then((c) => instance.setOutlines(c)).catch((e: Error) => setError(e.message));
     return () => instance.destroy();
   }, []);
 

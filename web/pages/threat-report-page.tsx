@@ -1,6 +1,7 @@
 /** /etat-de-la-menace: create and read the annual threat report (France or a department, a year). */
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
+import { get } from '../api/routes';
 import { LineChart } from '../components/chart';
 import { countLabel, frenchNumber, frenchTimestamp } from '../../server/domain/snapshots/document';
 import { threatMethodParagraphs, type ThreatReportDocument } from '../../server/domain/snapshots/threat-report';
@@ -50,7 +51,7 @@ export function ThreatReportPage({ id }: { id: string | null }) {
   useEffect(() => {
     if (id) return;
     api<{ items: Row[] }>('/api/threat-reports').then((r) => setRows(r.items)).catch((e: Error) => setError(e.message));
-    api<{ items: { code: string; name: string }[] }>('/api/departments').then((r) => setDepartments(r.items)).catch(() => {});
+    get('/api/departments').then((r) => setDepartments(r.items)).catch(() => {});
   }, [id]);
   if (id) return <ReportView id={id} />;
   const create = async () => {
