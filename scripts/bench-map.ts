@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { loadConfig } from '../server/config.js';
 import { prepareDatabase } from '../server/server.js';
 import { buildApp } from '../server/app.js';
-import { readVersions } from '../server/database.js';
+import { readVersions } from '../server/database/connection.js';
 import { ensureUser, testPassword } from '../tests/helpers/databases.js';
 import { buildWeb, launchChromium } from '../tests/helpers/browser.js';
 

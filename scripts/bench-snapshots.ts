@@ -7,8 +7,8 @@
 import { parseArgs } from 'node:util';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
-import { openEmbeddedDatabase, openExternalDatabase, readVersions } from '../server/database.js';
-import { migrate } from '../server/migrations.js';
+import { openEmbeddedDatabase, openExternalDatabase, readVersions } from '../server/database/connection.js';
+import { migrate } from '../server/database/migrations.js';
 import { loadReferenceData } from '../server/reference-data.js';
 import { buildScenarioFiles, loadScenario } from '../server/services/scenario.js';
 import { createUser } from '../server/services/auth.js';

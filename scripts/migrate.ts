@@ -1,7 +1,7 @@
 /** `npm run migrate`: applies pending migrations and loads reference data, then exits. */
 import { loadConfig } from '../server/config.js';
 import { prepareDatabase } from '../server/server.js';
-import { migrationLevel } from '../server/migrations.js';
+import { migrationLevel } from '../server/database/migrations.js';
 import { progressReporter } from './progress.js';
 import { commandLine } from './command-line.js';
 

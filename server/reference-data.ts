@@ -11,7 +11,7 @@ import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import type pg from 'pg';
 import { normalizeSearchText } from './domain/text-search.js';
-import { withTransaction } from './services/transactions.js';
+import { withTransaction } from './database/transactions.js';
 import * as sql from './queries/reference-data.js';
 import { importCrimeStatisticsWith } from './services/crime-statistics.js';
 

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import * as sql from '../queries/action-plans.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
-import { withTransaction } from './transactions.js';
+import { withTransaction } from '../database/transactions.js';
 import { getRanking } from './rankings.js';
 import { sectorPoints } from './sectors.js';
 import { activeOn } from '../domain/ranking/indicators.js';

@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import { parseCrimeStatistics, type StatisticsLevel } from '../domain/crime-statistics.js';
 import { ImportRejectedError } from './imports.js';
-import { withTransaction } from './transactions.js';
+import { withTransaction } from '../database/transactions.js';
 import * as sql from '../queries/crime-statistics.js';
 
 export interface StatisticsImportReport { level: StatisticsLevel; rows: number; inserted: number; updated: number; unchanged: number; withheld: number }

@@ -6,7 +6,7 @@ import { pointProblems } from '../domain/geojson-checks.js';
 import { NotFoundError, UnprocessableError, InvalidInputError, type FieldProblem } from '../errors.js';
 import * as sql from '../queries/deal-points.js';
 import type { DealPointCreateInput, DealPointQueryInput, DealPointUpdateInput, StatusChangeInput } from '../schemas/deal-points.js';
-import { withTransaction } from './transactions.js';
+import { withTransaction } from '../database/transactions.js';
 import { updateVersionedRow, deleteVersionedRow, throwMissingOrStale, type Assignment } from './versioned-rows.js';
 import { parseBbox } from './filters.js';
 import { dateWindowProblems, today } from '../domain/dates.js';

@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import { DomainError, NotFoundError, UnprocessableError } from '../errors.js';
-import { withTransaction } from './transactions.js';
+import { withTransaction } from '../database/transactions.js';
 import * as duplicates from '../queries/duplicates.js';
 
 export const defaultDuplicateDistanceMeters = 75;

@@ -10,7 +10,7 @@ import {
   parseImport, type DealPointRecord, type ImportFormat, type ImportKind, type ObservationRecord, type OperationRecord,
 } from '../domain/import-rows.js';
 import { UnprocessableError, describeProblems, type FieldProblem } from '../errors.js';
-import { withTransaction } from './transactions.js';
+import { withTransaction } from '../database/transactions.js';
 import { proposeDuplicates } from './duplicates.js';
 import { today } from '../domain/dates.js';
 import { historiesById, pointsNamedById, updatePointsById } from '../queries/imports.js';

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { createHash } from 'node:crypto';
 import * as sql from '../queries/sectors.js';
 import * as plans from '../queries/action-plans.js';
-import { withTransaction } from './transactions.js';
+import { withTransaction } from '../database/transactions.js';
 import { ImportRejectedError } from './imports.js';
 import { InvalidInputError } from '../errors.js';
 import { parseIndicatorValues, parseSchools, sectorCodePattern, type IndicatorValueRow } from '../domain/ranking/prefecture-files.js';

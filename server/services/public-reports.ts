@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { newReceipt } from '../domain/form-tokens.js';
 import { NotFoundError, UnprocessableError, DomainError } from '../errors.js';
 import { h3CellsAt } from '../domain/h3-cells.js';
-import { withTransaction } from './transactions.js';
+import { withTransaction } from '../database/transactions.js';
 import * as sql from '../queries/public-reports.js';
 
 export const linkDistanceMeters = 75;

@@ -14,7 +14,7 @@ import { boundsOf, type ScenarioCommune } from '../domain/scenario/geography.js'
 import { generateScenario, type ScenarioVariant } from '../domain/scenario/generate.js';
 import { serializeScenario, type ScenarioFiles } from '../domain/scenario/serialize.js';
 import { importFile, type ImportProgress } from './imports.js';
-import { withTransaction } from './transactions.js';
+import { withTransaction } from '../database/transactions.js';
 import * as sql from '../queries/scenario.js';
 
 export const defaultScenarioSeed = 20190101;

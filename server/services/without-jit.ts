@@ -1,6 +1,6 @@
 /** A query run with JIT compilation off (one transaction on one pooled connection). */
 import type pg from 'pg';
-import { withTransaction } from './transactions.js';
+import { withTransaction } from '../database/transactions.js';
 
 /**
  * Runs `work` with JIT compilation off. On a national history the planner's estimates for the

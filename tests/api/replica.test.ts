@@ -13,9 +13,9 @@ import { PbfReader } from 'pbf';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
-import { readVersions, type Database } from '../../server/database.js';
+import { readVersions, type Database } from '../../server/database/connection.js';
 import { attachReplica } from '../../server/server.js';
-import { Replica } from '../../server/replica.js';
+import { Replica } from '../../server/database/replica.js';
 import { connect, emptyBusinessTables, externalUrl, replicaUrl, signInAs, type Target } from '../helpers/databases.js';
 import { dealPointBody, send, setDefaultSession } from '../helpers/requests.js';
 

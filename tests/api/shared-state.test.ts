@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { readVersions, type Database } from '../../server/database.js';
+import { readVersions, type Database } from '../../server/database/connection.js';
 import { issueFormToken } from '../../server/domain/form-tokens.js';
 import { StoppingError, startJobRunner, type JobHandler } from '../../server/services/jobs.js';
 import { randomUUID } from 'node:crypto';

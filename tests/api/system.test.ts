@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTestApp, latestMigration, openTestApp, targets, type TestContext } from '../helpers/databases.js';
 import { send } from '../helpers/requests.js';
-import { migrate } from '../../server/migrations.js';
+import { migrate } from '../../server/database/migrations.js';
 import { loadReferenceData } from '../../server/reference-data.js';
 
 describe.each(targets())('system and schema on the %s database', (target) => {

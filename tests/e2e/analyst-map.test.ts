@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { cellToLatLng } from 'h3-js';
-import type { Database } from '../../server/database.js';
+import type { Database } from '../../server/database/connection.js';
 import { ensureUser } from '../helpers/databases.js';
 import { chooseMonth, monthValue, openScenarioSite, screenshotDirectory, signInByRequest, type ScenarioSite } from '../helpers/browser.js';
 import type { Role } from '../../server/domain/access.js';
@@ -98,6 +98,8 @@ describe('the analysts\' map', () => {
     await page.selectOption('#speed', '8');
     await page.click('button:has-text("Lecture")');
     await page.waitForFunction(() => document.querySelector('[data-testid="current-month"]')?.textContent !== 'janvier 2023');
+    // The address follows the month played (waited for: on a busy machine a render can lag the click).
+    await page.waitForFunction(() => (new URL(location.href).searchParams.get('m') ?? '') > '2023-01', undefined, { timeout: 10_000 });
     await page.waitForTimeout(600);
     await page.click('button:has-text("Pause")');
     const month = new URL(page.url()).searchParams.get('m')!;

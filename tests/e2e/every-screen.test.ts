@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
-import type { Database } from '../../server/database.js';
+import type { Database } from '../../server/database/connection.js';
 import { ensureUser, testPassword } from '../helpers/databases.js';
 import { openScenarioSite, screenshotDirectory, type ScenarioSite } from '../helpers/browser.js';
 import type { Role } from '../../server/domain/access.js';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { Database } from '../../server/database.js';
+import type { Database } from '../../server/database/connection.js';
 import { ensureUser } from '../helpers/databases.js';
 import { openScenarioSite, screenshotDirectory, type ScenarioSite, signInByRequest } from '../helpers/browser.js';
 

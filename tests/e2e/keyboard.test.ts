@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { Database } from '../../server/database.js';
+import type { Database } from '../../server/database/connection.js';
 import { ensureUser, testPassword } from '../helpers/databases.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { Database } from '../../server/database.js';
+import type { Database } from '../../server/database/connection.js';
 import { ensureUser } from '../helpers/databases.js';
 import { openScenarioSite, screenshotDirectory, signInByRequest, type ScenarioSite } from '../helpers/browser.js';
 

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { readVersions, type Database } from '../../server/database.js';
+import { readVersions, type Database } from '../../server/database/connection.js';
 import { readScenarioGeography, loadScenario } from '../../server/services/scenario.js';
 import { generateScenario } from '../../server/domain/scenario/generate.js';
 import { serializeScenario } from '../../server/domain/scenario/serialize.js';

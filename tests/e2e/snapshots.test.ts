@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
-import type { Database } from '../../server/database.js';
+import type { Database } from '../../server/database/connection.js';
 import { ensureUser } from '../helpers/databases.js';
 import { chooseMonth, openScenarioSite, screenshotDirectory, type ScenarioSite, signInByRequest } from '../helpers/browser.js';
 

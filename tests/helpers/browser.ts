@@ -5,7 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
-import { readVersions, type Database } from '../../server/database.js';
+import { readVersions, type Database } from '../../server/database/connection.js';
 import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
 import { connect, emptyBusinessTables, testPassword } from './databases.js';
 

@@ -5,14 +5,14 @@
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { readVersions, type Database } from '../../server/database.js';
+import { readVersions, type Database } from '../../server/database/connection.js';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { readdirSync } from 'node:fs';
 import type { Role } from '../../server/domain/access.js';
 import { createUser } from '../../server/services/auth.js';
 import { setDefaultSession, type TestSession } from './requests.js';
-import { migrationsDirectory } from '../../server/migrations.js';
+import { migrationsDirectory } from '../../server/database/migrations.js';
 
 /** Name of the newest migration file: the level a fully migrated database reports. */
 export const latestMigration = readdirSync(migrationsDirectory).filter((f) => f.endsWith('.sql')).sort().at(-1)!.replace(/\.sql$/, '');

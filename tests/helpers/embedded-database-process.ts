@@ -4,8 +4,8 @@
  * worker: PGlite runs on a single JavaScript thread, so two of them in one process would take
  * turns instead of using both cores.
  */
-import { openEmbeddedDatabase } from '../../server/database.js';
-import { migrate } from '../../server/migrations.js';
+import { openEmbeddedDatabase } from '../../server/database/connection.js';
+import { migrate } from '../../server/database/migrations.js';
 import { loadReferenceData } from '../../server/reference-data.js';
 
 const embedded = await openEmbeddedDatabase({ dataDirectory: null });

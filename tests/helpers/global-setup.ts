@@ -12,8 +12,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { openExternalDatabase } from '../../server/database.js';
-import { migrate } from '../../server/migrations.js';
+import { openExternalDatabase } from '../../server/database/connection.js';
+import { migrate } from '../../server/database/migrations.js';
 import { loadReferenceData } from '../../server/reference-data.js';
 
 declare module 'vitest' {

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openEmbeddedDatabase } from '../../server/database.js';
-import { DataFolderLockedError, lockDataFolder } from '../../server/data-folder-lock.js';
+import { openEmbeddedDatabase } from '../../server/database/connection.js';
+import { DataFolderLockedError, lockDataFolder } from '../../server/database/data-folder-lock.js';
 
 const folders: string[] = [];
 const scratch = () => { const folder = mkdtempSync(join(tmpdir(), 'sillage-lock-')); folders.push(folder); return folder; };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { routeUrl } from '../../web/api/routes';
+import { routeUrl } from '../../web/api/route-url.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 

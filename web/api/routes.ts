@@ -10,6 +10,7 @@ import type { Watchlist } from '../../server/schemas/analyses';
 import type { SnapshotSummary } from '../../server/schemas/snapshots';
 import type { CommuneFeature, CommuneList, DepartmentFeature, DepartmentList, DepartmentOutlines, ServiceList, SizeClassList } from '../../server/schemas/geography';
 import { api } from './client';
+import { routeUrl, type Query } from './route-url';
 
 export interface GetRoutes {
   '/api/aggregates/deal-points/cube': Static<typeof Cube>;
@@ -28,25 +29,7 @@ export interface GetRoutes {
 
 /** The `:name` parameters of a path. */
 type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}` ? Name | ParamNames<`/${Rest}`> : P extends `${string}:${infer Name}` ? Name : never;
-type Value = string | number | boolean;
-export type Query = Record<string, Value | readonly Value[] | null | undefined>;
 type Options<P extends string> = [ParamNames<P>] extends [never] ? { query?: Query } : { params: Record<ParamNames<P>, string | number>; query?: Query };
-
-/** The URL of a route: parameters encoded into the path, the query string from `query` (null and undefined left out, arrays repeated). */
-export function routeUrl(path: string, options: { params?: Record<string, string | number>; query?: Query } = {}): string {
-  const filled = path.replace(/:([a-z_]+)/g, (_, name: string) => {
-    const value = options.params?.[name];
-    if (value === undefined) throw new Error(`${path}: missing parameter ${name}`);
-    return encodeURIComponent(String(value));
-  });
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(options.query ?? {})) {
-    if (value === null || value === undefined) continue;
-    for (const one of (Array.isArray(value) ? value : [value]) as Value[]) search.append(key, String(one));
-  }
-  const text = search.toString();
-  return text ? `${filled}?${text}` : filled;
-}
 
 /** GET a route the client knows, with its answer typed by the server's schema. */
 export function get<P extends keyof GetRoutes>(path: P, ...[options]: [ParamNames<P>] extends [never] ? [Options<P>?] : [Options<P>]): Promise<GetRoutes[P]> {

@@ -13,8 +13,8 @@
  * receiving or replaying WAL is. Beyond `maxLagMs` reads go to the primary until it catches up.
  */
 import pg from 'pg';
-import { isDatabaseUnavailable } from './errors.js';
-import * as sql from './queries/replica.js';
+import { isDatabaseUnavailable } from '../errors.js';
+import * as sql from '../queries/replica.js';
 
 export interface ReplicaOptions {
   /** Role to run as on each connection (the same application role as on the primary). */

@@ -2,9 +2,9 @@
 import { runner } from 'node-pg-migrate';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { prepareJobQueues } from './services/jobs.js';
+import { prepareJobQueues } from '../services/jobs.js';
 
-export const migrationsDirectory = fileURLToPath(new URL('../db/migrations', import.meta.url));
+export const migrationsDirectory = fileURLToPath(new URL('../../db/migrations', import.meta.url));
 const migrationsTable = 'schema_migrations';
 
 export async function migrate(pool: pg.Pool, log: (message: string) => void = () => {}): Promise<string[]> {
@@ -30,4 +30,4 @@ export async function migrate(pool: pg.Pool, log: (message: string) => void = ()
   return applied.map((migration) => migration.name);
 }
 
-export { migrationLevel } from './services/system.js';
+export { migrationLevel } from '../services/system.js';
