@@ -2,6 +2,7 @@
 import { frenchAxisLabel } from '../format';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
+import { get } from '../api/routes';
 import { number, type Plan, type Review } from '../api/desk';
 
 const statusBadges: Record<string, { label: string; tone: string }> = {
@@ -26,7 +27,7 @@ export function PlanReview({ plan, canWrite, onSaved }: { plan: Plan; canWrite: 
   useEffect(() => {
     let cancelled = false;
     setReview(null);
-    api<Review>(`/api/action-plans/${plan.id}/review?semester=${semester}&radius_m=${radius}`)
+    get('/api/action-plans/:id/review', { params: { id: plan.id }, query: { semester, radius_m: radius } })
       .then((r) => { if (!cancelled) setReview(r); })
       .catch((e: Error) => { if (!cancelled) setMessage({ ok: false, text: e.message }); });
     return () => { cancelled = true; };

@@ -1,6 +1,7 @@
 /** Saved rankings: save the current one (immutable, hashed), list, export as CSV, compare two, start an action plan. */
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
+import { get } from '../api/routes';
 import type { Comparison, SavedRankingSummary } from '../api/desk';
 import { frenchDate } from '../format';
 
@@ -10,7 +11,7 @@ export function SavedRankings({ department, canWrite, parameters }: { department
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [pair, setPair] = useState<[string, string]>(['', '']);
   const [comparison, setComparison] = useState<Comparison | null>(null);
-  const load = useCallback(() => { api<{ items: SavedRankingSummary[] }>(`/api/sectors/rankings?department=${department}`).then((r) => setItems(r.items)).catch((e: Error) => setMessage({ ok: false, text: e.message })); }, [department]);
+  const load = useCallback(() => { get('/api/sectors/rankings', { query: { department } }).then((r) => setItems(r.items)).catch((e: Error) => setMessage({ ok: false, text: e.message })); }, [department]);
   useEffect(load, [load]);
 
   const save = async () => {
@@ -23,7 +24,7 @@ export function SavedRankings({ department, canWrite, parameters }: { department
     } catch (error) { setMessage({ ok: false, text: (error as Error).message }); }
   };
   const compare = async () => {
-    try { setComparison(await api<Comparison>(`/api/sectors/rankings/${pair[0]}/compare/${pair[1]}`)); } catch (error) { setMessage({ ok: false, text: (error as Error).message }); }
+    try { setComparison(await get('/api/sectors/rankings/:id/compare/:other', { params: { id: pair[0], other: pair[1] } })); } catch (error) { setMessage({ ok: false, text: (error as Error).message }); }
   };
   return (
     <div data-testid="saved-rankings">

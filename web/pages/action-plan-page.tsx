@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, apiText, type Me } from '../api/client';
+import { get } from '../api/routes';
 import type { Plan, PlanSummary, SavedRanking, SavedRankingSummary } from '../api/desk';
 import { PlanReview } from '../components/plan-review';
 import { frenchDate } from '../format';
@@ -17,7 +18,7 @@ function NewPlan({ rankingId, onCreated }: { rankingId: number; onCreated: (id: 
   const [chosen, setChosen] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api<SavedRanking>(`/api/sectors/rankings/${rankingId}`).then((r) => { setRanking(r); setChosen(r.result.ranked.slice(0, 3).map((s) => s.code)); }).catch((e: Error) => setError(e.message));
+    get('/api/sectors/rankings/:id', { params: { id: rankingId } }).then((r) => { setRanking(r); setChosen(r.result.ranked.slice(0, 3).map((s) => s.code)); }).catch((e: Error) => setError(e.message));
   }, [rankingId]);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -71,9 +72,9 @@ export function ActionPlanPage({ me }: { me: Me }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const department = user.departments[0] ?? '84';
   const load = useCallback(() => {
-    api<{ items: PlanSummary[] }>('/api/action-plans').then((r) => setPlans(r.items)).catch((e: Error) => setMessage({ ok: false, text: e.message }));
-    api<{ items: SavedRankingSummary[] }>('/api/sectors/rankings').then((r) => setRankings(r.items)).catch(() => {});
-    if (planId) api<Plan>(`/api/action-plans/${planId}`).then(setPlan).catch((e: Error) => setMessage({ ok: false, text: e.message }));
+    get('/api/action-plans').then((r) => setPlans(r.items)).catch((e: Error) => setMessage({ ok: false, text: e.message }));
+    get('/api/sectors/rankings').then((r) => setRankings(r.items)).catch(() => {});
+    if (planId) get('/api/action-plans/:id', { params: { id: planId } }).then(setPlan).catch((e: Error) => setMessage({ ok: false, text: e.message }));
   }, [planId]);
   useEffect(load, [load]);
   const created = (id: number) => { history.replaceState(null, '', `/plan-d-action?plan=${id}`); setPlanId(id); };

@@ -68,7 +68,7 @@ export function SectorsPage({ me }: { me: Me }) {
   }, [body, version, weightsSet]);
 
   useEffect(() => {
-    api<SectorCollection>(`/api/sectors?department=${department}&kind=${kind}&at=${at}`).then(setSectors).catch((e: Error) => setError(e.message));
+    get('/api/sectors', { query: { department, kind, at } }).then(setSectors).catch((e: Error) => setError(e.message));
   }, [department, kind, at, version]);
 
   useEffect(() => {
