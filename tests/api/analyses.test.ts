@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, type TestSession } from '../helpers/requests.js';
-import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import { buildScenarioFiles } from '../../server/services/scenario.js';
+import { loadPlantedScenario } from '../helpers/scenario-cache.js';
 
 const files = buildScenarioFiles(20190101, 'planted');
 const truth = JSON.parse(files['ground-truth.json']).operations as { name: string; plantedEffect: string; destinationTowns: { insee: string; planted: number; trap: boolean }[]; targetCells: string[] }[];
@@ -17,7 +18,7 @@ describe.each(targets())('analyses on the %s database', (target) => {
   const ids = new Map<string, number>();
   beforeAll(async () => {
     context = await openTestApp(target);
-    await loadScenario(context.database.pool, files);
+    await loadPlantedScenario(context.database.pool);
     analyst84 = await signInAs(context, 'departmental_analyst', ['84']);
     const { rows } = await context.database.pool.query<{ id: string; name: string }>('SELECT id, name FROM operations');
     for (const row of rows) ids.set(row.name, Number(row.id));

@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, type TestSession } from '../helpers/requests.js';
-import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import { buildScenarioFiles } from '../../server/services/scenario.js';
+import { loadPlantedScenario } from '../helpers/scenario-cache.js';
 
 const files = buildScenarioFiles(20190101, 'planted');
 
@@ -22,7 +23,7 @@ describe.each(targets())('departmental wake on the %s database', (target) => {
   let underWay: number;
   beforeAll(async () => {
     context = await openTestApp(target);
-    await loadScenario(context.database.pool, files);
+    await loadPlantedScenario(context.database.pool);
     cross84 = await signInAs(context, 'departmental_analyst', ['84']);
     deputy = await signInAs(context, 'deputy');
     const { rows } = await context.database.pool.query<{ id: string }>("SELECT id FROM operations WHERE name LIKE '%Marseille%' ORDER BY started_on LIMIT 1");

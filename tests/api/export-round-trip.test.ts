@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTestApp, openTestApp, tableCounts, targets, type TestContext } from '../helpers/databases.js';
 import { send, squareAround } from '../helpers/requests.js';
-import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import { loadPlantedScenario } from '../helpers/scenario-cache.js';
 
 describe.each(targets())('export -> import round trip on the %s database', (target) => {
   let context: TestContext;
@@ -16,7 +16,7 @@ describe.each(targets())('export -> import round trip on the %s database', (targ
   let total = 0;
   beforeAll(async () => {
     context = await openTestApp(target);
-    await loadScenario(context.database.pool, buildScenarioFiles(20190101, 'planted'));
+    await loadPlantedScenario(context.database.pool);
     const operation = await send(context.app, 'POST', '/api/operations', { name: 'Opération UI', kind: 'operation_ciblee', started_on: '2024-05-01', ended_on: '2024-05-02', target: squareAround(5.3806, 43.2803) });
     expect(operation.status).toBe(201);
     const network = (await context.database.pool.query<{ id: string }>('SELECT id FROM networks ORDER BY id LIMIT 1')).rows[0];

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, type TestSession } from '../helpers/requests.js';
-import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import { loadPlantedScenario } from '../helpers/scenario-cache.js';
 import { today } from '../../server/domain/dates.js';
 import { geometryProblems } from '../helpers/geojson-checks.js';
 
@@ -29,7 +29,7 @@ describe.each(targets())('OGC API - Features on the %s database', (target) => {
 
   beforeAll(async () => {
     context = await openTestApp(target);
-    await loadScenario(context.database.pool, buildScenarioFiles(20190101, 'planted'));
+    await loadPlantedScenario(context.database.pool);
     cross84 = await signInAs(context, 'departmental_analyst', ['84']);
     deputy = await signInAs(context, 'deputy');
     crossToken = (await send(context.app, 'POST', '/api/auth/tokens', { name: 'QGIS' }, undefined, cross84)).body.token;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getResolution, isValidCell } from 'h3-js';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, type TestSession } from '../helpers/requests.js';
-import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import { loadPlantedScenario } from '../helpers/scenario-cache.js';
 
 function* walk(value: unknown): Generator<unknown> {
   yield value;
@@ -23,7 +23,7 @@ describe.each(targets())('privacy of aggregated roles on the %s database', (targ
 
   beforeAll(async () => {
     context = await openTestApp(target);
-    await loadScenario(context.database.pool, buildScenarioFiles(20190101, 'planted'));
+    await loadPlantedScenario(context.database.pool);
     deputy = await signInAs(context, 'deputy');
     analyst84 = await signInAs(context, 'departmental_analyst', ['84']);
     const { rows } = await context.database.pool.query<{ x: number; y: number }>('SELECT ST_X(geom) AS x, ST_Y(geom) AS y FROM deal_points');

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, type TestSession } from '../helpers/requests.js';
-import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import { buildScenarioFiles } from '../../server/services/scenario.js';
+import { loadPlantedScenario } from '../helpers/scenario-cache.js';
 
 const files = buildScenarioFiles(20190101, 'planted');
 const at = '2025-12-31';
@@ -32,7 +33,7 @@ describe.each(targets())('the prefect\'s desk on the %s database', (target) => {
   beforeAll(async () => {
     context = await openTestApp(target);
     await context.database.pool.query(`TRUNCATE ${deskTables} RESTART IDENTITY CASCADE`);
-    await loadScenario(context.database.pool, files);
+    await loadPlantedScenario(context.database.pool);
     prefect = await signInAs(context, 'prefect', ['84']);
     analyst84 = await signInAs(context, 'departmental_analyst', ['84']);
     analyst13 = await signInAs(context, 'departmental_analyst', ['13']);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { getResolution, isValidCell } from 'h3-js';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, type TestSession } from '../helpers/requests.js';
-import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import { loadPlantedScenario } from '../helpers/scenario-cache.js';
 import { signedArea } from '../../server/domain/snapshots/geojson.js';
 import { monthlySeries } from '../../server/services/time-series.js';
 import { baseFilter } from '../../server/services/snapshot-area.js';
@@ -47,7 +47,7 @@ describe.each(targets())('stamped snapshots on the %s database', (target) => {
   beforeAll(async () => {
     context = await openTestApp(target);
     await context.database.pool.query('TRUNCATE snapshots');
-    await loadScenario(context.database.pool, buildScenarioFiles(20190101, 'planted'));
+    await loadPlantedScenario(context.database.pool);
     deputy = await signInAs(context, 'deputy');
     const { rows } = await context.database.pool.query<{ x: number; y: number }>('SELECT ST_X(geom) AS x, ST_Y(geom) AS y FROM deal_points');
     pointKeys = new Set(rows.map((r) => `${r.x.toFixed(4)},${r.y.toFixed(4)}`));

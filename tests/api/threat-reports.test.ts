@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, type TestSession } from '../helpers/requests.js';
-import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import { loadPlantedScenario } from '../helpers/scenario-cache.js';
 
 function publishedCounts(data: any): (number | null)[] {
   return [
@@ -27,7 +27,7 @@ describe.each(targets())('annual threat reports on the %s database', (target) =>
 
   beforeAll(async () => {
     context = await openTestApp(target);
-    await loadScenario(context.database.pool, buildScenarioFiles(20190101, 'planted'));
+    await loadPlantedScenario(context.database.pool);
     deputy = await signInAs(context, 'deputy');
     analyst84 = await signInAs(context, 'departmental_analyst', ['84']);
   }, 300_000);

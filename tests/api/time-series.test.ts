@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellToParent, getResolution, latLngToCell } from 'h3-js';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, type TestSession } from '../helpers/requests.js';
-import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import { buildScenarioFiles } from '../../server/services/scenario.js';
+import { loadPlantedScenario } from '../helpers/scenario-cache.js';
 import { readPoints, type FilePoint } from '../helpers/scenario-counts.js';
 import { cellMonthCube, fetchSpans, monthlySeries, type SeriesFilter } from '../../server/services/time-series.js';
 import { monthIndex, monthlyCounts } from '../../server/domain/months.js';
@@ -29,7 +30,7 @@ describe.each(targets())('monthly cube and series on the %s database', (target) 
   let analyst84: TestSession;
   beforeAll(async () => {
     context = await openTestApp(target);
-    await loadScenario(context.database.pool, files);
+    await loadPlantedScenario(context.database.pool);
     deputy = await signInAs(context, 'deputy');
     analyst84 = await signInAs(context, 'departmental_analyst', ['84']);
   }, 300_000);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, squareAround, type TestSession } from '../helpers/requests.js';
-import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import { loadPlantedScenario } from '../helpers/scenario-cache.js';
 import { cellOverlapsBbox, type Bbox } from '../../server/domain/disclosure.js';
 import { createReport } from '../../server/services/public-reports.js';
 
@@ -38,7 +38,7 @@ describe.each(targets())('trust: attacks as each role on the %s database', (targ
 
   beforeAll(async () => {
     context = await openTestApp(target);
-    await loadScenario(context.database.pool, buildScenarioFiles(20190101, 'planted'));
+    await loadPlantedScenario(context.database.pool);
     deputy = await signInAs(context, 'deputy');
     cross84 = await signInAs(context, 'departmental_analyst', ['84']);
     prefect84 = await signInAs(context, 'prefect', ['84']);

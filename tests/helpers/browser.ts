@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { readVersions, type Database } from '../../server/database/connection.js';
-import { buildScenarioFiles, loadScenario } from '../../server/services/scenario.js';
+import { loadPlantedScenario } from './scenario-cache.js';
 import { connect, emptyBusinessTables, testPassword } from './databases.js';
 
 export const screenshotDirectory = new URL('../e2e/screenshots/', import.meta.url).pathname;
@@ -44,7 +44,7 @@ export async function openScenarioSite(configOverrides: Partial<Config> = {}): P
   await ensureWebBuilt();
   const database = connect('embedded');
   await emptyBusinessTables(database.pool);
-  await loadScenario(database.pool, buildScenarioFiles(20190101, 'planted'));
+  await loadPlantedScenario(database.pool);
   const app = await buildApp({ database, databaseVersions: await readVersions(database.pool), config: { ...loadConfig({}), ...configOverrides }, serveWeb: true });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const browser = await launchChromium();

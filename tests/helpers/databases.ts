@@ -56,8 +56,13 @@ export function connect(target: Target): Database {
   return { mode: target, pool, close: () => pool.end() };
 }
 
+/** The business tables, emptied between test files (what references them goes too). */
+export const businessTables = {
+  truncate: 'TRUNCATE public_reports, deal_point_observations, deal_point_status_events, deal_points, operations, networks, import_runs RESTART IDENTITY CASCADE',
+};
+
 export async function emptyBusinessTables(pool: pg.Pool): Promise<void> {
-  await pool.query('TRUNCATE public_reports, deal_point_observations, deal_point_status_events, deal_points, operations, networks, import_runs RESTART IDENTITY CASCADE');
+  await pool.query(businessTables.truncate);
 }
 
 export interface TestContext { app: FastifyInstance; database: Database }
