@@ -12,13 +12,12 @@ import { bboxAreas, cellSetArea, disclosureFor, underWayVisibleIn, polygonCells,
 import { parseMonthWindow, type MonthlyCounts } from '../domain/months.js';
 import { additiveSeries, cellMonthCube, countedInDatabase, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
 import { TileCache } from '../services/tile-cache.js';
-import { dataVersion } from '../queries/tiles.js';
-import { countByCell, countByCommune, countByDepartment, cellFeature } from '../services/aggregates.js';
+import { countByCell, countByCommune, countByDepartment, cellFeature, operationTarget, seriesLabels } from '../services/aggregates.js';
+import { dataVersion } from '../services/tiles.js';
 import { today } from '../domain/dates.js';
 import { parseBbox } from '../services/filters.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../errors.js';
 import { operationVisible } from './scope.js';
-import * as sql from '../queries/aggregates.js';
 import { CellsOrUnits, Cube, Series } from '../schemas/aggregates.js';
 
 /** A count as served, with its label ("< 5" when suppressed). */
@@ -186,7 +185,7 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     let key: string | null = null;
     if (countedInDatabase(filter)) {
       // The version is read before the data, from the same database: an entry can be newer than its key, never older.
-      const { rows: [{ version }] } = await pool.query<{ version: string }>(dataVersion);
+      const version = await dataVersion(pool);
       key = `${version}|${query.resolution}|${query.from}|${query.to}|${JSON.stringify(filter)}|${JSON.stringify(disclosure)}`;
       const hit = cubeCache.get(key);
       if (hit) {
@@ -238,16 +237,16 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     ];
     if (query.operation !== undefined) {
       // The operation itself from the primary: one just created is found at once (its counts come from the replica).
-      const { rows } = await app.db.pool.query<{ target: GeoJSON.MultiPolygon; department_code: string; ended_on: string | null }>(sql.operationTarget, [query.operation]);
-      if (!rows[0] || !operationVisible(principal, rows[0])) throw new NotFoundError('operation', query.operation);
+      const target = await operationTarget(app.db.pool, query.operation);
+      if (!target || !operationVisible(principal, target)) throw new NotFoundError('operation', query.operation);
       // An analyst's own operation is counted precisely within its departments.
       const scope = preciseScope(principal);
-      if (disclosure.unitResolution !== null && scope !== 'all' && scope.includes(rows[0].department_code) && !query.department) {
+      if (disclosure.unitResolution !== null && scope !== 'all' && scope.includes(target.department_code) && !query.department) {
         disclosure = disclosureFor(principal, scope);
         filter = { ...filter, departments: scope, underWayVisibleIn: underWayVisibleIn(principal, disclosure) };
       }
       if (disclosure.unitResolution !== null) {
-        filter = { ...filter, areas: [...(filter.areas ?? []), cellSetArea(polygonCells(rows[0].target, disclosure.unitResolution), disclosure.unitResolution)] };
+        filter = { ...filter, areas: [...(filter.areas ?? []), cellSetArea(polygonCells(target.target, disclosure.unitResolution), disclosure.unitResolution)] };
       } else {
         filter = { ...filter, operation: query.operation };
       }
@@ -279,9 +278,3 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
   });
 }
 
-async function seriesLabels(db: import('pg').Pool, by: SeriesKey): Promise<Map<string, string>> {
-  const text = by === 'size_class' ? sql.sizeClassLabels : by === 'department' ? sql.departmentLabels : by === 'region' ? sql.regionLabels : null;
-  if (!text) return new Map([['total', 'Total']]);
-  const { rows } = await db.query<{ key: string; label: string }>(text);
-  return new Map(rows.map((row) => [row.key, row.label]));
-}

@@ -5,14 +5,13 @@ import { Dataset, Month, errorResponses, fileResponse } from '../schemas/common.
 import { Status } from '../schemas/deal-points.js';
 import { deepestTileZoom, inZoomRange, isValidTile, tileZoomRanges } from '../domain/tile-coordinates.js';
 import { InvalidInputError } from '../errors.js';
-import { communeTile, dealPointTile, type TileEncoder } from '../services/tiles.js';
+import { communeTile, dataVersion, dealPointTile, type TileEncoder } from '../services/tiles.js';
 import { today } from '../domain/dates.js';
 import { preciseReaders } from '../domain/access.js';
 import { departmentFilter } from './scope.js';
 import { publicOrigin } from './origin.js';
 import { monthStart, parseMonthWindow } from '../domain/months.js';
 import { TileCache, type CachedTile } from '../services/tile-cache.js';
-import { dataVersion } from '../queries/tiles.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 function tileWindow(query: { from?: string; to?: string }): { from: string; to: string } | null {
@@ -111,7 +110,7 @@ export async function tileRoutes(instance: FastifyInstance) {
     // The version is read before the data, from the same database (the replica when there is one):
     // an entry can be newer than its key, never older. The audit row still goes to the primary.
     const pool = app.readPool(request);
-    const { rows: [{ version }] } = await pool.query<{ version: string }>(dataVersion);
+    const version = await dataVersion(pool);
     const key = `deal-points|${version}|${tile.z}/${tile.x}/${tile.y}|${JSON.stringify(filter)}`;
     // Outside the zoom range: an empty tile (what tile clients expect), not an error.
     const served = await cachedTile(key, () => inZoomRange(tile.z, dealPointRange) ? dealPointTile(pool, tile, filter, encoder) : Promise.resolve({ bytes: new Uint8Array(0), count: 0 }));

@@ -63,3 +63,17 @@ export async function countByDepartment(db: pg.Pool, filter: AggregateFilter, di
     sql.countByDepartmentQuery(Boolean(filter.minimumSources)), params(filter, filter.bbox, disclosure.unitResolution !== null));
   return rows.map(({ key_sum, ...row }) => ({ ...row, keySum: Number(key_sum) }));
 }
+
+/** An operation's target, department and end, to count within it (null when there is none). */
+export async function operationTarget(db: pg.Pool, id: number): Promise<{ target: GeoJSON.MultiPolygon; department_code: string; ended_on: string | null } | null> {
+  const { rows } = await db.query<{ target: GeoJSON.MultiPolygon; department_code: string; ended_on: string | null }>(sql.operationTarget, [id]);
+  return rows[0] ?? null;
+}
+
+/** The labels of a series' keys (size classes, departments, regions; "Total"). */
+export async function seriesLabels(db: pg.Pool, by: 'total' | 'size_class' | 'department' | 'region'): Promise<Map<string, string>> {
+  const text = by === 'size_class' ? sql.sizeClassLabels : by === 'department' ? sql.departmentLabels : by === 'region' ? sql.regionLabels : null;
+  if (!text) return new Map([['total', 'Total']]);
+  const { rows } = await db.query<{ key: string; label: string }>(text);
+  return new Map(rows.map((row) => [row.key, row.label]));
+}

@@ -3,7 +3,7 @@ import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import { geoJSONToTile } from '@maplibre/geojson-vt';
 import { tileBounds, tileExtent, tilePosition, type TileAddress } from '../domain/tile-coordinates.js';
 import { labelMinPopulation, outlineMinPopulation } from '../domain/commune-tiles.js';
-import { communeTileMvt, communeTileRows, dealPointTileMvt, dealPointTileRows } from '../queries/tiles.js';
+import { communeTileMvt, communeTileRows, dataVersion as dataVersionSql, dealPointTileMvt, dealPointTileRows } from '../queries/tiles.js';
 import { withoutJit } from './without-jit.js';
 
 export interface TileFilter { at: string; statuses: string[] | null; dataset: string | null; departments?: string[] | null; window?: { from: string; to: string } | null; minimumSources?: number | null }
@@ -17,6 +17,16 @@ interface TileRow {
 }
 
 /** Encodes points as an MVT layer `deal_points` with vt-pbf, the way ST_AsMVT would. */
+/**
+ * The registry's data version (bumped by every write to points and their histories): the key of
+ * the tile and cube caches. Read before the data, from the same database, so that an entry can
+ * be newer than its key, never older.
+ */
+export async function dataVersion(db: pg.Pool): Promise<string> {
+  const { rows: [{ version }] } = await db.query<{ version: string }>(dataVersionSql);
+  return version;
+}
+
 export function encodePointTile(rows: TileRow[], tile: TileAddress): Uint8Array {
   const features = rows.map((row) => ({
     id: row.id,
