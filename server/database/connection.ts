@@ -7,6 +7,7 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { lockDataFolder } from './data-folder-lock.js';
 import type { Replica } from './replica.js';
+import * as sql from '../queries/connection.js';
 
 export type DatabaseMode = 'embedded' | 'external';
 
@@ -53,7 +54,7 @@ export async function openExternalDatabase(connectionString: string, options: Ex
     if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`application role "${role}" is not a plain identifier`);
     pool.on('connect', (client) => { client.query(`SET ROLE ${role}`).catch(() => {}); });
   }
-  await pool.query('SELECT 1');
+  await pool.query(sql.ping);
   return { mode: 'external', pool, role, close: () => pool.end() };
 }
 
@@ -62,10 +63,10 @@ export async function openExternalDatabase(connectionString: string, options: Ex
  * wire by a command with DATABASE_URL): its one session is shared, a role set there would stay.
  */
 export async function canUseRole(pool: pg.Pool, role: string): Promise<boolean> {
-  const { rows: [server] } = await pool.query<{ version: string }>('SELECT version()');
+  const { rows: [server] } = await pool.query<{ version: string }>(sql.serverVersion);
   if (/emscripten|wasm|pglite/i.test(server.version)) return false;
   const { rows } = await pool.query<{ ok: boolean }>(
-    `SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) THEN pg_has_role(current_user, $1::name, 'MEMBER') ELSE false END AS ok`, [role],
+    sql.mayUseRole, [role],
   ).catch(() => ({ rows: [{ ok: false }] }));
   return rows[0]?.ok === true;
 }
@@ -103,7 +104,7 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Da
   }
   // PGlite is a single session: one pooled connection, requests queue behind it.
   const pool = resilientPool({ host: '127.0.0.1', port: wire.port, user: 'postgres', database: 'postgres', max: 1 });
-  await pool.query('SELECT 1');
+  await pool.query(sql.ping);
   return {
     mode: 'embedded',
     pool,
@@ -124,8 +125,7 @@ export interface DatabaseVersions {
 
 export async function readVersions(pool: pg.Pool): Promise<DatabaseVersions> {
   const { rows } = await pool.query<{ postgresql: string; postgis: string; full: string }>(
-    `SELECT current_setting('server_version') AS postgresql, postgis_lib_version() AS postgis,
-            postgis_full_version() AS full`,
+    sql.versions,
   );
   return { postgresql: rows[0].postgresql, postgis: rows[0].postgis, hasMvt: rows[0].full.includes('PROTOBUF') };
 }

@@ -31,6 +31,7 @@ import { monthIndex, monthOfDate, monthLabel } from '../domain/months.js';
 import { getOperation } from './operations.js';
 import { cellMonthCube, monthlySeries } from './time-series.js';
 import { NotFoundError } from '../errors.js';
+import * as jobSql from '../queries/analysis-jobs.js';
 
 interface HistoryRow { id: string; longitude: number; latitude: number; cell: string; commune: string; commune_name: string; size_class: string; department: string; history: { status: string; on: string; operation: number | null }[] }
 
@@ -248,8 +249,7 @@ const progressEveryMs = 250;
 
 export async function getJob(db: pg.Pool, id: string): Promise<HotSpotJob | undefined> {
   const { rows } = await db.query<{ id: string; owner_id: number; status: HotSpotJob['status']; done: number; total: number; parameters: HotSpotJob['parameters']; result: HotSpotResult | null; error: string | null }>(
-    `SELECT id, owner_id, status, done, total, parameters, CASE WHEN status = 'done' THEN result END AS result, error
-       FROM analysis_jobs WHERE id = $1 AND created_at > now() - make_interval(mins => $2)`, [id, jobLifetimeMinutes]);
+    jobSql.jobById, [id, jobLifetimeMinutes]);
   const row = rows[0];
   return row && { id: row.id, owner: row.owner_id, status: row.status, done: row.done, total: row.total, parameters: row.parameters, result: row.result, error: row.error };
 }
@@ -257,8 +257,8 @@ export async function getJob(db: pg.Pool, id: string): Promise<HotSpotJob | unde
 /** Records the job and queues it; the principal's scope is kept to recompute what it may see. */
 export async function startHotSpotJob(db: pg.Pool, jobs: JobRunner, principal: Principal, parameters: HotSpotParameters): Promise<HotSpotJob> {
   const job: HotSpotJob = { id: randomUUID(), owner: principal.userId, status: 'running', done: 0, total: parameters.to - parameters.from + 1, parameters: { ...parameters, from: monthLabel(parameters.from), to: monthLabel(parameters.to) }, result: null, error: null };
-  await db.query('DELETE FROM analysis_jobs WHERE created_at < now() - make_interval(mins => $1)', [jobLifetimeMinutes]);
-  await db.query(`INSERT INTO analysis_jobs (id, kind, owner_id, total, parameters) VALUES ($1, 'emerging_hot_spots', $2, $3, $4)`,
+  await db.query(jobSql.deleteOldJobs, [jobLifetimeMinutes]);
+  await db.query(jobSql.insertHotSpotJob,
     [job.id, job.owner, job.total, JSON.stringify(job.parameters)]);
   await jobs.send('emerging-hot-spots', job.id, { parameters, principal: { userId: principal.userId, username: principal.username, role: principal.role, departments: principal.departments } });
   return job;
@@ -270,7 +270,7 @@ export async function runHotSpotJob(db: pg.Pool, id: string, data: Record<string
   const principal = data.principal as Principal;
   const disclosure = disclosureFor(principal, parameters.departments);
   const areas = bboxAreas(parameters.bbox, disclosure, parameters.resolution);
-  const started = await db.query(`UPDATE analysis_jobs SET status = 'running', done = 0, attempts = attempts + 1, updated_at = now() WHERE id = $1 AND status = 'running' RETURNING id`, [id]);
+  const started = await db.query(jobSql.startJob, [id]);
   if (!started.rows.length) return; // finished (or expired) meanwhile
   try {
     const { months, cells } = await cellMonthCube(db, parameters.resolution, { from: parameters.from, to: parameters.to, bbox: areas.length ? null : parameters.bbox, departments: parameters.departments, dataset: null, region: null, commune: null, areas, underWayVisibleIn: underWayVisibleIn(principal, disclosure) });
@@ -286,7 +286,7 @@ export async function runHotSpotJob(db: pg.Pool, id: string, data: Record<string
       if (context.stopping) throw new StoppingError();
       if (Date.now() - written >= progressEveryMs) {
         written = Date.now();
-        await db.query('UPDATE analysis_jobs SET done = $2, updated_at = now() WHERE id = $1', [id, step.value]);
+        await db.query(jobSql.jobProgress, [id, step.value]);
       }
       await nextTurn();
       step = steps.next();
@@ -298,10 +298,10 @@ export async function runHotSpotJob(db: pg.Pool, id: string, data: Record<string
       type: 'FeatureCollection', months: [months[0], months[T - 1]], cells: list.length, patterns: counts, method: methodLabels[parameters.method],
       features: results.filter((r) => r.pattern !== 'no_pattern').map((r) => cellFeature(r.cell, { ...r, label: patternLabels[r.pattern] })),
     };
-    await db.query(`UPDATE analysis_jobs SET status = 'done', done = total, result = $2, updated_at = now() WHERE id = $1`, [id, JSON.stringify(result)]);
+    await db.query(jobSql.jobDone, [id, JSON.stringify(result)]);
   } catch (error) {
     if (error instanceof StoppingError) throw error; // back to the queue, for another process
-    await db.query(`UPDATE analysis_jobs SET status = 'failed', error = $2, updated_at = now() WHERE id = $1`, [id, (error as Error).message]);
+    await db.query(jobSql.jobFailed, [id, (error as Error).message]);
   }
 }
 
