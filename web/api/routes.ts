@@ -6,7 +6,7 @@
  */
 import type { Static } from 'typebox';
 import type { Cube, Series } from '../../server/schemas/aggregates';
-import type { Watchlist } from '../../server/schemas/analyses';
+import type { OperationSummary, SizeClassShift, Watchlist } from '../../server/schemas/analyses';
 import type { SnapshotSummary } from '../../server/schemas/snapshots';
 import type { RankingComparison, RankingList, SavedRanking, Sectors } from '../../server/schemas/rankings';
 import type { Plan, PlanList, SemesterReview } from '../../server/schemas/action-plans';
@@ -18,6 +18,8 @@ export interface GetRoutes {
   '/api/aggregates/deal-points/cube': Static<typeof Cube>;
   '/api/aggregates/deal-points/series': Static<typeof Series>;
   '/api/analyses/watchlist': Static<typeof Watchlist>;
+  '/api/analyses/operations/:id': Static<typeof OperationSummary>;
+  '/api/analyses/size-class-shift': Static<typeof SizeClassShift>;
   '/api/communes': Static<typeof CommuneList>;
   '/api/communes/:insee': Static<typeof CommuneFeature>;
   '/api/departments': Static<typeof DepartmentList>;

@@ -4,9 +4,9 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
-import { get } from '../api/routes';
+import { get, type GetRoutes } from '../api/routes';
 import { SillageMap } from '../map/map-adapter';
-import { countsAt, type Cube } from '../map/cube';
+import { countsAt } from '../map/cube';
 import { quantileBreaks } from '../map/view-state';
 import { monthIndex, monthOfDate, monthLabel } from '../../server/domain/months';
 import { LineChart } from '../components/chart';
@@ -15,30 +15,8 @@ import { operationParametersQuery, parseOperationParameters, type Parameters } f
 import { DepartmentWakeView, type DepartmentWake } from '../components/department-wake';
 import { ApiError } from '../api/client';
 
-interface Summary {
-  reading: string; text: string; as_of: string; method_version: string;
-  effect: {
-    operation: { id: number; name: string; started_on: string; department: string };
-    parameters: { buffer_rings: number; buffer_km: number; before_months: number; after_months: number; gap_months: number };
-    control: string; control_warning: string | null; counts: Record<'a0' | 'a1' | 'b0' | 'b1' | 'c0' | 'c1', number>;
-    wdq: { value: number | null; undefined_reason: string | null }; tne: { value: number | null; undefined_reason: string | null };
-    wdd: { local: number; local_se: number; displacement: number; displacement_se: number; value: number; standard_error: number; z: number; p_value: number; low: number; high: number } | null;
-    direct: { net_change: number | null; z: number | null; p_value: number | null; significant: boolean; material: boolean; placebos: number };
-    buffer: {
-      placebos: number; observed: number; p_lower: number; p_upper: number; significant: 'baisse' | 'hausse' | null; method: 'dates' | 'places' | 'both';
-      dates: { placebos: number; p_lower: number; p_upper: number } | null; places: { placebos: number; p_lower: number; p_upper: number } | null;
-    } | null;
-    undefined_reason: string | null; areas: GeoJSON.FeatureCollection;
-  };
-  wake: {
-    dismantled: number; candidates: number; linked_appearances: number; expected_appearances: number; local_appearances: number; midsize_share: number | null;
-    placebo: { placebos: number; statistic: number; p_value: number | null; significant: boolean }; partial_window: boolean;
-    destinations: { commune: string; name: string; size_class: string; linked: number; expected: number; history: number; p_value: number; flagged: boolean }[];
-    arcs: GeoJSON.FeatureCollection; origin: [number, number] | null;
-    parameters: { distance_km: number; lag_months: number; history_months: number; fdr: number; min_population: number };
-  };
-}
-interface Shift { region_name: string; months: string[]; classes: { size_class: string; label: string; before: number; after: number; change_pct: number | null; national_change_pct: number | null; excess_points: number | null }[]; series: { key: string; label: string; region: number[]; national: number[] }[] }
+type Summary = GetRoutes['/api/analyses/operations/:id'];
+type Shift = GetRoutes['/api/analyses/size-class-shift'];
 
 const readings: Record<string, { label: string; tone: string }> = {
   deplacement: { label: 'Déplacement', tone: 'fr-callout--orange-terre-battue' },
@@ -74,8 +52,10 @@ export function OperationPage({ id }: { id: number }) {
     setLoading(true);
     setError(null);
     setDepartmentWake(null);
-    const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
-    Promise.all([api<Summary>(`/api/analyses/operations/${id}?${query}`), api<Shift>(`/api/analyses/size-class-shift?operation=${id}&window_months=${params.after_months}`)])
+    Promise.all([
+      get('/api/analyses/operations/:id', { params: { id }, query: { ...params } }),
+      get('/api/analyses/size-class-shift', { query: { operation: id, window_months: params.after_months } }),
+    ])
       .then(([s, sh]) => { if (!cancelled) { setSummary(s); setShift(sh); } })
       // Another department's ended operation: a departmental role reads its wake in its own departments.
       .catch(async (e: Error) => {
@@ -210,7 +190,7 @@ function BeforeAfterMap({ title, operation, offset }: { title: string; operation
     map.setLayers(['hexagones']);
     map.setAreas(operation.areas);
     map.fitBounds(box as [number, number, number, number]);
-    api<Cube>(`/api/aggregates/deal-points/cube?resolution=8&from=${month}&to=${month}&bbox=${box.map((v) => v.toFixed(4)).join(',')}`).then(async (cube) => {
+    get('/api/aggregates/deal-points/cube', { query: { resolution: 8, from: month, to: month, bbox: box.map((v) => v.toFixed(4)).join(',') } }).then(async (cube) => {
       await map.setHexCells(cube.cells.map((c) => c.h3));
       await map.setHexBreaks(quantileBreaks([1, 2, 3, 5, 8]));
       map.showMonth(monthIndex(month), monthIndex(month), false, countsAt(cube, 0, false));
@@ -228,7 +208,7 @@ function BeforeAfterMap({ title, operation, offset }: { title: string; operation
 function WakeMap({ wake, areas }: { wake: Summary['wake']; areas: GeoJSON.FeatureCollection }) {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const map = new SillageMap(container.current!, { center: wake.origin ?? [2.5, 46.6], zoom: 7, analyst: true });
+    const map = new SillageMap(container.current!, { center: wake.origin ? [wake.origin[0], wake.origin[1]] : [2.5, 46.6], zoom: 7, analyst: true });
     get('/api/departments/outlines').then((o) => map.setDepartments(o)).catch(() => {});
     map.setLayers([]);
     map.setAreas(areas);
