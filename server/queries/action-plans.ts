@@ -78,7 +78,7 @@ CROSS JOIN LATERAL (
   SELECT t.code, ST_Distance(s.geom::geography, x.g::geography) AS distance
   FROM unnest($3::text[], $4::text[]) AS t(code, outline)
   CROSS JOIN LATERAL (SELECT ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(t.outline), 4326)) AS g) x
-  WHERE s.geom && ST_Expand(x.g, $2::float8 / 70000.0) AND ST_DWithin(s.geom::geography, x.g::geography, $2::float8)
+  WHERE near(s.geom, x.g, $2::float8)
   ORDER BY distance LIMIT 1
 ) n
 WHERE s.department_code = $1

@@ -13,8 +13,7 @@ WITH pairs AS (
   FROM deal_points a
   JOIN communes ca ON ca.insee = a.commune_insee
   JOIN deal_points b ON b.id <> a.id
-    AND b.geom && ST_Expand(a.geom, $1::float8 / (111320 * cos(radians(ST_Y(a.geom)))))
-    AND ST_DWithin(a.geom::geography, b.geom::geography, $1::float8)
+    AND near(b.geom, a.geom, $1::float8)
   JOIN communes cb ON cb.insee = b.commune_insee
   WHERE ($2::text[] IS NULL OR (ca.department_code = ANY($2::text[]) AND cb.department_code = ANY($2::text[])))
     AND (($5::bigint[] IS NULL AND a.id < b.id) OR ($5::bigint[] IS NOT NULL AND a.id = ANY($5::bigint[]) AND (a.id < b.id OR NOT b.id = ANY($5::bigint[]))))

@@ -13,7 +13,7 @@ export const moderationQueue = `
 SELECT ${reportColumns},
        (SELECT json_build_object('id', d.id, 'distance_m', round(ST_Distance(d.geom::geography, r.geom::geography)))
           FROM deal_points d JOIN communes dc ON dc.insee = d.commune_insee
-          WHERE d.geom && ST_Expand(r.geom, 0.002) AND ST_DWithin(d.geom::geography, r.geom::geography, $5)
+          WHERE near(d.geom, r.geom, $5)
             AND ($2::text[] IS NULL OR dc.department_code = ANY($2::text[]))
           ORDER BY ST_Distance(d.geom::geography, r.geom::geography) LIMIT 1) AS nearest_deal_point
 FROM public_reports r JOIN communes c ON c.insee = r.commune_insee
@@ -36,13 +36,12 @@ export const reportLocked = `SELECT id, status, reported_on, location_precision,
 
 /** Deal point $1 of departments $3 (NULL: any), and whether it lies within $4 m of report $2. */
 export const dealPointNearReport = `
-SELECT d.id, ST_DWithin(d.geom::geography, r.geom::geography, $4) AS near FROM deal_points d JOIN communes c ON c.insee = d.commune_insee, public_reports r
+SELECT d.id, near(d.geom, r.geom, $4) AS near FROM deal_points d JOIN communes c ON c.insee = d.commune_insee, public_reports r
 WHERE d.id = $1 AND r.id = $2 AND ($3::text[] IS NULL OR c.department_code = ANY($3::text[]))`;
 
 /** The nearest deal point of departments $3 (NULL: any) within $2 m of report $1. */
 export const nearestDealPointToReport = `
-SELECT d.id FROM deal_points d JOIN communes c ON c.insee = d.commune_insee, public_reports r WHERE r.id = $1 AND d.geom && ST_Expand(r.geom, 0.002)
-  AND ST_DWithin(d.geom::geography, r.geom::geography, $2) AND ($3::text[] IS NULL OR c.department_code = ANY($3::text[]))
+SELECT d.id FROM deal_points d JOIN communes c ON c.insee = d.commune_insee, public_reports r WHERE r.id = $1 AND near(d.geom, r.geom, $2) AND ($3::text[] IS NULL OR c.department_code = ANY($3::text[]))
 ORDER BY ST_Distance(d.geom::geography, r.geom::geography) LIMIT 1`;
 
 /** A candidate deal point at ($1, $2) with its H3 cells $3-$5, from a public report. */
@@ -101,7 +100,7 @@ export const receiptStatus = `SELECT status FROM public_reports WHERE receipt = 
 export const pointsAroundReport = `
 SELECT d.id, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude, d.verification, round(ST_Distance(d.geom::geography, r.geom::geography)) AS distance_m
 FROM public_reports r, deal_points d JOIN communes c ON c.insee = d.commune_insee
-WHERE r.id = $1 AND d.geom && ST_Expand(r.geom, 0.005) AND ST_DWithin(d.geom::geography, r.geom::geography, 300)
+WHERE r.id = $1 AND near(d.geom, r.geom, 300)
   AND ($2::text[] IS NULL OR c.department_code = ANY($2::text[]))
 ORDER BY distance_m LIMIT 50`;
 
@@ -109,7 +108,7 @@ ORDER BY distance_m LIMIT 50`;
 export const reportsAroundReport = `
 SELECT o.id, o.receipt, o.status, o.cluster_id, ST_X(o.geom) AS longitude, ST_Y(o.geom) AS latitude, round(ST_Distance(o.geom::geography, r.geom::geography)) AS distance_m
 FROM public_reports r JOIN public_reports o ON o.id <> r.id AND o.department_code = r.department_code
-  AND o.geom && ST_Expand(r.geom, 0.005) AND ST_DWithin(o.geom::geography, r.geom::geography, 300)
+  AND near(o.geom, r.geom, 300)
 WHERE r.id = $1 ORDER BY distance_m LIMIT 50`;
 
 /** Candidate points of departments $1 (NULL: all), oldest first, $2 at most, with their reports and the nearest confirmed point of the same departments. */
@@ -119,8 +118,7 @@ SELECT d.id, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude, d.commune_inse
                  FROM public_reports r WHERE r.deal_point_id = d.id), '[]'::json) AS reports,
        (SELECT json_build_object('id', o.id, 'distance_m', round(ST_Distance(o.geom::geography, d.geom::geography)))
           FROM deal_points o JOIN communes oc ON oc.insee = o.commune_insee
-          WHERE o.id <> d.id AND o.verification = 'confirmed' AND o.geom && ST_Expand(d.geom, 0.005)
-            AND ST_DWithin(o.geom::geography, d.geom::geography, 300)
+          WHERE o.id <> d.id AND o.verification = 'confirmed' AND near(o.geom, d.geom, 300)
             -- Only points the analyst may see: a distance to another department's point would locate it (trilateration).
             AND ($1::text[] IS NULL OR oc.department_code = ANY($1::text[]))
           ORDER BY ST_Distance(o.geom::geography, d.geom::geography) LIMIT 1) AS nearest_point

@@ -49,8 +49,7 @@ SELECT o.name, o.kind, o.started_on::text AS started_on, o.ended_on::text AS end
        CASE WHEN $1::text IS NULL THEN 0 ELSE round((ST_Distance(o.target::geography, (SELECT g FROM area)::geography) / 1000)::numeric, 1)::float8 END AS distance_km
 FROM operations o
 WHERE o.ended_on IS NOT NULL AND o.ended_on < current_date AND o.ended_on >= $2::date AND o.started_on <= $3::date
-  AND ($1::text IS NULL OR (o.target && ST_Expand((SELECT g FROM area), $4::float8 / 80000.0)
-       AND ST_DWithin(o.target::geography, (SELECT g FROM area)::geography, $4::float8)))
+  AND ($1::text IS NULL OR near(o.target, (SELECT g FROM area), $4::float8))
 ORDER BY o.started_on, o.name`;
 
 /**
