@@ -1,25 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Closed, DepartmentCode, OrNull, InseeCode, StringEnum, errorResponses } from '../schemas/common.js';
+import { Closed, DepartmentCode, InseeCode, StringEnum, errorResponses } from '../schemas/common.js';
+import { CommuneItems, DepartmentItems, IndicatorItems, NationalItems } from '../schemas/statistics.js';
 import * as statistics from '../services/crime-statistics.js';
 import { InvalidInputError } from '../errors.js';
 
-const Str = Type.String();
-const Count = OrNull(Type.Integer());
-const Rate = OrNull(Type.Number({ description: 'Per 1,000 inhabitants' }));
-const IndicatorItems = Closed({ items: Type.Array(Closed({ code: Str, label: Str, unit: Str, unit_label: Str })) });
-const DepartmentItems = Closed({ items: Type.Array(Closed({
-  department_code: Str, department_name: Str, year: Type.Integer(), indicator: Str, unit: Str, count: Count, rate_per_1000: Rate, population: Count,
-})) });
-const CommuneItems = Closed({ items: Type.Array(Closed({
-  insee: Str, commune_name: Str, department_code: Str, year: Type.Integer(), indicator: Str, unit: Str,
-  is_published: Type.Boolean({ description: 'false: withheld by the SSMSI (count and rate null)' }), count: Count, rate_per_1000: Rate, population: Count,
-})) });
-const NationalItems = Closed({ items: Type.Array(Closed({
-  year: Type.Integer(), indicator: Str, indicator_label: Str, unit: Str, count: Count, metropole: Count, drom: Count, population: Count, rate_per_1000: Rate,
-  departments: Type.Integer(), departments_with_count: Type.Integer({ description: 'Departments whose count is known' }),
-})) });
 const Indicator = Type.String({ pattern: '^[a-z0-9_]+$', description: 'Indicator code, e.g. trafic_de_stupefiants (see /api/statistics/indicators)' });
 const Year = Type.Integer({ minimum: 1990, maximum: 2100 });
 const ImportReport = Closed({

@@ -96,7 +96,7 @@ export function FeatureCollectionOf(feature: TSchema) {
 export type IdParamsType = Static<typeof IdParams>;
 
 /** Lists of plain records, keyset-paginated. */
-export function ListOf(item: TSchema) {
+export function ListOf<T extends TSchema>(item: T) {
   return Closed({
     items: Type.Array(item),
     next: Type.Union([Type.Integer(), Type.Null()], { description: 'Cursor for the next page (pass as `after`, or `before` where the list says so), null on the last page' }),

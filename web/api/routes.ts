@@ -10,6 +10,7 @@ import type { OperationSummary, SizeClassShift, Watchlist } from '../../server/s
 import type { SnapshotSummary } from '../../server/schemas/snapshots';
 import type { RankingComparison, RankingList, SavedRanking, Sectors } from '../../server/schemas/rankings';
 import type { Plan, PlanList, SemesterReview } from '../../server/schemas/action-plans';
+import type { IndicatorItems, NationalItems, DepartmentItems } from '../../server/schemas/statistics';
 import type { CommuneFeature, CommuneList, DepartmentFeature, DepartmentList, DepartmentOutlines, ServiceList, SizeClassList } from '../../server/schemas/geography';
 import { api } from './client';
 import { routeUrl, type Query } from './route-url';
@@ -26,6 +27,9 @@ export interface GetRoutes {
   '/api/departments/:code': Static<typeof DepartmentFeature>;
   '/api/departments/outlines': Static<typeof DepartmentOutlines>;
   '/api/size-classes': Static<typeof SizeClassList>;
+  '/api/statistics/indicators': Static<typeof IndicatorItems>;
+  '/api/statistics/national': Static<typeof NationalItems>;
+  '/api/statistics/departments': Static<typeof DepartmentItems>;
   '/api/sectors': Static<typeof Sectors>;
   '/api/sectors/rankings': Static<typeof RankingList>;
   '/api/sectors/rankings/:id': Static<typeof SavedRanking>;

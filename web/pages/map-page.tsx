@@ -73,7 +73,7 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
     instance.whenReady().then(() => setMapView({ zoom: instance.view().zoom, bounds: instance.view().bounds }));
     get('/api/departments/outlines').then((outlines) => instance.setDepartments(outlines)).catch(fail);
     api<GeoJSON.FeatureCollection>('/api/operations').then(setOperations).catch(fail);
-    api<{ items: Indicator[] }>('/api/statistics/indicators').then((r) => setIndicators(r.items)).catch(fail);
+    get('/api/statistics/indicators').then((r) => setIndicators(r.items)).catch(fail);
     return () => instance.destroy();
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 

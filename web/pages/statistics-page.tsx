@@ -5,15 +5,15 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client';
-import { get } from '../api/routes';
+import { get, type GetRoutes } from '../api/routes';
 import { LineChart } from '../components/chart';
 import { colours } from '../map/map-adapter';
 import { DepartmentMap } from '../map/department-map';
 import { quantileBreaks } from '../map/view-state';
 import { frenchNumber } from '../../server/domain/snapshots/document';
 
-interface NationalRow { year: number; indicator: string; count: number | null; rate_per_1000: number | null }
-interface DepartmentRow { department_code: string; department_name: string; year: number; count: number | null; rate_per_1000: string | number | null }
+type NationalRow = GetRoutes['/api/statistics/national']['items'][number];
+type DepartmentRow = GetRoutes['/api/statistics/departments']['items'][number];
 interface ActivePoints { years: number[]; france: (number | null)[]; departments: { code: string; name: string; counts: (number | null)[] }[] }
 
 const indicators = [
@@ -35,7 +35,7 @@ export function StatisticsPage() {
   const map = useRef<DepartmentMap | null>(null);
 
   useEffect(() => {
-    Promise.all(indicators.map((i) => api<{ items: NationalRow[] }>(`/api/statistics/national?indicator=${i.code}`)))
+    Promise.all(indicators.map((i) => get('/api/statistics/national', { query: { indicator: i.code } })))
       .then((answers) => setNational(answers.flatMap((a) => a.items))).catch((e: Error) => setError(e.message));
     api<ActivePoints>('/api/statistics/active-points').then(setActive).catch((e: Error) => setError(e.message));
     const instance = new DepartmentMap(container.current!);
@@ -45,7 +45,7 @@ export function StatisticsPage() {
   }, []);
 
   useEffect(() => {
-    api<{ items: DepartmentRow[] }>(`/api/statistics/departments?indicator=${indicator}&year=${year}`).then((r) => {
+    get('/api/statistics/departments', { query: { indicator, year } }).then((r) => {
       setDepartments(r.items);
       const rates = new Map(r.items.filter((i) => i.rate_per_1000 !== null).map((i) => [i.department_code, Number(i.rate_per_1000)]));
       const classes = quantileBreaks(rates.values());
@@ -55,8 +55,8 @@ export function StatisticsPage() {
   }, [indicator, year]);
 
   const years = useMemo(() => [...new Set(national.map((r) => r.year))].sort(), [national]);
-  const chartSeries = (value: (r: NationalRow) => number | null) => indicators.map((i, k) => ({
-    label: i.label, colour: k ? '#e1000f' : '#000091', values: years.map((y) => value(national.find((r) => r.indicator === i.code && r.year === y) ?? { year: y, indicator: i.code, count: null, rate_per_1000: null })),
+  const chartSeries = (value: (r: Pick<NationalRow, 'count' | 'rate_per_1000'>) => number | null) => indicators.map((i, k) => ({
+    label: i.label, colour: k ? '#e1000f' : '#000091', values: years.map((y) => value(national.find((r) => r.indicator === i.code && r.year === y) ?? { count: null, rate_per_1000: null })),
   }));
   const ranked = [...departments].filter((d) => d.rate_per_1000 !== null).sort((a, b) => Number(b.rate_per_1000) - Number(a.rate_per_1000)).slice(0, 10);
 
