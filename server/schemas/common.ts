@@ -67,7 +67,7 @@ export const AreaGeometry = Type.Unsafe<GeoJSON.Polygon | GeoJSON.MultiPolygon>(
   description: 'GeoJSON Polygon or MultiPolygon, WGS84',
 });
 
-export function FeatureOf(geometry: TSchema, properties: TSchema) {
+export function FeatureOf<G extends TSchema, P extends TSchema>(geometry: G, properties: P) {
   return Closed({ type: Type.Literal('Feature'), id: Type.Integer(), geometry, properties });
 }
 export const PageLink = Type.Object({ href: Type.String(), rel: Type.String(), type: Type.String() }, { additionalProperties: false });
@@ -84,7 +84,7 @@ export function pagingLinks(url: string, host: string | undefined, protocol: str
   return links;
 }
 
-export function FeatureCollectionOf(feature: TSchema) {
+export function FeatureCollectionOf<F extends TSchema>(feature: F) {
   return Closed({
     type: Type.Literal('FeatureCollection'),
     features: Type.Array(feature),

@@ -15,7 +15,7 @@ export interface DealPointRow {
   id: number; longitude: number; latitude: number; commune_insee: string; commune_name: string; department_code: string;
   size_class: string; h3_r7: string; h3_r8: string; h3_r9: string; products: string[]; source: string;
   external_id: string | null; network_id: number | null; dataset: string; version: number; created_at: Date; updated_at: Date;
-  status: string | null; status_history: { status: string; effective_on: string; operation_id: number | null }[];
+  status: StatusEvent['status'] | null; status_history: { status: StatusEvent['status']; effective_on: string; operation_id: number | null }[];
 }
 
 const round7 = (value: number) => Math.round(value * 1e7) / 1e7 + 0;

@@ -9,6 +9,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { frenchProblem } from '../api/french-errors';
 import { api, ApiError, type Me } from '../api/client';
+import { get, type GetRoutes } from '../api/routes';
 import { PointEditor } from '../map/point-editor';
 import { frenchDate } from '../format';
 
@@ -16,13 +17,9 @@ export { statusLabels, productLabels, sourceLabels } from '../labels';
 import { statusLabels, productLabels, sourceLabels } from '../labels';
 const activityLabels = ['aucune', 'faible', 'modérée', 'forte', 'très forte'];
 
-interface PointProperties {
-  commune_insee: string; commune_name: string; department_code: string; products: string[]; source: string; external_id: string | null;
-  network_id: number | null; status: string | null; status_history: { status: string; effective_on: string; operation_id: number | null }[]; version: number; updated_at: string;
-}
-interface PointFeature { id: number; geometry: { type: 'Point'; coordinates: [number, number] }; properties: PointProperties }
-interface PointList { features: PointFeature[]; next: number | null }
-interface Observation { id: number; observed_on: string; activity_level: number | null; estimated_daily_transactions: number | null; source: string }
+type PointFeature = GetRoutes['/api/deal-points/:id'];
+type PointList = GetRoutes['/api/deal-points'];
+type Observation = GetRoutes['/api/observations']['items'][number];
 interface OperationOption { id: number; properties: { name: string; started_on: string } }
 
 const filterNames = ['department', 'commune', 'at', 'status', 'source', 'network_id', 'product', 'dataset'] as const;
@@ -109,11 +106,11 @@ function PointDetails({ id, canWrite, operations, onChanged, refreshKey }: { id:
   const [change, setChange] = useState<{ status: string; date: string; operation: string }>({ status: 'dismantled', date: today(), operation: '' });
   const [observation, setObservation] = useState<{ date: string; level: string }>({ date: today(), level: '2' });
   const load = useCallback(async () => {
-    const loaded = await api<PointFeature>(`/api/deal-points/${id}`);
+    const loaded = await get('/api/deal-points/:id', { params: { id } });
     setPoint(loaded);
     setEdit({ products: loaded.properties.products, source: loaded.properties.source, network: loaded.properties.network_id ? String(loaded.properties.network_id) : '' });
     setChange((c) => ({ ...c, status: loaded.properties.status === 'dismantled' ? 'reopened' : 'dismantled' }));
-    setObservations((await api<{ items: Observation[] }>(`/api/observations?deal_point_id=${id}&limit=50`)).items);
+    setObservations((await get('/api/observations', { query: { deal_point_id: id, limit: 50 } })).items);
   }, [id]);
   useEffect(() => { setMessage(null); load().catch((e: Error) => setMessage({ text: e.message, conflict: false })); }, [load, refreshKey]);
   const reload = () => { setMessage(null); load().catch((e: Error) => setMessage({ text: e.message, conflict: false })); };
@@ -208,7 +205,7 @@ export function PointsPage({ me }: { me: Me }) {
   const apiQuery = query.toString();
 
   const loadList = useCallback(async (fit: boolean) => {
-    const loaded = await api<PointList>(`/api/deal-points?${apiQuery}`);
+    const loaded = await get('/api/deal-points', { query: Object.fromEntries(new URLSearchParams(apiQuery)) });
     listRef.current = loaded;
     setList(loaded);
     editor.current?.setPoints(loaded.features.map((f) => ({ id: f.id, longitude: f.geometry.coordinates[0], latitude: f.geometry.coordinates[1], status: f.properties.status })), fit);
