@@ -5,6 +5,7 @@
  * a 400 naming the field.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
 import sjson from 'secure-json-parse';
 import { InvalidInputError } from '../errors.js';
 
@@ -153,7 +154,8 @@ export function registerStrictInput(app: FastifyInstance, importTypes: string[],
     const schema = request.routeOptions.schema as { querystring?: JsonSchema; params?: JsonSchema } | undefined;
     checkUrlValues(request.params, schema?.params, 'params');
     checkUrlValues(request.query, schema?.querystring, 'querystring');
-    if (request.body !== undefined && typeof request.body !== 'string') {
+    // A streamed import body (routes/imports.ts) is checked as it is read, by the importer.
+    if (request.body !== undefined && typeof request.body !== 'string' && !(request.body instanceof Readable)) {
       const problems: { field: string; reason: string }[] = [];
       checkBody(request.body, 'body', problems);
       if (problems.length) throw new InvalidInputError(problems);

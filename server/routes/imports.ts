@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Closed, ListOf, StringEnum, errorResponses } from '../schemas/common.js';
-import { detectFormat, importKinds, previewImport } from '../domain/import-rows.js';
+import { importKinds } from '../domain/import-rows.js';
+import { previewImport } from '../domain/import-files.js';
 import { ImportRejectedError, importFile } from '../services/imports.js';
 import { listImportRuns, recordImportRun } from '../services/import-runs.js';
-import type { FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { ImportProgressRegistry } from '../services/import-progress.js';
 import { analysts, preciseScope } from '../domain/access.js';
@@ -51,6 +53,24 @@ const asText = async (request: FastifyRequest, _reply: unknown, payload: unknown
   if ((request.headers['content-type'] ?? '').startsWith('application/json')) request.headers['content-type'] = 'application/geo+json';
   return payload;
 };
+
+/** The types an imported file may be sent as. */
+const fileTypes = ['text/csv', 'text/plain', 'application/geo+json'];
+
+/**
+ * A request body as it arrives, refused with a 413 beyond `limit` bytes (checked on the declared
+ * content-length first, then on the bytes read): the importer reads it chunk by chunk.
+ */
+async function* limitedBody(request: FastifyRequest, limit: number): AsyncGenerator<Uint8Array> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+  let received = 0;
+  for await (const chunk of request.body as Readable) {
+    received += (chunk as Buffer).byteLength;
+    if (received > limit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+    yield chunk as Buffer;
+  }
+}
 
 export async function importRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -112,46 +132,53 @@ export async function importRoutes(instance: FastifyInstance) {
     return state;
   });
 
-  app.post('/api/imports', {
-    config: { access: analysts, audit: 'write' },
-    bodyLimit: app.config.importBodyLimitBytes,
-    // A JSON body is taken as text too, so a GeoJSON syntax error is reported like any other row problem.
-    preParsing: asText,
-    schema: {
-      tags: ['imports'],
-      summary: 'Import a CSV or GeoJSON file of deal points, observations or operations (all-or-nothing, idempotent)',
-      description: 'Send the file as the body (text/csv or application/geo+json). A rejected file stores nothing and answers 422 with every rejected row (line, field, reason).',
-      consumes: ['text/csv', 'application/geo+json', 'text/plain'],
-      querystring: KindQuery,
-      response: { 200: ImportReport, ...errorResponses },
-    },
-  }, async (request) => {
-    const text = requireBody(request.body);
-    const scope = preciseScope(request.principal);
-    const started = performance.now();
-    const name = fileName(request);
-    const header = request.headers['x-import-id'];
-    if (header !== undefined && (typeof header !== 'string' || !importIdPattern.test(header))) throw new InvalidInputError([{ field: 'x-import-id', reason: 'must be 32 to 64 letters, digits or dashes (a random id, e.g. a UUID)' }]);
-    if (header !== undefined && !progress.start(header)) throw new InvalidInputError([{ field: 'x-import-id', reason: 'is already used by another import: send a new random id' }]);
-    const progressId = header;
-    try {
-      const report = await importFile(app.db.pool, text, {
-        kind: request.query.kind, allowedDepartments: scope === 'all' ? null : scope,
-        onProgress: progressId ? (phase, done, total) => progress.update(progressId, phase, done, total) : undefined,
-      });
-      await recordImportRun(app.db.pool, request.principal, { file_name: name, ...report, outcome: 'imported', rejected_rows: 0 });
-      if (progressId) progress.finish(progressId, 'imported');
-      return report;
-    } catch (error) {
-      if (progressId) progress.finish(progressId, error instanceof ImportRejectedError ? 'rejected' : 'failed');
-      if (error instanceof ImportRejectedError) {
-        const preview = previewImport(text, { kind: request.query.kind, firstRows: 0 });
-        await recordImportRun(app.db.pool, request.principal, {
-          file_name: name, kind: preview.kind ?? 'unknown', format: detectFormat(text), outcome: 'rejected', rows: preview.row_count,
-          inserted: 0, updated: 0, unchanged: 0, rejected_rows: new Set(error.problems.map((p) => p.line)).size, elapsed_ms: performance.now() - started,
-        });
-      }
-      throw error;
+  // The import itself reads its body as a stream (a million-row file never sits in memory): in this
+  // scope the file types are handed over unread, and the importer checks the text as it reads it.
+  await app.register(async (scope) => {
+    for (const type of fileTypes) {
+      scope.removeContentTypeParser(type);
+      scope.addContentTypeParser(type, (_request, payload, done) => done(null, payload));
     }
+    scope.withTypeProvider<TypeBoxTypeProvider>().post('/api/imports', {
+      config: { access: analysts, audit: 'write' },
+      bodyLimit: app.config.importBodyLimitBytes,
+      preParsing: asText,
+      schema: {
+        tags: ['imports'],
+        summary: 'Import a CSV or GeoJSON file of deal points, observations or operations (all-or-nothing, idempotent, streamed)',
+        description: 'Send the file as the body (text/csv or application/geo+json). A rejected file stores nothing and answers 422 with every rejected row (line, field, reason). CSV is read and written 5,000 rows at a time as it arrives.',
+        consumes: fileTypes,
+        querystring: KindQuery,
+        response: { 200: ImportReport, ...errorResponses },
+      },
+    }, async (request) => {
+      if (request.body === undefined || request.body === null) throw new InvalidInputError([{ field: 'body', reason: 'send the file as the request body (text/csv or application/geo+json)' }]);
+      const scope = preciseScope(request.principal);
+      const started = performance.now();
+      const name = fileName(request);
+      const header = request.headers['x-import-id'];
+      if (header !== undefined && (typeof header !== 'string' || !importIdPattern.test(header))) throw new InvalidInputError([{ field: 'x-import-id', reason: 'must be 32 to 64 letters, digits or dashes (a random id, e.g. a UUID)' }]);
+      if (header !== undefined && !progress.start(header)) throw new InvalidInputError([{ field: 'x-import-id', reason: 'is already used by another import: send a new random id' }]);
+      const progressId = header;
+      const declared = Number(request.headers['content-length']);
+      try {
+        const report = await importFile(app.db.pool, limitedBody(request, app.config.importBodyLimitBytes), {
+          kind: request.query.kind, allowedDepartments: scope === 'all' ? null : scope, sizeBytes: Number.isFinite(declared) ? declared : undefined,
+          onProgress: progressId ? (phase, done, total) => progress.update(progressId, phase, done, total) : undefined,
+        });
+        await recordImportRun(app.db.pool, request.principal, { file_name: name, ...report, outcome: 'imported', rejected_rows: 0 });
+        if (progressId) progress.finish(progressId, 'imported');
+        return report;
+      } catch (error) {
+        if (progressId) progress.finish(progressId, error instanceof ImportRejectedError ? 'rejected' : 'failed');
+        if (error instanceof ImportRejectedError) {
+          await recordImportRun(app.db.pool, request.principal, {
+            file_name: name, kind: error.kind ?? 'unknown', format: error.format, outcome: 'rejected', rows: error.rows,
+            inserted: 0, updated: 0, unchanged: 0, rejected_rows: error.rejectedRows, elapsed_ms: performance.now() - started,
+          });
+        }
+        throw error;
+      }
+    });
   });
 }

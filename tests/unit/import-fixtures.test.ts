@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { parseImport } from '../../server/domain/import-rows.js';
+import { parseImport } from '../../server/domain/import-files.js';
 
 const folder = new URL('../fixtures/import-rows/', import.meta.url).pathname;
 const inputs = readdirSync(`${folder}in`).sort();

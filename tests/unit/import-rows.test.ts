@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseImport, previewImport, statusHistoryText, type DealPointRecord, type ObservationRecord, type OperationRecord } from '../../server/domain/import-rows.js';
+import { parseImport, previewImport } from '../../server/domain/import-files.js';
+import { statusHistoryText, type DealPointRecord, type ObservationRecord, type OperationRecord } from '../../server/domain/import-rows.js';
 
 describe('import parsing: deal points in CSV', () => {
   it('reads semicolons, decimal commas, a BOM and a status history', () => {
