@@ -30,9 +30,14 @@ export interface StreamedImport {
   readonly rows: number;
   /** Bytes (or characters, for text chunks) read so far. */
   readonly bytes: number;
+  /** The file's row count when known before its rows are handed out (GeoJSON, read whole). */
+  readonly expectedRows: number | null;
   /** The validated records and the rows' own problems, `size` rows at a time. */
   batches(size: number): AsyncGenerator<ImportBatch>;
 }
+
+/** Characters handed to the parser at a time. */
+const slice = 16_384;
 
 const notUtf8 = 'is not valid UTF-8 text: save the file as UTF-8 (it looks like Latin-1 / Windows-1252)';
 
@@ -55,8 +60,19 @@ async function* utf8Text(chunks: AsyncIterable<string | Uint8Array>, read: { byt
   for await (const chunk of chunks) {
     let text: string;
     try { text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }); } catch { throw new FileTextProblem({ field: 'body', reason: notUtf8 }); }
-    read.bytes += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
-    if (text) yield checked(text);
+    const size = typeof chunk === 'string' ? chunk.length : chunk.byteLength;
+    if (!text) { read.bytes += size; continue; }
+    checked(text);
+    // Handed on in slices, each counted as its share of the chunk's bytes when the parser takes it:
+    // `bytes` follows the parsing, so the rows still to come can be estimated from the file's size.
+    let counted = 0;
+    for (let at = 0; at < text.length; at += slice) {
+      const piece = text.slice(at, at + slice);
+      const share = at + slice >= text.length ? size - counted : Math.round((size * piece.length) / text.length);
+      counted += share;
+      read.bytes += share;
+      yield piece;
+    }
   }
   let tail: string;
   try { tail = decoder.decode(); } catch { throw new FileTextProblem({ field: 'body', reason: notUtf8 }); }
@@ -78,8 +94,8 @@ export async function readImport(chunks: AsyncIterable<string | Uint8Array>, opt
   const body = start.replace(/^\uFEFF/, '');
   const format: ImportFormat = options.format ?? (/^\s*[[{]/.test(body) ? 'geojson' : 'csv');
   const blank = ended && body.trim() === '';
-  const opened = (kind: ImportKind | null, problems: FieldProblem[], batches: StreamedImport['batches']): StreamedImport => ({
-    format, blank, kind, problems, batches, get rows() { return read.rows; }, get bytes() { return read.bytes; },
+  const opened = (kind: ImportKind | null, problems: FieldProblem[], batches: StreamedImport['batches'], expectedRows: number | null = null): StreamedImport => ({
+    format, blank, kind, problems, batches, expectedRows, get rows() { return read.rows; }, get bytes() { return read.bytes; },
   });
   const kindProblem = { line: 1, field: 'kind', reason: 'cannot tell what the file holds from its columns: say kind=deal-points, observations or operations' };
 
@@ -98,7 +114,7 @@ export async function readImport(chunks: AsyncIterable<string | Uint8Array>, opt
         read.rows = Math.min(rows.length, i + size);
         yield batch;
       }
-    });
+    }, rows.length);
   }
 
   const headerLine = body.split(/\r?\n/, 1)[0] ?? '';
@@ -108,7 +124,11 @@ export async function readImport(chunks: AsyncIterable<string | Uint8Array>, opt
   if (!kind) return opened(kind, [kindProblem], nothing);
   return opened(kind, [], async function* batches(size) {
     const parser = new Parser({ ...csvOptions, delimiter });
-    const write = (piece: string) => (parser.write(piece) ? Promise.resolve() : new Promise<void>((resolve) => { parser.once('drain', resolve); parser.once('close', resolve); }));
+    const write = (piece: string) => (parser.write(piece) ? Promise.resolve() : new Promise<void>((resolve) => {
+      const go = () => { parser.off('drain', go); parser.off('close', go); resolve(); };
+      parser.on('drain', go);
+      parser.on('close', go);
+    }));
     const feed = async () => {
       try {
         await write(start);

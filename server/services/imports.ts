@@ -77,7 +77,8 @@ export async function importFile(pool: pg.Pool, input: string | AsyncIterable<st
     if (file.blank) throw new InvalidInputError([{ field: 'body', reason: 'send the file as the request body (text/csv or application/geo+json)' }]);
     if (file.problems.length || !file.kind) throw new ImportRejectedError(file.problems, file.rows, file.kind, file.format);
     const kind = file.kind;
-    const estimate = () => (sizeBytes && file.bytes ? Math.max(file.rows, Math.round((file.rows * sizeBytes) / file.bytes)) : file.rows);
+    const phase = `writing ${kind.replace('-', ' ')}`;
+    const estimate = () => file.expectedRows ?? (sizeBytes && file.bytes ? Math.max(file.rows, Math.round((file.rows * sizeBytes) / file.bytes)) : file.rows);
     const counts = await withTransaction(pool, async (client) => {
       const total: Counts = { inserted: 0, updated: 0, unchanged: 0, newPointIds: [] };
       const problems: FieldProblem[] = [];
@@ -97,12 +98,12 @@ export async function importFile(pool: pg.Pool, input: string | AsyncIterable<st
             total.newPointIds!.push(...(written.newPointIds ?? []));
           }
         }
-        progress(rejected.size ? 'checking rows' : `writing ${kind}`, file.rows, estimate());
+        progress(rejected.size ? 'reading rows' : phase, file.rows, estimate());
       }
       if (rejected.size) throw new ImportRejectedError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), file.rows, kind, file.format, rejected.size);
       return total;
     });
-    progress(`writing ${kind}`, file.rows, file.rows);
+    progress(phase, file.rows, file.rows);
     // Large imports refresh the planner's statistics (PGlite has no autovacuum to do it).
     if (file.rows >= 1000) await pool.query(analyzeImported);
     const { newPointIds } = counts;

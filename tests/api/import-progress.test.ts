@@ -35,7 +35,8 @@ describe.each(targets())('import progress on the %s database', (target) => {
     const response = await running;
     expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ rows, inserted: rows });
-    const midway = seen.filter((s) => s.total === rows && s.done > 0 && s.done < rows && !s.finished);
+    // While the file streams in, the total is estimated from its size (within 10 % here).
+    const midway = seen.filter((s) => Math.abs(s.total - rows) <= rows / 10 && s.done > 0 && s.done < rows && !s.finished);
     expect(midway.length, JSON.stringify(seen.slice(0, 20))).toBeGreaterThan(0);
     expect(new Set(seen.map((s) => s.phase))).toContain('writing deal points');
     for (const phase of new Set(seen.map((s) => s.phase))) {
