@@ -301,7 +301,7 @@ export function compileCql2(tree: Node, queryables: Queryables, params: unknown[
     return k === 'number' ? 'number' : k;
   }
   function queryable(s: { name: string; at: number }): Queryable {
-    const q = Object.prototype.hasOwnProperty.call(queryables, s.name) ? queryables[s.name] : undefined;
+    const q = Object.hasOwn(queryables, s.name) ? queryables[s.name] : undefined;
     if (!q) throw new Cql2Error(`unknown property ${JSON.stringify(s.name)}: the queryables are ${Object.keys(queryables).join(', ')}`, s.at);
     return q;
   }

@@ -12,7 +12,7 @@ import { InvalidInputError } from '../errors.js';
 const integerText = /^(0|-?[1-9][0-9]*)$/;
 const numberText = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 const booleanText = /^(true|false)$/;
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing NUL bytes is the point
 const nul = /\u0000/;
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 

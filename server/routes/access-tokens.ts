@@ -38,7 +38,7 @@ export async function accessTokenRoutes(instance: FastifyInstance) {
       response: { 201: CreatedToken, ...errorResponses },
     },
   }, async (request, reply) => {
-    let created;
+    let created: Awaited<ReturnType<typeof createAccessToken>>;
     try {
       created = await createAccessToken(pool(), request.principal!.userId, request.body.name, request.body.expires_in_days ?? defaultTokenDays);
     } catch (error) {

@@ -66,7 +66,7 @@ export async function authRoutes(instance: FastifyInstance) {
   }, async (request, reply) => {
     const username = request.body.username;
     const trusted = await checkLimits(request, reply, username);
-    let session;
+    let session: Awaited<ReturnType<typeof signIn>>;
     try {
       session = await signIn(app.db.pool, username, request.body.password);
     } catch (error) {

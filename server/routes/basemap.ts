@@ -5,7 +5,6 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import { errorResponses, ErrorResponse, fileResponse } from '../schemas/common.js';
 import { DomainError } from '../errors.js';
 

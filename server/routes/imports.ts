@@ -46,6 +46,7 @@ function fileName(request: FastifyRequest): string | null {
   if (typeof header !== 'string' || header === '') return null;
   let name = header;
   try { name = decodeURIComponent(header); } catch { /* kept as sent */ }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
   return name.replace(/[\u0000-\u001f]/g, '').slice(0, 200) || null;
 }
 

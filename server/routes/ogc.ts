@@ -252,7 +252,7 @@ export async function ogcRoutes(instance: FastifyInstance) {
       if (wantsHtml(request, q.f)) {
         const keys = page.features[0] ? Object.keys(page.features[0].properties ?? {}) : [];
         return sendHtml(reply, htmlPage(`${c.title} : ${page.features.length} sur ${page.numberMatched}`, links.map((l) => ({ ...l, href: l.rel === 'next' ? `${l.href}&f=html` : l.href })),
-          { head: ['id', ...keys], rows: page.features.map((f) => [f.id, ...keys.map((k) => (f.properties ?? {})[k])]) }));
+          { head: ['id', ...keys], rows: page.features.map((f) => [f.id, ...keys.map((k) => f.properties?.[k])]) }));
       }
       reply.type('application/geo+json');
       return {

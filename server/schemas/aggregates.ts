@@ -19,6 +19,7 @@ const AggregateUnits = Closed({
  * serializer reads with one test instead of validating the whole answer against each alternative).
  */
 export const CellsOrUnits = Type.Unsafe<Static<typeof AggregateCells> | Static<typeof AggregateUnits>>({
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keywords
   if: { type: 'object', required: ['features'] }, then: AggregateCells, else: AggregateUnits,
   description: 'group=h3: a FeatureCollection of H3 cells; group=commune or department: items',
 });

@@ -56,6 +56,7 @@ export async function getPlan(db: pg.Pool, id: number, departments: string[] | n
 export async function semesterReview(db: pg.Pool, id: number, semester: string, departments: string[] | null, underWayVisibleIn: string[] | null, radiusM?: number) {
   const plan = await getPlan(db, id, departments);
   const { from, to } = semesterDates(semester);
+  // biome-ignore lint/complexity/useMathMinMax: ISO dates as text, compared as text
   const at = to < today() ? to : today();
   if (from > today()) throw new InvalidInputError([{ field: 'querystring.semester', reason: `${semester} has not started yet` }]);
   const kind = plan.sector_kind as SectorKind;

@@ -32,6 +32,7 @@ export function journalSessionRef(secret: string | undefined | null): string | n
 export function journalText(value: string | null | undefined, max = 500): string | null {
   if (value === null || value === undefined) return null;
   // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
   const clean = value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

@@ -8,10 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, type TestSession } from '../helpers/requests.js';
-import { buildScenarioFiles } from '../../server/services/scenario.js';
 import { loadPlantedScenario } from '../helpers/scenario-cache.js';
 
-const files = buildScenarioFiles(20190101, 'planted');
 
 interface Destination { commune: string; name: string; linked: number; expected: number; flagged: boolean; p_value: number; department?: string }
 

@@ -44,7 +44,7 @@ describe.each(targets())('hostile input on every route on the %s database', (tar
     expect(table.length).toBeGreaterThan(50);
     let sent = 0;
     const sessionFor = (key: string) => (key.includes('/api/admin/') ? admin : analyst);
-    const fill = (path: string, replacement?: [string, string]) => path.replace(/:([a-z]+)/g, (match, name) => {
+    const fill = (path: string, replacement?: [string, string]) => path.replace(/:([a-z]+)/g, (_match, name) => {
       if (replacement && replacement[0] === name) return replacement[1];
       // Account routes get an unknown id: a fuzzed reset must not end the test sessions.
       return name === 'id' ? (path.startsWith('/api/admin/') ? '999999' : String(pointId)) : name === 'insee' ? '84089' : name === 'code' ? '84' : name === 'z' ? '9' : name === 'x' ? '263' : name === 'y' ? '186' : '1';

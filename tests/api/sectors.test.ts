@@ -11,10 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, type TestSession } from '../helpers/requests.js';
-import { buildScenarioFiles } from '../../server/services/scenario.js';
 import { loadPlantedScenario } from '../helpers/scenario-cache.js';
 
-const files = buildScenarioFiles(20190101, 'planted');
 const at = '2025-12-31';
 const pertuis = '84089';
 const avignon = '84007';

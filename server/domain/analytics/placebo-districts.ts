@@ -4,7 +4,7 @@
  */
 import { gridDisk } from 'h3-js';
 import { addMonths, isActiveOn, type PointHistory } from './history.js';
-import { haversineKm, rankPValue } from './statistics.js';
+import { rankPValue } from './statistics.js';
 
 /** An observed statistic ranked among its placebos (p-values of the ranks, each side). */
 export interface RankTest { placebos: number; observed: number; p_lower: number; p_upper: number }

@@ -1,0 +1,50 @@
+/**
+ * The linter (Biome, biome.json) passes on the whole tree, and its import rules do catch what they
+ * are for: maplibre-gl outside web/map/, I/O or a service in server/domain/, a query in a route.
+ * Probes are linted in a scratch copy of the configuration, never written into the tree.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+const biome = join(root, 'node_modules/@biomejs/biome/bin/biome');
+
+function lint(cwd: string, paths: string[]) {
+  const run = spawnSync(process.execPath, [biome, 'lint', '--diagnostic-level=error', '--max-diagnostics=50', '--colors=off', ...paths], { cwd, encoding: 'utf8' });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+describe('lint', () => {
+  it('passes on the tree (errors only; warnings are listed in the README)', () => {
+    const { status, output } = lint(root, ['.']);
+    expect(status, output.slice(0, 4000)).toBe(0);
+  }, 60_000);
+
+  it('refuses maplibre-gl outside web/map/, pg or a service in the domain, a query in a route', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'sillage-lint-'));
+    try {
+      const config = JSON.parse(readFileSync(join(root, 'biome.json'), 'utf8'));
+      delete config.$schema;
+      writeFileSync(join(scratch, 'biome.json'), JSON.stringify(config));
+      const probes: Record<string, string> = {
+        'web/pages/probe.ts': "import maplibregl from 'maplibre-gl';\nexport const a = maplibregl;\n",
+        'server/domain/probe-io.ts': "import pg from 'pg';\nexport const b = pg;\n",
+        'server/domain/probe-up.ts': "import { c } from '../services/imports.js';\nexport const d = c;\n",
+        'server/routes/probe.ts': "import { upsertDealPoints } from '../queries/imports.js';\nexport const e = upsertDealPoints;\n",
+        'web/map/allowed.ts': "import maplibregl from 'maplibre-gl';\nexport const f = maplibregl;\n",
+      };
+      for (const [path, text] of Object.entries(probes)) {
+        mkdirSync(join(scratch, dirname(path)), { recursive: true });
+        writeFileSync(join(scratch, path), text);
+      }
+      const { output } = lint(scratch, ['.']);
+      const refused = [...output.matchAll(/^(\S+?):\d+:\d+ lint\/style\/noRestrictedImports/gm)].map((m) => m[1]).sort();
+      expect(refused).toEqual(['server/domain/probe-io.ts', 'server/domain/probe-up.ts', 'server/routes/probe.ts', 'web/pages/probe.ts']);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
