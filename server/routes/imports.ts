@@ -56,7 +56,7 @@ const asText = async (request: FastifyRequest, _reply: unknown, payload: unknown
 };
 
 /** The types an imported file may be sent as. */
-const fileTypes = ['text/csv', 'text/plain', 'application/geo+json'];
+const fileTypes = ['text/csv', 'application/geo+json', 'text/plain'];
 
 /**
  * A request body as it arrives, refused with a 413 beyond `limit` bytes (checked on the declared
