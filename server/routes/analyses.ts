@@ -6,8 +6,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Bbox, DepartmentCode, Id, IdParams, Month, errorResponses } from '../schemas/common.js';
-import { Job, JobStarted, OperationEffect, OperationSummary, OperationWake, SizeClassShift, Watchlist } from '../schemas/analyses.js';
+import { DepartmentCode, Id, IdParams, Month, errorResponses } from '../schemas/common.js';
+import { HotSpotBody, Job, JobStarted, OperationEffect, OperationSummary, OperationWake, SizeClassShift, Watchlist } from '../schemas/analyses.js';
 import { preciseReaders, preciseScope } from '../domain/access.js';
 import { defaultEffectOptions } from '../domain/analytics/displacement.js';
 import { defaultWakeOptions } from '../domain/analytics/wake.js';
@@ -187,13 +187,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     config: { access: preciseReaders, audit: 'analysis' },
     schema: {
       tags, summary: 'Start an emerging hot spot analysis (H3 cells x months, Gi* with an exact or permutation test, FDR, Mann-Kendall); answers 202 with a job to poll',
-      body: Type.Object({
-        resolution: Type.Integer({ minimum: 5, maximum: 8 }),
-        from: Month('First month of the window'), to: Month('Last month of the window'),
-        department: Type.Optional(DepartmentCode), bbox: Type.Optional(Bbox),
-        method: Type.Optional(Type.Union([Type.Literal('exact'), Type.Literal('permutation'), Type.Literal('sfdep'), Type.Literal('normal')], { default: 'exact', description: "exact: conditional Poisson test of the neighbourhood (counts); permutation: conditional permutation ranks (PySAL p_sim); sfdep: sfdep's settings (199 permutations, previous month in the neighbourhood, p < 0.01 without FDR); normal: the normal approximation, for comparison" })),
-        permutations: Type.Optional(Type.Integer({ minimum: 19, maximum: 999, default: 199, description: 'Draws for the permutation methods' })),
-      }, { additionalProperties: false }),
+      body: HotSpotBody,
       response: { 202: JobStarted, ...errorResponses },
     },
   }, async (request, reply) => {

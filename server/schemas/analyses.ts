@@ -4,7 +4,7 @@
  */
 import { Type } from 'typebox';
 import { patterns } from '../domain/analytics/hot-spots.js';
-import { CellFeatureOf, Closed, LineStringGeometry, OrNull, StringEnum } from './common.js';
+import { Bbox, CellFeatureOf, Closed, DepartmentCode, LineStringGeometry, Month, OrNull, StringEnum } from './common.js';
 
 const Str = Type.String();
 const Num = Type.Number();
@@ -116,3 +116,10 @@ export const Job = Closed({
   }),
   error: OrNull(Str), result: OrNull(HotSpotResult),
 });
+export const HotSpotBody = Type.Object({
+  resolution: Type.Integer({ minimum: 5, maximum: 8 }),
+  from: Month('First month of the window'), to: Month('Last month of the window'),
+  department: Type.Optional(DepartmentCode), bbox: Type.Optional(Bbox),
+  method: Type.Optional(Type.Union([Type.Literal('exact'), Type.Literal('permutation'), Type.Literal('sfdep'), Type.Literal('normal')], { default: 'exact', description: "exact: conditional Poisson test of the neighbourhood (counts); permutation: conditional permutation ranks (PySAL p_sim); sfdep: sfdep's settings (199 permutations, previous month in the neighbourhood, p < 0.01 without FDR); normal: the normal approximation, for comparison" })),
+  permutations: Type.Optional(Type.Integer({ minimum: 19, maximum: 999, default: 199, description: 'Draws for the permutation methods' })),
+}, { additionalProperties: false });

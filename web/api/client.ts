@@ -43,6 +43,5 @@ export interface Health { database: { mode: string; postgresql: string; postgis:
 export interface Me { user: { username: string; role: string; departments: string[] } | null; csrf_token: string | null }
 /** A commune found by the search (the server's schema: server/schemas/geography.ts). */
 export type CommuneHit = Static<typeof CommuneList>['items'][number];
-export interface AuditRow { id: number; occurred_at: string; username: string | null; role: string | null; action: string; method: string; route: string; status_code: number; area: string | null; time_window: string | null; record_count: number | null }
 
 export { roleLabels } from '../labels';
