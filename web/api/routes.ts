@@ -6,7 +6,7 @@
  */
 import type { Static } from 'typebox';
 import type { Cube, Series } from '../../server/schemas/aggregates';
-import type { OperationSummary, SizeClassShift, Watchlist } from '../../server/schemas/analyses';
+import type { DepartmentWake, DepartmentWakes, Job, OperationSummary, SizeClassShift, Watchlist } from '../../server/schemas/analyses';
 import type { SnapshotDocumentSchema, SnapshotSummary, ThreatReportSchema } from '../../server/schemas/snapshots';
 import type { CandidateList, DecisionList, FormToken, Queue, ReasonList, ReceiptStatus, Surroundings } from '../../server/schemas/moderation';
 import type { MergeList, Pair, ProposalList } from '../../server/schemas/duplicates';
@@ -18,10 +18,11 @@ import type { ListOf } from '../../server/schemas/common';
 import type { RankingComparison, RankingList, SavedRanking, Sectors } from '../../server/schemas/rankings';
 import type { Plan, PlanList, SemesterReview } from '../../server/schemas/action-plans';
 import type { SectorTrend } from '../../server/schemas/sectors';
-import type { IndicatorItems, NationalItems, DepartmentItems } from '../../server/schemas/statistics';
+import type { ActivePoints, IndicatorItems, NationalItems, DepartmentItems } from '../../server/schemas/statistics';
+import type { Health } from '../../server/schemas/system';
 import type { DealPointCollection, DealPointFeature } from '../../server/schemas/deal-points';
 import type { Observation, OperationCollection, OperationFeature } from '../../server/schemas/records';
-import type { CommuneFeature, CommuneList, DepartmentFeature, DepartmentList, DepartmentOutlines, ServiceList, SizeClassList } from '../../server/schemas/geography';
+import type { CommuneAt, CommuneUnion, CommuneFeature, CommuneList, DepartmentFeature, DepartmentList, DepartmentOutlines, ServiceList, SizeClassList } from '../../server/schemas/geography';
 import { api } from './client';
 import { routeUrl, type Query } from './route-url';
 
@@ -31,8 +32,15 @@ export interface GetRoutes {
   '/api/analyses/watchlist': Static<typeof Watchlist>;
   '/api/analyses/operations/:id': Static<typeof OperationSummary>;
   '/api/analyses/size-class-shift': Static<typeof SizeClassShift>;
+  '/api/analyses/jobs/:id': Static<typeof Job>;
+  '/api/analyses/department-wakes': Static<typeof DepartmentWakes>;
+  '/api/analyses/operations/:id/department-wake': Static<typeof DepartmentWake>;
+  '/api/statistics/active-points': Static<typeof ActivePoints>;
+  '/api/health': Static<typeof Health>;
   '/api/communes': Static<typeof CommuneList>;
   '/api/communes/:insee': Static<typeof CommuneFeature>;
+  '/api/communes/union': Static<typeof CommuneUnion>;
+  '/api/communes/at': Static<typeof CommuneAt>;
   '/api/departments': Static<typeof DepartmentList>;
   '/api/departments/:code': Static<typeof DepartmentFeature>;
   '/api/departments/outlines': Static<typeof DepartmentOutlines>;

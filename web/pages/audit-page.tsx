@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import { roleLabels } from '../api/client';
 import { get, type GetRoutes } from '../api/routes';
-import { describeArea, describeMethod, describeRoute, describeTimeWindow, type TileRange } from './journal-labels';
+import { describeArea, describeMethod, describeRoute, describeTimeWindow } from './journal-labels';
 
 type GroupedRow = GetRoutes['/api/admin/audit/grouped']['items'][number];
 const pageSize = 50;
