@@ -3,7 +3,8 @@ import { createRoot } from 'react-dom/client';
 import '@gouvfr/dsfr/dist/dsfr.min.css';
 import '@gouvfr/dsfr/dist/utility/icons/icons.min.css';
 import './sillage.css';
-import { api, setCsrfToken, type Health, type Me } from './api/client';
+import { setCsrfToken, type Health, type Me } from './api/client';
+import { get } from './api/routes';
 import { Layout } from './components/layout';
 import { HomePage } from './pages/home-page';
 import { ReportPage } from './pages/report-page';
@@ -42,11 +43,11 @@ function App() {
   const [health, setHealth] = useState<Health | null>(null);
   const [error, setError] = useState<string | null>(null);
   const refresh = useCallback(() => {
-    api<Me>('/api/auth/me').then((m) => { setCsrfToken(m.csrf_token); setMe(m); }).catch((e: Error) => setError(e.message));
+    get('/api/auth/me').then((m) => { setCsrfToken(m.csrf_token); setMe(m); }).catch((e: Error) => setError(e.message));
   }, []);
   useEffect(() => {
     refresh();
-    api<Health>('/api/health').then(setHealth).catch((e: Error) => setError(e.message));
+    get('/api/health').then(setHealth).catch((e: Error) => setError(e.message));
   }, [refresh]);
 
   const path = location.pathname;

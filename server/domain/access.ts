@@ -10,6 +10,9 @@
  */
 export const roles = ['national_analyst', 'departmental_analyst', 'prefect', 'deputy', 'admin'] as const;
 export type Role = (typeof roles)[number];
+/** Personal access tokens: their lifetime in days, by default and at most. */
+export const defaultTokenDays = 90;
+export const maxTokenDays = 365;
 
 export interface Principal { userId: number; username: string; role: Role; departments: string[] }
 

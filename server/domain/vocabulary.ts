@@ -6,3 +6,8 @@ export const serviceCodes = ['police_nationale', 'gendarmerie', 'police_municipa
 export const productCodes = ['cannabis_resine', 'cannabis_herbe', 'cocaine', 'crack', 'heroine', 'drogues_synthetiques', 'medicaments_detournes', 'autre'] as const;
 export const operationKindCodes = ['place_nette', 'operation_ampleur', 'operation_ciblee', 'autre'] as const;
 export const datasetCodes = ['real', 'synthetic'] as const;
+/** Reasons for rejecting a report, as the moderation screen lists them. */
+export const rejectionReasons = {
+  sans_activite: 'Lieu sans activité constatée', information_insuffisante: 'Information insuffisante', hors_sujet: 'Hors sujet (pas un point de deal)',
+  lieu_imprecis: 'Lieu trop imprécis', deja_connu: 'Déjà connu et traité', abusif: 'Signalement abusif', autre: 'Autre motif',
+} as const;

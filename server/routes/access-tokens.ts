@@ -4,22 +4,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { Closed, IdParams, errorResponses } from '../schemas/common.js';
-import { createAccessToken, defaultTokenDays, listAccessTokens, maxActiveTokens, maxTokenDays, revokeAccessToken, TooManyTokensError } from '../services/access-tokens.js';
+import { IdParams, errorResponses } from '../schemas/common.js';
+import { AccessToken, CreatedToken, TokenBody, TokenList } from '../schemas/accounts.js';
+import { createAccessToken, defaultTokenDays, listAccessTokens, maxActiveTokens, revokeAccessToken, TooManyTokensError } from '../services/access-tokens.js';
 import { DomainError } from '../errors.js';
-
-const AccessToken = Closed({
-  id: Type.Integer(),
-  name: Type.String(),
-  prefix: Type.String({ description: 'First 8 characters of the token, to recognise it' }),
-  scope: Type.Literal('read', { description: 'Tokens only read (GET): they cannot write, moderate or make tokens' }),
-  created_at: Type.String({ format: 'date-time' }),
-  expires_at: Type.String({ format: 'date-time' }),
-  last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  revoked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-}, { additionalProperties: false });
-const CreatedToken = Type.Object({ ...AccessToken.properties, token: Type.String({ description: 'The secret, shown this once only: Authorization: Bearer <token>, or the password of HTTP Basic with your username' }) }, { additionalProperties: false });
 
 export async function accessTokenRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -31,10 +19,7 @@ export async function accessTokenRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Create a personal access token (read-only) for a GIS client; the secret is returned once',
       operationId: 'createAccessToken',
-      body: Type.Object({
-        name: Type.String({ minLength: 1, maxLength: 100, pattern: '^\\S(.*\\S)?$', description: 'What it is for, e.g. "QGIS poste 12"' }),
-        expires_in_days: Type.Optional(Type.Integer({ minimum: 1, maximum: maxTokenDays, default: defaultTokenDays })),
-      }, { additionalProperties: false }),
+      body: TokenBody,
       response: { 201: CreatedToken, ...errorResponses },
     },
   }, async (request, reply) => {
@@ -51,7 +36,7 @@ export async function accessTokenRoutes(instance: FastifyInstance) {
 
   app.get('/api/auth/tokens', {
     config: { access: 'signed_in' },
-    schema: { tags, summary: "The signed-in user's own access tokens (never their secrets)", operationId: 'listAccessTokens', response: { 200: Closed({ items: Type.Array(AccessToken) }), ...errorResponses } },
+    schema: { tags, summary: "The signed-in user's own access tokens (never their secrets)", operationId: 'listAccessTokens', response: { 200: TokenList, ...errorResponses } },
   }, async (request) => ({ items: await listAccessTokens(pool(), request.principal!.userId) }));
 
   app.delete('/api/auth/tokens/:id', {

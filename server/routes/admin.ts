@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Closed, DepartmentCode, ListOf, OrNull, Timestamp, IdParams, QueryDate, StringEnum, errorResponses } from '../schemas/common.js';
-import { roles } from '../domain/access.js';
+import { Closed, ListOf, OrNull, Timestamp, IdParams, QueryDate, StringEnum, errorResponses } from '../schemas/common.js';
+import { AccountList, ActiveAccount, ActiveBody, Activation, ApprovedAccount, InviteBody, Invited, PendingList } from '../schemas/accounts.js';
 import { approveAccount, inviteUser, listUsers, pendingAccounts, resetActivation, setUserActive } from '../services/auth.js';
 import { NotFoundError } from '../errors.js';
 import { auditActions, listAudit } from '../services/audit.js';
@@ -19,25 +19,12 @@ export function neutralised(value: unknown): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-
-const Account = Closed({
-  id: Type.Integer(), username: Type.String(), role: Type.String(), departments: Type.Array(Type.String()), active: Type.Boolean(), created_at: Timestamp,
-  awaiting_activation: Type.Boolean({ description: 'Created or reset, its user has not set a password yet' }), activation_expires_at: OrNull(Timestamp), activated_at: OrNull(Timestamp),
-  awaiting_approval: Type.Boolean({ description: 'An analyst has not approved it yet (second person)' }),
-});
-const Activation = Closed({ id: Type.Integer(), activation_code: Type.String({ description: 'One-time code to hand to the user (shown once)' }), activation_expires_at: Timestamp });
-const Invited = Closed({ ...Activation.properties, username: Type.String(), role: Type.String(), departments: Type.Array(Type.String()) });
-const PendingAccount = Closed({
-  id: Type.Integer(), username: Type.String(), role: Type.String(), departments: Type.Array(Type.String()), created_at: Timestamp, activated_at: OrNull(Timestamp),
-  created_by: OrNull(Type.String({ description: 'The admin who created or reset it' })),
-});
-
 export async function adminRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['admin'];
   const admin = { access: ['admin'] as const, audit: 'admin' as const };
 
-  app.get('/api/admin/users', { config: admin, schema: { tags, summary: 'Accounts (no passwords)', response: { 200: Closed({ items: Type.Array(Account) }), ...errorResponses } } }, async () => {
+  app.get('/api/admin/users', { config: admin, schema: { tags, summary: 'Accounts (no passwords)', response: { 200: AccountList, ...errorResponses } } }, async () => {
     return { items: await listUsers(app.db.pool) };
   });
 
@@ -45,10 +32,7 @@ export async function adminRoutes(instance: FastifyInstance) {
     config: admin,
     schema: {
       tags, summary: 'Create an account without a password: answers a one-time activation code (valid 72 h) to hand to its user, who sets their own password at /activer',
-      body: Type.Object({
-        username: Type.String({ minLength: 3, maxLength: 64 }),
-        role: StringEnum(roles), departments: Type.Optional(Type.Array(DepartmentCode, { maxItems: 20, uniqueItems: true })),
-      }, { additionalProperties: false }),
+      body: InviteBody,
       response: { 201: Invited, ...errorResponses },
     },
   }, async (request, reply) => {
@@ -65,7 +49,7 @@ export async function adminRoutes(instance: FastifyInstance) {
 
   app.patch('/api/admin/users/:id', {
     config: admin,
-    schema: { tags, summary: 'Activate or deactivate an account (deactivating ends its sessions)', params: IdParams, body: Type.Object({ active: Type.Boolean() }, { additionalProperties: false }), response: { 200: Closed({ id: Type.Integer(), active: Type.Boolean() }), ...errorResponses } },
+    schema: { tags, summary: 'Activate or deactivate an account (deactivating ends its sessions)', params: IdParams, body: ActiveBody, response: { 200: ActiveAccount, ...errorResponses } },
   }, async (request) => {
     request.auditDetail = `active=${request.body.active}`;
     await setUserActive(app.db.pool, request.params.id, request.body.active);
@@ -119,12 +103,12 @@ export async function accountApprovalRoutes(instance: FastifyInstance) {
   const tags = ['admin'];
   app.get('/api/accounts/pending', {
     config: { access: ['national_analyst', 'departmental_analyst'] },
-    schema: { tags, summary: 'Accounts created or reset by an admin that await your approval (OFAST: all; a CROSS: analysts and prefects of its departments)', response: { 200: Closed({ items: Type.Array(PendingAccount) }), ...errorResponses } },
+    schema: { tags, summary: 'Accounts created or reset by an admin that await your approval (OFAST: all; a CROSS: analysts and prefects of its departments)', response: { 200: PendingList, ...errorResponses } },
   }, async (request) => ({ items: await pendingAccounts(app.db.pool, request.principal!) }));
 
   app.post('/api/accounts/:id/approve', {
     config: { access: ['national_analyst', 'departmental_analyst'], audit: 'admin' },
-    schema: { tags, summary: 'Approve an account: confirm, out of band, that it belongs to the person named, then approve', params: IdParams, response: { 200: Closed({ id: Type.Integer(), approved: Type.Literal(true) }), ...errorResponses } },
+    schema: { tags, summary: 'Approve an account: confirm, out of band, that it belongs to the person named, then approve', params: IdParams, response: { 200: ApprovedAccount, ...errorResponses } },
   }, async (request) => {
     if (!(await approveAccount(app.db.pool, request.params.id, request.principal!))) throw new NotFoundError('pending account', request.params.id);
     return { id: request.params.id, approved: true as const };

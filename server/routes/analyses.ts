@@ -6,8 +6,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Bbox, DepartmentCode, Id, IdParams, Month, errorResponses } from '../schemas/common.js';
-import { Job, JobStarted, OperationEffect, OperationSummary, OperationWake, SizeClassShift, Watchlist } from '../schemas/analyses.js';
+import { DepartmentCode, Id, IdParams, Month, errorResponses } from '../schemas/common.js';
+import { DepartmentWake, DepartmentWakes, HotSpotBody, Job, JobStarted, OperationEffect, OperationSummary, OperationWake, SizeClassShift, Watchlist } from '../schemas/analyses.js';
 import { preciseReaders, preciseScope } from '../domain/access.js';
 import { defaultEffectOptions } from '../domain/analytics/displacement.js';
 import { defaultWakeOptions } from '../domain/analytics/wake.js';
@@ -90,7 +90,6 @@ export async function analysisRoutes(instance: FastifyInstance) {
     return departments;
   };
   const DepartmentQuery = { department: Type.Optional(DepartmentCode) };
-  const Operation = Type.Object({ id: Type.Integer(), name: Type.String(), started_on: Type.String(), ended_on: Type.Union([Type.String(), Type.Null()]), department: Type.String() }, { additionalProperties: false });
 
   app.get('/api/analyses/department-wakes', {
     config,
@@ -98,13 +97,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
       tags, summary: "Ended operations of other departments whose wake may reach the principal's departments (towns of the wake's minimum population within its distance of the target)",
       querystring: Type.Object({ ...DepartmentQuery, distance_km: WakeQuery.distance_km }, { additionalProperties: false }),
       response: {
-        200: Type.Object({
-          departments: Type.Array(Type.String()), distance_km: Type.Number(), min_population: Type.Integer(),
-          items: Type.Array(Type.Object({
-            id: Type.Integer(), name: Type.String(), started_on: Type.String(), ended_on: Type.String(), department: Type.String(),
-            towns_in_reach: Type.Integer(), nearest_km: Type.Integer(), departments_reached: Type.Array(Type.String()),
-          }, { additionalProperties: false })),
-        }, { additionalProperties: false }),
+        200: DepartmentWakes,
         ...errorResponses,
       },
     },
@@ -121,17 +114,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
       tags, summary: "An operation's wake as it concerns the principal's departments: their towns in full (appearances against expectation, exact test, FDR over all towns), the towns elsewhere as totals; for ended operations of other departments and one's own",
       params: IdParams, querystring: Type.Object({ ...DepartmentQuery, ...WakeQuery, buffer_rings: EffectQuery.buffer_rings }, { additionalProperties: false }),
       response: {
-        200: Type.Object({
-          as_of: Type.String(), method_version: Type.String(), departments: Type.Array(Type.String()), operation: Operation,
-          parameters: Type.Object({ distance_km: Type.Number(), lag_months: Type.Integer(), history_months: Type.Integer(), prior_months: Type.Integer(), fdr: Type.Number(), min_linked: Type.Integer(), min_population: Type.Integer() }, { additionalProperties: false }),
-          dismantled: Type.Integer(), candidates: Type.Integer(), partial_window: Type.Boolean(),
-          placebo: Type.Object({ placebos: Type.Integer(), statistic: Type.Number(), p_value: Type.Union([Type.Number(), Type.Null()]), significant: Type.Boolean() }, { additionalProperties: false }),
-          destinations: Type.Array(Type.Object({
-            commune: Type.String(), name: Type.String(), department: Type.String(), size_class: Type.String(), linked: Type.Integer(), expected: Type.Number(), history: Type.Number(),
-            p_value: Type.Number(), flagged: Type.Boolean(), longitude: Type.Number(), latitude: Type.Number(),
-          }, { additionalProperties: false })),
-          elsewhere: Type.Object({ towns_with_appearances: Type.Integer(), flagged: Type.Integer(), linked: Type.Integer(), expected: Type.Number() }, { additionalProperties: false }),
-        }, { additionalProperties: false }),
+        200: DepartmentWake,
         ...errorResponses,
       },
     },
@@ -187,13 +170,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     config: { access: preciseReaders, audit: 'analysis' },
     schema: {
       tags, summary: 'Start an emerging hot spot analysis (H3 cells x months, Gi* with an exact or permutation test, FDR, Mann-Kendall); answers 202 with a job to poll',
-      body: Type.Object({
-        resolution: Type.Integer({ minimum: 5, maximum: 8 }),
-        from: Month('First month of the window'), to: Month('Last month of the window'),
-        department: Type.Optional(DepartmentCode), bbox: Type.Optional(Bbox),
-        method: Type.Optional(Type.Union([Type.Literal('exact'), Type.Literal('permutation'), Type.Literal('sfdep'), Type.Literal('normal')], { default: 'exact', description: "exact: conditional Poisson test of the neighbourhood (counts); permutation: conditional permutation ranks (PySAL p_sim); sfdep: sfdep's settings (199 permutations, previous month in the neighbourhood, p < 0.01 without FDR); normal: the normal approximation, for comparison" })),
-        permutations: Type.Optional(Type.Integer({ minimum: 19, maximum: 999, default: 199, description: 'Draws for the permutation methods' })),
-      }, { additionalProperties: false }),
+      body: HotSpotBody,
       response: { 202: JobStarted, ...errorResponses },
     },
   }, async (request, reply) => {

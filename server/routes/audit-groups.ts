@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Closed, OrNull, QueryDate, Timestamp, StringEnum, errorResponses } from '../schemas/common.js';
+import { QueryDate, StringEnum, errorResponses } from '../schemas/common.js';
+import { GroupedAudit } from '../schemas/audit.js';
 import { auditActions } from '../services/audit.js';
 import { groupedAudit } from '../services/audit-groups.js';
 
@@ -11,8 +12,6 @@ export const auditUsernameFilters = {
   username: Type.Optional(Type.String({ maxLength: 64, description: 'Exactly this username' })),
   username_contains: Type.Optional(Type.String({ maxLength: 64, description: 'Usernames containing this text (any case; % and _ taken literally)' })),
 };
-
-const Str = Type.String();
 
 export async function auditGroupRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -26,15 +25,7 @@ export async function auditGroupRoutes(instance: FastifyInstance) {
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000000, default: 0 })),
       }, { additionalProperties: false }),
       response: {
-        200: Closed({
-          items: Type.Array(Closed({
-            id: Type.Integer(), first_at: Timestamp, occurred_at: Timestamp, username: OrNull(Str), role: OrNull(Str), action: Str, method: OrNull(Str), route: OrNull(Str),
-            status_code: OrNull(Type.Integer()), session_ref: OrNull(Str), area: OrNull(Str),
-            tiles: OrNull(Closed({ z: OrNull(Type.Integer()), x_min: OrNull(Type.Integer()), x_max: OrNull(Type.Integer()), y_min: OrNull(Type.Integer()), y_max: OrNull(Type.Integer()) }, { description: 'The tiles of a grouped row (null: an address out of range)' })),
-            time_window: OrNull(Str), record_count: OrNull(Type.Integer()), entries: Type.Integer(), grouped: Type.Boolean({ description: 'Tile reads of one session and hour grouped into this row' }),
-          })),
-          next_offset: Type.Union([Type.Integer(), Type.Null()]),
-        }),
+        200: GroupedAudit,
         ...errorResponses,
       },
     },

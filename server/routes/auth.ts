@@ -7,17 +7,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Closed, errorResponses, rateLimitedResponses } from '../schemas/common.js';
+import { errorResponses, rateLimitedResponses } from '../schemas/common.js';
+import { ActivateBody, Me, SignInBody } from '../schemas/accounts.js';
 import { activateAccount, AwaitingApprovalError, signIn, signOut, trustDevice, trustedDeviceUser } from '../services/auth.js';
 import { journalSessionRef, recentFailedSignIns, recordAudit } from '../services/audit.js';
 import { cookieOptions, sessionCookie } from '../plugins/access.js';
 import { DomainError } from '../errors.js';
 import { SharedFailureWindows } from '../services/shared-limits.js';
-
-const Me = Closed({
-  user: Type.Union([Closed({ username: Type.String(), role: Type.String(), departments: Type.Array(Type.String()) }), Type.Null()]),
-  csrf_token: Type.Union([Type.String(), Type.Null()]),
-});
 
 export const deviceCookie = 'sillage_device';
 /** Failures per username (all addresses) before untrusted browsers are held. */
@@ -60,7 +56,7 @@ export async function authRoutes(instance: FastifyInstance) {
     config: { access: 'public' },
     schema: {
       tags, summary: 'Sign in: sets an HTTP-only session cookie and returns the CSRF token to send as x-csrf-token',
-      body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+      body: SignInBody,
       response: { 200: Me, ...rateLimitedResponses },
     },
   }, async (request, reply) => {
@@ -94,10 +90,7 @@ export async function authRoutes(instance: FastifyInstance) {
     config: { access: 'public' },
     schema: {
       tags, summary: 'First sign-in of an account created by an admin: the activation code and a password of the user\'s own choosing (12 characters or more)',
-      body: Type.Object({
-        username: Type.String({ minLength: 1, maxLength: 64 }), activation_code: Type.String({ minLength: 10, maxLength: 40 }),
-        password: Type.String({ minLength: 1, maxLength: 200 }),
-      }, { additionalProperties: false }),
+      body: ActivateBody,
       response: { 204: Type.Null(), ...rateLimitedResponses },
     },
   }, async (request, reply) => {

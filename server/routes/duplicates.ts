@@ -6,30 +6,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Closed, DepartmentCode, OrNull, Timestamp, Id, IdParams, errorResponses } from '../schemas/common.js';
+import { DepartmentCode, Id, IdParams, errorResponses } from '../schemas/common.js';
+import { Distinct, DistinctBody, MergeBody, MergeList, Merged, Pair, ProposalList, UndoneMerge } from '../schemas/duplicates.js';
 import { analysts } from '../domain/access.js';
 import { today } from '../domain/dates.js';
 import * as duplicates from '../services/duplicates.js';
 import { departmentFilter, workScope } from './scope.js';
-
-
-const S = Type.String();
-const PointSummary = Closed({
-  id: Type.Integer(), source: S, external_id: OrNull(S), sources: Type.Array(S), products: Type.Array(S), longitude: Type.Number(), latitude: Type.Number(),
-  commune_insee: S, commune_name: S, department_code: S, verification: S, first_on: OrNull(S), end_on: OrNull(S), status: OrNull(S),
-});
-const Proposal = Closed({ a: PointSummary, b: PointSummary, distance_m: Type.Number(), lifetime_overlap: Type.Number({ description: 'Intersection over union of the two lifetimes' }), shared_products: Type.Array(S) });
-const PointRecord = Closed({
-  id: Type.Integer(), source: S, external_id: OrNull(S), products: Type.Array(S), verification: S, version: Type.Integer(), longitude: Type.Number(), latitude: Type.Number(),
-  commune_insee: S, commune_name: S, department_code: S, created_at: Timestamp,
-  identifiers: Type.Array(Closed({ source: S, external_id: S })),
-  history: Type.Array(Closed({ status: S, effective_on: S, operation: OrNull(S) })),
-  observations: Type.Array(Closed({ observed_on: S, source: S, activity_level: OrNull(Type.Integer()), estimated_daily_transactions: OrNull(Type.Integer()) })),
-});
-const Merge = Closed({
-  id: Type.Integer(), kept_id: Type.Integer(), absorbed_id: Type.Integer(), department_code: S, distance_m: Type.Number(), merged_at: Timestamp, merged_by: S,
-  undone_at: OrNull(Timestamp), absorbed_source: OrNull(S), absorbed_external_id: OrNull(S), undoable: Type.Boolean(),
-});
 
 export async function duplicateRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -45,7 +27,7 @@ export async function duplicateRoutes(instance: FastifyInstance) {
         min_overlap: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: duplicates.defaultMinimumLifetimeOverlap, description: 'Smallest share of the joint lifetime both points were known (intersection over union)' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, default: 200 })),
       }, { additionalProperties: false }),
-      response: { 200: Closed({ items: Type.Array(Proposal), parameters: Closed({ distance_m: Type.Number(), min_overlap: Type.Number(), as_of: S }) }), ...errorResponses },
+      response: { 200: ProposalList, ...errorResponses },
     },
   }, async (request) => {
     const departments = departmentFilter(request, request.query.department);
@@ -65,7 +47,7 @@ export async function duplicateRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Two points side by side: identifiers, status histories, observations, distance',
       querystring: Type.Object({ a: Id, b: Id }, { additionalProperties: false }),
-      response: { 200: Closed({ a: PointRecord, b: PointRecord, distance_m: Type.Number() }), ...errorResponses },
+      response: { 200: Pair, ...errorResponses },
     },
   }, async (request) => {
     request.auditDetail = `deal_points=${request.query.a},${request.query.b}`;
@@ -77,8 +59,8 @@ export async function duplicateRoutes(instance: FastifyInstance) {
     config: { access: analysts, audit: 'write' },
     schema: {
       tags, summary: "Merge two points into one: the point kept gets the other's identifiers, status events, observations and products",
-      body: Type.Object({ kept_id: Id, absorbed_id: Id }, { additionalProperties: false }),
-      response: { 200: Closed({ merge_id: Type.Integer(), kept_id: Type.Integer(), absorbed_id: Type.Integer(), identifiers: Type.Integer({ description: 'Identifiers moved to the kept point' }), moved_events: Type.Integer(), moved_observations: Type.Integer() }), ...errorResponses },
+      body: MergeBody,
+      response: { 200: Merged, ...errorResponses },
     },
   }, async (request) => {
     request.auditDetail = `kept=${request.body.kept_id} absorbed=${request.body.absorbed_id}`;
@@ -91,8 +73,8 @@ export async function duplicateRoutes(instance: FastifyInstance) {
     config: { access: analysts, audit: 'write' },
     schema: {
       tags, summary: 'Declare two points distinct places: the pair is never proposed again',
-      body: Type.Object({ a: Id, b: Id }, { additionalProperties: false }),
-      response: { 200: Closed({ a: Type.Integer(), b: Type.Integer(), distinct: Type.Literal(true) }), ...errorResponses },
+      body: DistinctBody,
+      response: { 200: Distinct, ...errorResponses },
     },
   }, async (request) => {
     request.auditDetail = `deal_points=${request.body.a},${request.body.b}`;
@@ -104,13 +86,13 @@ export async function duplicateRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: "Merges in the analyst's departments, latest first",
       querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) }, { additionalProperties: false }),
-      response: { 200: Closed({ items: Type.Array(Merge) }), ...errorResponses },
+      response: { 200: MergeList, ...errorResponses },
     },
   }, async (request) => ({ items: await duplicates.listMerges(app.db.pool, workScope(request), request.query.limit ?? 50) }));
 
   app.post('/api/duplicates/merges/:id/undo', {
     config: { access: analysts, audit: 'write' },
-    schema: { tags, summary: 'Undo a merge: the absorbed point comes back with its id, identifiers, history and observations', params: IdParams, response: { 200: Closed({ merge_id: Type.Integer(), kept_id: Type.Integer(), restored_id: Type.Integer() }), ...errorResponses } },
+    schema: { tags, summary: 'Undo a merge: the absorbed point comes back with its id, identifiers, history and observations', params: IdParams, response: { 200: UndoneMerge, ...errorResponses } },
   }, async (request) => {
     request.auditDetail = `merge=${request.params.id}`;
     return duplicates.undoMerge(app.db.pool, request.params.id, request.principal!.userId, workScope(request));

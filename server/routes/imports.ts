@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Closed, ListOf, StringEnum, errorResponses } from '../schemas/common.js';
+import { ListOf, StringEnum, errorResponses } from '../schemas/common.js';
+import { ImportPreview, ImportProgress, ImportReport, ImportRun } from '../schemas/imports.js';
 import { importKinds } from '../domain/import-rows.js';
 import { previewImport } from '../domain/import-files.js';
 import { ImportRejectedError, importFile } from '../services/imports.js';
@@ -12,33 +13,6 @@ import { InvalidInputError, NotFoundError } from '../errors.js';
 import { ImportProgressRegistry } from '../services/import-progress.js';
 import { analysts, preciseScope } from '../domain/access.js';
 import { pageLinks } from './origin.js';
-
-const ImportReport = Closed({
-  kind: Type.String(), format: Type.String(), rows: Type.Integer(),
-  inserted: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), elapsed_ms: Type.Integer(),
-  likely_duplicates: Type.Optional(Closed({
-    count: Type.Integer({ description: 'Pairs of a new point and a point of another source likely to be one place (see /doublons)' }),
-    pairs: Type.Array(Closed({
-      new_id: Type.Integer(), new_external_id: Type.Union([Type.String(), Type.Null()]), other_id: Type.Integer(),
-      other_source: Type.String(), other_external_id: Type.Union([Type.String(), Type.Null()]), distance_m: Type.Number(),
-    }), { description: 'The first 100' }),
-  })),
-});
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-const ImportPreview = Type.Object({
-  format: StringEnum(['csv', 'geojson'] as const), kind: Nullable(StringEnum(importKinds)),
-  delimiter: Nullable(StringEnum([';', ','] as const)), decimal_comma: Type.Boolean(),
-  coordinates: Nullable(StringEnum(['lat/lon', 'x/y (Lambert-93)', 'geometry'] as const)),
-  columns: Type.Array(Type.String()), row_count: Type.Integer(),
-  rows: Type.Array(Type.Object({ line: Type.Integer(), values: Type.Record(Type.String(), Type.String()) }, { additionalProperties: false }), { description: 'The first rows, as read' }),
-  problems: Type.Array(Type.Object({ field: Type.String(), reason: Type.String(), line: Type.Optional(Type.Integer()) }, { additionalProperties: false })),
-}, { additionalProperties: false });
-const ImportRun = Type.Object({
-  id: Type.Integer(), username: Nullable(Type.String()), started_at: Type.String({ format: 'date-time' }), file_name: Nullable(Type.String()),
-  kind: Type.String(), format: Type.String(), outcome: StringEnum(['imported', 'rejected'] as const), rows: Type.Integer(),
-  inserted: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), rejected_rows: Type.Integer(), elapsed_ms: Type.Integer(),
-}, { additionalProperties: false });
 
 /** The file's name as the client sends it (x-file-name, URI-encoded), for the history only. */
 function fileName(request: FastifyRequest): string | null {
@@ -122,7 +96,7 @@ export async function importRoutes(instance: FastifyInstance) {
       summary: 'Progress of a running import sent with the header x-import-id (a random id of 32 to 64 characters, which reading it requires): phase, rows processed and total; kept a minute after the end',
       params: Type.Object({ id: Type.String({ pattern: importIdPattern.source }) }),
       response: {
-        200: Closed({ phase: Type.String(), done: Type.Integer(), total: Type.Integer(), finished: Type.Boolean(), outcome: StringEnum(['running', 'imported', 'rejected', 'failed'] as const) }),
+        200: ImportProgress,
         ...errorResponses,
       },
     },

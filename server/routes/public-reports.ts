@@ -1,7 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { Closed, IdParams, OrNull, Timestamp, InseeCode, PointGeometry, StringEnum, errorResponses, DepartmentCode } from '../schemas/common.js';
+import { IdParams, StringEnum, errorResponses, DepartmentCode } from '../schemas/common.js';
+import {
+  AcceptBody, AcceptedReport, CandidateList, ConfirmedCandidate, DecisionList, DiscardBody, DiscardedCandidate, FormToken, MergeBody, QueuedCluster, Queue, ReasonList,
+  ReceiptStatus, RejectBody, Report, ReportBody, ReportReceipt, Surroundings, UndoneReport,
+} from '../schemas/moderation.js';
 import { analysts } from '../domain/access.js';
 import { checkFormToken, issueFormToken, minimumAgeSeconds } from '../domain/form-tokens.js';
 import { claimFormToken } from '../services/shared-limits.js';
@@ -9,28 +13,10 @@ import { pointProblems } from '../domain/geojson-checks.js';
 import { InvalidInputError, UnprocessableError } from '../errors.js';
 import * as reports from '../services/public-reports.js';
 
-/** A candidate point as the moderation lists it (no reporter: reports carry their receipt and status only). */
-const CandidatePoint = Closed({
-  id: Type.Integer(), longitude: Type.Number(), latitude: Type.Number(), commune_insee: Type.String(), commune_name: Type.String(), department_code: Type.String(),
-  created_at: Type.String({ format: 'date-time' }),
-  reports: Type.Array(Closed({ id: Type.Integer(), receipt: Type.String(), status: Type.String(), reported_on: Type.String() })),
-  nearest_point: Type.Union([Closed({ id: Type.Integer(), distance_m: Type.Number() }), Type.Null()]),
-});
 import { assertRecordInScope, departmentFilter, workScope } from './scope.js';
 
-export const seenKinds = ['vente', 'guetteurs', 'file_acheteurs', 'consommation', 'vente_vehicule', 'rassemblement', 'autre'] as const;
-export const timesOfDay = ['matin', 'apres_midi', 'soiree', 'nuit'] as const;
+export { seenKinds, timesOfDay } from '../schemas/moderation.js';
 
-const ReportBody = Type.Object({
-  location: Type.Optional(PointGeometry),
-  commune: Type.Optional(InseeCode),
-  seen: Type.Array(StringEnum(seenKinds), { minItems: 1, maxItems: seenKinds.length, uniqueItems: true }),
-  times_of_day: Type.Optional(Type.Array(StringEnum(timesOfDay), { maxItems: timesOfDay.length, uniqueItems: true })),
-  description: Type.Optional(Type.String({ maxLength: 1000 })),
-  form_token: Type.String({ minLength: 10, maxLength: 200 }),
-  /** Left empty by people; bots fill every field. */
-  website: Type.Optional(Type.String({ maxLength: 200 })),
-}, { additionalProperties: false });
 
 export async function publicReportRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -39,7 +25,7 @@ export async function publicReportRoutes(instance: FastifyInstance) {
 
   app.get('/api/public/form-token', {
     config: { access: 'public' },
-    schema: { tags: ['public reports'], summary: `A signed token for the report form, usable once, from ${minimumAgeSeconds} s after it is issued`, response: { 200: Closed({ token: Type.String(), usable_after_seconds: Type.Integer() }) } },
+    schema: { tags: ['public reports'], summary: `A signed token for the report form, usable once, from ${minimumAgeSeconds} s after it is issued`, response: { 200: FormToken } },
   }, async () => ({ token: issueFormToken(secret, Date.now()), usable_after_seconds: minimumAgeSeconds }));
 
   app.post('/api/public/reports', {
@@ -53,7 +39,7 @@ export async function publicReportRoutes(instance: FastifyInstance) {
       tags: ['public reports'],
       summary: 'Report a suspected deal point (no account; no IP address, identity or device data is stored). Answers a receipt number.',
       body: ReportBody,
-      response: { 201: Closed({ receipt: Type.String(), message: Type.String() }), ...errorResponses },
+      response: { 201: ReportReceipt, ...errorResponses },
     },
   }, async (request, reply) => {
     const body = request.body;
@@ -87,31 +73,12 @@ export async function publicReportRoutes(instance: FastifyInstance) {
     schema: {
       tags: ['public reports'], summary: 'Follow a receipt: received, or examined (nothing else is told)',
       params: Type.Object({ receipt: Type.String({ pattern: '^SIG-[0-9A-HJ-NP-Z]{10}$' }) }),
-      response: { 200: Closed({ receipt: Type.String(), status: StringEnum(['received', 'examined'] as const) }), ...errorResponses },
+      response: { 200: ReceiptStatus, ...errorResponses },
     },
   }, async (request) => reports.receiptStatus(app.db.pool, request.params.receipt));
 }
 
 
-const Str = Type.String();
-const reportFields = {
-  id: Type.Integer(), receipt: Str, longitude: Type.Number(), latitude: Type.Number(), location_precision: Str, commune_insee: Str, commune_name: Str,
-  department_code: Str, seen: Type.Array(Str), times_of_day: Type.Array(Str), description: OrNull(Str), reported_on: Str, cluster_id: Type.Integer(),
-  status: Str, deal_point_id: OrNull(Type.Integer()), merged_into: OrNull(Type.Integer()), rejection_reason: OrNull(Str), moderated_at: OrNull(Timestamp),
-};
-const Report = Closed(reportFields);
-const Nearby = Closed({ id: Type.Integer(), distance_m: Type.Number({ description: 'Metres' }) });
-const QueuedReport = Closed({ ...reportFields, nearest_deal_point: OrNull(Nearby) });
-const QueuedCluster = Closed({ cluster_id: Type.Integer(), count: Type.Integer(), reports: Type.Array(QueuedReport) });
-const Decision = Closed({
-  decision: Str, reason_code: OrNull(Str), reason_text: OrNull(Str), deal_point_id: OrNull(Type.Integer()), merged_into: OrNull(Type.Integer()),
-  created_candidate: Type.Boolean(), decided_at: Timestamp, decided_by: Str,
-});
-const Surroundings = Closed({
-  report: Closed({ id: Type.Integer(), receipt: Str, cluster_id: Type.Integer(), longitude: Type.Number(), latitude: Type.Number() }),
-  deal_points: Type.Array(Closed({ id: Type.Integer(), longitude: Type.Number(), latitude: Type.Number(), verification: Str, distance_m: Type.Number() })),
-  reports: Type.Array(Closed({ id: Type.Integer(), receipt: Str, status: Str, cluster_id: Type.Integer(), longitude: Type.Number(), latitude: Type.Number(), distance_m: Type.Number() })),
-});
 
 export async function moderationRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -130,7 +97,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
         department: Type.Optional(DepartmentCode), status: Type.Optional(StringEnum(['pending', 'accepted', 'merged', 'rejected'] as const)),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
       }, { additionalProperties: false }),
-      response: { 200: Closed({ items: Type.Array(QueuedCluster) }), ...errorResponses },
+      response: { 200: Queue, ...errorResponses },
     },
   }, async (request) => {
     const departments = departmentFilter(request, request.query.department);
@@ -141,7 +108,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
 
   app.post('/api/moderation/reports/:id/accept', {
     config: moderate,
-    schema: { tags, summary: 'Accept: link to a deal point within 75 m (given, or the nearest), else create a candidate point', params: IdParams, body: Type.Object({ deal_point_id: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])) }, { additionalProperties: false }), response: { 200: Closed({ ...reportFields, created_candidate: Type.Boolean() }), ...errorResponses } },
+    schema: { tags, summary: 'Accept: link to a deal point within 75 m (given, or the nearest), else create a candidate point', params: IdParams, body: AcceptBody, response: { 200: AcceptedReport, ...errorResponses } },
   }, async (request) => {
     await inScope(request, request.params.id);
     if (request.body.deal_point_id) request.auditDetail = `deal_point=${request.body.deal_point_id}`;
@@ -152,7 +119,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
 
   app.post('/api/moderation/reports/:id/merge', {
     config: moderate,
-    schema: { tags, summary: 'Merge a duplicate into another report', params: IdParams, body: Type.Object({ into: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), response: { 200: Report, ...errorResponses } },
+    schema: { tags, summary: 'Merge a duplicate into another report', params: IdParams, body: MergeBody, response: { 200: Report, ...errorResponses } },
   }, async (request) => {
     await inScope(request, request.params.id);
     request.auditDetail = `into=${request.body.into}`;
@@ -163,10 +130,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
     config: moderate,
     schema: {
       tags, summary: 'Reject with a reason from the list (GET /api/moderation/reasons), free text, or both', params: IdParams,
-      body: Type.Object({
-        reason_code: Type.Optional(StringEnum(Object.keys(reports.rejectionReasons) as (keyof typeof reports.rejectionReasons)[])),
-        reason: Type.Optional(Type.String({ minLength: 3, maxLength: 400 })),
-      }, { additionalProperties: false }),
+      body: RejectBody,
       response: { 200: Report, ...errorResponses },
     },
   }, async (request) => {
@@ -179,12 +143,12 @@ export async function moderationRoutes(instance: FastifyInstance) {
 
   app.get('/api/moderation/reasons', {
     config: { access: analysts },
-    schema: { tags, summary: 'The reasons a report can be rejected for', response: { 200: Closed({ items: Type.Array(Closed({ code: Type.String(), label: Type.String() })) }) } },
+    schema: { tags, summary: 'The reasons a report can be rejected for', response: { 200: ReasonList } },
   }, async () => ({ items: Object.entries(reports.rejectionReasons).map(([code, label]) => ({ code, label })) }));
 
   app.post('/api/moderation/reports/:id/undo', {
     config: moderate,
-    schema: { tags, summary: 'Undo the decision on a report, the same day: the report is pending again (a candidate point it created goes away)', params: IdParams, response: { 200: Closed({ ...reportFields, undone: Type.String({ description: 'The decision undone' }), removed_candidate: OrNull(Type.Integer({ description: 'The candidate point removed' })) }), ...errorResponses } },
+    schema: { tags, summary: 'Undo the decision on a report, the same day: the report is pending again (a candidate point it created goes away)', params: IdParams, response: { 200: UndoneReport, ...errorResponses } },
   }, async (request) => {
     await inScope(request, request.params.id);
     const undone = await reports.undoDecision(app.db.pool, request.params.id, request.principal!.userId);
@@ -194,7 +158,7 @@ export async function moderationRoutes(instance: FastifyInstance) {
 
   app.get('/api/moderation/reports/:id/history', {
     config: { access: analysts, audit: 'read_precise' },
-    schema: { tags, summary: 'The decisions taken on a report, oldest first', params: IdParams, response: { 200: Closed({ items: Type.Array(Decision) }), ...errorResponses } },
+    schema: { tags, summary: 'The decisions taken on a report, oldest first', params: IdParams, response: { 200: DecisionList, ...errorResponses } },
   }, async (request) => {
     await inScope(request, request.params.id);
     return { items: await reports.decisionHistory(app.db.pool, request.params.id) };
@@ -215,13 +179,13 @@ export async function moderationRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Candidate deal points of your departments (created from accepted reports, not active until confirmed), oldest first, with their reports',
       querystring: Type.Object({ department: Type.Optional(DepartmentCode), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) }, { additionalProperties: false }),
-      response: { 200: Closed({ items: Type.Array(CandidatePoint) }), ...errorResponses },
+      response: { 200: CandidateList, ...errorResponses },
     },
   }, async (request) => ({ items: await reports.listCandidates(app.db.pool, departmentFilter(request, request.query.department), request.query.limit ?? 200) }));
 
   app.post('/api/moderation/candidates/:id/confirm', {
     config: moderate,
-    schema: { tags, summary: 'Confirm a candidate deal point (created from an accepted report): it becomes an ordinary point, active from its first report', params: IdParams, response: { 200: Closed({ id: Type.Integer(), verification: Str, version: Type.Integer(), active_from: OrNull(Str) }), ...errorResponses } },
+    schema: { tags, summary: 'Confirm a candidate deal point (created from an accepted report): it becomes an ordinary point, active from its first report', params: IdParams, response: { 200: ConfirmedCandidate, ...errorResponses } },
   }, async (request) => {
     request.auditDetail = `deal_point=${request.params.id}`;
     return reports.confirmCandidate(app.db.pool, request.params.id, workScope(request));
@@ -232,8 +196,8 @@ export async function moderationRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Discard a candidate deal point: no deal point there; it is removed and its reports rejected (no activity found), undoable the same day report by report',
       params: IdParams,
-      body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 3, maxLength: 300 })) }, { additionalProperties: false }),
-      response: { 200: Closed({ id: Type.Integer(), discarded: Type.Boolean(), rejected_reports: Type.Array(Type.Integer()) }), ...errorResponses },
+      body: DiscardBody,
+      response: { 200: DiscardedCandidate, ...errorResponses },
     },
   }, async (request) => {
     request.auditDetail = `deal_point=${request.params.id}`;

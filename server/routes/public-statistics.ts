@@ -1,8 +1,8 @@
 /** The public statistics page's own figures: active deal points per department and year, disclosure-controlled, never a location. */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { Closed, OrNull, errorResponses } from '../schemas/common.js';
+import { errorResponses } from '../schemas/common.js';
+import { ActivePoints } from '../schemas/statistics.js';
 import { suppressionThreshold } from '../domain/disclosure.js';
 import { today } from '../domain/dates.js';
 import { activePointsByDepartment } from '../services/public-statistics.js';
@@ -15,11 +15,7 @@ export async function publicStatisticsRoutes(instance: FastifyInstance) {
       tags: ['statistics'],
       summary: `Active deal points per department in December of each complete year, for everyone: counts 1-4 as null ("< ${suppressionThreshold}"), others perturbed by -2..+2 (cell-key method); departments only, never a location`,
       response: {
-        200: Closed({
-          years: Type.Array(Type.Integer()), france: Type.Array(OrNull(Type.Integer()), { description: 'One per year' }),
-          departments: Type.Array(Closed({ code: Type.String(), name: Type.String(), counts: Type.Array(OrNull(Type.Integer()), { description: 'One per year; null: 1 to 4 (suppressed)' }) })),
-          suppressed_below: Type.Integer(), as_of: Type.String(), disclosure: Type.String(),
-        }),
+        200: ActivePoints,
         ...errorResponses,
       },
     },

@@ -2,13 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Closed, DepartmentCode, OrNull, QueryDate, errorResponses } from '../schemas/common.js';
+import { DepartmentCode, QueryDate, errorResponses } from '../schemas/common.js';
+import { Reliability } from '../schemas/reliability.js';
 import { analysts } from '../domain/access.js';
 import { today } from '../domain/dates.js';
 import { pointReliability } from '../services/reliability.js';
 import { departmentFilter } from './scope.js';
-
-const Str = Type.String();
 
 export async function reliabilityRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -26,16 +25,7 @@ export async function reliabilityRoutes(instance: FastifyInstance) {
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
       }, { additionalProperties: false }),
       response: {
-        200: Closed({
-          total: Type.Integer({ description: 'Points matching, beyond the limit too' }),
-          items: Type.Array(Closed({
-            id: Type.Integer(), source: Str, external_id: OrNull(Str), verification: Str, commune_name: Str, department_code: Str,
-            sources: Type.Array(Str, { description: 'Independent sources that reported or observed it' }), sources_count: Type.Integer(), status: OrNull(Str),
-            last_confirmed_on: OrNull(Str), last_observed_on: OrNull(Str), days_since_observation: OrNull(Type.Integer()), flagged: Type.Boolean(),
-          })),
-          by_sources: Type.Array(Closed({ sources: Type.Integer(), points: Type.Integer(), flagged: Type.Integer() })),
-          parameters: Closed({ as_of: Str, unconfirmed_months: Type.Integer(), min_sources: Type.Integer(), flagged: Type.Boolean() }),
-        }),
+        200: Reliability,
         ...errorResponses,
       },
     },

@@ -8,9 +8,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Closed, DepartmentCode, OrNull, Timestamp, errorResponses } from '../schemas/common.js';
+import { Closed, DepartmentCode, errorResponses } from '../schemas/common.js';
 import { Criteria, Sectors } from '../schemas/rankings.js';
-import { AreaCollection, CriterionFourBody, SectorCode, SectorKind, SectorQuery, ValuesImportQuery } from '../schemas/sectors.js';
+import { AreaCollection, CriterionFourBody, ImportCounts, SavedAreas, SectorCode, SectorKind, SectorQuery, SectorTrend, ValueVersion, ValuesImportQuery, ValuesReport } from '../schemas/sectors.js';
 import { assertInScope, workScope } from './scope.js';
 import { sectorTable } from '../services/sectors.js';
 import * as prefecture from '../services/prefecture-data.js';
@@ -24,14 +24,6 @@ import { InvalidInputError, NotFoundError } from '../errors.js';
 
 export const deskReaders = ['national_analyst', 'departmental_analyst', 'prefect'] as const;
 export const deskWriters = ['national_analyst', 'prefect'] as const;
-
-const ValuesReport = Closed({ rows: Type.Integer(), inserted: Type.Integer({ description: 'New versions written' }), unchanged: Type.Integer(), indicator: Type.String(), criterion: Type.Integer() });
-const ValueVersion = Closed({
-  id: Type.Integer(), indicator_code: Type.String(), criterion: Type.Integer(), sector_kind: Type.String(), sector_code: Type.String(), value: Type.Number(), source: Type.String(),
-  observed_on: Type.String(), justification: OrNull(Type.String()), version: Type.Integer(), import_sha256: OrNull(Type.String({ description: 'SHA-256 of the imported file; null when entered by hand' })),
-  created_by: OrNull(Type.String()), created_at: Timestamp,
-});
-const ImportCounts = Closed({ rows: Type.Integer(), inserted: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() });
 
 export async function sectorRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -69,7 +61,7 @@ export async function sectorRoutes(instance: FastifyInstance) {
     schema: {
       tags, summary: 'Monthly active deal points of one sector over the 36 months up to the date',
       querystring: Type.Object({ department: DepartmentCode, kind: Type.Optional(SectorKind), code: SectorCode, at: Type.Optional(Type.String({ format: 'date' })) }, { additionalProperties: false }),
-      response: { 200: Closed({ code: Type.String(), months: Type.Array(Type.String(), { description: 'YYYY-MM, 36 months' }), active: Type.Array(Type.Integer(), { description: 'Active points, one per month' }) }), ...errorResponses },
+      response: { 200: SectorTrend, ...errorResponses },
     },
   }, async (request) => {
     const { department, kind = 'commune', code, at = today() } = request.query;
@@ -125,7 +117,7 @@ export async function sectorRoutes(instance: FastifyInstance) {
     bodyLimit: app.config.importBodyLimitBytes,
     schema: {
       tags, summary: 'Create or replace areas drawn or imported by the prefecture (GeoJSON FeatureCollection, properties code and name), all or nothing',
-      querystring: Type.Object({ department: DepartmentCode }, { additionalProperties: false }), body: AreaCollection, response: { 200: Closed({ items: Type.Array(Closed({ id: Type.Integer(), code: Type.String(), name: Type.String() })) }), ...errorResponses },
+      querystring: Type.Object({ department: DepartmentCode }, { additionalProperties: false }), body: AreaCollection, response: { 200: SavedAreas, ...errorResponses },
     },
   }, async (request) => {
     assertInScope(request, request.query.department);

@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Closed, fileResponse, storedJsonResponse, IdParams, errorResponses } from '../schemas/common.js';
 import { SnapshotDocumentSchema, SnapshotSummary } from '../schemas/snapshots.js';
-import { ConstituencyBody, PngDownload, SnapshotCreate, SnapshotFileParams, SnapshotParams } from '../schemas/snapshots.js';
+import { ConstituencyBody, ConstituencySet, PngDownload, SnapshotCreate, SnapshotFileParams, SnapshotParams } from '../schemas/snapshots.js';
 import { aggregateReaders } from '../domain/access.js';
 import { checkSnapshotRequest } from '../domain/snapshots/area.js';
 import type { SnapshotDocument } from '../domain/snapshots/document.js';
@@ -85,7 +85,7 @@ export async function snapshotRoutes(instance: FastifyInstance) {
 
   app.put('/api/admin/users/:id/constituency', {
     config: { access: ['admin'], audit: 'admin' },
-    schema: { tags, summary: 'Tie a deputy account to the communes of its constituency (its default snapshot area); an empty list unties it', params: IdParams, body: ConstituencyBody, response: { 200: Closed({ id: Type.Integer(), communes: Type.Array(Type.String()) }), ...errorResponses } },
+    schema: { tags, summary: 'Tie a deputy account to the communes of its constituency (its default snapshot area); an empty list unties it', params: IdParams, body: ConstituencyBody, response: { 200: ConstituencySet, ...errorResponses } },
   }, async (request) => {
     request.auditDetail = `constituency=${request.body.communes.join(',')}`;
     await setConstituency(pool(), request.params.id, request.body.communes);

@@ -6,8 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Closed, fileResponse, storedJsonResponse, DepartmentCode, errorResponses } from '../schemas/common.js';
-import { SnapshotSummary, ThreatReportSchema } from '../schemas/snapshots.js';
+import { Closed, fileResponse, storedJsonResponse, errorResponses } from '../schemas/common.js';
+import { SnapshotSummary, ThreatReportBody, ThreatReportSchema } from '../schemas/snapshots.js';
 import { aggregateReaders } from '../domain/access.js';
 import type { ThreatReportDocument } from '../domain/snapshots/threat-report.js';
 import { today } from '../domain/dates.js';
@@ -35,7 +35,7 @@ export async function threatReportRoutes(instance: FastifyInstance) {
     config: { access: aggregateReaders, audit: 'read_aggregate' },
     schema: {
       tags, summary: 'Create the annual threat report for France or a department and a complete year (precise for OFAST and the department\'s CROSS and prefecture, aggregated for the others), stored immutably',
-      body: Type.Object({ scope: Type.Union([Type.Literal('france'), DepartmentCode], { description: '"france" or a department code' }), year: Type.Integer({ minimum: 2000, maximum: 2100 }) }, { additionalProperties: false }),
+      body: ThreatReportBody,
       response: { 201: ThreatReportSchema, ...errorResponses },
     },
   }, async (request, reply) => {

@@ -4,7 +4,7 @@
  */
 import { Type } from 'typebox';
 import { patterns } from '../domain/analytics/hot-spots.js';
-import { CellFeatureOf, Closed, LineStringGeometry, OrNull, StringEnum } from './common.js';
+import { Bbox, CellFeatureOf, Closed, DepartmentCode, LineStringGeometry, Month, OrNull, StringEnum } from './common.js';
 
 const Str = Type.String();
 const Num = Type.Number();
@@ -116,3 +116,31 @@ export const Job = Closed({
   }),
   error: OrNull(Str), result: OrNull(HotSpotResult),
 });
+export const HotSpotBody = Type.Object({
+  resolution: Type.Integer({ minimum: 5, maximum: 8 }),
+  from: Month('First month of the window'), to: Month('Last month of the window'),
+  department: Type.Optional(DepartmentCode), bbox: Type.Optional(Bbox),
+  method: Type.Optional(Type.Union([Type.Literal('exact'), Type.Literal('permutation'), Type.Literal('sfdep'), Type.Literal('normal')], { default: 'exact', description: "exact: conditional Poisson test of the neighbourhood (counts); permutation: conditional permutation ranks (PySAL p_sim); sfdep: sfdep's settings (199 permutations, previous month in the neighbourhood, p < 0.01 without FDR); normal: the normal approximation, for comparison" })),
+  permutations: Type.Optional(Type.Integer({ minimum: 19, maximum: 999, default: 199, description: 'Draws for the permutation methods' })),
+}, { additionalProperties: false });
+
+// A wake as it concerns other departments.
+const WakeOperation = Type.Object({ id: Type.Integer(), name: Type.String(), started_on: Type.String(), ended_on: Type.Union([Type.String(), Type.Null()]), department: Type.String() }, { additionalProperties: false });
+export const DepartmentWakes = Type.Object({
+  departments: Type.Array(Type.String()), distance_km: Type.Number(), min_population: Type.Integer(),
+  items: Type.Array(Type.Object({
+    id: Type.Integer(), name: Type.String(), started_on: Type.String(), ended_on: Type.String(), department: Type.String(),
+    towns_in_reach: Type.Integer(), nearest_km: Type.Integer(), departments_reached: Type.Array(Type.String()),
+  }, { additionalProperties: false })),
+}, { additionalProperties: false });
+export const DepartmentWake = Type.Object({
+  as_of: Type.String(), method_version: Type.String(), departments: Type.Array(Type.String()), operation: WakeOperation,
+  parameters: Type.Object({ distance_km: Type.Number(), lag_months: Type.Integer(), history_months: Type.Integer(), prior_months: Type.Integer(), fdr: Type.Number(), min_linked: Type.Integer(), min_population: Type.Integer() }, { additionalProperties: false }),
+  dismantled: Type.Integer(), candidates: Type.Integer(), partial_window: Type.Boolean(),
+  placebo: Type.Object({ placebos: Type.Integer(), statistic: Type.Number(), p_value: Type.Union([Type.Number(), Type.Null()]), significant: Type.Boolean() }, { additionalProperties: false }),
+  destinations: Type.Array(Type.Object({
+    commune: Type.String(), name: Type.String(), department: Type.String(), size_class: Type.String(), linked: Type.Integer(), expected: Type.Number(), history: Type.Number(),
+    p_value: Type.Number(), flagged: Type.Boolean(), longitude: Type.Number(), latitude: Type.Number(),
+  }, { additionalProperties: false })),
+  elsewhere: Type.Object({ towns_with_appearances: Type.Integer(), flagged: Type.Integer(), linked: Type.Integer(), expected: Type.Number() }, { additionalProperties: false }),
+}, { additionalProperties: false });

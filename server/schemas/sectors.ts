@@ -1,6 +1,6 @@
 /** Request schemas of the prefect's desk (sectors, rankings, prefecture data, action plans). */
 import { Type } from 'typebox';
-import { DepartmentCode, QueryDate, StringEnum } from './common.js';
+import { Closed, DepartmentCode, OrNull, QueryDate, StringEnum, Timestamp } from './common.js';
 import { sectorKinds } from '../domain/ranking/sector-geometry.js';
 import { normalisations } from '../domain/ranking/normalise.js';
 import { aggregations } from '../domain/ranking/aggregate.js';
@@ -73,3 +73,14 @@ export const PlanBody = Type.Object({
 
 export const ReviewQuery = Type.Object({ semester: Semester, radius_m: Type.Optional(Type.Integer({ minimum: 50, maximum: 5000 })) }, { additionalProperties: false });
 export const ReviewBody = Type.Object({ semester: Semester, note: Type.Optional(Type.String({ maxLength: 4000 })) }, { additionalProperties: false });
+
+// Answers of the prefecture's data entry.
+export const ValuesReport = Closed({ rows: Type.Integer(), inserted: Type.Integer({ description: 'New versions written' }), unchanged: Type.Integer(), indicator: Type.String(), criterion: Type.Integer() });
+export const ValueVersion = Closed({
+  id: Type.Integer(), indicator_code: Type.String(), criterion: Type.Integer(), sector_kind: Type.String(), sector_code: Type.String(), value: Type.Number(), source: Type.String(),
+  observed_on: Type.String(), justification: OrNull(Type.String()), version: Type.Integer(), import_sha256: OrNull(Type.String({ description: 'SHA-256 of the imported file; null when entered by hand' })),
+  created_by: OrNull(Type.String()), created_at: Timestamp,
+});
+export const ImportCounts = Closed({ rows: Type.Integer(), inserted: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() });
+export const SavedAreas = Closed({ items: Type.Array(Closed({ id: Type.Integer(), code: Type.String(), name: Type.String() })) });
+export const SectorTrend = Closed({ code: Type.String(), months: Type.Array(Type.String(), { description: 'YYYY-MM, 36 months' }), active: Type.Array(Type.Integer(), { description: 'Active points, one per month' }) });

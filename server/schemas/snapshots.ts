@@ -84,3 +84,5 @@ export const ThreatReportSchema = Closed({
   }),
   sha256: Str,
 }, { description: 'The annual threat report as stored' });
+export const ConstituencySet = Closed({ id: Type.Integer(), communes: Type.Array(Type.String()) });
+export const ThreatReportBody = Type.Object({ scope: Type.Union([Type.Literal('france'), DepartmentCode], { description: '"france" or a department code' }), year: Type.Integer({ minimum: 2000, maximum: 2100 }) }, { additionalProperties: false });

@@ -17,3 +17,9 @@ export const NationalItems = Closed({ items: Type.Array(Closed({
   year: Type.Integer(), indicator: Str, indicator_label: Str, unit: Str, count: Count, metropole: Count, drom: Count, population: Count, rate_per_1000: Rate,
   departments: Type.Integer(), departments_with_count: Type.Integer({ description: 'Departments whose count is known' }),
 })) });
+/** Active deal points per department and year, for everyone (disclosure-controlled). */
+export const ActivePoints = Closed({
+  years: Type.Array(Type.Integer()), france: Type.Array(OrNull(Type.Integer()), { description: 'One per year' }),
+  departments: Type.Array(Closed({ code: Type.String(), name: Type.String(), counts: Type.Array(OrNull(Type.Integer()), { description: 'One per year; null: 1 to 4 (suppressed)' }) })),
+  suppressed_below: Type.Integer(), as_of: Type.String(), disclosure: Type.String(),
+});

@@ -5,15 +5,14 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import type { Principal, Role } from '../domain/access.js';
+import { defaultTokenDays, maxTokenDays, type Principal, type Role } from '../domain/access.js';
 import { NotFoundError } from '../errors.js';
 import * as sql from '../queries/access-tokens.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export const tokenPattern = /^sil_[A-Za-z0-9_-]{43}$/;
-export const defaultTokenDays = 90;
-export const maxTokenDays = 365;
+export { defaultTokenDays, maxTokenDays };
 /** Active tokens one account may hold at once. */
 export const maxActiveTokens = 20;
 

@@ -4,6 +4,7 @@ import { newReceipt } from '../domain/form-tokens.js';
 import { NotFoundError, UnprocessableError, DomainError } from '../errors.js';
 import { h3CellsAt } from '../domain/h3-cells.js';
 import { withTransaction } from '../database/transactions.js';
+import { rejectionReasons } from '../domain/vocabulary.js';
 import * as sql from '../queries/public-reports.js';
 
 export const linkDistanceMeters = 75;
@@ -118,11 +119,8 @@ export async function mergeReport(pool: pg.Pool, id: number, into: number, moder
   });
 }
 
-/** Reasons for rejecting a report, as the moderation screen lists them. */
-export const rejectionReasons = {
-  sans_activite: 'Lieu sans activité constatée', information_insuffisante: 'Information insuffisante', hors_sujet: 'Hors sujet (pas un point de deal)',
-  lieu_imprecis: 'Lieu trop imprécis', deja_connu: 'Déjà connu et traité', abusif: 'Signalement abusif', autre: 'Autre motif',
-} as const;
+/** Reasons for rejecting a report, as the moderation screen lists them (server/domain/vocabulary.ts). */
+export { rejectionReasons };
 export type RejectionReason = keyof typeof rejectionReasons;
 
 export async function rejectReport(pool: pg.Pool, id: number, reason: string | null, moderatorId: number, reasonCode: RejectionReason | null = null) {

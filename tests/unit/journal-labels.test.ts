@@ -10,6 +10,8 @@ describe('the journal in French', () => {
     expect(describeArea('unknown_key=7')).toBe('unknown_key 7');
     expect(describeArea(null)).toBe('—');
     expect(describeArea('z=13, x 1–2, y 3–3', { z: 13, x_min: 1, x_max: 2, y_min: 3, y_max: 3 })).toBe('zoom 13, tuiles x 1 à 2, y 3');
+    // An address out of range: the server sends the tiles' parts as null, and the area as null too.
+    expect(describeArea(null, { z: null, x_min: null, x_max: null, y_min: null, y_max: null })).toBe('—');
   });
 
   it('names the part of Sillage read, and the period', () => {

@@ -34,4 +34,21 @@ describe('the typed routes', () => {
     expect(paths.length).toBeGreaterThan(10);
     expect(paths.filter((p) => !declared.has(p))).toEqual([]);
   });
+
+  it('name only writes the server declares, with their methods', () => {
+    const declared = new Set(readdirSync(join(root, 'server/routes')).flatMap((file) =>
+      [...readFileSync(join(root, 'server/routes', file), 'utf8').matchAll(/\.(post|put|patch|delete)\(\s*'([^']+)'/g)].map((m) => `${m[1].toUpperCase()} ${m[2]}`)));
+    expect(declared.has('POST /api/imports')).toBe(true);
+    const typed = readFileSync(join(root, 'web/api/send.ts'), 'utf8');
+    const keys = (name: string) => {
+      const start = typed.indexOf(`export interface ${name}`);
+      expect(start).toBeGreaterThan(-1);
+      return [...typed.slice(start, typed.indexOf('\n}\n', start)).matchAll(/^\s*'([A-Z]+ [^']+)':/gm)].map((m) => m[1]);
+    };
+    const writes = keys('SendRoutes');
+    const files = keys('FileRoutes');
+    expect(writes.length).toBeGreaterThan(20);
+    expect(files.length).toBeGreaterThan(2);
+    expect([...writes, ...files].filter((k) => !declared.has(k))).toEqual([]);
+  });
 });

@@ -8,6 +8,8 @@ export class ApiError extends Error {
 import { frenchMessage } from './french-errors';
 import type { Static } from 'typebox';
 import type { CommuneList } from '../../server/schemas/geography';
+import type { Health as HealthSchema } from '../../server/schemas/system';
+import type { Me as MeSchema } from '../../server/schemas/accounts';
 
 let csrfToken: string | null = null;
 export function setCsrfToken(token: string | null): void { csrfToken = token; }
@@ -39,10 +41,10 @@ export async function apiText<T>(path: string, text: string, contentType: string
   return payload as T;
 }
 
-export interface Health { database: { mode: string; postgresql: string; postgis: string; migration: string | null }; data: { synthetic: boolean; synthetic_deal_points: number; real_deal_points: number | null }; map?: { basemap_url: string | null; basemap_pmtiles?: string | null } }
-export interface Me { user: { username: string; role: string; departments: string[] } | null; csrf_token: string | null }
+/** The health answer and the signed-in principal (the server's schemas: server/schemas/system.ts, accounts.ts). */
+export type Health = Static<typeof HealthSchema>;
+export type Me = Static<typeof MeSchema>;
 /** A commune found by the search (the server's schema: server/schemas/geography.ts). */
 export type CommuneHit = Static<typeof CommuneList>['items'][number];
-export interface AuditRow { id: number; occurred_at: string; username: string | null; role: string | null; action: string; method: string; route: string; status_code: number; area: string | null; time_window: string | null; record_count: number | null }
 
 export { roleLabels } from '../labels';

@@ -2,6 +2,7 @@
 import { frenchNumber } from '../format';
 import type { Static } from 'typebox';
 import type { ComputedRanking, IndicatorDefinition, RankingComparison, RankingList, RankingParameters, RankingResult, SavedRanking as SavedRankingSchema, Sectors } from '../../server/schemas/rankings';
+import type { SectorKind as SectorKindSchema } from '../../server/schemas/sectors';
 import type { Plan as PlanSchema, PlanSummary as PlanSummarySchema, SemesterReview } from '../../server/schemas/action-plans';
 
 // The desk's answers, typed by the server's own response schemas (server/schemas/rankings.ts and
@@ -18,6 +19,7 @@ export type SavedRankingSummary = Static<typeof RankingList>['items'][number];
 export type SavedRanking = Static<typeof SavedRankingSchema>;
 export type Comparison = Static<typeof RankingComparison>;
 export type SectorCollection = Static<typeof Sectors>;
+export type SectorKind = Static<typeof SectorKindSchema>;
 export type Plan = Static<typeof PlanSchema>;
 export type FollowedIndicator = Plan['indicators'][number];
 export type PlanSummary = Static<typeof PlanSummarySchema>;
@@ -26,7 +28,7 @@ export type Review = Static<typeof SemesterReview>;
 export const criterionNames: Record<string, string> = {
   1: 'Trafic enraciné', 2: 'Concentration', 3: 'Troubles à l’ordre public', 4: 'Immigration irrégulière et repli communautaire',
 };
-export const kindLabels: Record<string, string> = { commune: 'Communes', arrondissement: 'Arrondissements (Paris, Lyon, Marseille)', h3: 'Cellules H3 (rés. 7, ~5 km²)', area: 'Zones dessinées ou importées' };
+export const kindLabels: Record<SectorKind, string> = { commune: 'Communes', arrondissement: 'Arrondissements (Paris, Lyon, Marseille)', h3: 'Cellules H3 (rés. 7, ~5 km²)', area: 'Zones dessinées ou importées' };
 
 export const number = frenchNumber;
 

@@ -4,17 +4,16 @@
  * removed and its reports rejected). Each asks for confirmation first.
  */
 import { useEffect, useRef, useState } from 'react';
-import { api, ApiError } from '../api/client';
+import { ApiError } from '../api/client';
+import { get, type GetRoutes } from '../api/routes';
+import { send } from '../api/send';
 import { frenchDate } from '../format';
 import { SillageMap } from '../map/map-adapter';
 
 /** A candidate waiting longer than this is marked as old in the list (it stays inactive until examined). */
 export const oldCandidateDays = 30;
 
-interface Surroundings {
-  deal_points: { id: number; longitude: number; latitude: number; distance_m: number; verification: string }[];
-  reports: { id: number; receipt: string; longitude: number; latitude: number }[];
-}
+type Surroundings = GetRoutes['/api/moderation/reports/:id/surroundings'];
 
 /** The candidate on a small map with the confirmed points and the other reports within 300 m of its first report. */
 function CandidateMap({ candidate }: { candidate: Candidate }) {
@@ -27,7 +26,7 @@ function CandidateMap({ candidate }: { candidate: Candidate }) {
     (window as unknown as { candidateMap: SillageMap }).candidateMap = map;
     const point = (longitude: number, latitude: number, properties: Record<string, unknown>): GeoJSON.Feature<GeoJSON.Point> => ({ type: 'Feature', properties, geometry: { type: 'Point', coordinates: [longitude, latitude] } });
     const first = candidate.reports[0];
-    const around: Promise<Surroundings> = first ? api<Surroundings>(`/api/moderation/reports/${first.id}/surroundings`) : Promise.resolve({ deal_points: [], reports: [] });
+    const around: Promise<Pick<Surroundings, 'deal_points' | 'reports'>> = first ? get('/api/moderation/reports/:id/surroundings', { params: { id: first.id } }) : Promise.resolve({ deal_points: [], reports: [] });
     around.then((s) => {
       const points = s.deal_points.filter((d) => d.id !== candidate.id && d.verification === 'confirmed');
       setNearby({ points: points.length, reports: s.reports.length });
@@ -57,11 +56,7 @@ function waitingDays(createdAt: string, now = Date.now()): number {
   return Math.max(0, Math.floor((now - Date.parse(createdAt)) / 86_400_000));
 }
 
-interface Candidate {
-  id: number; commune_name: string; department_code: string; created_at: string; longitude: number; latitude: number;
-  reports: { id: number; receipt: string; status: string; reported_on: string }[];
-  nearest_point: { id: number; distance_m: number } | null;
-}
+type Candidate = GetRoutes['/api/moderation/candidates']['items'][number];
 type Pending = { kind: 'confirm' | 'discard'; candidate: Candidate };
 
 export function CandidatePoints({ refresh, onChanged }: { refresh: number; onChanged: () => void }) {
@@ -74,7 +69,7 @@ export function CandidatePoints({ refresh, onChanged }: { refresh: number; onCha
   const [shown, setShown] = useState<number | null>(null);
   const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message);
 
-  useEffect(() => { api<{ items: Candidate[] }>('/api/moderation/candidates').then((r) => setItems(r.items)).catch(fail); }, [refresh, version]);
+  useEffect(() => { get('/api/moderation/candidates').then((r) => setItems(r.items)).catch(fail); }, [refresh, version]);
 
   const act = async () => {
     if (!pending) return;
@@ -82,10 +77,10 @@ export function CandidatePoints({ refresh, onChanged }: { refresh: number; onCha
     const { candidate } = pending;
     try {
       if (pending.kind === 'confirm') {
-        const r = await api<{ active_from: string }>(`/api/moderation/candidates/${candidate.id}/confirm`, { method: 'POST', body: {} });
-        setNotice(`Point n° ${candidate.id} confirmé : actif depuis le ${frenchDate(r.active_from)}, il figure désormais sur la carte.`);
+        const r = await send('POST', '/api/moderation/candidates/:id/confirm', { params: { id: candidate.id } });
+        setNotice(`Point n° ${candidate.id} confirmé : actif${r.active_from ? ` depuis le ${frenchDate(r.active_from)}` : ''}, il figure désormais sur la carte.`);
       } else {
-        const r = await api<{ rejected_reports: number[] }>(`/api/moderation/candidates/${candidate.id}/discard`, { method: 'POST', body: reason.trim() ? { reason: reason.trim() } : {} });
+        const r = await send('POST', '/api/moderation/candidates/:id/discard', { params: { id: candidate.id }, body: reason.trim() ? { reason: reason.trim() } : {} });
         setNotice(`Point candidat n° ${candidate.id} écarté : ${r.rejected_reports.length} signalement${r.rejected_reports.length > 1 ? 's' : ''} rejeté${r.rejected_reports.length > 1 ? 's' : ''} (annulable aujourd’hui depuis la liste des rejetés).`);
         setReason('');
       }

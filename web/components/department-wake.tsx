@@ -3,17 +3,11 @@
  * wake in their departments (their towns in full), the towns elsewhere only as totals. The effect
  * on the target (another department's precise counts) is not theirs to read.
  */
+import type { GetRoutes } from '../api/routes';
 import { frenchDate, frenchNumber as number, frenchPValue as pValue, sizeClassNames } from '../format';
 
-export interface DepartmentWake {
-  as_of: string; method_version: string; departments: string[];
-  operation: { id: number; name: string; started_on: string; ended_on: string | null; department: string };
-  parameters: { distance_km: number; lag_months: number; history_months: number; fdr: number; min_population: number };
-  dismantled: number; candidates: number; partial_window: boolean;
-  placebo: { placebos: number; p_value: number | null; significant: boolean };
-  destinations: { commune: string; name: string; department: string; size_class: string; linked: number; expected: number; p_value: number; flagged: boolean }[];
-  elsewhere: { towns_with_appearances: number; flagged: number; linked: number; expected: number };
-}
+/** The wake as the server sends it (server/schemas/analyses.ts). */
+export type DepartmentWake = GetRoutes['/api/analyses/operations/:id/department-wake'];
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('fr-FR')} ${n > 1 ? many : one}`;
 
@@ -56,4 +50,4 @@ export function DepartmentWakeView({ wake: w }: { wake: DepartmentWake }) {
 }
 
 /** Operations of other departments whose wake may reach the principal's. */
-export interface WakesReaching { departments: string[]; distance_km: number; items: { id: number; name: string; started_on: string; ended_on: string; department: string; towns_in_reach: number; nearest_km: number }[] }
+export type WakesReaching = GetRoutes['/api/analyses/department-wakes'];

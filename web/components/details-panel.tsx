@@ -1,7 +1,6 @@
 /** Side panel for a clicked hexbin, deal point, commune or operation, with a monthly chart. */
 import { useEffect, useState } from 'react';
-import { api } from '../api/client';
-import { get } from '../api/routes';
+import { get, type GetRoutes } from '../api/routes';
 import type { Selection } from '../map/map-adapter';
 import type { Cube } from '../map/cube';
 import type { ViewState } from '../map/view-state';
@@ -14,7 +13,7 @@ import { frenchLabel, operationKindLabels as operationKinds, productLabels, sour
 interface Panel { title: string; link?: { href: string; label: string }; facts: [string, string][]; chart: { title: string; months: string[]; series: Series[]; marker?: number | null } | null; history?: { status: string; effective_on: string }[] }
 
 export function DetailsPanel({ selection, cube, view, precise, operations, onClose }: {
-  selection: Selection; cube: Cube | null; view: ViewState; precise: boolean; operations: GeoJSON.FeatureCollection | null; onClose: () => void;
+  selection: Selection; cube: Cube | null; view: ViewState; precise: boolean; operations: GetRoutes['/api/operations'] | null; onClose: () => void;
 }) {
   const [panel, setPanel] = useState<Panel | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -58,7 +57,7 @@ function series(query: { commune: string } | { operation: number }, view: ViewSt
   return get('/api/aggregates/deal-points/series', { query: { from: view.from, to: view.to, ...query } });
 }
 
-async function load(selection: Selection, cube: Cube | null, view: ViewState, precise: boolean, operations: GeoJSON.FeatureCollection | null): Promise<Panel> {
+async function load(selection: Selection, cube: Cube | null, view: ViewState, precise: boolean, operations: GetRoutes['/api/operations'] | null): Promise<Panel> {
   if (selection.kind === 'hex') {
     const cell = cube?.cells.find((c) => c.h3 === selection.h3);
     const offset = cube ? monthIndex(view.month) - monthIndex(cube.from) : -1;
@@ -72,9 +71,9 @@ async function load(selection: Selection, cube: Cube | null, view: ViewState, pr
   }
   if (selection.kind === 'point') {
     if (!precise) throw new Error('Les points précis ne sont pas accessibles à votre rôle.');
-    const point = await api<{ properties: Record<string, unknown> & { status_history: { status: string; effective_on: string }[] } }>(`/api/deal-points/${selection.id}`);
+    const point = await get('/api/deal-points/:id', { params: { id: selection.id } });
     const p = point.properties;
-    const observations = await api<{ items: { observed_on: string; activity_level: number | null }[] }>(`/api/observations?deal_point_id=${selection.id}&limit=1000`);
+    const observations = await get('/api/observations', { query: { deal_point_id: selection.id, limit: 1000 } });
     const months = monthRange(monthIndex(view.from), monthIndex(view.to));
     const sums = new Map<string, { total: number; n: number }>();
     for (const o of observations.items) {
@@ -86,10 +85,10 @@ async function load(selection: Selection, cube: Cube | null, view: ViewState, pr
     return {
       title: `Point de deal n° ${selection.id}`,
       facts: [
-        ['Commune', `${p.commune_name} (${p.commune_insee}), ${sizeClassNames[String(p.size_class)] ?? p.size_class}`],
-        ['Statut actuel', statusLabels[String(p.status)] ?? String(p.status)],
-        ['Produits', (p.products as string[]).map((code) => productLabels[code] ?? code).join(', ') || '—'],
-        ['Source', `${frenchLabel(sourceLabels, String(p.source))}${p.external_id ? ` (réf. ${p.external_id})` : ''}`],
+        ['Commune', `${p.commune_name} (${p.commune_insee}), ${sizeClassNames[p.size_class] ?? p.size_class}`],
+        ['Statut actuel', p.status ? statusLabels[p.status] ?? p.status : '—'],
+        ['Produits', p.products.map((code) => productLabels[code] ?? code).join(', ') || '—'],
+        ['Source', `${frenchLabel(sourceLabels, p.source)}${p.external_id ? ` (réf. ${p.external_id})` : ''}`],
         ['Observations', String(observations.items.length)],
         ...(p.dataset === 'synthetic' ? [['Jeu de données', 'synthétique (démonstration)'] as [string, string]] : []),
       ],
@@ -98,26 +97,26 @@ async function load(selection: Selection, cube: Cube | null, view: ViewState, pr
     };
   }
   if (selection.kind === 'commune') {
-    const commune = await api<{ properties: { name: string; insee: string; population: number; size_class: string; department_code: string } }>(`/api/communes/${selection.insee}`);
+    const commune = await get('/api/communes/:insee', { params: { insee: selection.insee } });
     const c = commune.properties;
     const monthly = await series({ commune: c.insee }, view);
     return {
       title: `${c.name} (${c.department_code})`,
-      facts: [['Code INSEE', c.insee], ['Population', c.population.toLocaleString('fr-FR')], ['Taille', sizeClassNames[c.size_class] ?? c.size_class]],
+      facts: [['Code INSEE', c.insee], ['Population', c.population === null ? 'inconnue' : c.population.toLocaleString('fr-FR')], ['Taille', sizeClassNames[c.size_class] ?? c.size_class]],
       chart: { title: 'Points de deal actifs par mois dans la commune', months: monthly.months, series: [{ label: 'Actifs', values: monthly.series[0].active, colour: '#e1000f' }] },
     };
   }
   const feature = operations?.features.find((f) => Number(f.id) === selection.id);
   if (!feature) throw new Error(`Opération ${selection.id} introuvable.`);
-  const o = feature.properties as Record<string, unknown> & { name: string; kind: string; started_on: string; ended_on: string | null };
+  const o = feature.properties;
   const monthly = await series({ operation: selection.id }, view);
   const start = monthOfDate(o.started_on) - monthIndex(view.from);
-  const number = (key: string, unit = '') => (o[key] === null || o[key] === undefined ? null : `${Number(o[key]).toLocaleString('fr-FR')}${unit}`);
+  const number = (key: 'arrests' | 'cannabis_seized_kg' | 'cocaine_seized_kg', unit = '') => (o[key] === null || o[key] === undefined ? null : `${Number(o[key]).toLocaleString('fr-FR')}${unit}`);
   return {
     title: o.name,
     link: { href: `/operations/${selection.id}`, label: 'Analyser l’opération (effet, sillage, déplacements)' },
     facts: ([
-      ['Type', operationKinds[o.kind] ?? o.kind], ['Début', o.started_on], ['Fin', o.ended_on ?? 'en cours'], ['Département', String(o.department_code)],
+      ['Type', operationKinds[o.kind] ?? o.kind], ['Début', o.started_on], ['Fin', o.ended_on ?? 'en cours'], ['Département', o.department_code],
       ['Interpellations', number('arrests')], ['Cannabis saisi', number('cannabis_seized_kg', ' kg')], ['Cocaïne saisie', number('cocaine_seized_kg', ' kg')],
     ] as [string, string | null][]).filter((f): f is [string, string] => f[1] !== null),
     chart: { title: 'Points actifs par mois dans la zone ciblée (trait : début de l’opération)', months: monthly.months, series: [{ label: 'Actifs dans la zone', values: monthly.series[0].active, colour: '#009081' }], marker: start >= 0 && start < monthly.months.length ? start : null },

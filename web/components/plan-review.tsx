@@ -1,8 +1,8 @@
 /** A plan's semester review: each priority sector's indicators against its targets, the schools nearby, the note saved. */
 import { frenchAxisLabel } from '../format';
 import { useEffect, useState } from 'react';
-import { api } from '../api/client';
 import { get } from '../api/routes';
+import { send } from '../api/send';
 import { number, type Plan, type Review } from '../api/desk';
 
 const statusBadges: Record<string, { label: string; tone: string }> = {
@@ -34,7 +34,7 @@ export function PlanReview({ plan, canWrite, onSaved }: { plan: Plan; canWrite: 
   }, [plan.id, semester, radius]);
   const save = async () => {
     try {
-      await api(`/api/action-plans/${plan.id}/reviews`, { method: 'POST', body: { semester, note } });
+      await send('POST', '/api/action-plans/:id/reviews', { params: { id: plan.id }, body: { semester, note } });
       setMessage({ ok: true, text: `Revue du semestre ${semester} enregistrée.` });
       setNote('');
       onSaved();

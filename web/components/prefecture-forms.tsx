@@ -4,14 +4,15 @@
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import { DrawnAreaPicker } from './drawn-area-picker';
-import { api, apiText } from '../api/client';
+import { send, sendFile } from '../api/send';
+import type { SectorKind } from '../api/desk';
 
 function Message({ text }: { text: { ok: boolean; message: string } | null }) {
   if (!text) return null;
   return <div className={`fr-alert fr-alert--sm ${text.ok ? 'fr-alert--success' : 'fr-alert--error'} fr-mt-1w`} role={text.ok ? 'status' : 'alert'}><p>{text.message}</p></div>;
 }
 
-export function PrefectureForms({ department, kind, canWrite, onChanged }: { department: string; kind: string; canWrite: boolean; onChanged: () => void }) {
+export function PrefectureForms({ department, kind, canWrite, onChanged }: { department: string; kind: SectorKind; canWrite: boolean; onChanged: () => void }) {
   const [fileMessage, setFileMessage] = useState<{ ok: boolean; message: string } | null>(null);
   const [entryMessage, setEntryMessage] = useState<{ ok: boolean; message: string } | null>(null);
   const [areaMessage, setAreaMessage] = useState<{ ok: boolean; message: string } | null>(null);
@@ -26,8 +27,8 @@ export function PrefectureForms({ department, kind, canWrite, onChanged }: { dep
     const file = form.get('file') as File | null;
     if (!file || file.size === 0) { setFileMessage({ ok: false, message: 'Choisissez un fichier CSV.' }); return; }
     try {
-      const query = new URLSearchParams({ department, kind, indicator: String(form.get('indicator')), criterion: String(form.get('criterion')) });
-      const report = await apiText<{ rows: number; inserted: number; unchanged: number }>(`/api/sectors/indicator-imports?${query}`, await file.text(), 'text/csv');
+      const query = { department, kind, indicator: String(form.get('indicator')), criterion: String(form.get('criterion')) };
+      const report = await sendFile('/api/sectors/indicator-imports', await file.text(), 'text/csv', { query });
       setFileMessage({ ok: true, message: `${report.rows} lignes lues : ${report.inserted} nouvelles versions, ${report.unchanged} inchangées.` });
       onChanged();
     } catch (error) { setFileMessage({ ok: false, message: (error as Error).message }); }
@@ -36,7 +37,7 @@ export function PrefectureForms({ department, kind, canWrite, onChanged }: { dep
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     try {
-      await api('/api/sectors/criterion-4', { method: 'POST', body: {
+      await send('POST', '/api/sectors/criterion-4', { body: {
         department, kind, code: String(form.get('code')).trim(), value: Number(String(form.get('value')).replace(',', '.')),
         source: String(form.get('source')), observed_on: String(form.get('observed_on')), justification: String(form.get('justification')),
       } });
@@ -50,7 +51,7 @@ export function PrefectureForms({ department, kind, canWrite, onChanged }: { dep
     if (!file || file.size === 0) { setAreaMessage({ ok: false, message: 'Choisissez un fichier GeoJSON.' }); return; }
     try {
       const body = JSON.parse(await file.text());
-      const saved = await api<{ items: unknown[] }>(`/api/sectors/areas?department=${department}`, { method: 'POST', body });
+      const saved = await send('POST', '/api/sectors/areas', { query: { department }, body });
       setAreaMessage({ ok: true, message: `${saved.items.length} zone(s) enregistrée(s) : choisissez « Zones » comme type de secteur.` });
       onChanged();
     } catch (error) { setAreaMessage({ ok: false, message: error instanceof SyntaxError ? 'Ce fichier n’est pas du GeoJSON lisible.' : (error as Error).message }); }
@@ -60,8 +61,8 @@ export function PrefectureForms({ department, kind, canWrite, onChanged }: { dep
     const form = new FormData(event.currentTarget);
     if (!drawn) { setDrawnMessage({ ok: false, message: 'Dessinez la zone sur la carte (trois sommets au moins).' }); return; }
     try {
-      const body = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: String(form.get('code')).trim(), name: String(form.get('name')).trim() }, geometry: drawn }] };
-      const saved = await api<{ items: unknown[] }>(`/api/sectors/areas?department=${department}`, { method: 'POST', body });
+      const body = { type: 'FeatureCollection' as const, features: [{ type: 'Feature' as const, properties: { code: String(form.get('code')).trim(), name: String(form.get('name')).trim() }, geometry: drawn }] };
+      const saved = await send('POST', '/api/sectors/areas', { query: { department }, body });
       setDrawnMessage({ ok: true, message: `${saved.items.length} zone enregistrée : choisissez « Zones » comme type de secteur.` });
       onChanged();
     } catch (error) { setDrawnMessage({ ok: false, message: (error as Error).message }); }

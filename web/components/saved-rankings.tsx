@@ -1,11 +1,11 @@
 /** Saved rankings: save the current one (immutable, hashed), list, export as CSV, compare two, start an action plan. */
 import { useCallback, useEffect, useState } from 'react';
-import { api } from '../api/client';
 import { get } from '../api/routes';
+import { send, type SendRoutes } from '../api/send';
 import type { Comparison, SavedRankingSummary } from '../api/desk';
 import { frenchDate } from '../format';
 
-export function SavedRankings({ department, canWrite, parameters }: { department: string; canWrite: boolean; parameters: Record<string, unknown> | null }) {
+export function SavedRankings({ department, canWrite, parameters }: { department: string; canWrite: boolean; parameters: SendRoutes['POST /api/sectors/rankings']['body']['parameters'] | null }) {
   const [items, setItems] = useState<SavedRankingSummary[]>([]);
   const [title, setTitle] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -17,7 +17,7 @@ export function SavedRankings({ department, canWrite, parameters }: { department
   const save = async () => {
     if (!parameters) return;
     try {
-      const saved = await api<{ id: number; sha256: string }>('/api/sectors/rankings', { method: 'POST', body: { title: title.trim() || `Classement du ${new Date().toLocaleDateString('fr-FR')}`, parameters } });
+      const saved = await send('POST', '/api/sectors/rankings', { body: { title: title.trim() || `Classement du ${new Date().toLocaleDateString('fr-FR')}`, parameters } });
       setMessage({ ok: true, text: `Classement n° ${saved.id} enregistré — empreinte SHA-256 ${saved.sha256.slice(0, 16)}…` });
       setTitle('');
       load();

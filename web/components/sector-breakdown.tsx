@@ -5,22 +5,22 @@
  */
 import { frenchAxisLabel } from '../format';
 import { useEffect, useState } from 'react';
-import { api } from '../api/client';
-import { criterionNames, number, type Indicator, type RankedSector, type ExcludedSector, type Supplied } from '../api/desk';
+import { get } from '../api/routes';
+import { criterionNames, number, type Indicator, type RankedSector, type ExcludedSector, type SectorKind, type Supplied } from '../api/desk';
 import { LineChart } from './chart';
 
 const outcomeLabels: Record<string, string> = { pass: 'atteint', fail: 'non atteint', missing: 'donnée manquante', not_tested: 'non testé' };
 
-export function SectorBreakdown({ sector, excluded, indicators, supplied, trendUrl }: {
-  sector: RankedSector | null; excluded: ExcludedSector | null; indicators: Indicator[]; supplied: Record<string, Supplied>; trendUrl: string;
+export function SectorBreakdown({ sector, excluded, indicators, supplied, trend: { department, kind, code, at } }: {
+  sector: RankedSector | null; excluded: ExcludedSector | null; indicators: Indicator[]; supplied: Record<string, Supplied>; trend: { department: string; kind: SectorKind; code: string; at: string };
 }) {
   const [trend, setTrend] = useState<{ months: string[]; active: number[] } | null>(null);
   useEffect(() => {
     let cancelled = false;
     setTrend(null);
-    api<{ months: string[]; active: number[] }>(trendUrl).then((t) => { if (!cancelled) setTrend(t); }).catch(() => {});
+    get('/api/sectors/trend', { query: { department, kind, code, at } }).then((t) => { if (!cancelled) setTrend(t); }).catch(() => {});
     return () => { cancelled = true; };
-  }, [trendUrl]);
+  }, [department, kind, code, at]);
   const name = sector?.name ?? excluded?.name ?? '';
   const label = (code: string) => indicators.find((i) => i.code === code)?.label ?? (code.startsWith('critere_') ? `Critère ${code.slice(8)} : aucune valeur` : code);
   return (

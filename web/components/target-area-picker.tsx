@@ -6,7 +6,8 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { cellsToMultiPolygon, latLngToCell } from 'h3-js';
-import { api, ApiError } from '../api/client';
+import { ApiError } from '../api/client';
+import { get } from '../api/routes';
 import { AreaDrawer, type DrawnArea } from '../map/area-drawer';
 import { useCommuneSearch } from './commune-search';
 
@@ -54,7 +55,7 @@ export function TargetAreaPicker({ onChange, initial, label }: { onChange(area: 
     setProblem(null);
     if (next.length === 0) { drawer.current?.setArea(null); return; }
     try {
-      const union = await api<{ geometry: DrawnArea }>(`/api/communes/union?${next.map((c) => `insee=${c.insee}`).join('&')}`);
+      const union = await get('/api/communes/union', { query: { insee: next.map((c) => c.insee) } });
       drawer.current?.setArea(union.geometry);
     } catch (error) {
       setProblem(error instanceof ApiError && error.details.length ? error.details.map((d) => d.reason).join(' ; ') : (error as Error).message);

@@ -1,6 +1,5 @@
 /** The resurgence watch (measure 22): mid-sized towns near a recent operation whose activity rose, and resurgences. */
 import { useEffect, useState } from 'react';
-import { api } from '../api/client';
 import { get, type GetRoutes } from '../api/routes';
 import { frenchDate } from '../format';
 import { monthEnd } from '../../server/domain/months';
@@ -14,7 +13,7 @@ export function WatchPanel({ month, onClose, onTown, departmental = false }: { m
   const [wakes, setWakes] = useState<WakesReaching | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (departmental) api<WakesReaching>('/api/analyses/department-wakes').then(setWakes).catch((e: Error) => setError(e.message));
+    if (departmental) get('/api/analyses/department-wakes').then(setWakes).catch((e: Error) => setError(e.message));
   }, [departmental]);
   useEffect(() => {
     setWatch(null);

@@ -4,9 +4,10 @@
  * account opens no data, so an admin alone can never use an account it activated itself.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { api } from '../api/client';
+import { get, type GetRoutes } from '../api/routes';
+import { send } from '../api/send';
 
-interface Pending { id: number; username: string; role: string; departments: string[]; created_at: string; activated_at: string | null; created_by: string | null }
+type Pending = GetRoutes['/api/accounts/pending']['items'][number];
 
 import { roleLabels } from '../labels';
 const day = (iso: string) => new Date(iso).toLocaleString('fr-FR', { dateStyle: 'long', timeStyle: 'short' });
@@ -16,7 +17,7 @@ export function AccountsPage() {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const load = useCallback(() => {
-    api<{ items: Pending[] }>('/api/accounts/pending').then((r) => setItems(r.items)).catch((e: Error) => setError(e.message));
+    get('/api/accounts/pending').then((r) => setItems(r.items)).catch((e: Error) => setError(e.message));
   }, []);
   useEffect(load, [load]);
 
@@ -24,7 +25,7 @@ export function AccountsPage() {
     if (!window.confirm(`Confirmez-vous avoir vérifié auprès de la personne que le compte « ${account.username} » est bien le sien ?`)) return;
     setError(null);
     try {
-      await api(`/api/accounts/${account.id}/approve`, { method: 'POST' });
+      await send('POST', '/api/accounts/:id/approve', { params: { id: account.id } });
       setNotice(`Compte ${account.username} validé.`);
       load();
     } catch (e) {

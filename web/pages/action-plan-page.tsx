@@ -4,7 +4,8 @@
  * semester against its targets, with the schools near the priority sectors.
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, apiText, type Me } from '../api/client';
+import { type Me } from '../api/client';
+import { send, sendFile } from '../api/send';
 import { get } from '../api/routes';
 import type { Plan, PlanSummary, SavedRanking, SavedRankingSummary } from '../api/desk';
 import { PlanReview } from '../components/plan-review';
@@ -28,7 +29,7 @@ function NewPlan({ rankingId, onCreated }: { rankingId: number; onCreated: (id: 
       targets: Object.fromEntries(followed.flatMap(([code]) => { const v = String(form.get(`target-${s.code}-${code}`) ?? '').trim(); return v === '' ? [] : [[code, Number(v.replace(',', '.'))]]; })),
     }));
     try {
-      const plan = await api<{ id: number }>('/api/action-plans', { method: 'POST', body: { ranking_id: rankingId, title: String(form.get('title')), first_semester: String(form.get('first_semester')), school_radius_m: Number(form.get('radius')), sectors } });
+      const plan = await send('POST', '/api/action-plans', { body: { ranking_id: rankingId, title: String(form.get('title')), first_semester: String(form.get('first_semester')), school_radius_m: Number(form.get('radius')), sectors } });
       onCreated(plan.id);
     } catch (e) { setError((e as Error).message); }
   };
@@ -83,7 +84,7 @@ export function ActionPlanPage({ me }: { me: Me }) {
     const file = new FormData(event.currentTarget).get('schools') as File | null;
     if (!file || file.size === 0) return setMessage({ ok: false, text: 'Choisissez un fichier CSV.' });
     try {
-      const r = await apiText<{ rows: number; inserted: number; updated: number }>(`/api/schools/imports?department=${department}`, await file.text(), 'text/csv');
+      const r = await sendFile('/api/schools/imports', await file.text(), 'text/csv', { query: { department } });
       setMessage({ ok: true, text: `${r.rows} établissements lus : ${r.inserted} ajoutés, ${r.updated} mis à jour.` });
       load();
     } catch (e) { setMessage({ ok: false, text: (e as Error).message }); }

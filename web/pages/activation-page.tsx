@@ -1,6 +1,7 @@
 /** First sign-in of an account created by an admin: the user chooses their own password. */
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api/client';
+import { ApiError } from '../api/client';
+import { send } from '../api/send';
 
 export function ActivationPage() {
   const [username, setUsername] = useState(new URLSearchParams(location.search).get('identifiant') ?? '');
@@ -16,7 +17,7 @@ export function ActivationPage() {
     if (password.length < 12) { setError('Le mot de passe doit compter au moins 12 caractères.'); return; }
     if (password !== confirmation) { setError('Les deux mots de passe ne sont pas identiques.'); return; }
     try {
-      await api('/api/auth/activate', { method: 'POST', body: { username, activation_code: code, password } });
+      await send('POST', '/api/auth/activate', { body: { username, activation_code: code, password } });
       setDone(true);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : (e as Error).message);

@@ -5,25 +5,25 @@
  * account at /comptes (two people). Every change is in the journal.
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, roleLabels } from '../api/client';
+import { ApiError, roleLabels } from '../api/client';
+import { get, type GetRoutes } from '../api/routes';
+import { send, type SendRoutes } from '../api/send';
 
-interface Account {
-  id: number; username: string; role: string; departments: string[]; active: boolean;
-  awaiting_activation: boolean; awaiting_approval: boolean; activation_expires_at: string | null;
-}
+type Account = GetRoutes['/api/admin/users']['items'][number];
+type Role = SendRoutes['POST /api/admin/users']['body']['role'];
 type Pending = { kind: 'deactivate' | 'activate' | 'reset'; account: Account } | null;
 
 const codeList = (text: string) => text.split(/[\s,;]+/).map((c) => c.trim().toUpperCase()).filter(Boolean);
 
 export function AdminAccountsPage() {
   const [accounts, setAccounts] = useState<Account[] | null>(null);
-  const [form, setForm] = useState({ username: '', role: 'departmental_analyst', departments: '', communes: '' });
+  const [form, setForm] = useState<{ username: string; role: Role; departments: string; communes: string }>({ username: '', role: 'departmental_analyst', departments: '', communes: '' });
   const [code, setCode] = useState<{ username: string; code: string; expires: string } | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message);
-  const load = useCallback(() => { api<{ items: Account[] }>('/api/admin/users').then((r) => setAccounts(r.items)).catch(fail); }, []);
+  const load = useCallback(() => { get('/api/admin/users').then((r) => setAccounts(r.items)).catch(fail); }, []);
   useEffect(load, [load]);
 
   const create = async (event: FormEvent) => {
@@ -31,11 +31,11 @@ export function AdminAccountsPage() {
     setError(null); setNotice(null); setCode(null);
     try {
       const departments = codeList(form.departments);
-      const created = await api<{ id: number; activation_code: string; activation_expires_at: string }>('/api/admin/users', {
-        method: 'POST', body: { username: form.username.trim(), role: form.role, ...(departments.length ? { departments } : {}) },
+      const created = await send('POST', '/api/admin/users', {
+        body: { username: form.username.trim(), role: form.role, ...(departments.length ? { departments } : {}) },
       });
       const communes = codeList(form.communes);
-      if (form.role === 'deputy' && communes.length) await api(`/api/admin/users/${created.id}/constituency`, { method: 'PUT', body: { communes } });
+      if (form.role === 'deputy' && communes.length) await send('PUT', '/api/admin/users/:id/constituency', { params: { id: created.id }, body: { communes } });
       setCode({ username: form.username.trim(), code: created.activation_code, expires: created.activation_expires_at });
       setForm({ username: '', role: form.role, departments: '', communes: '' });
       load();
@@ -47,10 +47,10 @@ export function AdminAccountsPage() {
     setError(null); setCode(null);
     try {
       if (pending.kind === 'reset') {
-        const reset = await api<{ activation_code: string; activation_expires_at: string }>(`/api/admin/users/${pending.account.id}/activation`, { method: 'POST' });
+        const reset = await send('POST', '/api/admin/users/:id/activation', { params: { id: pending.account.id } });
         setCode({ username: pending.account.username, code: reset.activation_code, expires: reset.activation_expires_at });
       } else {
-        await api(`/api/admin/users/${pending.account.id}`, { method: 'PATCH', body: { active: pending.kind === 'activate' } });
+        await send('PATCH', '/api/admin/users/:id', { params: { id: pending.account.id }, body: { active: pending.kind === 'activate' } });
         setNotice(`Compte ${pending.account.username} ${pending.kind === 'activate' ? 'réactivé' : 'désactivé (ses sessions sont fermées)'}.`);
       }
       setPending(null);
@@ -79,7 +79,7 @@ export function AdminAccountsPage() {
         </div>
         <div className="fr-select-group fr-mb-0">
           <label className="fr-label" htmlFor="account-role">Rôle</label>
-          <select id="account-role" className="fr-select" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
+          <select id="account-role" className="fr-select" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
             {Object.entries(roleLabels).map(([role, label]) => <option key={role} value={role}>{label}</option>)}
           </select>
         </div>

@@ -4,10 +4,11 @@
  * with the range of tiles read; areas, routes, actions and roles read in French.
  */
 import { useEffect, useState } from 'react';
-import { api, roleLabels, type AuditRow } from '../api/client';
-import { describeArea, describeMethod, describeRoute, describeTimeWindow, type TileRange } from './journal-labels';
+import { roleLabels } from '../api/client';
+import { get, type GetRoutes } from '../api/routes';
+import { describeArea, describeMethod, describeRoute, describeTimeWindow } from './journal-labels';
 
-type GroupedRow = AuditRow & { entries: number; grouped: boolean; first_at: string; session_ref: string | null; tiles: TileRange | null };
+type GroupedRow = GetRoutes['/api/admin/audit/grouped']['items'][number];
 const pageSize = 50;
 
 const actionLabels: Record<string, string> = {
@@ -23,13 +24,14 @@ export function AuditPage() {
   const [offset, setOffset] = useState(0);
   const [nextOffset, setNextOffset] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const query = new URLSearchParams(Object.entries({ ...filters, username: exactUsername ? filters.username : '', username_contains: exactUsername ? '' : filters.username })
-    .filter(([, v]) => v.trim())).toString();
+  const filterQuery = Object.fromEntries(Object.entries({ ...filters, username: exactUsername ? filters.username : '', username_contains: exactUsername ? '' : filters.username })
+    .filter(([, v]) => v.trim()));
+  const query = new URLSearchParams(filterQuery).toString();
 
   useEffect(() => { setOffset(0); }, [query]);
   useEffect(() => {
     setRows(null);
-    api<{ items: GroupedRow[]; next_offset: number | null }>(`/api/admin/audit/grouped?limit=${pageSize}&offset=${offset}${query ? `&${query}` : ''}`)
+    get('/api/admin/audit/grouped', { query: { limit: pageSize, offset, ...filterQuery } })
       .then((r) => { setRows(r.items); setNextOffset(r.next_offset); }).catch((e: Error) => setError(e.message));
   }, [query, offset]);
 

@@ -6,24 +6,16 @@
  * The URL holds the department and the pair shown (`?departement=93&a=12&b=40`).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError } from '../api/client';
-import { get } from '../api/routes';
+import { ApiError } from '../api/client';
+import { get, type GetRoutes } from '../api/routes';
+import { send } from '../api/send';
 import { SillageMap } from '../map/map-adapter';
 import { frenchDate } from '../format';
 
-interface PointSummary {
-  id: number; source: string; external_id: string | null; sources: string[]; products: string[]; commune_name: string; department_code: string;
-  first_on: string | null; end_on: string | null; status: string | null; longitude: number; latitude: number;
-}
-interface Proposal { a: PointSummary; b: PointSummary; distance_m: number; lifetime_overlap: number; shared_products: string[] }
-interface PointRecord {
-  id: number; source: string; external_id: string | null; products: string[]; verification: string; longitude: number; latitude: number;
-  commune_name: string; department_code: string; identifiers: { source: string; external_id: string }[];
-  history: { status: string; effective_on: string; operation: string | null }[];
-  observations: { observed_on: string; source: string; activity_level: number | null; estimated_daily_transactions: number | null }[];
-}
-interface Pair { a: PointRecord; b: PointRecord; distance_m: number }
-interface Merge { id: number; kept_id: number; absorbed_id: number; merged_at: string; merged_by: string; undone_at: string | null; undoable: boolean; absorbed_source: string; absorbed_external_id: string | null; distance_m: number }
+type Proposal = GetRoutes['/api/duplicates']['items'][number];
+type Pair = GetRoutes['/api/duplicates/pair'];
+type PointRecord = Pair['a'];
+type Merge = GetRoutes['/api/duplicates/merges']['items'][number];
 
 export { sourceLabels as serviceLabels } from '../labels';
 import { sourceLabels as serviceLabels, productLabels, statusLabels } from '../labels';
@@ -53,9 +45,8 @@ export function DuplicatesPage() {
 
   const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message);
   const loadList = useCallback(() => {
-    const query = department ? `&department=${encodeURIComponent(department)}` : '';
-    api<{ items: Proposal[] }>(`/api/duplicates?limit=200${query}`).then((r) => setProposals(r.items)).catch(fail);
-    api<{ items: Merge[] }>('/api/duplicates/merges?limit=20').then((r) => setMerges(r.items)).catch(fail);
+    get('/api/duplicates', { query: { limit: 200, department: department || null } }).then((r) => setProposals(r.items)).catch(fail);
+    get('/api/duplicates/merges', { query: { limit: 20 } }).then((r) => setMerges(r.items)).catch(fail);
   }, [department]);
   useEffect(loadList, [loadList]);
 
@@ -66,7 +57,7 @@ export function DuplicatesPage() {
     history.replaceState(null, '', `/doublons${query.size ? `?${query}` : ''}`);
     setPending(null);
     if (!selected) { setPair(null); return; }
-    api<Pair>(`/api/duplicates/pair?a=${selected.a}&b=${selected.b}`).then(setPair).catch((e) => { setPair(null); fail(e); });
+    get('/api/duplicates/pair', { query: { a: selected.a, b: selected.b } }).then(setPair).catch((e) => { setPair(null); fail(e); });
   }, [selected, department]);
 
   useEffect(() => {
@@ -95,10 +86,10 @@ export function DuplicatesPage() {
     setError(null);
     try {
       if (pending.kind === 'merge') {
-        const merged = await api<{ merge_id: number }>('/api/duplicates/merge', { method: 'POST', body: { kept_id: pending.kept, absorbed_id: pending.absorbed } });
+        const merged = await send('POST', '/api/duplicates/merge', { body: { kept_id: pending.kept, absorbed_id: pending.absorbed } });
         setNotice({ text: `Point n° ${pending.absorbed} fusionné dans le point n° ${pending.kept} : ses identifiants, son historique et ses observations y sont rattachés.`, undo: merged.merge_id });
       } else {
-        await api('/api/duplicates/distinct', { method: 'POST', body: { a: pair.a.id, b: pair.b.id } });
+        await send('POST', '/api/duplicates/distinct', { body: { a: pair.a.id, b: pair.b.id } });
         setNotice({ text: `Points n° ${pair.a.id} et n° ${pair.b.id} déclarés distincts : ils ne seront plus proposés.` });
       }
       setSelected(null);
@@ -109,7 +100,7 @@ export function DuplicatesPage() {
   const undo = async (mergeId: number) => {
     setError(null);
     try {
-      const undone = await api<{ kept_id: number; restored_id: number }>(`/api/duplicates/merges/${mergeId}/undo`, { method: 'POST' });
+      const undone = await send('POST', '/api/duplicates/merges/:id/undo', { params: { id: mergeId } });
       setNotice({ text: `Fusion annulée : le point n° ${undone.restored_id} est rétabli à côté du point n° ${undone.kept_id}.` });
       setSelected({ a: undone.kept_id, b: undone.restored_id });
       loadList();
@@ -202,7 +193,7 @@ export function DuplicatesPage() {
                 <tr key={m.id}>
                   <td>n° {m.id}, le {frenchDate(m.merged_at)}</td>
                   <td>n° {m.kept_id}</td>
-                  <td>n° {m.absorbed_id} ({serviceLabels[m.absorbed_source] ?? m.absorbed_source}{m.absorbed_external_id ? ` ${m.absorbed_external_id}` : ''}), {Math.round(m.distance_m)} m</td>
+                  <td>n° {m.absorbed_id} ({m.absorbed_source ? serviceLabels[m.absorbed_source] ?? m.absorbed_source : 'source inconnue'}{m.absorbed_external_id ? ` ${m.absorbed_external_id}` : ''}), {Math.round(m.distance_m)} m</td>
                   <td>{m.merged_by}</td>
                   <td>{m.undone_at ? `annulée le ${frenchDate(m.undone_at)}` : m.undoable
                     ? <button type="button" className="fr-btn fr-btn--sm fr-btn--tertiary" onClick={() => undo(m.id)}>Annuler la fusion n° {m.id}</button>

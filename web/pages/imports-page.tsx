@@ -4,15 +4,16 @@
  * rejected rows (line, field, reason) on screen or as a CSV, and the history of imports.
  */
 import { useCallback, useEffect, useState, type DragEvent } from 'react';
-import { api, apiError, currentCsrfToken, type Me } from '../api/client';
+import { apiError, currentCsrfToken, type Me } from '../api/client';
+import { get, type GetRoutes } from '../api/routes';
+import { sendFile, type FileRoutes } from '../api/send';
+import type { Static } from 'typebox';
+import type { ImportProgress } from '../../server/schemas/imports';
 
 interface Problem { line?: number; field: string; reason: string }
-interface Preview {
-  format: 'csv' | 'geojson'; kind: string | null; delimiter: string | null; decimal_comma: boolean; coordinates: string | null;
-  columns: string[]; row_count: number; rows: { line: number; values: Record<string, string> }[]; problems: Problem[];
-}
-interface Report { kind: string; format: string; rows: number; inserted: number; updated: number; unchanged: number; elapsed_ms: number }
-interface Run { id: number; username: string | null; started_at: string; file_name: string | null; kind: string; format: string; outcome: string; rows: number; inserted: number; updated: number; unchanged: number; rejected_rows: number }
+type Preview = FileRoutes['POST /api/imports/preview'];
+type Report = FileRoutes['POST /api/imports'];
+type Run = GetRoutes['/api/imports']['items'][number];
 
 const kindLabels: Record<string, string> = { 'deal-points': 'points de deal', observations: 'observations', operations: 'opérations', unknown: 'inconnu' };
 const maxShown = 200;
@@ -32,7 +33,7 @@ const phaseLabels: Record<string, string> = {
   receiving: 'Réception du fichier', 'reading rows': 'Lecture des lignes', 'checking locations': 'Vérification des lieux (communes)',
   'writing deal points': 'Écriture des points de deal', 'writing observations': 'Écriture des observations', 'writing operations': 'Écriture des opérations',
 };
-interface ServerProgress { phase: string; done: number; total: number; finished: boolean }
+type ServerProgress = Static<typeof ImportProgress>;
 
 function randomId(): string {
   return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -71,7 +72,7 @@ export function ImportsPage({ me }: { me: Me }) {
   const [runs, setRuns] = useState<Run[] | null>(null);
   const [dragging, setDragging] = useState(false);
 
-  const loadRuns = useCallback(() => { api<{ items: Run[] }>('/api/imports?limit=50').then((r) => setRuns(r.items)).catch((e: Error) => setError(e.message)); }, []);
+  const loadRuns = useCallback(() => { get('/api/imports', { query: { limit: 50 } }).then((r) => setRuns(r.items)).catch((e: Error) => setError(e.message)); }, []);
   useEffect(loadRuns, [loadRuns]);
 
   async function choose(chosen: File | undefined) {
@@ -81,10 +82,7 @@ export function ImportsPage({ me }: { me: Me }) {
     setFile({ name: chosen.name, text });
     setPhase('previewing');
     try {
-      const response = await fetch('/api/imports/preview', { method: 'POST', body: text, headers: { 'content-type': contentType(chosen.name, text), 'x-csrf-token': currentCsrfToken() ?? '' } });
-      const payload = await response.json().catch(() => null);
-      if (!response.ok) throw apiError(response.status, payload);
-      setPreview(payload as Preview);
+      setPreview(await sendFile('/api/imports/preview', text, contentType(chosen.name, text)));
     } catch (e) { setError((e as Error).message); }
     setPhase('idle');
   }

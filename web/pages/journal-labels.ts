@@ -13,13 +13,15 @@ const areaKeys: Record<string, string> = {
 
 const values: Record<string, string> = { true: 'oui', false: 'non' };
 
-export interface TileRange { z: number; x_min: number; x_max: number; y_min: number; y_max: number }
+/** The tiles of a grouped read (the server's schema: a part is null when its address is out of range). */
+export interface TileRange { z: number | null; x_min: number | null; x_max: number | null; y_min: number | null; y_max: number | null }
 
 const span = (low: number, high: number) => (low === high ? `${low}` : `${low} à ${high}`);
 
 /** "department=13&id=4" -> "département 13, n° 4"; a grouped tile read says its zoom and range. */
 export function describeArea(area: string | null, tiles?: TileRange | null): string {
-  if (tiles) return `zoom ${tiles.z}, tuiles x ${span(tiles.x_min, tiles.x_max)}, y ${span(tiles.y_min, tiles.y_max)}`;
+  const { z, x_min, x_max, y_min, y_max } = tiles ?? {};
+  if (z != null && x_min != null && x_max != null && y_min != null && y_max != null) return `zoom ${z}, tuiles x ${span(x_min, x_max)}, y ${span(y_min, y_max)}`;
   if (!area) return '—';
   return area.split('&').map((part) => {
     const equal = part.indexOf('=');

@@ -4,8 +4,9 @@
  * The view lives in the URL.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, ApiError, type Me } from '../api/client';
+import { ApiError, type Me } from '../api/client';
 import { get, type GetRoutes } from '../api/routes';
+import { send } from '../api/send';
 import { SillageMap, colours, type Selection } from '../map/map-adapter';
 import { finestResolutionFor, layerNames, parseView, quantileBreaks, resolutionForZoom, serializeView, type LayerName, type ViewState } from '../map/view-state';
 import { countsAt, cubeValues, totalAt, type Cube } from '../map/cube';
@@ -43,7 +44,7 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
   const { playing, speed } = run;
   const [sizeSeries, setSizeSeries] = useState<GetRoutes['/api/aggregates/deal-points/series'] | null>(null);
   const [indicators, setIndicators] = useState<Indicator[]>([]);
-  const [operations, setOperations] = useState<GeoJSON.FeatureCollection | null>(null);
+  const [operations, setOperations] = useState<GetRoutes['/api/operations'] | null>(null);
   const [selection, setSelection] = useState<Selection | null>(() => parseSelection(view.selection));
   const [hotSpots, setHotSpots] = useState<{ status: string; done: number; total: number; patterns?: Record<string, number>; key: string } | null>(null);
   const [watchOpen, setWatchOpen] = useState(false);
@@ -72,7 +73,7 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
     instance.onSelect((s) => setSelection(s));
     instance.whenReady().then(() => setMapView({ zoom: instance.view().zoom, bounds: instance.view().bounds }));
     get('/api/departments/outlines').then((outlines) => instance.setDepartments(outlines)).catch(fail);
-    api<GeoJSON.FeatureCollection>('/api/operations').then(setOperations).catch(fail);
+    get('/api/operations').then(setOperations).catch(fail);
     get('/api/statistics/indicators').then((r) => setIndicators(r.items)).catch(fail);
     return () => instance.destroy();
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
@@ -90,9 +91,11 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
     if (!operations) return;
     map.current?.setOperations({
       ...operations,
-      features: operations.features.map((f) => {
-        const p = f.properties as { started_on: string; ended_on: string | null };
-        return { ...f, properties: { ...p, start_month: monthOfDate(p.started_on), period: `${frenchDate(p.started_on)}${p.ended_on ? ` → ${frenchDate(p.ended_on)}` : ' (en cours)'}` } };
+      // An operation without a target area has nothing to draw (maplibre is handed geometries only).
+      features: operations.features.flatMap(({ geometry, ...f }) => {
+        if (!geometry) return [];
+        const p = f.properties;
+        return { ...f, geometry, properties: { ...p, start_month: monthOfDate(p.started_on), period: `${frenchDate(p.started_on)}${p.ended_on ? ` → ${frenchDate(p.ended_on)}` : ' (en cours)'}` } };
       }),
     });
   }, [operations]);
@@ -172,11 +175,11 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
     const [r, from, to] = hotSpotKey.split('|');
     setHotSpots({ status: 'running', done: 0, total: monthIndex(to) - monthIndex(from) + 1, key: hotSpotKey });
     (async () => {
-      const job = await api<{ poll: string }>('/api/analyses/emerging-hot-spots', { method: 'POST', body: { resolution: Math.max(5, Number(r)), from, to, method: 'exact' } });
+      const job = await send('POST', '/api/analyses/emerging-hot-spots', { body: { resolution: Math.max(5, Number(r)), from, to, method: 'exact' } });
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, 400));
         if (cancelled) return;
-        const state = await api<{ status: string; done: number; total: number; error: string | null; result: GeoJSON.FeatureCollection & { patterns: Record<string, number> } | null }>(job.poll);
+        const state = await get('/api/analyses/jobs/:id', { params: { id: job.id } });
         setHotSpots({ status: state.status, done: state.done, total: state.total, patterns: state.result?.patterns, key: hotSpotKey });
         if (state.status === 'failed') throw new Error(state.error ?? 'échec de l’analyse');
         if (state.status === 'done' && state.result) { await map.current?.setHotSpots(state.result); return; }
@@ -193,7 +196,7 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
   // Departments by the chosen SSMSI indicator (rate per 1,000 inhabitants).
   useEffect(() => {
     if (!view.layers.includes('departements')) return;
-    api<{ items: { department_code: string; rate_per_1000: string | number | null }[] }>(`/api/statistics/departments?indicator=${view.indicator}&year=${view.year}`)
+    get('/api/statistics/departments', { query: { indicator: view.indicator, year: view.year } })
       .then((r) => {
         const rates = new Map(r.items.filter((i) => i.rate_per_1000 !== null).map((i) => [i.department_code, Number(i.rate_per_1000)]));
         const classes = quantileBreaks(rates.values());
@@ -212,8 +215,8 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
 
   // A town named in a panel: its outline shown and fitted, as when found by the search.
   const goToCommune = async (insee: string) => {
-    const feature = await api<GeoJSON.Feature>(`/api/communes/${insee}`).catch(() => null);
-    if (feature?.geometry) await map.current?.showCommune(feature);
+    const feature = await get('/api/communes/:insee', { params: { insee } }).catch(() => null);
+    if (feature?.geometry) await map.current?.showCommune({ ...feature, geometry: feature.geometry });
   };
   const toggleLayer = (name: LayerName) => update({ layers: view.layers.includes(name) ? view.layers.filter((l) => l !== name) : [...view.layers, name] });
   const setWindow = (patch: { from?: string; to?: string }) => {

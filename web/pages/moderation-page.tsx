@@ -6,25 +6,18 @@
  * be undone the same day; the decisions are listed. `?statut=accepted&signalement=12` in the URL.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError } from '../api/client';
-import { get } from '../api/routes';
+import { ApiError } from '../api/client';
+import { get, type GetRoutes } from '../api/routes';
+import { send, type SendRoutes } from '../api/send';
 import { SillageMap } from '../map/map-adapter';
 import { frenchDate } from '../format';
 import { CandidatePoints } from '../components/candidate-points';
 
-interface Report {
-  id: number; receipt: string; commune_name: string; department_code: string; location_precision: 'pin' | 'commune';
-  seen: string[]; times_of_day: string[]; description: string | null; reported_on: string; status: string; moderated_at: string | null;
-  rejection_reason: string | null; deal_point_id: number | null;
-  nearest_deal_point: { id: number; distance_m: number } | null;
-}
-interface Cluster { cluster_id: number; count: number; reports: Report[] }
-interface Surroundings {
-  report: { id: number; cluster_id: number; longitude: number; latitude: number };
-  deal_points: { id: number; longitude: number; latitude: number; distance_m: number; verification: string }[];
-  reports: { id: number; receipt: string; status: string; cluster_id: number; longitude: number; latitude: number; distance_m: number }[];
-}
-interface Decision { decision: string; reason_code: string | null; reason_text: string | null; deal_point_id: number | null; merged_into: number | null; created_candidate: boolean; decided_at: string; decided_by: string }
+type Cluster = GetRoutes['/api/moderation/reports']['items'][number];
+type Report = Cluster['reports'][number];
+type Surroundings = GetRoutes['/api/moderation/reports/:id/surroundings'];
+type Decision = GetRoutes['/api/moderation/reports/:id/history']['items'][number];
+type RejectCode = NonNullable<SendRoutes['POST /api/moderation/reports/:id/reject']['body']['reason_code']>;
 type Action = { kind: 'accept' } | { kind: 'merge'; into: Report } | { kind: 'reject' };
 
 const seenLabels: Record<string, string> = {
@@ -42,8 +35,8 @@ export function ModerationPage() {
   const [status, setStatus] = useState(statusLabels[query.get('statut') ?? ''] ? query.get('statut')! : 'pending');
   const [selectedId, setSelectedId] = useState<number | null>(/^[1-9][0-9]{0,15}$/.test(query.get('signalement') ?? '') ? Number(query.get('signalement')) : null);
   const [clusters, setClusters] = useState<Cluster[] | null>(null);
-  const [reasons, setReasons] = useState<{ code: string; label: string }[]>([]);
-  const [reasonCode, setReasonCode] = useState('');
+  const [reasons, setReasons] = useState<GetRoutes['/api/moderation/reasons']['items']>([]);
+  const [reasonCode, setReasonCode] = useState<RejectCode | ''>('');
   const [reasonText, setReasonText] = useState('');
   const [action, setAction] = useState<Action | null>(null);
   const [surroundings, setSurroundings] = useState<Surroundings | null>(null);
@@ -57,11 +50,11 @@ export function ModerationPage() {
 
   const [candidatesRefresh, setCandidatesRefresh] = useState(0);
   const load = useCallback(() => {
-    api<{ items: Cluster[] }>(`/api/moderation/reports?status=${status}`).then((r) => setClusters(r.items)).catch(fail);
+    get('/api/moderation/reports', { query: { status } }).then((r) => setClusters(r.items)).catch(fail);
     setCandidatesRefresh((n) => n + 1);
   }, [status]);
   useEffect(load, [load]);
-  useEffect(() => { api<{ items: { code: string; label: string }[] }>('/api/moderation/reasons').then((r) => setReasons(r.items)).catch(fail); }, []);
+  useEffect(() => { get('/api/moderation/reasons').then((r) => setReasons(r.items)).catch(fail); }, []);
 
   const selected = clusters?.flatMap((c) => c.reports).find((r) => r.id === selectedId) ?? null;
   const cluster = clusters?.find((c) => c.reports.some((r) => r.id === selectedId)) ?? null;
@@ -73,8 +66,8 @@ export function ModerationPage() {
     window.history.replaceState(null, '', `/moderation${params.size ? `?${params}` : ''}`);
     setAction(null);
     if (!selectedId) { setSurroundings(null); setHistory([]); return; }
-    api<Surroundings>(`/api/moderation/reports/${selectedId}/surroundings`).then(setSurroundings).catch(fail);
-    api<{ items: Decision[] }>(`/api/moderation/reports/${selectedId}/history`).then((r) => setHistory(r.items)).catch(fail);
+    get('/api/moderation/reports/:id/surroundings', { params: { id: selectedId } }).then(setSurroundings).catch(fail);
+    get('/api/moderation/reports/:id/history', { params: { id: selectedId } }).then((r) => setHistory(r.items)).catch(fail);
   }, [selectedId, status]);
 
   useEffect(() => {
@@ -103,13 +96,13 @@ export function ModerationPage() {
     setError(null);
     try {
       if (action.kind === 'accept') {
-        const r = await api<{ deal_point_id: number; created_candidate: boolean }>(`/api/moderation/reports/${selected.id}/accept`, { method: 'POST', body: {} });
+        const r = await send('POST', '/api/moderation/reports/:id/accept', { params: { id: selected.id }, body: {} });
         setNotice({ text: r.created_candidate ? `${selected.receipt} accepté : point candidat n° ${r.deal_point_id} créé, à confirmer.` : `${selected.receipt} accepté et rattaché au point n° ${r.deal_point_id}.`, undo: selected.id });
       } else if (action.kind === 'merge') {
-        await api(`/api/moderation/reports/${selected.id}/merge`, { method: 'POST', body: { into: action.into.id } });
+        await send('POST', '/api/moderation/reports/:id/merge', { params: { id: selected.id }, body: { into: action.into.id } });
         setNotice({ text: `${selected.receipt} fusionné avec ${action.into.receipt}.`, undo: selected.id });
       } else {
-        await api(`/api/moderation/reports/${selected.id}/reject`, { method: 'POST', body: { ...(reasonCode ? { reason_code: reasonCode } : {}), ...(reasonText.trim() ? { reason: reasonText.trim() } : {}) } });
+        await send('POST', '/api/moderation/reports/:id/reject', { params: { id: selected.id }, body: { ...(reasonCode ? { reason_code: reasonCode } : {}), ...(reasonText.trim() ? { reason: reasonText.trim() } : {}) } });
         setNotice({ text: `${selected.receipt} rejeté.`, undo: selected.id });
         setReasonCode(''); setReasonText('');
       }
@@ -121,7 +114,7 @@ export function ModerationPage() {
   const undo = async (id: number) => {
     setError(null);
     try {
-      const r = await api<{ receipt: string; removed_candidate: number | null }>(`/api/moderation/reports/${id}/undo`, { method: 'POST' });
+      const r = await send('POST', '/api/moderation/reports/:id/undo', { params: { id } });
       setNotice({ text: `Décision annulée : ${r.receipt} est de nouveau à examiner${r.removed_candidate ? ` (point candidat n° ${r.removed_candidate} retiré)` : ''}.` });
       setStatus('pending');
       setSelectedId(id);
@@ -137,7 +130,7 @@ export function ModerationPage() {
     <div>
       <h1>Signalements du public</h1>
       <p>Signalements du public (mesure 16) de vos départements, regroupés lorsqu’ils désignent le même lieu (moins de 75 m). Chaque décision peut être annulée le jour même.</p>
-      <CandidatePoints refresh={candidatesRefresh} onChanged={() => api<{ items: Cluster[] }>(`/api/moderation/reports?status=${status}`).then((r) => setClusters(r.items)).catch(fail)} />
+      <CandidatePoints refresh={candidatesRefresh} onChanged={() => get('/api/moderation/reports', { query: { status } }).then((r) => setClusters(r.items)).catch(fail)} />
       <div className="fr-select-group" style={{ maxWidth: 320 }}>
         <label className="fr-label" htmlFor="moderation-status">Signalements</label>
         <select id="moderation-status" className="fr-select" value={status} onChange={(e) => { setSelectedId(null); setStatus(e.target.value); }}>
@@ -203,7 +196,7 @@ export function ModerationPage() {
                     <div className="fr-mt-1w">
                       <div className="fr-select-group fr-mb-1w">
                         <label className="fr-label" htmlFor="reject-reason">Motif</label>
-                        <select id="reject-reason" className="fr-select" value={reasonCode} onChange={(e) => setReasonCode(e.target.value)}>
+                        <select id="reject-reason" className="fr-select" value={reasonCode} onChange={(e) => setReasonCode(e.target.value as RejectCode | '')}>
                           <option value="">— choisir —</option>
                           {reasons.map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
                         </select>

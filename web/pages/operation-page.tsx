@@ -3,7 +3,6 @@
  * effect card (WDQ, TNE, WDD and the tests behind the reading), the wake as arcs to destination towns, the size-class shift.
  */
 import { useEffect, useRef, useState } from 'react';
-import { api } from '../api/client';
 import { get, type GetRoutes } from '../api/routes';
 import { SillageMap } from '../map/map-adapter';
 import { countsAt } from '../map/cube';
@@ -60,8 +59,7 @@ export function OperationPage({ id }: { id: number }) {
       // Another department's ended operation: a departmental role reads its wake in its own departments.
       .catch(async (e: Error) => {
         if (!(e instanceof ApiError && e.status === 404)) throw e;
-        const wakeQuery = new URLSearchParams({ distance_km: String(params.distance_km), lag_months: String(params.lag_months) });
-        const wake = await api<DepartmentWake>(`/api/analyses/operations/${id}/department-wake?${wakeQuery}`).catch(() => { throw e; });
+        const wake = await get('/api/analyses/operations/:id/department-wake', { params: { id }, query: { distance_km: params.distance_km, lag_months: params.lag_months } }).catch(() => { throw e; });
         if (!cancelled) setDepartmentWake(wake);
       })
       .catch((e: Error) => { if (!cancelled) setError(e.message); })

@@ -4,21 +4,25 @@
  * (`?nouvelle=1`, `?modifier=ID`). After saving, a link to its analysis (`/operations/ID`).
  */
 import { useCallback, useEffect, useState, type FormEvent, type ReactElement } from 'react';
-import { api, ApiError, type Me } from '../api/client';
+import { ApiError, type Me } from '../api/client';
+import { get, type GetRoutes } from '../api/routes';
+import { send, type SendRoutes } from '../api/send';
+import type { outcomeColumns } from '../../server/schemas/records';
 import { TargetAreaPicker } from '../components/target-area-picker';
 import { frenchDate } from '../format';
 
 export { operationKindLabels } from '../labels';
 import { operationKindLabels } from '../labels';
-const outcomeLabels: [string, string, 'integer' | 'decimal'][] = [
+type Outcome = (typeof outcomeColumns)[number];
+const outcomeLabels: [Outcome, string, 'integer' | 'decimal'][] = [
   ['arrests', 'Interpellations', 'integer'], ['officers_mobilised', 'Effectifs mobilisés', 'integer'],
   ['cannabis_seized_kg', 'Cannabis saisi (kg)', 'decimal'], ['cocaine_seized_kg', 'Cocaïne saisie (kg)', 'decimal'],
   ['cash_seized_eur', 'Numéraire saisi (€)', 'decimal'], ['weapons_seized', 'Armes saisies', 'integer'],
 ];
 type Area = GeoJSON.Polygon | GeoJSON.MultiPolygon;
-interface OperationProperties { name: string; kind: string; started_on: string; ended_on: string | null; department_code: string | null; version: number; [outcome: string]: unknown }
-interface OperationFeature { id: number; geometry: Area; properties: OperationProperties }
-interface OperationList { features: OperationFeature[]; next: number | null }
+type OperationFeature = GetRoutes['/api/operations/:id'];
+type OperationList = GetRoutes['/api/operations'];
+type OperationBody = SendRoutes['POST /api/operations']['body'];
 
 const filterNames = ['department', 'kind', 'from', 'to'] as const;
 const sorts: Record<string, { label: string; compare(a: OperationFeature, b: OperationFeature): number }> = {
@@ -48,7 +52,7 @@ function OperationForm({ id, canWrite }: { id: number | null; canWrite: boolean 
   const [ready, setReady] = useState(id === null);
   useEffect(() => {
     if (id === null) return;
-    api<OperationFeature>(`/api/operations/${id}`).then((feature) => {
+    get('/api/operations/:id', { params: { id } }).then((feature) => {
       const v: Record<string, string> = { name: feature.properties.name, kind: feature.properties.kind, started_on: feature.properties.started_on, ended_on: feature.properties.ended_on ?? '' };
       for (const [key] of outcomeLabels) v[key] = feature.properties[key] === null || feature.properties[key] === undefined ? '' : String(feature.properties[key]);
       setValues(v); setLoaded(feature); setArea(feature.geometry); setReady(true);
@@ -65,20 +69,22 @@ function OperationForm({ id, canWrite }: { id: number | null; canWrite: boolean 
     if (!values.started_on) problems.started_on = 'La date de début est obligatoire.';
     if (values.ended_on && values.started_on && values.ended_on < values.started_on) problems.ended_on = 'La fin ne peut précéder le début.';
     if (!area) problems.target = 'Dessinez la zone ciblée (au moins trois sommets), ou composez-la de communes ou de cellules H3.';
-    const body: Record<string, unknown> = { name: values.name?.trim(), kind: values.kind, started_on: values.started_on, ended_on: values.ended_on || null, target: area };
+    const outcomes: Partial<Record<Outcome, number | null>> = {};
     for (const [key, , type] of outcomeLabels) {
       const text = (values[key] ?? '').trim().replace(',', '.');
-      if (text === '') { body[key] = null; continue; }
+      if (text === '') { outcomes[key] = null; continue; }
       const number = Number(text);
       if (!Number.isFinite(number) || number < 0 || (type === 'integer' && !Number.isInteger(number))) problems[key] = type === 'integer' ? 'Un nombre entier positif ou nul.' : 'Un nombre positif ou nul.';
-      else body[key] = number;
+      else outcomes[key] = number;
     }
     setErrors(problems);
-    if (Object.keys(problems).length) { setMessage('Le formulaire contient des erreurs : voir les champs signalés.'); return; }
+    if (Object.keys(problems).length || !area) { setMessage('Le formulaire contient des erreurs : voir les champs signalés.'); return; }
+    // The kind comes from the select of operationKindLabels, the server's own list.
+    const body: OperationBody = { name: values.name.trim(), kind: values.kind as OperationBody['kind'], started_on: values.started_on, ended_on: values.ended_on || null, target: area, ...outcomes };
     try {
       const result = loaded
-        ? await api<OperationFeature>(`/api/operations/${loaded.id}`, { method: 'PATCH', body: { ...body, version: loaded.properties.version } })
-        : await api<OperationFeature>('/api/operations', { method: 'POST', body });
+        ? await send('PATCH', '/api/operations/:id', { params: { id: loaded.id }, body: { ...body, version: loaded.properties.version } })
+        : await send('POST', '/api/operations', { body });
       setLoaded(result);
       setSaved({ id: result.id, name: result.properties.name });
       history.replaceState(null, '', `/operations?modifier=${result.id}`);
@@ -156,11 +162,8 @@ function OperationList({ canWrite }: { canWrite: boolean }) {
   const [list, setList] = useState<OperationList | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    const query = new URLSearchParams();
-    for (const n of filterNames) if (params.get(n)) query.set(n, params.get(n)!);
-    query.set('limit', '25');
-    if (after) query.set('after', after);
-    api<OperationList>(`/api/operations?${query}`).then(setList).catch((e: Error) => setError(e.message));
+    const query = Object.fromEntries(filterNames.map((n) => [n, params.get(n) || null]));
+    get('/api/operations', { query: { ...query, limit: 25, after } }).then(setList).catch((e: Error) => setError(e.message));
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the URL is the state
   }, []);
   const link = (changes: Record<string, string | null>) => {

@@ -8,8 +8,10 @@
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { frenchProblem } from '../api/french-errors';
-import { api, ApiError, type Me } from '../api/client';
+import { ApiError, type Me } from '../api/client';
 import { get, type GetRoutes } from '../api/routes';
+import { send, type SendRoutes } from '../api/send';
+import { asProducts, asSource, productCodes, serviceCodes, type Product, type Source } from '../api/codes';
 import { PointEditor } from '../map/point-editor';
 import { frenchDate } from '../format';
 
@@ -20,7 +22,7 @@ const activityLabels = ['aucune', 'faible', 'modérée', 'forte', 'très forte']
 type PointFeature = GetRoutes['/api/deal-points/:id'];
 type PointList = GetRoutes['/api/deal-points'];
 type Observation = GetRoutes['/api/observations']['items'][number];
-interface OperationOption { id: number; properties: { name: string; started_on: string } }
+type OperationOption = GetRoutes['/api/operations']['features'][number];
 
 const filterNames = ['department', 'commune', 'at', 'status', 'source', 'network_id', 'product', 'dataset'] as const;
 const today = () => new Date().toISOString().slice(0, 10);
@@ -41,11 +43,11 @@ function Message({ message, onReload }: { message: { text: string; conflict: boo
   );
 }
 
-function ProductChoices({ value, onChange, prefix }: { value: string[]; onChange(v: string[]): void; prefix: string }) {
+function ProductChoices({ value, onChange, prefix }: { value: Product[]; onChange(v: Product[]): void; prefix: string }) {
   return (
     <fieldset className="fr-fieldset">
       <legend className="fr-fieldset__legend fr-text--regular">Produits</legend>
-      {Object.entries(productLabels).map(([code, label]) => (
+      {productCodes.map((code) => [code, productLabels[code]] as const).map(([code, label]) => (
         <div key={code} className="fr-fieldset__element fr-fieldset__element--inline"><div className="fr-checkbox-group fr-checkbox-group--sm">
           <input type="checkbox" id={`${prefix}-${code}`} checked={value.includes(code)} onChange={(e) => onChange(e.target.checked ? [...value, code] : value.filter((c) => c !== code))} />
           <label className="fr-label" htmlFor={`${prefix}-${code}`}>{label}</label>
@@ -55,25 +57,25 @@ function ProductChoices({ value, onChange, prefix }: { value: string[]; onChange
   );
 }
 
-function SourceSelect({ id, value, onChange }: { id: string; value: string; onChange(v: string): void }) {
+function SourceSelect({ id, value, onChange }: { id: string; value: Source; onChange(v: Source): void }) {
   return (
     <div className="fr-select-group"><label className="fr-label" htmlFor={id}>Source</label>
-      <select className="fr-select" id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-        {Object.entries(sourceLabels).map(([code, label]) => <option key={code} value={code}>{label}</option>)}
+      <select className="fr-select" id={id} value={value} onChange={(e) => onChange(asSource(e.target.value))}>
+        {serviceCodes.map((code) => <option key={code} value={code}>{sourceLabels[code]}</option>)}
       </select></div>
   );
 }
 
 function NewPointForm({ location, onCreated, onCancel }: { location: [number, number]; onCreated(point: PointFeature): void; onCancel(): void }) {
-  const [source, setSource] = useState('police_nationale');
-  const [products, setProducts] = useState<string[]>([]);
+  const [source, setSource] = useState<Source>('police_nationale');
+  const [products, setProducts] = useState<Product[]>([]);
   const [externalId, setExternalId] = useState('');
   const [firstSeen, setFirstSeen] = useState(today());
   const [message, setMessage] = useState<{ text: string; conflict: boolean } | null>(null);
   async function submit(event: FormEvent) {
     event.preventDefault();
     try {
-      const created = await api<PointFeature>('/api/deal-points', { method: 'POST', body: {
+      const created = await send('POST', '/api/deal-points', { body: {
         location: { type: 'Point', coordinates: location }, source, products, ...(externalId.trim() ? { external_id: externalId.trim() } : {}),
         status_history: [{ status: 'active', effective_on: firstSeen }],
       } });
@@ -102,13 +104,13 @@ function PointDetails({ id, canWrite, operations, onChanged, refreshKey }: { id:
   const [point, setPoint] = useState<PointFeature | null>(null);
   const [observations, setObservations] = useState<Observation[]>([]);
   const [message, setMessage] = useState<{ text: string; conflict: boolean; ok?: boolean } | null>(null);
-  const [edit, setEdit] = useState<{ products: string[]; source: string; network: string }>({ products: [], source: 'police_nationale', network: '' });
-  const [change, setChange] = useState<{ status: string; date: string; operation: string }>({ status: 'dismantled', date: today(), operation: '' });
+  const [edit, setEdit] = useState<{ products: Product[]; source: Source; network: string }>({ products: [], source: 'police_nationale', network: '' });
+  const [change, setChange] = useState<{ status: SendRoutes['POST /api/deal-points/:id/status-changes']['body']['status']; date: string; operation: string }>({ status: 'dismantled', date: today(), operation: '' });
   const [observation, setObservation] = useState<{ date: string; level: string }>({ date: today(), level: '2' });
   const load = useCallback(async () => {
     const loaded = await get('/api/deal-points/:id', { params: { id } });
     setPoint(loaded);
-    setEdit({ products: loaded.properties.products, source: loaded.properties.source, network: loaded.properties.network_id ? String(loaded.properties.network_id) : '' });
+    setEdit({ products: asProducts(loaded.properties.products), source: asSource(loaded.properties.source), network: loaded.properties.network_id ? String(loaded.properties.network_id) : '' });
     setChange((c) => ({ ...c, status: loaded.properties.status === 'dismantled' ? 'reopened' : 'dismantled' }));
     setObservations((await get('/api/observations', { query: { deal_point_id: id, limit: 50 } })).items);
   }, [id]);
@@ -139,11 +141,11 @@ function PointDetails({ id, canWrite, operations, onChanged, refreshKey }: { id:
       </ol>
       {canWrite && (
         <>
-          <form className="fr-mb-2w" data-testid="status-form" onSubmit={(e) => { e.preventDefault(); void run(() => api<PointFeature>(`/api/deal-points/${point.id}/status-changes`, { method: 'POST', body: { version: p.version, status: change.status, effective_on: change.date, operation_id: change.operation ? Number(change.operation) : null } }), `Changement de statut enregistré : ${statusLabels[change.status]} le ${frenchDate(change.date)}.`); }}>
+          <form className="fr-mb-2w" data-testid="status-form" onSubmit={(e) => { e.preventDefault(); void run(() => send('POST', '/api/deal-points/:id/status-changes', { params: { id: point.id }, body: { version: p.version, status: change.status, effective_on: change.date, operation_id: change.operation ? Number(change.operation) : null } }), `Changement de statut enregistré : ${statusLabels[change.status]} le ${frenchDate(change.date)}.`); }}>
             <h3 className="fr-h6 fr-mb-1w">Changer le statut</h3>
             <div className="fr-grid-row fr-grid-row--gutters">
               <div className="fr-col-6"><label className="fr-label" htmlFor="change-status">Nouveau statut</label>
-                <select className="fr-select" id="change-status" value={change.status} onChange={(e) => setChange({ ...change, status: e.target.value })}>
+                <select className="fr-select" id="change-status" value={change.status} onChange={(e) => setChange({ ...change, status: e.target.value === 'reopened' ? 'reopened' : 'dismantled' })}>
                   <option value="dismantled">démantelé</option><option value="reopened">rouvert</option>
                 </select></div>
               <div className="fr-col-6"><label className="fr-label" htmlFor="change-date">Date</label>
@@ -156,7 +158,7 @@ function PointDetails({ id, canWrite, operations, onChanged, refreshKey }: { id:
             </div>
             <button type="submit" className="fr-btn fr-btn--sm fr-mt-1w">Enregistrer le statut</button>
           </form>
-          <form className="fr-mb-2w" data-testid="observation-form" onSubmit={(e) => { e.preventDefault(); void run(async () => { await api('/api/observations', { method: 'POST', body: { deal_point_id: point.id, observed_on: observation.date, activity_level: Number(observation.level), source: p.source } }); return null; }, 'Observation enregistrée.'); }}>
+          <form className="fr-mb-2w" data-testid="observation-form" onSubmit={(e) => { e.preventDefault(); void run(async () => { await send('POST', '/api/observations', { body: { deal_point_id: point.id, observed_on: observation.date, activity_level: Number(observation.level), source: asSource(p.source) } }); return null; }, 'Observation enregistrée.'); }}>
             <h3 className="fr-h6 fr-mb-1w">Ajouter une observation</h3>
             <div className="fr-grid-row fr-grid-row--gutters">
               <div className="fr-col-6"><label className="fr-label" htmlFor="observation-date">Observée le</label>
@@ -168,7 +170,7 @@ function PointDetails({ id, canWrite, operations, onChanged, refreshKey }: { id:
             </div>
             <button type="submit" className="fr-btn fr-btn--sm fr-mt-1w">Enregistrer l’observation</button>
           </form>
-          <form data-testid="edit-form" onSubmit={(e) => { e.preventDefault(); void run(() => api<PointFeature>(`/api/deal-points/${point.id}`, { method: 'PATCH', body: { version: p.version, products: edit.products, source: edit.source, network_id: edit.network ? Number(edit.network) : null } }), 'Point modifié.'); }}>
+          <form data-testid="edit-form" onSubmit={(e) => { e.preventDefault(); void run(() => send('PATCH', '/api/deal-points/:id', { params: { id: point.id }, body: { version: p.version, products: edit.products, source: edit.source, network_id: edit.network ? Number(edit.network) : null } }), 'Point modifié.'); }}>
             <h3 className="fr-h6 fr-mb-1w">Modifier</h3>
             <ProductChoices value={edit.products} onChange={(products) => setEdit({ ...edit, products })} prefix="edit-product" />
             <SourceSelect id="edit-source" value={edit.source} onChange={(source) => setEdit({ ...edit, source })} />
@@ -218,8 +220,9 @@ export function PointsPage({ me }: { me: Me }) {
       onSelect: select,
       onMove: async (id, longitude, latitude) => {
         const version = listRef.current?.features.find((f) => f.id === id)?.properties.version;
+        if (version === undefined) { setMoveMessage({ text: `Point n° ${id} absent de la liste : rechargez la page.`, conflict: true }); return; }
         try {
-          await api(`/api/deal-points/${id}`, { method: 'PATCH', body: { version, location: { type: 'Point', coordinates: [longitude, latitude] } } });
+          await send('PATCH', '/api/deal-points/:id', { params: { id }, body: { version, location: { type: 'Point', coordinates: [longitude, latitude] } } });
           setMoveMessage({ text: `Point n° ${id} déplacé (${latitude.toFixed(5)} ; ${longitude.toFixed(5)}).`, conflict: false, ok: true });
         } catch (e) { setMoveMessage(explain(e)); }
         select(id);
@@ -229,7 +232,7 @@ export function PointsPage({ me }: { me: Me }) {
     }, canWrite);
     (window as unknown as { sillagePointEditor?: PointEditor }).sillagePointEditor = editor.current;
     loadList(true).catch((e: Error) => setError(e.message));
-    api<{ features: OperationOption[] }>('/api/operations?limit=200').then((r) => setOperations(r.features)).catch(() => setOperations([]));
+    get('/api/operations', { query: { limit: 200 } }).then((r) => setOperations(r.features)).catch(() => setOperations([]));
     if (selected) editor.current.select(selected);
     return () => editor.current?.destroy();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- built once; the URL is the state

@@ -3,7 +3,8 @@
  * whether it was received or examined, nothing else (no decision, no place, no point).
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api/client';
+import { ApiError } from '../api/client';
+import { get } from '../api/routes';
 
 const statusText: Record<string, string> = {
   received: 'Reçu : votre signalement attend d’être examiné par la cellule de renseignement (CROSS) de votre département.',
@@ -22,7 +23,7 @@ export function ReceiptStatusPage() {
     if (!/^SIG-[0-9A-HJ-NP-Z]{10}$/.test(normalised)) { setError('Le numéro de récépissé a la forme SIG- suivi de 10 caractères.'); return; }
     history.replaceState(null, '', `/signaler/suivi?recepisse=${normalised}`);
     try {
-      setStatus((await api<{ status: string }>(`/api/public/reports/${normalised}`)).status);
+      setStatus((await get('/api/public/reports/:receipt', { params: { receipt: normalised } })).status);
     } catch (e) {
       setError(e instanceof ApiError && e.status === 404 ? 'Aucun signalement ne porte ce numéro.' : (e as Error).message);
     }

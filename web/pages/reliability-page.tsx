@@ -5,15 +5,12 @@
  * (`?departement=93&mois=6&sources=2&signales=1`).
  */
 import { useEffect, useState } from 'react';
-import { api, ApiError } from '../api/client';
+import { ApiError } from '../api/client';
+import { get, type GetRoutes } from '../api/routes';
 import { frenchDate } from '../format';
 import { serviceLabels } from './duplicates-page';
 
-interface Row {
-  id: number; source: string; external_id: string | null; commune_name: string; department_code: string; sources: string[]; sources_count: number;
-  status: string | null; last_confirmed_on: string | null; last_observed_on: string | null; days_since_observation: number | null; flagged: boolean; verification: string;
-}
-interface Answer { total: number; items: Row[]; by_sources: { sources: number; points: number; flagged: number }[]; parameters: { as_of: string } }
+type Answer = GetRoutes['/api/registry/reliability'];
 
 function readFilters() {
   const q = new URLSearchParams(location.search);
@@ -34,10 +31,8 @@ export function ReliabilityPage() {
     query.set('sources', String(filters.sources));
     if (filters.flaggedOnly) query.set('signales', '1');
     history.replaceState(null, '', `/fiabilite?${query}`);
-    const api_query = new URLSearchParams({ unconfirmed_months: String(filters.months), min_sources: String(filters.sources), flagged: String(filters.flaggedOnly), limit: '300' });
-    if (filters.department) api_query.set('department', filters.department);
     setError(null);
-    api<Answer>(`/api/registry/reliability?${api_query}`).then(setAnswer).catch((e) => { setAnswer(null); setError(e instanceof ApiError ? e.message : (e as Error).message); });
+    get('/api/registry/reliability', { query: { unconfirmed_months: filters.months, min_sources: filters.sources, flagged: filters.flaggedOnly, limit: 300, department: filters.department || null } }).then(setAnswer).catch((e) => { setAnswer(null); setError(e instanceof ApiError ? e.message : (e as Error).message); });
   }, [filters]);
 
   return (

@@ -3,21 +3,25 @@
  * account; nothing about the person is kept. The form token must be at least 3 s old.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, type CommuneHit } from '../api/client';
+import { ApiError, type CommuneHit } from '../api/client';
 import { get } from '../api/routes';
+import { send, type SendRoutes } from '../api/send';
 import { SillageMap } from '../map/map-adapter';
 import { useCommuneSearch } from '../components/commune-search';
 
-const seenOptions: [string, string][] = [
+type Report = SendRoutes['POST /api/public/reports']['body'];
+type Seen = Report['seen'][number];
+type Time = NonNullable<Report['times_of_day']>[number];
+const seenOptions: [Seen, string][] = [
   ['vente', 'Vente de produits'], ['guetteurs', 'Guetteurs (« chouffes »)'], ['file_acheteurs', 'File ou passage d’acheteurs'],
   ['consommation', 'Consommation sur place'], ['vente_vehicule', 'Vente depuis un véhicule'], ['rassemblement', 'Rassemblement régulier'], ['autre', 'Autre'],
 ];
-const timeOptions: [string, string][] = [['matin', 'Matin'], ['apres_midi', 'Après-midi'], ['soiree', 'Soirée'], ['nuit', 'Nuit']];
+const timeOptions: [Time, string][] = [['matin', 'Matin'], ['apres_midi', 'Après-midi'], ['soiree', 'Soirée'], ['nuit', 'Nuit']];
 
-function Checkboxes({ legend, name, options, selected, onChange, inline = false }: {
-  legend: string; name: string; options: [string, string][]; selected: string[]; onChange: (values: string[]) => void; inline?: boolean;
+function Checkboxes<T extends string>({ legend, name, options, selected, onChange, inline = false }: {
+  legend: string; name: string; options: [T, string][]; selected: T[]; onChange: (values: T[]) => void; inline?: boolean;
 }) {
-  const toggle = (value: string) => onChange(selected.includes(value) ? selected.filter((v) => v !== value) : [...selected, value]);
+  const toggle = (value: T) => onChange(selected.includes(value) ? selected.filter((v) => v !== value) : [...selected, value]);
   return (
     <fieldset className="fr-fieldset">
       <legend className="fr-fieldset__legend">{legend}</legend>
@@ -39,8 +43,8 @@ export function ReportPage({ basemapPmtiles = null }: { basemapPmtiles?: string 
   const [query, setQuery] = useState('');
   const [hits, setHits] = useCommuneSearch(query, (e) => setError(e.message));
   const [commune, setCommune] = useState<CommuneHit | null>(null);
-  const [seen, setSeen] = useState<string[]>([]);
-  const [times, setTimes] = useState<string[]>([]);
+  const [seen, setSeen] = useState<Seen[]>([]);
+  const [times, setTimes] = useState<Time[]>([]);
   const [description, setDescription] = useState('');
   const [website, setWebsite] = useState('');
   const [token, setToken] = useState<string | null>(null);
@@ -54,7 +58,7 @@ export function ReportPage({ basemapPmtiles = null }: { basemapPmtiles?: string 
     map.current = instance;
     get('/api/departments/outlines').then((c) => instance.setDepartments(c)).catch((e: Error) => setError(e.message));
     instance.onPick((position) => place(instance, position));
-    api<{ token: string; usable_after_seconds: number }>('/api/public/form-token').then((t) => {
+    get('/api/public/form-token').then((t) => {
       setToken(t.token);
       setTimeout(() => setTokenReady(true), t.usable_after_seconds * 1000 + 200);
     }).catch((e: Error) => setError(e.message));
@@ -66,7 +70,7 @@ export function ReportPage({ basemapPmtiles = null }: { basemapPmtiles?: string 
     setPin(position);
     setPinCommune(null);
     void instance.setPin(position);
-    api<{ name: string; department_code: string }>(`/api/communes/at?longitude=${position[0]}&latitude=${position[1]}`)
+    get('/api/communes/at', { query: { longitude: position[0], latitude: position[1] } })
       .then((c) => setPinCommune(`${c.name} (${c.department_code})`))
       .catch(() => setPinCommune('hors de France : placez le repère sur une commune'));
   };
@@ -75,8 +79,8 @@ export function ReportPage({ basemapPmtiles = null }: { basemapPmtiles?: string 
     setCommune(hit);
     setQuery(`${hit.name} (${hit.department_code})`);
     setHits([]);
-    const feature = await api<GeoJSON.Feature>(`/api/communes/${hit.insee}`);
-    await map.current?.showCommune(feature);
+    const feature = await get('/api/communes/:insee', { params: { insee: hit.insee } });
+    if (feature.geometry) await map.current?.showCommune({ ...feature, geometry: feature.geometry });
   };
 
 
@@ -85,12 +89,12 @@ export function ReportPage({ basemapPmtiles = null }: { basemapPmtiles?: string 
     setError(null);
     if (!pin && !commune) { setError('Placez un repère sur la carte ou choisissez une commune.'); return; }
     if (seen.length === 0) { setError('Indiquez ce que vous avez constaté.'); return; }
+    if (!token) { setError('Le formulaire se prépare encore : réessayez dans quelques secondes.'); return; }
     setSending(true);
     try {
-      const answer = await api<{ receipt: string }>('/api/public/reports', {
-        method: 'POST',
+      const answer = await send('POST', '/api/public/reports', {
         body: {
-          ...(pin ? { location: { type: 'Point', coordinates: pin } } : { commune: commune!.insee }),
+          ...(pin ? { location: { type: 'Point' as const, coordinates: pin } } : { commune: commune!.insee }),
           seen, times_of_day: times, description: description.trim() || undefined, form_token: token, website: website || undefined,
         },
       });

@@ -6,9 +6,10 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { bbox as turfBbox } from '@turf/turf';
-import { api, type Me } from '../api/client';
+import { type Me } from '../api/client';
 import { get } from '../api/routes';
-import { kindLabels, number, type RankingResponse, type SectorCollection } from '../api/desk';
+import { send } from '../api/send';
+import { kindLabels, number, type RankingResponse, type SectorCollection, type SectorKind } from '../api/desk';
 import { SillageMap } from '../map/map-adapter';
 import { RankingControls, type Controls } from '../components/ranking-controls';
 import { RankIntervalChart } from '../components/rank-interval-chart';
@@ -22,7 +23,7 @@ export function SectorsPage({ me }: { me: Me }) {
   const user = me.user!;
   const canWrite = user.role === 'prefect' || user.role === 'national_analyst';
   const [department, setDepartment] = useState(user.departments[0] ?? '84');
-  const [kind, setKind] = useState('commune');
+  const [kind, setKind] = useState<SectorKind>('commune');
   const [at, setAt] = useState(today());
   const [controls, setControls] = useState<Controls>({ weights: {}, normalisation: 'min_max', aggregation: 'arithmetic', thresholds: null, draws: 1000, seed: 20250212, minActive: 1 });
   const [weightsSet, setWeightsSet] = useState(false);
@@ -48,7 +49,7 @@ export function SectorsPage({ me }: { me: Me }) {
     if (answered.current === `${version}|${JSON.stringify(body)}`) return;
     setLoading(true);
     const timer = setTimeout(() => {
-      api<RankingResponse>('/api/sectors/ranking', { method: 'POST', body })
+      send('POST', '/api/sectors/ranking', { body })
         .then((r) => {
           if (cancelled) return;
           setLoading(false);
@@ -114,7 +115,7 @@ export function SectorsPage({ me }: { me: Me }) {
             : <select className="fr-select" id="department" value={department} onChange={(e) => setDepartment(e.target.value)}>{user.departments.map((d) => <option key={d} value={d}>{d}</option>)}</select>}
         </div>
         <div className="fr-col-6 fr-col-md-4"><label className="fr-label" htmlFor="kind">Secteurs</label>
-          <select className="fr-select" id="kind" value={kind} onChange={(e) => { setKind(e.target.value); setSelected(null); }}>{Object.entries(kindLabels).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</select></div>
+          <select className="fr-select" id="kind" value={kind} onChange={(e) => { setKind(e.target.value as SectorKind); setSelected(null); }}>{Object.entries(kindLabels).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</select></div>
         <div className="fr-col-6 fr-col-md-3"><label className="fr-label" htmlFor="at">Date de référence</label><input className="fr-input" id="at" type="date" value={at} onChange={(e) => e.target.value && setAt(e.target.value)} /></div>
         <div className="fr-col-6 fr-col-md-3" style={{ alignSelf: 'flex-end' }}><p className="fr-text--sm fr-mb-1w" role="status" data-testid="ranking-status">{loading ? 'Calcul du classement…' : result ? `${result.ranked.length} secteurs classés, ${result.qualifying.length} retenus par la règle conjonctive` : ''}</p></div>
       </div>
@@ -128,7 +129,7 @@ export function SectorsPage({ me }: { me: Me }) {
         </div>
         <div className="fr-col-12 fr-col-lg-4">
           {(chosen || chosenExcluded) && result
-            ? <SectorBreakdown sector={chosen} excluded={chosenExcluded} indicators={result.indicators} supplied={result.supplied[selected!] ?? {}} trendUrl={`/api/sectors/trend?department=${department}&kind=${kind}&code=${selected}&at=${at}`} />
+            ? <SectorBreakdown sector={chosen} excluded={chosenExcluded} indicators={result.indicators} supplied={result.supplied[selected!] ?? {}} trend={{ department, kind, code: selected!, at }} />
             : <p className="fr-text--sm">Choisissez un secteur dans le tableau, le graphique ou la carte pour voir sa décomposition.</p>}
         </div>
       </div>

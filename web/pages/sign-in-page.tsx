@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, roleLabels, setCsrfToken, type Me } from '../api/client';
+import { ApiError, roleLabels, setCsrfToken, type Me } from '../api/client';
+import { send } from '../api/send';
 import { safeReturnPath } from '../page-titles';
 
 export function SignInPage({ me, onChange }: { me: Me | null; onChange: () => void }) {
@@ -12,7 +13,7 @@ export function SignInPage({ me, onChange }: { me: Me | null; onChange: () => vo
 
   useEffect(() => {
     if (leaving && me?.user) {
-      api('/api/auth/sign-out', { method: 'POST' }).then(() => { setCsrfToken(null); onChange(); }).catch((e: Error) => setError(e.message));
+      send('POST', '/api/auth/sign-out').then(() => { setCsrfToken(null); onChange(); }).catch((e: Error) => setError(e.message));
     }
   }, [leaving, me, onChange]);
 
@@ -20,7 +21,7 @@ export function SignInPage({ me, onChange }: { me: Me | null; onChange: () => vo
     event.preventDefault();
     setError(null);
     try {
-      const answer = await api<Me>('/api/auth/sign-in', { method: 'POST', body: { username, password } });
+      const answer = await send('POST', '/api/auth/sign-in', { body: { username, password } });
       setCsrfToken(answer.csrf_token);
       const role = answer.user?.role;
       location.assign(returnPath ?? (role === 'admin' ? '/admin/journal' : '/'));

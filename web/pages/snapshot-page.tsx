@@ -1,7 +1,8 @@
 /** /instantanes/:id — one stored snapshot: its map (drawn from the stored figures), figures, method, stamp and downloads. */
 import { frenchMonth } from '../format';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api } from '../api/client';
+import { get } from '../api/routes';
+import { send } from '../api/send';
 import { LineChart } from '../components/chart';
 import { countLabel, frenchNumber, frenchTimestamp, methodParagraphs, periodLabel, type SnapshotDocument } from '../../server/domain/snapshots/document';
 import { drawFrontPage, fontsReady, frontPagePng, saveBlob } from '../snapshots/canvas';
@@ -14,7 +15,7 @@ export function SnapshotPage({ id }: { id: string }) {
   const [busy, setBusy] = useState(false);
   const canvas = useRef<HTMLCanvasElement>(null);
 
-  useEffect(() => { api<SnapshotDocument>(`/api/snapshots/${id}`).then(setSnapshot).catch((e: Error) => setError(e.message)); }, [id]);
+  useEffect(() => { get('/api/snapshots/:id', { params: { id } }).then(setSnapshot).catch((e: Error) => setError(e.message)); }, [id]);
   useEffect(() => {
     if (!snapshot || !canvas.current) return;
     void fontsReady().then(() => { drawFrontPage(canvas.current!, snapshot, 1.5); canvas.current!.dataset.drawn = 'true'; });
@@ -28,14 +29,14 @@ export function SnapshotPage({ id }: { id: string }) {
   const downloadPng = async () => {
     setBusy(true);
     try {
-      await api(`/api/snapshots/${id}/downloads`, { method: 'POST', body: { format: 'png' } });
+      await send('POST', '/api/snapshots/:id/downloads', { params: { id }, body: { format: 'png' } });
       saveBlob(await frontPagePng(snapshot), `sillage-${id}.png`);
     } catch (e) { setError((e as Error).message); } finally { setBusy(false); }
   };
   const refresh = async () => {
     setBusy(true);
     try {
-      const created = await api<{ id: string }>('/api/snapshots', { method: 'POST', body: { area: parameters.area, from: parameters.from, to: parameters.to } });
+      const created = await send('POST', '/api/snapshots', { body: { area: parameters.area, from: parameters.from, to: parameters.to } });
       location.assign(`/instantanes/${created.id}`);
     } catch (e) { setError((e as Error).message); setBusy(false); }
   };

@@ -1,8 +1,9 @@
 /** /instantanes: the user's stamped snapshots and the form that creates one (deputies' exports). */
 import { useEffect, useState } from 'react';
 import { frenchProblem } from '../api/french-errors';
-import { api, ApiError, type CommuneHit } from '../api/client';
+import { ApiError, type CommuneHit } from '../api/client';
 import { get, type GetRoutes } from '../api/routes';
+import { send, type SendRoutes } from '../api/send';
 import { frenchDate } from '../format';
 import { monthLabel, monthOfDate } from '../../server/domain/months';
 import { DrawnAreaPicker } from '../components/drawn-area-picker';
@@ -63,11 +64,11 @@ export function SnapshotsPage() {
 
   const create = async () => {
     setBusy(true); setError(null);
-    const area = kind === 'constituency' ? { kind: 'communes', communes: constituency.map((c) => c.insee) }
+    const area: SendRoutes['POST /api/snapshots']['body']['area'] = kind === 'constituency' ? { kind: 'communes', communes: constituency.map((c) => c.insee) }
       : kind === 'communes' ? { kind: 'communes', communes: communes.map((c) => c.insee) }
-      : kind === 'department' ? { kind: 'department', department } : kind === 'france' ? { kind: 'france' } : { kind: 'drawn', polygon };
+      : kind === 'department' ? { kind: 'department', department } : kind === 'france' ? { kind: 'france' } : { kind: 'drawn', ...(polygon ? { polygon } : {}) };
     try {
-      const created = await api<{ id: string }>('/api/snapshots', { method: 'POST', body: { area, from, to } });
+      const created = await send('POST', '/api/snapshots', { body: { area, from, to } });
       location.assign(`/instantanes/${created.id}`);
     } catch (e) {
       setError(e instanceof ApiError && e.details.length > 1 ? `${e.message} (${e.details.map(frenchProblem).join(' ; ')})` : (e as Error).message);

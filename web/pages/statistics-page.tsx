@@ -4,7 +4,6 @@
  * method and sources. No location, ever.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api } from '../api/client';
 import { get, type GetRoutes } from '../api/routes';
 import { LineChart } from '../components/chart';
 import { colours } from '../map/map-adapter';
@@ -14,7 +13,7 @@ import { frenchNumber } from '../../server/domain/snapshots/document';
 
 type NationalRow = GetRoutes['/api/statistics/national']['items'][number];
 type DepartmentRow = GetRoutes['/api/statistics/departments']['items'][number];
-interface ActivePoints { years: number[]; france: (number | null)[]; departments: { code: string; name: string; counts: (number | null)[] }[] }
+type ActivePoints = GetRoutes['/api/statistics/active-points'];
 
 const indicators = [
   { code: 'trafic_de_stupefiants', label: 'Trafic de stupéfiants' },
@@ -37,7 +36,7 @@ export function StatisticsPage() {
   useEffect(() => {
     Promise.all(indicators.map((i) => get('/api/statistics/national', { query: { indicator: i.code } })))
       .then((answers) => setNational(answers.flatMap((a) => a.items))).catch((e: Error) => setError(e.message));
-    api<ActivePoints>('/api/statistics/active-points').then(setActive).catch((e: Error) => setError(e.message));
+    get('/api/statistics/active-points').then(setActive).catch((e: Error) => setError(e.message));
     const instance = new DepartmentMap(container.current!);
     map.current = instance;
     get('/api/departments/outlines').then((c) => instance.setOutlines(c)).catch((e: Error) => setError(e.message));

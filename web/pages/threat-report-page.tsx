@@ -1,17 +1,17 @@
 /** /etat-de-la-menace: create and read the annual threat report (France or a department, a year). */
 import { useEffect, useState } from 'react';
-import { api } from '../api/client';
-import { get } from '../api/routes';
+import { get, type GetRoutes } from '../api/routes';
+import { send } from '../api/send';
 import { LineChart } from '../components/chart';
 import { countLabel, frenchNumber, frenchTimestamp } from '../../server/domain/snapshots/document';
 import { threatMethodParagraphs, type ThreatReportDocument } from '../../server/domain/snapshots/threat-report';
 
-interface Row { id: string; created_at: string; area_label: string; period_label: string }
+type Row = GetRoutes['/api/threat-reports']['items'][number];
 
 function ReportView({ id }: { id: string }) {
   const [report, setReport] = useState<ThreatReportDocument | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => { api<ThreatReportDocument>(`/api/threat-reports/${id}`).then(setReport).catch((e: Error) => setError(e.message)); }, [id]);
+  useEffect(() => { get('/api/threat-reports/:id', { params: { id } }).then(setReport).catch((e: Error) => setError(e.message)); }, [id]);
   if (error) return <div className="fr-alert fr-alert--error" role="alert"><p>{error}</p></div>;
   if (!report) return <p role="status">Chargement…</p>;
   const { data, parameters } = report;
@@ -50,14 +50,14 @@ export function ThreatReportPage({ id }: { id: string | null }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (id) return;
-    api<{ items: Row[] }>('/api/threat-reports').then((r) => setRows(r.items)).catch((e: Error) => setError(e.message));
+    get('/api/threat-reports').then((r) => setRows(r.items)).catch((e: Error) => setError(e.message));
     get('/api/departments').then((r) => setDepartments(r.items)).catch(() => {});
   }, [id]);
   if (id) return <ReportView id={id} />;
   const create = async () => {
     setBusy(true); setError(null);
     try {
-      const created = await api<{ id: string }>('/api/threat-reports', { method: 'POST', body: { scope, year } });
+      const created = await send('POST', '/api/threat-reports', { body: { scope, year } });
       location.assign(`/etat-de-la-menace/${created.id}`);
     } catch (e) { setError((e as Error).message); setBusy(false); }
   };

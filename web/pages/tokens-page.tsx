@@ -4,10 +4,11 @@
  * its secret is shown once, at creation.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { api } from '../api/client';
+import { get, type GetRoutes } from '../api/routes';
+import { send, type SendRoutes } from '../api/send';
 
-interface AccessToken { id: number; name: string; prefix: string; scope: 'read'; created_at: string; expires_at: string; last_used_at: string | null; revoked_at: string | null }
-interface CreatedToken extends AccessToken { token: string }
+type AccessToken = GetRoutes['/api/auth/tokens']['items'][number];
+type CreatedToken = SendRoutes['POST /api/auth/tokens']['answer'];
 
 const day = (iso: string) => new Date(iso).toLocaleString('fr-FR', { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -24,7 +25,7 @@ export function TokensPage({ username }: { username: string }) {
   const [name, setName] = useState('');
   const [days, setDays] = useState('90');
   const load = useCallback(() => {
-    api<{ items: AccessToken[] }>('/api/auth/tokens').then((r) => setItems(r.items)).catch((e: Error) => setError(e.message));
+    get('/api/auth/tokens').then((r) => setItems(r.items)).catch((e: Error) => setError(e.message));
   }, []);
   useEffect(load, [load]);
 
@@ -32,7 +33,7 @@ export function TokensPage({ username }: { username: string }) {
     event.preventDefault();
     setError(null);
     try {
-      setCreated(await api<CreatedToken>('/api/auth/tokens', { method: 'POST', body: { name: name.trim(), expires_in_days: Number(days) } }));
+      setCreated(await send('POST', '/api/auth/tokens', { body: { name: name.trim(), expires_in_days: Number(days) } }));
       setName('');
       load();
     } catch (e) {
@@ -43,7 +44,7 @@ export function TokensPage({ username }: { username: string }) {
     if (!window.confirm(`Révoquer le jeton « ${t.name} » ? Les logiciels qui l’utilisent perdront l’accès immédiatement.`)) return;
     setError(null);
     try {
-      await api(`/api/auth/tokens/${t.id}`, { method: 'DELETE' });
+      await send('DELETE', '/api/auth/tokens/:id', { params: { id: t.id } });
       load();
     } catch (e) {
       setError((e as Error).message);
