@@ -132,6 +132,8 @@ export function ImportsPage({ me }: { me: Me }) {
   const onDrop = (event: DragEvent) => { event.preventDefault(); setDragging(false); void choose(event.dataTransfer.files[0]); };
   const busy = phase === 'uploading' || phase === 'writing' || phase === 'previewing';
   const columns = preview ? preview.columns.slice(0, 10) : [];
+  // The server streams the file and only estimates its rows while reading; the preview counted them.
+  const rowsTotal = serverProgress ? (preview && preview.row_count > 0 ? preview.row_count : serverProgress.total) : 0;
   return (
     <>
       <h1 className="fr-h2">Imports</h1>
@@ -166,11 +168,11 @@ export function ImportsPage({ me }: { me: Me }) {
       {(phase === 'uploading' || phase === 'writing') && (
         <div className="fr-mb-2w" role="status" data-testid="import-progress">
           <label htmlFor="import-progress-bar" className="fr-text--sm" data-testid="import-progress-text">{phase === 'uploading' ? `Envoi du fichier : ${Math.round(sent * 100)} %`
-            : serverProgress && serverProgress.total > 0 ? `${phaseLabels[serverProgress.phase] ?? serverProgress.phase} : ${serverProgress.done.toLocaleString('fr-FR')} / ${serverProgress.total.toLocaleString('fr-FR')} lignes`
+            : serverProgress && rowsTotal > 0 ? `${phaseLabels[serverProgress.phase] ?? serverProgress.phase} : ${Math.min(serverProgress.done, rowsTotal).toLocaleString('fr-FR')} / ${rowsTotal.toLocaleString('fr-FR')} lignes`
             : 'Vérification et écriture en base…'}</label>
           <progress id="import-progress-bar" style={{ width: '100%' }} max={1}
-            value={phase === 'uploading' ? sent : serverProgress && serverProgress.total > 0 ? serverProgress.done / serverProgress.total : undefined}
-            data-done={serverProgress?.done} data-total={serverProgress?.total} />
+            value={phase === 'uploading' ? sent : serverProgress && rowsTotal > 0 ? Math.min(1, serverProgress.done / rowsTotal) : undefined}
+            data-done={serverProgress?.done} data-total={rowsTotal || undefined} />
         </div>
       )}
       {report && (
