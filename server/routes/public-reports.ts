@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { IdParams, StringEnum, errorResponses, DepartmentCode } from '../schemas/common.js';
 import {
-  AcceptBody, AcceptedReport, CandidateList, ConfirmedCandidate, DecisionList, DiscardBody, DiscardedCandidate, FormToken, MergeBody, QueuedCluster, Queue, ReasonList,
+  AcceptBody, AcceptedReport, CandidateList, ConfirmedCandidate, DecisionList, DiscardBody, DiscardedCandidate, FormToken, MergeBody, type QueuedCluster, Queue, ReasonList,
   ReceiptStatus, RejectBody, Report, ReportBody, ReportReceipt, Surroundings, UndoneReport,
 } from '../schemas/moderation.js';
 import { analysts } from '../domain/access.js';

@@ -4,7 +4,7 @@
  * semester against its targets, with the schools near the priority sectors.
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { type Me } from '../api/client';
+import type { Me } from '../api/client';
 import { send, sendFile } from '../api/send';
 import { get } from '../api/routes';
 import type { Plan, PlanSummary, SavedRanking, SavedRankingSummary } from '../api/desk';

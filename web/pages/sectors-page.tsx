@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { bbox as turfBbox } from '@turf/turf';
-import { type Me } from '../api/client';
+import type { Me } from '../api/client';
 import { get } from '../api/routes';
 import { send } from '../api/send';
 import { kindLabels, number, type RankingResponse, type SectorCollection, type SectorKind } from '../api/desk';
