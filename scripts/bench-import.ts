@@ -87,13 +87,14 @@ for (const rowCount of sizes) {
   const path = join(scratch, `bench-${rowCount}.csv`);
   progress.step(`writing a CSV of ${rowCount} rows`);
   await writeCsv(path, rowCount);
-  const megabytes = statSync(path).size / 1e6;
+  const sizeBytes = statSync(path).size;
+  const megabytes = sizeBytes / 1e6;
   await clear();
   progress.step(`raw load of ${rowCount} rows (baseline)`);
   const [, rawSeconds] = await timed(() => rawLoad(path));
   progress.step(`importing ${rowCount} rows`);
-  const [first, importSeconds, importRss] = await timed(() => importFile(pool, createReadStream(path), { onProgress: progress.count, sizeBytes: statSync(path).size }));
-  const [second, rerunSeconds] = await timed(() => importFile(pool, createReadStream(path), { onProgress: progress.count, sizeBytes: statSync(path).size }));
+  const [first, importSeconds, importRss] = await timed(() => importFile(pool, createReadStream(path), { onProgress: progress.count, sizeBytes }));
+  const [second, rerunSeconds] = await timed(() => importFile(pool, createReadStream(path), { onProgress: progress.count, sizeBytes }));
   await clear();
   lines.push(
     `  ${rowCount.toLocaleString('en')} rows (${megabytes.toFixed(0)} MB)`,

@@ -12,6 +12,26 @@ import type { FieldProblem } from './problems.js';
 import { crsOf } from './geojson-checks.js';
 import { RowValidator, statusHistoryText, type ImportFormat, type ImportKind, type ImportRecord, type ParsedImport, type RawRow } from './import-rows.js';
 
+/** The problem of a readable file whose kind its columns do not tell. */
+export const kindProblem: FieldProblem = { line: 1, field: 'kind', reason: 'cannot tell what the file holds from its columns: say kind=deal-points, observations or operations' };
+/** The problem of a file with a header and no row. */
+export const noRowsProblem: FieldProblem = { line: 1, field: 'file', reason: 'holds no rows' };
+
+/**
+ * Problems of a file read whole, before its rows: a file that could not be read says why (only a
+ * readable one is asked for its kind), then a file without rows.
+ */
+export function wholeFileProblems(kind: ImportKind | null, readingProblems: FieldProblem[], rowCount: number): FieldProblem[] {
+  if (readingProblems.length) return readingProblems;
+  if (!kind) return [kindProblem];
+  return rowCount === 0 ? [noRowsProblem] : [];
+}
+
+/** The lower-case column names of a CSV header line. */
+export function headerColumns(headerLine: string, delimiter: string): string[] {
+  return headerLine.split(delimiter).map((h) => h.replace(/"/g, '').trim().toLowerCase());
+}
+
 export function detectFormat(text: string): ImportFormat {
   const start = text.replace(/^\uFEFF/, '').trimStart();
   return start.startsWith('{') || start.startsWith('[') ? 'geojson' : 'csv';
@@ -36,7 +56,7 @@ function readCsv(text: string): { rows: RawRow[]; problems: FieldProblem[]; colu
   const delimiter = detectDelimiter(headerLine);
   try {
     const records = parse(body, { ...csvOptions, delimiter }) as { record: Record<string, string>; info: { lines: number } }[];
-    const columns = headerLine.split(delimiter).map((h) => h.replace(/"/g, '').trim().toLowerCase());
+    const columns = headerColumns(headerLine, delimiter);
     return { rows: records.map(({ record, info }) => ({ line: info.lines, values: record, fieldPrefix: '' })), problems: [], columns };
   } catch (error) {
     const e = error as { message: string; lines?: number };
@@ -108,13 +128,8 @@ export function parseImport(text: string, options: { kind?: ImportKind; format?:
   const { rows, problems, columns } = format === 'csv' ? readCsv(text) : readGeoJson(text);
   const firstGeometryType = (rows[0]?.geometry as { type?: string } | undefined)?.type;
   const kind = options.kind ?? inferKind(columns, format, firstGeometryType);
-  if (!kind) {
-    // A file that could not be read says why; only a readable one is asked for its kind.
-    const kindProblem = { line: 1, field: 'kind', reason: 'cannot tell what the file holds from its columns: say kind=deal-points, observations or operations' };
-    return { kind: 'deal-points', format, rowCount: rows.length, records: [], problems: problems.length ? problems : [kindProblem] };
-  }
-  if (problems.length) return { kind, format, rowCount: rows.length, records: [], problems };
-  if (rows.length === 0) return { kind, format, rowCount: 0, records: [], problems: [{ line: 1, field: 'file', reason: 'holds no rows' }] };
+  const fileProblems = wholeFileProblems(kind, problems, rows.length);
+  if (fileProblems.length || !kind) return { kind: kind ?? 'deal-points', format, rowCount: rows.length, records: [], problems: fileProblems };
   const records: ImportRecord[] = [];
   const allProblems: FieldProblem[] = [];
   const validator = new RowValidator(kind);

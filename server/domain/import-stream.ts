@@ -8,7 +8,7 @@
  */
 import { Parser } from 'csv-parse';
 import type { FieldProblem } from './problems.js';
-import { csvOptions, detectDelimiter, inferKind, readGeoJson } from './import-files.js';
+import { csvOptions, detectDelimiter, detectFormat, headerColumns, inferKind, kindProblem, noRowsProblem, readGeoJson, wholeFileProblems } from './import-files.js';
 import { RowValidator, type ImportFormat, type ImportKind, type ImportRecord, type RawRow } from './import-rows.js';
 
 /** The file is not text the importer can read at all (not UTF-8, a NUL byte): a 400 naming the body. */
@@ -86,18 +86,17 @@ export async function readImport(chunks: AsyncIterable<string | Uint8Array>, opt
   // Enough of the start to tell the format and to hold the CSV header line.
   let start = '';
   let ended = false;
-  while (!ended && !(/\S/.test(start) && (/^\s*[[{]/.test(start.replace(/^\uFEFF/, '')) || /\S[^\n]*\n/.test(start)))) {
+  while (!ended && !(/\S/.test(start) && (detectFormat(start) === 'geojson' || /\S[^\n]*\n/.test(start)))) {
     const next = await text.next();
     if (next.done) ended = true;
     else start += next.value;
   }
   const body = start.replace(/^\uFEFF/, '');
-  const format: ImportFormat = options.format ?? (/^\s*[[{]/.test(body) ? 'geojson' : 'csv');
+  const format: ImportFormat = options.format ?? detectFormat(start);
   const blank = ended && body.trim() === '';
   const opened = (kind: ImportKind | null, problems: FieldProblem[], batches: StreamedImport['batches'], expectedRows: number | null = null): StreamedImport => ({
     format, blank, kind, problems, batches, expectedRows, get rows() { return read.rows; }, get bytes() { return read.bytes; },
   });
-  const kindProblem = { line: 1, field: 'kind', reason: 'cannot tell what the file holds from its columns: say kind=deal-points, observations or operations' };
 
   if (format === 'geojson') {
     let whole = start;
@@ -105,7 +104,7 @@ export async function readImport(chunks: AsyncIterable<string | Uint8Array>, opt
     const { rows, problems, columns } = readGeoJson(whole);
     whole = '';
     const kind = options.kind ?? inferKind(columns, format, (rows[0]?.geometry as { type?: string } | undefined)?.type);
-    const fileProblems = !kind ? (problems.length ? problems : [kindProblem]) : problems.length ? problems : rows.length ? [] : [{ line: 1, field: 'file', reason: 'holds no rows' }];
+    const fileProblems = wholeFileProblems(kind, problems, rows.length);
     return opened(kind, fileProblems, async function* batches(size) {
       const validator = new RowValidator(kind!);
       for (let i = 0; i < rows.length; i += size) {
@@ -120,7 +119,7 @@ export async function readImport(chunks: AsyncIterable<string | Uint8Array>, opt
   const headerLine = body.split(/\r?\n/, 1)[0] ?? '';
   if (!headerLine.trim()) return opened(options.kind ?? null, [{ line: 1, field: 'header', reason: 'the file is empty or has no header line' }], nothing);
   const delimiter = detectDelimiter(headerLine);
-  const kind = options.kind ?? inferKind(headerLine.split(delimiter).map((h) => h.replace(/"/g, '').trim().toLowerCase()), format);
+  const kind = options.kind ?? inferKind(headerColumns(headerLine, delimiter), format);
   if (!kind) return opened(kind, [kindProblem], nothing);
   return opened(kind, [], async function* batches(size) {
     const parser = new Parser({ ...csvOptions, delimiter });
@@ -154,7 +153,7 @@ export async function readImport(chunks: AsyncIterable<string | Uint8Array>, opt
     } finally {
       if (!parser.destroyed) parser.destroy();
     }
-    if (read.rows === 0 && !batch.problems.length) batch.problems.push({ line: 1, field: 'file', reason: 'holds no rows' });
+    if (read.rows === 0 && !batch.problems.length) batch.problems.push(noRowsProblem);
     if (inBatch || batch.problems.length) yield batch;
   });
 }

@@ -10,12 +10,9 @@ import { recordKey, splitKey, type DealPointRecord } from '../domain/import-rows
 import type { FieldProblem } from '../errors.js';
 import * as sql from '../queries/imports.js';
 import {
-  applyToMergedPoints, checkPointsNamedById, historyText, mergedPointsOf, outOfScope, refuseForeignKeys, replaceHistories,
+  applyToMergedPoints, checkPointsNamedById, historyText, mergedPointsOf, networkKey, outOfScope, refuseForeignKeys, replaceHistories,
   updatePointsNamedById, type Allowed, type BatchCheck, type Cells, type Counts,
 } from './import-merges.js';
-
-/** The network named by a row, as a key of the networks found. */
-const networkKey = (r: DealPointRecord) => (r.network_external_id ? recordKey(r.network_source!, r.network_external_id) : null);
 
 async function communesOf(client: pg.PoolClient, records: DealPointRecord[], allowed: Allowed, problems: FieldProblem[]): Promise<(string | null)[]> {
   const { rows } = await client.query<{ insee: string | null }>(sql.communesAt, [records.map((r) => r.longitude), records.map((r) => r.latitude)]);

@@ -25,6 +25,9 @@ export type Allowed = string[] | null;
 /** The H3 cells of each deal point row. */
 export type Cells = Map<DealPointRecord, ReturnType<typeof h3CellsAt>>;
 
+/** The network a deal point row names, as a key of the networks found (null: none). */
+export const networkKey = (r: DealPointRecord) => (r.network_external_id ? recordKey(r.network_source!, r.network_external_id) : null);
+
 export function outOfScope(allowed: Allowed, department: string): boolean {
   return allowed !== null && !allowed.includes(department);
 }
@@ -85,7 +88,7 @@ export async function updatePointsNamedById(
   const { rows: updated } = await client.query<{ id: string }>(sql.updatePointsById, [
     batch.map((r) => r.point_id), batch.map((r) => r.longitude), batch.map((r) => r.latitude),
     cellsOf.map((c) => c.h3_r7), cellsOf.map((c) => c.h3_r8), cellsOf.map((c) => c.h3_r9), batch.map((r) => r.products.join('|')),
-    batch.map((r) => (r.network_external_id ? networkIds.get(recordKey(r.network_source!, r.network_external_id)) : null)), batch.map((r) => r.dataset),
+    batch.map((r) => { const key = networkKey(r); return key ? networkIds.get(key) : null; }), batch.map((r) => r.dataset),
   ]);
   const versioned = new Set(updated.map((row) => Number(row.id)));
   const { rows: current } = await client.query<{ id: string; history: string | null }>(sql.historiesById, [batch.map((r) => r.point_id)]);
