@@ -147,6 +147,9 @@ export async function importRoutes(instance: FastifyInstance) {
       } catch (error) {
         if (progressId) progress.finish(progressId, error instanceof ImportRejectedError ? 'rejected' : 'failed');
         if (error instanceof ImportRejectedError) {
+          // The answer says "already used" whether the key is held inside or outside the analyst's
+          // departments; the journal says how many were outside, so that probing for identifiers shows.
+          if (error.foreignKeys) request.auditDetail = `foreign_keys=${error.foreignKeys}`;
           await recordImportRun(app.db.pool, request.principal, {
             file_name: name, kind: error.kind ?? 'unknown', format: error.format, outcome: 'rejected', rows: error.rows,
             inserted: 0, updated: 0, unchanged: 0, rejected_rows: error.rejectedRows, elapsed_ms: performance.now() - started,

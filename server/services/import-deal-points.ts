@@ -72,7 +72,7 @@ export async function checkDealPoints(client: pg.PoolClient, batch: DealPointRec
   // A key already used by a point of another department: that point is not the analyst's to
   // overwrite (or move); the row is refused as a REST create with that key would be.
   const keyed = records.filter((r) => r.point_id === null);
-  if (allowed) await refuseForeignKeys(client, 'deal_points', keyed, allowed, problems);
+  const foreignKeys = allowed ? await refuseForeignKeys(client, 'deal_points', keyed, allowed, problems) : 0;
   // Rows naming a point by its Sillage id (no external id): that point must exist, in scope, from
   // the row's source and without an external id; the row updates it, never creates one.
   const byId = records.filter((r) => r.point_id !== null);
@@ -82,9 +82,9 @@ export async function checkDealPoints(client: pg.PoolClient, batch: DealPointRec
   // Rows naming a point merged from several sources (through any of its identifiers) are applied by
   // union: they add the status events and products they bring, never remove what another source
   // brought, never move the point (its place was chosen at the merge).
-  const merged = await mergedPointsOf(client, keyed, allowed, problems);
+  const { targets: merged, foreignKeys: foreignMerged } = await mergedPointsOf(client, keyed, allowed, problems);
   return {
-    problems,
+    problems, foreignKeys: foreignKeys + foreignMerged,
     write: async () => {
       const counts: Counts = { inserted: 0, updated: 0, unchanged: 0, newPointIds: [] };
       const isMerged = (r: DealPointRecord) => merged.has(recordKey(r.source, r.external_id));

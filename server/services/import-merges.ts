@@ -16,8 +16,12 @@ export interface Counts {
   late?: FieldProblem[];
 }
 
-/** A batch checked against the database: its problems, and how to write it if the file has none. */
-export interface BatchCheck { problems: FieldProblem[]; write: () => Promise<Counts> }
+/**
+ * A batch checked against the database: its problems, and how to write it if the file has none;
+ * `foreignKeys`: rows refused because their key is held outside the analyst's departments (counted
+ * for the journal, where repeated probing of identifiers shows; the answer itself does not say it).
+ */
+export interface BatchCheck { problems: FieldProblem[]; write: () => Promise<Counts>; foreignKeys?: number }
 
 /** Departments a departmental analyst may write in; null: everywhere. */
 export type Allowed = string[] | null;
@@ -37,13 +41,16 @@ const alreadyUsed = 'is already used by another record from this source';
 /**
  * Rows whose (source, external id) already belongs to a record outside the analyst's departments
  * are refused with the same words as any key already taken: nothing tells where that record is.
+ * Returns how many rows were refused so (the journal keeps the count).
  */
-export async function refuseForeignKeys(client: pg.PoolClient, table: 'deal_points' | 'operations', records: { line: number; source: string; external_id: string }[], allowed: string[], problems: FieldProblem[]): Promise<void> {
-  if (!records.length) return;
+export async function refuseForeignKeys(client: pg.PoolClient, table: 'deal_points' | 'operations', records: { line: number; source: string; external_id: string }[], allowed: string[], problems: FieldProblem[]): Promise<number> {
+  if (!records.length) return 0;
   const { rows } = await client.query<{ source_code: string; external_id: string }>(table === 'deal_points' ? sql.foreignDealPointKeys : sql.foreignOperationKeys,
     [records.map((r) => r.source), records.map((r) => r.external_id), allowed]);
   const foreign = new Set(rows.map((r) => recordKey(r.source_code, r.external_id)));
-  for (const r of records) if (foreign.has(recordKey(r.source, r.external_id))) problems.push({ line: r.line, field: 'external_id', reason: alreadyUsed });
+  const refused = records.filter((r) => foreign.has(recordKey(r.source, r.external_id)));
+  for (const r of refused) problems.push({ line: r.line, field: 'external_id', reason: alreadyUsed });
+  return refused.length;
 }
 
 /** A record's status history as the database's text form (`status:date[:operation id]|...`). */
@@ -106,9 +113,9 @@ export async function updatePointsNamedById(
  * The rows whose key names a point merged from several sources (key -> point id). A merged point
  * outside the analyst's departments gets the same "already used" as any foreign key.
  */
-export async function mergedPointsOf(client: pg.PoolClient, records: DealPointRecord[], allowed: Allowed, problems: FieldProblem[]): Promise<Map<string, number>> {
+export async function mergedPointsOf(client: pg.PoolClient, records: DealPointRecord[], allowed: Allowed, problems: FieldProblem[]): Promise<{ targets: Map<string, number>; foreignKeys: number }> {
   const targets = new Map<string, number>();
-  if (!records.length) return targets;
+  if (!records.length) return { targets, foreignKeys: 0 };
   const { rows } = await client.query<{ source_code: string; external_id: string; deal_point_id: number; department_code: string }>(sql.mergedPointsByKey,
     [records.map((r) => r.source), records.map((r) => r.external_id)]);
   const foreign = new Set<string>();
@@ -117,12 +124,14 @@ export async function mergedPointsOf(client: pg.PoolClient, records: DealPointRe
     if (outOfScope(allowed, row.department_code)) foreign.add(key);
     else targets.set(key, Number(row.deal_point_id));
   }
+  let foreignKeys = 0;
   for (const r of records) {
     if (foreign.has(recordKey(r.source, r.external_id)) && !problems.some((p) => p.line === r.line && p.field === 'external_id')) {
       problems.push({ line: r.line, field: 'external_id', reason: alreadyUsed });
+      foreignKeys++;
     }
   }
-  return targets;
+  return { targets, foreignKeys };
 }
 
 /** Applies rows to merged points by union: the status events and products they add, nothing removed, the place kept. */

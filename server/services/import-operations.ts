@@ -12,9 +12,9 @@ import { outOfScope, refuseForeignKeys, type Allowed, type BatchCheck } from './
 export async function checkOperations(client: pg.PoolClient, records: OperationRecord[], allowed: Allowed): Promise<BatchCheck> {
   const { rows: invalid } = await client.query<{ i: number; reason: string }>(sql.invalidTargets, [records.map((r) => JSON.stringify(r.target))]);
   const problems: FieldProblem[] = invalid.map(({ i, reason }) => ({ line: records[i - 1].line, field: 'target', reason: `invalid geometry: ${reason}` }));
-  if (allowed) await refuseForeignKeys(client, 'operations', records, allowed, problems);
+  const foreignKeys = allowed ? await refuseForeignKeys(client, 'operations', records, allowed, problems) : 0;
   return {
-    problems,
+    problems, foreignKeys,
     write: async () => {
       const { rows } = await client.query<{ inserted: boolean }>(sql.upsertOperations, [
         records.map((r) => r.name), records.map((r) => r.kind), records.map((r) => r.started_on), records.map((r) => r.ended_on),

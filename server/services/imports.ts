@@ -39,6 +39,9 @@ export type ImportProgress = (phase: string, done: number, total: number) => voi
 const problemsKept = 10_000;
 
 export class ImportRejectedError extends UnprocessableError {
+  /** Rows refused because their key is held outside the analyst's departments (for the journal only). */
+  foreignKeys = 0;
+
   constructor(readonly problems: FieldProblem[], readonly rows: number, readonly kind: ImportKind | null = null, readonly format: ImportFormat = 'csv', readonly rejectedRows = new Set(problems.map((p) => p.line)).size) {
     super(problems, `import rejected, nothing stored: ${rejectedRows} of ${rows} row${rows > 1 ? 's' : ''} rejected (${problems.length}${problems.length >= problemsKept ? '+' : ''} problem${problems.length > 1 ? 's' : ''}); first: ${describeProblems(problems.slice(0, 1))}`, 'import_rejected');
   }
@@ -83,6 +86,7 @@ export async function importFile(pool: pg.Pool, input: string | AsyncIterable<st
       const total: Counts = { inserted: 0, updated: 0, unchanged: 0, newPointIds: [] };
       const problems: FieldProblem[] = [];
       const rejected = new Set<number | undefined>();
+      let foreignKeys = 0;
       const note = (found: FieldProblem[]) => {
         for (const p of found) { rejected.add(p.line); if (problems.length < problemsKept) problems.push(p); }
       };
@@ -91,6 +95,7 @@ export async function importFile(pool: pg.Pool, input: string | AsyncIterable<st
         if (batch.records.length) {
           const checked = await checkers[kind](client, batch.records, allowed);
           note(checked.problems);
+          foreignKeys += checked.foreignKeys ?? 0;
           if (!rejected.size) {
             const written = await checked.write();
             note(written.late ?? []);
@@ -100,7 +105,11 @@ export async function importFile(pool: pg.Pool, input: string | AsyncIterable<st
         }
         progress(rejected.size ? 'reading rows' : phase, file.rows, estimate());
       }
-      if (rejected.size) throw new ImportRejectedError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), file.rows, kind, file.format, rejected.size);
+      if (rejected.size) {
+        const error = new ImportRejectedError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), file.rows, kind, file.format, rejected.size);
+        error.foreignKeys = foreignKeys;
+        throw error;
+      }
       return total;
     });
     progress(phase, file.rows, file.rows);

@@ -353,6 +353,9 @@ describe.each(targets())('trust: attacks as each role on the %s database', (targ
       external_id: operation13.external_id, source: operation13.source_code, name: 'Écrasement', kind: 'autre', started_on: '2024-01-01' } }] });
     const importedOperation = await as(cross84).post('/api/imports?kind=operations', geojson, 'application/geo+json');
     expect(importedOperation.status).toBe(422);
+    // The answers say "already used" as for a key held in 84; the journal counts the foreign keys.
+    const { rows: journal } = await pool.query(`SELECT area FROM audit_log WHERE route = '/api/imports' AND status_code = 422 ORDER BY id DESC LIMIT 2`);
+    expect(journal.map((r) => r.area)).toEqual([expect.stringContaining('foreign_keys=1'), expect.stringContaining('foreign_keys=1')]);
     const observations = `deal_point_external_id;deal_point_source;source;observed_on;activity_level\n${foreign.external_id};${foreign.source};police_nationale;2024-05-05;3\n`;
     const importedObservation = await as(cross84).post('/api/imports?kind=observations', observations, 'text/csv');
     expect(importedObservation.status).toBe(422);
