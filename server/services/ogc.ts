@@ -6,7 +6,8 @@
 import type pg from 'pg';
 import type { Principal } from '../domain/access.js';
 import { preciseScope } from '../domain/access.js';
-import { compileCql2, parseCql2, Cql2Error, type Queryables } from '../domain/cql2.js';
+import { compileCql2, Cql2Error, type Queryables } from '../domain/cql2.js';
+import { parseCql2 } from '../domain/cql2-parse.js';
 import { disclosureFor, publishedCount, suppressionThreshold, underWayVisibleIn, type Disclosure } from '../domain/disclosure.js';
 import { cellPolygon } from '../domain/h3-cells.js';
 import { rfc7946Geometry } from '../domain/rfc7946.js';

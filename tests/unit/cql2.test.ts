@@ -4,7 +4,8 @@
  * another exception).
  */
 import { describe, expect, it } from 'vitest';
-import { compileCql2, parseCql2, Cql2Error, type Queryables } from '../../server/domain/cql2.js';
+import { compileCql2, Cql2Error, type Queryables } from '../../server/domain/cql2.js';
+import { parseCql2 } from '../../server/domain/cql2-parse.js';
 
 const queryables: Queryables = {
   status: { sql: 'f.status', type: 'string' },
