@@ -4,93 +4,18 @@
  * serialised. The "planted" variant plants displacement and diffusion after operations and records
  * them in a ground truth; the "null" variant runs the same machinery without them.
  */
-import { cellToBoundary, cellsToMultiPolygon, gridDisk, latLngToCell } from 'h3-js';
+import { cellsToMultiPolygon, gridDisk, latLngToCell } from 'h3-js';
 import { Random, seedFrom } from './random.js';
 import { dateIn, daysBetween, monthCount, monthOf } from './calendar.js';
 import { departmentTargets } from './calibration.js';
 import { CommuneLocator, distanceKm, type ScenarioCommune } from './geography.js';
-import { effectParameters, operationPlans, type OperationPlan, type PlantedEffect } from './operations.js';
+import { effectParameters, operationPlans, type PlantedEffect } from './operations.js';
+import { ScenarioWorld } from './world.js';
+import { observe, plantDuplicates, round } from './records.js';
+import type { LivePoint, OperationTruth, Scenario, ScenarioInput, ScenarioOperation, } from './types.js';
 
-export type ScenarioVariant = 'planted' | 'null';
+export type * from './types.js';
 
-export interface ScenarioInput {
-  seed: number;
-  variant: ScenarioVariant;
-  /** The traps an honest method must survive (all off in the demo): see `ScenarioTraps`. */
-  traps?: ScenarioTraps;
-  communes: readonly ScenarioCommune[];
-  /** Department code -> persons implicated for trafficking in 2020 (SSMSI). */
-  trafficking: ReadonlyMap<string, number>;
-  /**
-   * The registry variant (off in the demo): this share of the points is reported a second time by
-   * another service, 5-60 m away, with the same life a little later and the same or fewer products.
-   */
-  duplicates?: { share: number };
-}
-
-/** A point reported twice: the original and the other service's copy (ground truth of the registry variant). */
-export interface PlantedDuplicate { original: { source: string; externalId: string }; copy: { source: string; externalId: string }; distanceMeters: number }
-
-/**
- * Traps for the methods: a seasonal swing of every department's count (amplitude, e.g. 0.2 for
- * +/-20 %, peaking in summer), and a surge of the targeted district and its surroundings in the
- * three months before the listed operations (+40 %, gone after: regression to the mean).
- */
-export interface ScenarioTraps {
-  seasonality?: number; surgeBefore?: readonly string[];
-  /**
-   * Districts (targets and buffers) follow their department's trend and season relative to the
-   * operation's month instead of keeping their level (and an operation without effect leaves its
-   * district following), a surge adds points to the department rather than displacing others in
-   * it, and the points removed by operations weigh on the department's count as a share of its
-   * level (following its trend and season).
-   */
-  followDepartment?: boolean;
-}
-
-export interface StatusEntry { status: 'active' | 'dismantled' | 'reopened'; on: string; operation?: string }
-
-export interface ScenarioPoint {
-  externalId: string; source: string; longitude: number; latitude: number; commune: string; department: string;
-  products: string[]; network: string | null; history: StatusEntry[];
-}
-
-export interface ScenarioObservation { pointExternalId: string; pointSource: string; observedOn: string; activityLevel: number; estimatedDailyTransactions: number; source: string }
-export interface ScenarioNetwork { externalId: string; name: string; department: string }
-export interface ScenarioOperation { plan: OperationPlan; target: GeoJSON.MultiPolygon; endedOn: string; arrests: number; cannabisKg: number; cocaineKg: number; cashEur: number; weapons: number }
-
-export interface PlantedMove {
-  origin: string; destination: string; kind: 'local' | 'midsize'; commune: string; communeName: string;
-  distanceKm: number; lagDays: number;
-}
-
-export interface OperationTruth {
-  operation: string; name: string; startedOn: string; plantedEffect: PlantedEffect | 'none';
-  /** The district surged in the three months before (a trap: the fall after is not the operation's). */
-  preSurge: boolean;
-  targetCells: string[]; bufferCells: string[];
-  pointsInTargetBefore: number; dismantled: string[];
-  bufferDismantled: string[]; reopened: string[];
-  /** Planted towns and their moves; `trap`: towns given only 1-2 points, below what any test can tell from chance. */
-  destinationTowns: { insee: string; name: string; planted: number; trap: boolean }[];
-  moves: PlantedMove[];
-}
-
-export interface Scenario {
-  seed: number; variant: ScenarioVariant;
-  networks: ScenarioNetwork[]; points: ScenarioPoint[]; observations: ScenarioObservation[]; operations: ScenarioOperation[];
-  truth: OperationTruth[];
-  /** Only in the registry variant. */
-  duplicates?: PlantedDuplicate[];
-}
-
-interface LivePoint extends ScenarioPoint {
-  active: boolean; protectedUntil: number; planted: boolean; cell: string; lastChange: number;
-}
-
-const productMix: [string, number][] = [
-  ['cannabis_resine', 0.85], ['cannabis_herbe', 0.55], ['cocaine', 0.45], ['crack', 0.04], ['heroine', 0.05], ['drogues_synthetiques', 0.05],
-];
 const baseMonthlyDismantling = 0.015;
 
 export function generateScenario(input: ScenarioInput): Scenario {
@@ -122,102 +47,8 @@ export function generateScenario(input: ScenarioInput): Scenario {
     const bufferCells = gridDisk(centreCell, effectParameters.targetRings + effectParameters.bufferRings).filter((c) => !targetSet.has(c)).sort();
     return { plan, month: monthOf(plan.startedOn), targetCells, targetSet, bufferCells, bufferSet: new Set(bufferCells) };
   });
-
-  const points: LivePoint[] = [];
-  const baseByDepartment = new Map<string, LivePoint[]>(departments.map((code) => [code, []]));
-  const plantedPoints: LivePoint[] = [];
-  const clusters = new Map<string, { centre: [number, number]; network: string | null }[]>();
-  const networks: ScenarioNetwork[] = [];
-  const counters = new Map<string, number>();
-  const nextId = (department: string) => {
-    const n = (counters.get(department) ?? 0) + 1;
-    counters.set(department, n);
-    return `SYN-${department}-${String(n).padStart(5, '0')}`;
-  };
-
-  function randomPointIn(commune: ScenarioCommune, rng: Random, around: [number, number], sigmaKm: number): [number, number] | null {
-    for (let attempt = 0; attempt < 30; attempt++) {
-      const longitude = around[0] + (rng.normal() * sigmaKm) / (111.32 * Math.cos((around[1] * Math.PI) / 180));
-      const latitude = around[1] + (rng.normal() * sigmaKm) / 110.57;
-      if (locator.contains(commune, longitude, latitude)) return [longitude, latitude];
-    }
-    return null;
-  }
-
-  function randomPointInCell(cell: string, rng: Random): { position: [number, number]; commune: ScenarioCommune } | null {
-    const ring = cellToBoundary(cell, true);
-    const xs = ring.map((p) => p[0]);
-    const ys = ring.map((p) => p[1]);
-    for (let attempt = 0; attempt < 30; attempt++) {
-      const longitude = Math.min(...xs) + rng.next() * (Math.max(...xs) - Math.min(...xs));
-      const latitude = Math.min(...ys) + rng.next() * (Math.max(...ys) - Math.min(...ys));
-      if (latLngToCell(latitude, longitude, res) !== cell) continue;
-      const commune = locator.communeAt(longitude, latitude);
-      if (commune) return { position: [longitude, latitude], commune };
-    }
-    return null;
-  }
-
-  /** A location in a commune, in one of its street-market districts (clusters). */
-  function placeInCommune(commune: ScenarioCommune, rng: Random, avoid: (cell: string) => boolean): [number, number] | null {
-    const list = clusters.get(commune.insee) ?? [];
-    clusters.set(commune.insee, list);
-    for (let attempt = 0; attempt < 10; attempt++) {
-      let cluster = list.length && rng.chance(Math.min(0.9, 0.55 + list.length * 0.08)) ? rng.pick(list) : null;
-      if (!cluster) {
-        const spreadKm = Math.min(4, 0.6 + Math.sqrt(commune.population) / 120);
-        const centre = randomPointIn(commune, rng, [commune.longitude, commune.latitude], spreadKm);
-        if (!centre) continue;
-        const networkChance = commune.population >= 20000 ? 0.5 : 0.2;
-        let network: string | null = null;
-        if (rng.chance(networkChance)) {
-          network = `SYN-NET-${commune.department}-${String(networks.length + 1).padStart(4, '0')}`;
-          networks.push({ externalId: network, name: `Réseau ${commune.name} ${String.fromCharCode(65 + (list.length % 26))}`, department: commune.department });
-        }
-        cluster = { centre, network };
-        list.push(cluster);
-      }
-      const position = randomPointIn(commune, rng, cluster.centre, 0.15) ?? cluster.centre;
-      if (avoid(latLngToCell(position[1], position[0], res))) continue;
-      return position;
-    }
-    return null;
-  }
-
-  function sourceFor(commune: ScenarioCommune, rng: Random): string {
-    const x = rng.next();
-    if (commune.population >= 20000) {
-      return x < 0.72 ? 'police_nationale' : x < 0.82 ? 'police_municipale' : x < 0.87 ? 'bailleur_social' : x < 0.9 ? 'transport' : x < 0.92 ? 'douane' : 'signalement_public';
-    }
-    return x < 0.78 ? 'gendarmerie' : x < 0.88 ? 'police_municipale' : x < 0.9 ? 'douane' : 'signalement_public';
-  }
-
-  function createPoint(commune: ScenarioCommune, position: [number, number], date: string, rng: Random, planted: boolean, protectedUntil: number): LivePoint {
-    const products = productMix.filter(([, p]) => rng.chance(p)).map(([code]) => code);
-    if (products.length === 0) products.push('cannabis_resine');
-    const cell = latLngToCell(position[1], position[0], res);
-    const cluster = (clusters.get(commune.insee) ?? []).find((c) => Math.abs(c.centre[0] - position[0]) < 0.01 && Math.abs(c.centre[1] - position[1]) < 0.01);
-    const point: LivePoint = {
-      externalId: nextId(commune.department), source: sourceFor(commune, rng),
-      longitude: Math.round(position[0] * 1e6) / 1e6, latitude: Math.round(position[1] * 1e6) / 1e6,
-      commune: commune.insee, department: commune.department, products, network: cluster?.network ?? null,
-      history: [{ status: 'active', on: date }], active: true, protectedUntil, planted, cell, lastChange: monthOf(date),
-    };
-    points.push(point);
-    if (planted) plantedPoints.push(point);
-    else baseByDepartment.get(point.department)?.push(point);
-    return point;
-  }
-
-  function setStatus(point: LivePoint, status: StatusEntry['status'], date: string, operation?: string) {
-    const last = point.history[point.history.length - 1];
-    if (last.on >= date) date = dateIn(monthOf(last.on), Math.min(28, Number(last.on.slice(8)) + 1));
-    if (last.on >= date) return false;
-    point.history.push(operation ? { status, on: date, operation } : { status, on: date });
-    point.active = status !== 'dismantled';
-    point.lastChange = monthOf(date);
-    return true;
-  }
+  const world = new ScenarioWorld(locator, departments, res);
+  const { points, baseByDepartment, plantedPoints, networks, createPoint, setStatus, placeInCommune, randomPointInCell } = world;
 
   // Areas closed to new base points for 12 months after an operation (measure 22: re-occupation).
   const closedUntil = new Map<string, number>();
@@ -460,91 +291,4 @@ export function generateScenario(input: ScenarioInput): Scenario {
     scenario.duplicates = planted.truth;
   }
   return scenario;
-}
-
-const copySources = { town: ['police_nationale', 'police_municipale', 'bailleur_social', 'transport', 'douane'], rural: ['gendarmerie', 'police_municipale', 'douane'] };
-const lastScenarioDay = '2025-12-31';
-
-function shiftDate(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86400000).toISOString().slice(0, 10);
-}
-
-/**
- * Copies of a share of the points as another service reports them: 5-60 m away (uniform
- * direction), first reported 0-45 days later, each later event 0-20 days later, products the
- * same or one fewer. Separate random streams, so the points themselves are unchanged.
- */
-function plantDuplicates(points: readonly ScenarioPoint[], share: number, seed: number, locator: CommuneLocator, communes: ReadonlyMap<string, ScenarioCommune>) {
-  const copies: ScenarioPoint[] = [];
-  const truth: PlantedDuplicate[] = [];
-  const counters = new Map<string, number>();
-  for (const point of points) {
-    const rng = new Random(seedFrom(seed, 'duplicates', point.externalId));
-    if (!rng.chance(share)) continue;
-    const commune = communes.get(point.commune);
-    const pool = (commune && commune.population >= 20000 ? copySources.town : copySources.rural).filter((s) => s !== point.source);
-    const source = rng.pick(pool);
-    let position: [number, number] | null = null;
-    let distanceMeters = 0;
-    for (let attempt = 0; attempt < 10 && !position; attempt++) {
-      distanceMeters = 5 + rng.next() * 55;
-      const bearing = rng.next() * 2 * Math.PI;
-      const longitude = Math.round((point.longitude + (distanceMeters * Math.sin(bearing)) / (111320 * Math.cos((point.latitude * Math.PI) / 180))) * 1e6) / 1e6;
-      const latitude = Math.round((point.latitude + (distanceMeters * Math.cos(bearing)) / 110574) * 1e6) / 1e6;
-      const at = locator.communeAt(longitude, latitude);
-      if (at && at.department === point.department) position = [longitude, latitude];
-    }
-    if (!position) continue;
-    const history: StatusEntry[] = [];
-    for (const [i, entry] of point.history.entries()) {
-      let on = shiftDate(entry.on, i === 0 ? rng.integer(0, 45) : rng.integer(0, 20));
-      if (on > lastScenarioDay) on = lastScenarioDay;
-      if (history.length && on <= history[history.length - 1].on) on = shiftDate(history[history.length - 1].on, 1);
-      if (on > lastScenarioDay) break;
-      history.push(entry.operation ? { status: entry.status, on, operation: entry.operation } : { status: entry.status, on });
-    }
-    const dropped = point.products.length > 1 && rng.chance(0.3) ? rng.integer(0, point.products.length - 1) : -1;
-    const products = point.products.filter((_p, i) => i !== dropped);
-    const n = (counters.get(point.department) ?? 0) + 1;
-    counters.set(point.department, n);
-    const at = locator.communeAt(position[0], position[1])!;
-    const copy: ScenarioPoint = {
-      externalId: `SYN-DUP-${point.department}-${String(n).padStart(5, '0')}`, source, longitude: position[0], latitude: position[1],
-      commune: at.insee, department: point.department, products, network: point.network, history,
-    };
-    copies.push(copy);
-    truth.push({ original: { source: point.source, externalId: point.externalId }, copy: { source, externalId: copy.externalId }, distanceMeters: Math.round(distanceMeters * 10) / 10 });
-  }
-  return { copies, truth };
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-/** Half-yearly activity observations while a point is active: a level 1-4 and daily transactions. */
-function observe(points: readonly LivePoint[], seed: number): ScenarioObservation[] {
-  const observations: ScenarioObservation[] = [];
-  for (const point of points) {
-    const rng = new Random(seedFrom(seed, 'observations', point.externalId));
-    let level = rng.integer(1, 3);
-    const periods: [number, number][] = [];
-    for (let i = 0; i < point.history.length; i++) {
-      const entry = point.history[i];
-      if (entry.status === 'dismantled') continue;
-      const end = i + 1 < point.history.length ? monthOf(point.history[i + 1].on) : monthCount;
-      periods.push([monthOf(entry.on), end]);
-    }
-    for (const [start, end] of periods) {
-      for (let m = start; m < end; m += 6) {
-        level = Math.max(1, Math.min(4, level + rng.integer(-1, 1)));
-        observations.push({
-          pointExternalId: point.externalId, pointSource: point.source, observedOn: dateIn(m, 28), activityLevel: level,
-          estimatedDailyTransactions: level * 25 + rng.integer(0, 30),
-          source: point.source === 'signalement_public' ? (point.department.startsWith('97') ? 'gendarmerie' : 'police_nationale') : point.source,
-        });
-      }
-    }
-  }
-  return observations;
 }
