@@ -49,7 +49,7 @@ import { registerReplica } from './plugins/replica.js';
 import { registerResponseCheck } from './plugins/response-check.js';
 import { documentedResponses } from './plugins/openapi-errors.js';
 import { startJobRunner, type JobRunner } from './services/jobs.js';
-import { runHotSpotJob } from './services/analyses.js';
+import { runHotSpotJob } from './services/hot-spot-jobs.js';
 import { postgresRateLimitStore, sharedSecret } from './services/shared-limits.js';
 import { isCalendarDate, addDays, today, earliestEventDate, eventDateMarginDays, earliestQueryDate, latestQueryDate } from './domain/dates.js';
 

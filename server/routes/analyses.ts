@@ -13,6 +13,7 @@ import { defaultEffectOptions } from '../domain/analytics/displacement.js';
 import { defaultWakeOptions } from '../domain/analytics/wake.js';
 import { parseMonthWindow } from '../domain/months.js';
 import * as analyses from '../services/analyses.js';
+import * as hotSpotJobs from '../services/hot-spot-jobs.js';
 import { getOperation } from '../services/operations.js';
 import { assertRecordInScope, departmentFilter, operationNameable, workScope } from './scope.js';
 import { parseBbox } from '../services/filters.js';
@@ -186,7 +187,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
     const bbox = body.bbox ? parseBbox(body.bbox, 'bbox') : null;
     request.auditDetail = `resolution=${body.resolution}${body.department ? `&department=${body.department}` : ''}${body.bbox ? `&bbox=${body.bbox}` : ''}`;
     // Queued in PostgreSQL: any server process runs it (the principal's scope travels with it).
-    const job = await analyses.startHotSpotJob(pool(), app.jobs, request.principal!, {
+    const job = await hotSpotJobs.startHotSpotJob(pool(), app.jobs, request.principal!, {
       resolution: body.resolution, from, to, departments, bbox, method: body.method ?? 'exact', permutations: body.permutations ?? 199, seed: 20190101,
     });
     reply.status(202);
@@ -200,7 +201,7 @@ export async function analysisRoutes(instance: FastifyInstance) {
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { 200: Job, ...errorResponses },
     },
   }, async (request) => {
-    const job = await analyses.getJob(pool(), request.params.id);
+    const job = await hotSpotJobs.getJob(pool(), request.params.id);
     if (!job || job.owner !== request.principal!.userId) throw new NotFoundError('job', request.params.id);
     return { id: job.id, status: job.status, done: job.done, total: job.total, parameters: job.parameters, error: job.error, result: job.status === 'done' ? job.result : null };
   });
