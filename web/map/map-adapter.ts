@@ -11,20 +11,16 @@
 import * as maplibregl from 'maplibre-gl';
 import { frenchMapLocale } from './french-locale';
 import { Protocol as PmtilesProtocol } from 'pmtiles';
-import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap, MapMouseEvent, VectorTileSource } from 'maplibre-gl';
+import type { GeoJSONSource, MapMouseEvent, VectorTileSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { cellPolygon } from '../../server/domain/h3-cells';
 import { monthLabel } from '../../server/domain/months';
 import type { LayerName } from './view-state';
-import { baseStyle, colours, empty, hexColour, patternColours } from './map-style';
+import { baseStyle, colours, comparedLayers, drawable, empty, hexColour, patternColours, rateColour, sectorLayers } from './map-style';
+import { MapProbes } from './map-probes';
 
-export { colours, patternColours };
-
-/** The features of a collection that have a geometry (the reference data has departments without an outline). */
-export function drawable(collection: GeoJSON.FeatureCollection<GeoJSON.Geometry | null>): GeoJSON.FeatureCollection {
-  return { type: 'FeatureCollection', features: collection.features.filter((f): f is GeoJSON.Feature => f.geometry !== null) };
-}
+export { colours, drawable, patternColours };
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -55,13 +51,13 @@ const layerIds: Record<LayerName, string[]> = {
   tendances: ['hotspots-fill'],
 };
 
-export class SillageMap {
-  private readonly map: MapLibreMap;
+export class SillageMap extends MapProbes {
   private readonly ready: Promise<void>;
   private hexStates = new Map<string, number | null>();
   private departments: GeoJSON.FeatureCollection = empty;
 
   constructor(container: HTMLElement, options: { center?: [number, number]; zoom?: number; basemapUrl?: string | null; basemapPmtiles?: string | null; analyst?: boolean; pointTiles?: string | null } = {}) {
+    super();
     const style = baseStyle({ ...options, basemapPmtilesUrl: options.basemapPmtiles ? pmtilesSource(options.basemapPmtiles) : null });
     this.map = new maplibregl.Map({
       locale: frenchMapLocale,
@@ -111,10 +107,6 @@ export class SillageMap {
     this.map.getCanvas().style.cursor = 'crosshair';
   }
 
-  /** Screen position of a place, for tests that click on the map. */
-  project(position: [number, number]): { x: number; y: number } {
-    return this.map.project(position);
-  }
 
   // ---- Analyst map ----
 
@@ -176,13 +168,6 @@ export class SillageMap {
     }
   }
 
-  /** Baseline for the benchmark: the same tick done by rebuilding the hexbin FeatureCollection. */
-  showMonthBySetData(counts: ReadonlyMap<string, number | null>): void {
-    (this.map.getSource('hexes') as GeoJSONSource).setData({
-      type: 'FeatureCollection',
-      features: [...counts].map(([h3, count]) => ({ type: 'Feature', properties: { h3, count: count ?? 0 }, geometry: cellPolygon(h3) })),
-    });
-  }
 
   async setOperations(collection: GeoJSON.FeatureCollection): Promise<void> {
     await this.ready;
@@ -196,11 +181,7 @@ export class SillageMap {
       ...this.departments,
       features: this.departments.features.map((f) => ({ ...f, properties: { ...f.properties, rate: rates.get(String(f.properties?.code)) ?? null } })),
     });
-    const stops: (number | string)[] = [];
-    // Breaks are upper bounds (inclusive): a class starts just above the previous bound.
-    breaks.slice(0, -1).forEach((value, i) => stops.push(colours.rateRamp[i], value + 1e-9));
-    const ramp: ExpressionSpecification = stops.length ? ['step', ['get', 'rate'], ...stops, colours.rateRamp[Math.min(breaks.length - 1, colours.rateRamp.length - 1)]] as unknown as ExpressionSpecification : ['literal', colours.rateRamp[2]];
-    this.map.setPaintProperty('departments-choropleth', 'fill-color', ['case', ['==', ['get', 'rate'], null], '#ffffff', ramp]);
+    this.map.setPaintProperty('departments-choropleth', 'fill-color', rateColour(breaks));
   }
 
   onSelect(handler: (selection: Selection) => void): void {
@@ -255,10 +236,8 @@ export class SillageMap {
     await this.ready;
     const source = this.map.getSource('sectors') as GeoJSONSource | undefined;
     if (source) { source.setData(collection); return; }
-    const ramp = [...colours.hexRamp].reverse();
     this.map.addSource('sectors', { type: 'geojson', data: collection });
-    this.map.addLayer({ id: 'sectors-fill', type: 'fill', source: 'sectors', paint: { 'fill-color': ['match', ['get', 'rank_class'], 0, ramp[0], 1, ramp[1], 2, ramp[2], 3, ramp[3], 4, ramp[4], '#f6f6f6'], 'fill-opacity': 0.8 } });
-    this.map.addLayer({ id: 'sectors-line', type: 'line', source: 'sectors', paint: { 'line-color': ['case', ['boolean', ['get', 'selected'], false], '#000091', '#929292'], 'line-width': ['case', ['boolean', ['get', 'selected'], false], 3, 0.5] } });
+    for (const layer of sectorLayers()) this.map.addLayer(layer);
     if (onPick) this.map.on('click', 'sectors-fill', (event) => { const code = event.features?.[0]?.properties?.code; if (code) onPick(String(code)); });
   }
 
@@ -272,17 +251,7 @@ export class SillageMap {
     if (source) source.setData(collection);
     else {
       this.map.addSource('compared', { type: 'geojson', data: collection });
-      this.map.addLayer({ id: 'compared-points', type: 'circle', source: 'compared', paint: {
-        'circle-radius': ['match', ['get', 'role'], 'nearby', 5, 9] as unknown as ExpressionSpecification,
-        'circle-color': ['match', ['get', 'role'], 'a', '#000091', 'b', '#fc5d00', '#929292'] as unknown as ExpressionSpecification,
-        'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2,
-      } });
-      this.map.addLayer({ id: 'compared-labels', type: 'symbol', source: 'compared', filter: ['!=', ['get', 'role'], 'nearby'], layout: {
-        // A to the left of its point, B to the right: two points 5 m apart keep readable labels.
-        'text-font': ['Marianne'], 'text-size': 13, 'text-field': ['get', 'label'], 'text-allow-overlap': true,
-        'text-anchor': ['match', ['get', 'role'], 'a', 'right', 'left'] as unknown as ExpressionSpecification,
-        'text-offset': ['match', ['get', 'role'], 'a', ['literal', [-1, 0]], ['literal', [1, 0]]] as unknown as ExpressionSpecification,
-      }, paint: { 'text-color': '#161616', 'text-halo-color': '#ffffff', 'text-halo-width': 2 } });
+      for (const layer of comparedLayers()) this.map.addLayer(layer);
     }
     // The small map may have been created before its box took its final width.
     this.map.resize();
@@ -293,31 +262,7 @@ export class SillageMap {
     this.map.fitBounds(bounds, { padding: 60, duration: 0, maxZoom: 17 });
   }
 
-  /** Labels of the compared points drawn on screen (for tests). */
-  renderedComparedLabels(): string[] {
-    return this.map.getLayer('compared-points')
-      ? [...new Set(this.map.queryRenderedFeatures({ layers: ['compared-points'] }).map((f) => String(f.properties.label ?? '')))].filter(Boolean).sort() : [];
-  }
 
-  /** Sector codes drawn on screen (for tests). */
-  renderedSectors(): string[] {
-    return this.map.getLayer('sectors-fill') ? [...new Set(this.map.queryRenderedFeatures({ layers: ['sectors-fill'] }).map((f) => String(f.properties.code)))].sort() : [];
-  }
-
-  /** Resolves at the map's next idle (benchmarks). */
-  nextIdle(): Promise<void> {
-    const idle = new Promise<void>((resolve) => this.map.once('idle', () => resolve()));
-    // A tick that changes nothing visible would otherwise never render, and never idle.
-    this.map.triggerRepaint();
-    return idle;
-  }
-
-  /** Hexbins drawn on screen with the count they show (for tests). */
-  renderedHexes(): { h3: string; count: number; suppressed: boolean }[] {
-    return this.map.queryRenderedFeatures({ layers: ['hex-fill'] })
-      .map((f) => ({ h3: String(f.properties.h3), count: Number(f.state?.count ?? 0), suppressed: Boolean(f.state?.suppressed) }))
-      .filter((hex, i, all) => all.findIndex((other) => other.h3 === hex.h3) === i);
-  }
 
   /**
    * The deal points drawn in the view once the map is idle (id, status, source, place), nearest to
@@ -346,15 +291,6 @@ export class SillageMap {
     return [Number(c.lng.toFixed(6)), Number(c.lat.toFixed(6))];
   }
 
-  /** Street names of the offline vector basemap drawn on screen (for tests). */
-  renderedBasemapStreets(): string[] {
-    return this.map.getLayer('basemap-roads') ? [...new Set(this.map.queryRenderedFeatures({ layers: ['basemap-roads'] }).map((f) => String(f.properties.name ?? '')))].filter(Boolean).sort() : [];
-  }
-
-  /** Deal points drawn on screen (for tests). */
-  renderedPointIds(): number[] {
-    return [...new Set(this.map.queryRenderedFeatures({ layers: ['points'] }).map((f) => Number(f.id)))].sort((a, b) => a - b);
-  }
 
   destroy(): void {
     this.map.remove();

@@ -2,7 +2,7 @@
  * The map's style: sources, layers and their paint, as data. The adapter (map-adapter.ts) builds the
  * map from it and changes it only through its verbs (feature-state, global state, setData).
  */
-import type { ExpressionSpecification, FilterSpecification, StyleSpecification } from 'maplibre-gl';
+import type { ExpressionSpecification, FilterSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import marianneUrl from '@gouvfr/dsfr/dist/fonts/Marianne-Regular.woff2?url';
 import { monthLabel } from '../../server/domain/months';
 
@@ -166,4 +166,43 @@ function addAnalystLayers(style: StyleSpecification, pointTiles: string | null):
       ...text, 'text-field': ['concat', ['get', 'name'], '\n', ['get', 'period']], 'text-anchor': 'top', 'text-offset': [0, 1],
     }, paint: { 'text-color': '#006a60', 'text-halo-color': '#ffffff', 'text-halo-width': 2 } },
   );
+}
+
+/** Sectors coloured by rank class (property rank_class: 0 best fifth .. 4, -1 not ranked); the selected one outlined. */
+export function sectorLayers(): LayerSpecification[] {
+  const ramp = [...colours.hexRamp].reverse();
+  return [
+    { id: 'sectors-fill', type: 'fill', source: 'sectors', paint: { 'fill-color': ['match', ['get', 'rank_class'], 0, ramp[0], 1, ramp[1], 2, ramp[2], 3, ramp[3], 4, ramp[4], '#f6f6f6'], 'fill-opacity': 0.8 } },
+    { id: 'sectors-line', type: 'line', source: 'sectors', paint: { 'line-color': ['case', ['boolean', ['get', 'selected'], false], '#000091', '#929292'], 'line-width': ['case', ['boolean', ['get', 'selected'], false], 3, 0.5] } },
+  ];
+}
+
+/** Points compared side by side (role a, b or nearby; a short label), A labelled to the left of its point and B to the right. */
+export function comparedLayers(): LayerSpecification[] {
+  return [
+    { id: 'compared-points', type: 'circle', source: 'compared', paint: {
+      'circle-radius': ['match', ['get', 'role'], 'nearby', 5, 9] as unknown as ExpressionSpecification,
+      'circle-color': ['match', ['get', 'role'], 'a', '#000091', 'b', '#fc5d00', '#929292'] as unknown as ExpressionSpecification,
+      'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2,
+    } },
+    { id: 'compared-labels', type: 'symbol', source: 'compared', filter: ['!=', ['get', 'role'], 'nearby'], layout: {
+      // Two points 5 m apart keep readable labels.
+      'text-font': ['Marianne'], 'text-size': 13, 'text-field': ['get', 'label'], 'text-allow-overlap': true,
+      'text-anchor': ['match', ['get', 'role'], 'a', 'right', 'left'] as unknown as ExpressionSpecification,
+      'text-offset': ['match', ['get', 'role'], 'a', ['literal', [-1, 0]], ['literal', [1, 0]]] as unknown as ExpressionSpecification,
+    }, paint: { 'text-color': '#161616', 'text-halo-color': '#ffffff', 'text-halo-width': 2 } },
+  ];
+}
+
+/** Departments coloured by a rate; `breaks` are upper bounds (inclusive): a class starts just above the previous bound; no rate: white. */
+export function rateColour(breaks: readonly number[]): ExpressionSpecification {
+  const stops: (number | string)[] = [];
+  breaks.slice(0, -1).forEach((value, i) => stops.push(colours.rateRamp[i], value + 1e-9));
+  const ramp = stops.length ? ['step', ['get', 'rate'], ...stops, colours.rateRamp[Math.min(breaks.length - 1, colours.rateRamp.length - 1)]] : ['literal', colours.rateRamp[2]];
+  return ['case', ['==', ['get', 'rate'], null], '#ffffff', ramp] as unknown as ExpressionSpecification;
+}
+
+/** The features of a collection that have a geometry (the reference data has departments without an outline). */
+export function drawable(collection: GeoJSON.FeatureCollection<GeoJSON.Geometry | null>): GeoJSON.FeatureCollection {
+  return { type: 'FeatureCollection', features: collection.features.filter((f): f is GeoJSON.Feature => f.geometry !== null) };
 }
