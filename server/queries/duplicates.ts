@@ -12,7 +12,8 @@ WITH pairs AS (
   SELECT a.id AS a_id, b.id AS b_id, ST_Distance(a.geom::geography, b.geom::geography) AS distance_m
   FROM deal_points a
   JOIN communes ca ON ca.insee = a.commune_insee
-  JOIN deal_points b ON b.id <> a.id
+  -- Two points of one source are never proposed (their sources overlap, see scored): not paired at all.
+  JOIN deal_points b ON b.id <> a.id AND b.source_code <> a.source_code
     AND near(b.geom, a.geom, $1::float8)
   JOIN communes cb ON cb.insee = b.commune_insee
   WHERE ($2::text[] IS NULL OR (ca.department_code = ANY($2::text[]) AND cb.department_code = ANY($2::text[])))
