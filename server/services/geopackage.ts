@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
+import * as sql from '../queries/geopackage.js';
 
 export type GeoPackageColumnType = 'TEXT' | 'INTEGER' | 'REAL';
 export interface GeoPackageLayer {
@@ -43,22 +44,10 @@ export async function writeGeoPackage(layer: GeoPackageLayer, now: Date): Promis
   const SQL = await loadSqlJs();
   const db = new SQL.Database();
   try {
-    db.run('PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;');
-    db.run(`CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
-      organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT)`);
-    db.run(`INSERT INTO gpkg_spatial_ref_sys VALUES
-      ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
-      ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system'),
-      ('WGS 84 geodetic', 4326, 'EPSG', 4326, 'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]', 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')`);
-    db.run(`CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '',
-      last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE,
-      srs_id INTEGER, CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))`);
-    db.run(`CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
-      srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
-      CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name), CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))`);
-    const columns = layer.columns.map((c) => `"${c.name}" ${c.type}`).join(', ');
-    db.run(`CREATE TABLE "${layer.table}" (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom ${layer.geometryType}${columns ? `, ${columns}` : ''})`);
-    const insert = db.prepare(`INSERT INTO "${layer.table}" (geom${layer.columns.map((c) => `, "${c.name}"`).join('')}) VALUES (?${', ?'.repeat(layer.columns.length)})`);
+    db.run(sql.header);
+    for (const statement of sql.metadataTables) db.run(statement);
+    db.run(sql.createFeatureTable(layer.table, layer.geometryType, layer.columns));
+    const insert = db.prepare(sql.insertFeature(layer.table, layer.columns));
     let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
     db.run('BEGIN');
     for (const feature of layer.features) {
@@ -71,9 +60,9 @@ export async function writeGeoPackage(layer: GeoPackageLayer, now: Date): Promis
     db.run('COMMIT');
     insert.free();
     const bounds = Number.isFinite(minX) ? [minX, minY, maxX, maxY] : [null, null, null, null];
-    db.run('INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 4326)',
+    db.run(sql.insertContents,
       [layer.table, 'features', layer.table, layer.description, now.toISOString().replace(/\.\d+Z$/, '.000Z'), ...bounds]);
-    db.run('INSERT INTO gpkg_geometry_columns VALUES (?, \'geom\', ?, 4326, 0, 0)', [layer.table, layer.geometryType]);
+    db.run(sql.insertGeometryColumn, [layer.table, layer.geometryType]);
     return db.export();
   } finally {
     db.close();
