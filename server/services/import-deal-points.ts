@@ -14,9 +14,26 @@ import {
   updatePointsNamedById, type Allowed, type BatchCheck, type Cells, type Counts,
 } from './import-merges.js';
 
+/**
+ * The commune of each row: a row keyed like a known point at the very same place keeps that point's
+ * commune (a re-import spends no search on it; the database derived it when the point was written),
+ * the others are searched for (commune_at).
+ */
 async function communesOf(client: pg.PoolClient, records: DealPointRecord[], allowed: Allowed, problems: FieldProblem[]): Promise<(string | null)[]> {
-  const { rows } = await client.query<{ insee: string | null }>(sql.communesAt, [records.map((r) => r.longitude), records.map((r) => r.latitude)]);
-  const communes = rows.map((row) => row.insee);
+  const keyed = records.filter((r) => r.external_id);
+  const { rows: known } = keyed.length
+    ? await client.query<{ source_code: string; external_id: string; longitude: number; latitude: number; commune_insee: string }>(sql.knownLocations, [keyed.map((r) => r.source), keyed.map((r) => r.external_id)])
+    : { rows: [] };
+  const knownAt = new Map(known.map((k) => [recordKey(k.source_code, k.external_id), k]));
+  const communes: (string | null)[] = records.map((r) => {
+    const point = r.external_id ? knownAt.get(recordKey(r.source, r.external_id)) : undefined;
+    return point && point.longitude === r.longitude && point.latitude === r.latitude ? point.commune_insee : null;
+  });
+  const searched = records.map((_, i) => i).filter((i) => communes[i] === null);
+  if (searched.length) {
+    const { rows } = await client.query<{ insee: string | null }>(sql.communesAt, [searched.map((i) => records[i].longitude), searched.map((i) => records[i].latitude)]);
+    rows.forEach((row, j) => { communes[searched[j]] = row.insee; });
+  }
   records.forEach((r, i) => {
     if (communes[i] === null) problems.push({ line: r.line, field: 'location', reason: `(${r.longitude}, ${r.latitude}) is not inside any French commune (at sea, abroad?)` });
   });
