@@ -17,6 +17,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import { cellPolygon } from '../../server/domain/h3-cells';
 import { monthLabel } from '../../server/domain/months';
 import type { LayerName } from './view-state';
+import type { Selection } from './selection-key';
 import { baseStyle, colours, empty, hexColour, patternColours } from './map-style';
 
 export { colours, patternColours };
@@ -38,11 +39,7 @@ function pmtilesSource(path: string): string {
   return `pmtiles://${new URL(path, location.origin).href}`;
 }
 
-export type Selection =
-  | { kind: 'point'; id: number }
-  | { kind: 'hex'; h3: string }
-  | { kind: 'commune'; insee: string; name: string }
-  | { kind: 'operation'; id: number };
+export type { Selection };
 
 export interface MapView { center: [number, number]; zoom: number; bounds: [number, number, number, number] }
 

@@ -1,5 +1,11 @@
 /** The map's selection (a clicked hexagon, point, commune or operation) as the URL's `sel` text, and back. */
-import type { Selection } from './map-adapter';
+
+/** What a click on the map (or a list of what it shows) opens in the side panel. */
+export type Selection =
+  | { kind: 'point'; id: number }
+  | { kind: 'hex'; h3: string }
+  | { kind: 'commune'; insee: string; name: string }
+  | { kind: 'operation'; id: number };
 
 export function selectionKey(selection: Selection | null): string | null {
   if (!selection) return null;
