@@ -35,7 +35,7 @@ export function pageTitle(path: string, signedIn: boolean): string {
 
 /** Where the sign-in form sends the user back: a path of this site only, never another origin. */
 export function safeReturnPath(value: string | null): string | null {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.includes('\\') || /[\s]/.test(value)) return null;
+  if (!value?.startsWith('/') || value.startsWith('//') || value.includes('\\') || /[\s]/.test(value)) return null;
   if (value.startsWith('/connexion')) return null;
   return value;
 }

@@ -39,7 +39,7 @@ describe('personal access tokens', () => {
     await page.fill('#token-name', 'QGIS poste 12');
     await page.selectOption('#token-days', '30');
     await page.click('button:has-text("Créer le jeton")');
-    const token = (await (await page.waitForSelector('[data-testid="new-token"] code[aria-label="Jeton"]')).textContent())!;
+    const token = (await (await page.waitForSelector('[data-testid="new-token"] [data-testid="token-value"]')).textContent())!;
     expect(token).toMatch(/^sil_[A-Za-z0-9_-]{43}$/);
     await page.waitForSelector('[data-testid="token-list"] h3:has-text("QGIS poste 12")');
     await page.screenshot({ path: `${screenshotDirectory}/jetons.png`, fullPage: true });

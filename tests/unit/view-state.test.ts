@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultView, finestResolutionFor, parseView, quantileBreaks, resolutionForZoom, serializeView } from '../../web/map/view-state.js';
+import { parseSelection, selectionKey } from '../../web/map/selection-key.js';
 
 describe('map view in the URL', () => {
   it('round-trips a view', () => {
@@ -73,5 +74,21 @@ describe('basemap configuration', async () => {
     expect(loadConfig({}).basemapUrl).toBeNull();
     expect(loadConfig({ SILLAGE_BASEMAP_URL: 'https://tiles.example.fr/{z}/{x}/{y}.png' }).basemapUrl).toBe('https://tiles.example.fr/{z}/{x}/{y}.png');
     expect(() => loadConfig({ SILLAGE_BASEMAP_URL: 'https://tiles.example.fr/tile.png' })).toThrow(/SILLAGE_BASEMAP_URL/);
+  });
+});
+
+describe('the map\'s selection in the URL', () => {
+  it('writes each kind as kind:id and reads it back (a commune is named by its code until its panel loads)', () => {
+    expect(selectionKey({ kind: 'hex', h3: '881f9000fffffff' })).toBe('hex:881f9000fffffff');
+    expect(selectionKey({ kind: 'commune', insee: '84089', name: 'Pertuis' })).toBe('commune:84089');
+    expect(selectionKey({ kind: 'point', id: 12 })).toBe('point:12');
+    expect(selectionKey({ kind: 'operation', id: 3 })).toBe('operation:3');
+    expect(selectionKey(null)).toBeNull();
+    expect(parseSelection('hex:881f9000fffffff')).toEqual({ kind: 'hex', h3: '881f9000fffffff' });
+    expect(parseSelection('commune:84089')).toEqual({ kind: 'commune', insee: '84089', name: '84089' });
+    expect(parseSelection('point:12')).toEqual({ kind: 'point', id: 12 });
+    expect(parseSelection('operation:3')).toEqual({ kind: 'operation', id: 3 });
+    expect(parseSelection('region:93')).toBeNull();
+    expect(parseSelection(null)).toBeNull();
   });
 });

@@ -72,7 +72,7 @@ type Options<M extends Method, P extends string> =
   ([ParamNames<P>] extends [never] ? { params?: never } : { params: Record<ParamNames<P>, string | number> })
   & { query?: Query }
   & ([Route<M, P>['body']] extends [never] ? { body?: never } : { body: Route<M, P>['body'] });
-type Rest<M extends Method, P extends string> = {} extends Options<M, P> ? [Options<M, P>?] : [Options<M, P>];
+type Rest<M extends Method, P extends string> = Record<never, never> extends Options<M, P> ? [Options<M, P>?] : [Options<M, P>];
 
 /** Sends a write the client knows: the body the server's schema accepts, the answer its schema declares. */
 export function send<M extends Method, P extends PathOf<M>>(method: M, path: P, ...[options]: Rest<M, P>): Promise<Route<M, P>['answer']> {

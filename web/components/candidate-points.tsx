@@ -3,7 +3,7 @@
  * becomes an active point from its first report's day) or discards it (no deal point there: it is
  * removed and its reports rejected). Each asks for confirmation first.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api/client';
 import { get, type GetRoutes } from '../api/routes';
 import { send } from '../api/send';
@@ -65,11 +65,12 @@ export function CandidatePoints({ refresh, onChanged }: { refresh: number; onCha
   const [reason, setReason] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
   const [shown, setShown] = useState<number | null>(null);
-  const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message);
+  const fail = useCallback((e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message), []);
 
-  useEffect(() => { get('/api/moderation/candidates').then((r) => setItems(r.items)).catch(fail); }, [refresh, version]);
+  const load = useCallback(() => { get('/api/moderation/candidates').then((r) => setItems(r.items)).catch(fail); }, [fail]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refresh is the moderation page's signal to read the candidates again
+  useEffect(() => { load(); }, [load, refresh]);
 
   const act = async () => {
     if (!pending) return;
@@ -85,7 +86,7 @@ export function CandidatePoints({ refresh, onChanged }: { refresh: number; onCha
         setReason('');
       }
       setPending(null);
-      setVersion((v) => v + 1);
+      load();
       onChanged();
     } catch (e) { fail(e); }
   };

@@ -1,5 +1,5 @@
 /** Finding a commune by name or INSEE code, with its outline when it has one. */
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { CommuneHit } from '../api/client';
 import { get } from '../api/routes';
 
@@ -9,15 +9,17 @@ import { get } from '../api/routes';
  */
 export function useCommuneSearch(query: string, onError: (e: Error) => void, enabled = true): [CommuneHit[], (hits: CommuneHit[]) => void] {
   const [hits, setHits] = useState<CommuneHit[]>([]);
+  // onError is read when the answer comes, not a reason to ask again.
+  const failed = useEffectEvent((e: Error) => onError(e));
   useEffect(() => {
     if (!enabled || query.trim().length < 2) { setHits([]); return; }
     let cancelled = false;
     const timer = setTimeout(() => {
       get('/api/communes', { query: { q: query.trim(), limit: 8 } })
-        .then((r) => { if (!cancelled) setHits(r.items); }).catch((e: Error) => { if (!cancelled) onError(e); });
+        .then((r) => { if (!cancelled) setHits(r.items); }).catch((e: Error) => { if (!cancelled) failed(e); });
     }, 200);
     return () => { cancelled = true; clearTimeout(timer); };
-  }, [query, enabled]); // eslint-disable-line react-hooks/exhaustive-deps -- onError is read when the answer comes
+  }, [query, enabled]);
   return [hits, setHits];
 }
 
@@ -31,15 +33,15 @@ export function CommuneSearch({ onFound, onError }: { onFound: (hit: CommuneHit,
     onFound(hit, feature?.geometry ? { ...feature, geometry: feature.geometry } : null);
   };
   return (
-    <div className="fr-search-bar sillage-search" role="search">
+    <search className="fr-search-bar sillage-search">
       <label className="fr-label" htmlFor="commune-search">Aller à une commune (nom ou code INSEE)</label>
       <input id="commune-search" className="fr-input" type="search" placeholder="Pertuis, 84089…" value={query} autoComplete="off"
         onChange={(e) => setQuery(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter' && hits[0]) choose(hits[0]); }} />
       {hits.length > 0 && (
-        <ul className="sillage-hits" role="listbox" aria-label="Communes trouvées">
-          {hits.map((hit) => <li key={hit.insee} role="option" aria-selected="false"><button type="button" onClick={() => choose(hit)}>{hit.name} ({hit.department_code}) — {hit.insee}</button></li>)}
+        <ul className="sillage-hits" aria-label="Communes trouvées">
+          {hits.map((hit) => <li key={hit.insee}><button type="button" onClick={() => choose(hit)}>{hit.name} ({hit.department_code}) — {hit.insee}</button></li>)}
         </ul>
       )}
-    </div>
+    </search>
   );
 }

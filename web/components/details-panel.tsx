@@ -1,5 +1,5 @@
 /** Side panel for a clicked hexbin, deal point, commune or operation, with a monthly chart. */
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { get, type GetRoutes } from '../api/routes';
 import type { Selection } from '../map/map-adapter';
 import type { Cube } from '../map/cube';
@@ -18,16 +18,19 @@ export function DetailsPanel({ selection, cube, view, precise, operations, onClo
   const [panel, setPanel] = useState<Panel | null>(null);
   const [error, setError] = useState<string | null>(null);
   const monthOffset = monthIndex(view.month) - monthIndex(view.from);
+  const { from, to } = view;
+  // The month shown is read when the panel loads: playing through the months does not reload it.
+  const shownMonth = useEffectEvent(() => view.month);
 
   useEffect(() => {
     let cancelled = false;
     setPanel(null);
     setError(null);
-    load(selection, cube, view, precise, operations)
+    load(selection, cube, { from, to, month: shownMonth() }, precise, operations)
       .then((p) => { if (!cancelled) setPanel(p); })
       .catch((e: Error) => { if (!cancelled) setError(e.message); });
     return () => { cancelled = true; };
-  }, [selection, cube, view.from, view.to, precise, operations]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [selection, cube, from, to, precise, operations]);
 
   return (
     <aside className="sillage-details" aria-label="Détails" data-testid="details-panel">
@@ -53,11 +56,14 @@ export function DetailsPanel({ selection, cube, view, precise, operations, onClo
   );
 }
 
-function series(query: { commune: string } | { operation: number }, view: ViewState) {
+/** The panel's months: the map's window and the month it shows. */
+type PanelWindow = Pick<ViewState, 'from' | 'to' | 'month'>;
+
+function series(query: { commune: string } | { operation: number }, view: PanelWindow) {
   return get('/api/aggregates/deal-points/series', { query: { from: view.from, to: view.to, ...query } });
 }
 
-async function load(selection: Selection, cube: Cube | null, view: ViewState, precise: boolean, operations: GetRoutes['/api/operations'] | null): Promise<Panel> {
+async function load(selection: Selection, cube: Cube | null, view: PanelWindow, precise: boolean, operations: GetRoutes['/api/operations'] | null): Promise<Panel> {
   if (selection.kind === 'hex') {
     const cell = cube?.cells.find((c) => c.h3 === selection.h3);
     const offset = cube ? monthIndex(view.month) - monthIndex(cube.from) : -1;

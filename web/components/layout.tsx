@@ -64,7 +64,7 @@ export function Layout({ me, health, children, wide = false }: { me: Me | null; 
   return (
     <>
       <div className="fr-skiplinks">
-        <nav className="fr-container" role="navigation" aria-label="Accès rapide">
+        <nav className="fr-container" aria-label="Accès rapide">
           <ul className="fr-skiplinks__list">
             <li><a className="fr-link" href="#contenu">Contenu</a></li>
             <li><a className="fr-link" href="#navigation-principale">Menu</a></li>
@@ -72,7 +72,7 @@ export function Layout({ me, health, children, wide = false }: { me: Me | null; 
           </ul>
         </nav>
       </div>
-      <header role="banner" className="fr-header">
+      <header className="fr-header">
         <div className="fr-header__body">
           <div className="fr-container">
             <div className="fr-header__body-row">
@@ -96,11 +96,11 @@ export function Layout({ me, health, children, wide = false }: { me: Me | null; 
             </div>
           </div>
         </div>
-        <div className={`fr-header__menu fr-modal${open ? ' fr-modal--opened' : ''}`} id="menu-principal" aria-label="Menu principal">
+        <div className={`fr-header__menu fr-modal${open ? ' fr-modal--opened' : ''}`} id="menu-principal">
           <div className="fr-container">
             <button ref={closeButton} type="button" className="fr-btn--close fr-btn" aria-controls="menu-principal" title="Fermer" onClick={() => setOpen(false)}>Fermer</button>
             <div className="fr-header__menu-links"><ul className="fr-btns-group">{account}</ul></div>
-            <nav className="fr-nav" id="navigation-principale" role="navigation" aria-label="Menu principal">
+            <nav className="fr-nav" id="navigation-principale" aria-label="Menu principal">
               <ul className="fr-nav__list">
                 {links.map((link) => (
                   <li className="fr-nav__item" key={link.href}>
@@ -119,7 +119,7 @@ export function Layout({ me, health, children, wide = false }: { me: Me | null; 
           </p></div></div>
         </div>
       )}
-      <main role="main" id="contenu" tabIndex={-1} className={wide ? 'fr-container--fluid fr-px-2w fr-py-1w' : 'fr-container fr-py-4w'}>{children}</main>
+      <main id="contenu" tabIndex={-1} className={wide ? 'fr-container--fluid fr-px-2w fr-py-1w' : 'fr-container fr-py-4w'}>{children}</main>
       <footer className="fr-footer" role="contentinfo" id="pied-de-page">
         <div className="fr-container"><div className="fr-footer__body">
           <div className="fr-footer__brand fr-enlarge-link">

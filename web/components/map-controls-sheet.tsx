@@ -3,20 +3,20 @@
  * of the screen (within reach of a thumb), opened by a button over the map and closed by its own
  * button or Escape, so that the map keeps the whole width.
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 
 export function MapControlsSheet({ label, children }: { label: string; children: ReactNode }) {
   const [open, setOpen] = useState(false);
   const opener = useRef<HTMLButtonElement>(null);
   const closer = useRef<HTMLButtonElement>(null);
+  const close = useCallback(() => { setOpen(false); opener.current?.focus(); }, []);
   useEffect(() => {
     if (!open) return undefined;
     closer.current?.focus();
     const onKey = (event: KeyboardEvent) => { if (event.key === 'Escape') close(); };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [open]);
-  const close = () => { setOpen(false); opener.current?.focus(); };
+  }, [open, close]);
   return (
     <>
       <button ref={opener} type="button" className="fr-btn fr-btn--sm fr-icon-equalizer-line fr-btn--icon-left sillage-controls-opener"

@@ -29,6 +29,7 @@ export function RankIntervalChart({ sectors, selected, onSelect, limit = 25 }: {
           const mc = s.monte_carlo!;
           const colour = mc.unstable ? '#b34000' : '#000091';
           return (
+            // biome-ignore lint/a11y/noStaticElementInteractions: a mouse shortcut inside one image; the table's buttons select the same sector from the keyboard
             <g key={s.code} data-code={s.code} data-testid="rank-interval" onClick={() => onSelect(s.code)} style={{ cursor: 'pointer' }}>
               <rect x={0} y={y - row / 2} width={width} height={row} fill={s.code === selected ? '#e3e3fd' : 'transparent'} />
               <text x={left - 8} y={y + 4} fontSize="11" textAnchor="end" fill="#161616">{s.rank}. {s.name.length > 18 ? `${s.name.slice(0, 17)}…` : s.name}</text>

@@ -4,7 +4,7 @@
  * H3 cells (clicked at a chosen resolution; h3-js outlines them). Every mode edits the same area
  * on the same map.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { cellsToMultiPolygon, latLngToCell } from 'h3-js';
 import { ApiError } from '../api/client';
 import { get } from '../api/routes';
@@ -25,14 +25,16 @@ export function TargetAreaPicker({ onChange, initial, label }: { onChange(area: 
   const [cells, setCells] = useState<string[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   // Communes mode: search as one types.
-  const [hits, setHits] = useCommuneSearch(query, (e) => setProblem(e.message), mode === 'communes');
+  const [hits] = useCommuneSearch(query, (e) => setProblem(e.message), mode === 'communes');
 
+  // The map is built once: the initial area is read then, and each change goes to the latest onChange.
+  const initialArea = useRef(initial);
+  const changed = useEffectEvent((area: DrawnArea | null) => onChange(area));
   useEffect(() => {
-    drawer.current = new AreaDrawer(container.current!, (area) => { setCounts(drawer.current?.counts() ?? { polygons: 0, vertices: 0, drawing: 0 }); onChange(area); }, undefined, undefined, initial);
+    drawer.current = new AreaDrawer(container.current!, (area) => { setCounts(drawer.current?.counts() ?? { polygons: 0, vertices: 0, drawing: 0 }); changed(area); }, undefined, undefined, initialArea.current);
     (window as unknown as { sillageAreaDrawer?: AreaDrawer }).sillageAreaDrawer = drawer.current;
     return () => drawer.current?.destroy();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the initial area is read once
-  }, [onChange]);
+  }, []);
 
   // H3 mode: a click toggles the cell under it.
   useEffect(() => {
@@ -42,12 +44,13 @@ export function TargetAreaPicker({ onChange, initial, label }: { onChange(area: 
       setCells((current) => (current.includes(cell) ? current.filter((c) => c !== cell) : [...current, cell]));
     } : null);
   }, [mode, resolution]);
-  useEffect(() => {
+  // The cells drive the area in H3 mode; switching modes reads the mode but does not redraw.
+  const drawCells = useEffectEvent((chosen: string[]) => {
     if (mode !== 'h3') return;
-    const polygons = cells.length ? cellsToMultiPolygon(cells, true) : [];
+    const polygons = chosen.length ? cellsToMultiPolygon(chosen, true) : [];
     drawer.current?.setArea(polygons.length === 0 ? null : polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0] } : { type: 'MultiPolygon', coordinates: polygons }, false);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the cells drive the area
-  }, [cells]);
+  });
+  useEffect(() => drawCells(cells), [cells]);
 
 
   async function compose(next: { insee: string; name: string }[]) {

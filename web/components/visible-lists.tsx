@@ -19,6 +19,7 @@ export function VisibleLists({ cube, offset, cumulative, bounds, monthLabel, map
   const [points, setPoints] = useState<Awaited<ReturnType<SillageMap['visiblePoints']>> | null>(null);
   const cells = hexOpen && cube && offset >= 0 && offset < cube.months.length ? visibleCells(cube, offset, cumulative, bounds) : null;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refreshKey says the map's view changed (the map object stays the same), so the visible points are read again
   useEffect(() => {
     if (!pointsOpen || !map || !showPoints) return undefined;
     let cancelled = false;

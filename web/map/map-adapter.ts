@@ -19,6 +19,7 @@ import { monthLabel } from '../../server/domain/months';
 import type { LayerName } from './view-state';
 import { baseStyle, colours, comparedLayers, drawable, empty, hexColour, patternColours, rateColour, sectorLayers } from './map-style';
 import { MapProbes } from './map-probes';
+import type { Selection } from './selection-key';
 
 export { colours, drawable, patternColours };
 
@@ -34,11 +35,7 @@ function pmtilesSource(path: string): string {
   return `pmtiles://${new URL(path, location.origin).href}`;
 }
 
-export type Selection =
-  | { kind: 'point'; id: number }
-  | { kind: 'hex'; h3: string }
-  | { kind: 'commune'; insee: string; name: string }
-  | { kind: 'operation'; id: number };
+export type { Selection };
 
 export interface MapView { center: [number, number]; zoom: number; bounds: [number, number, number, number] }
 

@@ -22,8 +22,8 @@ export function AdminAccountsPage() {
   const [pending, setPending] = useState<Pending>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message);
-  const load = useCallback(() => { get('/api/admin/users').then((r) => setAccounts(r.items)).catch(fail); }, []);
+  const fail = useCallback((e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message), []);
+  const load = useCallback(() => { get('/api/admin/users').then((r) => setAccounts(r.items)).catch(fail); }, [fail]);
   useEffect(load, [load]);
 
   const create = async (event: FormEvent) => {

@@ -3,7 +3,7 @@
  * under the same filters. Tile reads are grouped into one row per session, hour and zoom level,
  * with the range of tiles read; areas, routes, actions and roles read in French.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { roleLabels } from '../api/client';
 import { get, type GetRoutes } from '../api/routes';
 import { describeArea, describeMethod, describeRoute, describeTimeWindow } from './journal-labels';
@@ -24,21 +24,23 @@ export function AuditPage() {
   const [offset, setOffset] = useState(0);
   const [nextOffset, setNextOffset] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const filterQuery = Object.fromEntries(Object.entries({ ...filters, username: exactUsername ? filters.username : '', username_contains: exactUsername ? '' : filters.username })
-    .filter(([, v]) => v.trim()));
-  const query = new URLSearchParams(filterQuery).toString();
+  const query = new URLSearchParams(Object.entries({ ...filters, username: exactUsername ? filters.username : '', username_contains: exactUsername ? '' : filters.username })
+    .filter(([, v]) => v.trim())).toString();
+  // Asked again when the query's text changes, not on every render.
+  const filterQuery = useMemo(() => Object.fromEntries(new URLSearchParams(query)), [query]);
+  // A changed filter starts again from the first page.
+  const changeFilters = (next: typeof filters) => { setFilters(next); setOffset(0); };
 
-  useEffect(() => { setOffset(0); }, [query]);
   useEffect(() => {
     setRows(null);
     get('/api/admin/audit/grouped', { query: { limit: pageSize, offset, ...filterQuery } })
       .then((r) => { setRows(r.items); setNextOffset(r.next_offset); }).catch((e: Error) => setError(e.message));
-  }, [query, offset]);
+  }, [filterQuery, offset]);
 
   const field = (name: keyof typeof filters, label: string, type = 'text') => (
     <div className="fr-input-group fr-col-6 fr-col-md-3">
       <label className="fr-label" htmlFor={`filter-${name}`}>{label}</label>
-      <input className="fr-input" id={`filter-${name}`} type={type} value={filters[name]} onChange={(e) => setFilters({ ...filters, [name]: e.target.value })} />
+      <input className="fr-input" id={`filter-${name}`} type={type} value={filters[name]} onChange={(e) => changeFilters({ ...filters, [name]: e.target.value })} />
     </div>
   );
 
@@ -51,15 +53,15 @@ export function AuditPage() {
         {field('from', 'Du', 'date')}{field('to', 'Au', 'date')}
         <div className="fr-input-group fr-col-6 fr-col-md-3">
           <label className="fr-label" htmlFor="filter-username">{exactUsername ? 'Identifiant exact' : 'Identifiant (ou une partie)'}</label>
-          <input className="fr-input" id="filter-username" type="text" value={filters.username} onChange={(e) => setFilters({ ...filters, username: e.target.value })} />
+          <input className="fr-input" id="filter-username" type="text" value={filters.username} onChange={(e) => changeFilters({ ...filters, username: e.target.value })} />
           <div className="fr-checkbox-group fr-checkbox-group--sm fr-mt-1w">
-            <input type="checkbox" id="filter-username-exact" checked={exactUsername} onChange={(e) => setExactUsername(e.target.checked)} />
+            <input type="checkbox" id="filter-username-exact" checked={exactUsername} onChange={(e) => { setExactUsername(e.target.checked); setOffset(0); }} />
             <label className="fr-label" htmlFor="filter-username-exact">Identifiant exact</label>
           </div>
         </div>
         <div className="fr-select-group fr-col-6 fr-col-md-3">
           <label className="fr-label" htmlFor="filter-action">Action</label>
-          <select className="fr-select" id="filter-action" value={filters.action} onChange={(e) => setFilters({ ...filters, action: e.target.value })}>
+          <select className="fr-select" id="filter-action" value={filters.action} onChange={(e) => changeFilters({ ...filters, action: e.target.value })}>
             <option value="">Toutes</option>
             {Object.entries(actionLabels).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
           </select>

@@ -43,11 +43,11 @@ export function DuplicatesPage() {
   const map = useRef<SillageMap | null>(null);
   const mapHolder = useRef<HTMLDivElement | null>(null);
 
-  const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message);
+  const fail = useCallback((e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message), []);
   const loadList = useCallback(() => {
     get('/api/duplicates', { query: { limit: 200, department: department || null } }).then((r) => setProposals(r.items)).catch(fail);
     get('/api/duplicates/merges', { query: { limit: 20 } }).then((r) => setMerges(r.items)).catch(fail);
-  }, [department]);
+  }, [department, fail]);
   useEffect(loadList, [loadList]);
 
   useEffect(() => {
@@ -58,7 +58,7 @@ export function DuplicatesPage() {
     setPending(null);
     if (!selected) { setPair(null); return; }
     get('/api/duplicates/pair', { query: { a: selected.a, b: selected.b } }).then(setPair).catch((e) => { setPair(null); fail(e); });
-  }, [selected, department]);
+  }, [selected, department, fail]);
 
   useEffect(() => {
     if (!pair || !mapContainer.current) return;
@@ -78,7 +78,7 @@ export function DuplicatesPage() {
         geometry: { type: 'Point', coordinates: [pair[role].longitude, pair[role].latitude] },
       })),
     });
-  }, [pair]);
+  }, [pair, fail]);
   useEffect(() => () => { map.current?.destroy(); map.current = null; }, []);
 
   const confirm = async () => {

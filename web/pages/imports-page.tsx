@@ -138,6 +138,7 @@ export function ImportsPage({ me }: { me: Me }) {
     <>
       <h1 className="fr-h2">Imports</h1>
       <p>Importez des points de deal, des observations ou des opérations depuis un fichier CSV (séparateur « ; » ou « , », virgule décimale acceptée, coordonnées lat/lon WGS84 ou x/y Lambert-93) ou GeoJSON. Un fichier est importé en entier ou pas du tout ; le réimporter ne crée pas de doublon.{me.user?.role === 'departmental_analyst' && ` Votre périmètre : ${me.user.departments.join(', ')}.`}</p>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/noNoninteractiveElementInteractions: a drop target for the mouse; the file field inside is the keyboard's and screen readers' way */}
       <div className={`fr-upload-group fr-p-3w fr-mb-3w${dragging ? ' sillage-drop--active' : ''}`} data-testid="drop-zone"
         style={{ border: `2px dashed ${dragging ? '#000091' : '#929292'}`, background: dragging ? '#e3e3fd' : undefined }}
         onDragOver={(e) => { e.preventDefault(); setDragging(true); }} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
@@ -191,7 +192,7 @@ export function ImportsPage({ me }: { me: Me }) {
           <div className="fr-table fr-table--sm"><div className="fr-table__wrapper"><div className="fr-table__container"><div className="fr-table__content">
             <table data-testid="rejected-table"><caption>Lignes rejetées{rejected.problems.length > maxShown ? ` (les ${maxShown} premières ; toutes dans le rapport CSV)` : ''}</caption>
               <thead><tr><th scope="col">Ligne</th><th scope="col">Champ</th><th scope="col">Motif</th></tr></thead>
-              <tbody>{rejected.problems.slice(0, maxShown).map((p, i) => <tr key={i}><td>{p.line ?? '—'}</td><td>{p.field}</td><td>{p.reason}</td></tr>)}</tbody>
+              <tbody>{rejected.problems.slice(0, maxShown).map((p) => <tr key={`${p.line}|${p.field}|${p.reason}`}><td>{p.line ?? '—'}</td><td>{p.field}</td><td>{p.reason}</td></tr>)}</tbody>
             </table>
           </div></div></div></div>
         </section>

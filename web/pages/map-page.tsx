@@ -6,23 +6,24 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, type Me } from '../api/client';
 import { get, type GetRoutes } from '../api/routes';
-import { send } from '../api/send';
 import { SillageMap, colours, type Selection } from '../map/map-adapter';
 import { finestResolutionFor, layerNames, parseView, quantileBreaks, resolutionForZoom, serializeView, type LayerName, type ViewState } from '../map/view-state';
-import { countsAt, cubeValues, totalAt, type Cube } from '../map/cube';
-import { monthIndex, monthOfDate, monthLabel } from '../../server/domain/months';
+import { countsAt, cubeValues, totalAt } from '../map/cube';
+import { parseSelection, selectionKey } from '../map/selection-key';
+import { monthIndex, monthOfDate } from '../../server/domain/months';
 import { LineChart } from '../components/chart';
 import { capitalised, frenchDate, frenchMonth, sizeClassNames } from '../format';
 import { DetailsPanel } from '../components/details-panel';
 import { WatchPanel } from '../components/watch-panel';
 import { MapControlsSheet } from '../components/map-controls-sheet';
-import { MonthField } from '../components/month-field';
+import { MapPeriod } from '../components/map-period';
 import { VisibleLists } from '../components/visible-lists';
 import { HotSpotLegend, Legend, type Indicator } from '../components/map-legend';
 import { CommuneSearch } from '../components/commune-search';
 import { HexbinExport, MapViewExport } from '../components/map-exports';
-import { playbackSpeeds, realRate as rateOf, seek, setSpeed as withSpeed, tick, toggle, type Playback } from '../map/playback';
-
+import { usePlayback } from '../components/use-playback';
+import { useViewCube } from '../components/use-view-cube';
+import { useHotSpots } from '../components/use-hot-spots';
 
 const layerLabels: Record<LayerName, string> = {
   hexagones: 'Hexagones H3 (points actifs)', points: 'Points de deal', communes: 'Communes par taille',
@@ -37,33 +38,33 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
   const map = useRef<SillageMap | null>(null);
   const [view, setView] = useState<ViewState>(() => parseView(location.search));
   const [mapView, setMapView] = useState<{ zoom: number; bounds: [number, number, number, number] }>({ zoom: view.zoom, bounds: [-5, 41, 10, 51] });
-  const [cube, setCube] = useState<Cube | null>(null);
-  const [cubeStatus, setCubeStatus] = useState<string>('');
   const [error, setError] = useState<string | null>(null);
-  const [run, setRun] = useState<Pick<Playback, 'speed' | 'playing' | 'anchor'>>({ speed: 2, playing: false, anchor: null });
-  const { playing, speed } = run;
   const [sizeSeries, setSizeSeries] = useState<GetRoutes['/api/aggregates/deal-points/series'] | null>(null);
   const [indicators, setIndicators] = useState<Indicator[]>([]);
   const [operations, setOperations] = useState<GetRoutes['/api/operations'] | null>(null);
   const [selection, setSelection] = useState<Selection | null>(() => parseSelection(view.selection));
-  const [hotSpots, setHotSpots] = useState<{ status: string; done: number; total: number; patterns?: Record<string, number>; key: string } | null>(null);
   const [watchOpen, setWatchOpen] = useState(false);
   const [rateBreaks, setRateBreaks] = useState<number[]>([]);
 
   const resolution = view.resolution === 'auto' ? resolutionForZoom(mapView.zoom, finest) : Math.min(view.resolution, finest);
   // Cubes finer than 7 cover the view (padded), coarser ones all of France: refetched only when needed.
-  const cubeArea = useMemo(() => (resolution <= 7 ? null : padBounds(mapView.bounds)), [resolution, resolution <= 7 ? '' : mapView.bounds.map((v) => v.toFixed(1)).join()]); // eslint-disable-line react-hooks/exhaustive-deps
+  const areaKey = resolution <= 7 ? '' : mapView.bounds.map((v) => v.toFixed(1)).join();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the area is padded again when the view has moved by a tenth of a degree (areaKey), not on every frame of a pan, so the cube is not asked for again each time
+  const cubeArea = useMemo(() => (areaKey ? padBounds(mapView.bounds) : null), [areaKey]);
   const from = monthIndex(view.from);
-  const to = monthIndex(view.to);
   const month = monthIndex(view.month);
 
   const update = useCallback((patch: Partial<ViewState>) => setView((current) => ({ ...current, ...patch })), []);
   const fail = useCallback((e: unknown) => setError(e instanceof ApiError || e instanceof Error ? e.message : String(e)), []);
+  const clearError = useCallback(() => setError(null), []);
+  // The view the map starts from (the URL's); later changes reach it through the adapter's verbs.
+  const firstView = useRef(view);
 
-  // The map, once.
+  // The map, once (its options do not change while the page is shown).
   useEffect(() => {
-    const pointTiles = precise ? pointTileTemplate(view.from, view.to, view.minSources) : null;
-    const instance = new SillageMap(container.current!, { center: view.center, zoom: view.zoom, analyst: true, pointTiles, basemapUrl, basemapPmtiles });
+    const start = firstView.current;
+    const pointTiles = precise ? pointTileTemplate(start.from, start.to, start.minSources) : null;
+    const instance = new SillageMap(container.current!, { center: start.center, zoom: start.zoom, analyst: true, pointTiles, basemapUrl, basemapPmtiles });
     map.current = instance;
     (window as unknown as { sillageMap: SillageMap }).sillageMap = instance;
     instance.onViewChange((v) => {
@@ -76,7 +77,7 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
     get('/api/operations').then(setOperations).catch(fail);
     get('/api/statistics/indicators').then((r) => setIndicators(r.items)).catch(fail);
     return () => instance.destroy();
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [precise, basemapUrl, basemapPmtiles, fail]);
 
   // The URL follows the view.
   useEffect(() => {
@@ -100,25 +101,8 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
     });
   }, [operations]);
 
-  // The cube for the view: fetched when the window, the resolution or the area changes, never per tick.
-  useEffect(() => {
-    let cancelled = false;
-    const started = performance.now();
-    setCubeStatus(`Chargement des hexagones (résolution ${resolution}, ${to - from + 1} mois)…`);
-    // K filters the hexbins too, for precise roles only (the server refuses it for deputies).
-    get('/api/aggregates/deal-points/cube', { query: {
-      resolution, from: view.from, to: view.to, bbox: cubeArea?.map((v) => v.toFixed(4)).join(','), min_sources: precise && view.minSources > 1 ? view.minSources : null,
-    } })
-      .then(async (loaded) => {
-        if (cancelled) return;
-        await map.current?.setHexCells(loaded.cells.map((c) => c.h3));
-        setCube(loaded);
-        setError(null);
-        setCubeStatus(`${loaded.cells.length.toLocaleString('fr-FR')} hexagones × ${loaded.months.length} mois chargés en ${Math.round(performance.now() - started)} ms`);
-      })
-      .catch((e) => { if (!cancelled) { setCubeStatus(''); fail(e); } });
-    return () => { cancelled = true; };
-  }, [resolution, view.from, view.to, cubeArea, fail, precise, view.minSources]);
+  // The cube for the view (web/components/use-view-cube.ts).
+  const { cube, status: cubeStatus } = useViewCube(map, { resolution, from: view.from, to: view.to, area: cubeArea, minSources: view.minSources, precise }, fail, clearError);
 
   // Each tick: a lookup in the cube, feature-state and global state on the map.
   useEffect(() => {
@@ -128,65 +112,11 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
     map.current.showMonth(month, from, view.cumulative, countsAt(cube, offset, view.cumulative));
   }, [cube, month, from, view.cumulative]);
 
-  // Playback (web/map/playback.ts): each animation frame asks the clock which month the wall
-  // clock has reached at the speed asked, so the rate shown is the rate played; months the map
-  // had no time to draw are counted and said.
-  const latest = useRef({ view, run });
-  latest.current = { view, run };
-  const playbackNow = (): Playback => {
-    const { view: v, run: r } = latest.current;
-    return { ...r, first: monthIndex(v.from), last: monthIndex(v.to), month: monthIndex(v.month) };
-  };
-  const samples = useRef<{ at: number; month: number }[]>([]);
-  const [played, setPlayed] = useState<{ rate: number | null; skipped: number }>({ rate: null, skipped: 0 });
-  const applyPlayback = (next: Playback, now = performance.now()) => {
-    const before = monthIndex(latest.current.view.month);
-    const reanchored = next.anchor !== latest.current.run.anchor;
-    const nextRun = { speed: next.speed, playing: next.playing, anchor: next.anchor };
-    setRun(nextRun);
-    if (next.month !== before) update({ month: monthLabel(next.month) });
-    // Until React renders, the next frame reads what was just decided.
-    latest.current = { view: { ...latest.current.view, month: monthLabel(next.month) }, run: nextRun };
-    // The rate reached, over the last two seconds of months reached by the clock; months the map skipped, counted.
-    if (!next.playing) { samples.current = []; setPlayed({ rate: null, skipped: 0 }); return; }
-    if (reanchored) samples.current = [];
-    const previous = samples.current.at(-1);
-    samples.current = [...samples.current.filter((x) => x.at >= now - 2000), { at: now, month: next.month }];
-    const skipped = previous && next.month > previous.month + 1 ? next.month - previous.month - 1 : 0;
-    setPlayed((current) => ({ rate: rateOf(samples.current), skipped: current.skipped + skipped }));
-  };
-  useEffect(() => {
-    if (!run.playing) return;
-    let frame = requestAnimationFrame(function step() {
-      const state = playbackNow();
-      const now = performance.now();
-      const next = tick(state, now);
-      if (next !== state) applyPlayback(next, now);
-      if (next.playing) frame = requestAnimationFrame(step);
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [run.playing, run.anchor]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Playback (web/components/use-playback.ts over web/map/playback.ts).
+  const playback = usePlayback(view, update);
 
-  // Emerging hot spots: a server job (Gi* with permutations over the cube), polled with progress.
-  const hotSpotKey = `${Math.min(resolution, precise ? 7 : 6)}|${view.from}|${view.to}`;
-  useEffect(() => {
-    if (!view.layers.includes('tendances') || !precise || hotSpots?.key === hotSpotKey) return;
-    let cancelled = false;
-    const [r, from, to] = hotSpotKey.split('|');
-    setHotSpots({ status: 'running', done: 0, total: monthIndex(to) - monthIndex(from) + 1, key: hotSpotKey });
-    (async () => {
-      const job = await send('POST', '/api/analyses/emerging-hot-spots', { body: { resolution: Math.max(5, Number(r)), from, to, method: 'exact' } });
-      for (;;) {
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        if (cancelled) return;
-        const state = await get('/api/analyses/jobs/:id', { params: { id: job.id } });
-        setHotSpots({ status: state.status, done: state.done, total: state.total, patterns: state.result?.patterns, key: hotSpotKey });
-        if (state.status === 'failed') throw new Error(state.error ?? 'échec de l’analyse');
-        if (state.status === 'done' && state.result) { await map.current?.setHotSpots(state.result); return; }
-      }
-    })().catch((e) => { if (!cancelled) { setHotSpots(null); fail(e); } });
-    return () => { cancelled = true; };
-  }, [view.layers, hotSpotKey, precise]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Emerging hot spots: a server job polled with progress (web/components/use-hot-spots.ts).
+  const hotSpots = useHotSpots(map, view.layers.includes('tendances') && precise, `${Math.min(resolution, precise ? 7 : 6)}|${view.from}|${view.to}`, fail);
 
   // The national chart by commune size class.
   useEffect(() => {
@@ -209,7 +139,7 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
   const shown = cube && offset >= 0 && offset < cube.months.length ? totalAt(cube, offset, view.cumulative) : null;
   const breaks = useMemo(() => (cube ? quantileBreaks(cubeValues(cube, view.cumulative)) : []), [cube, view.cumulative]);
   useEffect(() => { if (breaks.length) map.current?.setHexBreaks(breaks); }, [breaks]);
-  const sizeChart = useMemo(() => sizeSeries && sizeSeries.series.map((s) => ({
+  const sizeChart = useMemo(() => sizeSeries?.series.map((s) => ({
     label: capitalised(sizeClassNames[s.key] ?? s.label), values: view.cumulative ? s.cumulative : s.active, colour: s.key === 'petite_ville' ? '#18753c' : s.key === 'rural' ? '#929292' : colours.sizeClasses[s.key],
   })), [sizeSeries, view.cumulative]);
 
@@ -219,13 +149,6 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
     if (feature?.geometry) await map.current?.showCommune({ ...feature, geometry: feature.geometry });
   };
   const toggleLayer = (name: LayerName) => update({ layers: view.layers.includes(name) ? view.layers.filter((l) => l !== name) : [...view.layers, name] });
-  const setWindow = (patch: { from?: string; to?: string }) => {
-    const next = { from: patch.from ?? view.from, to: patch.to ?? view.to };
-    if (next.from > next.to) return;
-    const shown = view.month < next.from ? next.from : view.month > next.to ? next.to : view.month;
-    update({ ...next, month: shown });
-    if (playing) setRun((r) => ({ ...r, anchor: { month: monthIndex(shown), at: performance.now() } }));
-  };
 
   return (
     <div className="sillage-map-page">
@@ -233,36 +156,7 @@ export function MapPage({ me, basemapUrl = null, basemapPmtiles = null }: { me: 
       <MapControlsSheet label="Commandes de la carte">
         <CommuneSearch onFound={(hit, feature) => { if (feature) map.current?.showCommune(feature); else map.current?.flyTo([hit.longitude, hit.latitude], 11); setSelection({ kind: 'commune', insee: hit.insee, name: hit.name }); }} onError={fail} />
 
-        <section className="sillage-time" aria-label="Période">
-          <h2 className="fr-text--md fr-text--bold fr-mb-1w">Période</h2>
-          <div className="sillage-window-fields">
-            <MonthField id="window-from" label="Début" min="2016-01" max={view.to} value={view.from} onChange={(m) => setWindow({ from: m })} />
-            <MonthField id="window-to" label="Fin" min={view.from} max="2030-12" value={view.to} onChange={(m) => setWindow({ to: m })} />
-          </div>
-          <div className="sillage-window-range" aria-label="Fenêtre glissable">
-            <input aria-label="Début de la fenêtre (glisser)" type="range" min={monthIndex('2019-01')} max={monthIndex('2025-12')} value={from} onChange={(e) => setWindow({ from: monthLabel(Math.min(Number(e.target.value), to)) })} />
-            <input aria-label="Fin de la fenêtre (glisser)" type="range" min={monthIndex('2019-01')} max={monthIndex('2025-12')} value={to} onChange={(e) => setWindow({ to: monthLabel(Math.max(Number(e.target.value), from)) })} />
-          </div>
-          <label className="fr-label fr-mt-1w" htmlFor="month-slider">Mois affiché : <strong data-testid="current-month">{frenchMonth(view.month)}</strong></label>
-          <input id="month-slider" className="sillage-slider" type="range" min={from} max={to} value={month} onChange={(e) => {
-            const chosen = Number(e.target.value);
-            if (playing) applyPlayback(seek(playbackNow(), chosen, performance.now()));
-            else update({ month: monthLabel(chosen) });
-          }} />
-          <div className="sillage-row">
-            <button type="button" className={`fr-btn fr-btn--sm ${playing ? 'fr-icon-pause-circle-line' : 'fr-icon-play-circle-line'} fr-btn--icon-left`} onClick={() => applyPlayback(toggle(playbackNow(), performance.now()))}>{playing ? 'Pause' : 'Lecture'}</button>
-            <label className="fr-label" htmlFor="speed">Vitesse
-              <select id="speed" className="fr-select" value={speed} onChange={(e) => applyPlayback(withSpeed(playbackNow(), Number(e.target.value), performance.now()))}>
-                {playbackSpeeds.map((s) => <option key={s} value={s}>{s} mois/s</option>)}
-              </select>
-            </label>
-          </div>
-          {playing && played.rate !== null && <p className="fr-text--xs fr-mb-1v" data-testid="playback-rate">Cadence réelle : {played.rate.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} mois/s{played.skipped > 0 ? ` (${played.skipped} mois non dessinés pour tenir la cadence)` : ''}</p>}
-          <div className="fr-checkbox-group fr-checkbox-group--sm fr-mt-1w">
-            <input type="checkbox" id="cumulative" checked={view.cumulative} onChange={(e) => update({ cumulative: e.target.checked })} />
-            <label className="fr-label" htmlFor="cumulative">Cumulé depuis le début de la fenêtre</label>
-          </div>
-        </section>
+        <MapPeriod view={view} update={update} playback={playback} />
 
         <section aria-label="Couches" className="fr-mt-2w">
           <h2 className="fr-text--md fr-text--bold fr-mb-1w">Couches</h2>
@@ -310,18 +204,4 @@ function padBounds([west, south, east, north]: [number, number, number, number])
   const dx = (east - west) / 2;
   const dy = (north - south) / 2;
   return [Math.max(-180, west - dx), Math.max(-90, south - dy), Math.min(180, east + dx), Math.min(90, north + dy)];
-}
-
-function selectionKey(selection: Selection | null): string | null {
-  if (!selection) return null;
-  return selection.kind === 'hex' ? `hex:${selection.h3}` : selection.kind === 'commune' ? `commune:${selection.insee}` : `${selection.kind}:${selection.id}`;
-}
-
-function parseSelection(key: string | null): Selection | null {
-  if (!key) return null;
-  const [kind, id] = key.split(':');
-  if (kind === 'hex') return { kind, h3: id };
-  if (kind === 'commune') return { kind, insee: id, name: id };
-  if (kind === 'point' || kind === 'operation') return { kind, id: Number(id) };
-  return null;
 }

@@ -46,15 +46,15 @@ export function ModerationPage() {
   const mapContainer = useRef<HTMLDivElement>(null);
   const map = useRef<SillageMap | null>(null);
   const mapHolder = useRef<HTMLDivElement | null>(null);
-  const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message);
+  const fail = useCallback((e: unknown) => setError(e instanceof ApiError ? e.message : (e as Error).message), []);
 
   const [candidatesRefresh, setCandidatesRefresh] = useState(0);
   const load = useCallback(() => {
     get('/api/moderation/reports', { query: { status } }).then((r) => setClusters(r.items)).catch(fail);
     setCandidatesRefresh((n) => n + 1);
-  }, [status]);
+  }, [status, fail]);
   useEffect(load, [load]);
-  useEffect(() => { get('/api/moderation/reasons').then((r) => setReasons(r.items)).catch(fail); }, []);
+  useEffect(() => { get('/api/moderation/reasons').then((r) => setReasons(r.items)).catch(fail); }, [fail]);
 
   const selected = clusters?.flatMap((c) => c.reports).find((r) => r.id === selectedId) ?? null;
   const cluster = clusters?.find((c) => c.reports.some((r) => r.id === selectedId)) ?? null;
@@ -68,7 +68,7 @@ export function ModerationPage() {
     if (!selectedId) { setSurroundings(null); setHistory([]); return; }
     get('/api/moderation/reports/:id/surroundings', { params: { id: selectedId } }).then(setSurroundings).catch(fail);
     get('/api/moderation/reports/:id/history', { params: { id: selectedId } }).then((r) => setHistory(r.items)).catch(fail);
-  }, [selectedId, status]);
+  }, [selectedId, status, fail]);
 
   useEffect(() => {
     if (!surroundings || !mapContainer.current) return;
@@ -88,7 +88,7 @@ export function ModerationPage() {
         ...surroundings.deal_points.map((d) => point(d.longitude, d.latitude, { role: 'nearby', label: `point n° ${d.id}` })),
       ],
     });
-  }, [surroundings]);
+  }, [surroundings, fail]);
   useEffect(() => () => { map.current?.destroy(); map.current = null; }, []);
 
   const decide = async () => {
@@ -216,8 +216,8 @@ export function ModerationPage() {
               <h3 className="fr-h6 fr-mt-2w fr-mb-1w">Historique des décisions</h3>
               {history.length === 0 ? <p className="fr-text--sm">Aucune décision.</p> : (
                 <ul className="fr-text--sm" data-testid="decision-history">
-                  {history.map((h, i) => (
-                    <li key={i}>
+                  {history.map((h) => (
+                    <li key={`${h.decided_at}|${h.decision}|${h.decided_by}`}>
                       {new Date(h.decided_at).toLocaleString('fr-FR')} — {decisionLabels[h.decision] ?? h.decision} par {h.decided_by}
                       {h.reason_code ? ` (${reasons.find((r) => r.code === h.reason_code)?.label ?? h.reason_code}${h.reason_text ? ` : ${h.reason_text}` : ''})` : h.reason_text ? ` (${h.reason_text})` : ''}
                       {h.created_candidate ? `, point candidat n° ${h.deal_point_id}` : ''}

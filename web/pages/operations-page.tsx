@@ -8,6 +8,7 @@ import { ApiError, type Me } from '../api/client';
 import { get, type GetRoutes } from '../api/routes';
 import { send, type SendRoutes } from '../api/send';
 import type { outcomeColumns } from '../../server/schemas/records';
+import { Pagination } from '../components/pagination';
 import { TargetAreaPicker } from '../components/target-area-picker';
 import { frenchDate } from '../format';
 
@@ -161,11 +162,14 @@ function OperationList({ canWrite }: { canWrite: boolean }) {
   const after = params.get('apres');
   const [list, setList] = useState<OperationList | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The URL is the state: the list asked for is the address's filters and page.
+  const query = new URLSearchParams();
+  for (const n of filterNames) if (params.get(n)) query.set(n, params.get(n)!);
+  if (after) query.set('after', after);
+  const apiQuery = query.toString();
   useEffect(() => {
-    const query = Object.fromEntries(filterNames.map((n) => [n, params.get(n) || null]));
-    get('/api/operations', { query: { ...query, limit: 25, after } }).then(setList).catch((e: Error) => setError(e.message));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the URL is the state
-  }, []);
+    get('/api/operations', { query: { ...Object.fromEntries(new URLSearchParams(apiQuery)), limit: 25 } }).then(setList).catch((e: Error) => setError(e.message));
+  }, [apiQuery]);
   const link = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(location.search);
     for (const [k, v] of Object.entries(changes)) { if (v) next.set(k, v); else next.delete(k); }
@@ -232,12 +236,7 @@ function OperationList({ canWrite }: { canWrite: boolean }) {
               </tbody>
             </table>
           </div></div></div></div>
-          <nav className="fr-pagination" aria-label="Pagination des opérations">
-            <ul className="fr-pagination__list">
-              <li>{after ? <a className="fr-pagination__link fr-pagination__link--first" href={link({ apres: null })}>Première page</a> : <a className="fr-pagination__link fr-pagination__link--first" aria-disabled="true" role="link">Première page</a>}</li>
-              <li>{list.next ? <a className="fr-pagination__link fr-pagination__link--next" href={link({ apres: String(list.next) })} data-testid="next-page">Page suivante</a> : <a className="fr-pagination__link fr-pagination__link--next" aria-disabled="true" role="link">Page suivante</a>}</li>
-            </ul>
-          </nav>
+          <Pagination label="Pagination des opérations" first={after ? link({ apres: null }) : null} next={list.next ? link({ apres: String(list.next) }) : null} />
         </>
       )}
     </>

@@ -2,7 +2,7 @@
  * Following a report (`/signaler/suivi?recepisse=SIG-…`): the person who reported learns only
  * whether it was received or examined, nothing else (no decision, no place, no point).
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import { get } from '../api/routes';
 
@@ -12,12 +12,13 @@ const statusText: Record<string, string> = {
 };
 
 export function ReceiptStatusPage() {
-  const initial = new URLSearchParams(location.search).get('recepisse') ?? '';
+  // The receipt in the address when the page opened (looked up once; a lookup then rewrites the address).
+  const [initial] = useState(() => new URLSearchParams(location.search).get('recepisse') ?? '');
   const [receipt, setReceipt] = useState(initial);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const look = async (value: string) => {
+  const look = useCallback(async (value: string) => {
     setError(null); setStatus(null);
     const normalised = value.trim().toUpperCase();
     if (!/^SIG-[0-9A-HJ-NP-Z]{10}$/.test(normalised)) { setError('Le numéro de récépissé a la forme SIG- suivi de 10 caractères.'); return; }
@@ -27,8 +28,8 @@ export function ReceiptStatusPage() {
     } catch (e) {
       setError(e instanceof ApiError && e.status === 404 ? 'Aucun signalement ne porte ce numéro.' : (e as Error).message);
     }
-  };
-  useEffect(() => { if (initial) void look(initial); }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  }, []);
+  useEffect(() => { if (initial) void look(initial); }, [initial, look]);
 
   return (
     <div>

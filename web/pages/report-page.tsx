@@ -2,7 +2,7 @@
  * Public report (measure 16): place a pin or name a commune, say what was seen and when. No
  * account; nothing about the person is kept. The form token must be at least 3 s old.
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, type CommuneHit } from '../api/client';
 import { get } from '../api/routes';
 import { send, type SendRoutes } from '../api/send';
@@ -53,27 +53,29 @@ export function ReportPage({ basemapPmtiles = null }: { basemapPmtiles?: string 
   const [receipt, setReceipt] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    const instance = new SillageMap(mapContainer.current!, { basemapPmtiles });
-    map.current = instance;
-    get('/api/departments/outlines').then((c) => instance.setDepartments(c)).catch((e: Error) => setError(e.message));
-    instance.onPick((position) => place(instance, position));
-    get('/api/public/form-token').then((t) => {
-      setToken(t.token);
-      setTimeout(() => setTokenReady(true), t.usable_after_seconds * 1000 + 200);
-    }).catch((e: Error) => setError(e.message));
-    return () => instance.destroy();
-  }, []);
-
-
-  const place = (instance: SillageMap, position: [number, number]) => {
+  const place = useCallback((instance: SillageMap, position: [number, number]) => {
     setPin(position);
     setPinCommune(null);
     void instance.setPin(position);
     get('/api/communes/at', { query: { longitude: position[0], latitude: position[1] } })
       .then((c) => setPinCommune(`${c.name} (${c.department_code})`))
       .catch(() => setPinCommune('hors de France : placez le repère sur une commune'));
-  };
+  }, []);
+
+  useEffect(() => {
+    const instance = new SillageMap(mapContainer.current!, { basemapPmtiles });
+    map.current = instance;
+    get('/api/departments/outlines').then((c) => instance.setDepartments(c)).catch((e: Error) => setError(e.message));
+    instance.onPick((position) => place(instance, position));
+    return () => instance.destroy();
+  }, [basemapPmtiles, place]);
+
+  useEffect(() => {
+    get('/api/public/form-token').then((t) => {
+      setToken(t.token);
+      setTimeout(() => setTokenReady(true), t.usable_after_seconds * 1000 + 200);
+    }).catch((e: Error) => setError(e.message));
+  }, []);
 
   const chooseCommune = async (hit: CommuneHit) => {
     setCommune(hit);
@@ -127,16 +129,16 @@ export function ReportPage({ basemapPmtiles = null }: { basemapPmtiles?: string 
             <label className="fr-label" htmlFor="commune">Commune <span className="fr-hint-text">Nom ou code INSEE, puis cliquez sur la carte pour préciser le lieu</span></label>
             <input className="fr-input" id="commune" autoComplete="off" value={query} onChange={(e) => { setQuery(e.target.value); setCommune(null); }} />
             {hits.length > 0 && (
-              <ul className="fr-raw-list" role="listbox" style={{ border: '1px solid #ddd', background: '#fff' }}>
+              <ul className="fr-raw-list" aria-label="Communes trouvées" style={{ border: '1px solid #ddd', background: '#fff' }}>
                 {hits.map((hit) => (
-                  <li key={hit.insee} role="option" aria-selected={false}>
+                  <li key={hit.insee}>
                     <button type="button" className="fr-btn fr-btn--tertiary-no-outline" onClick={() => chooseCommune(hit)}>{hit.name} ({hit.department_code}) — {hit.insee}</button>
                   </li>
                 ))}
               </ul>
             )}
           </div>
-          <div ref={mapContainer} data-testid="report-map" style={{ height: 420, border: '1px solid #ddd' }} aria-label="Carte : cliquez pour placer le repère, ou utilisez le bouton « Placer le repère au centre de la carte »" />
+          <div ref={mapContainer} data-testid="report-map" style={{ height: 420, border: '1px solid #ddd' }} role="application" aria-label="Carte : cliquez pour placer le repère, ou utilisez le bouton « Placer le repère au centre de la carte »" />
           <div className="sillage-row fr-mt-1w">
             <button type="button" className="fr-btn fr-btn--secondary fr-btn--sm" aria-describedby="pin-help" onClick={() => map.current && place(map.current, map.current.centre())}>Placer le repère au centre de la carte</button>
             {pin && <button type="button" className="fr-btn fr-btn--tertiary fr-btn--sm" onClick={() => { setPin(null); setPinCommune(null); void map.current?.setPin(null); }}>Retirer le repère</button>}

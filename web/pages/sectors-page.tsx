@@ -68,6 +68,7 @@ export function SectorsPage({ me }: { me: Me }) {
     return () => { cancelled = true; clearTimeout(timer); };
   }, [body, version, weightsSet]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version is raised when a form below changed the sectors, so they are read again
   useEffect(() => {
     get('/api/sectors', { query: { department, kind, at } }).then(setSectors).catch((e: Error) => setError(e.message));
   }, [department, kind, at, version]);

@@ -1,7 +1,7 @@
 /** /instantanes: the user's stamped snapshots and the form that creates one (deputies' exports). */
 import { useEffect, useState } from 'react';
 import { frenchProblem } from '../api/french-errors';
-import { ApiError, type CommuneHit } from '../api/client';
+import { ApiError } from '../api/client';
 import { get, type GetRoutes } from '../api/routes';
 import { send, type SendRoutes } from '../api/send';
 import { frenchDate } from '../format';

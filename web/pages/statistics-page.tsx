@@ -30,7 +30,7 @@ export function StatisticsPage() {
   const [year, setYear] = useState(2024);
   const [breaks, setBreaks] = useState<number[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const container = useRef<HTMLDivElement>(null);
+  const container = useRef<HTMLElement>(null);
   const map = useRef<DepartmentMap | null>(null);
 
   useEffect(() => {
@@ -78,7 +78,7 @@ export function StatisticsPage() {
       </div>
       <div className="sillage-snapshot-grid">
         <figure className="fr-m-0">
-          <div ref={container} className="sillage-map" data-testid="statistics-map" style={{ height: 440 }} role="region" aria-label={`Carte des départements : ${indicators.find((i) => i.code === indicator)?.label} pour 1 000 habitants en ${year}`} />
+          <section ref={container} className="sillage-map" data-testid="statistics-map" style={{ height: 440 }} aria-label={`Carte des départements : ${indicators.find((i) => i.code === indicator)?.label} pour 1 000 habitants en ${year}`} />
           <ul className="sillage-swatches fr-mt-1w" aria-label="Légende (pour 1 000 habitants)">
             {breaks.map((upper, i) => <li key={upper}><span style={{ background: colours.rateRamp[i], border: '1px solid #ccc' }} />{i === 0 ? '≤ ' : `${frenchNumber(breaks[i - 1], 2)} – `}{frenchNumber(upper, 2)} ‰</li>)}
           </ul>
@@ -94,9 +94,9 @@ export function StatisticsPage() {
         <div className="fr-table fr-table--sm sillage-scroll" data-testid="active-points-table"><table>
           <thead><tr><th>Département</th>{active.years.map((y) => <th key={y}>{y}</th>)}</tr></thead>
           <tbody>
-            <tr><td><strong>France entière</strong></td>{active.france.map((c, i) => <td key={i}><strong>{shown(c)}</strong></td>)}</tr>
+            <tr><td><strong>France entière</strong></td>{active.france.map((c, i) => <td key={active.years[i]}><strong>{shown(c)}</strong></td>)}</tr>
             {active.departments.filter((d) => d.counts.some((c) => c !== 0)).map((d) => (
-              <tr key={d.code}><td>{d.name} ({d.code})</td>{d.counts.map((c, i) => <td key={i}>{shown(c)}</td>)}</tr>
+              <tr key={d.code}><td>{d.name} ({d.code})</td>{d.counts.map((c, i) => <td key={active.years[i]}>{shown(c)}</td>)}</tr>
             ))}
           </tbody>
         </table></div>

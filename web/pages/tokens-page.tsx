@@ -62,7 +62,7 @@ export function TokensPage({ username }: { username: string }) {
         <div className="fr-alert fr-alert--success fr-mb-3w" role="status" data-testid="new-token">
           <h2 className="fr-alert__title">Jeton « {created.name} » créé</h2>
           <p>Copiez-le maintenant : il ne sera plus jamais affiché.</p>
-          <p><code className="sillage-token" aria-label="Jeton">{created.token}</code></p>
+          <p><span className="fr-sr-only">Jeton : </span><code className="sillage-token" data-testid="token-value">{created.token}</code></p>
           <p className="fr-text--sm">QGIS : <em>Couche › Ajouter une couche › Ajouter une couche WFS / OGC API - Features</em>, URL <code>{origin}/ogc</code>,
             authentification « De base » avec l’identifiant <code>{username}</code> et ce jeton comme mot de passe.
             GDAL : <code>ogrinfo OAPIF:{origin}/ogc --config GDAL_HTTP_HEADERS "Authorization: Bearer …"</code>.</p>
