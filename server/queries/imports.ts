@@ -8,11 +8,17 @@ export const communesAt = `
 SELECT commune_at(ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)) AS insee
 FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(longitude, latitude, i) ORDER BY i`;
 
-/** The points already known by these keys, with their location and commune (a row that does not move keeps its commune). */
+/**
+ * The points already known by these keys within these departments ($3; null: all), with their
+ * location and commune (a row that does not move keeps its commune; another department's point
+ * takes the search like any new row, so nothing about it changes the answer or its time).
+ */
 export const knownLocations = `
 SELECT d.source_code, d.external_id, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude, d.commune_insee
 FROM deal_points d JOIN unnest($1::text[], $2::text[]) AS k(source_code, external_id)
-  ON d.source_code = k.source_code AND d.external_id = k.external_id`;
+  ON d.source_code = k.source_code AND d.external_id = k.external_id
+JOIN communes c ON c.insee = d.commune_insee
+WHERE $3::text[] IS NULL OR c.department_code = ANY($3::text[])`;
 
 /** The department of each of these communes. */
 export const departmentsOfCommunes = 'SELECT insee, department_code FROM communes WHERE insee = ANY($1::text[])';

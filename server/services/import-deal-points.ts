@@ -15,14 +15,14 @@ import {
 } from './import-merges.js';
 
 /**
- * The commune of each row: a row keyed like a known point at the very same place keeps that point's
- * commune (a re-import spends no search on it; the database derived it when the point was written),
- * the others are searched for (commune_at).
+ * The commune of each row: a row keyed like a known point of the analyst's departments at the very
+ * same place keeps that point's commune (a re-import spends no search on it; the database derived
+ * it when the point was written), the others are searched for (commune_at).
  */
 async function communesOf(client: pg.PoolClient, records: DealPointRecord[], allowed: Allowed, problems: FieldProblem[]): Promise<(string | null)[]> {
   const keyed = records.filter((r) => r.external_id);
   const { rows: known } = keyed.length
-    ? await client.query<{ source_code: string; external_id: string; longitude: number; latitude: number; commune_insee: string }>(sql.knownLocations, [keyed.map((r) => r.source), keyed.map((r) => r.external_id)])
+    ? await client.query<{ source_code: string; external_id: string; longitude: number; latitude: number; commune_insee: string }>(sql.knownLocations, [keyed.map((r) => r.source), keyed.map((r) => r.external_id), allowed])
     : { rows: [] };
   const knownAt = new Map(known.map((k) => [recordKey(k.source_code, k.external_id), k]));
   const communes: (string | null)[] = records.map((r) => {
