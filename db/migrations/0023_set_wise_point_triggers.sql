@@ -35,7 +35,9 @@ BEGIN
   RETURN NULL;
 END
 $$;
-CREATE TRIGGER deal_points_verify_communes AFTER INSERT ON deal_points
+-- Named to fire before deal_points_keep_identifiers (statement triggers fire in name order), so that
+-- a point in no commune is refused first, as the row triggers did.
+CREATE TRIGGER deal_points_check_communes AFTER INSERT ON deal_points
 REFERENCING NEW TABLE AS new_points FOR EACH STATEMENT EXECUTE FUNCTION deal_points_verify_communes();
 
 -- Identifiers of inserted points, set-wise; a key already held by another point is refused.
