@@ -92,6 +92,14 @@ describe.each(targets())('deal point triggers on the %s database', (target) => {
       return 'inserted';
     });
     expect(held).toEqual({ error: expect.objectContaining({ code: '23505', constraint: 'deal_points_source_external_id_key' }) });
+    // Both faults in one statement: the point at sea is refused first, as the row triggers did.
+    const both = await rolledBack(async (query) => {
+      const { rows: [kept] } = await query<{ id: string }>(insertPoints, [[pertuis[0]], [pertuis[1]], ['84089'], ['douane'], ['T-kept']]);
+      await query(`INSERT INTO deal_point_identifiers (source_code, external_id, deal_point_id) VALUES ('gendarmerie', 'T-absorbed', $1)`, [kept.id]);
+      await query(insertPoints, [[4.9, pertuis[0]], [42.6, pertuis[1]], ['84089', '84089'], ['douane', 'gendarmerie'], ['T-sea', 'T-absorbed']]);
+      return 'inserted';
+    });
+    expect(both).toEqual({ error: expect.objectContaining({ code: '23514', constraint: 'deal_points_location_in_commune' }) });
     const twice = await rolledBack(async (query) => {
       await query(insertPoints, [[pertuis[0], pertuis[0]], [pertuis[1], pertuis[1]], ['84089', '84089'], ['douane', 'douane'], ['T-twice', 'T-twice']]);
       return 'inserted';
