@@ -1,9 +1,10 @@
 /**
- * What the database guarantees of every inserted deal point, now checked once per statement
- * (migration 0023) rather than row by row: the commune derived from the location whatever was
- * supplied (kept when its polygon holds the point or it is the coastal fallback's answer), a point
- * in no commune refused, and every (source, external id) recorded in the identifiers, a key held by
- * another point refused with nothing written. Each case runs in a transaction rolled back.
+ * What the database guarantees of every inserted deal point, with its identifiers recorded once per
+ * statement since migration 0023: the commune derived from the location whatever was supplied (kept
+ * when its polygon holds the point or it is the coastal fallback's answer, and so in the inserted row
+ * itself), a point in no commune refused, and every (source, external id) recorded in the
+ * identifiers, a key held by another point refused with nothing written. Each case runs in a
+ * transaction rolled back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, targets } from '../helpers/databases.js';
@@ -47,9 +48,8 @@ describe.each(targets())('deal point triggers on the %s database', (target) => {
     });
     expect(result).not.toHaveProperty('error');
     const { communes, identifiers } = result as { communes: Record<string, string>; identifiers: { external_id: string; same: boolean }[] };
-    // RETURNING shows the rows as inserted; the corrected commune is read back after the statement.
-    expect(communes['T-right']).toBe('84089');
-    expect(communes['T-none']).toBe('84089');
+    // The inserted rows themselves (RETURNING) carry the derived commune, not the one supplied.
+    expect(communes).toEqual({ 'T-right': '84089', 'T-wrong': '75056', 'T-none': '84089' });
     expect(identifiers).toEqual([{ external_id: 'T-none', same: true }, { external_id: 'T-right', same: true }, { external_id: 'T-wrong', same: true }]);
     const corrected = await rolledBack(async (query) => {
       await query(insertPoints, [[paris[0]], [paris[1]], ['84089'], ['douane'], ['T-wrong']]);
