@@ -14,10 +14,7 @@ const productMix: [string, number][] = [
 ];
 
 export class ScenarioWorld {
-  readonly res: number;
-
-  constructor(private readonly locator: CommuneLocator, departments: readonly string[], res: number) {
-    this.res = res;
+  constructor(private readonly locator: CommuneLocator, departments: readonly string[], readonly res: number) {
     this.baseByDepartment = new Map(departments.map((code) => [code, []]));
   }
 
