@@ -193,3 +193,14 @@ export function haversineKm(lon1: number, lat1: number, lon2: number, lat2: numb
   const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
   return 6371.0088 * 2 * Math.asin(Math.min(1, Math.sqrt(a)));
 }
+
+/**
+ * Mean of positions, the same whatever their order (sorted before summing: floating-point sums
+ * depend on order, and the database returns rows in no fixed order).
+ */
+export function meanPosition(positions: readonly (readonly [number, number])[]): [number, number] {
+  const sorted = [...positions].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let lon = 0; let lat = 0;
+  for (const [x, y] of sorted) { lon += x; lat += y; }
+  return [lon / sorted.length, lat / sorted.length];
+}

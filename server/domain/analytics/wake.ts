@@ -14,7 +14,7 @@
  *   operation within reach, and the observed value ranked among them.
  */
 import { addMonths, appearances, type PointHistory } from './history.js';
-import { benjaminiHochberg, haversineKm, negativeBinomialUpperTail, rankPValue } from './statistics.js';
+import { benjaminiHochberg, haversineKm, meanPosition, negativeBinomialUpperTail, rankPValue } from './statistics.js';
 
 /**
  * `minPopulation`: the candidate destination towns (every one within reach is tested, with FDR over
@@ -107,7 +107,7 @@ export function operationWake(points: readonly PointHistory[], operationId: numb
   const origins = points.flatMap((p) => p.dismantledBy.filter((d) => d.operationId === operationId).map(() => [p.longitude, p.latitude] as [number, number]));
   const none: Wake = { dismantled: origins.length, origin: null, candidates: 0, linked_appearances: 0, expected_appearances: 0, local_appearances: 0, by_size_class: {}, midsize_share: null, placebo: { placebos: 0, statistic: 0, p_value: null, significant: false }, destinations: [], partial_window: false };
   if (origins.length === 0) return none;
-  const origin: [number, number] = [origins.reduce((s, o) => s + o[0], 0) / origins.length, origins.reduce((s, o) => s + o[1], 0) / origins.length];
+  const origin = meanPosition(origins);
   const monthsFrom = (date: string) => (Number(date.slice(0, 4)) - Number(startedOn.slice(0, 4))) * 12 + Number(date.slice(5, 7)) - Number(startedOn.slice(5, 7));
   const first = monthsFrom(period.from);
   const last = monthsFrom(period.to);

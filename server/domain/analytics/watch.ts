@@ -3,7 +3,7 @@
  */
 import { gridDisk } from 'h3-js';
 import { addMonths, appearances, isActiveOn, type Appearance, type PointHistory } from './history.js';
-import { haversineKm, poissonUpperTail } from './statistics.js';
+import { haversineKm, meanPosition, poissonUpperTail } from './statistics.js';
 
 export interface Resurgence {
   point: number; commune: string; commune_name: string; dismantled_on: string;
@@ -51,13 +51,9 @@ export interface WatchedTown {
 
 /** Where each operation's wake is measured from, as the wake does: the centre of the points it dismantled. */
 export function operationOrigins(points: readonly PointHistory[]): Map<number, [number, number]> {
-  const sums = new Map<number, { lon: number; lat: number; n: number }>();
-  for (const p of points) for (const d of p.dismantledBy) {
-    const s = sums.get(d.operationId) ?? { lon: 0, lat: 0, n: 0 };
-    s.lon += p.longitude; s.lat += p.latitude; s.n += 1;
-    sums.set(d.operationId, s);
-  }
-  return new Map([...sums].map(([id, s]) => [id, [s.lon / s.n, s.lat / s.n]]));
+  const positions = new Map<number, [number, number][]>();
+  for (const p of points) for (const d of p.dismantledBy) positions.set(d.operationId, [...(positions.get(d.operationId) ?? []), [p.longitude, p.latitude]]);
+  return new Map([...positions].map(([id, list]) => [id, meanPosition(list)]));
 }
 
 /**
