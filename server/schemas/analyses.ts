@@ -38,7 +38,7 @@ const effectFields = {
   direct: Closed({ net_change: NullableNum, z: NullableNum, p_value: NullableNum, significant: Type.Boolean(), material: Type.Boolean(), placebos: Int }),
   buffer: OrNull(Closed({
     placebos: Int, observed: Num, p_lower: Num, p_upper: Num, significant: OrNull(StringEnum(['baisse', 'hausse'] as const)),
-    method: StringEnum(['dates', 'places', 'both'] as const, { description: "What the buffer's change is ranked among: its months without an operation, placebo districts at the same dates, or both (a side read only when both reject)" }),
+    method: StringEnum(['dates', 'places', 'both'] as const, { description: "What the buffer's change is ranked among: placebo districts at the same dates (the default), its months without an operation, or both (a side read only when both reject)" }),
     dates: OrNull(RankTest), places: OrNull(RankTest),
   })),
   undefined_reason: OrNull(Str),

@@ -5,8 +5,8 @@
  * the Weighted Displacement Difference test exactly as Wheeler & Ratcliffe (2018), with two
  * disjoint halves of the control (one for the target, one for the buffer) and area weights that
  * bring each control to its area's level before (Wheeler's area-weight extension).
- * Readings rest on tests that can reject: the direct effect on the WDD's local z; the buffer on
- * placebo dates (the same measure at the same place on months without an operation, ranked).
+ * Readings rest on tests that can reject: the direct effect ranked among the place's own months
+ * without an operation; the buffer ranked among placebo districts of similar size at the same dates.
  */
 import { gridDisk } from 'h3-js';
 import { addMonths, isActiveOn, type PointHistory } from './history.js';
@@ -34,15 +34,17 @@ export interface EffectOptions {
    */
   seasonalMonths: number;
   /**
-   * What the buffer's change is ranked among: 'dates' (the same place on months without an
-   * operation), 'places' (placebo districts of the control at the same dates, their buffers of
-   * similar size) or 'both' (the default: an intersection-union test, a side rejects only when
-   * both reject it, so its level stays alpha / 2; a trend or season that makes the operation's
-   * months unlike the placebo dates is shared by the places, a place's own drift is seen on its dates).
+   * What the buffer's change is ranked among: 'places' (the default: placebo districts of the
+   * control at the same dates, their buffers of similar size and pre-trend, a comparative
+   * interrupted time series), 'dates' (the same place on months without an operation) or 'both'
+   * (an intersection-union test, a side rejects only when both reject). Measured on 400
+   * pseudo-operations of 16 null seeds (truth benchmark, 2026-12-04), two-sided at 5 %: places
+   * 6.0 % (the only one within 5 +/- 2 %), dates 9.0 % (a place's own drift: dates of 2019-2022
+   * against 2023-2025), both 1.8 % (conservative: it found 31 of 48 planted diffusions, places 37).
    */
   bufferPlacebo: 'dates' | 'places' | 'both';
 }
-export const defaultEffectOptions: EffectOptions = { bufferRings: 3, beforeMonths: 6, afterMonths: 6, gapMonths: 3, alpha: 0.05, minimumDrop: 0.2, seasonalMonths: 0, bufferPlacebo: 'both' };
+export const defaultEffectOptions: EffectOptions = { bufferRings: 3, beforeMonths: 6, afterMonths: 6, gapMonths: 3, alpha: 0.05, minimumDrop: 0.2, seasonalMonths: 0, bufferPlacebo: 'places' };
 
 /** Mean number of active points in each area over the monthly samples of a window. */
 export interface AreaCounts { a0: number; a1: number; b0: number; b1: number; c0: number; c1: number }
@@ -158,6 +160,7 @@ export interface PlaceboTest extends RankTest {
    * `placebos` the number of placebo dates.
    */
   method: 'dates' | 'places' | 'both';
+  /** 'baisse' when p_lower <= alpha / 2, 'hausse' when p_upper <= alpha / 4 (see operationEffect). */
   significant: 'baisse' | 'hausse' | null;
   /** The buffer's net change (WDD displacement part, against its own control half) ranked among the same place's months without an operation. */
   dates: RankTest | null;
@@ -254,7 +257,10 @@ export function operationEffect(points: readonly PointHistory[], areas: Areas, s
     ? earlierOffsets.reduce((sum, n) => sum + areas.reduce((s2, a) => s2 + series.counts[a][n - series.first], 0), 0) / earlierOffsets.length : undefined);
   const places = samePlaceRank({ a0: m.a.before, b0: m.b.before, b1: m.b.after, d0: m.ct.before + m.cd.before, d1: m.ct.after + m.cd.after, e0: earlierMean(['b']), de0: earlierMean(['ct', 'cd']) },
     placeboDistricts(points, areas.target.size, startedOn, options, (p) => !excludedCommunes.has(p.commune), excludedCells));
-  // Both are reported; the reading rests on the chosen one (or on what is available).
+  // Both are reported; the reading rests on the chosen one (or on what is available). A decrease
+  // (diffusion) at alpha / 2; a rise at alpha / 4, since it is one of the two routes to a
+  // displacement reading (the destination towns, at FDR alpha / 2, are the other): Bonferroni keeps
+  // the reading's false rate under alpha (400 null pseudo-operations: 4.0 % read as displacement).
   const used = (options.bufferPlacebo === 'both' ? [dates, places] : options.bufferPlacebo === 'places' ? [places ?? dates] : [dates ?? places])
     .filter((t): t is RankTest => t !== null);
   let buffer: PlaceboTest | null = null;
@@ -263,7 +269,7 @@ export function operationEffect(points: readonly PointHistory[], areas: Areas, s
     const p_upper = Math.max(...used.map((t) => t.p_upper));
     buffer = {
       method: used.length === 2 ? 'both' : used[0] === places ? 'places' : 'dates', placebos: used[0].placebos, observed: used[0].observed, p_lower, p_upper,
-      significant: p_lower <= options.alpha / 2 ? 'baisse' : p_upper <= options.alpha / 2 ? 'hausse' : null, dates, places,
+      significant: p_lower <= options.alpha / 2 ? 'baisse' : p_upper <= options.alpha / 4 ? 'hausse' : null, dates, places,
     };
   }
   return {
