@@ -39,14 +39,22 @@ SELECT k.name AS external_id, array_agg(o.id ORDER BY o.id) AS ids FROM unnest($
 JOIN operations o ON o.external_id = k.name OR '#' || o.id = k.name
 WHERE $2::text[] IS NULL OR o.department_code = ANY($2::text[]) GROUP BY k.name`;
 
-/** Inserts or updates deal points by key, only where a field differs; returns those written and whether inserted. */
+/**
+ * Inserts or updates deal points by key, only where a field differs; returns those written and
+ * whether inserted. Rows identical to the stored point are left out before the insert, so that a
+ * re-run spends no row trigger (the commune check) on them.
+ */
 export const upsertDealPoints = `
 INSERT INTO deal_points AS d (geom, commune_insee, h3_r7, h3_r8, h3_r9, products, source_code, external_id, network_id, dataset)
-SELECT ST_SetSRID(ST_MakePoint(longitude, latitude), 4326), commune_insee, h3_r7, h3_r8, h3_r9,
-       CASE WHEN products = '' THEN '{}'::text[] ELSE string_to_array(products, '|') END,
-       source_code, external_id, network_id, dataset
-FROM unnest($1::float8[], $2::float8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[])
-  AS t(longitude, latitude, h3_r7, h3_r8, h3_r9, products, source_code, external_id, network_id, dataset, commune_insee)
+SELECT t.geom, t.commune_insee, t.h3_r7, t.h3_r8, t.h3_r9, t.products, t.source_code, t.external_id, t.network_id, t.dataset
+FROM (SELECT ST_SetSRID(ST_MakePoint(longitude, latitude), 4326) AS geom, commune_insee, h3_r7, h3_r8, h3_r9,
+             CASE WHEN products = '' THEN '{}'::text[] ELSE string_to_array(products, '|') END AS products,
+             source_code, external_id, network_id, dataset
+      FROM unnest($1::float8[], $2::float8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[])
+        AS u(longitude, latitude, h3_r7, h3_r8, h3_r9, products, source_code, external_id, network_id, dataset, commune_insee)) AS t
+WHERE NOT EXISTS (
+  SELECT 1 FROM deal_points s WHERE s.source_code = t.source_code AND s.external_id = t.external_id
+    AND (ST_AsBinary(s.geom), s.products, s.network_id, s.dataset) IS NOT DISTINCT FROM (ST_AsBinary(t.geom), t.products, t.network_id, t.dataset))
 ON CONFLICT (source_code, external_id) DO UPDATE
   SET geom = EXCLUDED.geom, h3_r7 = EXCLUDED.h3_r7, h3_r8 = EXCLUDED.h3_r8, h3_r9 = EXCLUDED.h3_r9,
       products = EXCLUDED.products, network_id = EXCLUDED.network_id, dataset = EXCLUDED.dataset,
