@@ -20,7 +20,7 @@ let browser: Browser;
 
 async function pageAs(role: Role | null, width = 1440, height = 900): Promise<Page> {
   // bypassCSP: the app's policy forbids injected scripts, and axe is one.
-  const page = await (await browser.newContext({ viewport: { width, height }, locale: 'fr-FR', bypassCSP: true })).newPage();
+  const page = trackRequests(await (await browser.newContext({ viewport: { width, height }, locale: 'fr-FR', bypassCSP: true })).newPage());
   if (role) {
     await page.goto(`${url}/connexion`);
     await page.fill('#username', await ensureUser(database.pool, role, role === 'departmental_analyst' || role === 'prefect' ? ['84'] : []));
@@ -28,6 +28,32 @@ async function pageAs(role: Role | null, width = 1440, height = 900): Promise<Pa
     await page.click('button[type="submit"]');
     await page.waitForURL((u) => !u.pathname.startsWith('/connexion'));
   }
+  return page;
+}
+
+/**
+ * Waits until the page has settled (rather than a fixed 1.5 s): no API request under way for 300 ms,
+ * nothing left saying « Chargement », and every map idle. (The load state `networkidle` never comes
+ * on the map, which keeps a request open.)
+ */
+async function settled(page: Page): Promise<void> {
+  const inFlight = pending.get(page)!;
+  for (let quiet = 0; quiet < 3;) {
+    await page.waitForTimeout(100);
+    quiet = inFlight.size === 0 ? quiet + 1 : 0;
+  }
+  await page.waitForFunction(() => ![...document.querySelectorAll('[role="status"]')].some((s) => s.textContent?.startsWith('Chargement'))
+    && [...document.querySelectorAll('.sillage-map')].every((m) => (m as HTMLElement).dataset.mapIdle === 'true'), undefined, { timeout: 30_000 });
+}
+
+/** The API requests under way, per page. */
+const pending = new WeakMap<Page, Set<unknown>>();
+
+function trackRequests(page: Page): Page {
+  const inFlight = new Set<unknown>();
+  pending.set(page, inFlight);
+  page.on('request', (request) => { if (['fetch', 'xhr'].includes(request.resourceType())) inFlight.add(request); });
+  for (const event of ['requestfinished', 'requestfailed'] as const) page.on(event, (request) => inFlight.delete(request));
   return page;
 }
 
@@ -88,7 +114,7 @@ describe('accessibility of the main pages (axe-core)', () => {
         for (const path of paths) {
           await page.goto(url + path);
           await page.waitForSelector('h1');
-          await page.waitForTimeout(1500);
+          await settled(page);
           expect(await seriousViolations(page), `${path} at ${width}`).toEqual([]);
           expect(await page.locator('h1').count(), path).toBe(1);
           titles.add(await page.title());
