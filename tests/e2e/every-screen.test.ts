@@ -33,8 +33,8 @@ async function pageAs(role: Role | null, width = 1440, height = 900): Promise<Pa
 
 /**
  * Waits until the page has settled (rather than a fixed 1.5 s): no API request under way for 300 ms,
- * nothing left saying « Chargement », and every map idle. (The load state `networkidle` never comes
- * on the map, which keeps a request open.)
+ * nothing left saying « Chargement », and the analysts' maps (`.sillage-map`) idle. (The load state
+ * `networkidle` never came on the map pages: 30 s timeouts.)
  */
 async function settled(page: Page): Promise<void> {
   const inFlight = pending.get(page)!;
@@ -53,7 +53,8 @@ function trackRequests(page: Page): Page {
   const inFlight = new Set<unknown>();
   pending.set(page, inFlight);
   page.on('request', (request) => { if (['fetch', 'xhr'].includes(request.resourceType())) inFlight.add(request); });
-  for (const event of ['requestfinished', 'requestfailed'] as const) page.on(event, (request) => inFlight.delete(request));
+  page.on('requestfinished', (request) => inFlight.delete(request));
+  page.on('requestfailed', (request) => inFlight.delete(request));
   return page;
 }
 
