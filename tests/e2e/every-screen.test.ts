@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import type { Database } from '../../server/database/connection.js';
 import { ensureUser, testPassword } from '../helpers/databases.js';
-import { openScenarioSite, screenshotDirectory, type ScenarioSite } from '../helpers/browser.js';
+import { openScenarioSite, screenshotDirectory, settled, trackRequests, type ScenarioSite } from '../helpers/browser.js';
 import type { Role } from '../../server/domain/access.js';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -28,33 +28,6 @@ async function pageAs(role: Role | null, width = 1440, height = 900): Promise<Pa
     await page.click('button[type="submit"]');
     await page.waitForURL((u) => !u.pathname.startsWith('/connexion'));
   }
-  return page;
-}
-
-/**
- * Waits until the page has settled (rather than a fixed 1.5 s): no API request under way for 300 ms,
- * nothing left saying « Chargement », and the analysts' maps (`.sillage-map`) idle. (The load state
- * `networkidle` never came on the map pages: 30 s timeouts.)
- */
-async function settled(page: Page): Promise<void> {
-  const inFlight = pending.get(page)!;
-  for (let quiet = 0; quiet < 3;) {
-    await page.waitForTimeout(100);
-    quiet = inFlight.size === 0 ? quiet + 1 : 0;
-  }
-  await page.waitForFunction(() => ![...document.querySelectorAll('[role="status"]')].some((s) => s.textContent?.startsWith('Chargement'))
-    && [...document.querySelectorAll('.sillage-map')].every((m) => (m as HTMLElement).dataset.mapIdle === 'true'), undefined, { timeout: 30_000 });
-}
-
-/** The API requests under way, per page. */
-const pending = new WeakMap<Page, Set<unknown>>();
-
-function trackRequests(page: Page): Page {
-  const inFlight = new Set<unknown>();
-  pending.set(page, inFlight);
-  page.on('request', (request) => { if (['fetch', 'xhr'].includes(request.resourceType())) inFlight.add(request); });
-  page.on('requestfinished', (request) => inFlight.delete(request));
-  page.on('requestfailed', (request) => inFlight.delete(request));
   return page;
 }
 
