@@ -2,6 +2,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
+import { LongestFirstSequencer } from './tests/helpers/sequencer.js';
 
 const projectRoot = fileURLToPath(new URL('.', import.meta.url));
 
@@ -15,6 +16,8 @@ export default defineConfig({
   test: {
     root: projectRoot,
     testTimeout: 60_000,
+    // Longest files first across both projects, so that the unit files fill the workers' ends.
+    sequence: { sequencer: LongestFirstSequencer },
     // Two files at a time on two cores; each database file has its worker's own pair of databases.
     maxWorkers: Number(process.env.SILLAGE_TEST_WORKERS || 2),
     projects: [

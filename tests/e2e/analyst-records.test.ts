@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Database } from '../../server/database/connection.js';
 import { ensureUser } from '../helpers/databases.js';
-import { openScenarioSite, screenshotDirectory, type ScenarioSite, signInByRequest } from '../helpers/browser.js';
+import { openScenarioSite, screenshotDirectory, settled, type ScenarioSite, signInByRequest, trackRequests } from '../helpers/browser.js';
 
 let site: ScenarioSite;
 let database: Database;
@@ -23,7 +23,7 @@ const phone = { width: 390, height: 844 };
 
 async function analystPage(path: string, viewport = desktop): Promise<Page> {
   const username = await ensureUser(database.pool, 'national_analyst');
-  const page = await browser.newPage({ viewport, locale: 'fr-FR', acceptDownloads: true });
+  const page = trackRequests(await browser.newPage({ viewport, locale: 'fr-FR', acceptDownloads: true }));
   page.on('pageerror', (error) => problems.push(`${path}: ${error.message}`));
   page.on('console', (message) => { if (message.type() === 'error' && !/status of 4(09|22)/.test(message.text())) problems.push(`${path}: ${message.text()}`); });
   await signInByRequest(page, url, username);
@@ -35,7 +35,7 @@ async function shoot(path: string, name: string, ready: string): Promise<void> {
   for (const [viewport, suffix] of [[desktop, '1440'], [phone, '390']] as const) {
     const page = await analystPage(path, viewport);
     await page.waitForSelector(ready);
-    await page.waitForTimeout(1500);
+    await settled(page);
     await page.screenshot({ path: `${screenshotDirectory}/${name}-${suffix}.png`, fullPage: false });
     await page.close();
   }

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import type { Database } from '../../server/database/connection.js';
 import { ensureUser, testPassword } from '../helpers/databases.js';
-import { openScenarioSite, screenshotDirectory, type ScenarioSite } from '../helpers/browser.js';
+import { openScenarioSite, screenshotDirectory, settled, trackRequests, type ScenarioSite } from '../helpers/browser.js';
 import type { Role } from '../../server/domain/access.js';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -20,7 +20,7 @@ let browser: Browser;
 
 async function pageAs(role: Role | null, width = 1440, height = 900): Promise<Page> {
   // bypassCSP: the app's policy forbids injected scripts, and axe is one.
-  const page = await (await browser.newContext({ viewport: { width, height }, locale: 'fr-FR', bypassCSP: true })).newPage();
+  const page = trackRequests(await (await browser.newContext({ viewport: { width, height }, locale: 'fr-FR', bypassCSP: true })).newPage());
   if (role) {
     await page.goto(`${url}/connexion`);
     await page.fill('#username', await ensureUser(database.pool, role, role === 'departmental_analyst' || role === 'prefect' ? ['84'] : []));
@@ -88,7 +88,7 @@ describe('accessibility of the main pages (axe-core)', () => {
         for (const path of paths) {
           await page.goto(url + path);
           await page.waitForSelector('h1');
-          await page.waitForTimeout(1500);
+          await settled(page);
           expect(await seriousViolations(page), `${path} at ${width}`).toEqual([]);
           expect(await page.locator('h1').count(), path).toBe(1);
           titles.add(await page.title());

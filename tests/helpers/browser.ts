@@ -82,3 +82,30 @@ export async function chooseMonth(page: Page, id: string, month: string): Promis
 export async function monthValue(page: Page, id: string): Promise<string | null> {
   return page.getAttribute(`#${id}`, 'data-value');
 }
+
+/**
+ * Waits until the page has settled (rather than a fixed 1.5 s): no API request under way for 300 ms,
+ * nothing left saying « Chargement », and the analysts' maps (`.sillage-map`) idle. (The load state
+ * `networkidle` never came on the map pages: 30 s timeouts.)
+ */
+export async function settled(page: Page): Promise<void> {
+  const inFlight = pending.get(page)!;
+  for (let quiet = 0; quiet < 3;) {
+    await page.waitForTimeout(100);
+    quiet = inFlight.size === 0 ? quiet + 1 : 0;
+  }
+  await page.waitForFunction(() => ![...document.querySelectorAll('[role="status"]')].some((s) => s.textContent?.startsWith('Chargement'))
+    && [...document.querySelectorAll('.sillage-map')].every((m) => (m as HTMLElement).dataset.mapIdle === 'true'), undefined, { timeout: 30_000 });
+}
+
+/** The API requests under way, per page. */
+const pending = new WeakMap<Page, Set<unknown>>();
+
+export function trackRequests(page: Page): Page {
+  const inFlight = new Set<unknown>();
+  pending.set(page, inFlight);
+  page.on('request', (request) => { if (['fetch', 'xhr'].includes(request.resourceType())) inFlight.add(request); });
+  page.on('requestfinished', (request) => inFlight.delete(request));
+  page.on('requestfailed', (request) => inFlight.delete(request));
+  return page;
+}
