@@ -74,3 +74,36 @@ UNION ALL
 SELECT key, last + 1, -count(*)::int, -(sum(record_key) % 2147483648)::bigint, 0, 0
 FROM islands GROUP BY key, last + 1`;
 }
+
+/**
+ * The monthly counts as changes, read from the pre-aggregated changes (migration 0024) for readers
+ * who see every status change and filters it keeps (departments, dataset, region, communes; not a
+ * box, an operation or a number of sources): the same rows as activeMonthChanges. Changes up to
+ * the window's first month add up at offset 0, where every point active is an arrival; a later
+ * start is an arrival when the point's island before it ended before the window.
+ * $1 first month, $2 last month (dates), $3 departments, $4 dataset, $5 region, $6 commune, $7 communes.
+ * `keyExpression` over m (history_month_changes), c (communes, with `communes`) and s (size classes).
+ */
+export function storedMonthChanges(keyExpression: string, { sizeClasses = false, communes = false }: { sizeClasses?: boolean; communes?: boolean } = {}): string {
+  return `
+WITH w AS (SELECT month_index($1::date) AS first, month_index($2::date) AS last),
+changes AS (
+  SELECT ${keyExpression} AS key, GREATEST(m.month - w.first, 0) AS offset_, m.active, m.active_keys, m.starts, m.start_keys,
+         (m.previous_last IS NULL OR m.previous_last < w.first) AS arriving
+  FROM history_month_changes m CROSS JOIN w
+  ${communes ? 'JOIN communes c ON c.insee = m.commune_insee' : ''}
+  ${sizeClasses ? 'JOIN commune_size_classes s ON s.insee = m.commune_insee' : ''}
+  WHERE m.month <= w.last
+    AND ($3::text[] IS NULL OR m.department_code = ANY($3::text[]))
+    AND ($4::text IS NULL OR m.dataset = $4)
+    AND ${communes ? '($5::text IS NULL OR c.region_code = $5)' : '$5::text IS NULL'}
+    AND ($6::text IS NULL OR m.commune_insee = $6)
+    AND ($7::text[] IS NULL OR m.commune_insee = ANY($7::text[]))
+)
+SELECT key, offset_, sum(active)::int AS active, (sum(active_keys) % 2147483648)::bigint AS active_keys,
+       (CASE WHEN offset_ = 0 THEN sum(active) ELSE COALESCE(sum(starts) FILTER (WHERE arriving), 0) END)::int AS arrivals,
+       (CASE WHEN offset_ = 0 THEN sum(active_keys) ELSE COALESCE(sum(start_keys) FILTER (WHERE arriving), 0) END % 2147483648)::bigint AS arrival_keys
+FROM changes GROUP BY key, offset_
+-- Keys with no point active at the window's start and none arriving in it are left out, as the spans leave them.
+HAVING offset_ > 0 OR sum(active) <> 0`;
+}

@@ -1,7 +1,7 @@
 /** Monthly counts of active deal points per H3 cell, size class, department or region: never coordinates. */
 import type pg from 'pg';
 import { cellToParent } from 'h3-js';
-import { activeMonthChanges, activeSpans } from '../queries/time-series.js';
+import { activeMonthChanges, activeSpans, storedMonthChanges } from '../queries/time-series.js';
 import { withoutJit } from './without-jit.js';
 import { countsFromChanges, monthlyCounts, monthRange, monthStart, type ActiveSpan, type MonthChange, type MonthlyCounts } from '../domain/months.js';
 import { additiveTotal, cellAt, type AdditiveTotal, type Bbox, type CellArea } from '../domain/disclosure.js';
@@ -71,11 +71,36 @@ function parameters(filter: SeriesFilter, envelope: Bbox | null): unknown[] {
   ];
 }
 
+/** Keys of the pre-aggregated changes (migration 0024): over m (history_month_changes), c (communes), s (size classes). */
+const storedKeyExpressions: Partial<Record<SeriesKey, string>> = {
+  total: `'total'`, size_class: 's.size_class', department: 'm.department_code', region: 'c.region_code', commune: 'm.commune_insee',
+  h3_7: 'm.h3_r7', h3_8: 'm.h3_r8',
+};
+
+/**
+ * Whether the counts can be read from the pre-aggregated changes (migration 0024): counted in the
+ * database, with no filter those changes do not keep (a box, an operation, a number of sources),
+ * for a key they keep.
+ */
+export function readFromStoredChanges(key: SeriesKey, filter: SeriesFilter): boolean {
+  return countedInDatabase(filter) && filter.bbox === null && (filter.operation ?? null) === null && !filter.minimumSources && key in storedKeyExpressions;
+}
+
+type ChangeRow = { key: string; offset_: number; active: number; active_keys: string; arrivals: number; arrival_keys: string };
+
+function changeRows(db: pg.Pool, key: SeriesKey, filter: SeriesFilter): Promise<ChangeRow[]> {
+  if (readFromStoredChanges(key, filter)) {
+    const sql = storedMonthChanges(storedKeyExpressions[key]!, { sizeClasses: key === 'size_class', communes: key === 'region' || filter.region !== null });
+    return db.query<ChangeRow>(sql, [monthStart(filter.from), monthStart(filter.to), filter.departments, filter.dataset, filter.region, filter.commune, filter.communes ?? null]).then((r) => r.rows);
+  }
+  return withoutJit(db, (client) => client.query<ChangeRow>(
+    activeMonthChanges(keyExpressions[key], { sizeClasses: key === 'size_class', minSources: Boolean(filter.minimumSources) }), parameters(filter, filter.bbox))).then((r) => r.rows);
+}
+
 /** Monthly counts per key: added up in SQL when it can (countedInDatabase), else from every span. */
 async function countsByKey(db: pg.Pool, key: SeriesKey, filter: SeriesFilter, keyOf?: (key: string) => string): Promise<Map<string, MonthlyCounts>> {
   if (countedInDatabase(filter)) {
-    const { rows } = await withoutJit(db, (client) => client.query<{ key: string; offset_: number; active: number; active_keys: string; arrivals: number; arrival_keys: string }>(
-      activeMonthChanges(keyExpressions[key], { sizeClasses: key === 'size_class', minSources: Boolean(filter.minimumSources) }), parameters(filter, filter.bbox)));
+    const rows = await changeRows(db, key, filter);
     const changes: MonthChange[] = rows.map((r) => ({ key: r.key, offset: r.offset_, active: r.active, activeKeys: Number(r.active_keys), arrivals: r.arrivals, arrivalKeys: Number(r.arrival_keys) }));
     return countsFromChanges(changes, filter.from, filter.to, keyOf);
   }

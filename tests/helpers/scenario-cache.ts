@@ -13,7 +13,7 @@ import { businessTables } from './databases.js';
 /** Tables the scenario's load writes (directly or through triggers), in an order that keeps foreign keys. */
 export const scenarioTables = [
   'networks', 'operations', 'deal_points', 'deal_point_identifiers', 'deal_point_status_events', 'deal_point_observations',
-  'deal_point_histories', 'import_runs',
+  'deal_point_histories', 'history_month_changes', 'import_runs',
 ] as const;
 
 const cacheSchema = (seed: number) => `test_scenario_cache_${seed}`;
