@@ -22,7 +22,7 @@ import { ensureUser, testPassword } from '../tests/helpers/databases.js';
 import { dealPointTileMvt } from '../server/queries/tiles.js';
 import { inZoomRange, tileZoomRanges } from '../server/domain/tile-coordinates.js';
 import { spansQuery, type SeriesKey } from '../server/services/time-series.js';
-import { activeMonthChanges } from '../server/queries/time-series.js';
+import { activeMonthChanges, storedMonthChanges } from '../server/queries/time-series.js';
 import { referenceDirectory } from '../server/reference-files.js';
 import { commandLine } from './command-line.js';
 import { ensureScale, random, urlOf } from './bench-scale-build.js';
@@ -120,13 +120,13 @@ async function measure(scale: number): Promise<ScaleReport> {
     lines.push(`  z${z} (${features.toLocaleString('en')} points in the 9 tiles; a 304 revalidation: ${fmt(revalidated)}):`, ...results);
   }
 
-  // Cube and series: the endpoint (month changes added up in SQL, sums in Node, disclosure, JSON)
-  // vs the month-changes query it wraps, and the active-spans query it replaced (every period sent to Node).
+  // Cube and series: the endpoint (pre-aggregated month changes summed in SQL, sums in Node, disclosure, JSON)
+  // vs the query it wraps, and the queries it replaced (month changes from every history; every period sent to Node).
   const window = { from: '2019-01', to: '2025-12' };
   const spanParams = (departments: string[] | null) => ['2019-01-01', '2025-12-01', null, null, null, null, departments, null, null, null, null, null, null];
   // Three runs each below 100x, one from 100x (a slow baseline takes minutes a run).
   const runs = scale >= 100 ? 1 : 3;
-  lines.push(`H3 x month cube and monthly series, ${window.from}..${window.to} (${runs === 1 ? 'one run' : 'median of 3'}); the endpoint's first request (cube cache empty) and again (cubes of national analysts from memory) vs the raw SQL it wraps (the month changes; before migration 0019 the endpoint read every span):`);
+  lines.push(`H3 x month cube and monthly series, ${window.from}..${window.to} (${runs === 1 ? 'one run' : 'median of 3'}); the endpoint's first request (cube cache empty) and again (cubes of national analysts from memory) vs the raw SQL it wraps (the pre-aggregated month changes, migration 0024), and what it read before:`);
   for (const [label, path, key, departments] of [
     ['national cube, resolution 7', `/api/aggregates/deal-points/cube?resolution=7&from=${window.from}&to=${window.to}`, 'h3_7', null],
     ['department 13 cube, resolution 8', `/api/aggregates/deal-points/cube?resolution=8&from=${window.from}&to=${window.to}&department=13`, 'h3_8', ['13']],
@@ -138,9 +138,11 @@ async function measure(scale: number): Promise<ScaleReport> {
     const first = await median(1, () => get(path));
     const endpoint = await median(runs, () => get(path));
     const keyExpression = { h3_7: 'd.h3_r7', h3_8: 'd.h3_r8', size_class: 's.size_class', total: `'total'` }[key];
-    const raw = await median(runs, () => pool.query(activeMonthChanges(keyExpression, { sizeClasses: key === 'size_class' }), spanParams(departments as string[] | null)));
+    const storedKey = { h3_7: 'm.h3_r7', h3_8: 'm.h3_r8', size_class: 's.size_class', total: `'total'` }[key];
+    const raw = await median(runs, () => pool.query(storedMonthChanges(storedKey, { sizeClasses: key === 'size_class' }), ['2019-01-01', '2025-12-01', departments, null, null, null, null]));
+    const changes = await median(runs, () => pool.query(activeMonthChanges(keyExpression, { sizeClasses: key === 'size_class' }), spanParams(departments as string[] | null)));
     const spans = await median(runs, () => pool.query(spansQuery(key as SeriesKey, { underWayVisibleIn: null }), spanParams(departments as string[] | null)));
-    lines.push(`  ${label.padEnd(34)}: first request ${fmt(first).padStart(8)} | again ${fmt(endpoint).padStart(8)} | raw SQL ${fmt(raw).padStart(8)} | first/raw ${ratio(first, raw)} | the spans query alone ${fmt(spans)}`);
+    lines.push(`  ${label.padEnd(34)}: first request ${fmt(first).padStart(8)} | again ${fmt(endpoint).padStart(8)} | raw SQL ${fmt(raw).padStart(8)} | first/raw ${ratio(first, raw)} | before 0024, the month changes from every history ${fmt(changes)} | before 0019, the spans ${fmt(spans)}`);
   }
 
   // Emerging hot spots (one department, normal approximation: the cheapest method).
