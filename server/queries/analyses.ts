@@ -16,6 +16,30 @@ JOIN communes city ON city.insee = coalesce(c.parent_insee, c.insee)
 ORDER BY d.id`;
 
 /**
+ * The same points for a national reader ($1 NULL in pointHistories: every status change shows),
+ * with their active periods read from the stored histories (migration 0016; a point has one event
+ * a day, so their order is the events') instead of aggregating every event per point, and their
+ * commune's attributes apart (communeAttributes): one narrow row per point.
+ */
+export const storedPointHistories = `
+SELECT d.id, ST_X(d.geom) AS longitude, ST_Y(d.geom) AS latitude, d.h3_r8 AS cell, d.commune_insee,
+       -- As two strings (dates joined by commas, '' for a period still open): parsed faster than arrays.
+       array_to_string(h.period_from, ',') AS period_from, array_to_string(h.period_until, ',', '') AS period_until
+FROM deal_points d LEFT JOIN deal_point_histories h ON h.deal_point_id = d.id
+ORDER BY d.id`;
+
+/** Per commune (arrondissements included): its city (Paris, Lyon, Marseille for their arrondissements), the city's name, its size class and department. */
+export const communeAttributes = `
+SELECT c.insee, city.insee AS commune, city.name AS commune_name, s.size_class, c.department_code AS department
+FROM communes c JOIN commune_size_classes s ON s.insee = c.insee JOIN communes city ON city.insee = coalesce(c.parent_insee, c.insee)`;
+
+/** Points dismantled by an operation, with the operation and the day, in date order (the rest of storedPointHistories). */
+export const operationStrikes = `
+SELECT e.deal_point_id AS id, e.operation_id AS operation, e.effective_on::text AS struck_on
+FROM deal_point_status_events e WHERE e.status = 'dismantled' AND e.operation_id IS NOT NULL
+ORDER BY e.deal_point_id, e.effective_on, e.id`;
+
+/**
  * The data vintage: first and last status dates the principal may see; $1 an explicit as-of date
  * (NULL: the last event), $2 the principal's departments (hidden strikes must not move the vintage).
  */
