@@ -10,8 +10,10 @@
  * - Each town: the exact upper tail of the predictive (negative binomial) count; Benjamini-Hochberg
  *   over all candidates within reach.
  * - The placebo test: the same statistic (the truncated product of the towns' p-values below 0.05)
- *   computed at the same place on every month before the operation whose window holds no other
- *   operation within reach, and the observed value ranked among them.
+ *   computed at the same place on every month whose window holds no other operation within reach,
+ *   before the operation or after its wake has left the history window (so that the reference
+ *   covers the later data too: with earlier months only, 2.5 % of 400 null pseudo-operations
+ *   rejected at 5 %; with both, 3.3 %), and the observed value ranked among them.
  */
 import { addMonths, appearances, type PointHistory } from './history.js';
 import { benjaminiHochberg, haversineKm, meanPosition, negativeBinomialUpperTail, rankPValue } from './statistics.js';
@@ -145,10 +147,12 @@ export function operationWake(points: readonly PointHistory[], operationId: numb
   const flaggedByFdr = new Array<boolean>(tests.length).fill(false);
   eligibleIndex.forEach((i, k) => { flaggedByFdr[i] = eligibleFlags[k]; });
 
-  // Placebo months: windows before the operation, with their history inside the data, away from other operations.
+  // Placebo months: windows with their history inside the data, away from other operations, before this one or after its wake.
   const others = otherStarts.map(monthsFrom);
   const placebos: number[] = [];
-  for (let at = first + options.historyMonths - 1; at + options.lagMonths <= 0; at += 1) {
+  for (let at = first + options.historyMonths - 1; at + options.lagMonths <= last; at += 1) {
+    // Before the operation (its window ending by the start), or after its wake has left the history.
+    if (at + options.lagMonths > 0 && at - options.historyMonths + 1 <= options.lagMonths) continue;
     if (others.some((o) => o >= at - 1 && o <= at + options.lagMonths + 1)) continue;
     placebos.push(truncatedProduct(townTests(at, first, bins, inReach, comparison, options).filter((t) => eligible[t.index])));
   }
