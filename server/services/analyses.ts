@@ -46,7 +46,8 @@ export async function loadStoredHistories(db: pg.Pool): Promise<PointHistory[]> 
     if (!list) struck.set(id, (list = []));
     list.push({ operationId: Number(strike.operation), on: strike.struck_on });
   }
-  return rows.map((row) => {
+  // A point whose commune has no attributes (no size class) is left out, as pointHistories' joins leave it out.
+  return rows.filter((row) => communeOf.has(row.commune_insee)).map((row) => {
     const commune = communeOf.get(row.commune_insee)!;
     const from = row.period_from ? row.period_from.split(',') : [];
     const until = row.period_until !== null && from.length > 0 ? row.period_until.split(',') : [];
