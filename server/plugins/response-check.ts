@@ -6,8 +6,9 @@
  * status and the schema path in the log, so that the route's own tests catch a schema that does
  * not match what the route really returns.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ajv, ValidateFunction } from 'ajv';
+import { gunzipSync } from 'node:zlib';
 
 export interface ResponseMismatch { route: string; status: number; problems: string[] }
 
@@ -34,9 +35,9 @@ export function registerResponseCheck(app: FastifyInstance, ajv: Ajv): void {
     return validate;
   };
 
-  app.addHook('preSerialization', async (request, reply, payload) => {
+  /** Checks what the client reads against the route's schema; throws (500) on a mismatch. */
+  const check = (request: FastifyRequest, reply: FastifyReply, json: unknown) => {
     const status = reply.statusCode;
-    if (status >= 300 || payload === null || typeof payload !== 'object' || Buffer.isBuffer(payload)) return payload;
     let schema = schemaFor((request.routeOptions.schema as { response?: Record<string, unknown> } | undefined)?.response, status);
     // A schema per media type: the JSON one for a JSON answer; file answers (binary) are not checked.
     if (schema && 'content' in schema) {
@@ -45,16 +46,30 @@ export function registerResponseCheck(app: FastifyInstance, ajv: Ajv): void {
       schema = content[type]?.schema;
       if (schema?.format === 'binary') schema = undefined;
     }
-    if (!schema) return payload;
+    if (!schema) return;
     const validate = validatorFor(schema);
-    // What the client would read: dates as ISO strings, undefined fields absent.
-    const json = JSON.parse(JSON.stringify(payload)) as unknown;
-    if (validate(json)) return payload;
+    if (validate(json)) return;
     const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
     const problems = (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : ''}`);
     mismatches.push({ route, status, problems });
     request.log.error({ route, status, problems }, 'answer does not match its response schema');
     console.error(`response schema mismatch: ${route} ${status}\n  ${problems.join('\n  ')}`);
     throw new Error(`${route} ${status}: the answer does not match its response schema: ${problems.join('; ')}`);
+  };
+
+  app.addHook('preSerialization', async (request, reply, payload) => {
+    if (reply.statusCode >= 300 || payload === null || typeof payload !== 'object' || Buffer.isBuffer(payload)) return payload;
+    // What the client would read: dates as ISO strings, undefined fields absent.
+    check(request, reply, JSON.parse(JSON.stringify(payload)) as unknown);
+    return payload;
+  });
+
+  // Answers a route sends already serialised (JSON bytes: the cube, written once for its cache and
+  // the client) are checked as they are sent: they skip preSerialization.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode >= 300 || !Buffer.isBuffer(payload) || !String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload;
+    const text = reply.getHeader('content-encoding') === 'gzip' ? gunzipSync(payload) : payload;
+    check(request, reply, JSON.parse(text.toString('utf8')) as unknown);
+    return payload;
   });
 }

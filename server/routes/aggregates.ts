@@ -12,6 +12,7 @@ import { bboxAreas, cellSetArea, disclosureFor, underWayVisibleIn, polygonCells,
 import { parseMonthWindow, type MonthlyCounts } from '../domain/months.js';
 import { additiveSeries, cellMonthCube, countedInDatabase, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
 import { TileCache } from '../services/tile-cache.js';
+import { gzipped, sendCached } from './cached-answer.js';
 import { countByCell, countByCommune, countByDepartment, cellFeature, operationTarget, seriesLabels } from '../services/aggregates.js';
 import { dataVersion } from '../services/tiles.js';
 import { today } from '../domain/dates.js';
@@ -190,11 +191,8 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
       const hit = cubeCache.get(key);
       if (hit) {
         request.auditCount = hit.count;
-        // The stored bytes are the answer already serialised (and checked, in the tests, when it was made).
-        const raw = reply as FastifyReply;
-        raw.header('etag', hit.etag).header('cache-control', 'private, no-cache');
-        if (request.headers['if-none-match'] === hit.etag) return raw.code(304).send();
-        return raw.type('application/json; charset=utf-8').send(Buffer.from(hit.bytes.buffer, hit.bytes.byteOffset, hit.bytes.byteLength));
+        // The stored bytes are the answer already serialised (and gzipped once).
+        return sendCached(request, reply as FastifyReply, hit);
       }
     }
     const { months, cells } = await cellMonthCube(pool, query.resolution, filter);
@@ -205,9 +203,10 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
       cells: [...cells.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([h3, counts]) => ({ h3, ...servedCounts(counts, disclosure) })),
     };
     if (key !== null) {
-      // The same bytes the route's serializer (JSON.stringify) writes; the answer itself still goes through it (and the tests' check).
-      const entry = cubeCache.set(key, Buffer.from(JSON.stringify(answer)), cells.size);
-      reply.header('etag', entry.etag).header('cache-control', 'private, no-cache');
+      // Serialised once, for the cache and this answer (the bytes the route's serializer, JSON.stringify, would write; the tests check them as sent).
+      // Gzipped once too (off the event loop): every later request for it is sent as it is stored.
+      const bytes = Buffer.from(JSON.stringify(answer));
+      return sendCached(request, reply as FastifyReply, cubeCache.set(key, bytes, cells.size, await gzipped(bytes)));
     }
     return answer;
   });

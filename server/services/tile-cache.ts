@@ -6,12 +6,18 @@
  */
 import { createHash } from 'node:crypto';
 
-export interface CachedTile { bytes: Uint8Array; etag: string; count: number }
+export interface CachedTile {
+  bytes: Uint8Array; etag: string; count: number;
+  /** The bytes gzipped once, for answers served compressed again and again (the cube). */
+  gzipped?: Uint8Array;
+}
 
 /** Strong ETag of a tile's bytes. */
 export function etagOf(bytes: Uint8Array): string {
   return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
 }
+
+const costOf = (key: string, entry: CachedTile) => entry.bytes.byteLength + (entry.gzipped?.byteLength ?? 0) + key.length + 64;
 
 export class TileCache {
   private readonly entries = new Map<string, CachedTile>();
@@ -30,18 +36,18 @@ export class TileCache {
     return entry;
   }
 
-  set(key: string, bytes: Uint8Array, count: number): CachedTile {
-    const entry = { bytes, etag: etagOf(bytes), count };
-    const cost = bytes.byteLength + key.length + 64;
+  set(key: string, bytes: Uint8Array, count: number, gzipped?: Uint8Array): CachedTile {
+    const entry: CachedTile = { bytes, etag: etagOf(bytes), count, gzipped };
+    const cost = costOf(key, entry);
     if (cost > this.maxBytes) return entry;
     const previous = this.entries.get(key);
-    if (previous) { this.entries.delete(key); this.size -= previous.bytes.byteLength + key.length + 64; }
+    if (previous) { this.entries.delete(key); this.size -= costOf(key, previous); }
     this.entries.set(key, entry);
     this.size += cost;
     for (const [oldest, value] of this.entries) {
       if (this.size <= this.maxBytes) break;
       this.entries.delete(oldest);
-      this.size -= value.bytes.byteLength + oldest.length + 64;
+      this.size -= costOf(oldest, value);
     }
     return entry;
   }

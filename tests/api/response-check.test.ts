@@ -24,6 +24,9 @@ describe('response check', () => {
     registerResponseCheck(app, new Ajv({ allErrors: true, strict: false }));
     const Answer = Closed({ id: Type.Integer(), name: Type.String(), tags: Type.Array(Closed({ code: Type.String() })) });
     app.get('/answer/:kind', { schema: { response: { 200: Answer } } }, async (request) => answers[(request.params as { kind: string }).kind]);
+    // Answers sent already serialised (JSON bytes, as the cube is for its cache) are checked too.
+    app.get('/bytes/:kind', { schema: { response: { 200: Answer } } }, async (request, reply) =>
+      reply.type('application/json; charset=utf-8').send(Buffer.from(JSON.stringify(answers[(request.params as { kind: string }).kind]))));
     app.get('/file', { schema: { response: { 200: fileResponse('CSV', 'text/csv') } } }, async (_request, reply) => reply.type('text/csv').send('a;b\n'));
     await app.ready();
   });
@@ -48,5 +51,17 @@ describe('response check', () => {
     expect(problems[1]).toMatch(/\/tags\/0 .*\(hidden\)/);
     expect(problems[2]).toMatch(/name/);
     expect(problems[3]).toMatch(/\/id must be integer/);
+  });
+
+  it('checks JSON answers sent as bytes the same way', async () => {
+    const before = app.responseMismatches.length;
+    const exact = await app.inject({ method: 'GET', url: '/bytes/exact' });
+    expect(exact.statusCode).toBe(200);
+    expect(exact.json()).toEqual(answers.exact);
+    for (const kind of ['extra', 'missing']) expect((await app.inject({ method: 'GET', url: `/bytes/${kind}` })).statusCode, kind).toBe(500);
+    const problems = app.responseMismatches.slice(before).map((m) => `${m.route} ${m.problems.join(', ')}`);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/GET \/bytes\/:kind .*\(secret\)/);
+    expect(problems[1]).toMatch(/name/);
   });
 });

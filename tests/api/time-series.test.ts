@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellToParent, getResolution, latLngToCell } from 'h3-js';
+import { gunzipSync } from 'node:zlib';
 import { closeTestApp, openTestApp, signInAs, targets, type TestContext } from '../helpers/databases.js';
 import { send, type TestSession } from '../helpers/requests.js';
 import { buildScenarioFiles } from '../../server/services/scenario.js';
@@ -165,6 +166,15 @@ describe.each(targets())('monthly cube and series on the %s database', (target) 
     expect(again.headers.etag).toBe(first.headers.etag);
     expect(again.headers['cache-control']).toBe('private, no-cache');
     expect(again.body).toEqual(first.body);
+    // Gzipped when stored: a client accepting gzip gets those bytes (the same JSON), one refusing it the plain ones.
+    const zipped = await context.app.inject({ method: 'GET', url, headers: { cookie: national.cookie, 'accept-encoding': 'br;q=1, gzip;q=0.5' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toMatch(/accept-encoding/i);
+    expect(JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8'))).toEqual(first.body);
+    expect(zipped.rawPayload.length).toBeLessThan(Buffer.byteLength(JSON.stringify(first.body)) / 3);
+    const plain = await context.app.inject({ method: 'GET', url, headers: { cookie: national.cookie, 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.json()).toEqual(first.body);
     const revalidated = await context.app.inject({ method: 'GET', url, headers: { cookie: national.cookie, 'if-none-match': String(first.headers.etag) } });
     expect(revalidated.statusCode).toBe(304);
     // A status change raises the data version: a new answer, with the change in it.
