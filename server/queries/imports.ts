@@ -195,3 +195,6 @@ JOIN unnest($1::text[], $2::text[]) AS k(source_code, external_id) ON o.source_c
 
 /** Fresh planner statistics after a large import (PGlite has no autovacuum to do it). */
 export const analyzeImported = 'ANALYZE deal_points, deal_point_status_events, deal_point_observations, operations';
+
+/** The longest an import's answer waits for its pair search (then the pairs are left to /doublons). */
+export const boundedPairSearch = "SET LOCAL statement_timeout = '30s'";

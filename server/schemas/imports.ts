@@ -8,7 +8,7 @@ export const ImportReport = Closed({
   inserted: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), elapsed_ms: Type.Integer(),
   likely_duplicates: Type.Optional(Closed({
     count: Type.Integer({ description: 'Pairs of a new point and a point of another source likely to be one place (see /doublons)' }),
-    checked_new_points: Type.Integer({ description: 'New points whose pairs were looked for: all of them, or the first 20,000 of a larger import (the others are in /doublons)' }),
+    checked_new_points: Type.Integer({ description: 'New points whose pairs were looked for: all of them, or the first 20,000 of a larger import, or none when the search took over 30 s (the others are in /doublons)' }),
     pairs: Type.Array(Closed({
       new_id: Type.Integer(), new_external_id: Type.Union([Type.String(), Type.Null()]), other_id: Type.Integer(),
       other_source: Type.String(), other_external_id: Type.Union([Type.String(), Type.Null()]), distance_m: Type.Number(),
