@@ -55,28 +55,6 @@ const checkers: Record<ImportKind, (client: pg.PoolClient, records: ImportRecord
   operations: (client, records, allowed) => checkOperations(client, records as OperationRecord[], allowed),
 };
 
-/**
- * The batches of an async iterator read one ahead: the next batch is parsed and validated (in Node)
- * while the current one is checked and written (in the database), instead of after it.
- */
-async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  let next = iterator.next();
-  try {
-    for (;;) {
-      const current = await next;
-      if (current.done) return;
-      next = iterator.next();
-      // A read failing while the current batch is written is thrown at the next await, not unhandled.
-      next.catch(() => {});
-      yield current.value;
-    }
-  } finally {
-    // Not awaited: a read under way (the next batch) would hold the answer until its rows arrive.
-    void iterator.return?.().catch(() => {});
-  }
-}
-
 /** A text as chunks of 64 KiB, so that a file given whole streams like a request body. */
 async function* chunksOf(text: string): AsyncGenerator<string> {
   for (let i = 0; i < text.length; i += 65536) yield text.slice(i, i + 65536);
@@ -112,7 +90,7 @@ export async function importFile(pool: pg.Pool, input: string | AsyncIterable<st
       const note = (found: FieldProblem[]) => {
         for (const p of found) { rejected.add(p.line); if (problems.length < problemsKept) problems.push(p); }
       };
-      for await (const batch of readAhead(file.batches(batchSize))) {
+      for await (const batch of file.batches(batchSize)) {
         note(batch.problems);
         if (batch.records.length) {
           const checked = await checkers[kind](client, batch.records, allowed);
