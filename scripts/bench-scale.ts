@@ -143,7 +143,15 @@ async function measure(scale: number): Promise<ScaleReport> {
     const raw = await median(runs, () => pool.query(storedMonthChanges(storedKey, { sizeClasses: key === 'size_class' }), ['2019-01-01', '2025-12-01', departments, null, null, null, null]));
     const changes = await median(runs, () => pool.query(activeMonthChanges(keyExpression, { sizeClasses: key === 'size_class' }), spanParams(departments as string[] | null)));
     const spans = await median(runs, () => pool.query(spansQuery(key as SeriesKey, { underWayVisibleIn: null }), spanParams(departments as string[] | null)));
-    lines.push(`  ${label.padEnd(34)}: first request ${fmt(first).padStart(8)} | again ${fmt(endpoint).padStart(8)} | raw SQL ${fmt(raw).padStart(8)} | first/raw ${ratio(first, raw)} | before 0024, the month changes from every history ${fmt(changes)} | before 0019, the spans ${fmt(spans)}`);
+    // Uncached in a warm process: three other windows (each a cache miss), against the raw SQL of the same windows.
+    const windows = ['2025-11', '2025-10', '2025-09'];
+    const missMs: number[] = []; const missRawMs: number[] = [];
+    for (const to of windows) {
+      let t = performance.now(); await get(path.replace(`to=${window.to}`, `to=${to}`)); missMs.push(performance.now() - t);
+      t = performance.now(); await pool.query(storedMonthChanges(storedKey, { sizeClasses: key === 'size_class' }), ['2019-01-01', `${to}-01`, departments, null, null, null, null]); missRawMs.push(performance.now() - t);
+    }
+    const middle = (values: number[]) => [...values].sort((a, b) => a - b)[1];
+    lines.push(`  ${label.padEnd(34)}: first request ${fmt(first).padStart(8)} | again ${fmt(endpoint).padStart(8)} | raw SQL ${fmt(raw).padStart(8)} | first/raw ${ratio(first, raw)} | uncached in a warm process (3 other windows) ${fmt(middle(missMs))} vs raw ${fmt(middle(missRawMs))}, ${ratio(middle(missMs), middle(missRawMs))} | before 0024, the month changes from every history ${fmt(changes)} | before 0019, the spans ${fmt(spans)}`);
   }
 
   // Emerging hot spots (one department, normal approximation: the cheapest method).
