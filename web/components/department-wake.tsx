@@ -33,7 +33,7 @@ export function DepartmentWakeView({ wake: w }: { wake: DepartmentWake }) {
         {w.destinations.length === 0 ? <p className="fr-text--sm">Aucune apparition dans vos communes pendant la fenêtre.</p> : (
           <div className="sillage-scroll"><table className="sillage-table fr-text--xs" data-testid="destinations">
             <caption className="fr-sr-only">Communes de vos départements : apparitions après l’opération et attendues</caption>
-            <thead><tr><th scope="col">Commune</th><th scope="col">Taille</th><th scope="col">Apparitions</th><th scope="col">Attendues</th><th scope="col">p</th><th scope="col">Destination (FDR {number(w.parameters.fdr * 100, 1)} %)</th></tr></thead>
+            <thead><tr><th scope="col">Commune</th><th scope="col">Taille</th><th scope="col">Apparitions</th><th scope="col">Attendues</th><th scope="col">p</th><th scope="col">Destination (FDR {number(w.parameters.fdr * 100, 1)} % ; {number(w.parameters.fdr * 200, 1)} % si le test placebo du sillage est significatif)</th></tr></thead>
             <tbody>
               {w.destinations.map((d) => (
                 <tr key={d.commune} className={d.flagged ? 'sillage-flagged' : ''}><td>{d.name} ({d.commune})</td><td>{sizeClassNames[d.size_class] ?? d.size_class}</td><td>{d.linked}</td><td>{number(d.expected, 2)}</td><td>{pValue(d.p_value)}</td><td>{d.flagged ? 'oui' : ''}</td></tr>

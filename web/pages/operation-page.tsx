@@ -131,7 +131,7 @@ export function OperationPage({ id }: { id: number }) {
                 {w.midsize_share !== null && <> Part de l’excédent dans les villes moyennes : <strong>{Math.round(w.midsize_share * 100)} %</strong>.</>}
                 {w.partial_window && <> Fenêtre incomplète : les données s’arrêtent avant sa fin.</>}</p>
               <table className="sillage-table fr-text--xs" data-testid="destinations">
-                <thead><tr><th>Commune</th><th>Taille</th><th>Apparitions</th><th>Attendues</th><th>p</th><th>Destination (FDR {number(w.parameters.fdr * 100, 1)} %)</th></tr></thead>
+                <thead><tr><th>Commune</th><th>Taille</th><th>Apparitions</th><th>Attendues</th><th>p</th><th>Destination (FDR {number(w.parameters.fdr * 100, 1)} % ; {number(w.parameters.fdr * 200, 1)} % si le test placebo du sillage est significatif)</th></tr></thead>
                 <tbody>
                   {w.destinations.slice(0, 14).map((d) => (
                     <tr key={d.commune} className={d.flagged ? 'sillage-flagged' : ''}><td>{d.name} ({d.commune})</td><td>{sizeClassNames[d.size_class] ?? d.size_class}</td><td>{d.linked}</td><td>{number(d.expected)}</td><td>{pValue(d.p_value)}</td><td>{d.flagged ? 'oui' : ''}</td></tr>

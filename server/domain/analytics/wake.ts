@@ -8,7 +8,7 @@
  *   comparison towns saw between the two periods (the towns of the same size class beyond reach:
  *   national trend and season), shrunk towards no change by one appearance on each side.
  * - Each town: the exact upper tail of the predictive (negative binomial) count; Benjamini-Hochberg
- *   over all candidates within reach.
+ *   over all candidates within reach, at `fdr`, or at `alpha` when the placebo test below rejects.
  * - The placebo test: the same statistic (the truncated product of the towns' p-values below 0.05)
  *   computed at the same place on every month whose window holds no other operation within reach,
  *   before the operation or after its wake has left the history window (so that the reference
@@ -171,6 +171,15 @@ export function operationWake(points: readonly PointHistory[], operationId: numb
   const statistic = truncatedProduct(tests.filter((t) => eligible[t.index]));
   const placeboP = placebos.length >= 19 ? rankPValue(statistic, placebos, 'greater') : null;
 
+  // Gatekeeping: when the whole wake's placebo test rejects (at alpha), the towns are admitted by
+  // Benjamini-Hochberg at alpha instead of alpha / 2. Under the null the gate opens only as often as
+  // that test rejects (3.3 % of 400 null pseudo-operations); on the truth bench it found the towns of
+  // 2 of the 3 planted displacements read as a local effect (planted 137 -> 139/144, recall 0.900 ->
+  // 0.931, precision 0.986 -> 0.962, false displacement on pseudo-operations 3.8 % unchanged).
+  if (placeboP !== null && placeboP <= options.alpha) {
+    const gateFlags = benjaminiHochberg(eligibleIndex.map((i) => tests[i].p), options.alpha);
+    eligibleIndex.forEach((i, k) => { if (gateFlags[k]) flaggedByFdr[i] = true; });
+  }
   const destinations: Destination[] = tests.map((t) => ({
     commune: inReach[t.index].insee, name: inReach[t.index].name, size_class: classOf[t.index], linked: t.x, history: t.y,
     expected: Math.round(t.expected * 100) / 100, p_value: Number(t.p.toPrecision(4)), flagged: flaggedByFdr[t.index] && t.x >= options.minLinked,
