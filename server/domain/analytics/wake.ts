@@ -155,9 +155,6 @@ export function operationWake(points: readonly PointHistory[], operationId: numb
   // Candidate towns: the communes within reach of at least `minPopulation` inhabitants; FDR over all of them.
   const eligible = inReach.map((c) => c.population >= options.minPopulation);
   const eligibleIndex = tests.filter((t) => eligible[t.index]).map((t) => t.index);
-  const eligibleFlags = benjaminiHochberg(eligibleIndex.map((i) => tests[i].p), options.fdr);
-  const flaggedByFdr = new Array<boolean>(tests.length).fill(false);
-  eligibleIndex.forEach((i, k) => { flaggedByFdr[i] = eligibleFlags[k]; });
 
   // Placebo months: windows with their history inside the data, away from other operations, before this one or after its wake.
   const others = otherStarts.map(monthsFrom);
@@ -176,10 +173,11 @@ export function operationWake(points: readonly PointHistory[], operationId: numb
   // that test rejects (3.3 % of 400 null pseudo-operations); on the truth bench it found the towns of
   // 2 of the 3 planted displacements read as a local effect (planted 137 -> 139/144, recall 0.900 ->
   // 0.931, precision 0.986 -> 0.962, false displacement on pseudo-operations 3.8 % unchanged).
-  if (placeboP !== null && placeboP <= options.alpha) {
-    const gateFlags = benjaminiHochberg(eligibleIndex.map((i) => tests[i].p), options.alpha);
-    eligibleIndex.forEach((i, k) => { if (gateFlags[k]) flaggedByFdr[i] = true; });
-  }
+  const placeboSignificant = placeboP !== null && placeboP <= options.alpha;
+  const eligibleFlags = benjaminiHochberg(eligibleIndex.map((i) => tests[i].p), placeboSignificant ? options.alpha : options.fdr);
+  const flaggedByFdr = new Array<boolean>(tests.length).fill(false);
+  eligibleIndex.forEach((i, k) => { flaggedByFdr[i] = eligibleFlags[k]; });
+
   const destinations: Destination[] = tests.map((t) => ({
     commune: inReach[t.index].insee, name: inReach[t.index].name, size_class: classOf[t.index], linked: t.x, history: t.y,
     expected: Math.round(t.expected * 100) / 100, p_value: Number(t.p.toPrecision(4)), flagged: flaggedByFdr[t.index] && t.x >= options.minLinked,
@@ -201,7 +199,7 @@ export function operationWake(points: readonly PointHistory[], operationId: numb
     linked_appearances: tests.reduce((s, t) => s + t.x, 0), expected_appearances: Math.round(tests.reduce((s, t) => s + t.expected, 0) * 100) / 100,
     local_appearances: local, by_size_class: bySizeClass,
     midsize_share: totalExcess > 0 ? Math.round((excess.filter((e) => e.c === 'ville_moyenne').reduce((s, e) => s + e.e, 0) / totalExcess) * 1000) / 1000 : null,
-    placebo: { placebos: placebos.length, statistic: Math.round(statistic * 100) / 100, p_value: placeboP === null ? null : Math.round(placeboP * 10000) / 10000, significant: placeboP !== null && placeboP <= options.alpha },
+    placebo: { placebos: placebos.length, statistic: Math.round(statistic * 100) / 100, p_value: placeboP === null ? null : Math.round(placeboP * 10000) / 10000, significant: placeboSignificant },
     destinations: listed.slice(0, 200), partial_window: last < options.lagMonths,
   };
 }
