@@ -16,7 +16,7 @@ export interface Database {
   pool: pg.Pool;
   /** A streaming standby for the routes that may read from one (DATABASE_READ_URL; external mode only). */
   replica?: Replica | null;
-  /** The role each connection runs as after SET ROLE (external mode), null: the login role. */
+  /** The role each connection runs as, set at connection start-up (external mode), null: the login role. */
   role?: string | null;
   close(): Promise<void>;
 }
@@ -40,20 +40,33 @@ function resilientPool(config: pg.PoolConfig, onError: (error: Error) => void = 
 
 export interface ExternalOptions {
   /**
-   * Role to run as after start-up (SET ROLE on each connection): the application role created by the
+   * Role to run as (set in each connection's start-up packet): the application role created by the
    * migrations, which cannot alter the audit trail. Used when the login role is a member of it.
    */
   applicationRole?: string | null;
   onError?: (error: Error) => void;
 }
 
-export async function openExternalDatabase(connectionString: string, options: ExternalOptions = {}): Promise<Database> {
-  const pool = resilientPool({ connectionString, max: 10 }, options.onError);
-  const role = options.applicationRole ?? null;
-  if (role) {
-    if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`application role "${role}" is not a plain identifier`);
-    pool.on('connect', (client) => { client.query(`SET ROLE ${role}`).catch(() => {}); });
+/**
+ * The role given in the connection's start-up packet (`options=-c role=…`), so that a connection
+ * exists only as that role: a login role that may not take it cannot connect at all, instead of
+ * silently running as itself after a failed SET ROLE. Options already in the URL are kept.
+ */
+export function roleAtStartup(connectionString: string, role: string | null): { options?: string } {
+  if (!role) return {};
+  if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`application role "${role}" is not a plain identifier`);
+  let existing = process.env.PGOPTIONS ?? '';
+  try {
+    existing = new URL(connectionString).searchParams.get('options') ?? existing;
+  } catch {
+    // A keyword/value connection string: its options, if any, are not ours to merge.
   }
+  return { options: `${existing} -c role=${role}`.trim() };
+}
+
+export async function openExternalDatabase(connectionString: string, options: ExternalOptions = {}): Promise<Database> {
+  const role = options.applicationRole ?? null;
+  const pool = resilientPool({ connectionString, max: 10, ...roleAtStartup(connectionString, role) }, options.onError);
   await pool.query(sql.ping);
   return { mode: 'external', pool, role, close: () => pool.end() };
 }

@@ -14,6 +14,7 @@
  */
 import pg from 'pg';
 import { isDatabaseUnavailable } from '../errors.js';
+import { roleAtStartup } from './connection.js';
 import * as sql from '../queries/replica.js';
 
 export interface ReplicaOptions {
@@ -66,15 +67,13 @@ export class Replica {
     this.maxLagMs = options.maxLagMs ?? 30_000;
     this.primary = options.primary ?? null;
     const onError = options.onError ?? (() => {});
-    this.pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: options.connectionTimeoutMs ?? 2000 });
+    const role = options.applicationRole ?? null;
+    this.pool = new pg.Pool({
+      connectionString, max: 10, connectionTimeoutMillis: options.connectionTimeoutMs ?? 2000, ...roleAtStartup(connectionString, role),
+    });
     // An idle connection the standby closed (restart, failover) is dropped, never fatal.
     this.pool.on('error', (error) => { this.markDown(); onError(error); });
     this.pool.on('connect', (client) => client.on('error', onError));
-    const role = options.applicationRole ?? null;
-    if (role) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`application role "${role}" is not a plain identifier`);
-      this.pool.on('connect', (client) => { client.query(`SET ROLE ${role}`).catch(() => {}); });
-    }
     if (this.primary) {
       this.timer = setInterval(() => { void this.probe(); }, options.probeMs ?? 1000);
       this.timer.unref();

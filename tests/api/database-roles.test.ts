@@ -9,6 +9,7 @@ import pg from 'pg';
 import { externalUrl as currentExternalUrl } from '../helpers/databases.js';
 import { prepareDatabase } from '../../server/server.js';
 import { loadConfig } from '../../server/config.js';
+import { openExternalDatabase, roleAtStartup } from '../../server/database/connection.js';
 
 const externalUrl = currentExternalUrl();
 
@@ -64,5 +65,42 @@ describe.skipIf(!externalUrl)('database roles on the external database', () => {
     } finally {
       await database.close();
     }
+  });
+
+  it('sets the role on every pooled connection at start-up, where RESET ROLE keeps it', async () => {
+    const database = await openExternalDatabase(externalUrl!, { applicationRole: 'sillage_app' });
+    try {
+      const clients = await Promise.all(Array.from({ length: 6 }, () => database.pool.connect()));
+      try {
+        const users = await Promise.all(clients.map(async (client) => {
+          await client.query('RESET ROLE');
+          return (await client.query('SELECT current_user')).rows[0].current_user;
+        }));
+        expect(users).toEqual(Array(6).fill('sillage_app'));
+      } finally {
+        for (const client of clients) client.release();
+      }
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses to connect, rather than run as itself, a login that may not take the role', async () => {
+    const outsider = 'sillage_test_outsider';
+    await owner.query(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${outsider}') THEN CREATE ROLE ${outsider} LOGIN; END IF; END $$`);
+    const url = new URL(externalUrl!);
+    url.username = outsider;
+    const error = await openExternalDatabase(url.toString(), { applicationRole: 'sillage_app' }).then(
+      async (database) => { await database.close(); return null; },
+      (e: { code?: string }) => e,
+    );
+    expect(error?.code).toBe('42501');
+  });
+
+  it('keeps the options already in the URL beside the role', () => {
+    expect(roleAtStartup('postgres://u@h:5432/db?options=-c%20statement_timeout%3D5s', 'sillage_app'))
+      .toEqual({ options: '-c statement_timeout=5s -c role=sillage_app' });
+    expect(roleAtStartup('postgres://u@h:5432/db', null)).toEqual({});
+    expect(() => roleAtStartup('postgres://u@h/db', 'x; DROP')).toThrow(/plain identifier/);
   });
 });
