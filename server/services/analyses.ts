@@ -146,7 +146,7 @@ export async function operationSummary(db: pg.Pool, id: number, options: Analysi
 }
 
 /** Bumped when a method changes, so that stored readings say which version made them. */
-export const methodVersion = '2026-12-07.4';
+export const methodVersion = '2026-12-07.5';
 
 export async function operationEffectAnalysis(db: pg.Pool, id: number, options: AnalysisOptions, scope: string[] | null = null) {
   const summary = await operationSummary(db, id, options, scope);

@@ -299,6 +299,8 @@ describe('placebo districts at the operation\'s dates (hand-computed)', () => {
     const atCentre = districts.find((d) => d.centre === centre)!;
     // The window before the before window (02-15, 01-15), for the pre-trend: point 2 in the ring on both (e0 = 1), three points in the department.
     expect(atCentre).toMatchObject({ department: '69', a0: 1, b0: 0.5, b1: 1, d0: 2.5, d1: 3, e0: 1, de0: 3 });
+    // The country's counts (here one department) at the same dates, the same for every district.
+    expect(districts.map((d) => [d.n0, d.n1])).toEqual([[2.5, 3], [2.5, 3]]);
     expect(districts.map((d) => d.centre).sort()).toEqual([centre, ring1].sort());
     // A district touching an excluded cell is left out; a point excluded is not counted.
     expect(placeboDistricts(points, 1, '2024-06-15', options, () => true, new Set([ring1])).map((d) => d.centre)).toEqual([]);
@@ -320,6 +322,25 @@ describe('placebo districts at the operation\'s dates (hand-computed)', () => {
     // The department's own change is taken out: a placebo whose department doubled while its buffer doubled is flat.
     expect(samePlaceRank({ ...observed, b1: 20.5, d1: 200.5 }, Array.from({ length: 39 }, () => ({ ...flat, b1: 20.5, d1: 200.5 })))!.p_upper).toBe(1);
     expect(samePlaceRank(observed, districts.slice(0, 38))).toBeNull();
+  });
+  it('shrinks a department\'s trend towards the country\'s by d0 / (d0 + 20)', () => {
+    // Country flat (n 1000 -> 1000). Observed: buffer 20 -> 10, its department 20 -> 10 (a small, noisy control).
+    const country = { n0: 1000, n1: 1000 };
+    const observed = { a0: 10, b0: 20, b1: 10, d0: 20, d1: 10, ...country };
+    const flat = { a0: 10, b0: 20, b1: 20, d0: 200, d1: 200, ...country };
+    const districts = Array.from({ length: 39 }, () => flat);
+    const weight = 20 / (20 + 20);
+    const trend = Math.log(1000.5 / 1000.5) + weight * (Math.log(10.5 / 20.5) - Math.log(1000.5 / 1000.5));
+    const test = samePlaceRank(observed, districts, 39, 39)!;
+    expect(test.observed).toBeCloseTo(Math.log(10.5 / 20.5) - trend, 3); // half the department's fall taken out
+    expect(test.p_lower).toBeCloseTo(1 / 40, 4);
+    // A large department (d0 = 2000) keeps almost all its trend; without the country's counts, the whole of it.
+    const large = samePlaceRank({ ...observed, d0: 2000, d1: 1000 }, districts, 39, 39)!;
+    expect(large.observed).toBeCloseTo(Math.log(10.5 / 20.5) - (2000 / 2020) * Math.log(1000.5 / 2000.5), 3);
+    const unshrunk = samePlaceRank({ a0: 10, b0: 20, b1: 10, d0: 20, d1: 10 }, districts.map(({ n0: _, n1: __, ...d }) => d), 39, 39)!;
+    expect(unshrunk.observed).toBeCloseTo(0, 3);
+    // No shrinkage asked: the department's trend in full.
+    expect(samePlaceRank(observed, districts, 39, 39, 0)!.observed).toBeCloseTo(0, 3);
   });
 });
 

@@ -255,8 +255,9 @@ export function operationEffect(points: readonly PointHistory[], areas: Areas, s
   const earlierOffsets = Array.from({ length: options.beforeMonths }, (_, k) => -options.gapMonths - options.beforeMonths - k - 1);
   const earlierMean = (areas: Area[]) => (earlierOffsets.every((n) => n >= series.first)
     ? earlierOffsets.reduce((sum, n) => sum + areas.reduce((s2, a) => s2 + series.counts[a][n - series.first], 0), 0) / earlierOffsets.length : undefined);
-  const places = samePlaceRank({ a0: m.a.before, b0: m.b.before, b1: m.b.after, d0: m.ct.before + m.cd.before, d1: m.ct.after + m.cd.after, e0: earlierMean(['b']), de0: earlierMean(['ct', 'cd']) },
-    placeboDistricts(points, areas.target.size, startedOn, options, (p) => !excludedCommunes.has(p.commune), excludedCells));
+  const districts = placeboDistricts(points, areas.target.size, startedOn, options, (p) => !excludedCommunes.has(p.commune), excludedCells);
+  const places = samePlaceRank({ a0: m.a.before, b0: m.b.before, b1: m.b.after, d0: m.ct.before + m.cd.before, d1: m.ct.after + m.cd.after, e0: earlierMean(['b']), de0: earlierMean(['ct', 'cd']), n0: districts[0]?.n0, n1: districts[0]?.n1 },
+    districts);
   // Both are reported; the reading rests on the chosen one (or on what is available). A decrease
   // reads diffusion, a directional hypothesis tested one-sided at alpha (400 null pseudo-operations:
   // 4.8 % read as diffusion; at alpha / 2, 2.3 %, but 37 of 48 planted diffusions read instead of 44);

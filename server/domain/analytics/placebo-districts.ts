@@ -33,7 +33,7 @@ export function diskRadius(cells: number): number {
  * department or control before and after (`d0`, `d1`), and, for the pre-trend, the buffer and the
  * department on the window before the before window (`e0`, `de0`).
  */
-export interface DistrictCounts { a0: number; b0: number; b1: number; d0: number; d1: number; e0?: number; de0?: number }
+export interface DistrictCounts { a0: number; b0: number; b1: number; d0: number; d1: number; e0?: number; de0?: number; n0?: number; n1?: number }
 
 /**
  * Placebo districts at the operation's own dates (pure), drawn over all the points given (the
@@ -43,7 +43,8 @@ export interface DistrictCounts { a0: number; b0: number; b1: number; d0: number
  * (disk and buffer rings) must keep clear of the `excluded` cells (the operation's target and
  * buffer, other operations' districts). Each: the mean number of `counted` points active in its
  * buffer rings on the sample dates before (`b0`) and after (`b1`) the operation's start, and the
- * same for its centre's department (`d0`, `d1`: its trend and season).
+ * same for its centre's department (`d0`, `d1`: its trend and season) and for all the points
+ * counted (`n0`, `n1`: the country's, the same for every district at these dates).
  */
 export function placeboDistricts(points: readonly PointHistory[], targetSize: number, startedOn: string, options: DistrictWindows,
   counted: (p: PointHistory) => boolean, excluded: ReadonlySet<string>): ({ centre: string; department: string } & DistrictCounts)[] {
@@ -53,12 +54,14 @@ export function placeboDistricts(points: readonly PointHistory[], targetSize: nu
   const means = new Map<string, [number, number, number]>();
   const departments = new Map<string, [number, number, number]>();
   const centres = new Map<string, string>();
+  let n0 = 0; let n1 = 0;
   for (const point of points) {
     if (excluded.has(point.cell) || !counted(point)) continue;
     const b = before.filter((d) => isActiveOn(point, d)).length / before.length;
     const a = after.filter((d) => isActiveOn(point, d)).length / after.length;
     const e = earlier.filter((d) => isActiveOn(point, d)).length / earlier.length;
     if (b === 0 && a === 0 && e === 0) continue;
+    n0 += b; n1 += a;
     for (const [map, key] of [[means, point.cell], [departments, point.department]] as const) {
       const m = map.get(key) ?? [0, 0, 0];
       m[0] += b; m[1] += a; m[2] += e;
@@ -81,10 +84,16 @@ export function placeboDistricts(points: readonly PointHistory[], targetSize: nu
     for (const c of disk) { const m = means.get(c); if (!m) continue; if (inner.has(c)) a0 += m[0]; else { b0 += m[0]; b1 += m[1]; e0 += m[2]; } }
     const department = centres.get(centre)!;
     const [d0, d1, de0] = departments.get(department)!;
-    districts.push({ centre, department, a0, b0, b1, d0, d1, e0, de0 });
+    districts.push({ centre, department, a0, b0, b1, d0, d1, e0, de0, n0, n1 });
   }
   return districts;
 }
+
+/**
+ * Points of control before at which a department's own trend gets half the weight, the rest going
+ * to the country's (see samePlaceRank): the control warning's threshold.
+ */
+export const SHRINK = 20;
 
 /**
  * The buffer's log change relative to its control (half a point added to each mean) ranked among
@@ -93,8 +102,17 @@ export function placeboDistricts(points: readonly PointHistory[], targetSize: nu
  * when the observed buffer is larger than most, they are smaller and vary more, which makes the
  * test conservative); null when fewer than `fewest` (a side's rank test needs 1 / (n + 1) <= alpha / 2).
  */
-export function samePlaceRank(observed: DistrictCounts, districts: readonly DistrictCounts[], most = 99, fewest = 39): RankTest | null {
-  const change = (d: DistrictCounts) => Math.log((d.b1 + 0.5) / (d.b0 + 0.5)) - Math.log((d.d1 + 0.5) / (d.d0 + 0.5));
+export function samePlaceRank(observed: DistrictCounts, districts: readonly DistrictCounts[], most = 99, fewest = 39, shrink = SHRINK): RankTest | null {
+  const logRatio = (after: number, before: number) => Math.log((after + 0.5) / (before + 0.5));
+  // The department's trend, shrunk towards the country's by d0 / (d0 + shrink): a department with
+  // few points outside the districts has a noisy trend, which would drown the buffer's change.
+  const trend = (d: DistrictCounts) => {
+    const own = logRatio(d.d1, d.d0);
+    if (shrink <= 0 || d.n0 === undefined || d.n1 === undefined) return own;
+    const country = logRatio(d.n1, d.n0);
+    return country + (d.d0 / (d.d0 + shrink)) * (own - country);
+  };
+  const change = (d: DistrictCounts) => logRatio(d.b1, d.b0) - trend(d);
   // The pre-trend: the buffer's change from the window before to the before window, against its department.
   const pre = (d: DistrictCounts) => (d.e0 === undefined || d.de0 === undefined ? null : Math.log((d.b0 + 0.5) / (d.e0 + 0.5)) - Math.log((d.d0 + 0.5) / (d.de0 + 0.5)));
   const observedPre = pre(observed);
