@@ -55,7 +55,7 @@ FROM communes c JOIN commune_size_classes s ON s.insee = c.insee WHERE c.kind = 
 
 /** Every operation with its start, department and target, for placebo dates and control exclusions. */
 export const operationsForAnalysis = `
-SELECT id, started_on::text, department_code, ST_AsGeoJSON(target, 6)::json AS target FROM operations ORDER BY id`;
+SELECT id, name, started_on::text, ended_on::text, department_code, ST_AsGeoJSON(target, 6)::json AS target FROM operations ORDER BY id`;
 
 /** The region of a department; $1 the department code. */
 export const regionOfDepartment = 'SELECT region_code FROM departments WHERE code = $1';

@@ -56,6 +56,10 @@ const wakeFields = {
   placebo: Closed({ placebos: Int, statistic: Num, p_value: NullableNum, significant: Type.Boolean() }),
   destinations: Type.Array(Destination),
   partial_window: Type.Boolean(),
+  overlapping_wakes: Type.Array(Closed({
+    label: Type.String({ description: 'The operation as the reader may see it named (in French); one outside their departments and under way is not named' }),
+    started_on: Str, distance_km: Int, towns: Type.Array(Str, { description: 'Flagged destination towns within its reach' }),
+  }), { description: 'Other operations started less than lag_months apart whose reach covers flagged towns: their appearances may be theirs' }),
   arcs: Closed({
     type: Type.Literal('FeatureCollection'),
     features: Type.Array(Closed({

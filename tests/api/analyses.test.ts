@@ -60,6 +60,33 @@ describe.each(targets())('analyses on the %s database', (target) => {
     expect(earlier.wake.partial_window).toBe(true);
   });
 
+  it('warns when another operation\'s wake overlaps and reaches the flagged towns, naming it only to those who may see it', async () => {
+    // Saint-Ouen (2023-09-25) and Sevran (2023-12-05), 14 km apart: Meaux lies nearer Sevran.
+    const body = (await send(context.app, 'GET', `/api/analyses/operations/${idOf('Saint-Ouen')}`)).body;
+    expect(body.reading).toBe('deplacement');
+    const sevran = body.wake.overlapping_wakes.find((o: { label: string }) => o.label.includes('Sevran'));
+    expect(sevran.started_on).toBe('2023-12-05');
+    expect(sevran.distance_km).toBeGreaterThan(10); // between target cells: 14 km between the plans' centres
+    expect(sevran.distance_km).toBeLessThan(20);
+    expect(sevran.towns).toContain('Meaux');
+    expect(body.text).toContain('Prudence : un autre sillage recouvre celui-ci, l’opération « Place nette Sevran');
+    // Marseille XXL (2024-03-18) and Nîmes (2023-11-14): named while ended; under way outside the reader's department, not.
+    const nimes = idOf('Nîmes');
+    const analyst13 = await signInAs(context, 'departmental_analyst', ['13']);
+    const ended = (await send(context.app, 'GET', `/api/analyses/operations/${idOf('Marseille')}`, undefined, undefined, analyst13)).body;
+    expect(ended.wake.overlapping_wakes.map((o: { label: string }) => o.label)).toContain('l’opération « Place nette Nîmes (Pissevin) »');
+    const pool = context.database.pool;
+    const { rows: [before] } = await pool.query<{ ended_on: string }>('SELECT ended_on::text FROM operations WHERE id = $1', [nimes]);
+    await pool.query('UPDATE operations SET ended_on = NULL WHERE id = $1', [nimes]);
+    try {
+      const underWay = (await send(context.app, 'GET', `/api/analyses/operations/${idOf('Marseille')}`, undefined, undefined, analyst13)).body;
+      expect(underWay.wake.overlapping_wakes.map((o: { label: string }) => o.label)).toContain('une opération hors de votre périmètre');
+      expect(JSON.stringify(underWay)).not.toContain('Pissevin'); // (Nîmes itself is a candidate town)
+    } finally {
+      await pool.query('UPDATE operations SET ended_on = $2 WHERE id = $1', [nimes, before.ended_on]);
+    }
+  });
+
   it('refuses the removed Knox permutations parameter, naming it', async () => {
     const response = await send(context.app, 'GET', `/api/analyses/operations/${idOf('Marseille')}?permutations=199`);
     expect(response.status).toBe(400);

@@ -10,7 +10,35 @@ import { operationWake, readOperation, type Commune, type WakeOptions } from './
 import { haversineKm } from './statistics.js';
 
 export interface OperationInput { id: number; startedOn: string; department: string; targetCells: readonly string[] }
-export interface OtherOperation { startedOn: string; department: string; centre: [number, number]; targetCells: readonly string[] }
+/** `label`: how the reader may see it named (in French), when the overlap of wakes is reported. */
+export interface OtherOperation { startedOn: string; department: string; centre: [number, number]; targetCells: readonly string[]; label?: string }
+
+/** Another operation whose wake overlaps this one's in time and reaches some of its destination towns. */
+export interface OverlappingWake { label: string; started_on: string; distance_km: number; towns: string[] }
+
+const monthsBetween = (a: string, b: string) => (Number(b.slice(0, 4)) - Number(a.slice(0, 4))) * 12 + Number(b.slice(5, 7)) - Number(a.slice(5, 7));
+
+/**
+ * The other operations whose wakes overlap this one's (started less than `lagMonths` apart) and
+ * reach one of its flagged towns, nearer to them than to this one (within `distanceKm` of their
+ * centre): appearances there may be theirs. The wake cannot tell them apart; the reading says so (pure).
+ */
+export function overlappingWakes(startedOn: string, centre: [number, number], others: readonly OtherOperation[], flagged: readonly { name: string; longitude: number; latitude: number }[],
+  options: Pick<WakeOptions, 'lagMonths' | 'distanceKm'>): OverlappingWake[] {
+  if (!flagged.length) return [];
+  return others
+    .filter((o) => Math.abs(monthsBetween(startedOn, o.startedOn)) < options.lagMonths)
+    .map((o) => ({
+      label: o.label ?? 'une opération hors de votre périmètre', started_on: o.startedOn,
+      distance_km: Math.round(haversineKm(centre[0], centre[1], o.centre[0], o.centre[1])),
+      towns: flagged.filter((t) => {
+        const theirs = haversineKm(o.centre[0], o.centre[1], t.longitude, t.latitude);
+        return theirs <= options.distanceKm && theirs < haversineKm(centre[0], centre[1], t.longitude, t.latitude);
+      }).map((t) => t.name),
+    }))
+    .filter((o) => o.towns.length > 0)
+    .sort((a, b) => a.started_on.localeCompare(b.started_on) || a.distance_km - b.distance_km);
+}
 
 export function analyseOperation(points: readonly PointHistory[], operation: OperationInput, others: readonly OtherOperation[], communes: readonly Commune[],
   period: { from: string; to: string }, effectOptions: EffectOptions, wakeOptions: WakeOptions) {
@@ -26,5 +54,6 @@ export function analyseOperation(points: readonly PointHistory[], operation: Ope
   // Nor the districts of other operations (targets and buffers): their own strikes are not a trend.
   const otherDistricts = new Set(others.flatMap((o) => { const a = operationAreas(o.targetCells, effectOptions.bufferRings); return [...a.target, ...a.buffer]; }));
   const effect = operationEffect(points, areas, operation.startedOn, effectOptions, defaultControls(operation.department, areas, centre, candidates, otherDistricts), period, sameDepartment, 10, otherDistricts, candidates);
-  return { areas, centre, effect, wake, ...readOperation(effect, wake) };
+  const overlaps = overlappingWakes(operation.startedOn, centre, others, wake.destinations.filter((d) => d.flagged), wakeOptions);
+  return { areas, centre, effect, wake: { ...wake, overlapping_wakes: overlaps }, ...readOperation(effect, wake, overlaps) };
 }

@@ -50,6 +50,8 @@ export interface Wake {
   destinations: Destination[];
   /** The window ends after the data: figures are partial. */
   partial_window: boolean;
+  /** Other operations whose wakes overlap this one's and reach its flagged towns (operation-analysis.ts). */
+  overlapping_wakes?: { label: string; started_on: string; distance_km: number; towns: string[] }[];
 }
 
 /** Month offsets from the start: offset n covers (start + (n-1) months, start + n months]. */
@@ -229,7 +231,15 @@ export function bufferReferenceInFrench(buffer: BufferTest): string {
 }
 
 export function readOperation(effect: { undefined_reason: string | null; direct: { significant: boolean; p_value: number | null; material?: boolean; placebos?: number }; buffer: BufferTest | null },
-  wake: Pick<Wake, 'destinations' | 'placebo'>): { reading: Reading; text: string } {
+  wake: Pick<Wake, 'destinations' | 'placebo'>, overlaps: readonly { label: string; started_on: string; distance_km: number; towns: readonly string[] }[] = []): { reading: Reading; text: string } {
+  const read = readWithoutOverlaps(effect, wake);
+  if (!overlaps.length || (read.reading !== 'deplacement' && read.reading !== 'diffusion')) return read;
+  const day = (date: string) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+  const list = overlaps.map((o) => `${o.label} (début le ${day(o.started_on)}, à ${o.distance_km} km), dont la portée couvre ${o.towns.join(', ')}`).join(' ; ');
+  return { ...read, text: `${read.text} Prudence : un autre sillage recouvre celui-ci, ${list} ; une partie de ces apparitions peut lui revenir.` };
+}
+
+function readWithoutOverlaps(effect: Parameters<typeof readOperation>[0], wake: Pick<Wake, 'destinations' | 'placebo'>): { reading: Reading; text: string } {
   const towns = wake.destinations.filter((d) => d.flagged);
   const townList = towns.map((d) => `${d.name} (${d.linked} apparitions pour ${String(d.expected).replace('.', ',')} attendues ; ${chanceInFrench(d.p_value)})`).join(', ');
   if (effect.undefined_reason) return { reading: 'indefini', text: `Effet indéfini : ${effect.undefined_reason.replace(/^indéfini : /, '')}.` };
