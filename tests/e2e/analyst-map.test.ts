@@ -235,6 +235,8 @@ describe('the analysts\' map', () => {
     await page.waitForSelector('[data-testid="analysis-progress"]', { state: 'detached', timeout: 60_000 });
     expect(await page.textContent('[data-testid="reading"] h2')).toBe('Déplacement');
     expect(await page.textContent('[data-testid="reading"]')).toContain('Pertuis');
+    // Nîmes's wake (November 2023, ended) overlaps and reaches Cavaillon and Carpentras: the reading says so.
+    expect(await page.textContent('[data-testid="reading"]')).toMatch(/Prudence : un autre sillage recouvre celui-ci, l’opération « Place nette Nîmes \(Pissevin\) » \(début le 14\/11\/2023, à \d+ km\), dont la portée couvre .*Carpentras/);
     expect(await page.textContent('[data-testid="wdq-card"]')).toContain('WDD (Wheeler et Ratcliffe, 2018)');
     // The buffer's test names its reference and how many, its levels, and the placebo dates as an indication.
     expect(await page.textContent('[data-testid="wdq-card"]')).toMatch(/comparée à \d+ quartiers témoins de taille comparable aux mêmes dates \(p = .* ; seuils : 5 % pour une baisse \(test unilatéral\), 1,25 % pour une hausse.*à titre indicatif, par rapport à ses \d+ mois sans opération/);
