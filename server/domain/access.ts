@@ -38,6 +38,14 @@ export function preciseScope(principal: Principal | null): 'all' | string[] {
   return [];
 }
 
+/**
+ * Whether an operation may be named to a reader with this precise scope: one of its departments,
+ * or ended before `on` (ended operations are public knowledge; those under way stay in their departments).
+ */
+export function operationNameableIn(scope: 'all' | readonly string[], operation: { department_code: string; ended_on: string | null }, on: string): boolean {
+  return scope === 'all' || scope.includes(operation.department_code) || (operation.ended_on !== null && operation.ended_on < on);
+}
+
 export function inPreciseScope(principal: Principal | null, department: string): boolean {
   const scope = preciseScope(principal);
   return scope === 'all' || scope.includes(department);

@@ -3,7 +3,7 @@
  * like a missing one (the same 404), so that no id, distance or message tells it exists.
  */
 import type { FastifyRequest } from 'fastify';
-import { inPreciseScope, preciseScope, type Principal } from '../domain/access.js';
+import { inPreciseScope, operationNameableIn, preciseScope, type Principal } from '../domain/access.js';
 import { DomainError, NotFoundError } from '../errors.js';
 import { today } from '../domain/dates.js';
 
@@ -39,7 +39,7 @@ export function operationVisible(principal: Principal | null, operation: { depar
 
 /** Ended operations are public knowledge (deputies see them); those under way stay in their departments. */
 export function operationNameable(principal: Principal | null, operation: { department_code: string; ended_on: string | null }): boolean {
-  return inPreciseScope(principal, operation.department_code) || (operation.ended_on !== null && operation.ended_on < today());
+  return operationNameableIn(preciseScope(principal), operation, today());
 }
 
 /** The principal's departments, null for national roles. */

@@ -18,6 +18,8 @@ import { monthIndex, monthOfDate, monthLabel } from '../domain/months.js';
 import { getOperation } from './operations.js';
 import { monthlySeries } from './time-series.js';
 import { NotFoundError } from '../errors.js';
+import { today } from '../domain/dates.js';
+import { operationNameableIn } from '../domain/access.js';
 
 interface HistoryRow { id: string; longitude: number; latitude: number; cell: string; commune: string; commune_name: string; size_class: string; department: string; history: { status: string; on: string; operation: number | null }[] }
 
@@ -112,13 +114,13 @@ export async function operationSummary(db: pg.Pool, id: number, options: Analysi
   const properties = feature.properties as { name: string; started_on: string; ended_on: string | null; department_code: string };
   const [period, communes, points, { rows: operations }] = [await dataPeriod(db, options.asOf, scope), await candidateTowns(db), coarsenOutside(await loadHistories(db, scope), scope),
     await db.query<{ id: string; name: string; started_on: string; ended_on: string | null; department_code: string; target: GeoJSON.MultiPolygon }>(sql.operationsForAnalysis)];
-  const today = new Date().toISOString().slice(0, 10);
+  const on = today();
   const others = operations.filter((o) => Number(o.id) !== id).map((o) => {
     const cells = targetCells(o.target);
     const [lat, lon] = cellToLatLng(cells[0]);
-    // Named as the operations list names it: within the reader's departments, or ended (public knowledge).
-    const nameable = scope === null || scope.includes(o.department_code) || (o.ended_on !== null && o.ended_on < today);
-    return { startedOn: o.started_on, department: o.department_code, centre: [lon, lat] as [number, number], targetCells: cells, label: nameable ? `l’opération « ${o.name} »` : undefined };
+    // Named as the operations list names it.
+    const label = operationNameableIn(scope ?? 'all', o, on) ? `l’opération « ${o.name} »` : undefined;
+    return { startedOn: o.started_on, department: o.department_code, centre: [lon, lat] as [number, number], targetCells: cells, label };
   });
   const result = analyseOperation(points, { id, startedOn: properties.started_on, department: properties.department_code, targetCells: targetCells(feature.geometry as GeoJSON.MultiPolygon) },
     others, communes, period, options.effect, options.wake);

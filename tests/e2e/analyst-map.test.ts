@@ -250,6 +250,7 @@ describe('the analysts\' map', () => {
     await page.screenshot({ path: `${screenshotDirectory}/operation-marseille.png`, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('[data-testid="wdq-card"]').screenshot({ path: `${screenshotDirectory}/operation-marseille-effect-390.png` });
+    await page.locator('[data-testid="reading"]').screenshot({ path: `${screenshotDirectory}/operation-marseille-reading-390.png` });
     await page.setViewportSize({ width: 1440, height: 1000 });
     // Changing a parameter recomputes.
     await page.fill('#lag_months', '2');

@@ -6,17 +6,13 @@
 import { cellToLatLng } from 'h3-js';
 import type { PointHistory } from './history.js';
 import { defaultControls, operationAreas, operationEffect, type EffectOptions } from './displacement.js';
-import { operationWake, readOperation, type Commune, type WakeOptions } from './wake.js';
+import { operationWake, readOperation, type Commune, type OverlappingWake, type WakeOptions } from './wake.js';
 import { haversineKm } from './statistics.js';
+import { monthOfDate } from '../months.js';
 
 export interface OperationInput { id: number; startedOn: string; department: string; targetCells: readonly string[] }
 /** `label`: how the reader may see it named (in French), when the overlap of wakes is reported. */
 export interface OtherOperation { startedOn: string; department: string; centre: [number, number]; targetCells: readonly string[]; label?: string }
-
-/** Another operation whose wake overlaps this one's in time and reaches some of its destination towns. */
-export interface OverlappingWake { label: string; started_on: string; distance_km: number; towns: string[] }
-
-const monthsBetween = (a: string, b: string) => (Number(b.slice(0, 4)) - Number(a.slice(0, 4))) * 12 + Number(b.slice(5, 7)) - Number(a.slice(5, 7));
 
 /**
  * The other operations whose wakes overlap this one's (started less than `lagMonths` apart) and
@@ -27,7 +23,7 @@ export function overlappingWakes(startedOn: string, centre: [number, number], ot
   options: Pick<WakeOptions, 'lagMonths' | 'distanceKm'>): OverlappingWake[] {
   if (!flagged.length) return [];
   return others
-    .filter((o) => Math.abs(monthsBetween(startedOn, o.startedOn)) < options.lagMonths)
+    .filter((o) => Math.abs(monthOfDate(o.startedOn) - monthOfDate(startedOn)) < options.lagMonths)
     .map((o) => ({
       label: o.label ?? 'une opération hors de votre périmètre', started_on: o.startedOn,
       distance_km: Math.round(haversineKm(centre[0], centre[1], o.centre[0], o.centre[1])),

@@ -51,8 +51,11 @@ export interface Wake {
   /** The window ends after the data: figures are partial. */
   partial_window: boolean;
   /** Other operations whose wakes overlap this one's and reach its flagged towns (operation-analysis.ts). */
-  overlapping_wakes?: { label: string; started_on: string; distance_km: number; towns: string[] }[];
+  overlapping_wakes?: OverlappingWake[];
 }
+
+/** Another operation whose wake overlaps this one's in time and reaches some of its flagged towns. */
+export interface OverlappingWake { label: string; started_on: string; distance_km: number; towns: string[] }
 
 /** Month offsets from the start: offset n covers (start + (n-1) months, start + n months]. */
 function offsetOf(boundaries: readonly string[], first: number, date: string): number | null {
@@ -231,7 +234,7 @@ export function bufferReferenceInFrench(buffer: BufferTest): string {
 }
 
 export function readOperation(effect: { undefined_reason: string | null; direct: { significant: boolean; p_value: number | null; material?: boolean; placebos?: number }; buffer: BufferTest | null },
-  wake: Pick<Wake, 'destinations' | 'placebo'>, overlaps: readonly { label: string; started_on: string; distance_km: number; towns: readonly string[] }[] = []): { reading: Reading; text: string } {
+  wake: Pick<Wake, 'destinations' | 'placebo'>, overlaps: readonly OverlappingWake[] = []): { reading: Reading; text: string } {
   const read = readWithoutOverlaps(effect, wake);
   if (!overlaps.length || (read.reading !== 'deplacement' && read.reading !== 'diffusion')) return read;
   const day = (date: string) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
