@@ -34,7 +34,17 @@ import { progressReporter } from './progress.js';
 if (process.argv[2] === '--serve') {
   const running = await startServer({ config: { ...loadConfig({}), databaseUrl: process.argv[3], loadDemo: false, port: 0, host: '127.0.0.1', logLevel: 'error' }, logger: { level: 'error' } });
   process.send!({ url: running.url });
-  process.on('message', async () => { await running.close(); process.exit(0); });
+  process.on('message', async (message) => {
+    // What the RSS holds: V8's heap (live after a full collection, and reserved), Buffers, the rest.
+    if (message === 'memory') {
+      const before = process.memoryUsage();
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send!({ before, after: process.memoryUsage() });
+      return;
+    }
+    await running.close();
+    process.exit(0);
+  });
   await new Promise(() => {});
 }
 
@@ -74,8 +84,9 @@ async function measure(scale: number): Promise<ScaleReport> {
   const counts = (await pool.query<{ p: number; e: number; o: number }>(`SELECT (SELECT count(*) FROM deal_points)::int AS p, (SELECT count(*) FROM deal_point_status_events)::int AS e, (SELECT count(*) FROM deal_point_observations)::int AS o`)).rows[0];
   const username = await ensureUser(pool, 'national_analyst');
   progress.step(`${scale}x: ${counts.p.toLocaleString('en')} points, ${counts.e.toLocaleString('en')} status events, ${counts.o.toLocaleString('en')} observations; starting the server`);
-  const child: ChildProcess = fork(new URL(import.meta.url).pathname, ['--serve', url], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(new URL(import.meta.url).pathname, ['--serve', url], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const base = await new Promise<string>((resolve, reject) => { child.once('message', (m) => resolve((m as { url: string }).url)); child.once('exit', (code) => reject(new Error(`server exited ${code}`))); });
+  const startRss = rssOf(child.pid!).rss;
   const signIn = await fetch(`${base}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: testPassword }) });
   const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const csrf = (await signIn.json() as { csrf_token: string }).csrf_token;
@@ -207,7 +218,9 @@ async function measure(scale: number): Promise<ScaleReport> {
   }
 
   const memory = rssOf(child.pid!);
-  lines.push(`server RSS after the run: ${Math.round(memory.rss / 1e6)} MB (peak ${Math.round(memory.peak / 1e6)} MB)`);
+  const usage = await new Promise<{ before: NodeJS.MemoryUsage; after: NodeJS.MemoryUsage }>((resolve) => { child.once('message', (m) => resolve(m as never)); child.send('memory'); });
+  const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+  lines.push(`server RSS after the run: ${mb(memory.rss)} (peak ${mb(memory.peak)}, ${mb(startRss)} at start); V8 heap ${mb(usage.before.heapUsed)} used of ${mb(usage.before.heapTotal)}, ${mb(usage.after.heapUsed)} live after a full collection; Buffers ${mb(usage.before.arrayBuffers)}; RSS after that collection ${mb(usage.after.rss)}`);
   child.send('close');
   await new Promise((r) => child.once('exit', r));
   await pool.end();
