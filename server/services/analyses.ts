@@ -11,6 +11,7 @@ import type { EffectOptions } from '../domain/analytics/displacement.js';
 import { defaultWakeOptions, type Commune, type WakeOptions } from '../domain/analytics/wake.js';
 import { analyseOperation } from '../domain/analytics/operation-analysis.js';
 import * as sql from '../queries/analyses.js';
+import { copyRows } from '../database/copy-rows.js';
 import { withoutJit } from './without-jit.js';
 
 import { operationOrigins, resurgences, sizeClassShift, townWatchlist } from '../domain/analytics/watch.js';
@@ -32,14 +33,13 @@ export async function loadHistories(db: pg.Pool, scope: string[] | null = null):
   return scope === null ? loadStoredHistories(db) : loadHistoriesFromEvents(db, scope);
 }
 
-interface StoredHistoryRow { id: string; longitude: number; latitude: number; cell: string; commune_insee: string; period_from: string | null; period_until: string | null }
-
-/** loadHistories for a national reader, from the stored periods and the communes read once (a quarter of the time of every event aggregated per point at 100x the demo). */
+/**
+ * loadHistories for a national reader, from the stored periods and the communes read once (a
+ * quarter of the time of every event aggregated per point at 100x the demo). The points are
+ * streamed through COPY and converted as they arrive (copy-rows.ts).
+ */
 export async function loadStoredHistories(db: pg.Pool): Promise<PointHistory[]> {
-  // JIT off: on a national history the planner's cost passes its thresholds (about 0.4 s compiling at 100x the demo).
-  // The three at once, each on its own connection: the strikes and communes are read while the points arrive.
-  const [{ rows }, { rows: strikes }, { rows: communes }] = await Promise.all([
-    withoutJit(db, (client) => client.query<StoredHistoryRow>(sql.storedPointHistories)),
+  const [{ rows: strikes }, { rows: communes }] = await Promise.all([
     db.query<{ id: string; operation: string; struck_on: string }>(sql.operationStrikes),
     db.query<{ insee: string; commune: string; commune_name: string; size_class: string; department: string }>(sql.communeAttributes),
   ]);
@@ -54,23 +54,26 @@ export async function loadStoredHistories(db: pg.Pool): Promise<PointHistory[]> 
   // Dates and cells repeat (a few thousand days, tens of thousands of cells for 700,000 points at
   // 100x the demo): one string each instead of one per point, a third less memory to hold and collect.
   const shared = new Map<string, string>();
-  const once = (text: string) => { let kept = shared.get(text); if (kept === undefined) shared.set(text, (kept = text)); return kept; };
+  // Kept as a copy: a piece of a streamed line would otherwise pin the whole 64 KiB chunk it was cut from.
+  const once = (text: string) => { let kept = shared.get(text); if (kept === undefined) shared.set(text, (kept = Buffer.from(text, 'latin1').toString('latin1'))); return kept; };
   const histories: PointHistory[] = [];
   const notStruck: PointHistory['dismantledBy'] = Object.freeze([]) as never;
-  for (const row of rows) {
+  // JIT off: on a national history the planner's cost passes its thresholds (about 0.4 s compiling at 100x the demo).
+  await withoutJit(db, (client) => copyRows(client, sql.storedPointHistories, (fields) => {
+    const [id, longitude, latitude, cell, communeInsee, periodFrom, periodUntil] = fields as [string, string, string, string, string, string | null, string | null];
     // A point whose commune has no attributes (no size class) is left out, as pointHistories' joins leave it out.
-    const commune = communeOf.get(row.commune_insee);
-    if (!commune) continue;
-    const from = row.period_from ? row.period_from.split(',') : [];
-    const until = row.period_until !== null && from.length > 0 ? row.period_until.split(',') : [];
+    const commune = communeOf.get(communeInsee);
+    if (!commune) return;
+    const from = periodFrom ? periodFrom.split(',') : [];
+    const until = periodUntil !== null && from.length > 0 ? periodUntil.split(',') : [];
     // map, not push: an array grown by push keeps room for more, 700,000 times.
     const periods = from.map((day, i) => ({ from: once(day), until: until[i] ? once(until[i]) : null }));
-    const id = Number(row.id);
+    const pointId = Number(id);
     histories.push({
-      id, longitude: row.longitude, latitude: row.latitude, cell: once(row.cell), commune: commune.commune, communeName: commune.commune_name,
-      sizeClass: commune.size_class, department: commune.department, periods, dismantledBy: struck.get(id) ?? notStruck,
+      id: pointId, longitude: Number(longitude), latitude: Number(latitude), cell: once(cell), commune: commune.commune, communeName: commune.commune_name,
+      sizeClass: commune.size_class, department: commune.department, periods, dismantledBy: struck.get(pointId) ?? notStruck,
     });
-  }
+  }));
   return histories;
 }
 
