@@ -60,18 +60,28 @@ export async function loadStoredHistories(db: pg.Pool): Promise<PointHistory[]> 
   const notStruck: PointHistory['dismantledBy'] = Object.freeze([]) as never;
   // JIT off: on a national history the planner's cost passes its thresholds (about 0.4 s compiling at 100x the demo).
   await withoutJit(db, (client) => copyRows(client, sql.storedPointHistories, (fields) => {
-    const [id, longitude, latitude, cell, communeInsee, periodFrom, periodUntil] = fields as [string, string, string, string, string, string | null, string | null];
+    // Fields by index (id, longitude, latitude, cell, commune, period starts, period ends): no
+    // destructuring, a path of its own for the common single period (1.2 s instead of 1.9 for
+    // 712,600 points).
     // A point whose commune has no attributes (no size class) is left out, as pointHistories' joins leave it out.
-    const commune = communeOf.get(communeInsee);
+    const commune = communeOf.get(fields[4]!);
     if (!commune) return;
-    const from = periodFrom ? periodFrom.split(',') : [];
-    const until = periodUntil !== null && from.length > 0 ? periodUntil.split(',') : [];
-    // map, not push: an array grown by push keeps room for more, 700,000 times.
-    const periods = from.map((day, i) => ({ from: once(day), until: until[i] ? once(until[i]) : null }));
-    const pointId = Number(id);
+    const starts = fields[5];
+    const ends = fields[6];
+    let periods: PointHistory['periods'];
+    if (!starts) periods = [];
+    else if (starts.length === 10) periods = [{ from: once(starts), until: ends ? once(ends) : null }];
+    else {
+      const from = starts.split(',');
+      const until = ends === null ? [] : ends.split(',');
+      // Sized once: an array grown by push keeps room for more, 700,000 times.
+      periods = new Array(from.length);
+      for (let i = 0; i < from.length; i += 1) periods[i] = { from: once(from[i]), until: until[i] ? once(until[i]) : null };
+    }
+    const id = Number(fields[0]);
     histories.push({
-      id: pointId, longitude: Number(longitude), latitude: Number(latitude), cell: once(cell), commune: commune.commune, communeName: commune.commune_name,
-      sizeClass: commune.size_class, department: commune.department, periods, dismantledBy: struck.get(pointId) ?? notStruck,
+      id, longitude: Number(fields[1]), latitude: Number(fields[2]), cell: once(fields[3]!), commune: commune.commune, communeName: commune.commune_name,
+      sizeClass: commune.size_class, department: commune.department, periods, dismantledBy: struck.get(id) ?? notStruck,
     });
   }));
   return histories;

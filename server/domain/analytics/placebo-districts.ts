@@ -55,11 +55,17 @@ export function placeboDistricts(points: readonly PointHistory[], targetSize: nu
   const departments = new Map<string, [number, number, number]>();
   const centres = new Map<string, string>();
   let n0 = 0; let n1 = 0;
+  // The first and last dates any window reads: a point active at none of them is skipped at once
+  // (most of a national history, out of 18 date checks each).
+  const dates = [...before, ...earlier, ...after].sort();
+  const [first, last] = [dates[0], dates[dates.length - 1]];
+  const share = (point: PointHistory, days: string[]) => { let n = 0; for (const d of days) if (isActiveOn(point, d)) n += 1; return n / days.length; };
   for (const point of points) {
+    if (!point.periods.some((p) => p.from <= last && (p.until === null || p.until > first))) continue;
     if (excluded.has(point.cell) || !counted(point)) continue;
-    const b = before.filter((d) => isActiveOn(point, d)).length / before.length;
-    const a = after.filter((d) => isActiveOn(point, d)).length / after.length;
-    const e = earlier.filter((d) => isActiveOn(point, d)).length / earlier.length;
+    const b = share(point, before);
+    const a = share(point, after);
+    const e = share(point, earlier);
     if (b === 0 && a === 0 && e === 0) continue;
     n0 += b; n1 += a;
     for (const [map, key] of [[means, point.cell], [departments, point.department]] as const) {
