@@ -1,6 +1,7 @@
 /** What the health check tells of the registry's content. */
 import type pg from 'pg';
 import { datasetCounts, latestMigration } from '../queries/system.js';
+import { dataVersion } from './tiles.js';
 
 /** Name of the latest applied migration, or null on an empty database. */
 export async function migrationLevel(db: pg.Pool): Promise<string | null> {
@@ -8,8 +9,20 @@ export async function migrationLevel(db: pg.Pool): Promise<string | null> {
   return rows[0]?.name ?? null;
 }
 
-/** Deal points of real data and of the synthetic demo scenario. */
-export async function registryCounts(db: pg.Pool): Promise<{ real: number; synthetic: number }> {
-  const { rows: [counts] } = await db.query<{ real: number; synthetic: number }>(datasetCounts);
+type Counts = { real: number; synthetic: number };
+const counted = new WeakMap<pg.Pool, { version: string; counts: Counts }>();
+
+/**
+ * Deal points of real data and of the synthetic demo scenario, counted again only when the data
+ * version (raised by every change to the points) has moved: the health check is public and polled,
+ * and the count reads every point (136 ms at 100x the demo, against 0.3 ms for the version).
+ */
+export async function registryCounts(db: pg.Pool): Promise<Counts> {
+  // The version is read before the counts: a kept count can be newer than its version, never older.
+  const version = await dataVersion(db);
+  const kept = counted.get(db);
+  if (kept?.version === version) return kept.counts;
+  const { rows: [counts] } = await db.query<Counts>(datasetCounts);
+  counted.set(db, { version, counts });
   return counts;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTestApp, latestMigration, openTestApp, targets, type TestContext } from '../helpers/databases.js';
-import { send } from '../helpers/requests.js';
+import { dealPointBody, send } from '../helpers/requests.js';
 import { migrate } from '../../server/database/migrations.js';
 import { loadReferenceData } from '../../server/reference-data.js';
 
@@ -18,6 +18,23 @@ describe.each(targets())('system and schema on the %s database', (target) => {
     expect(health.body.database.postgresql).toMatch(target === 'embedded' ? /^18\./ : /^1[5-9]/);
     expect(health.body.database.postgis).toMatch(/^3\.\d/);
     expect(health.body.map).toEqual({ basemap_url: null, basemap_pmtiles: null });
+  });
+
+  it('counts the deal points again after every change, not on every health check', async () => {
+    const counts = async () => {
+      const { real_deal_points, synthetic_deal_points } = (await send(context.app, 'GET', '/api/health')).body.data as { real_deal_points: number; synthetic_deal_points: number };
+      return { real_deal_points, synthetic_deal_points };
+    };
+    const before = await counts();
+    expect(await counts()).toEqual(before);
+    const created = await send(context.app, 'POST', '/api/deal-points', dealPointBody({ dataset: 'real' }));
+    expect(created.status).toBe(201);
+    expect(await counts()).toEqual({ ...before, real_deal_points: before.real_deal_points + 1 });
+    // A change made beside the API (an import from the command line, psql) raises the version too.
+    await context.database.pool.query("UPDATE deal_points SET dataset = 'synthetic' WHERE id = $1", [created.body.id]);
+    expect(await counts()).toEqual({ real_deal_points: before.real_deal_points, synthetic_deal_points: before.synthetic_deal_points + 1 });
+    await context.database.pool.query('DELETE FROM deal_points WHERE id = $1', [created.body.id]);
+    expect(await counts()).toEqual(before);
   });
 
   it('serves the OpenAPI document and its interactive page', async () => {
