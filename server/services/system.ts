@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { datasetCounts, latestMigration } from '../queries/system.js';
 import { dataVersion } from './tiles.js';
+import { keptWhileUnchanged } from './kept-answers.js';
 
 /** Name of the latest applied migration, or null on an empty database. */
 export async function migrationLevel(db: pg.Pool): Promise<string | null> {
@@ -10,7 +11,6 @@ export async function migrationLevel(db: pg.Pool): Promise<string | null> {
 }
 
 type Counts = { real: number; synthetic: number };
-const counted = new WeakMap<pg.Pool, { version: string; counts: Counts }>();
 
 /**
  * Deal points of real data and of the synthetic demo scenario, counted again only when the data
@@ -20,9 +20,5 @@ const counted = new WeakMap<pg.Pool, { version: string; counts: Counts }>();
 export async function registryCounts(db: pg.Pool): Promise<Counts> {
   // The version is read before the counts: a kept count can be newer than its version, never older.
   const version = await dataVersion(db);
-  const kept = counted.get(db);
-  if (kept?.version === version) return kept.counts;
-  const { rows: [counts] } = await db.query<Counts>(datasetCounts);
-  counted.set(db, { version, counts });
-  return counts;
+  return keptWhileUnchanged(db, 'registry counts', version, async () => (await db.query<Counts>(datasetCounts)).rows[0]);
 }
