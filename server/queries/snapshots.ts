@@ -113,7 +113,3 @@ export const demoConstituency = `UPDATE users SET constituency_insee = $2::text[
 export const firstDataYear = `SELECT extract(year FROM min(effective_on))::int AS first_year FROM deal_point_status_events`;
 
 export const allDepartmentNames = `SELECT code, name FROM departments ORDER BY code`;
-
-/** The operations under way today (their status changes are hidden from aggregated readers, see shownEvent), as one text. */
-export const operationsUnderWay = `
-SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') AS ids FROM operations WHERE NOT (ended_on IS NOT NULL AND ended_on < current_date)`;

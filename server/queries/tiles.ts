@@ -37,6 +37,10 @@ const periodMonths = `to_char(h.period_from[1], 'YYYY-MM') AS active_from, to_ch
 /** The data version tiles are cached under (migration 0016). */
 export const dataVersion = 'SELECT version::text AS version FROM data_version';
 
+/** The operations under way today (their status changes are hidden from aggregated readers, see shownEvent), as one text. */
+export const operationsUnderWay = `
+SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') AS ids FROM operations WHERE NOT (ended_on IS NOT NULL AND ended_on < current_date)`;
+
 /** PostGIS encodes the tile (real PostgreSQL with protobuf support). */
 export const dealPointTileMvt = `
 SELECT ST_AsMVT(t, 'deal_points', 4096, 'geom', 'id') AS tile, count(*)::int AS count

@@ -14,7 +14,7 @@ import { additiveSeries, cellMonthCube, countedInDatabase, monthlySeries, type S
 import { TileCache } from '../services/tile-cache.js';
 import { gzipped, sendCached } from './cached-answer.js';
 import { countByCell, countByCommune, countByDepartment, cellFeature, operationTarget, seriesLabels } from '../services/aggregates.js';
-import { dataVersion } from '../services/tiles.js';
+import { dataVersion, operationsUnderWay } from '../services/tiles.js';
 import { today } from '../domain/dates.js';
 import { parseBbox } from '../services/filters.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../errors.js';
@@ -159,11 +159,13 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     return { filter, disclosure };
   };
 
-  // Whole cubes of readers who see every status change (the SQL-counted path), keyed by the data
-  // version as tiles are (migration 0016: raised by every change to points, events, observations
-  // and identifiers) and by the filter and disclosure: a map opened again, by anyone with the same
-  // view, is served from memory, and a client holding the answer gets 304. Other readers' answers
-  // also depend on operations under way, which the version does not follow: never cached.
+  // Whole cubes keyed by the data version as tiles are (migration 0016: raised by every change to
+  // points, events, observations and identifiers) and by the filter and disclosure: a map opened
+  // again, by anyone with the same view, is served from memory, and a client holding the answer
+  // gets 304. An answer that hides the changes of operations under way (every reader but a
+  // national analyst) is keyed by those operations too, since the version does not follow an
+  // operation's end (at 100x the demo a deputy's national cube takes 4-5 s to compute). Cubes of
+  // areas of whole cells (a box for a perturbed reader) are not kept.
   const cubeCache = new TileCache(Math.min(app.config.tileCacheBytes, 64 * 1024 * 1024));
   app.get('/api/aggregates/deal-points/cube', {
     config: { access: aggregateReaders, audit: 'read_aggregate', replica: true },
@@ -184,10 +186,10 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     assertOneUnitSystem(disclosure, { field: 'cube' }, [{ field: 'querystring.department', present: query.department !== undefined }]);
     const pool = app.readPool(request);
     let key: string | null = null;
-    if (countedInDatabase(filter)) {
-      // The version is read before the data, from the same database: an entry can be newer than its key, never older.
-      const version = await dataVersion(pool);
-      key = `${version}|${query.resolution}|${query.from}|${query.to}|${JSON.stringify(filter)}|${JSON.stringify(disclosure)}`;
+    if ((filter.areas ?? []).length === 0) {
+      // Read before the data, from the same database: an entry can be newer than its key, never older.
+      const [version, underWay] = await Promise.all([dataVersion(pool), countedInDatabase(filter) ? '' : operationsUnderWay(pool)]);
+      key = `${version}|${underWay}|${query.resolution}|${query.from}|${query.to}|${JSON.stringify(filter)}|${JSON.stringify(disclosure)}`;
       const hit = cubeCache.get(key);
       if (hit) {
         request.auditCount = hit.count;

@@ -8,7 +8,7 @@ import { publishedCount } from '../domain/disclosure.js';
 import { monthIndex } from '../domain/months.js';
 import { monthlySeries } from './time-series.js';
 import * as sql from '../queries/snapshots.js';
-import { dataVersion } from './tiles.js';
+import { dataVersion, operationsUnderWay } from './tiles.js';
 import { keptWhileUnchanged } from './kept-answers.js';
 
 export interface ActivePointsByYear {
@@ -24,8 +24,8 @@ export interface ActivePointsByYear {
  */
 export async function activePointsByDepartment(db: pg.Pool, lastYear: number): Promise<ActivePointsByYear> {
   // Read before the figures: kept figures can be newer than their key, never older.
-  const [version, { rows: [underWay] }] = await Promise.all([dataVersion(db), db.query<{ ids: string }>(sql.operationsUnderWay)]);
-  return keptWhileUnchanged(db, 'public active points', `${version}|${underWay.ids}|${lastYear}`, () => computeActivePoints(db, lastYear));
+  const [version, underWay] = await Promise.all([dataVersion(db), operationsUnderWay(db)]);
+  return keptWhileUnchanged(db, 'public active points', `${version}|${underWay}|${lastYear}`, () => computeActivePoints(db, lastYear));
 }
 
 async function computeActivePoints(db: pg.Pool, lastYear: number): Promise<ActivePointsByYear> {

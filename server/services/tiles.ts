@@ -3,7 +3,7 @@ import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import { geoJSONToTile } from '@maplibre/geojson-vt';
 import { tileBounds, tileExtent, tilePosition, type TileAddress } from '../domain/tile-coordinates.js';
 import { labelMinPopulation, outlineMinPopulation } from '../domain/commune-tiles.js';
-import { communeTileMvt, communeTileRows, dataVersion as dataVersionSql, dealPointTileMvt, dealPointTileRows } from '../queries/tiles.js';
+import { communeTileMvt, communeTileRows, dataVersion as dataVersionSql, operationsUnderWay as operationsUnderWaySql, dealPointTileMvt, dealPointTileRows } from '../queries/tiles.js';
 import { withoutJit } from './without-jit.js';
 
 export interface TileFilter { at: string; statuses: string[] | null; dataset: string | null; departments?: string[] | null; window?: { from: string; to: string } | null; minimumSources?: number | null }
@@ -25,6 +25,16 @@ interface TileRow {
 export async function dataVersion(db: pg.Pool): Promise<string> {
   const { rows: [{ version }] } = await db.query<{ version: string }>(dataVersionSql);
   return version;
+}
+
+/**
+ * The operations under way today, as one text: with the data version, what an answer hiding
+ * their status changes (every reader but a national analyst) depends on, since the version does
+ * not follow an operation's end.
+ */
+export async function operationsUnderWay(db: pg.Pool): Promise<string> {
+  const { rows: [{ ids }] } = await db.query<{ ids: string }>(operationsUnderWaySql);
+  return ids;
 }
 
 export function encodePointTile(rows: TileRow[], tile: TileAddress): Uint8Array {
