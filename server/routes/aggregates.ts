@@ -13,6 +13,7 @@ import { parseMonthWindow, type MonthlyCounts } from '../domain/months.js';
 import { additiveSeries, cellMonthCube, countedInDatabase, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
 import { TileCache } from '../services/tile-cache.js';
 import { gzipped, sendCached } from './cached-answer.js';
+import { keptWhileUnchanged } from '../services/kept-answers.js';
 import { countByCell, countByCommune, countByDepartment, cellFeature, operationTarget, seriesLabels } from '../services/aggregates.js';
 import { dataVersion, operationsUnderWay } from '../services/tiles.js';
 import { today } from '../domain/dates.js';
@@ -265,7 +266,13 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
         series: [{ key: 'total', label: 'Total', active: total.active, cumulative: total.cumulative, suppressed_cells: total.suppressedActive, suppressed_cells_cumulative: total.suppressedCumulative }],
       };
     }
-    const { months, series } = await monthlySeries(app.readPool(request), by, filter);
+    const pool = app.readPool(request);
+    // Kept until the data (or the operations under way, for readers they are hidden from) change, as
+    // cubes are; not for areas of whole cells, nor an operation's target (editable, outside the data version).
+    const counted = (filter.areas ?? []).length > 0 || (filter.operation ?? null) !== null ? null
+      : await Promise.all([dataVersion(pool), countedInDatabase(filter) ? '' : operationsUnderWay(pool)]).then(([version, underWay]) => `${version}|${underWay}`);
+    const { months, series } = counted === null ? await monthlySeries(pool, by, filter)
+      : await keptWhileUnchanged(pool, `series|${by}|${JSON.stringify(filter)}`, counted, () => monthlySeries(pool, by, filter));
     const labels = await seriesLabels(app.readPool(request), by);
     const keys = by === 'size_class' ? [...labels.keys()] : by === 'total' ? ['total'] : [...series.keys()].sort();
     const zero = months.map(() => 0);

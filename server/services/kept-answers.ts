@@ -8,14 +8,22 @@ import type pg from 'pg';
 
 const kept = new WeakMap<pg.Pool, Map<string, { key: string; answer: Promise<unknown> }>>();
 
+/** Names kept per pool, the least recently used dropped beyond (answers of many filters: series of communes, say). */
+export const keptNames = 256;
+
 /** The answer kept under `name` if it was computed under `key`, else `compute()` (kept once it succeeds). */
 export function keptWhileUnchanged<T>(db: pg.Pool, name: string, key: string, compute: () => Promise<T>): Promise<T> {
   let byName = kept.get(db);
   if (!byName) kept.set(db, (byName = new Map()));
   const entry = byName.get(name);
-  if (entry?.key === key) return entry.answer as Promise<T>;
+  if (entry) byName.delete(name); // set again below: the Map's order is the order of use
+  if (entry?.key === key) {
+    byName.set(name, entry);
+    return entry.answer as Promise<T>;
+  }
   const answer = compute();
   byName.set(name, { key, answer });
+  if (byName.size > keptNames) byName.delete(byName.keys().next().value!);
   // A failed computation is not kept: the next request tries again.
   answer.catch(() => { if (byName!.get(name)?.answer === answer) byName!.delete(name); });
   return answer;
