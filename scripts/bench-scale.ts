@@ -29,6 +29,7 @@ import { commandLine } from './command-line.js';
 import { ensureScale, random, urlOf } from './bench-scale-build.js';
 import { fmt, median, ratio, rssOf, tilesAround, underLoad } from './bench-load.js';
 import { progressReporter } from './progress.js';
+import { routeSweep } from './bench-routes.js';
 
 // --- the server child: `--serve <database url>` -------------------------------------------------
 if (process.argv[2] === '--serve') {
@@ -190,6 +191,8 @@ async function measure(scale: number): Promise<ScaleReport> {
   const historiesMs = await median(runs, () => pool.query(storedPointHistories));
   const eventsMs = await median(runs, () => pool.query(pointHistories, [null]));
   lines.push(`operation analysis (${operation.name}): endpoint ${fmt(analysisMs)} (HTTP ${analysisStatus}) | raw SQL of the histories it reads ${fmt(historiesMs)} | ${ratio(analysisMs, historiesMs)} | before this stop, the histories from every event ${fmt(eventsMs)}`);
+
+  lines.push(...await routeSweep(base, pool, (message) => progress.step(`${scale}x: ${message}`)));
 
   // Import of 100,000 rows through the HTTP route vs COPY of the same file into a bare table.
   if (!options['no-import']) {
