@@ -15,6 +15,12 @@ FROM deal_points d JOIN communes c ON c.insee = d.commune_insee JOIN commune_siz
 JOIN communes city ON city.insee = coalesce(c.parent_insee, c.insee)
 ORDER BY d.id`;
 
+/** pointHistories through a cursor (one transaction), read by fetchPointHistories until it returns no row. */
+export const declarePointHistories = `DECLARE point_histories NO SCROLL CURSOR FOR ${pointHistories}`;
+export const fetchPointHistories = 'FETCH 20000 FROM point_histories';
+/** A cursor read to its end is planned for all its rows (the default plans for the first tenth). */
+export const wholeCursor = 'SET LOCAL cursor_tuple_fraction = 1';
+
 /**
  * The same points for a national reader ($1 NULL in pointHistories: every status change shows),
  * with their active periods read from the stored histories (migration 0016; a point has one event
