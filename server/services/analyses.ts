@@ -87,11 +87,7 @@ export async function loadStoredHistories(db: pg.Pool): Promise<PointHistory[]> 
   return histories;
 }
 
-/**
- * loadHistories from every status event (the reader's scope hides the changes of operations under
- * way elsewhere), read through a cursor 20,000 points at a time and converted batch by batch: every
- * point's events held at once as parsed JSON took the server to 1.9 GB at 100x the demo.
- */
+/** loadHistories from every status event (the reader's scope hides operations under way elsewhere), by cursor batches: all at once as parsed JSON took 1.9 GB at 100x. */
 export async function loadHistoriesFromEvents(db: pg.Pool, scope: string[] | null): Promise<PointHistory[]> {
   const histories: PointHistory[] = [];
   await withoutJit(db, async (client) => {
