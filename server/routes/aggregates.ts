@@ -10,12 +10,11 @@ import { Bbox, Dataset, DepartmentCode, Id, InseeCode, Month, StringEnum, errorR
 import { aggregateReaders, finestAggregateResolution, inPreciseScope, preciseReaders, preciseScope, type Principal } from '../domain/access.js';
 import { bboxAreas, cellSetArea, disclosureFor, underWayVisibleIn, polygonCells, publishedCount, suppressionThreshold, type Disclosure } from '../domain/disclosure.js';
 import { parseMonthWindow, type MonthlyCounts } from '../domain/months.js';
-import { additiveSeries, cellMonthCube, countedInDatabase, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
+import { additiveSeries, cellMonthCube, keptVersion, monthlySeries, type SeriesFilter, type SeriesKey } from '../services/time-series.js';
 import { TileCache } from '../services/tile-cache.js';
 import { gzipped, sendCached } from './cached-answer.js';
 import { keptWhileUnchanged } from '../services/kept-answers.js';
 import { countByCell, countByCommune, countByDepartment, cellFeature, operationTarget, seriesLabels } from '../services/aggregates.js';
-import { dataVersion, operationsUnderWay } from '../services/tiles.js';
 import { today } from '../domain/dates.js';
 import { parseBbox } from '../services/filters.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../errors.js';
@@ -186,11 +185,10 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
     const { filter, disclosure } = filterOf(request, query, query.resolution);
     assertOneUnitSystem(disclosure, { field: 'cube' }, [{ field: 'querystring.department', present: query.department !== undefined }]);
     const pool = app.readPool(request);
+    const version = await keptVersion(pool, filter);
     let key: string | null = null;
-    if ((filter.areas ?? []).length === 0) {
-      // Read before the data, from the same database: an entry can be newer than its key, never older.
-      const [version, underWay] = await Promise.all([dataVersion(pool), countedInDatabase(filter) ? '' : operationsUnderWay(pool)]);
-      key = `${version}|${underWay}|${query.resolution}|${query.from}|${query.to}|${JSON.stringify(filter)}|${JSON.stringify(disclosure)}`;
+    if (version !== null) {
+      key = `${version}|${query.resolution}|${query.from}|${query.to}|${JSON.stringify(filter)}|${JSON.stringify(disclosure)}`;
       const hit = cubeCache.get(key);
       if (hit) {
         request.auditCount = hit.count;
@@ -267,13 +265,11 @@ export async function timeSeriesRoutes(instance: FastifyInstance) {
       };
     }
     const pool = app.readPool(request);
-    // Kept until the data (or the operations under way, for readers they are hidden from) change, as
-    // cubes are; not for areas of whole cells, nor an operation's target (editable, outside the data version).
-    const counted = (filter.areas ?? []).length > 0 || (filter.operation ?? null) !== null ? null
-      : await Promise.all([dataVersion(pool), countedInDatabase(filter) ? '' : operationsUnderWay(pool)]).then(([version, underWay]) => `${version}|${underWay}`);
-    const { months, series } = counted === null ? await monthlySeries(pool, by, filter)
-      : await keptWhileUnchanged(pool, `series|${by}|${JSON.stringify(filter)}`, counted, () => monthlySeries(pool, by, filter));
-    const labels = await seriesLabels(app.readPool(request), by);
+    // Kept until the data change, as cubes are (keptVersion).
+    const version = await keptVersion(pool, filter);
+    const { months, series } = version === null ? await monthlySeries(pool, by, filter)
+      : await keptWhileUnchanged(pool, `series|${by}|${JSON.stringify(filter)}`, version, () => monthlySeries(pool, by, filter));
+    const labels = await seriesLabels(pool, by);
     const keys = by === 'size_class' ? [...labels.keys()] : by === 'total' ? ['total'] : [...series.keys()].sort();
     const zero = months.map(() => 0);
     const empty: MonthlyCounts = { active: zero, cumulative: zero, activeKeys: zero, cumulativeKeys: zero };

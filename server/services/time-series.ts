@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { cellToParent } from 'h3-js';
 import { activeMonthChanges, activeSpans, storedMonthChanges } from '../queries/time-series.js';
 import { withoutJit } from './without-jit.js';
+import { dataVersion, operationsUnderWay } from './tiles.js';
 import { countsFromChanges, monthlyCounts, monthRange, monthStart, type ActiveSpan, type MonthChange, type MonthlyCounts } from '../domain/months.js';
 import { additiveTotal, cellAt, type AdditiveTotal, type Bbox, type CellArea } from '../domain/disclosure.js';
 
@@ -60,6 +61,19 @@ export async function fetchSpans(db: pg.Pool, key: SeriesKey, filter: SeriesFilt
  */
 export function countedInDatabase(filter: SeriesFilter): boolean {
   return (filter.underWayVisibleIn ?? null) === null && (filter.areas ?? []).length === 0;
+}
+
+/**
+ * What an answer for `filter` may be kept under until the data change: the data version and, for
+ * readers the status changes of operations under way are hidden from, those operations (the version
+ * does not follow an operation's end). Null when it may not be kept: areas of whole cells (a box for
+ * a perturbed reader), an operation's target (editable, outside the version). Read before the data,
+ * from the same database: a kept answer can be newer than its key, never older.
+ */
+export async function keptVersion(db: pg.Pool, filter: SeriesFilter): Promise<string | null> {
+  if ((filter.areas ?? []).length > 0 || (filter.operation ?? null) !== null) return null;
+  const [version, underWay] = await Promise.all([dataVersion(db), countedInDatabase(filter) ? '' : operationsUnderWay(db)]);
+  return `${version}|${underWay}`;
 }
 
 function parameters(filter: SeriesFilter, envelope: Bbox | null): unknown[] {

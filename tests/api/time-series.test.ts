@@ -157,42 +157,57 @@ describe.each(targets())('monthly cube and series on the %s database', (target) 
     }
   });
 
-  it('keeps a series until the data or the operations under way change', async () => {
-    const national = await signInAs(context, 'national_analyst');
-    const url = '/api/aggregates/deal-points/series?from=2024-01&to=2024-12';
-    const total = async (who: typeof national) => (await send(context.app, 'GET', url, undefined, undefined, who)).body.series[0].active as number[];
-    const settle = async (who: typeof national, unlike: number[]) => {
-      let now = await total(who);
-      // (With a read replica the route reads the standby, which replays the change a moment later.)
-      for (let i = 0; i < 50 && JSON.stringify(now) === JSON.stringify(unlike); i += 1) { await new Promise((r) => setTimeout(r, 100)); now = await total(who); }
-      return now;
-    };
-    const before = await total(national);
-    const { rows: [point] } = await context.database.pool.query<{ id: string }>(`
-      SELECT d.id FROM deal_points d JOIN deal_point_histories h ON h.deal_point_id = d.id
+  /** Asks again, up to 5 s, until `done`: with a read replica the route reads the standby, which replays a change a moment later. */
+  const until = async <T>(ask: () => Promise<T>, done: (answer: T) => boolean): Promise<T> => {
+    let answer = await ask();
+    for (let i = 0; i < 50 && !done(answer); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      answer = await ask();
+    }
+    return answer;
+  };
+  /** A point still active since before June 2024 dismantled on 15 June during `work`. */
+  const withJuneDismantling = async (work: (point: { id: string; h3_r7: string }) => Promise<void>) => {
+    const { rows: [point] } = await context.database.pool.query<{ id: string; h3_r7: string }>(`
+      SELECT d.id, d.h3_r7 FROM deal_points d JOIN deal_point_histories h ON h.deal_point_id = d.id
       WHERE h.event_status[cardinality(h.event_status)] IN ('active', 'reopened') AND h.event_on[cardinality(h.event_on)] < '2024-06-01' LIMIT 1`);
     await context.database.pool.query(`INSERT INTO deal_point_status_events (deal_point_id, status, effective_on) VALUES ($1, 'dismantled', '2024-06-15')`, [point.id]);
     try {
-      const after = await settle(national, before);
-      expect(after.map((v, i) => before[i] - v)).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+      await work(point);
     } finally {
       await context.database.pool.query(`DELETE FROM deal_point_status_events WHERE deal_point_id = $1 AND effective_on = '2024-06-15' AND status = 'dismantled'`, [point.id]);
     }
-    const forDeputy = await total(deputy);
+  };
+  /** The ended operation with the most dismantlings in 2024 set back under way during `work` (its dismantlings hidden from a deputy). */
+  const withOperationUnderWay = async (work: () => Promise<void>) => {
     const { rows: [struck] } = await context.database.pool.query<{ id: string; ended_on: string }>(`
       SELECT o.id, o.ended_on::text FROM operations o JOIN deal_point_status_events e ON e.operation_id = o.id
       WHERE o.ended_on IS NOT NULL AND e.effective_on BETWEEN '2024-01-01' AND '2024-10-31' GROUP BY o.id ORDER BY count(*) DESC LIMIT 1`);
     await context.database.pool.query('UPDATE operations SET ended_on = NULL WHERE id = $1', [struck.id]);
     try {
-      const underWay = await settle(deputy, forDeputy);
-      // Its dismantlings hidden: more points still active at the end of the year.
-      expect(underWay[11]).toBeGreaterThan(forDeputy[11]);
+      await work();
     } finally {
       await context.database.pool.query('UPDATE operations SET ended_on = $2 WHERE id = $1', [struck.id, struck.ended_on]);
     }
-    let ended = await total(deputy);
-    for (let i = 0; i < 50 && JSON.stringify(ended) !== JSON.stringify(forDeputy); i += 1) { await new Promise((r) => setTimeout(r, 100)); ended = await total(deputy); }
-    expect(ended).toEqual(forDeputy);
+  };
+
+  it('keeps a series until the data or the operations under way change', async () => {
+    const national = await signInAs(context, 'national_analyst');
+    const url = '/api/aggregates/deal-points/series?from=2024-01&to=2024-12';
+    const total = async (who: TestSession) => (await send(context.app, 'GET', url, undefined, undefined, who)).body.series[0].active as number[];
+    const same = (a: number[], b: number[]) => JSON.stringify(a) === JSON.stringify(b);
+    const before = await total(national);
+    await withJuneDismantling(async () => {
+      const after = await until(() => total(national), (now) => !same(now, before));
+      expect(after.map((v, i) => before[i] - v)).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+    });
+    const forDeputy = await total(deputy);
+    await withOperationUnderWay(async () => {
+      const underWay = await until(() => total(deputy), (now) => !same(now, forDeputy));
+      // Its dismantlings hidden: more points still active at the end of the year.
+      expect(underWay[11]).toBeGreaterThan(forDeputy[11]);
+    });
+    expect(await until(() => total(deputy), (now) => same(now, forDeputy))).toEqual(forDeputy);
   });
 
   it('serves a cube again from memory until the data or the operations under way change (ETag, 304)', async () => {
@@ -215,54 +230,29 @@ describe.each(targets())('monthly cube and series on the %s database', (target) 
     expect(plain.json()).toEqual(first.body);
     const revalidated = await context.app.inject({ method: 'GET', url, headers: { cookie: national.cookie, 'if-none-match': String(first.headers.etag) } });
     expect(revalidated.statusCode).toBe(304);
+    const cube = (who: TestSession) => () => send(context.app, 'GET', url, undefined, undefined, who);
     // A status change raises the data version: a new answer, with the change in it.
-    const { rows: [point] } = await context.database.pool.query<{ id: string; h3_r7: string }>(`
-      SELECT d.id, d.h3_r7 FROM deal_points d JOIN deal_point_histories h ON h.deal_point_id = d.id
-      WHERE h.event_status[cardinality(h.event_status)] IN ('active', 'reopened') AND h.event_on[cardinality(h.event_on)] < '2024-06-01' LIMIT 1`);
-    const cell = cellToParent(point.h3_r7, 6);
-    const before = (first.body.cells as { h3: string; active: number[] }[]).find((c) => c.h3 === cell)!.active;
-    await context.database.pool.query(`INSERT INTO deal_point_status_events (deal_point_id, status, effective_on) VALUES ($1, 'dismantled', '2024-06-15')`, [point.id]);
-    try {
-      // (With a read replica the route reads the standby, which replays the change a moment later.)
-      let changed = await send(context.app, 'GET', url, undefined, undefined, national);
-      for (let i = 0; i < 50 && changed.headers.etag === first.headers.etag; i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        changed = await send(context.app, 'GET', url, undefined, undefined, national);
-      }
+    await withJuneDismantling(async (point) => {
+      const cell = cellToParent(point.h3_r7, 6);
+      const before = (first.body.cells as { h3: string; active: number[] }[]).find((c) => c.h3 === cell)!.active;
+      const changed = await until(cube(national), (answer) => answer.headers.etag !== first.headers.etag);
       expect(changed.headers.etag).not.toBe(first.headers.etag);
       const after = (changed.body.cells as { h3: string; active: number[] }[]).find((c) => c.h3 === cell)?.active ?? [];
       // Active through June (dismantled during it), gone from July.
       expect(after.slice(0, 6)).toEqual(before.slice(0, 6));
       expect(after.slice(6).map((v, i) => before[6 + i] - v)).toEqual([1, 1, 1, 1, 1, 1]);
-    } finally {
-      await context.database.pool.query(`DELETE FROM deal_point_status_events WHERE deal_point_id = $1 AND effective_on = '2024-06-15' AND status = 'dismantled'`, [point.id]);
-    }
+    });
     // A deputy's cube is kept too, keyed by the operations under way as well (their dismantlings
     // are hidden from a deputy until they end, and the data version does not follow an end).
-    const forDeputy = await send(context.app, 'GET', url, undefined, undefined, deputy);
+    const forDeputy = await cube(deputy)();
     expect(forDeputy.status).toBe(200);
     expect(forDeputy.headers.etag).toMatch(/^"/);
-    expect((await send(context.app, 'GET', url, undefined, undefined, deputy)).headers.etag).toBe(forDeputy.headers.etag);
-    const { rows: [struck] } = await context.database.pool.query<{ id: string; ended_on: string }>(`
-      SELECT o.id, o.ended_on::text FROM operations o JOIN deal_point_status_events e ON e.operation_id = o.id
-      WHERE o.ended_on IS NOT NULL AND e.effective_on BETWEEN '2024-01-01' AND '2024-10-31' GROUP BY o.id ORDER BY count(*) DESC LIMIT 1`);
-    await context.database.pool.query('UPDATE operations SET ended_on = NULL WHERE id = $1', [struck.id]);
-    try {
-      let underWay = await send(context.app, 'GET', url, undefined, undefined, deputy);
-      for (let i = 0; i < 50 && underWay.headers.etag === forDeputy.headers.etag; i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        underWay = await send(context.app, 'GET', url, undefined, undefined, deputy);
-      }
+    expect((await cube(deputy)()).headers.etag).toBe(forDeputy.headers.etag);
+    await withOperationUnderWay(async () => {
+      const underWay = await until(cube(deputy), (answer) => answer.headers.etag !== forDeputy.headers.etag);
       expect(underWay.headers.etag).not.toBe(forDeputy.headers.etag);
       expect(underWay.body.cells).not.toEqual(forDeputy.body.cells); // its dismantlings no longer show
-    } finally {
-      await context.database.pool.query('UPDATE operations SET ended_on = $2 WHERE id = $1', [struck.id, struck.ended_on]);
-    }
-    let ended = await send(context.app, 'GET', url, undefined, undefined, deputy);
-    for (let i = 0; i < 50 && ended.headers.etag !== forDeputy.headers.etag; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      ended = await send(context.app, 'GET', url, undefined, undefined, deputy);
-    }
-    expect(ended.headers.etag).toBe(forDeputy.headers.etag);
+    });
+    expect((await until(cube(deputy), (answer) => answer.headers.etag === forDeputy.headers.etag)).headers.etag).toBe(forDeputy.headers.etag);
   });
 });
